@@ -1,0 +1,54 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/vanguard
+
+.PHONY: run test lint format messages clean
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { echo "无法创建虚拟环境：请先安装 python3-venv（apt-get install python3-venv）"; exit 1; }
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
+	$(BIN)/python scripts/check_messages.py
+	@echo "== tests on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== tests on $$DATABASE_URL =="; $(BIN)/pytest; \
+	elif $(BIN)/python scripts/pg_answers.py; then \
+		echo "== tests on PostgreSQL ($(PG_URL)) =="; DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+	else \
+		echo "== PostgreSQL does not answer on 127.0.0.1:5432 and DATABASE_URL is unset: PostgreSQL run skipped =="; \
+	fi
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+# Regenerate the Chinese (and English) catalogues after changing user-facing strings.
+messages: $(VENV)/.installed-dev
+	cd vanguard && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location
+	$(BIN)/python manage.py compilemessages -v 0
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles media

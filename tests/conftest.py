@@ -1,0 +1,102 @@
+"""Shared fixtures: a small organisation tree, a campaign on the shipped template, and the
+personas every access test uses.
+
+- office:   the campaign office, granted on the committee;
+- leader:   a bureau leader, read-only on the committee;
+- alice:    unit administrator of unit A (a school general branch with a sub-branch A1);
+- bob:      a member of unit A1 with a login;
+- liaison:  the liaison officer assigned to unit A;
+- charlie:  unit administrator of unrelated unit B — the outsider, who must get 404 on A.
+"""
+
+from datetime import date
+
+import pytest
+
+from vanguard.accounts.models import Role, RoleGrant, User
+from vanguard.campaigns import services
+from vanguard.campaigns.template import load_template, shipped_template_path
+from vanguard.orgs.models import Member, Organization, OrgCategory, OrgKind
+
+PASSWORD = "test-password-123"
+TEMPLATE = "xianjinxing-2024"
+
+
+@pytest.fixture
+def tree(db):
+    root = Organization.add_root(
+        code="R", name="测试局党委", kind=OrgKind.COMMITTEE, category=OrgCategory.ORGAN
+    )
+    unit_a = root.add_child(
+        code="A", name="甲中学党总支", kind=OrgKind.GENERAL_BRANCH, category=OrgCategory.SCHOOL
+    )
+    unit_a1 = unit_a.add_child(
+        code="A1", name="甲中学第一支部", kind=OrgKind.BRANCH, category=OrgCategory.SCHOOL
+    )
+    root.refresh_from_db()
+    unit_b = root.add_child(
+        code="B", name="乙中心党支部", kind=OrgKind.BRANCH, category=OrgCategory.INSTITUTION
+    )
+    root.refresh_from_db()
+    unit_a.refresh_from_db()
+    return {"root": root, "A": unit_a, "A1": unit_a1, "B": unit_b}
+
+
+def make_user(username: str, role: str | None = None, org: Organization | None = None, **grant):
+    user = User.objects.create_user(username=username, password=PASSWORD, full_name=username)
+    if role:
+        RoleGrant.objects.create(user=user, role=role, organization=org, **grant)
+    return user
+
+
+def make_member(org: Organization, code: str, name: str, **fields) -> Member:
+    return Member.objects.create(code=code, name=name, gender="male", organization=org, **fields)
+
+
+@pytest.fixture
+def personas(tree):
+    bob_user = make_user("bob")
+    make_member(tree["A1"], "A1-001", "鲍勃", user=bob_user)
+    make_member(tree["B"], "B-001", "查理同事")
+    return {
+        "office": make_user("office", Role.OFFICE, tree["root"]),
+        "leader": make_user("leader", Role.LEADER, tree["root"]),
+        "alice": make_user("alice", Role.UNIT_ADMIN, tree["A"]),
+        "bob": bob_user,
+        "liaison": make_user("liaison", Role.LIAISON, tree["A"]),
+        "charlie": make_user("charlie", Role.UNIT_ADMIN, tree["B"]),
+    }
+
+
+@pytest.fixture
+def campaign(tree):
+    return services.start_campaign(
+        load_template(shipped_template_path(TEMPLATE)),
+        organization=tree["root"],
+        batches=[
+            ("第一批", date(2024, 1, 1), date(2024, 6, 30)),
+            ("第二批", date(2024, 7, 1), date(2024, 12, 31)),
+        ],
+    )
+
+
+@pytest.fixture
+def batches(campaign):
+    return list(campaign.batches.order_by("number"))
+
+
+@pytest.fixture
+def enrollments(tree, batches):
+    return {
+        "A": services.enroll(batches[1], tree["A"]),
+        "B": services.enroll(batches[0], tree["B"]),
+    }
+
+
+@pytest.fixture
+def login(client):
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user

@@ -1,0 +1,274 @@
+"""The compliance dashboard's rules: each returns the findings that make up a verdict.
+
+A rule is a function of a `ComplianceContext` registered with `@rule`. This module holds
+the rules of coverage (R2), phase windows (R5) and step completion (R6); later modules
+register theirs the same way (from their app's `ready()`), and `evaluate` runs them all.
+Rules load what they need in bulk through the context, so the number of queries does not
+grow with the number of units or members.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vanguard.accounts.access import covering_paths, subtree_filter
+from vanguard.campaigns.models import Campaign, Enrollment, StepRecord, StepStatus
+from vanguard.campaigns.rules import format_date, phase_plan_problems
+from vanguard.campaigns.verdicts import Finding, Level, Verdict
+from vanguard.orgs.models import Member, Organization, OrgKind
+
+EVIDENCE_NAMES_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: object  # a lazy translation
+    check: Callable[[ComplianceContext], list[Finding]]
+    per_unit: bool  # its findings concern enrolled units (shown on each unit's page)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, title, *, per_unit: bool = True):
+    """Register a compliance rule under `code` with a (lazily translated) title."""
+
+    def register(check):
+        RULES[code] = Rule(code, title, check, per_unit)
+        return check
+
+    return register
+
+
+class ComplianceContext:
+    """A campaign seen through one user's scope on one day, with its data loaded once."""
+
+    def __init__(
+        self,
+        campaign: Campaign,
+        *,
+        scope=None,
+        today: date | None = None,
+        enrollment: Enrollment | None = None,
+    ):
+        self.campaign = campaign
+        self.scope = scope
+        self.today = today or timezone.localdate()
+        self.only_enrollment = enrollment
+
+    @cached_property
+    def enrollments(self) -> list[Enrollment]:
+        queryset = (
+            Enrollment.objects.filter(campaign=self.campaign)
+            .select_related("organization", "batch")
+            .prefetch_related("phases", "steps")
+        )
+        if self.only_enrollment is not None:
+            queryset = queryset.filter(pk=self.only_enrollment.pk)
+        elif self.scope is not None:
+            queryset = queryset.filter(self.scope.unit_filter())
+        return list(queryset)
+
+    @cached_property
+    def evidence_counts(self) -> dict[tuple[int, str], int]:
+        rows = (
+            StepRecord.objects.filter(enrollment__in=[e.pk for e in self.enrollments])
+            .annotate(files=Count("evidence"))
+            .values_list("enrollment_id", "step_code", "files")
+        )
+        return {(enrollment_id, code): files for enrollment_id, code, files in rows}
+
+    @cached_property
+    def scope_paths(self) -> tuple[str, ...]:
+        root = self.campaign.organization.path
+        if self.scope is None:
+            return (root,)
+        paths = [p for p in self.scope.read_paths if p.startswith(root)]
+        paths += [root for p in self.scope.read_paths if root.startswith(p)]
+        return covering_paths(paths)
+
+    @cached_property
+    def enrolled_paths(self) -> tuple[str, ...]:
+        return tuple(e.organization.path for e in self.enrollments_in_campaign)
+
+    @cached_property
+    def enrollments_in_campaign(self) -> list[Enrollment]:
+        """Every enrolment, in or out of scope: coverage asks what the campaign covers."""
+        return list(
+            Enrollment.objects.filter(campaign=self.campaign).select_related("organization")
+        )
+
+    def is_covered(self, path: str) -> bool:
+        return any(path.startswith(enrolled) for enrolled in self.enrolled_paths)
+
+
+@dataclass
+class ComplianceReport:
+    context: ComplianceContext
+    verdicts: list[Verdict]
+
+    @cached_property
+    def unit_levels(self) -> dict[int, Level]:
+        """The worst level each enrolled unit earns across all verdicts."""
+        levels: dict[int, Level] = defaultdict(lambda: Level.OK)
+        for verdict in self.verdicts:
+            for finding in verdict.findings:
+                if finding.enrollment_id is not None:
+                    levels[finding.enrollment_id] = max(
+                        levels[finding.enrollment_id], finding.level
+                    )
+        return levels
+
+    @property
+    def level(self) -> Level:
+        return max((verdict.level for verdict in self.verdicts), default=Level.OK)
+
+
+def evaluate(campaign: Campaign, *, scope=None, today: date | None = None) -> ComplianceReport:
+    """Run every registered rule over the campaign, as far as `scope` reaches."""
+    return _run(ComplianceContext(campaign, scope=scope, today=today), RULES.values())
+
+
+def evaluate_unit(enrollment: Enrollment, *, today: date | None = None) -> ComplianceReport:
+    """Run the per-unit rules for one enrolled unit."""
+    context = ComplianceContext(enrollment.campaign, today=today, enrollment=enrollment)
+    return _run(context, [r for r in RULES.values() if r.per_unit])
+
+
+def _run(context: ComplianceContext, rules) -> ComplianceReport:
+    verdicts = [Verdict(code=r.code, title=str(r.title), findings=r.check(context)) for r in rules]
+    return ComplianceReport(context, verdicts)
+
+
+def _names(names: list[str]) -> tuple[str, ...]:
+    shown = names[:EVIDENCE_NAMES_SHOWN]
+    if len(names) > len(shown):
+        shown.append(_("… and %(count)s more") % {"count": len(names) - len(shown)})
+    return tuple(shown)
+
+
+# -- R2 coverage ---------------------------------------------------------------------------
+
+
+@rule("coverage.units", gettext_lazy("Every base organisation enrolled in a batch"), per_unit=False)
+def units_not_enrolled(context: ComplianceContext) -> list[Finding]:
+    orgs = (
+        Organization.objects.filter(subtree_filter(context.scope_paths))
+        .exclude(kind=OrgKind.COMMITTEE)
+        .only("pk", "path", "name", "code")
+        .order_by("path")
+    )
+    findings, reported = [], []
+    for org in orgs:
+        if context.is_covered(org.path) or any(org.path.startswith(p) for p in reported):
+            continue
+        reported.append(org.path)
+        findings.append(
+            Finding(
+                Level.FAILING,
+                _("%(unit)s is not enrolled in any batch") % {"unit": org.name},
+                organization=org,
+            )
+        )
+    return findings
+
+
+@rule("coverage.members", gettext_lazy("Every member takes part"), per_unit=False)
+def members_not_covered(context: ComplianceContext) -> list[Finding]:
+    members = (
+        Member.objects.filter(subtree_filter(context.scope_paths, prefix="organization__"))
+        .values_list("name", "organization__path", "organization__name")
+        .order_by("organization__path", "code")
+    )
+    uncovered = [(name, org) for name, path, org in members if not context.is_covered(path)]
+    if not uncovered:
+        return []
+    return [
+        Finding(
+            Level.FAILING,
+            _("%(count)s members belong to no enrolled unit") % {"count": len(uncovered)},
+            members=_names([f"{name}（{org}）" for name, org in uncovered]),
+        )
+    ]
+
+
+# -- R5 phase windows ----------------------------------------------------------------------
+
+
+@rule("plan.phases", gettext_lazy("Phase plans inside the batch, in order, long enough"))
+def phase_windows(context: ComplianceContext) -> list[Finding]:
+    rules = context.campaign.rules
+    findings = []
+    for enrollment in context.enrollments:
+        windows = {w.phase_code: (w.starts_on, w.ends_on) for w in enrollment.phases.all()}
+        for problem in phase_plan_problems(
+            windows,
+            batch_start=enrollment.batch.starts_on,
+            batch_end=enrollment.batch.ends_on,
+            rules=rules,
+            category=enrollment.organization.category or None,
+        ):
+            findings.append(
+                Finding(
+                    problem.level,
+                    problem.message,
+                    organization=enrollment.organization,
+                    enrollment_id=enrollment.pk,
+                    dates=tuple(windows.get(problem.phase_code, ())),
+                )
+            )
+    return findings
+
+
+# -- R6 step completion --------------------------------------------------------------------
+
+
+@rule("plan.steps", gettext_lazy("Each phase's steps done, with their evidence"))
+def step_completion(context: ComplianceContext) -> list[Finding]:
+    rules = context.campaign.rules
+    findings = []
+    for enrollment in context.enrollments:
+        windows = {w.phase_code: w for w in enrollment.phases.all()}
+        records = {r.step_code: r for r in enrollment.steps.all()}
+        for phase in rules.phases:
+            window = windows.get(phase.code)
+            for step in phase.steps:
+                finding = _step_finding(context, enrollment, phase, step, window, records)
+                if finding is not None:
+                    findings.append(finding)
+    return findings
+
+
+def _step_finding(context, enrollment, phase, step, window, records) -> Finding | None:
+    record = records.get(step.code)
+    done = record is not None and record.status == StepStatus.DONE
+    where = {"organization": enrollment.organization, "enrollment_id": enrollment.pk}
+    if not done:
+        if window is not None and window.ends_on < context.today:
+            return Finding(
+                Level.FAILING,
+                _("%(phase)s ended on %(end)s but step %(step)s is not done")
+                % {"phase": phase.title, "end": format_date(window.ends_on), "step": step.title},
+                dates=(window.ends_on,),
+                **where,
+            )
+        return None
+    if step.evidence and not context.evidence_counts.get((enrollment.pk, step.code)):
+        return Finding(
+            Level.WARNING,
+            _("Step %(step)s is done but its evidence (%(evidence)s) is not uploaded")
+            % {"step": step.title, "evidence": "、".join(step.evidence)},
+            dates=(record.done_on,) if record.done_on else (),
+            **where,
+        )
+    return None

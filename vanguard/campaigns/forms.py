@@ -1,0 +1,93 @@
+"""Forms of the unit page: the phase plan, a step's record, an evidence file."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vanguard.campaigns import services
+from vanguard.campaigns.models import StepStatus
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})
+
+
+class PhasePlanForm(forms.Form):
+    """One start and one end date per phase of the campaign's template."""
+
+    def __init__(self, *args, enrollment, **kwargs):
+        self.enrollment = enrollment
+        self.problems = []
+        initial = {}
+        for window in enrollment.phases.all():
+            initial[f"{window.phase_code}_start"] = window.starts_on
+            initial[f"{window.phase_code}_end"] = window.ends_on
+        super().__init__(*args, initial=initial, **kwargs)
+        for phase in self.phases:
+            self.fields[f"{phase.code}_start"] = forms.DateField(
+                label=_("%(phase)s starts") % {"phase": phase.title}, widget=DATE_WIDGET
+            )
+            self.fields[f"{phase.code}_end"] = forms.DateField(
+                label=_("%(phase)s ends") % {"phase": phase.title}, widget=DATE_WIDGET
+            )
+
+    @property
+    def phases(self):
+        return self.enrollment.campaign.rules.phases
+
+    def rows(self):
+        """(phase, start field, end field) for the template to lay out as a table."""
+        return [(p, self[f"{p.code}_start"], self[f"{p.code}_end"]) for p in self.phases]
+
+    def windows(self):
+        data = self.cleaned_data
+        return {
+            phase.code: (data.get(f"{phase.code}_start"), data.get(f"{phase.code}_end"))
+            for phase in self.phases
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.problems = services.plan_problems(self.enrollment, self.windows())
+        for problem in self.problems:
+            if problem.blocking:
+                field = f"{problem.phase_code}_start" if problem.phase_code else None
+                self.add_error(field, problem.message)
+        return cleaned
+
+
+class StepForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=StepStatus.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    done_on = forms.DateField(label=gettext_lazy("Done on"), required=False, widget=DATE_WIDGET)
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+    )
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.VANGUARD_MAX_UPLOAD_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.") % {"limit": limit}
+            )
+        return upload

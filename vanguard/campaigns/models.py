@@ -1,0 +1,198 @@
+"""A campaign run from a template: batches, the units enrolled in them, each unit's phase
+plan and step checklist.
+
+The campaign keeps a snapshot of its template (`Campaign.template_data`) so that its rules
+do not change when the template file does; `Campaign.rules` is that template.
+"""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from vanguard.campaigns.template import CampaignTemplate
+from vanguard.orgs.models import Organization
+
+
+class Campaign(models.Model):
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("leading organisation"),
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+    )
+    template_code = models.CharField(_("template"), max_length=50)
+    template_data = models.JSONField(_("template snapshot"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    history = HistoricalRecords(excluded_fields=["template_data"])
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-starts_on"]
+
+    def __str__(self):
+        return self.title
+
+    @cached_property
+    def rules(self) -> CampaignTemplate:
+        return CampaignTemplate.from_dict(self.template_data)
+
+
+class Batch(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="batches"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=100)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("batch")
+        verbose_name_plural = _("batches")
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="batch_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="batch_dates_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Enrollment(models.Model):
+    """A unit (with its subtree) taking part in one batch of a campaign."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="enrollments"
+    )
+    batch = models.ForeignKey(
+        Batch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="enrollments"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("enrolled unit")
+        verbose_name_plural = _("enrolled units")
+        ordering = ["batch__number", "organization__path"]
+        constraints = [
+            # A unit is in exactly one batch of a campaign (R4).
+            models.UniqueConstraint(
+                fields=["campaign", "organization"], name="one_enrollment_per_campaign"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.batch}"
+
+    def clean(self):
+        if self.batch_id and self.campaign_id and self.batch.campaign_id != self.campaign_id:
+            raise ValidationError({"batch": _("The batch belongs to another campaign.")})
+
+
+class PhaseWindow(models.Model):
+    """The dates a unit plans for one phase of the template, inside its batch (R5)."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="phases"
+    )
+    phase_code = models.CharField(_("phase"), max_length=50)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("phase window")
+        verbose_name_plural = _("phase windows")
+        ordering = ["enrollment", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "phase_code"], name="one_window_per_phase"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.phase_code}: {self.starts_on} – {self.ends_on}"
+
+    @property
+    def days(self) -> int:
+        """Length in days, counting both ends."""
+        return (self.ends_on - self.starts_on).days + 1
+
+
+class StepStatus(models.TextChoices):
+    TODO = "todo", _("Not started")
+    DOING = "doing", _("In progress")
+    DONE = "done", _("Done")
+
+
+class StepRecord(models.Model):
+    """A unit's progress on one step of the template (R6)."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="steps"
+    )
+    step_code = models.CharField(_("step"), max_length=50)
+    status = models.CharField(
+        _("status"), max_length=10, choices=StepStatus.choices, default=StepStatus.TODO
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("step record")
+        verbose_name_plural = _("step records")
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "step_code"], name="one_record_per_step"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} · {self.step_code}"
+
+
+def evidence_path(instance, filename):
+    return (
+        f"evidence/{instance.step_record.enrollment_id}/{instance.step_record.step_code}/{filename}"
+    )
+
+
+class StepEvidence(models.Model):
+    step_record = models.ForeignKey(
+        StepRecord, verbose_name=_("step"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.title

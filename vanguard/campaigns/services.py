@@ -1,0 +1,146 @@
+"""State changes of campaigns: starting one from a template, enrolling units, planning
+phases, recording steps. Views and commands call these; tests call them directly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vanguard.campaigns.models import (
+    Batch,
+    Campaign,
+    Enrollment,
+    PhaseWindow,
+    StepEvidence,
+    StepRecord,
+    StepStatus,
+)
+from vanguard.campaigns.rules import PlanProblem, phase_plan_problems
+from vanguard.campaigns.template import CampaignTemplate
+from vanguard.orgs.models import Organization
+
+
+def start_campaign(
+    template: CampaignTemplate,
+    *,
+    organization: Organization,
+    batches: list[tuple[str, date, date]],
+    code: str | None = None,
+) -> Campaign:
+    """Create a campaign run by `organization` from `template`, with its batches."""
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            code=code or template.code,
+            title=template.title,
+            organization=organization,
+            template_code=template.code,
+            template_data=template.to_dict(),
+            starts_on=min(start for _t, start, _e in batches),
+            ends_on=max(end for _t, _s, end in batches),
+        )
+        for number, (title, starts_on, ends_on) in enumerate(batches, start=1):
+            Batch.objects.create(
+                campaign=campaign, number=number, title=title, starts_on=starts_on, ends_on=ends_on
+            )
+    return campaign
+
+
+def enroll(batch: Batch, organization: Organization) -> Enrollment:
+    """Enrol a unit (and so its subtree) in a batch.
+
+    A unit is in exactly one batch of a campaign (R4), and a unit under an enrolled unit is
+    already covered by it: both are refused with a message naming the enrolment in the way.
+    """
+    campaign = batch.campaign
+    if not organization.is_in_subtree_of(campaign.organization):
+        raise ValidationError(
+            _("%(unit)s is outside the campaign's organisation") % {"unit": organization}
+        )
+    clash = (
+        Enrollment.objects.filter(campaign=campaign)
+        .select_related("organization", "batch")
+        .filter(organization__path__in=_ancestor_paths(organization))
+        .first()
+    ) or (
+        Enrollment.objects.filter(
+            campaign=campaign, organization__path__startswith=organization.path
+        )
+        .select_related("organization", "batch")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            _("%(unit)s is already covered by the enrolment of %(other)s in %(batch)s")
+            % {"unit": organization, "other": clash.organization, "batch": clash.batch}
+        )
+    return Enrollment.objects.create(campaign=campaign, batch=batch, organization=organization)
+
+
+def _ancestor_paths(organization: Organization) -> list[str]:
+    steplen = Organization.steplen
+    return [organization.path[:end] for end in range(steplen, len(organization.path) + 1, steplen)]
+
+
+def plan_problems(enrollment: Enrollment, windows: Mapping[str, tuple[date, date]]):
+    return phase_plan_problems(
+        windows,
+        batch_start=enrollment.batch.starts_on,
+        batch_end=enrollment.batch.ends_on,
+        rules=enrollment.campaign.rules,
+        category=enrollment.organization.category or None,
+    )
+
+
+def save_phase_plan(
+    enrollment: Enrollment, windows: Mapping[str, tuple[date, date]]
+) -> list[PlanProblem]:
+    """Save a unit's phase plan unless a blocking problem stands; return every problem.
+
+    Blocking problems (a phase ending before it starts, phases overlapping or out of order)
+    leave the plan unchanged; the others are saved and show on the compliance dashboard.
+    """
+    problems = plan_problems(enrollment, windows)
+    if any(problem.blocking for problem in problems):
+        return problems
+    with transaction.atomic():
+        known = {phase.code for phase in enrollment.campaign.rules.phases}
+        for code, (starts_on, ends_on) in windows.items():
+            if code not in known:
+                continue
+            PhaseWindow.objects.update_or_create(
+                enrollment=enrollment,
+                phase_code=code,
+                defaults={"starts_on": starts_on, "ends_on": ends_on},
+            )
+    return problems
+
+
+def record_step(
+    enrollment: Enrollment,
+    step_code: str,
+    *,
+    status: str,
+    done_on: date | None = None,
+    notes: str = "",
+) -> StepRecord:
+    """Record a step's status; a step marked done without a date is done today."""
+    enrollment.campaign.rules.step(step_code)  # KeyError for a step the template lacks
+    if status == StepStatus.DONE and done_on is None:
+        done_on = timezone.localdate()
+    if status != StepStatus.DONE:
+        done_on = None
+    record, _created = StepRecord.objects.update_or_create(
+        enrollment=enrollment,
+        step_code=step_code,
+        defaults={"status": status, "done_on": done_on, "notes": notes},
+    )
+    return record
+
+
+def add_evidence(record: StepRecord, *, title: str, file, user) -> StepEvidence:
+    return StepEvidence.objects.create(step_record=record, title=title, file=file, uploaded_by=user)

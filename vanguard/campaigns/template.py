@@ -1,0 +1,856 @@
+"""Campaign templates: a campaign's rules, declared in a TOML file.
+
+A template names the campaign's phases and their steps, its thresholds (with variants
+per unit category and member group) and its vocabularies (session kinds, materials,
+五个一, opinion channels, appraisal grades …). `load_template` reads and checks a file;
+every problem found is collected and raised together as one `TemplateError`, so a bad
+template loads nothing. A campaign stores `template.to_dict()` as its snapshot and
+rebuilds it with `CampaignTemplate.from_dict`, so its rules do not change when the file
+does. The format is documented in docs/campaign-templates.md.
+
+Pure Python: no models, only Django's translation functions for the messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import difflib
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+SHIPPED_TEMPLATES_DIR = Path(__file__).resolve().parent / "definitions"
+SNAPSHOT_NAME = "<snapshot>"
+
+
+# --- The template, as the rest of the code sees it ---------------------------------
+
+
+@dataclass(frozen=True)
+class StepDef:
+    code: str
+    title: str
+    notice_ref: str
+    description: str
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PhaseDef:
+    code: str
+    title: str
+    order: int
+    duration_days: int
+    notice_ref: str
+    steps: tuple[StepDef, ...] = ()
+
+
+@dataclass(frozen=True)
+class VocabularyItem:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class SessionKind(VocabularyItem):
+    counts_for_step: str | None = None  # a session of this kind is evidence of that step
+
+
+@dataclass(frozen=True)
+class Material(VocabularyItem):
+    kind: str  # one of MATERIAL_KINDS
+
+
+@dataclass(frozen=True)
+class FiveOne(VocabularyItem):
+    needs_partner: bool = False  # the member names a person (a student, an activist …)
+
+
+@dataclass(frozen=True)
+class LeaderVisitKind(VocabularyItem):
+    activities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpinionChannel(VocabularyItem):
+    public: bool = False  # reachable by the public on the portal
+
+
+@dataclass(frozen=True)
+class AppraisalGrade(VocabularyItem):
+    order: int  # 1 is the best grade
+
+
+@dataclass(frozen=True)
+class CommendationKind(VocabularyItem):
+    subject: str  # one of COMMENDATION_SUBJECTS
+
+
+@dataclass(frozen=True)
+class BatchHint:
+    title: str
+    starts: str  # YYYY-MM
+    ends: str  # YYYY-MM
+    scope: str
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Threshold overrides for a unit category and/or a member group."""
+
+    category: str | None
+    group: str | None
+    values: dict[str, Any]
+
+    def matches(self, category: str | None, groups: set[str]) -> bool:
+        category_ok = self.category is None or self.category == category
+        group_ok = self.group is None or self.group in groups
+        return category_ok and group_ok
+
+    def to_dict(self) -> dict[str, Any]:
+        match = {"category": self.category, "group": self.group}
+        return {"match": {k: v for k, v in match.items() if v is not None}, **self.values}
+
+
+@dataclass(frozen=True)
+class SatisfactionRule:
+    options: tuple[VocabularyItem, ...]
+    dissatisfied: tuple[str, ...]
+    redo_when: str
+    majority: str
+    methods: tuple[str, ...]
+    combine: str
+
+    def label(self, code: str) -> str:
+        return _find(self.options, code, "satisfaction.options").title
+
+    def redo_required(self, counts: Mapping[str, int]) -> bool:
+        """Whether a unit must redo (补课), given valid responses counted per option.
+
+        Representatives' and sampled responses are pooled; "majority" is strictly more
+        than half of the valid responses.
+        """
+        unknown = set(counts) - {option.code for option in self.options}
+        if unknown:
+            raise KeyError(sorted(unknown))
+        total = sum(counts.values())
+        dissatisfied = sum(counts.get(code, 0) for code in self.dissatisfied)
+        return dissatisfied * 2 > total
+
+
+@dataclass(frozen=True)
+class CampaignTemplate:
+    code: str
+    title: str
+    source: str
+    phases: tuple[PhaseDef, ...]
+    thresholds: dict[str, Any]
+    variants: tuple[Variant, ...]
+    session_kinds: tuple[SessionKind, ...]
+    materials: tuple[Material, ...]
+    five_ones: tuple[FiveOne, ...]
+    leader_visit_kinds: tuple[LeaderVisitKind, ...]
+    opinion_channels: tuple[OpinionChannel, ...]
+    appraisal_grades: tuple[AppraisalGrade, ...]
+    commendation_kinds: tuple[CommendationKind, ...]
+    mechanisms: tuple[VocabularyItem, ...]
+    unit_categories: tuple[VocabularyItem, ...]
+    member_groups: tuple[VocabularyItem, ...]
+    satisfaction: SatisfactionRule
+    batches_hint: tuple[BatchHint, ...] = ()
+
+    def phase(self, code: str) -> PhaseDef:
+        return _find(self.phases, code, "phases")
+
+    def step(self, code: str) -> StepDef:
+        for _phase, step in self.steps():
+            if step.code == code:
+                return step
+        raise KeyError(code)
+
+    def steps(self) -> list[tuple[PhaseDef, StepDef]]:
+        return [(phase, step) for phase in self.phases for step in phase.steps]
+
+    def threshold(
+        self, name: str, *, category: str | None = None, groups: Iterable[str] = ()
+    ) -> Any:
+        """The threshold's value for a unit category and the member's groups.
+
+        Variants apply in file order and later matches win; a variant naming both a
+        category and a group matches only when both match.
+        """
+        value = self.thresholds[name]
+        group_set = {groups} if isinstance(groups, str) else set(groups)
+        for variant in self.variants:
+            if name in variant.values and variant.matches(category, group_set):
+                value = variant.values[name]
+        return value
+
+    def phase_duration_bounds(
+        self, code: str, *, category: str | None = None, groups: Iterable[str] = ()
+    ) -> tuple[float, float]:
+        """Shortest and longest length in days (both ends counted) that earn no warning."""
+        nominal = self.phase(code).duration_days
+        tolerance = self.threshold("phase_duration_tolerance", category=category, groups=groups)
+        return nominal * (1 - tolerance), nominal * (1 + tolerance)
+
+    def vocabulary(self, name: str) -> tuple[VocabularyItem, ...]:
+        if name not in VOCABULARIES:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def label(self, vocabulary_name: str, code: str) -> str:
+        return _find(self.vocabulary(vocabulary_name), code, vocabulary_name).title
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable snapshot, in the shape of the TOML file."""
+        campaign = {"code": self.code, "title": self.title, "source": self.source}
+        return {
+            "campaign": {**campaign, "batches_hint": _plain(self.batches_hint)},
+            "phases": _plain(self.phases),
+            "thresholds": {
+                **self.thresholds,
+                "variants": [variant.to_dict() for variant in self.variants],
+            },
+            **{name: _plain(getattr(self, name)) for name in VOCABULARIES},
+            "satisfaction": _plain(self.satisfaction),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], name: str = SNAPSHOT_NAME) -> CampaignTemplate:
+        """Rebuild a template from `to_dict()`'s output, checked as a file would be."""
+        return _check_and_build(data, name)
+
+
+def _find(items: Iterable[Any], code: str, where: str) -> Any:
+    for item in items:
+        if item.code == code:
+            return item
+    raise KeyError(f"{where}: {code}")
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, tuples and dicts as JSON values; None fields are left out."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --- Problems ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    file: str
+    key: str  # dotted path with 1-based indices, e.g. phases[2].steps[1].code
+    message: str
+
+    def __str__(self) -> str:
+        if not self.key:
+            return f"{self.file}: {self.message}"
+        return f"{self.file}: {self.key}: {self.message}"
+
+
+class TemplateError(Exception):
+    """A template with problems; `problems` lists every one found."""
+
+    def __init__(self, problems: Iterable[TemplateProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+# --- Loading -----------------------------------------------------------------------
+
+
+def shipped_template_path(code: str) -> Path:
+    if not _CODE_RE.fullmatch(code):
+        raise ValueError(code)
+    path = SHIPPED_TEMPLATES_DIR / f"{code}.toml"
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    return path
+
+
+def shipped_template_codes() -> list[str]:
+    return sorted(path.stem for path in SHIPPED_TEMPLATES_DIR.glob("*.toml"))
+
+
+def load_template(path: str | Path) -> CampaignTemplate:
+    filename = str(path)
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TemplateError(
+            [TemplateProblem(filename, "", _("the file is not valid UTF-8 text"))]
+        ) from None
+    return parse_template(text, filename)
+
+
+def parse_template(text: str, filename: str) -> CampaignTemplate:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise TemplateError([_syntax_problem(error, filename)]) from None
+    return _check_and_build(document, filename)
+
+
+_LOCATION_RE = re.compile(r"^(?P<detail>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+
+
+def _syntax_problem(error: tomllib.TOMLDecodeError, filename: str) -> TemplateProblem:
+    found = _LOCATION_RE.match(str(error))
+    if found is None:
+        message = _("TOML syntax error: %(detail)s") % {"detail": str(error)}
+    else:
+        message = _("TOML syntax error at line %(line)s, column %(column)s: %(detail)s") % {
+            "line": found["line"],
+            "column": found["column"],
+            "detail": found["detail"],
+        }
+    return TemplateProblem(filename, "", message)
+
+
+def _check_and_build(document: Mapping[str, Any], filename: str) -> CampaignTemplate:
+    checker = _Checker(filename)
+    data = _check_document(checker, document)
+    if checker.problems:
+        raise TemplateError(_in_document_order(checker.problems, document))
+    return _build(data)
+
+
+def _in_document_order(
+    problems: list[TemplateProblem], document: Mapping[str, Any]
+) -> list[TemplateProblem]:
+    """Problems sorted by where their top-level section is in the file (a stable sort)."""
+    position = {name: index for index, name in enumerate(document)}
+
+    def section_position(problem: TemplateProblem) -> int:
+        section = re.split(r"[.\[]", problem.key, maxsplit=1)[0]
+        return position.get(section, len(position))
+
+    return sorted(problems, key=section_position)
+
+
+# --- The schema --------------------------------------------------------------------
+
+MATERIAL_KINDS = ("basic", "key", "auxiliary")
+COMMENDATION_SUBJECTS = ("member", "organization")
+REDO_WHEN = ("dissatisfied_majority",)
+MAJORITIES = ("more_than_half",)
+SURVEY_METHODS = ("representatives", "random_sample")
+COMBINE = ("pooled",)
+
+_CODE_RE = re.compile(r"[a-z][a-z0-9_-]*")
+_MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+@dataclass(frozen=True)
+class _Key:
+    kind: str  # code, text, month, int, number, bool, texts (a list of text)
+    required: bool = True
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    nonempty: bool = False  # for texts
+
+
+_TEXTS = _Key("texts", required=False, default=())
+_ITEM = {"code": _Key("code"), "title": _Key("text")}
+_CAMPAIGN = {"code": _Key("code"), "title": _Key("text"), "source": _Key("text")}
+_BATCH = {
+    "title": _Key("text"),
+    "starts": _Key("month"),
+    "ends": _Key("month"),
+    "scope": _Key("text"),
+    "categories": _TEXTS,
+}
+_PHASE = {
+    "code": _Key("code"),
+    "title": _Key("text"),
+    "order": _Key("int"),
+    "duration_days": _Key("int"),
+    "notice_ref": _Key("text"),
+}
+_STEP = {
+    "code": _Key("code"),
+    "title": _Key("text"),
+    "notice_ref": _Key("text"),
+    "description": _Key("text"),
+    "evidence": _TEXTS,
+}
+THRESHOLDS = {
+    "min_study_hours": _Key("number"),
+    "min_concentrated_days": _Key("int"),
+    "phase_duration_tolerance": _Key("number"),
+}
+_MATCH = {"category": _Key("code", required=False), "group": _Key("code", required=False)}
+_SATISFACTION = {
+    "dissatisfied": _Key("texts", nonempty=True),
+    "redo_when": _Key("text", choices=REDO_WHEN),
+    "majority": _Key("text", choices=MAJORITIES),
+    "methods": _Key("texts", nonempty=True, choices=SURVEY_METHODS),
+    "combine": _Key("text", choices=COMBINE),
+}
+VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
+    "session_kinds": (SessionKind, {"counts_for_step": _Key("code", required=False)}),
+    "materials": (Material, {"kind": _Key("text", choices=MATERIAL_KINDS)}),
+    "five_ones": (FiveOne, {"needs_partner": _Key("bool", required=False, default=False)}),
+    "leader_visit_kinds": (LeaderVisitKind, {"activities": _TEXTS}),
+    "opinion_channels": (OpinionChannel, {"public": _Key("bool", required=False, default=False)}),
+    "appraisal_grades": (AppraisalGrade, {"order": _Key("int")}),
+    "commendation_kinds": (
+        CommendationKind,
+        {"subject": _Key("text", choices=COMMENDATION_SUBJECTS)},
+    ),
+    "mechanisms": (VocabularyItem, {}),
+    "unit_categories": (VocabularyItem, {}),
+    "member_groups": (VocabularyItem, {}),
+}
+_TOP_LEVEL = ("campaign", "phases", "thresholds", *VOCABULARIES, "satisfaction")
+
+_INVALID = object()
+
+
+# --- Checking ----------------------------------------------------------------------
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+class _Checker:
+    """Checks raw values against the schema, collecting problems as it goes."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.problems: list[TemplateProblem] = []
+
+    def report(self, key: str, message: str) -> None:
+        self.problems.append(TemplateProblem(self.filename, key, message))
+
+    def section(self, parent: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
+        """A required table of `parent`, or None (reported) when missing or not a table."""
+        if name not in parent:
+            self.report(name, _("missing required key"))
+            return None
+        if not isinstance(parent[name], dict):
+            self.report(name, _("expected a table, got %(type)s") % _type_of(parent[name]))
+            return None
+        return parent[name]
+
+    def table(
+        self,
+        raw: Mapping[str, Any],
+        path: str,
+        schema: Mapping[str, _Key],
+        nested: Iterable[str] = (),
+    ) -> dict[str, Any]:
+        """The valid keys of `raw`; keys in `nested` are left to the caller."""
+        self.unknown_keys(raw, path, [*schema, *nested])
+        clean = {}
+        for name, key in schema.items():
+            if name in raw:
+                value = self.value(raw[name], _join(path, name), key)
+            elif key.required:
+                self.report(_join(path, name), _("missing required key"))
+                value = _INVALID
+            else:
+                value = key.default
+            if value is not _INVALID and value is not None:
+                clean[name] = value
+        return clean
+
+    def table_list(
+        self, parent: Mapping[str, Any], name: str, parent_path: str, *, required: bool
+    ) -> list[tuple[str, Mapping[str, Any]]]:
+        """The tables of an array of tables, each with its path; empty when required is."""
+        path = _join(parent_path, name)
+        if name not in parent:
+            if required:
+                self.report(path, _("missing required key"))
+            return []
+        raw = parent[name]
+        if not isinstance(raw, list):
+            self.report(path, _("expected a list of tables, got %(type)s") % _type_of(raw))
+            return []
+        if required and not raw:
+            self.report(path, _("must not be empty"))
+        entries = []
+        for index, item in enumerate(raw, start=1):
+            item_path = f"{path}[{index}]"
+            if isinstance(item, dict):
+                entries.append((item_path, item))
+            else:
+                self.report(item_path, _("expected a table, got %(type)s") % _type_of(item))
+        return entries
+
+    def unknown_keys(self, raw: Mapping[str, Any], path: str, allowed: Iterable[str]) -> None:
+        allowed = list(allowed)
+        for name in raw:
+            if name not in allowed:
+                self.report(_join(path, name), _unknown_key_message(name, allowed))
+
+    def value(self, value: Any, path: str, key: _Key) -> Any:
+        if key.kind == "texts":
+            return self.texts(value, path, key)
+        message = _value_problem(value, key)
+        if message is not None:
+            self.report(path, message)
+            return _INVALID
+        return value
+
+    def texts(self, value: Any, path: str, key: _Key) -> Any:
+        if not isinstance(value, list | tuple):
+            self.report(path, _("expected a list, got %(type)s") % _type_of(value))
+            return _INVALID
+        if key.nonempty and not value:
+            self.report(path, _("must not be empty"))
+            return _INVALID
+        item_key = _Key("text", choices=key.choices)
+        items = [self.value(item, f"{path}[{i}]", item_key) for i, item in enumerate(value, 1)]
+        return _INVALID if _INVALID in items else list(items)
+
+    def unique(
+        self,
+        entries: Iterable[tuple[str, Mapping[str, Any]]],
+        name: str,
+        describe: Callable[[Any, str], str],
+        seen: dict[Any, str] | None = None,
+    ) -> None:
+        """Report every entry whose `name` repeats an earlier entry's."""
+        seen = {} if seen is None else seen
+        for path, entry in entries:
+            if name not in entry:
+                continue
+            key = _join(path, name)
+            if entry[name] in seen:
+                self.report(key, describe(entry[name], seen[entry[name]]))
+            else:
+                seen[entry[name]] = key
+
+    def known(self, value: Any, path: str, known: Iterable[Any], describe: Callable) -> None:
+        if value is not None and value not in set(known):
+            self.report(path, describe(value))
+
+
+def _unknown_key_message(name: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(str(name), allowed, n=1)
+    if close:
+        return _("unknown key; did you mean %(suggestion)s?") % {"suggestion": close[0]}
+    return _("unknown key")
+
+
+def _value_problem(value: Any, key: _Key) -> str | None:
+    if key.kind in ("code", "text", "month"):
+        return _string_problem(value, key)
+    if key.kind == "bool":
+        if isinstance(value, bool):
+            return None
+        return _("expected true or false, got %(type)s") % _type_of(value)
+    return _number_problem(value, key)
+
+
+def _string_problem(value: Any, key: _Key) -> str | None:
+    if not isinstance(value, str):
+        return _("expected a string, got %(type)s") % _type_of(value)
+    if not value.strip():
+        return _("must not be empty")
+    if key.kind == "code" and not _CODE_RE.fullmatch(value):
+        return _("a code starts with a lower-case letter and uses only a-z, 0-9, _ and -")
+    if key.kind == "month" and not _MONTH_RE.fullmatch(value):
+        return _("expected a month as YYYY-MM, got %(value)s") % {"value": value}
+    if key.choices and value not in key.choices:
+        return _("must be one of: %(choices)s") % {"choices": ", ".join(key.choices)}
+    return None
+
+
+def _number_problem(value: Any, key: _Key) -> str | None:
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    if key.kind == "int" and not is_int:
+        return _("expected an integer, got %(type)s") % _type_of(value)
+    if key.kind == "number" and not (is_int or isinstance(value, float)):
+        return _("expected a number, got %(type)s") % _type_of(value)
+    if not value > 0:
+        return _("must be greater than zero")
+    return None
+
+
+def _type_of(value: Any) -> dict[str, str]:
+    """The TOML (or JSON) name of the value's type, as the `type` parameter of a message."""
+    if isinstance(value, bool):
+        name = pgettext("value type", "boolean")
+    elif isinstance(value, int):
+        name = pgettext("value type", "integer")
+    elif isinstance(value, float):
+        name = pgettext("value type", "float")
+    elif isinstance(value, str):
+        name = pgettext("value type", "string")
+    elif isinstance(value, list | tuple):
+        name = pgettext("value type", "array")
+    elif isinstance(value, dict):
+        name = pgettext("value type", "table")
+    elif value is None:  # only in a snapshot: JSON's null
+        name = pgettext("value type", "null")
+    elif isinstance(value, datetime.date | datetime.time):
+        name = pgettext("value type", "date or time")
+    else:
+        name = type(value).__name__
+    return {"type": name}
+
+
+def _duplicate_code(code: Any, first: str) -> str:
+    return _('duplicate code "%(code)s", first used at %(first)s') % {"code": code, "first": first}
+
+
+def _duplicate_order(order: Any, first: str) -> str:
+    return _("duplicate order %(order)s, first used at %(first)s") % {
+        "order": order,
+        "first": first,
+    }
+
+
+# --- Checking each part of the document --------------------------------------------
+
+
+def _check_document(checker: _Checker, document: Mapping[str, Any]) -> dict[str, Any]:
+    checker.unknown_keys(document, "", _TOP_LEVEL)
+    phases, step_codes = _check_phases(checker, document)
+    vocabularies = _check_vocabularies(checker, document, step_codes)
+    categories = [item["code"] for item in vocabularies["unit_categories"] if "code" in item]
+    groups = [item["code"] for item in vocabularies["member_groups"] if "code" in item]
+    return {
+        "campaign": _check_campaign(checker, document, categories),
+        "phases": phases,
+        "thresholds": _check_thresholds(checker, document, categories, groups),
+        **vocabularies,
+        "satisfaction": _check_satisfaction(checker, document),
+    }
+
+
+def _check_campaign(
+    checker: _Checker, document: Mapping[str, Any], categories: list[str]
+) -> dict[str, Any]:
+    raw = checker.section(document, "campaign")
+    if raw is None:
+        return {}
+    campaign = checker.table(raw, "campaign", _CAMPAIGN, nested=["batches_hint"])
+    batches = []
+    for path, batch_raw in checker.table_list(raw, "batches_hint", "campaign", required=False):
+        batch = checker.table(batch_raw, path, _BATCH)
+        if "starts" in batch and "ends" in batch and batch["ends"] < batch["starts"]:
+            checker.report(_join(path, "ends"), _("ends before it starts"))
+        for index, code in enumerate(batch.get("categories", ()), start=1):
+            checker.known(code, f"{path}.categories[{index}]", categories, _unknown_category)
+        batches.append(batch)
+    return {**campaign, "batches_hint": batches}
+
+
+def _check_phases(
+    checker: _Checker, document: Mapping[str, Any]
+) -> tuple[list[dict[str, Any]], set[str]]:
+    phases = []
+    step_codes: dict[Any, str] = {}
+    for path, raw in checker.table_list(document, "phases", "", required=True):
+        phase = checker.table(raw, path, _PHASE, nested=["steps"])
+        steps = [
+            (step_path, checker.table(step_raw, step_path, _STEP))
+            for step_path, step_raw in checker.table_list(raw, "steps", path, required=True)
+        ]
+        checker.unique(steps, "code", _duplicate_code, seen=step_codes)
+        phases.append((path, {**phase, "steps": [step for _path, step in steps]}))
+    checker.unique(phases, "code", _duplicate_code)
+    checker.unique(phases, "order", _duplicate_order)
+    return [phase for _path, phase in phases], set(step_codes)
+
+
+def _check_vocabularies(
+    checker: _Checker, document: Mapping[str, Any], step_codes: set[str]
+) -> dict[str, list[dict[str, Any]]]:
+    vocabularies = {}
+    for name, (_cls, extra) in VOCABULARIES.items():
+        entries = checker.table_list(document, name, "", required=False)
+        items = [(path, checker.table(raw, path, {**_ITEM, **extra})) for path, raw in entries]
+        checker.unique(items, "code", _duplicate_code)
+        if name == "appraisal_grades":
+            checker.unique(items, "order", _duplicate_order)
+        if name == "session_kinds":
+            for path, item in items:
+                step = item.get("counts_for_step")
+                checker.known(step, _join(path, "counts_for_step"), step_codes, _unknown_step)
+        vocabularies[name] = [item for _path, item in items]
+    return vocabularies
+
+
+def _check_thresholds(
+    checker: _Checker, document: Mapping[str, Any], categories: list[str], groups: list[str]
+) -> dict[str, Any]:
+    raw = checker.section(document, "thresholds")
+    if raw is None:
+        return {}
+    thresholds = checker.table(raw, "thresholds", THRESHOLDS, nested=["variants"])
+    variants = [
+        _check_variant(checker, path, variant_raw, categories, groups)
+        for path, variant_raw in checker.table_list(raw, "variants", "thresholds", required=False)
+    ]
+    return {**thresholds, "variants": variants}
+
+
+def _check_variant(
+    checker: _Checker,
+    path: str,
+    raw: Mapping[str, Any],
+    categories: list[str],
+    groups: list[str],
+) -> dict[str, Any]:
+    match_path = _join(path, "match")
+    match = {}
+    if "match" not in raw:
+        checker.report(match_path, _("missing required key"))
+    elif not isinstance(raw["match"], dict):
+        checker.report(match_path, _("expected a table, got %(type)s") % _type_of(raw["match"]))
+    else:
+        match = checker.table(raw["match"], match_path, _MATCH)
+        if not raw["match"]:
+            checker.report(match_path, _("a variant must match a category, a group or both"))
+        checker.known(
+            match.get("category"), _join(match_path, "category"), categories, _unknown_category
+        )
+        checker.known(match.get("group"), _join(match_path, "group"), groups, _unknown_group)
+    return {"match": match, **_check_overrides(checker, path, raw)}
+
+
+def _check_overrides(checker: _Checker, path: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    overrides = {}
+    names = [name for name in raw if name != "match"]
+    if not names:
+        checker.report(path, _("a variant must override at least one threshold"))
+    for name in names:
+        if name not in THRESHOLDS:
+            message = _("unknown threshold; the thresholds are: %(names)s")
+            checker.report(_join(path, name), message % {"names": ", ".join(THRESHOLDS)})
+            continue
+        value = checker.value(raw[name], _join(path, name), THRESHOLDS[name])
+        if value is not _INVALID:
+            overrides[name] = value
+    return overrides
+
+
+def _check_satisfaction(checker: _Checker, document: Mapping[str, Any]) -> dict[str, Any]:
+    raw = checker.section(document, "satisfaction")
+    if raw is None:
+        return {}
+    rule = checker.table(raw, "satisfaction", _SATISFACTION, nested=["options"])
+    options = [
+        (path, checker.table(option_raw, path, _ITEM))
+        for path, option_raw in checker.table_list(raw, "options", "satisfaction", required=True)
+    ]
+    checker.unique(options, "code", _duplicate_code)
+    codes = [option["code"] for _path, option in options if "code" in option]
+    for index, code in enumerate(rule.get("dissatisfied", ()), start=1):
+        checker.known(code, f"satisfaction.dissatisfied[{index}]", codes, _unknown_option)
+    return {"options": [option for _path, option in options], **rule}
+
+
+def _unknown_step(code: Any) -> str:
+    return _('unknown step "%(code)s"') % {"code": code}
+
+
+def _unknown_category(code: Any) -> str:
+    return _('unknown unit category "%(code)s"') % {"code": code}
+
+
+def _unknown_group(code: Any) -> str:
+    return _('unknown member group "%(code)s"') % {"code": code}
+
+
+def _unknown_option(code: Any) -> str:
+    return _('unknown satisfaction option "%(code)s"') % {"code": code}
+
+
+# --- Building the template from checked data ---------------------------------------
+
+
+def _tuples(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if isinstance(v, list | tuple) else v for k, v in values.items()}
+
+
+def _build(data: Mapping[str, Any]) -> CampaignTemplate:
+    campaign = data["campaign"]
+    thresholds = {k: v for k, v in data["thresholds"].items() if k != "variants"}
+    vocabularies = {
+        name: tuple(cls(**_tuples(item)) for item in data[name])
+        for name, (cls, _extra) in VOCABULARIES.items()
+    }
+    vocabularies["appraisal_grades"] = tuple(
+        sorted(vocabularies["appraisal_grades"], key=lambda grade: grade.order)
+    )
+    return CampaignTemplate(
+        code=campaign["code"],
+        title=campaign["title"],
+        source=campaign["source"],
+        phases=tuple(sorted(map(_build_phase, data["phases"]), key=lambda p: p.order)),
+        thresholds=thresholds,
+        variants=tuple(map(_build_variant, data["thresholds"]["variants"])),
+        satisfaction=_build_satisfaction(data["satisfaction"]),
+        batches_hint=tuple(BatchHint(**_tuples(b)) for b in campaign["batches_hint"]),
+        **vocabularies,
+    )
+
+
+def _build_phase(phase: Mapping[str, Any]) -> PhaseDef:
+    steps = tuple(StepDef(**_tuples(step)) for step in phase["steps"])
+    return PhaseDef(**{**phase, "steps": steps})
+
+
+def _build_variant(variant: Mapping[str, Any]) -> Variant:
+    values = {k: v for k, v in variant.items() if k != "match"}
+    match = variant["match"]
+    return Variant(category=match.get("category"), group=match.get("group"), values=values)
+
+
+def _build_satisfaction(rule: Mapping[str, Any]) -> SatisfactionRule:
+    options = tuple(VocabularyItem(**option) for option in rule["options"])
+    return SatisfactionRule(**{**_tuples(rule), "options": options})
+
+
+__all__ = [
+    "COMMENDATION_SUBJECTS",
+    "MATERIAL_KINDS",
+    "SHIPPED_TEMPLATES_DIR",
+    "THRESHOLDS",
+    "VOCABULARIES",
+    "AppraisalGrade",
+    "BatchHint",
+    "CampaignTemplate",
+    "CommendationKind",
+    "FiveOne",
+    "LeaderVisitKind",
+    "Material",
+    "OpinionChannel",
+    "PhaseDef",
+    "SatisfactionRule",
+    "SessionKind",
+    "StepDef",
+    "TemplateError",
+    "TemplateProblem",
+    "Variant",
+    "VocabularyItem",
+    "load_template",
+    "parse_template",
+    "shipped_template_codes",
+    "shipped_template_path",
+]

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from vanguard.campaigns import views
+
+urlpatterns = [
+    path("<int:pk>/", views.overview, name="campaign-overview"),
+    path("<int:pk>/units/<int:enrollment_pk>/", views.unit_detail, name="campaign-unit"),
+    path("<int:pk>/units/<int:enrollment_pk>/plan/", views.edit_plan, name="campaign-unit-plan"),
+    path(
+        "<int:pk>/units/<int:enrollment_pk>/steps/<slug:code>/",
+        views.update_step,
+        name="campaign-unit-step",
+    ),
+    path(
+        "<int:pk>/units/<int:enrollment_pk>/steps/<slug:code>/evidence/",
+        views.upload_evidence,
+        name="campaign-unit-evidence",
+    ),
+    path("evidence/<int:pk>/", views.download_evidence, name="campaign-evidence"),
+]

@@ -1,0 +1,228 @@
+"""The campaign overview and each unit's page (phase plan, step checklist, evidence).
+
+Views parse input, call `services` and `compliance`, and render; access goes through
+`request.scope`.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vanguard.campaigns import compliance, services
+from vanguard.campaigns.forms import EvidenceForm, PhasePlanForm, StepForm
+from vanguard.campaigns.models import Campaign, Enrollment, StepEvidence, StepRecord, StepStatus
+
+
+@dataclass
+class Bar:
+    """One phase drawn on a unit's timeline, as percentages of its batch."""
+
+    title: str
+    index: int
+    left: float
+    width: float
+    starts_on: object
+    ends_on: object
+
+
+def timeline(enrollment: Enrollment, rules) -> list[Bar]:
+    batch = enrollment.batch
+    span = (batch.ends_on - batch.starts_on).days + 1
+    order = {phase.code: index for index, phase in enumerate(rules.phases)}
+    bars = []
+    for window in sorted(enrollment.phases.all(), key=lambda w: w.starts_on):
+        left = max(0, (window.starts_on - batch.starts_on).days) / span * 100
+        right = min(span, (window.ends_on - batch.starts_on).days + 1) / span * 100
+        bars.append(
+            Bar(
+                title=rules.phase(window.phase_code).title,
+                index=order.get(window.phase_code, 0),
+                left=round(left, 2),
+                width=round(max(right - left, 0.5), 2),
+                starts_on=window.starts_on,
+                ends_on=window.ends_on,
+            )
+        )
+    return bars
+
+
+def _campaign_or_404(request, pk) -> Campaign:
+    campaign = get_object_or_404(Campaign.objects.select_related("organization"), pk=pk)
+    if not request.scope.can_view_campaign_of(campaign.organization):
+        raise Http404
+    return campaign
+
+
+@login_required
+def overview(request, pk):
+    campaign = _campaign_or_404(request, pk)
+    report = compliance.evaluate(campaign, scope=request.scope)
+    rules = campaign.rules
+    step_total = len(rules.steps())
+    batches = []
+    for batch in campaign.batches.all():
+        rows = [
+            {
+                "enrollment": e,
+                "level": report.unit_levels[e.pk],
+                "bars": timeline(e, rules),
+                "steps_done": sum(1 for r in e.steps.all() if r.status == StepStatus.DONE),
+            }
+            for e in report.context.enrollments
+            if e.batch_id == batch.pk
+        ]
+        batches.append({"batch": batch, "rows": rows})
+    context = {
+        "campaign": campaign,
+        "report": report,
+        "batches": batches,
+        "step_total": step_total,
+        "phases": rules.phases,
+    }
+    return render(request, "campaigns/overview.html", context)
+
+
+def _enrollment_or_404(request, campaign_pk, pk, *, manage=False) -> Enrollment:
+    queryset = Enrollment.objects.select_related("campaign", "organization", "batch")
+    enrollment = request.scope.get_in_unit_or_404(queryset, pk=pk, campaign_id=campaign_pk)
+    if manage and not request.scope.can_manage_org(enrollment.organization):
+        raise PermissionDenied
+    return enrollment
+
+
+def _unit_context(request, enrollment, plan_form=None):
+    rules = enrollment.campaign.rules
+    records = {
+        r.step_code: r
+        for r in StepRecord.objects.filter(enrollment=enrollment).prefetch_related("evidence")
+    }
+    phases = [
+        {"phase": phase, "steps": [_step_row(step, records.get(step.code)) for step in phase.steps]}
+        for phase in rules.phases
+    ]
+    return {
+        "campaign": enrollment.campaign,
+        "enrollment": enrollment,
+        "can_manage": request.scope.can_manage_org(enrollment.organization),
+        "plan_form": plan_form or PhasePlanForm(enrollment=enrollment),
+        "bars": timeline(enrollment, rules),
+        "report": compliance.evaluate_unit(enrollment),
+        "phases": phases,
+    }
+
+
+def _step_row(step, record):
+    return {
+        "step": step,
+        "record": record,
+        "form": StepForm(
+            initial={
+                "status": record.status if record else StepStatus.TODO,
+                "done_on": record.done_on if record else None,
+                "notes": record.notes if record else "",
+            },
+            prefix=step.code,
+        ),
+        "evidence_form": EvidenceForm(prefix=f"{step.code}-evidence"),
+    }
+
+
+@login_required
+def unit_detail(request, pk, enrollment_pk):
+    enrollment = _enrollment_or_404(request, pk, enrollment_pk)
+    return render(request, "campaigns/unit.html", _unit_context(request, enrollment))
+
+
+@login_required
+@require_POST
+def edit_plan(request, pk, enrollment_pk):
+    enrollment = _enrollment_or_404(request, pk, enrollment_pk, manage=True)
+    form = PhasePlanForm(request.POST, enrollment=enrollment)
+    if not form.is_valid():
+        messages.error(request, _("The phase plan was not saved; see the problems below."))
+        context = _unit_context(request, enrollment, plan_form=form)
+        return render(request, "campaigns/unit.html", context, status=400)
+    services.save_phase_plan(enrollment, form.windows())
+    messages.success(request, _("The phase plan was saved."))
+    return redirect("campaign-unit", pk=pk, enrollment_pk=enrollment.pk)
+
+
+def _step_or_404(enrollment, code):
+    try:
+        return enrollment.campaign.rules.step(code)
+    except KeyError:
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def update_step(request, pk, enrollment_pk, code):
+    enrollment = _enrollment_or_404(request, pk, enrollment_pk, manage=True)
+    step = _step_or_404(enrollment, code)
+    form = StepForm(request.POST, prefix=code)
+    if form.is_valid():
+        services.record_step(enrollment, code, **form.cleaned_data)
+        if not request.htmx:
+            messages.success(request, _("Step %(step)s saved.") % {"step": step.title})
+    return _step_response(request, enrollment, step, form=None if form.is_valid() else form)
+
+
+@login_required
+@require_POST
+def upload_evidence(request, pk, enrollment_pk, code):
+    enrollment = _enrollment_or_404(request, pk, enrollment_pk, manage=True)
+    step = _step_or_404(enrollment, code)
+    form = EvidenceForm(request.POST, request.FILES, prefix=f"{code}-evidence")
+    if form.is_valid():
+        record, _created = StepRecord.objects.get_or_create(enrollment=enrollment, step_code=code)
+        services.add_evidence(record, user=request.user, **form.cleaned_data)
+        if not request.htmx:
+            messages.success(request, _("Evidence uploaded."))
+    return _step_response(
+        request, enrollment, step, evidence_form=None if form.is_valid() else form
+    )
+
+
+def _step_response(request, enrollment, step, form=None, evidence_form=None):
+    if not request.htmx:
+        if form is not None or evidence_form is not None:
+            errors = (form or evidence_form).errors.as_text()
+            messages.error(request, _("Not saved: %(errors)s") % {"errors": errors})
+        return redirect("campaign-unit", pk=enrollment.campaign_id, enrollment_pk=enrollment.pk)
+    record = (
+        StepRecord.objects.filter(enrollment=enrollment, step_code=step.code)
+        .prefetch_related("evidence")
+        .first()
+    )
+    row = _step_row(step, record)
+    if form is not None:
+        row["form"] = form
+    if evidence_form is not None:
+        row["evidence_form"] = evidence_form
+    context = {
+        "row": row,
+        "enrollment": enrollment,
+        "campaign": enrollment.campaign,
+        "can_manage": True,
+        "report": compliance.evaluate_unit(enrollment),
+        "oob": True,
+    }
+    return render(request, "campaigns/_step_response.html", context)
+
+
+@login_required
+def download_evidence(request, pk):
+    evidence = request.scope.get_in_unit_or_404(
+        StepEvidence.objects.select_related("step_record__enrollment__organization"),
+        pk=pk,
+        unit=lambda e: e.step_record.enrollment.organization,
+    )
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1]
+    )

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from vanguard.orgs.models import Member, Organization
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TreeAdmin, SimpleHistoryAdmin):
+    form = movenodeform_factory(Organization)
+    list_display = ["name", "code", "kind", "category"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Member)
+class MemberAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "organization", "status", "is_leader_cadre", "position"]
+    list_filter = ["status", "is_leader_cadre", "organization__category"]
+    search_fields = ["code", "name", "phone"]
+    raw_id_fields = ["organization", "user"]
+    list_select_related = ["organization"]

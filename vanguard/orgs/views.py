@@ -1,0 +1,80 @@
+"""Organisation tree, member list and member pages; all reach data through `request.scope`."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import render
+
+from vanguard.orgs.models import MemberStatus
+
+MEMBERS_PER_PAGE = 50
+
+
+def _require_reader(request):
+    if not request.scope.is_staff_reader:
+        raise Http404
+
+
+@login_required
+def org_tree(request):
+    _require_reader(request)
+    orgs = list(request.scope.orgs().annotate(member_count=Count("members")).order_by("path"))
+    top = min((org.depth for org in orgs), default=1)
+    for org in orgs:
+        org.indent = org.depth - top
+    return render(request, "orgs/tree.html", {"orgs": orgs})
+
+
+def filtered_members(request):
+    """The members the user may see, filtered by the list page's query string."""
+    members = request.scope.members().select_related("organization")
+    query = request.GET.get("q", "").strip()
+    if query:
+        members = members.filter(
+            Q(name__icontains=query) | Q(code__icontains=query) | Q(phone__icontains=query)
+        )
+    org_id = request.GET.get("org", "")
+    if org_id.isdigit():
+        org = request.scope.get_org_or_404(int(org_id))
+        members = members.filter(organization__path__startswith=org.path)
+    status = request.GET.get("status", "")
+    if status in MemberStatus.values:
+        members = members.filter(status=status)
+    if request.GET.get("leader") == "1":
+        members = members.filter(is_leader_cadre=True)
+    return members.order_by("organization__path", "code")
+
+
+@login_required
+def member_list(request):
+    _require_reader(request)
+    page = Paginator(filtered_members(request), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "orgs": request.scope.orgs().order_by("path").only("pk", "name", "depth", "path"),
+        "statuses": MemberStatus.choices,
+        "query_string": _without_page(request),
+    }
+    return render(request, "orgs/member_list.html", context)
+
+
+def _without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def member_detail(request, pk):
+    member = request.scope.get_member_or_404(pk)
+    history = member.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "orgs/member_detail.html",
+        {
+            "member": member,
+            "history": history,
+            "can_manage": request.scope.can_manage_member(member),
+        },
+    )

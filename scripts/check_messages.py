@@ -9,6 +9,10 @@ import polib
 LOCALE = Path(__file__).resolve().parent.parent / "vanguard" / "locale"
 
 
+def _entries(catalogue) -> dict:
+    return {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in catalogue}
+
+
 def problems_in(language: str) -> list[str]:
     po_path = LOCALE / language / "LC_MESSAGES" / "django.po"
     mo_path = po_path.with_suffix(".mo")
@@ -19,12 +23,7 @@ def problems_in(language: str) -> list[str]:
     problems += [f"fuzzy: {entry.msgid!r}" for entry in po.fuzzy_entries()]
     if not mo_path.exists():
         return [*problems, f"{mo_path} is missing: run `make messages`"]
-    compiled = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(mo_path))}
-    source = {
-        (e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural)
-        for e in po.translated_entries()
-    }
-    if compiled != source:
+    if _entries(polib.mofile(str(mo_path))) != _entries(po.translated_entries()):
         problems.append(f"{mo_path} is out of date: run `make messages`")
     return problems
 

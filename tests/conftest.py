@@ -24,21 +24,23 @@ TEMPLATE = "xianjinxing-2024"
 
 @pytest.fixture
 def tree(db):
-    root = Organization.add_root(
-        code="R", name="测试局党委", kind=OrgKind.COMMITTEE, category=OrgCategory.ORGAN
+    root = Organization.objects.add_root(
+        dict(code="R", name="测试局党委", kind=OrgKind.COMMITTEE, category=OrgCategory.ORGAN)
     )
-    unit_a = root.add_child(
-        code="A", name="甲中学党总支", kind=OrgKind.GENERAL_BRANCH, category=OrgCategory.SCHOOL
+    unit_a = Organization.objects.add_child(
+        root,
+        dict(
+            code="A", name="甲中学党总支", kind=OrgKind.GENERAL_BRANCH, category=OrgCategory.SCHOOL
+        ),
     )
-    unit_a1 = unit_a.add_child(
-        code="A1", name="甲中学第一支部", kind=OrgKind.BRANCH, category=OrgCategory.SCHOOL
+    unit_a1 = Organization.objects.add_child(
+        unit_a,
+        dict(code="A1", name="甲中学第一支部", kind=OrgKind.BRANCH, category=OrgCategory.SCHOOL),
     )
-    root.refresh_from_db()
-    unit_b = root.add_child(
-        code="B", name="乙中心党支部", kind=OrgKind.BRANCH, category=OrgCategory.INSTITUTION
+    unit_b = Organization.objects.add_child(
+        root,
+        dict(code="B", name="乙中心党支部", kind=OrgKind.BRANCH, category=OrgCategory.INSTITUTION),
     )
-    root.refresh_from_db()
-    unit_a.refresh_from_db()
     return {"root": root, "A": unit_a, "A1": unit_a1, "B": unit_b}
 
 
@@ -100,3 +102,9 @@ def login(client):
         return client
 
     return as_user
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing passwords the production way costs ~0.3 s a user; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

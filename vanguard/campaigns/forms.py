@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy
 from vanguard.campaigns import services
 from vanguard.campaigns.models import StepStatus
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})
+DATE_WIDGET = forms.DateInput(
+    attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+)
 
 
 class PhasePlanForm(forms.Form):
@@ -76,7 +78,9 @@ class EvidenceForm(forms.Form):
     title = forms.CharField(
         label=gettext_lazy("Title"),
         max_length=200,
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "placeholder": gettext_lazy("Title")}
+        ),
     )
     file = forms.FileField(
         label=gettext_lazy("File"),

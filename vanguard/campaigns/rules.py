@@ -6,6 +6,7 @@ compliance verdict both call `phase_plan_problems`, so the rule lives here only.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ from vanguard.campaigns.verdicts import Level
 
 @dataclass(frozen=True)
 class PlanProblem:
+    kind: str  # not_planned, inverted, overlap, outside_batch, too_short, length
     level: Level
     message: str
     phase_code: str | None = None
@@ -46,19 +48,21 @@ def phase_plan_problems(
     """Every way a unit's plan breaks the notice: missing, inverted, overlapping or
     out-of-order phases, phases outside the batch, a concentrated period that is too
     short, and phases far from their nominal length."""
+    if not any(None not in window for window in windows.values()):
+        return [PlanProblem("not_planned", Level.FAILING, _("No phase is planned yet"))]
     problems: list[PlanProblem] = []
     planned = []
     for phase in rules.phases:
         window = windows.get(phase.code)
         if window is None or None in window:
-            problems.append(
-                PlanProblem(Level.FAILING, _("%(phase)s is not planned") % {"phase": phase.title})
-            )
+            message = _("%(phase)s is not planned") % {"phase": phase.title}
+            problems.append(PlanProblem("not_planned", Level.FAILING, message, phase.code))
             continue
         start, end = window
         if end < start:
             problems.append(
                 PlanProblem(
+                    "inverted",
                     Level.FAILING,
                     _("%(phase)s ends before it starts") % {"phase": phase.title},
                     phase.code,
@@ -75,10 +79,11 @@ def phase_plan_problems(
 
 def _order_problems(planned) -> list[PlanProblem]:
     problems = []
-    for (before, _s, before_end), (after, after_start, _e) in zip(planned, planned[1:]):
+    for (before, _s, before_end), (after, after_start, _e) in itertools.pairwise(planned):
         if after_start <= before_end:
             problems.append(
                 PlanProblem(
+                    "overlap",
                     Level.FAILING,
                     _("%(after)s starts on %(start)s, before %(before)s ends on %(end)s")
                     % {
@@ -100,6 +105,7 @@ def _batch_problems(planned, batch_start: date, batch_end: date) -> list[PlanPro
         if start < batch_start or end > batch_end:
             problems.append(
                 PlanProblem(
+                    "outside_batch",
                     Level.FAILING,
                     _("%(phase)s (%(start)s – %(end)s) lies outside the batch (%(bs)s – %(be)s)")
                     % {
@@ -117,14 +123,13 @@ def _batch_problems(planned, batch_start: date, batch_end: date) -> list[PlanPro
 
 def _length_problems(planned, rules: CampaignTemplate, category) -> list[PlanProblem]:
     problems = []
-    tolerance = rules.threshold("phase_duration_tolerance", category=category)
     for phase, start, end in planned:
         days = inclusive_days(start, end)
-        low = phase.duration_days * (1 - tolerance)
-        high = phase.duration_days * (1 + tolerance)
+        low, high = rules.phase_duration_bounds(phase.code, category=category)
         if not low <= days <= high:
             problems.append(
                 PlanProblem(
+                    "length",
                     Level.WARNING,
                     _("%(phase)s lasts %(days)s days; the notice plans about %(nominal)s")
                     % {"phase": phase.title, "days": days, "nominal": phase.duration_days},
@@ -138,6 +143,7 @@ def _length_problems(planned, rules: CampaignTemplate, category) -> list[PlanPro
         if total < minimum:
             problems.append(
                 PlanProblem(
+                    "too_short",
                     Level.FAILING,
                     _("The concentrated period lasts %(days)s days, less than %(minimum)s")
                     % {"days": total, "minimum": minimum},

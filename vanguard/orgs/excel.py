@@ -69,7 +69,11 @@ MEMBER_HEADERS = (
 )
 HELP_HEADERS = ("工作表", "列名", "必填", "说明")
 
-KIND_LABELS = {OrgKind.COMMITTEE: "党委", OrgKind.GENERAL_BRANCH: "党总支", OrgKind.BRANCH: "党支部"}
+KIND_LABELS = {
+    OrgKind.COMMITTEE: "党委",
+    OrgKind.GENERAL_BRANCH: "党总支",
+    OrgKind.BRANCH: "党支部",
+}
 CATEGORY_LABELS = {
     OrgCategory.ORGAN: "机关",
     OrgCategory.INSTITUTION: "事业单位",
@@ -204,19 +208,23 @@ def _read_sheets(file: IO[bytes]) -> dict[str, list[_Row]]:
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
-        raise WorkbookError([_file_problem(_("The file is not a valid Excel workbook (.xlsx)."))]) from error
+        raise WorkbookError([_not_xlsx()]) from error
     try:
         return _read_open_workbook(workbook)
     except WorkbookError:
         raise
     except Exception as error:  # a damaged sheet inside a valid zip
-        raise WorkbookError([_file_problem(_("The file is not a valid Excel workbook (.xlsx)."))]) from error
+        raise WorkbookError([_not_xlsx()]) from error
     finally:
         workbook.close()
 
 
 def _file_problem(message: str) -> ImportProblem:
     return ImportProblem(sheet="", row=None, column="", message=message)
+
+
+def _not_xlsx() -> ImportProblem:
+    return _file_problem(_("The file is not a valid Excel workbook (.xlsx)."))
 
 
 def _read_open_workbook(workbook) -> dict[str, list[_Row]]:
@@ -363,7 +371,7 @@ class _Importer:
             self.problem(sheet, row.number, column, message)
         return default
 
-    def date(self, sheet, row: _Row, column) -> date | None:
+    def date_value(self, sheet, row: _Row, column) -> date | None:
         value = row.cells[column]
         if isinstance(value, datetime):
             parsed = value.date()
@@ -501,8 +509,8 @@ class _Importer:
             values = {
                 "name": self.text(MEMBER_SHEET, row, MEMBER_NAME, required=True, max_length=50),
                 "gender": self.choice(MEMBER_SHEET, row, MEMBER_GENDER, GENDER_LABELS),
-                "birth_date": self.date(MEMBER_SHEET, row, MEMBER_BIRTH),
-                "joined_on": self.date(MEMBER_SHEET, row, MEMBER_JOINED),
+                "birth_date": self.date_value(MEMBER_SHEET, row, MEMBER_BIRTH),
+                "joined_on": self.date_value(MEMBER_SHEET, row, MEMBER_JOINED),
                 "status": self.choice(
                     MEMBER_SHEET, row, MEMBER_STATUS, STATUS_LABELS, default=MemberStatus.FORMAL
                 ),
@@ -657,9 +665,7 @@ def import_workbook(file: IO[bytes], scope, *, user=None, dry_run: bool = False)
     """
     sheets = _read_sheets(file)
     org_rows = [row for row in sheets.get(ORG_SHEET, []) if not _is_example(row, ORG_CODE)]
-    member_rows = [
-        row for row in sheets.get(MEMBER_SHEET, []) if not _is_example(row, MEMBER_CODE)
-    ]
+    member_rows = [row for row in sheets.get(MEMBER_SHEET, []) if not _is_example(row, MEMBER_CODE)]
     importer = _Importer(scope, user)
     importer.result.examples_skipped = (
         sum(len(rows) for rows in sheets.values()) - len(org_rows) - len(member_rows)
@@ -814,27 +820,54 @@ def _add_choice_lists(workbook: Workbook) -> None:
 
 
 def _help_rows() -> list[tuple[str, str, str, str]]:
-    one_of = _("One of: %(values)s.")
-    one_of_or_default = _("One of: %(values)s; empty means %(default)s.")
+    def one_of(labels: Iterable[str], default: str = "") -> str:
+        values = " / ".join(labels)
+        if default:
+            return _("One of: %(values)s; empty means %(default)s.") % {
+                "values": values,
+                "default": default,
+            }
+        return _("One of: %(values)s.") % {"values": values}
+
     a_date = _("A date such as %(examples)s; not in the future; may be empty.") % {
         "examples": DATE_EXAMPLES
     }
+    org_code = _(
+        "A stable code for the organisation, unique. Importing a row with an existing code "
+        "updates that organisation."
+    )
+    org_parent = _(
+        "The code of the parent organisation, already in the system or in this sheet. Empty "
+        "only for a top-level organisation, which only a superuser may create. An existing "
+        "organisation cannot be moved to another parent."
+    )
+    category = _("One of: %(values)s; may be empty.") % {
+        "values": " / ".join(CATEGORY_LABELS.values())
+    }
+    member_code = _(
+        "A stable member number, unique. Importing a row with an existing number updates "
+        "that member."
+    )
+    member_org = _(
+        "The code of the member's organisation, already in the system or in sheet %(sheet)s."
+    ) % {"sheet": ORG_SHEET}
+    phone = _("Digits, spaces and dashes, 7 to 20 characters; may be empty.")
     return [
-        (ORG_SHEET, ORG_CODE, YES, _("A stable code for the organisation, unique. Importing a row with an existing code updates that organisation.")),  # noqa: E501
+        (ORG_SHEET, ORG_CODE, YES, org_code),
         (ORG_SHEET, ORG_NAME, YES, _("The organisation's full name.")),
-        (ORG_SHEET, ORG_PARENT, YES, _("The code of the parent organisation, already in the system or in this sheet. Empty only for a top-level organisation, which only a superuser may create. An existing organisation cannot be moved to another parent.")),  # noqa: E501
-        (ORG_SHEET, ORG_KIND, YES, one_of % {"values": " / ".join(KIND_LABELS.values())}),
-        (ORG_SHEET, ORG_CATEGORY, NO, _("One of: %(values)s; may be empty.") % {"values": " / ".join(CATEGORY_LABELS.values())}),  # noqa: E501
-        (MEMBER_SHEET, MEMBER_CODE, YES, _("A stable member number, unique. Importing a row with an existing number updates that member.")),  # noqa: E501
+        (ORG_SHEET, ORG_PARENT, YES, org_parent),
+        (ORG_SHEET, ORG_KIND, YES, one_of(KIND_LABELS.values())),
+        (ORG_SHEET, ORG_CATEGORY, NO, category),
+        (MEMBER_SHEET, MEMBER_CODE, YES, member_code),
         (MEMBER_SHEET, MEMBER_NAME, YES, _("The member's name.")),
-        (MEMBER_SHEET, MEMBER_GENDER, YES, one_of % {"values": " / ".join(GENDER_LABELS.values())}),  # noqa: E501
+        (MEMBER_SHEET, MEMBER_GENDER, YES, one_of(GENDER_LABELS.values())),
         (MEMBER_SHEET, MEMBER_BIRTH, NO, a_date),
-        (MEMBER_SHEET, MEMBER_ORG, YES, _("The code of the member's organisation, already in the system or in sheet %(sheet)s.") % {"sheet": ORG_SHEET}),  # noqa: E501
+        (MEMBER_SHEET, MEMBER_ORG, YES, member_org),
         (MEMBER_SHEET, MEMBER_JOINED, NO, a_date),
-        (MEMBER_SHEET, MEMBER_STATUS, NO, one_of_or_default % {"values": " / ".join(STATUS_LABELS.values()), "default": STATUS_LABELS[MemberStatus.FORMAL]}),  # noqa: E501
-        (MEMBER_SHEET, MEMBER_LEADER, NO, one_of_or_default % {"values": f"{YES} / {NO}", "default": NO}),  # noqa: E501
+        (MEMBER_SHEET, MEMBER_STATUS, NO, one_of(STATUS_LABELS.values(), STATUS_LABELS[MemberStatus.FORMAL])),
+        (MEMBER_SHEET, MEMBER_LEADER, NO, one_of((YES, NO), NO)),
         (MEMBER_SHEET, MEMBER_POSITION, NO, _("Free text; may be empty.")),
-        (MEMBER_SHEET, MEMBER_PHONE, NO, _("Digits, spaces and dashes, 7 to 20 characters; may be empty.")),  # noqa: E501
+        (MEMBER_SHEET, MEMBER_PHONE, NO, phone),
     ]
 
 
@@ -848,10 +881,14 @@ def _write_help(sheet) -> None:
     notes = (
         _("Rows whose code starts with %(prefix)s are examples: import skips them.")
         % {"prefix": EXAMPLE_PREFIX},
-        _("Import checks every row first: if any row is wrong, nothing is written and every problem is listed with its sheet, row and column.")  # noqa: E501
-        ,
-        _("Rows are matched by code: importing the same file again changes nothing, and a changed cell updates only that row.")  # noqa: E501
-        ,
+        _(
+            "Import checks every row first: if any row is wrong, nothing is written and every "
+            "problem is listed with its sheet, row and column."
+        ),
+        _(
+            "Rows are matched by code: importing the same file again changes nothing, and a "
+            "changed cell updates only that row."
+        ),
     )
     for note in notes:
         sheet.append(("", "", "", note))

@@ -108,3 +108,9 @@ def login(client):
 def fast_password_hashing(settings):
     """Hashing passwords the production way costs ~0.3 s a user; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -29,7 +29,15 @@ def test_load_demo_builds_the_notice_campaign_once(db):
         "2024-12-31",
     )
     first = set(batch_1.enrollments.values_list("organization__name", flat=True))
-    for unit in ("考试中心", "教研中心", "装备中心", "开发公司", "投资公司", "机关第一", "机关第二"):
+    for unit in (
+        "考试中心",
+        "教研中心",
+        "装备中心",
+        "开发公司",
+        "投资公司",
+        "机关第一",
+        "机关第二",
+    ):
         assert any(unit in name for name in first), unit
     assert set(batch_2.enrollments.values_list("organization__category", flat=True)) == {"school"}
     assert 200 <= Member.objects.count() <= 600

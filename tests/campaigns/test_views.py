@@ -11,7 +11,13 @@ from django.urls import reverse
 
 from tests.conftest import make_member
 from vanguard.campaigns import services
-from vanguard.campaigns.models import PhaseWindow, StepEvidence, StepRecord, StepStatus
+from vanguard.campaigns.models import (
+    Enrollment,
+    PhaseWindow,
+    StepEvidence,
+    StepRecord,
+    StepStatus,
+)
 from vanguard.orgs.models import Organization
 
 VIEWERS_OF_A = ["office", "leader", "alice", "bob", "liaison"]
@@ -274,3 +280,39 @@ def test_unit_page_queries_do_not_grow_with_steps_done(login, personas, enrollme
         )
     many = _count_queries(client, url)
     assert few == many
+
+
+# -- enrolling units ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "enrolled"),
+    [("office", 302, True), ("alice", 403, False), ("leader", 403, False), ("bob", 404, False)],
+)
+def test_only_the_office_enrols_units(login, personas, tree, batches, persona, status, enrolled):
+    url = reverse("campaign-enroll", args=[batches[0].campaign_id])
+    response = login(personas[persona]).post(url, {"unit": tree["B"].pk, "batch": batches[0].pk})
+    assert response.status_code == status
+    assert Enrollment.objects.filter(organization=tree["B"]).exists() is enrolled
+
+
+def test_enrolling_a_covered_unit_is_refused_with_a_message(login, personas, tree, enrollments):
+    client = login(personas["office"])
+    url = reverse("campaign-enroll", args=[enrollments["A"].campaign_id])
+    response = client.post(
+        url, {"unit": tree["A1"].pk, "batch": enrollments["B"].batch_id}, follow=True
+    )
+    assert response.status_code == 200
+    assert Enrollment.objects.filter(organization=tree["A1"]).count() == 0
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+def test_enrol_form_offers_only_units_not_covered(login, personas, tree, batches):
+    from vanguard.campaigns import services as campaign_services
+
+    campaign_services.enroll(batches[1], tree["A"])
+    response = login(personas["office"]).get(
+        reverse("campaign-overview", args=[batches[0].campaign_id])
+    )
+    offered = set(response.context["enroll_form"].fields["unit"].queryset)
+    assert offered == {tree["B"]}

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vanguard.campaigns import services
-from vanguard.campaigns.models import StepStatus
+from vanguard.campaigns.models import Batch, Enrollment, StepStatus
+from vanguard.orgs.models import Organization, OrgKind
 
 DATE_WIDGET = forms.DateInput(
     attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
@@ -95,3 +96,35 @@ class EvidenceForm(forms.Form):
                 _("The file is larger than %(limit)s MB.") % {"limit": limit}
             )
         return upload
+
+
+class EnrollForm(forms.Form):
+    """The office enrols a unit of its scope, not yet covered, in a batch."""
+
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Unit"),
+        queryset=Organization.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    batch = forms.ModelChoiceField(
+        label=gettext_lazy("Batch"),
+        queryset=Batch.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, campaign, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        enrolled = Enrollment.objects.filter(campaign=campaign).values_list(
+            "organization__path", flat=True
+        )
+        candidates = (
+            scope.managed_orgs()
+            .filter(path__startswith=campaign.organization.path)
+            .exclude(kind=OrgKind.COMMITTEE)
+            .order_by("path")
+        )
+        covered = list(enrolled)
+        self.fields["unit"].queryset = candidates.exclude(
+            pk__in=[o.pk for o in candidates if any(o.path.startswith(p) for p in covered)]
+        )
+        self.fields["batch"].queryset = campaign.batches.all()

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanguard.campaigns import compliance, services
-from vanguard.campaigns.forms import EvidenceForm, PhasePlanForm, StepForm
+from vanguard.campaigns.forms import EnrollForm, EvidenceForm, PhasePlanForm, StepForm
 from vanguard.campaigns.models import Campaign, Enrollment, StepEvidence, StepRecord, StepStatus
 
 
@@ -80,12 +80,40 @@ def overview(request, pk):
         batches.append({"batch": batch, "rows": rows})
     context = {
         "campaign": campaign,
+        "enroll_form": (
+            EnrollForm(campaign=campaign, scope=request.scope)
+            if request.scope.can_manage_campaigns()
+            else None
+        ),
         "report": report,
         "batches": batches,
         "step_total": step_total,
         "phases": rules.phases,
     }
     return render(request, "campaigns/overview.html", context)
+
+
+@login_required
+@require_POST
+def enroll_unit(request, pk):
+    campaign = _campaign_or_404(request, pk)
+    if not request.scope.can_manage_campaigns():
+        raise PermissionDenied
+    form = EnrollForm(request.POST, campaign=campaign, scope=request.scope)
+    if form.is_valid():
+        try:
+            enrollment = services.enroll(form.cleaned_data["batch"], form.cleaned_data["unit"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(unit)s enrolled in %(batch)s.")
+                % {"unit": enrollment.organization, "batch": enrollment.batch},
+            )
+    else:
+        messages.error(request, _("Not enrolled: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("campaign-overview", pk=campaign.pk)
 
 
 def _enrollment_or_404(request, campaign_pk, pk, *, manage=False) -> Enrollment:

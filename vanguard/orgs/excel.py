@@ -864,7 +864,12 @@ def _help_rows() -> list[tuple[str, str, str, str]]:
         (MEMBER_SHEET, MEMBER_BIRTH, NO, a_date),
         (MEMBER_SHEET, MEMBER_ORG, YES, member_org),
         (MEMBER_SHEET, MEMBER_JOINED, NO, a_date),
-        (MEMBER_SHEET, MEMBER_STATUS, NO, one_of(STATUS_LABELS.values(), STATUS_LABELS[MemberStatus.FORMAL])),
+        (
+            MEMBER_SHEET,
+            MEMBER_STATUS,
+            NO,
+            one_of(STATUS_LABELS.values(), STATUS_LABELS[MemberStatus.FORMAL]),
+        ),
         (MEMBER_SHEET, MEMBER_LEADER, NO, one_of((YES, NO), NO)),
         (MEMBER_SHEET, MEMBER_POSITION, NO, _("Free text; may be empty.")),
         (MEMBER_SHEET, MEMBER_PHONE, NO, phone),

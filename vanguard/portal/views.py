@@ -38,4 +38,14 @@ def me(request):
         .order_by("-campaign__starts_on")
         if path.startswith(e.organization.path)
     ]
-    return render(request, "portal/me.html", {"member": member, "enrollments": enrollments})
+    plans = [
+        {
+            "enrollment": e,
+            "windows": [
+                (e.campaign.rules.phase(w.phase_code).title, w)
+                for w in sorted(e.phases.all(), key=lambda w: w.starts_on)
+            ],
+        }
+        for e in enrollments
+    ]
+    return render(request, "portal/me.html", {"member": member, "plans": plans})

@@ -1,0 +1,62 @@
+"""Landing pages: each persona is sent where their work is."""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import make_user
+
+
+@pytest.mark.parametrize(
+    ("persona", "target"),
+    [
+        ("office", "campaign-overview"),
+        ("leader", "campaign-overview"),
+        ("alice", "campaign-overview"),
+        ("liaison", "campaign-overview"),
+        ("bob", "me"),
+    ],
+)
+def test_home_sends_each_persona_to_their_page(login, personas, enrollments, persona, target):
+    campaign_id = enrollments["A"].campaign_id
+    expected = reverse("me") if target == "me" else reverse(target, args=[campaign_id])
+    response = login(personas[persona]).get(reverse("home"))
+    assert (response.status_code, response.url) == (302, expected)
+
+
+def test_a_user_without_a_role_is_told_so(login, db):
+    response = login(make_user("nobody")).get(reverse("home"))
+    assert response.status_code == 200
+    assert response.templates[0].name == "portal/no_role.html"
+
+
+def test_my_page_shows_my_unit_plan(login, personas, enrollments):
+    from datetime import date
+
+    from vanguard.campaigns import services
+
+    services.save_phase_plan(
+        enrollments["A"],
+        {
+            "study": (date(2024, 7, 1), date(2024, 8, 14)),
+            "analysis": (date(2024, 8, 15), date(2024, 9, 13)),
+            "rectification": (date(2024, 9, 14), date(2024, 10, 13)),
+        },
+    )
+    response = login(personas["bob"]).get(reverse("me"))
+    assert response.status_code == 200
+    assert [title for title, _w in response.context["plans"][0]["windows"]] == [
+        "学习动员",
+        "分析评议",
+        "整改提高",
+    ]
+
+
+@pytest.mark.parametrize("persona", ["office", "charlie"])
+def test_my_page_without_a_member_record_is_404(login, personas, persona):
+    assert login(personas[persona]).get(reverse("me")).status_code == 404
+
+
+def test_login_page_is_in_chinese(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert 'lang="zh-hans"' in response.content.decode()

@@ -85,7 +85,8 @@ def _xlsx_response(write, filename: str) -> FileResponse:
 
     FileResponse sends a non-ASCII filename as RFC 5987 `filename*=utf-8''…`.
     """
-    file = tempfile.TemporaryFile()  # closed, and so deleted, by FileResponse
+    # Not a `with` block: FileResponse closes the file (and so deletes it) once sent.
+    file = tempfile.TemporaryFile()  # noqa: SIM115
     write(file)
     file.seek(0)
     return FileResponse(

@@ -1,5 +1,6 @@
-from django.conf import settings
-from django.conf.urls.static import static
+"""URLs. Uploaded files are never served from MEDIA_URL: each goes through a view that
+checks access (e.g. `campaign-evidence`)."""
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,6 +11,3 @@ urlpatterns = [
     path("campaigns/", include("vanguard.campaigns.urls")),
     path("", include("vanguard.portal.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -316,3 +316,14 @@ def test_enrol_form_offers_only_units_not_covered(login, personas, tree, batches
     )
     offered = set(response.context["enroll_form"].fields["unit"].queryset)
     assert offered == {tree["B"]}
+
+
+def test_unit_page_shows_who_changed_the_plan(login, personas, enrollments):
+    client = login(personas["alice"])
+    client.post(unit_url(enrollments["A"], "campaign-unit-plan"), GOOD_PLAN)
+
+    changes = client.get(unit_url(enrollments["A"])).context["changes"]
+
+    assert len(changes) == 3
+    assert {change["who"] for change in changes} == {personas["alice"]}
+    assert {change["what"] for change in changes} == {"学习动员", "分析评议", "整改提高"}

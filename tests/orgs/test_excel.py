@@ -131,7 +131,11 @@ def alice_scope(personas):
 
 
 def assert_tree_is_sound():
-    assert all(not problems for problems in Organization.find_problems())
+    assert all(not problems for problems in Organization.objects.find_problems())
+
+
+def parent_of(org):
+    return Organization.objects.get_parent(org)
 
 
 # --- A valid import -----------------------------------------------------------------
@@ -147,8 +151,8 @@ def test_a_valid_import_creates_the_tree_and_the_members(tree, office_scope, per
     assert (result.organizations.created, result.members.created) == (2, 2)
     unit_c = Organization.objects.get(code="C")
     unit_c1 = Organization.objects.get(code="C1")
-    assert unit_c.get_parent() == tree["root"]
-    assert unit_c1.get_parent() == unit_c
+    assert parent_of(unit_c) == tree["root"]
+    assert parent_of(unit_c1) == unit_c
     assert unit_c.kind == OrgKind.GENERAL_BRANCH
     member = Member.objects.get(code="C1-002")
     assert member.organization == unit_c1
@@ -171,8 +175,8 @@ def test_new_organisations_between_existing_siblings_keep_the_tree_sound(tree, o
     # then
     assert_tree_is_sound()
     unit_b = Organization.objects.get(code="B")
-    assert Organization.objects.get(code="B1").get_parent() == unit_b
-    assert Organization.objects.get(code="A00").get_parent().code == "A0"
+    assert parent_of(Organization.objects.get(code="B1")) == unit_b
+    assert parent_of(Organization.objects.get(code="A00")).code == "A0"
     assert Member.objects.get(code="B1-001").organization.code == "B1"
 
 
@@ -386,18 +390,27 @@ def test_a_file_that_is_not_xlsx_gets_a_clear_message(tree, office_scope):
     assert problem.message == "The file is not a valid Excel workbook (.xlsx)."
 
 
+def other_sheets_only():
+    workbook = Workbook()
+    workbook.active.append(["组织编码", "组织名称"])  # right headers, wrong sheet name
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
 @pytest.mark.parametrize(
-    "workbook",
+    "make_workbook",
     [
-        xlsx(org_headers=None, member_headers=None),  # no sheet at all … but one blank
-        xlsx(),  # headers only
-        xlsx(org_headers=(), member_headers=None),  # a blank 组织 sheet
+        other_sheets_only,
+        lambda: xlsx(),  # headers only
+        lambda: xlsx(org_headers=(), member_headers=None),  # a blank 组织 sheet
     ],
-    ids=["no sheets", "headers only", "blank sheet"],
+    ids=["no known sheet", "headers only", "blank sheet"],
 )
-def test_an_empty_workbook_is_reported(tree, office_scope, workbook):
+def test_an_empty_workbook_is_reported(tree, office_scope, make_workbook):
     with translation.override("en"), pytest.raises(WorkbookError) as caught:
-        import_workbook(workbook, office_scope)
+        import_workbook(make_workbook(), office_scope)
 
     [problem] = caught.value.problems
     assert problem.message.startswith("The workbook is empty")
@@ -439,7 +452,7 @@ def test_a_unit_admin_imports_only_under_their_unit(tree, personas, alice_scope)
 
 
 def test_a_unit_admin_creates_and_updates_under_their_unit(tree, personas, alice_scope):
-    orgs = [org_row("A2", "A"), org_row("A1", "A", name="甲中学第一支部", kind="党支部")]
+    orgs = [org_row("A2", "A"), org_row("A1", "A", name="甲中学第一支部", category="学校")]
     members = [member_row("A2-001", "A2"), member_row("A1-001", "A1", **{MEMBER_NAME: "鲍勃"})]
 
     result = import_workbook(xlsx(orgs, members), alice_scope)
@@ -768,7 +781,7 @@ def test_the_command_uses_the_rights_of_a_named_user(tree, personas, tmp_path):
         call_command("import_orgs", path, user="alice", stderr=io.StringIO())
     call_command("import_orgs", path, user="office", stdout=io.StringIO())
 
-    assert Organization.objects.get(code="B2").get_parent() == tree["B"]
+    assert parent_of(Organization.objects.get(code="B2")) == tree["B"]
 
 
 def test_the_command_dry_run_writes_nothing(tree, tmp_path):

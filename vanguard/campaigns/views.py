@@ -16,7 +16,15 @@ from django.views.decorators.http import require_POST
 
 from vanguard.campaigns import compliance, services
 from vanguard.campaigns.forms import EnrollForm, EvidenceForm, PhasePlanForm, StepForm
-from vanguard.campaigns.models import Campaign, Enrollment, StepEvidence, StepRecord, StepStatus
+from vanguard.campaigns.models import (
+    Campaign,
+    Enrollment,
+    PhaseWindow,
+    StepEvidence,
+    StepRecord,
+    StepStatus,
+)
+from vanguard.campaigns.rules import format_date
 
 
 @dataclass
@@ -142,7 +150,37 @@ def _unit_context(request, enrollment, plan_form=None):
         "bars": timeline(enrollment, rules),
         "report": compliance.evaluate_unit(enrollment),
         "phases": phases,
+        "changes": recent_changes(enrollment),
     }
+
+
+def recent_changes(enrollment, limit: int = 10) -> list[dict]:
+    """The latest changes to the unit's plan and steps, newest first (from the audit trail)."""
+    rules = enrollment.campaign.rules
+    windows = PhaseWindow.history.filter(enrollment_id=enrollment.pk).select_related(
+        "history_user"
+    )[:limit]
+    steps = StepRecord.history.filter(enrollment_id=enrollment.pk).select_related("history_user")[
+        :limit
+    ]
+    changes = [
+        {
+            "when": w.history_date,
+            "who": w.history_user,
+            "what": rules.phase(w.phase_code).title,
+            "detail": f"{format_date(w.starts_on)} – {format_date(w.ends_on)}",
+        }
+        for w in windows
+    ] + [
+        {
+            "when": r.history_date,
+            "who": r.history_user,
+            "what": rules.step(r.step_code).title,
+            "detail": StepStatus(r.status).label,
+        }
+        for r in steps
+    ]
+    return sorted(changes, key=lambda change: change["when"], reverse=True)[:limit]
 
 
 def _step_row(step, record):

@@ -610,19 +610,18 @@ class _Importer:
                 steps += 1
             return steps
 
-        created: dict[str, int] = {}
+        created: dict[str, Organization] = {}
         for row in sorted(new_rows.values(), key=lambda row: (depth(row), row.code)):
             values = {"code": row.code, **row.values()}
-            parent_id = created.get(row.parent_code)
-            if parent_id is None and row.parent_code:
-                parent_id = self.orgs_by_code[row.parent_code].pk
-            if parent_id is None:
-                org = Organization.add_root(**values)
+            parent = created.get(row.parent_code) or self.orgs_by_code.get(row.parent_code)
+            if parent is None:
+                org = Organization.objects.add_root(values)
             else:
-                # Fresh from the database: earlier inserts moved paths and child counts.
-                org = Organization.objects.get(pk=parent_id).add_child(**values)
-            created[row.code] = org.pk
-        return created
+                # The manager re-reads (and locks) the parent: earlier inserts may have moved
+                # its path or changed its child count.
+                org = Organization.objects.add_child(parent, values)
+            created[row.code] = org
+        return {code: org.pk for code, org in created.items()}
 
 
 def _outside_scope(code: str) -> str:

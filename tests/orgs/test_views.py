@@ -107,3 +107,10 @@ def test_list_queries_do_not_grow_with_rows(login, personas, tree, url_name):
         for i in range(40)
     )
     assert queries() == few
+
+
+def test_tree_counts_members_of_each_subtree(login, personas, tree):
+    make_member(tree["A"], "A-001", "总支成员")
+    orgs = {o.code: o for o in login(personas["office"]).get(reverse("org-tree")).context["orgs"]}
+    assert (orgs["A"].member_count, orgs["A"].subtree_count) == (1, 2)  # A's own + A1's bob
+    assert (orgs["R"].member_count, orgs["R"].subtree_count) == (0, 3)

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 
-from vanguard.orgs.models import MemberStatus
+from vanguard.orgs.models import MemberStatus, Organization
 
 MEMBERS_PER_PAGE = 50
 
@@ -21,9 +21,22 @@ def org_tree(request):
     _require_reader(request)
     orgs = list(request.scope.orgs().annotate(member_count=Count("members")).order_by("path"))
     top = min((org.depth for org in orgs), default=1)
+    totals = subtree_totals({org.path: org.member_count for org in orgs})
     for org in orgs:
         org.indent = org.depth - top
+        org.subtree_count = totals[org.path]
     return render(request, "orgs/tree.html", {"orgs": orgs})
+
+
+def subtree_totals(counts: dict[str, int]) -> dict[str, int]:
+    """Members of each node and all its descendants, from each node's own count."""
+    steplen = Organization.steplen
+    totals = dict.fromkeys(counts, 0)
+    for path, count in counts.items():
+        for end in range(steplen, len(path) + 1, steplen):
+            if path[:end] in totals:
+                totals[path[:end]] += count
+    return totals
 
 
 def filtered_members(request):

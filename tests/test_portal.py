@@ -60,3 +60,10 @@ def test_login_page_is_in_chinese(client, db):
     response = client.get(reverse("login"))
     assert response.status_code == 200
     assert 'lang="zh-hans"' in response.content.decode()
+
+
+def test_english_is_available(client, db):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    page = client.get(reverse("login"))
+    assert 'lang="en"' in page.content.decode()

@@ -7,6 +7,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("vanguard.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("vanguard.orgs.urls")),
     path("campaigns/", include("vanguard.campaigns.urls")),
     path("", include("vanguard.portal.urls")),

@@ -17,7 +17,7 @@ def test_unit_admin_edits_the_plan_and_the_verdict_turns_green(
     page.goto(unit_url)
     page.fill("#id_username", "alice")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("#login-submit")
     page.wait_for_url(unit_url)
     plan_verdict = page.locator('[data-verdict="plan.phases"]')
     assert plan_verdict.get_attribute("data-level") == "2"  # failing: nothing planned

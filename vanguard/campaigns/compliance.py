@@ -150,13 +150,6 @@ def _run(context: ComplianceContext, rules) -> ComplianceReport:
     return ComplianceReport(context, verdicts)
 
 
-def _names(names: list[str]) -> tuple[str, ...]:
-    shown = names[:EVIDENCE_NAMES_SHOWN]
-    if len(names) > len(shown):
-        shown.append(_("… and %(count)s more") % {"count": len(names) - len(shown)})
-    return tuple(shown)
-
-
 # -- R2 coverage ---------------------------------------------------------------------------
 
 
@@ -185,19 +178,23 @@ def units_not_enrolled(context: ComplianceContext) -> list[Finding]:
 
 @rule("coverage.members", gettext_lazy("Every member takes part"), per_unit=False)
 def members_not_covered(context: ComplianceContext) -> list[Finding]:
-    members = (
-        Member.objects.filter(subtree_filter(context.scope_paths, prefix="organization__"))
-        .values_list("name", "organization__path", "organization__name")
-        .order_by("organization__path", "code")
-    )
-    uncovered = [(name, org) for name, path, org in members if not context.is_covered(path)]
-    if not uncovered:
+    uncovered = Member.objects.filter(
+        subtree_filter(context.scope_paths, prefix="organization__")
+    ).exclude(subtree_filter(context.enrolled_paths, prefix="organization__"))
+    count = uncovered.count()
+    if not count:
         return []
+    shown = uncovered.order_by("organization__path", "code").values_list(
+        "name", "organization__name"
+    )[:EVIDENCE_NAMES_SHOWN]
+    names = [f"{name}（{org}）" for name, org in shown]
+    if count > len(names):
+        names.append(_("… and %(count)s more") % {"count": count - len(names)})
     return [
         Finding(
             Level.FAILING,
-            _("%(count)s members belong to no enrolled unit") % {"count": len(uncovered)},
-            members=_names([f"{name}（{org}）" for name, org in uncovered]),
+            _("%(count)s members belong to no enrolled unit") % {"count": count},
+            members=tuple(names),
         )
     ]
 

@@ -355,6 +355,8 @@ class _Importer:
         return value
 
     def choice(self, sheet, row: _Row, column, labels: dict, *, default=None) -> Any:
+        if isinstance(row.cells[column], bool) and row.cells[column] in labels:
+            return row.cells[column]  # an Excel TRUE/FALSE cell in the 是/否 column
         value = _text(row.cells[column])
         if not value and default is not None:
             return default

@@ -8,6 +8,7 @@ is written then.
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vanguard.accounts.access import Scope
 from vanguard.accounts.models import User
@@ -39,9 +40,13 @@ class Command(BaseCommand):
         except WorkbookError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(
-                _("Nothing was imported: %(count)s problems.") % {"count": len(error.problems)}
-            ) from error
+            count = len(error.problems)
+            message = ngettext(
+                "Nothing was imported: %(count)s problem.",
+                "Nothing was imported: %(count)s problems.",
+                count,
+            )
+            raise CommandError(message % {"count": count}) from error
         if dry_run:
             self.stdout.write(_("Checked, nothing written (dry run)."))
         self.stdout.write(result.summary())

@@ -47,7 +47,7 @@ format: $(VENV)/.installed-dev
 
 # Regenerate the Chinese (and English) catalogues after changing user-facing strings.
 messages: $(VENV)/.installed-dev
-	cd vanguard && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete --no-location
+	cd vanguard && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete --no-location
 	$(BIN)/python manage.py compilemessages -v 0
 
 clean:

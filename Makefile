@@ -27,7 +27,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
+	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/python scripts/check_messages.py
 	@echo "== tests on SQLite =="
 	env -u DATABASE_URL $(BIN)/pytest

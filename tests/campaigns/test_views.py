@@ -327,3 +327,20 @@ def test_unit_page_shows_who_changed_the_plan(login, personas, enrollments):
     assert len(changes) == 3
     assert {change["who"] for change in changes} == {personas["alice"]}
     assert {change["what"] for change in changes} == {"学习动员", "分析评议", "整改提高"}
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("office", 302), ("alice", 302), ("leader", 403), ("bob", 403), ("charlie", 404)],
+)
+def test_only_managers_upload_evidence(login, personas, enrollments, persona, status):
+    url = reverse(
+        "campaign-unit-evidence",
+        args=[enrollments["A"].campaign_id, enrollments["A"].pk, "make_plan"],
+    )
+    upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4")
+    response = login(personas[persona]).post(
+        url, {"make_plan-evidence-title": "方案", "make_plan-evidence-file": upload}
+    )
+    assert response.status_code == status
+    assert StepEvidence.objects.exists() is (status == 302)

@@ -66,6 +66,12 @@ INSTALLED_APPS = [
     "vanguard.accounts",
     "vanguard.orgs",
     "vanguard.campaigns",
+    "vanguard.study",
+    "vanguard.appraisal",
+    "vanguard.rectification",
+    "vanguard.surveys",
+    "vanguard.oversight",
+    "vanguard.reports",
     "vanguard.portal",
 ]
 
@@ -110,6 +116,19 @@ DATABASES = {
         conn_max_age=envint("VANGUARD_CONN_MAX_AGE", 0),
     )
 }
+# A shared cache (Redis) in production: `VANGUARD_CACHE_URL=redis://127.0.0.1:6379/1`.
+# The default, process-local memory, is enough for one development server.
+CACHE_URL = os.environ.get("VANGUARD_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# django-ratelimit asks for a shared cache; process-local memory is fine for one process.
+SILENCED_SYSTEM_CHECKS = [] if CACHE_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Behind a reverse proxy, rate limits must key on the client's address, not the proxy's.
+RATELIMIT_IP_META_KEY = os.environ.get("VANGUARD_CLIENT_IP_HEADER") or None
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

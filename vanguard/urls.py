@@ -10,5 +10,17 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("vanguard.orgs.urls")),
     path("campaigns/", include("vanguard.campaigns.urls")),
+    path("study/", include("vanguard.study.urls")),
+    path("appraisal/", include("vanguard.appraisal.urls")),
+    path("rectification/", include("vanguard.rectification.urls")),
+    path("surveys/", include("vanguard.surveys.urls")),
+    path("oversight/", include("vanguard.oversight.urls")),
+    # The public site: no login.
+    path("public/", include("vanguard.portal.public_urls")),
+    path("public/opinions/", include("vanguard.appraisal.public_urls")),
+    path("public/rectification/", include("vanguard.rectification.public_urls")),
+    path("public/surveys/", include("vanguard.surveys.public_urls")),
+    path("public/news/", include("vanguard.oversight.public_urls")),
+    path("public/study/", include("vanguard.study.public_urls")),
     path("", include("vanguard.portal.urls")),
 ]

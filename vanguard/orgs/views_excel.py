@@ -5,12 +5,10 @@ render. Import and the template are for users who manage some organisation; expo
 every staff reader and exports exactly what the member list shows.
 """
 
-import tempfile
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from vanguard.orgs import excel
 from vanguard.orgs.views import filtered_members
+from vanguard.reports.exports import xlsx_response
 
 
 class ImportForm(forms.Form):
@@ -67,7 +66,7 @@ def import_workbook(request):
 @login_required
 def download_template(request):
     _require_manager(request)
-    return _xlsx_response(excel.write_template, excel.TEMPLATE_FILENAME)
+    return xlsx_response(excel.write_template, excel.TEMPLATE_FILENAME)
 
 
 @login_required
@@ -77,18 +76,4 @@ def export_workbook(request):
     orgs = request.scope.orgs()
     members = filtered_members(request)
     filename = excel.EXPORT_FILENAME.format(date=timezone.localdate())
-    return _xlsx_response(lambda file: excel.write_export(file, orgs, members), filename)
-
-
-def _xlsx_response(write, filename: str) -> FileResponse:
-    """Writes the workbook to a temporary file and streams it as an attachment.
-
-    FileResponse sends a non-ASCII filename as RFC 5987 `filename*=utf-8''…`.
-    """
-    # Not a `with` block: FileResponse closes the file (and so deletes it) once sent.
-    file = tempfile.TemporaryFile()  # noqa: SIM115
-    write(file)
-    file.seek(0)
-    return FileResponse(
-        file, as_attachment=True, filename=filename, content_type=excel.XLSX_CONTENT_TYPE
-    )
+    return xlsx_response(lambda file: excel.write_export(file, orgs, members), filename)

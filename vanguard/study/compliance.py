@@ -1,0 +1,1 @@
+"""Compliance rules of this app, registered with `vanguard.campaigns.compliance.rule`."""

@@ -1,0 +1,1 @@
+"""Demo data of this module, loaded by `manage.py load_demo` after the campaign exists."""

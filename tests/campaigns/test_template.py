@@ -692,3 +692,19 @@ def test_a_broken_snapshot_is_reported_like_a_file(shipped):
     assert caught.value.problems == [
         TemplateProblem("<snapshot>", "thresholds.min_study_hours", "expected a number, got null")
     ]
+
+
+def test_redo_phases_default_to_the_rectification_steps():
+    rules = load_template(shipped_template_path("xianjinxing-2024"))
+    assert rules.satisfaction.redo_phases == ("rectification",)
+    assert rules.redo_steps() == [s.code for s in rules.phase("rectification").steps]
+
+
+def test_redo_phases_must_name_a_phase():
+    text = shipped_template_path("xianjinxing-2024").read_text(encoding="utf-8")
+    bad = text.replace('redo_phases = ["rectification"]', 'redo_phases = ["rectify"]')
+    with translation.override("en"), pytest.raises(TemplateError) as raised:
+        parse_template(bad, "bad.toml")
+    assert [(p.key, p.message) for p in raised.value.problems] == [
+        ("satisfaction.redo_phases[1]", 'unknown phase "rectify"')
+    ]

@@ -119,6 +119,14 @@ class Scope:
     def can_manage_org(self, org: Organization) -> bool:
         return any(org.path.startswith(path) for path in self.manage_paths)
 
+    def can_supervise_org(self, org: Organization) -> bool:
+        """Is the upper level of `org`: manages one of its ancestors (not `org` itself).
+
+        The upper level closes a unit's campaign, runs its satisfaction survey, opens a
+        remedial cycle and verifies its rectification (三.3, 五.3(2)).
+        """
+        return any(org.path.startswith(path) and org.path != path for path in self.manage_paths)
+
     def orgs(self) -> QuerySet[Organization]:
         return Organization.objects.filter(subtree_filter(self.read_paths))
 

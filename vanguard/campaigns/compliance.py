@@ -71,7 +71,7 @@ class ComplianceContext:
         queryset = (
             Enrollment.objects.filter(campaign=self.campaign)
             .select_related("organization", "batch")
-            .prefetch_related("phases", "steps")
+            .prefetch_related("phases", "steps", "remedial_cycles")
         )
         if self.only_enrollment is not None:
             queryset = queryset.filter(pk=self.only_enrollment.pk)
@@ -235,28 +235,45 @@ def step_completion(context: ComplianceContext) -> list[Finding]:
     rules = context.campaign.rules
     findings = []
     for enrollment in context.enrollments:
-        windows = {w.phase_code: w for w in enrollment.phases.all()}
+        deadlines = _step_deadlines(enrollment, rules)
         records = {r.step_code: r for r in enrollment.steps.all()}
         for phase in rules.phases:
-            window = windows.get(phase.code)
             for step in phase.steps:
-                finding = _step_finding(context, enrollment, phase, step, window, records)
+                finding = _step_finding(
+                    context, enrollment, phase, step, deadlines.get(step.code), records
+                )
                 if finding is not None:
                     findings.append(finding)
     return findings
 
 
-def _step_finding(context, enrollment, phase, step, window, records) -> Finding | None:
+def open_cycle(enrollment: Enrollment):
+    """The enrolment's open remedial cycle, if any (from the prefetched cycles)."""
+    return next((c for c in enrollment.remedial_cycles.all() if c.closed_on is None), None)
+
+
+def _step_deadlines(enrollment: Enrollment, rules) -> dict[str, date | None]:
+    """When each step is due: the end of its phase, or of the open remedial cycle that
+    reopened it (None while the office has not dated the cycle)."""
+    windows = {w.phase_code: w.ends_on for w in enrollment.phases.all()}
+    deadlines = {step.code: windows.get(phase.code) for phase, step in rules.steps()}
+    cycle = open_cycle(enrollment)
+    if cycle is not None:
+        deadlines.update(dict.fromkeys(cycle.step_codes, cycle.ends_on))
+    return deadlines
+
+
+def _step_finding(context, enrollment, phase, step, deadline, records) -> Finding | None:
     record = records.get(step.code)
     done = record is not None and record.status == StepStatus.DONE
     where = {"organization": enrollment.organization, "enrollment_id": enrollment.pk}
     if not done:
-        if window is not None and window.ends_on < context.today:
+        if deadline is not None and deadline < context.today:
             return Finding(
                 Level.FAILING,
-                _("%(phase)s ended on %(end)s but step %(step)s is not done")
-                % {"phase": phase.title, "end": format_date(window.ends_on), "step": step.title},
-                dates=(window.ends_on,),
+                _("Step %(step)s of %(phase)s was due on %(end)s and is not done")
+                % {"phase": phase.title, "end": format_date(deadline), "step": step.title},
+                dates=(deadline,),
                 **where,
             )
         return None
@@ -269,3 +286,25 @@ def _step_finding(context, enrollment, phase, step, window, records) -> Finding 
             **where,
         )
     return None
+
+
+# -- 补课 ----------------------------------------------------------------------------------
+
+
+@rule("plan.remedial", gettext_lazy("Remedial cycles dated by the upper level"))
+def remedial_cycles_dated(context: ComplianceContext) -> list[Finding]:
+    findings = []
+    for enrollment in context.enrollments:
+        cycle = open_cycle(enrollment)
+        if cycle is not None and cycle.ends_on is None:
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    _("A remedial cycle opened on %(date)s has no dates yet")
+                    % {"date": format_date(cycle.opened_on)},
+                    organization=enrollment.organization,
+                    enrollment_id=enrollment.pk,
+                    dates=(cycle.opened_on,),
+                )
+            )
+    return findings

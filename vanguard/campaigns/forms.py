@@ -128,3 +128,36 @@ class EnrollForm(forms.Form):
             pk__in=[o.pk for o in candidates if any(o.path.startswith(p) for p in covered)]
         )
         self.fields["batch"].queryset = campaign.batches.all()
+
+
+class RemedialForm(forms.Form):
+    """The upper level opens a remedial cycle (补课) and chooses the steps to redo."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+    )
+    steps = forms.MultipleChoiceField(
+        label=gettext_lazy("Steps to redo"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, enrollment, **kwargs):
+        rules = enrollment.campaign.rules
+        super().__init__(*args, initial={"steps": rules.redo_steps()}, **kwargs)
+        self.fields["steps"].choices = [
+            (step.code, f"{phase.title} · {step.title}") for phase, step in rules.steps()
+        ]
+
+
+class RemedialDatesForm(forms.Form):
+    starts_on = forms.DateField(label=gettext_lazy("Starts on"), widget=DATE_WIDGET)
+    ends_on = forms.DateField(label=gettext_lazy("Ends on"), widget=DATE_WIDGET)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The remedial cycle ends before it starts."))
+        return cleaned

@@ -70,6 +70,12 @@ class Batch(models.Model):
         return self.title
 
 
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", _("In progress")
+    REMEDIAL = "remedial", _("Remedial cycle (补课)")
+    CLOSED = "closed", _("Closed")
+
+
 class Enrollment(models.Model):
     """A unit (with its subtree) taking part in one batch of a campaign."""
 
@@ -85,6 +91,13 @@ class Enrollment(models.Model):
         on_delete=models.PROTECT,
         related_name="enrollments",
     )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EnrollmentStatus.choices,
+        default=EnrollmentStatus.ACTIVE,
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -104,6 +117,45 @@ class Enrollment(models.Model):
     def clean(self):
         if self.batch_id and self.campaign_id and self.batch.campaign_id != self.campaign_id:
             raise ValidationError({"batch": _("The batch belongs to another campaign.")})
+
+
+class RemedialCycle(models.Model):
+    """A redo (补课) of some steps, opened when the public is not satisfied with the unit.
+
+    The office sets the cycle's dates; the reopened steps are due by its end.
+    """
+
+    enrollment = models.ForeignKey(
+        Enrollment,
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="remedial_cycles",
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    reason = models.TextField(_("reason"))
+    opened_on = models.DateField(_("opened on"))
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    step_codes = models.JSONField(_("steps to redo"), default=list)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("remedial cycle")
+        verbose_name_plural = _("remedial cycles")
+        ordering = ["enrollment", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "number"], name="remedial_cycle_number_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} · 补课 {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
 
 
 class PhaseWindow(models.Model):

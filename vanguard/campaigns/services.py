@@ -11,11 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vanguard.campaigns.closure import closure_problems
 from vanguard.campaigns.models import (
     Batch,
     Campaign,
     Enrollment,
+    EnrollmentStatus,
     PhaseWindow,
+    RemedialCycle,
     StepEvidence,
     StepRecord,
     StepStatus,
@@ -144,3 +147,68 @@ def record_step(
 
 def add_evidence(record: StepRecord, *, title: str, file, user) -> StepEvidence:
     return StepEvidence.objects.create(step_record=record, title=title, file=file, uploaded_by=user)
+
+
+def start_remedial(
+    enrollment: Enrollment,
+    *,
+    reason: str,
+    step_codes: list[str] | None = None,
+    today: date | None = None,
+) -> RemedialCycle:
+    """Open a remedial cycle (补课): the unit redoes `step_codes` (by default the steps of
+    the template's `satisfaction.redo_phases`).
+
+    The reopened steps go back to "not started"; their history keeps what was done before.
+    """
+    rules = enrollment.campaign.rules
+    if step_codes is None:
+        step_codes = rules.redo_steps()
+    for code in step_codes:
+        rules.step(code)  # KeyError for a step the template lacks
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        open_cycle = enrollment.remedial_cycles.filter(closed_on__isnull=True).first()
+        if open_cycle is not None:
+            raise ValidationError(_("A remedial cycle is already open for this unit."))
+        number = enrollment.remedial_cycles.count() + 1
+        cycle = RemedialCycle.objects.create(
+            enrollment=enrollment,
+            number=number,
+            reason=reason,
+            opened_on=today,
+            step_codes=list(step_codes),
+        )
+        for code in step_codes:
+            record_step(enrollment, code, status=StepStatus.TODO)
+        enrollment.status = EnrollmentStatus.REMEDIAL
+        enrollment.closed_on = None
+        enrollment.save(update_fields=["status", "closed_on"])
+    return cycle
+
+
+def schedule_remedial(cycle: RemedialCycle, *, starts_on: date, ends_on: date) -> RemedialCycle:
+    """The office sets the dates of a remedial cycle."""
+    if ends_on < starts_on:
+        raise ValidationError(_("The remedial cycle ends before it starts."))
+    cycle.starts_on, cycle.ends_on = starts_on, ends_on
+    cycle.save(update_fields=["starts_on", "ends_on"])
+    return cycle
+
+
+def close_enrollment(enrollment: Enrollment, *, today: date | None = None) -> Enrollment:
+    """Close a unit's campaign when every closure gate passes; else raise with every problem.
+
+    Closing also closes an open remedial cycle.
+    """
+    problems = closure_problems(enrollment)
+    if problems:
+        raise ValidationError(problems)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        enrollment.remedial_cycles.filter(closed_on__isnull=True).update(closed_on=today)
+        enrollment.status = EnrollmentStatus.CLOSED
+        enrollment.closed_on = today
+        enrollment.save(update_fields=["status", "closed_on"])
+    return enrollment

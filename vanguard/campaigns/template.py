@@ -128,6 +128,8 @@ class SatisfactionRule:
     majority: str
     methods: tuple[str, ...]
     combine: str
+    # The phases whose steps a remedial cycle (补课) redoes; empty means the last phase.
+    redo_phases: tuple[str, ...] = ()
 
     def label(self, code: str) -> str:
         return _find(self.options, code, "satisfaction.options").title
@@ -166,6 +168,11 @@ class CampaignTemplate:
     member_groups: tuple[VocabularyItem, ...]
     satisfaction: SatisfactionRule
     batches_hint: tuple[BatchHint, ...] = ()
+
+    def redo_steps(self) -> list[str]:
+        """The step codes a remedial cycle (补课) reopens by default."""
+        codes = self.satisfaction.redo_phases or (self.phases[-1].code,)
+        return [step.code for code in codes for step in self.phase(code).steps]
 
     def phase(self, code: str) -> PhaseDef:
         return _find(self.phases, code, "phases")
@@ -404,6 +411,7 @@ _SATISFACTION = {
     "majority": _Key("text", choices=MAJORITIES),
     "methods": _Key("texts", nonempty=True, choices=SURVEY_METHODS),
     "combine": _Key("text", choices=COMBINE),
+    "redo_phases": _Key("texts", required=False),
 }
 VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
     "session_kinds": (SessionKind, {"counts_for_step": _Key("code", required=False)}),
@@ -762,6 +770,14 @@ def _check_satisfaction(checker: _Checker, document: Mapping[str, Any]) -> dict[
     codes = [option["code"] for _path, option in options if "code" in option]
     for index, code in enumerate(rule.get("dissatisfied", ()), start=1):
         checker.known(code, f"satisfaction.dissatisfied[{index}]", codes, _unknown_option)
+    phases = document.get("phases")
+    phase_codes = (
+        [p.get("code") for p in phases if isinstance(p, Mapping)]
+        if isinstance(phases, list)
+        else []
+    )
+    for index, code in enumerate(rule.get("redo_phases", ()) or (), start=1):
+        checker.known(code, f"satisfaction.redo_phases[{index}]", phase_codes, _unknown_phase)
     return {"options": [option for _path, option in options], **rule}
 
 
@@ -775,6 +791,10 @@ def _unknown_category(code: Any) -> str:
 
 def _unknown_group(code: Any) -> str:
     return _('unknown member group "%(code)s"') % {"code": code}
+
+
+def _unknown_phase(code: Any) -> str:
+    return _('unknown phase "%(code)s"') % {"code": code}
 
 
 def _unknown_option(code: Any) -> str:

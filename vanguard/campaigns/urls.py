@@ -17,5 +17,16 @@ urlpatterns = [
         views.upload_evidence,
         name="campaign-unit-evidence",
     ),
+    path("<int:pk>/units/<int:enrollment_pk>/close/", views.close_unit, name="campaign-unit-close"),
+    path(
+        "<int:pk>/units/<int:enrollment_pk>/remedial/",
+        views.open_remedial,
+        name="campaign-unit-remedial",
+    ),
+    path(
+        "<int:pk>/units/<int:enrollment_pk>/remedial/dates/",
+        views.date_remedial,
+        name="campaign-unit-remedial-dates",
+    ),
     path("evidence/<int:pk>/", views.download_evidence, name="campaign-evidence"),
 ]

@@ -15,10 +15,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanguard.campaigns import compliance, services
-from vanguard.campaigns.forms import EnrollForm, EvidenceForm, PhasePlanForm, StepForm
+from vanguard.campaigns.closure import closure_problems
+from vanguard.campaigns.forms import (
+    EnrollForm,
+    EvidenceForm,
+    PhasePlanForm,
+    RemedialDatesForm,
+    RemedialForm,
+    StepForm,
+)
 from vanguard.campaigns.models import (
     Campaign,
     Enrollment,
+    EnrollmentStatus,
     PhaseWindow,
     StepEvidence,
     StepRecord,
@@ -124,12 +133,23 @@ def enroll_unit(request, pk):
     return redirect("campaign-overview", pk=campaign.pk)
 
 
-def _enrollment_or_404(request, campaign_pk, pk, *, manage=False) -> Enrollment:
+def _enrollment_or_404(request, campaign_pk, pk, *, manage=False, supervise=False) -> Enrollment:
+    """The enrolment, if the user may see it; with `manage`, change its plan and steps
+    (not once closed); with `supervise`, act as its upper level."""
     queryset = Enrollment.objects.select_related("campaign", "organization", "batch")
     enrollment = request.scope.get_in_unit_or_404(queryset, pk=pk, campaign_id=campaign_pk)
-    if manage and not request.scope.can_manage_org(enrollment.organization):
+    if manage and not _can_edit(request, enrollment):
+        raise PermissionDenied
+    if supervise and not request.scope.can_supervise_org(enrollment.organization):
         raise PermissionDenied
     return enrollment
+
+
+def _can_edit(request, enrollment) -> bool:
+    return (
+        request.scope.can_manage_org(enrollment.organization)
+        and enrollment.status != EnrollmentStatus.CLOSED
+    )
 
 
 def _unit_context(request, enrollment, plan_form=None):
@@ -145,7 +165,12 @@ def _unit_context(request, enrollment, plan_form=None):
     return {
         "campaign": enrollment.campaign,
         "enrollment": enrollment,
-        "can_manage": request.scope.can_manage_org(enrollment.organization),
+        "can_manage": _can_edit(request, enrollment),
+        "can_supervise": request.scope.can_supervise_org(enrollment.organization),
+        "cycle": enrollment.remedial_cycles.filter(closed_on__isnull=True).first(),
+        "closure_problems": closure_problems(enrollment),
+        "remedial_form": RemedialForm(enrollment=enrollment),
+        "remedial_dates_form": RemedialDatesForm(),
         "plan_form": plan_form or PhasePlanForm(enrollment=enrollment),
         "bars": timeline(enrollment, rules),
         "report": compliance.evaluate_unit(enrollment),
@@ -280,6 +305,58 @@ def _step_response(request, enrollment, step, form=None, evidence_form=None):
         "oob": True,
     }
     return render(request, "campaigns/_step_response.html", context)
+
+
+@login_required
+@require_POST
+def close_unit(request, pk, enrollment_pk):
+    enrollment = _enrollment_or_404(request, pk, enrollment_pk, supervise=True)
+    try:
+        services.close_enrollment(enrollment)
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("The unit's campaign cannot be closed yet: %(problems)s")
+            % {"problems": "；".join(error.messages)},
+        )
+    else:
+        messages.success(request, _("The unit's campaign is closed."))
+    return redirect("campaign-unit", pk=pk, enrollment_pk=enrollment.pk)
+
+
+@login_required
+@require_POST
+def open_remedial(request, pk, enrollment_pk):
+    enrollment = _enrollment_or_404(request, pk, enrollment_pk, supervise=True)
+    form = RemedialForm(request.POST, enrollment=enrollment)
+    if form.is_valid():
+        try:
+            services.start_remedial(
+                enrollment,
+                reason=form.cleaned_data["reason"],
+                step_codes=form.cleaned_data["steps"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("A remedial cycle is open; set its dates."))
+    else:
+        messages.error(request, _("Not opened: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("campaign-unit", pk=pk, enrollment_pk=enrollment.pk)
+
+
+@login_required
+@require_POST
+def date_remedial(request, pk, enrollment_pk):
+    enrollment = _enrollment_or_404(request, pk, enrollment_pk, supervise=True)
+    cycle = get_object_or_404(enrollment.remedial_cycles, closed_on__isnull=True)
+    form = RemedialDatesForm(request.POST)
+    if form.is_valid():
+        services.schedule_remedial(cycle, **form.cleaned_data)
+        messages.success(request, _("The remedial cycle's dates are set."))
+    else:
+        messages.error(request, _("Not saved: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("campaign-unit", pk=pk, enrollment_pk=enrollment.pk)
 
 
 @login_required

@@ -1,0 +1,37 @@
+"""What must hold before a unit's campaign can be closed.
+
+Each gate is a function of an enrolment returning its problems (empty when fine). This
+module holds the campaign's own gate (every step done, no remedial cycle left open);
+later modules register theirs with `@closure_gate` (the survey module: a passed survey).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+
+CLOSURE_GATES: list[Callable] = []
+
+
+def closure_gate(gate: Callable) -> Callable:
+    """Register `gate(enrollment) -> list[str]` as a condition for closing a unit."""
+    CLOSURE_GATES.append(gate)
+    return gate
+
+
+def closure_problems(enrollment) -> list[str]:
+    return [problem for gate in CLOSURE_GATES for problem in gate(enrollment)]
+
+
+@closure_gate
+def every_step_done(enrollment) -> list[str]:
+    from vanguard.campaigns.models import StepStatus
+
+    done = {r.step_code for r in enrollment.steps.all() if r.status == StepStatus.DONE}
+    missing = [
+        step.title for _phase, step in enrollment.campaign.rules.steps() if step.code not in done
+    ]
+    if not missing:
+        return []
+    return [_("Steps not done: %(steps)s") % {"steps": "、".join(missing)}]

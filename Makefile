@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/vanguard
 
-.PHONY: run test lint format messages clean
+.PHONY: run test lint format messages clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "无法创建虚拟环境：请先安装 python3-venv（apt-get install python3-venv）"; exit 1; }
@@ -38,6 +38,12 @@ test: $(VENV)/.installed-dev
 	else \
 		echo "== PostgreSQL does not answer on 127.0.0.1:5432 and DATABASE_URL is unset: PostgreSQL run skipped =="; \
 	fi
+
+# The benchmark (bench/run.py): city scale on SQLite and PostgreSQL, writes bench/RESULTS.md.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m pip install -q -e ".[dev,bench]"
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py --scale $(or $(SCALE),city)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

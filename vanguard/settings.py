@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "vanguard.surveys",
     "vanguard.oversight",
     "vanguard.reports",
+    "vanguard.datagen",
     "vanguard.portal",
 ]
 

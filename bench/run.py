@@ -1,0 +1,402 @@
+"""The benchmark: pages under a production server and bulk operations, on SQLite and
+PostgreSQL, at a named scale. Writes bench/RESULTS.md.
+
+    .venv/bin/python bench/run.py --scale city            # both databases
+    .venv/bin/python bench/run.py --scale demo --databases sqlite --duration 3
+
+For each database it generates the data once (kept in bench/data/ or the PostgreSQL
+database vanguard_bench_<scale>), serves it with gunicorn (2 workers) on 127.0.0.1, and
+loads each page with wrk for a bounded time: p50/p95 latency and requests per second.
+Queries per request are counted in-process on the same data. For the pages whose cost is
+their aggregates, the SQL those pages run is replayed alone and the page-to-SQL ratio is
+printed. Bulk operations are timed in-process, each the median of a few runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+PYTHON = sys.executable
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+CSRF_SECRET = "b" * 32  # an unmasked CSRF secret, sent as both cookie and header
+
+
+def database_url(kind: str, scale: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{DATA / f'{scale}.sqlite3'}"
+    return f"{PG_SERVER}/vanguard_bench_{scale}"
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vanguard.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+# -- data ---------------------------------------------------------------------------------
+
+
+def prepare(kind: str, scale: str, seed: int) -> dict:
+    """Migrate and generate once (in this process, already set up for the database);
+    return the fixture: the pages to measure with their sessions and bodies."""
+    from django.core.management import call_command
+
+    from bench import fixture
+    from vanguard.campaigns.models import Campaign
+
+    call_command("migrate", verbosity=0)
+    code = f"bench-{scale}"
+    if not Campaign.objects.filter(code=code).exists():
+        started = time.perf_counter()
+        call_command("generate_data", scale, seed=seed)
+        print(f"  generated {scale} on {kind} in {time.perf_counter() - started:.0f} s")
+    return fixture.build(code)
+
+
+def create_pg_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+# -- the server and the load --------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn with 2 workers on a free loopback port."""
+
+    def __init__(self, url: str):
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "VANGUARD_CONN_MAX_AGE": "600",
+            "VANGUARD_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
+        env.pop("VANGUARD_DEBUG", None)
+        self.process = subprocess.Popen(
+            [
+                str(Path(PYTHON).parent / "gunicorn"),
+                "vanguard.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        self._wait()
+
+    def _wait(self) -> None:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=10)
+
+
+@dataclass
+class Load:
+    p50: float
+    p95: float
+    rate: float
+    errors: int
+
+
+def wrk(url: str, *, cookie: str, method: str, bodies: list[str], duration: int) -> Load:
+    threads, connections = 2, 4
+    headers = ["-H", f"Cookie: {cookie}"]
+    env = {**os.environ, "WRK_THREADS": str(threads)}
+    body_file = None
+    if method == "POST":
+        headers += [
+            "-H",
+            "Content-Type: application/x-www-form-urlencoded",
+            "-H",
+            f"X-CSRFToken: {CSRF_SECRET}",
+        ]
+        # Removed below once wrk has read it.
+        body_file = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)  # noqa: SIM115
+        body_file.write("\n".join(bodies) + "\n")
+        body_file.close()
+        env["WRK_BODIES"] = body_file.name
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "wrk_report.lua"),
+        *headers,
+        url,
+    ]
+    if method == "POST":
+        env["WRK_METHOD"] = "POST"
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    if body_file:
+        os.unlink(body_file.name)
+    result = json.loads(output.strip().splitlines()[-1])
+    return Load(
+        result["p50"], result["p95"], result["requests"] / result["seconds"], result["errors"]
+    )
+
+
+# -- in-process measurements --------------------------------------------------------------
+
+
+@dataclass
+class PageResult:
+    name: str
+    load: Load | None = None
+    queries: int | None = None
+    sql_ms: float | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.load is None or not self.sql_ms:
+            return None
+        return self.load.p50 / self.sql_ms
+
+
+@dataclass
+class Report:
+    scale: str
+    pages: dict[str, dict[str, PageResult]] = field(default_factory=dict)
+    bulk: dict[str, dict[str, float | str]] = field(default_factory=dict)
+
+
+def count_queries(page: dict) -> tuple[int, list[str]]:
+    """Run one request in-process; return its query count and SQL (for the replay)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if page.get("session"):
+        client.cookies["sessionid"] = page["session"]
+    client.cookies["csrftoken"] = CSRF_SECRET
+    with CaptureQueriesContext(connection) as captured:
+        if page["method"] == "POST":
+            response = client.post(
+                page["path"],
+                data=page["bodies"][0],
+                content_type="application/x-www-form-urlencoded",
+                HTTP_X_CSRFTOKEN=CSRF_SECRET,
+            )
+        else:
+            response = client.get(page["path"])
+    if response.status_code >= 400:
+        raise RuntimeError(f"{page['name']}: HTTP {response.status_code}")
+    return len(captured), [query["sql"] for query in captured.captured_queries]
+
+
+def replay_sql(statements: list[str], runs: int = 7) -> float:
+    """Median milliseconds to run the page's aggregate SQL alone (its SELECTs)."""
+    from django.db import connection
+
+    selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    timings = []
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            started = time.perf_counter()
+            for sql in selects:
+                cursor.execute(sql)
+                cursor.fetchall()
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def measure(kind: str, args) -> dict:
+    """Measure one database in this process; return its results as plain data."""
+    url = database_url(kind, args.scale)
+    if kind == "postgres":
+        create_pg_database(f"vanguard_bench_{args.scale}")
+    DATA.mkdir(exist_ok=True)
+    setup_django(url)
+    fixture = prepare(kind, args.scale, args.seed)
+    pages = {}
+    server = Server(url)
+    try:
+        for page in fixture["pages"]:
+            pages[page["name"]] = measure_page(page, server, args.duration)
+            print(f"  {page['name']}: {_page_cells(pages[page['name']])}", flush=True)
+    finally:
+        server.stop()
+    from bench import bulk
+
+    operations = bulk.measure(fixture)
+    for name, value in operations.items():
+        print(f"  {name}: {value}", flush=True)
+    return {
+        "pages": {name: asdict(result) for name, result in pages.items()},
+        "bulk": operations,
+    }
+
+
+def measure_page(page: dict, server: Server, duration: int) -> PageResult:
+    result = PageResult(page["name"])
+    if page.get("missing"):
+        result.note = page["missing"]
+        return result
+    result.queries, statements = count_queries(page)
+    if page.get("replay"):
+        result.sql_ms = replay_sql(statements)
+    target = f"http://127.0.0.1:{server.port}{page['path']}"
+    cookie = f"sessionid={page.get('session', '')}; csrftoken={CSRF_SECRET}"
+    options = {"cookie": cookie, "method": page["method"], "bodies": page.get("bodies", [])}
+    wrk(target, duration=1, **options)  # warm up both workers
+    result.load = wrk(target, duration=duration, **options)
+    return result
+
+
+def _page_cells(result: PageResult) -> str:
+    if result.load is None:
+        return result.note or "—"
+    ratio = f"{result.ratio:.1f}×" if result.ratio else "—"
+    sql = f"{result.sql_ms:.1f}" if result.sql_ms else "—"
+    return (
+        f"p50 {result.load.p50:.1f} ms · p95 {result.load.p95:.1f} ms · "
+        f"{result.load.rate:.0f}/s · {result.queries} queries · SQL {sql} ms · {ratio}"
+        + (f" · {result.load.errors} errors" if result.load.errors else "")
+    )
+
+
+# -- the table ----------------------------------------------------------------------------
+
+
+def write_results(report: Report, command: str) -> str:
+    kinds = list(report.pages)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Command: `{command}`  ",
+        f"Scale: `{report.scale}` · machine: {os.cpu_count()} cores, {platform.machine()}, "
+        f"Python {platform.python_version()} · date: {time.strftime('%Y-%m-%d')}  ",
+        "Server: gunicorn, 2 workers, loopback; load: wrk, 2 threads, 4 connections. "
+        "Latencies are wrk's percentiles over the run; SQL is the median of 7 replays.",
+        "",
+        "## Pages",
+        "",
+        "| page | "
+        + " | ".join(
+            f"{k} p50 ms | {k} p95 ms | {k} req/s | {k} queries | {k} SQL ms | {k} page/SQL"
+            for k in kinds
+        )
+        + " |",
+        "|---|" + "---:|" * (6 * len(kinds)),
+    ]
+    names = list(dict.fromkeys(name for k in kinds for name in report.pages[k]))
+    for name in names:
+        cells = []
+        for kind in kinds:
+            result = report.pages[kind].get(name)
+            if result is None or result.load is None:
+                note = result.note if result else "—"
+                cells += [note, "", "", "", "", ""]
+                continue
+            cells += [
+                f"{result.load.p50:.1f}",
+                f"{result.load.p95:.1f}",
+                f"{result.load.rate:.0f}",
+                str(result.queries),
+                f"{result.sql_ms:.1f}" if result.sql_ms else "",
+                f"{result.ratio:.1f}×" if result.ratio else "",
+            ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "## Bulk operations (median seconds)", ""]
+    bulk_names = list(dict.fromkeys(n for k in kinds for n in report.bulk.get(k, {})))
+    lines += ["| operation | " + " | ".join(kinds) + " |", "|---|" + "---:|" * len(kinds)]
+    for name in bulk_names:
+        lines.append(
+            f"| {name} | " + " | ".join(str(report.bulk[k].get(name, "—")) for k in kinds) + " |"
+        )
+    text = "\n".join(lines) + "\n"
+    (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", default="city", choices=["demo", "city", "province"])
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", help=argparse.SUPPRESS)  # one database, in this process
+    parser.add_argument("--json", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.only:
+        Path(args.json).write_text(json.dumps(measure(args.only, args)))
+        return
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk (make bench installs it)")
+    kinds = args.databases.split(",")
+    if args.scale == "province" and "sqlite" in kinds:
+        sys.exit("province runs on PostgreSQL only: --databases postgres")
+    report = Report(args.scale)
+    for kind in kinds:
+        print(f"== {kind}", flush=True)
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            subprocess.run(
+                [PYTHON, __file__, *sys.argv[1:], "--only", kind, "--json", out.name],
+                check=True,
+            )
+            data = json.loads(Path(out.name).read_text())
+        report.pages[kind] = {
+            name: PageResult(
+                name=name,
+                load=Load(**value["load"]) if value["load"] else None,
+                queries=value["queries"],
+                sql_ms=value["sql_ms"],
+                note=value["note"],
+            )
+            for name, value in data["pages"].items()
+        }
+        report.bulk[kind] = data["bulk"]
+    command = "python bench/run.py " + " ".join(sys.argv[1:])
+    print(write_results(report, command))
+
+
+if __name__ == "__main__":
+    main()

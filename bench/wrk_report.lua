@@ -1,0 +1,40 @@
+-- Prints wrk's results as one JSON line (p50/p95 in ms, requests/s, errors).
+-- With WRK_BODIES set to a file of request bodies (one per line), each request takes the
+-- next body in turn (for one-time codes that may be used only once).
+-- Threads take interleaved bodies (thread i takes i, i + n, i + 2n …), so no body is sent
+-- twice while the file lasts.
+local bodies = {}
+local counter = 0
+local created = 0
+
+function setup(thread)
+  thread:set("id", created)
+  created = created + 1
+end
+
+function init(args)
+  if os.getenv("WRK_METHOD") then wrk.method = os.getenv("WRK_METHOD") end
+  local path = os.getenv("WRK_BODIES")
+  if path then
+    for line in io.lines(path) do table.insert(bodies, line) end
+  end
+end
+
+function request()
+  if #bodies > 0 then
+    local threads = tonumber(os.getenv("WRK_THREADS") or "1")
+    local index = (id + counter * threads) % #bodies + 1
+    counter = counter + 1
+    return wrk.format(nil, nil, nil, bodies[index])
+  end
+  return wrk.format()
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout
+  io.write(string.format(
+    '{"p50": %.2f, "p95": %.2f, "requests": %d, "seconds": %.3f, "errors": %d}\n',
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, summary.requests,
+    summary.duration / 1e6, errors))
+end

@@ -34,6 +34,7 @@ from vanguard.campaigns.models import (
     StepStatus,
 )
 from vanguard.campaigns.rules import format_date
+from vanguard.campaigns.verdicts import Level
 
 
 @dataclass
@@ -97,6 +98,7 @@ def overview(request, pk):
         batches.append({"batch": batch, "rows": rows})
     context = {
         "campaign": campaign,
+        "chart": verdict_chart(batches),
         "enroll_form": (
             EnrollForm(campaign=campaign, scope=request.scope)
             if request.scope.can_manage_campaigns()
@@ -131,6 +133,25 @@ def enroll_unit(request, pk):
     else:
         messages.error(request, _("Not enrolled: %(errors)s") % {"errors": form.errors.as_text()})
     return redirect("campaign-overview", pk=campaign.pk)
+
+
+def verdict_chart(batches) -> dict:
+    """Units per batch by their worst verdict, for the overview's ECharts bar chart."""
+    series = []
+    for level in Level:
+        series.append(
+            {
+                "name": level.label,
+                "color": LEVEL_COLOURS[level],
+                "data": [
+                    sum(1 for row in group["rows"] if row["level"] == level) for group in batches
+                ],
+            }
+        )
+    return {"categories": [group["batch"].title for group in batches], "series": series}
+
+
+LEVEL_COLOURS = {Level.OK: "#198754", Level.WARNING: "#ffc107", Level.FAILING: "#dc3545"}
 
 
 def _enrollment_or_404(request, campaign_pk, pk, *, manage=False, supervise=False) -> Enrollment:

@@ -403,6 +403,7 @@ THRESHOLDS = {
     "min_study_hours": _Key("number"),
     "min_concentrated_days": _Key("int"),
     "phase_duration_tolerance": _Key("number"),
+    "min_participation_rate": _Key("number", required=False),
 }
 _MATCH = {"category": _Key("code", required=False), "group": _Key("code", required=False)}
 _SATISFACTION = {

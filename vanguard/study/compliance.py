@@ -1,1 +1,225 @@
-"""Compliance rules of this app, registered with `vanguard.campaigns.compliance.rule`."""
+"""Compliance rules of the study phase (五.1), registered with the one registry.
+
+- study.sessions: a unit holds study sessions in its 学习动员 window and takes their roll;
+- study.hours: every member reaches the template's minimum hours (R8);
+- study.participation: the unit's 参学率 (R9);
+- study.five_ones: every member's 五个一 done by the end of the concentrated period (R13);
+- study.two_books: the 两本一册 are kept (R11): a unit with sessions but no log entries is
+  flagged, as are sessions without a record and leader cadres without study notes.
+
+A unit's shortfalls become failing once the phase they belong to has ended; until then
+they are in progress and not reported. All data is loaded for every enrolled unit at once
+(`vanguard.study.summary`), so the number of queries does not grow with the units.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vanguard.campaigns.compliance import ComplianceContext, rule
+from vanguard.campaigns.rules import format_date
+from vanguard.campaigns.verdicts import Finding, Level
+from vanguard.study.hours import enrolled_members, enrollment_case, with_hours
+from vanguard.study.summary import UnitStudy, unit_studies
+
+NAMES_SHOWN = 20
+# The notice asks to 保证参学率 without a number. Until the template can say it (a
+# `min_participation_rate` threshold), this is the campaign office's usual bar.
+DEFAULT_MIN_PARTICIPATION = 0.9
+
+
+def min_participation(rules) -> float:
+    return float(rules.thresholds.get("min_participation_rate", DEFAULT_MIN_PARTICIPATION))
+
+
+def _studies(context: ComplianceContext) -> dict[int, UnitStudy]:
+    cache = context.__dict__
+    if "_study_units" not in cache:
+        cache["_study_units"] = unit_studies(context.campaign, context.enrollments, context.today)
+    return cache["_study_units"]
+
+
+def _where(study: UnitStudy) -> dict:
+    return {"organization": study.enrollment.organization, "enrollment_id": study.enrollment.pk}
+
+
+def _window_ended(study: UnitStudy, today) -> bool:
+    window = study.window
+    return window is not None and window.ends_on < today
+
+
+def _last_window_ended(study: UnitStudy, today) -> bool:
+    windows = list(study.enrollment.phases.all())
+    return bool(windows) and max(w.ends_on for w in windows) < today
+
+
+@rule("study.sessions", gettext_lazy("Study sessions held in the study phase, roll taken"))
+def sessions(context: ComplianceContext) -> list[Finding]:
+    findings = []
+    for study in _studies(context).values():
+        figures, where = study.sessions, _where(study)
+        if not figures.held and _window_ended(study, context.today):
+            findings.append(
+                Finding(
+                    Level.FAILING,
+                    _("No study session was held; the study phase ended on %(end)s")
+                    % {"end": format_date(study.window.ends_on)},
+                    dates=(study.window.ends_on,),
+                    **where,
+                )
+            )
+        if figures.outside_window:
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    _("%(count)s sessions were held outside the study phase")
+                    % {"count": figures.outside_window},
+                    **where,
+                )
+            )
+        if figures.without_roll:
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    _("%(count)s past sessions have no roll-call")
+                    % {"count": figures.without_roll},
+                    **where,
+                )
+            )
+    return findings
+
+
+def _short_names(context: ComplianceContext, enrollments) -> dict[int, list[str]]:
+    """Names of the members short of hours, most missing first, per enrolled unit."""
+    if not enrollments:
+        return {}
+    rows = (
+        with_hours(enrolled_members(enrollments), context.campaign)
+        .annotate(unit=enrollment_case(enrollments))
+        .filter(hours__lt=F("required"))
+        .order_by("-shortfall", "code")
+        .values_list("unit", "name", "shortfall")
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for unit, name, shortfall in rows:
+        names[unit].append(
+            _("%(name)s (%(hours)s hours short)") % {"name": name, "hours": shortfall}
+        )
+    return names
+
+
+@rule("study.hours", gettext_lazy("Every member's concentrated study hours reach the minimum"))
+def hours(context: ComplianceContext) -> list[Finding]:
+    ended = [
+        study
+        for study in _studies(context).values()
+        if study.hours.short and _window_ended(study, context.today)
+    ]
+    names = _short_names(context, [study.enrollment for study in ended])
+    findings = []
+    for study in ended:
+        shown = names.get(study.enrollment.pk, [])
+        more = len(shown) - NAMES_SHOWN
+        shown = shown[:NAMES_SHOWN] + (
+            [_("… and %(count)s more") % {"count": more}] if more > 0 else []
+        )
+        findings.append(
+            Finding(
+                Level.FAILING,
+                _(
+                    "%(short)s of %(members)s members are short of the minimum hours, "
+                    "%(hours)s hours in all"
+                )
+                % {
+                    "short": study.hours.short,
+                    "members": study.hours.members,
+                    "hours": study.hours.shortfall,
+                },
+                members=tuple(shown),
+                dates=(study.window.ends_on,),
+                **_where(study),
+            )
+        )
+    return findings
+
+
+@rule("study.participation", gettext_lazy("Participation rate of each unit"))
+def participation(context: ComplianceContext) -> list[Finding]:
+    minimum = min_participation(context.campaign.rules)
+    findings = []
+    for study in _studies(context).values():
+        rate = study.participation.rate
+        if rate is None or rate >= minimum:
+            continue
+        level = Level.FAILING if _window_ended(study, context.today) else Level.WARNING
+        findings.append(
+            Finding(
+                level,
+                _("Participation rate %(rate)s is below %(minimum)s (%(attended)s of %(expected)s)")
+                % {
+                    "rate": study.participation.percent,
+                    "minimum": f"{minimum * 100:.0f}%",
+                    "attended": study.participation.attended,
+                    "expected": study.participation.expected,
+                },
+                **_where(study),
+            )
+        )
+    return findings
+
+
+@rule("study.five_ones", gettext_lazy("Every member's five ones done"))
+def five_ones(context: ComplianceContext) -> list[Finding]:
+    findings = []
+    for study in _studies(context).values():
+        members, complete = study.hours.members, study.five_ones_complete
+        if complete >= members or not _last_window_ended(study, context.today):
+            continue
+        findings.append(
+            Finding(
+                Level.FAILING,
+                _("%(missing)s of %(members)s members have not done all of the five ones")
+                % {"missing": members - complete, "members": members},
+                **_where(study),
+            )
+        )
+    return findings
+
+
+@rule("study.two_books", gettext_lazy("Two notebooks and the roster kept"))
+def two_books(context: ComplianceContext) -> list[Finding]:
+    findings = []
+    for study in _studies(context).values():
+        figures, where = study.sessions, _where(study)
+        if figures.held and not figures.logged:
+            findings.append(
+                Finding(
+                    Level.FAILING,
+                    _("%(count)s sessions were held but the collective study log is empty")
+                    % {"count": figures.held},
+                    **where,
+                )
+            )
+        elif figures.held > figures.logged:
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    _("%(count)s held sessions have no record in the collective study log")
+                    % {"count": figures.held - figures.logged},
+                    **where,
+                )
+            )
+        missing_notes = study.leaders - study.leaders_with_notes
+        if missing_notes and _window_ended(study, context.today):
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    _("%(count)s leader cadres have no study notes") % {"count": missing_notes},
+                    **where,
+                )
+            )
+    return findings

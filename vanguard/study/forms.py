@@ -1,0 +1,281 @@
+"""Forms of the study module. Choices from the campaign's template (session kinds, reading
+list, 五个一, 三进 kinds) are read from `campaign.rules`, never written here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vanguard.orgs.models import Organization
+from vanguard.study.models import (
+    LeaderVisit,
+    Quiz,
+    SessionLog,
+    StudyNote,
+    StudySession,
+    UnitMaterial,
+)
+
+SMALL = {"class": "form-control form-control-sm"}
+SELECT = {"class": "form-select form-select-sm"}
+DATE = forms.DateInput(attrs={**SMALL, "type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={**SMALL, "type": "time"}, format="%H:%M")
+DATETIME = forms.DateTimeInput(attrs={**SMALL, "type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+            continue
+        css = "form-select form-select-sm" if isinstance(widget, forms.Select) else SMALL["class"]
+        widget.attrs.setdefault("class", css)
+
+
+def _not_in_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("The date is in the future."))
+    return value
+
+
+class SessionForm(forms.ModelForm):
+    """A session of `enrollment`, held by the enrolled unit or an organisation under it."""
+
+    class Meta:
+        model = StudySession
+        fields = [
+            "kind",
+            "topic",
+            "organization",
+            "date",
+            "starts_at",
+            "ends_at",
+            "hours",
+            "speaker",
+            "host",
+            "place",
+            "template_materials",
+            "unit_materials",
+        ]
+        widgets = {"date": DATE, "starts_at": TIME, "ends_at": TIME}
+
+    def __init__(self, *args, enrollment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrollment = enrollment
+        rules = enrollment.campaign.rules
+        self.fields["kind"] = forms.ChoiceField(
+            label=gettext_lazy("Kind of session"),
+            choices=[(k.code, k.title) for k in rules.session_kinds],
+        )
+        self.fields["organization"].queryset = Organization.objects.filter(
+            path__startswith=enrollment.organization.path
+        ).order_by("path")
+        self.fields["organization"].initial = enrollment.organization.pk
+        self.fields["template_materials"] = forms.MultipleChoiceField(
+            label=gettext_lazy("Reading list items"),
+            choices=[(m.code, m.title) for m in rules.materials],
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["unit_materials"].queryset = UnitMaterial.objects.filter(enrollment=enrollment)
+        self.fields["unit_materials"].widget = forms.CheckboxSelectMultiple()
+        self.fields["unit_materials"].widget.choices = self.fields["unit_materials"].choices
+        self.fields["hours"].min_value = Decimal("0.5")
+        _style(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends, day = cleaned.get("starts_at"), cleaned.get("ends_at"), cleaned.get("date")
+        hours = cleaned.get("hours")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The session ends before it starts."))
+        elif starts and ends and day and hours is not None:
+            length = datetime.combine(day, ends) - datetime.combine(day, starts)
+            if hours > Decimal(length.total_seconds()) / 3600:
+                self.add_error(
+                    "hours",
+                    _("The credited hours are more than the session lasts (%(hours)s hours).")
+                    % {"hours": round(length.total_seconds() / 3600, 1)},
+                )
+        if hours is not None and hours <= 0:
+            self.add_error("hours", _("The credited hours must be more than zero."))
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.enrollment = self.enrollment
+        return super().save(commit)
+
+
+class SessionLogForm(forms.ModelForm):
+    class Meta:
+        model = SessionLog
+        fields = ["content", "summary", "recorder"]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 8}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class MaterialForm(forms.ModelForm):
+    class Meta:
+        model = UnitMaterial
+        fields = ["title", "source", "notes", "file"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        limit = settings.VANGUARD_MAX_UPLOAD_MB
+        if upload and upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.") % {"limit": limit}
+            )
+        return upload
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = StudyNote
+        fields = ["written_on", "title", "session", "content"]
+        widgets = {"written_on": DATE, "content": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+        self.fields["written_on"].validators.append(_not_in_future)
+        if not self.instance.pk:
+            self.fields["written_on"].initial = timezone.localdate()
+        _style(self)
+
+
+class FiveOneForm(forms.Form):
+    item = forms.CharField(widget=forms.HiddenInput)
+    done_on = forms.DateField(label=gettext_lazy("Done on"), widget=DATE)
+    partner = forms.CharField(label=gettext_lazy("Partner"), max_length=100, required=False)
+    note = forms.CharField(
+        label=gettext_lazy("Note"), max_length=1000, required=False, widget=forms.TextInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class VisitForm(forms.ModelForm):
+    class Meta:
+        model = LeaderVisit
+        fields = ["kind", "activity", "visited_on", "place", "organization", "notes"]
+        widgets = {"visited_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        kinds = campaign.rules.leader_visit_kinds
+        self.kinds = {kind.code: kind for kind in kinds}
+        self.fields["kind"] = forms.ChoiceField(
+            label=gettext_lazy("Kind of visit"), choices=[(k.code, k.title) for k in kinds]
+        )
+        activities = sorted({a for kind in kinds for a in kind.activities}, key=str)
+        self.fields["activity"] = forms.ChoiceField(
+            label=gettext_lazy("Activity"),
+            choices=[("", "—"), *[(a, a) for a in activities]],
+            required=False,
+        )
+        self.fields["organization"].queryset = Organization.objects.filter(
+            path__startswith=campaign.organization.path
+        ).order_by("path")
+        self.fields["organization"].required = False
+        self.fields["visited_on"].validators.append(_not_in_future)
+        _style(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, activity = self.kinds.get(cleaned.get("kind")), cleaned.get("activity")
+        if kind and activity and activity not in kind.activities:
+            self.add_error(
+                "activity",
+                _("%(activity)s is not an activity of %(kind)s.")
+                % {"activity": activity, "kind": kind.title},
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.campaign = self.campaign
+        return super().save(commit)
+
+
+class QuizForm(forms.ModelForm):
+    class Meta:
+        model = Quiz
+        fields = [
+            "title",
+            "organization",
+            "opens_at",
+            "closes_at",
+            "time_limit_minutes",
+            "max_attempts",
+        ]
+        widgets = {"opens_at": DATETIME, "closes_at": DATETIME}
+
+    def __init__(self, *args, campaign, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["organization"].queryset = organizations
+        self.fields["time_limit_minutes"].min_value = 1
+        self.fields["max_attempts"].min_value = 1
+        _style(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The quiz closes before it opens."))
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.campaign = self.campaign
+        return super().save(commit)
+
+
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Question bank (Excel)"))
+
+    def __init__(self, *args, max_mb: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_mb = max_mb
+        _style(self)
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > self.max_mb * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.") % {"size": self.max_mb}
+            )
+        return file
+
+
+class CheckinForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Check-in code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-lg text-center",
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+            }
+        ),
+    )

@@ -1,0 +1,345 @@
+"""A unit's study pages: members' hours, the 两本一册 (roster, collective study log, study
+notes) on screen, as PDF and as Excel, the reading list with the unit's own materials, and
+the unit's 五个一."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vanguard.orgs.models import Member
+from vanguard.reports.exports import Sheet, pdf_response, sheets_response
+from vanguard.study import books, services
+from vanguard.study.forms import FiveOneForm, MaterialForm
+from vanguard.study.hours import (
+    hours_by_enrollment,
+    participation_by_enrollment,
+    with_hours,
+)
+from vanguard.study.models import FiveOneRecord, UnitMaterial
+from vanguard.study.permissions import enrollment_or_404
+
+
+def _base(enrollment, **extra) -> dict:
+    return {"campaign": enrollment.campaign, "enrollment": enrollment, **extra}
+
+
+def _filename(enrollment, what: str, extension: str) -> str:
+    return f"{enrollment.organization.name}-{what}-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+# -- hours ----------------------------------------------------------------------------------
+
+
+def unit_hours_rows(enrollment, only_short: bool = False):
+    members = Member.objects.filter(organization__path__startswith=enrollment.organization.path)
+    rows = with_hours(members, enrollment.campaign)
+    if only_short:
+        rows = rows.filter(shortfall__gt=0)
+    return rows.order_by("organization__path", "code")
+
+
+@login_required
+def unit_hours(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    only_short = request.GET.get("short") == "1"
+    summary = hours_by_enrollment(enrollment.campaign, [enrollment]).get(enrollment.pk)
+    context = _base(
+        enrollment,
+        rows=unit_hours_rows(enrollment, only_short),
+        summary=summary,
+        participation=participation_by_enrollment([enrollment]).get(enrollment.pk),
+        only_short=only_short,
+    )
+    return render(request, "study/unit_hours.html", context)
+
+
+@login_required
+def unit_hours_xlsx(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    rows = (
+        [
+            m.code,
+            m.name,
+            m.organization.name,
+            m.get_status_display(),
+            _("Yes") if m.is_leader_cadre else "",
+            float(m.hours),
+            float(m.required),
+            float(m.shortfall),
+        ]
+        for m in unit_hours_rows(enrollment, request.GET.get("short") == "1")
+    )
+    headers = [
+        _("Number"),
+        _("Name"),
+        _("Organisation"),
+        _("Membership"),
+        _("Leader cadre"),
+        _("Hours"),
+        _("Required"),
+        _("Short by"),
+    ]
+    sheet = Sheet(_("Study hours"), headers, rows, widths=(16, 12, 28, 12, 10))
+    return sheets_response([sheet], _filename(enrollment, _("Study hours"), "xlsx"))
+
+
+# -- 两本一册 -------------------------------------------------------------------------------
+
+
+@login_required
+def roster(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    context = _base(enrollment, roster=books.roster(enrollment), legend=books.legend())
+    return render(request, "study/roster.html", context)
+
+
+@login_required
+def roster_pdf(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    context = _base(enrollment, roster=books.roster(enrollment), legend=books.legend())
+    return pdf_response(
+        "study/print/roster.html",
+        context,
+        _filename(enrollment, _("Roster"), "pdf"),
+        request=request,
+    )
+
+
+@login_required
+def roster_xlsx(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    sheet = books.roster_sheet(books.roster(enrollment))
+    return sheets_response([sheet], _filename(enrollment, _("Roster"), "xlsx"))
+
+
+@login_required
+def study_log(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    context = _base(
+        enrollment,
+        entries=_labelled(books.study_log(enrollment), enrollment.campaign.rules),
+        can_manage=request.scope.can_manage_org(enrollment.organization),
+    )
+    return render(request, "study/study_log.html", context)
+
+
+def _labelled(entries, rules):
+    for entry in entries:
+        entry.session.kind_title = rules.label("session_kinds", entry.session.kind)
+    return entries
+
+
+@login_required
+def study_log_pdf(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    context = _base(
+        enrollment, entries=_labelled(books.study_log(enrollment), enrollment.campaign.rules)
+    )
+    return pdf_response(
+        "study/print/study_log.html",
+        context,
+        _filename(enrollment, _("Collective study log"), "pdf"),
+        request=request,
+    )
+
+
+@login_required
+def study_log_xlsx(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    sheet = books.log_sheet(books.study_log(enrollment), enrollment.campaign.rules)
+    return sheets_response([sheet], _filename(enrollment, _("Collective study log"), "xlsx"))
+
+
+def _notes_member(request, enrollment):
+    member_id = request.GET.get("member", "")
+    if not member_id.isdigit():
+        return None
+    member = request.scope.get_member_or_404(int(member_id))
+    if not member.organization.path.startswith(enrollment.organization.path):
+        raise Http404
+    return member
+
+
+@login_required
+def notes_book(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    member = _notes_member(request, enrollment)
+    leaders = Member.objects.filter(
+        organization__path__startswith=enrollment.organization.path, is_leader_cadre=True
+    ).order_by("organization__path", "code")
+    context = _base(
+        enrollment,
+        notes=books.unit_notes(enrollment, member),
+        member=member,
+        member_query=f"?member={member.pk}" if member else "",
+        leaders=leaders,
+    )
+    return render(request, "study/notes_book.html", context)
+
+
+@login_required
+def notes_pdf(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    member = _notes_member(request, enrollment)
+    context = _base(enrollment, notes=books.unit_notes(enrollment, member), member=member)
+    return pdf_response(
+        "study/print/notes.html",
+        context,
+        _filename(enrollment, _("Study notes"), "pdf"),
+        request=request,
+    )
+
+
+@login_required
+def notes_xlsx(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    sheet = books.notes_sheet(books.unit_notes(enrollment, _notes_member(request, enrollment)))
+    return sheets_response([sheet], _filename(enrollment, _("Study notes"), "xlsx"))
+
+
+# -- materials ------------------------------------------------------------------------------
+
+
+@login_required
+def materials(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk)
+    can_manage = request.scope.can_manage_org(enrollment.organization)
+    form = MaterialForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            form.instance.enrollment = enrollment
+            form.instance.added_by = request.user
+            form.save()
+            messages.success(request, _("Material added."))
+            return redirect("study-materials", pk=pk, enrollment_pk=enrollment.pk)
+        messages.error(request, _("The material was not added; see the form."))
+    rules = enrollment.campaign.rules
+    kinds = {"basic": _("Basic text"), "key": _("Key readings"), "auxiliary": _("Auxiliary")}
+    reading_list = [
+        (title, [m for m in rules.materials if m.kind == kind]) for kind, title in kinds.items()
+    ]
+    context = _base(
+        enrollment,
+        reading_list=reading_list,
+        own=UnitMaterial.objects.filter(enrollment=enrollment).select_related("added_by"),
+        form=form,
+        can_manage=can_manage,
+    )
+    return render(request, "study/materials.html", context, status=400 if form.errors else 200)
+
+
+def _material_or_404(request, pk, *, manage=False) -> UnitMaterial:
+    material = request.scope.get_in_unit_or_404(
+        UnitMaterial.objects.select_related("enrollment__organization"),
+        pk=pk,
+        unit=lambda m: m.enrollment.organization,
+    )
+    if manage and not request.scope.can_manage_org(material.enrollment.organization):
+        raise PermissionDenied
+    return material
+
+
+@login_required
+@require_POST
+def material_delete(request, pk):
+    material = _material_or_404(request, pk, manage=True)
+    enrollment = material.enrollment
+    material.delete()
+    messages.success(request, _("Material removed."))
+    return redirect("study-materials", pk=enrollment.campaign_id, enrollment_pk=enrollment.pk)
+
+
+@login_required
+def material_file(request, pk):
+    material = _material_or_404(request, pk)
+    if not material.file:
+        raise Http404
+    return FileResponse(
+        material.file.open("rb"),
+        as_attachment=True,
+        filename=material.file.name.rsplit("/", 1)[-1],
+    )
+
+
+# -- 五个一 ---------------------------------------------------------------------------------
+
+
+def five_one_grid(enrollment):
+    """Members × the template's 五个一, each cell the record or None. Two queries."""
+    items = enrollment.campaign.rules.five_ones
+    members = list(
+        Member.objects.filter(
+            organization__path__startswith=enrollment.organization.path
+        ).select_related("organization")
+    )
+    records = FiveOneRecord.objects.filter(
+        campaign=enrollment.campaign,
+        member__organization__path__startswith=enrollment.organization.path,
+    )
+    by_cell = {(r.member_id, r.item): r for r in records}
+    rows = [
+        {
+            "member": member,
+            "cells": [by_cell.get((member.pk, item.code)) for item in items],
+            "done": sum(1 for item in items if (member.pk, item.code) in by_cell),
+        }
+        for member in members
+    ]
+    done_per_item = [sum(1 for r in records if r.item == item.code) for item in items]
+    return items, rows, done_per_item
+
+
+@login_required
+def unit_five_ones(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    can_manage = request.scope.can_manage_org(enrollment.organization)
+    form = FiveOneForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        member = request.scope.get_member_or_404(request.POST.get("member", "0") or 0, manage=True)
+        if not member.organization.path.startswith(enrollment.organization.path):
+            raise Http404
+        if form.is_valid():
+            try:
+                services.mark_five_one(enrollment.campaign, member, **form.cleaned_data)
+            except services.FiveOneError as error:
+                messages.error(request, f"{member.name}：{error}")
+            else:
+                messages.success(request, _("%(name)s: saved.") % {"name": member.name})
+                return redirect("study-unit-five-ones", pk=pk, enrollment_pk=enrollment.pk)
+        else:
+            messages.error(request, _("Not saved: %(errors)s") % {"errors": form.errors.as_text()})
+    items, rows, done_per_item = five_one_grid(enrollment)
+    complete = sum(1 for row in rows if row["done"] == len(items))
+    context = _base(
+        enrollment,
+        items=items,
+        rows=rows,
+        done_per_item=done_per_item,
+        complete=complete,
+        can_manage=can_manage,
+        today=timezone.localdate(),
+    )
+    return render(request, "study/unit_five_ones.html", context)
+
+
+@login_required
+@require_POST
+def unit_five_one_clear(request, pk, enrollment_pk):
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, manage=True)
+    member = request.scope.get_member_or_404(request.POST.get("member", "0") or 0, manage=True)
+    if not member.organization.path.startswith(enrollment.organization.path):
+        raise Http404
+    services.unmark_five_one(enrollment.campaign, member, request.POST.get("item", ""))
+    messages.success(request, _("%(name)s: saved.") % {"name": member.name})
+    return redirect("study-unit-five-ones", pk=pk, enrollment_pk=enrollment.pk)

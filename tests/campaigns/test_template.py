@@ -467,7 +467,8 @@ MISTAKES = {
         [(THRESHOLDS, THRESHOLDS + VARIANT.replace("min_study_hours", "min_hours"))],
         "thresholds.variants[1].min_hours",
         "unknown threshold; the thresholds are: "
-        "min_study_hours, min_concentrated_days, phase_duration_tolerance, min_participation_rate",
+        "min_study_hours, min_concentrated_days, phase_duration_tolerance, "
+        "min_participation_rate, suggestion_answer_days",
     ),
     "variant overriding nothing": (
         [(THRESHOLDS, THRESHOLDS + VARIANT.replace("min_study_hours = 30\n", ""))],

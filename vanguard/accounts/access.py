@@ -165,6 +165,21 @@ class Scope:
             raise Http404
         return member
 
+    # -- non-qualifying members (R23) ---------------------------------------------------
+
+    def disposition_filter(self, prefix: str = "") -> Q:
+        """Disposition cases (reached through `prefix`) this user may see: the office and the
+        administrators of the member's unit, and the member their own case."""
+        query = subtree_filter(self.manage_paths, prefix=f"{prefix}member__organization__")
+        if self.member is not None:
+            query |= Q(**{f"{prefix}member_id": self.member.pk})
+        return query
+
+    def can_see_disposition_of(self, member: Member) -> bool:
+        """The same rule for one member's case."""
+        own = self.member is not None and member.pk == self.member.pk
+        return own or self.can_manage_member(member)
+
     # -- campaign units ----------------------------------------------------------------
 
     def can_view_unit(self, org: Organization) -> bool:

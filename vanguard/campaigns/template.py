@@ -404,6 +404,8 @@ THRESHOLDS = {
     "min_concentrated_days": _Key("int"),
     "phase_duration_tolerance": _Key("number"),
     "min_participation_rate": _Key("number", required=False),
+    # Days a unit has to answer a liaison officer's suggestion (oversight.suggestions).
+    "suggestion_answer_days": _Key("int", required=False),
 }
 _MATCH = {"category": _Key("code", required=False), "group": _Key("code", required=False)}
 _SATISFACTION = {

@@ -1,5 +1,15 @@
-"""Public pages of this app (no login), mounted under /public/."""
+"""Public pages of this app (no login), mounted under /public/news/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from vanguard.oversight.views import publicity
+
+urlpatterns = [
+    path("", publicity.public_news, name="oversight-public-news"),
+    path("<int:pk>/", publicity.public_article, name="oversight-public-article"),
+    path(
+        "commendations/",
+        publicity.public_commendations,
+        name="oversight-public-commendations",
+    ),
+]

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from vanguard.accounts.models import Role
 from vanguard.campaigns.models import Campaign, Enrollment
 
 
@@ -15,6 +16,8 @@ def visible_campaigns(scope):
 @login_required
 def home(request):
     scope = request.scope
+    if scope.has_role(Role.LEADER) and not scope.is_office:
+        return redirect("oversight-leader-home")  # liaison points first (SCREENS.md)
     if scope.is_staff_reader:
         campaigns = visible_campaigns(scope)
         if campaigns:

@@ -1,0 +1,65 @@
+"""The panels on a unit's page and on a member's page cost a constant number of queries."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.conftest import make_member
+from vanguard.oversight import services
+from vanguard.oversight.models import DispositionCase, GroupRole
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _more(campaign, tree, personas, officer, assignment, today, group, prefix, count):
+    for index in range(count):
+        member = make_member(tree["A1"], f"{prefix}-{index}", f"成员{prefix}{index}")
+        services.add_group_member(group, member, role=GroupRole.MEMBER)
+        services.record_visit(
+            assignment,
+            by=officer,
+            visited_on=today,
+            checked="c",
+            findings="f",
+            suggestions=[f"建议{prefix}{index}", "再一条"],
+        )
+        commendation = services.nominate(
+            campaign, "party_vanguard", unit=tree["A"], citation="c", by=None, member=member
+        )
+        services.review_nomination(commendation, approve=True, by=personas["office"])
+        services.publish_commendation(commendation)
+        services.open_case(campaign, member, by=None, opened_on=today, reason="r")
+
+
+def test_unit_panel_queries_do_not_grow(
+    login, personas, campaign, enrollments, tree, officer, assignment, today, people
+):
+    group = services.create_leading_group(campaign, tree["A"])
+    url = reverse("campaign-unit", args=[campaign.pk, enrollments["A"].pk])
+    client = login(personas["alice"])
+    _more(campaign, tree, personas, officer, assignment, today, group, "X", 1)
+    few = _count(client, url)
+    _more(campaign, tree, personas, officer, assignment, today, group, "Y", 6)
+    assert _count(client, url) == few
+
+
+def test_member_panel_queries_do_not_grow(login, personas, campaign, tree, people, today):
+    bob = people["bob"]
+    client = login(personas["bob"])
+    services.open_case(campaign, bob, by=None, opened_on=today, reason="r")
+    few = _count(client, reverse("me"))
+    for kind in ("outstanding_member", "party_vanguard", "outstanding_party_worker"):
+        commendation = services.nominate(
+            campaign, kind, unit=tree["A"], citation="c", by=None, member=bob
+        )
+        services.review_nomination(commendation, approve=True, by=personas["office"])
+        services.publish_commendation(commendation)
+    for index in range(3):
+        services.record_talk(
+            DispositionCase.objects.get(), held_on=today, talked_by=f"书记{index}", summary="s"
+        )
+    assert _count(client, reverse("me")) == few

@@ -1,0 +1,169 @@
+"""Template tags of this app: the panels on a unit's page and on a member's page, and small
+filters. Each panel runs a constant number of queries, whatever the data."""
+
+from __future__ import annotations
+
+from django import template
+from django.db.models import Count, Min, Prefetch, Q
+
+from vanguard.oversight.access import can_see_supervision, disposition_cases_visible_to
+from vanguard.oversight.models import (
+    AWAITING_ANSWER,
+    ArticleStatus,
+    Commendation,
+    CommendationStatus,
+    DispositionCase,
+    GroupMembership,
+    LeadingGroup,
+    LiaisonAssignment,
+    Suggestion,
+    SuggestionStatus,
+    SupervisionVisit,
+)
+from vanguard.oversight.selectors import label_kinds, published_for, sorted_memberships
+
+register = template.Library()
+
+STATUS_CSS = {
+    SuggestionStatus.OPEN: "warning",
+    SuggestionStatus.RETURNED: "danger",
+    SuggestionStatus.ANSWERED: "info",
+    SuggestionStatus.ACCEPTED: "success",
+    ArticleStatus.DRAFT: "secondary",
+    ArticleStatus.SUBMITTED: "info",
+    ArticleStatus.PUBLISHED: "success",
+    CommendationStatus.NOMINATED: "info",
+    CommendationStatus.APPROVED: "primary",
+    CommendationStatus.REJECTED: "secondary",
+    CommendationStatus.WITHDRAWN: "secondary",
+    CommendationStatus.PUBLISHED: "success",
+}
+
+
+@register.filter
+def has_role(scope, role: str) -> bool:
+    """`{% if scope|has_role:"liaison" %}`."""
+    return bool(scope) and scope.has_role(role)
+
+
+@register.filter
+def status_css(status: str) -> str:
+    """The Bootstrap colour of a status badge."""
+    return STATUS_CSS.get(status, "secondary")
+
+
+@register.inclusion_tag("oversight/_unit_panel.html", takes_context=True)
+def oversight_unit_panel(context):
+    """The unit page's panel: leading group, liaison officers, visits, commendations and,
+    for those entitled, the count of non-qualifying member cases."""
+    enrollment = context["enrollment"]
+    scope = context["scope"]
+    org = enrollment.organization
+    group = (
+        LeadingGroup.objects.filter(campaign_id=enrollment.campaign_id, organization=org)
+        .prefetch_related(_memberships())
+        .first()
+    )
+    panel = {
+        "enrollment": enrollment,
+        "campaign": context["campaign"],
+        "group": group,
+        "memberships": sorted_memberships(group.memberships.all()) if group else [],
+        "can_manage": scope.can_manage_org(org),
+        "commendations": _unit_commendations(enrollment),
+        "today": scope.today,
+    }
+    if can_see_supervision(scope, org):
+        panel.update(_supervision(enrollment, scope))
+    if scope.can_manage_org(org):
+        panel["open_cases"] = (
+            disposition_cases_visible_to(
+                scope, DispositionCase.objects.filter(campaign_id=enrollment.campaign_id)
+            )
+            .filter(outcome="", member__organization__path__startswith=org.path)
+            .count()
+        )
+    return panel
+
+
+def _memberships():
+    return Prefetch("memberships", GroupMembership.objects.select_related("member"))
+
+
+def _unit_commendations(enrollment):
+    """Published commendations of the unit itself and of its members, newest first."""
+    found = (
+        Commendation.objects.filter(
+            campaign_id=enrollment.campaign_id, status=CommendationStatus.PUBLISHED
+        )
+        .filter(
+            Q(organization=enrollment.organization)
+            | Q(member__organization__path__startswith=enrollment.organization.path)
+        )
+        .select_related("member", "organization")
+        .order_by("-published_on", "pk")
+    )
+    return label_kinds(list(found), enrollment.campaign)
+
+
+def _supervision(enrollment, scope) -> dict:
+    path = enrollment.organization.path
+    officers = (
+        LiaisonAssignment.objects.filter(
+            batch_id=enrollment.batch_id, organization__path__startswith=path
+        )
+        .select_related("officer", "grant")
+        .order_by("pk")
+    )
+    for assignment in officers:
+        assignment.active = assignment.is_active(scope.today)
+        assignment.status_now = assignment.state(scope.today)
+    visits = (
+        SupervisionVisit.objects.filter(
+            assignment__batch_id=enrollment.batch_id, organization__path__startswith=path
+        )
+        .annotate(
+            suggestion_count=Count("suggestions"),
+            open_count=Count("suggestions", filter=Q(suggestions__status__in=AWAITING_ANSWER)),
+        )
+        .select_related("assignment__officer")
+        .order_by("-visited_on", "-pk")[:5]
+    )
+    waiting = Suggestion.objects.filter(
+        visit__assignment__batch_id=enrollment.batch_id,
+        visit__organization__path__startswith=path,
+        status__in=AWAITING_ANSWER,
+    ).aggregate(count=Count("pk"), oldest=Min("answer_due_on"))
+    return {
+        "officers": list(officers),
+        "visits": list(visits),
+        "waiting": waiting,
+        "supervision": True,
+    }
+
+
+@register.inclusion_tag("oversight/_me_panel.html", takes_context=True)
+def oversight_me_panel(context):
+    """The member's page: their published commendations, and their own disposition case
+    (the member sees their own case; see `oversight.access`)."""
+    member = context["member"]
+    scope = context["scope"]
+    commendations = list(
+        published_for(member=member).select_related("campaign").order_by("-published_on")
+    )
+    campaigns = {}
+    for commendation in commendations:
+        campaign = campaigns.setdefault(commendation.campaign_id, commendation.campaign)
+        label_kinds([commendation], campaign)
+    cases = list(
+        disposition_cases_visible_to(scope, DispositionCase.objects.filter(member=member))
+        .prefetch_related("talks")
+        .order_by("-opened_on")
+    )
+    return {
+        "member": member,
+        "scope": scope,
+        "commendations": commendations,
+        "cases": cases,
+        "is_leader": scope.has_role("leader"),
+    }

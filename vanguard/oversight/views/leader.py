@@ -1,0 +1,141 @@
+"""The bureau leader's home page (R26, SCREENS: "the liaison-point units first").
+
+For the signed-in leader and a campaign: each liaison-point unit and department with its
+progress (phase timeline, steps done), its compliance verdicts, its open supervision
+suggestions, and the leader's own 三进 visits there. The verdicts come from one
+`compliance.evaluate` run over a scope narrowed to the liaison points, so the page's
+query count does not grow with the size of the campaign.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from vanguard.accounts.access import Scope, subtree_filter
+from vanguard.accounts.models import Role
+from vanguard.campaigns import compliance
+from vanguard.campaigns.models import Campaign, Enrollment, StepStatus
+from vanguard.campaigns.views import timeline
+from vanguard.oversight import services
+from vanguard.oversight.access import is_leader
+from vanguard.oversight.integrations import leader_visit_model
+from vanguard.oversight.models import LiaisonPoint, PointKind, Suggestion
+from vanguard.oversight.views.common import campaign_or_404
+
+
+def _campaign(request) -> Campaign | None:
+    pk = request.GET.get("campaign", "")
+    if pk.isdigit():
+        return campaign_or_404(request, int(pk))
+    campaigns = Campaign.objects.select_related("organization").order_by("-starts_on")
+    return next((c for c in campaigns if request.scope.can_view_campaign_of(c.organization)), None)
+
+
+def points_scope(scope, paths) -> Scope:
+    """The leader's scope narrowed to their liaison points, for a focused evaluation."""
+    return Scope(
+        user=scope.user,
+        today=scope.today,
+        grants=[(Role.LEADER, path) for path in paths],
+        member=None,
+    )
+
+
+@login_required
+def leader_home(request):
+    scope = request.scope
+    if not is_leader(scope):
+        raise Http404
+    campaign = _campaign(request)
+    leader = scope.member
+    context = {"campaign": campaign, "leader": leader, "units": [], "visits": None}
+    if campaign is not None and leader is not None:
+        context.update(_liaison_point_context(scope, campaign, leader))
+    return render(request, "oversight/leader_home.html", context)
+
+
+def _liaison_point_context(scope, campaign, leader) -> dict:
+    points = list(
+        LiaisonPoint.objects.filter(campaign=campaign, leader=leader)
+        .select_related("organization")
+        .order_by("kind")
+    )
+    paths = [point.organization.path for point in points]
+    if not paths:
+        return {"points": []}
+    report = compliance.evaluate(campaign, scope=points_scope(scope, paths))
+    enrollments = report.context.enrollments
+    open_suggestions = list(
+        services.open_suggestions(
+            Suggestion.objects.filter(visit__assignment__batch__campaign=campaign)
+        )
+        .filter(subtree_filter(paths, prefix="visit__organization__"))
+        .select_related("visit__organization")
+        .order_by("answer_due_on")
+    )
+    units = [
+        _unit_row(point, enrollments, report, open_suggestions, campaign)
+        for point in sorted(points, key=lambda p: p.kind != PointKind.UNIT)
+    ]
+    return {
+        "points": points,
+        "units": units,
+        "report": report,
+        "visits": _leader_visits(campaign, leader, paths),
+        "step_total": len(campaign.rules.steps()),
+    }
+
+
+def _unit_row(point, enrollments, report, open_suggestions, campaign) -> dict:
+    path = point.organization.path
+    enrollment = _covering(enrollments, path)
+    findings = []
+    if enrollment is not None:
+        findings = [
+            finding
+            for verdict in report.verdicts
+            for finding in verdict.for_enrollment(enrollment.pk)
+        ]
+    return {
+        "point": point,
+        "enrollment": enrollment,
+        "level": report.unit_levels[enrollment.pk] if enrollment else None,
+        "bars": timeline(enrollment, campaign.rules) if enrollment else [],
+        "steps_done": (
+            sum(1 for r in enrollment.steps.all() if r.status == StepStatus.DONE)
+            if enrollment
+            else 0
+        ),
+        "findings": findings,
+        "suggestions": [s for s in open_suggestions if s.visit.organization.path.startswith(path)],
+    }
+
+
+def _covering(enrollments: list[Enrollment], path: str) -> Enrollment | None:
+    """The enrolment of the point's unit: the unit itself, an ancestor, or one inside it."""
+    for enrollment in enrollments:
+        enrolled = enrollment.organization.path
+        if path.startswith(enrolled) or enrolled.startswith(path):
+            return enrollment
+    return None
+
+
+def _leader_visits(campaign, leader, paths):
+    """The leader's 三进 visits at the liaison points, or None without the study module."""
+    model = leader_visit_model()
+    if model is None:
+        return None
+    visits = list(
+        model.objects.filter(campaign=campaign, member=leader)
+        .filter(subtree_filter(paths, prefix="organization__"))
+        .select_related("organization")
+        .order_by("-visited_on")
+    )
+    for visit in visits:
+        try:
+            visit.kind_title = campaign.rules.label("leader_visit_kinds", visit.kind)
+        except KeyError:
+            visit.kind_title = visit.kind
+    return visits

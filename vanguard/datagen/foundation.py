@@ -127,7 +127,11 @@ def _enroll(campaign, units, rng: random.Random) -> list[Enrollment]:
         Enrollment.objects.filter(campaign=campaign).select_related("batch", "organization")
     )
     _plans(campaign, enrollments, rng)
-    return enrollments
+    return list(
+        Enrollment.objects.filter(campaign=campaign)
+        .select_related("batch", "organization")
+        .prefetch_related("phases")
+    )
 
 
 def _plans(campaign, enrollments, rng: random.Random) -> None:

@@ -114,3 +114,12 @@ def fast_password_hashing(settings):
 def media_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """No test leaks an activated language into the next one."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

@@ -47,6 +47,8 @@ def _secret_key() -> str:
 
 
 DEBUG = envbool("VANGUARD_DEBUG")
+# The public site's address, for QR codes and text messages (default: the request's host).
+VANGUARD_PUBLIC_URL = os.environ.get("VANGUARD_PUBLIC_URL", "")
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = envlist("VANGUARD_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("VANGUARD_CSRF_TRUSTED_ORIGINS", "")

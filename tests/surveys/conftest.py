@@ -1,0 +1,98 @@
+"""Fixtures of the survey tests: a survey of unit A (its upper level is the office), lists
+of people, a frame workbook on disk, and a clean rate-limit cache for every test."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+from openpyxl import Workbook
+
+from vanguard.surveys import frames, services
+from vanguard.surveys.models import Channel, Method
+from vanguard.surveys.sampling import FrameRow
+
+OPENS = date(2024, 11, 20)
+CLOSES = date(2024, 11, 30)
+DURING = date(2024, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request with Accept-Language activates that language for the thread and Django
+    leaves it active; put the default back so that later tests are not affected."""
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def clean_rate_limits():
+    """Rate-limit counters live in the cache; each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def people(count: int, groups=("学生家长", "教师", "社区居民"), start: int = 2) -> list[FrameRow]:
+    return [
+        FrameRow(n, f"群众{n}", groups[n % len(groups)], f"1380000{n:04d}", "")
+        for n in range(start, start + count)
+    ]
+
+
+def workbook_bytes(rows, headers=frames.HEADERS, sheet=frames.SHEET) -> bytes:
+    """An .xlsx with `headers` in row 1 and `rows` (tuples of cells) below."""
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet
+    worksheet.append(list(headers))
+    for row in rows:
+        worksheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def frame_bytes(frame_rows: list[FrameRow]) -> bytes:
+    """The workbook whose rows are `frame_rows` (row numbers 2, 3, … in order)."""
+    return workbook_bytes([(r.name, r.group, r.phone, r.address) for r in frame_rows])
+
+
+@pytest.fixture
+def survey(enrollments):
+    return services.create_survey(enrollments["A"], opens_on=OPENS, closes_on=CLOSES)
+
+
+@pytest.fixture
+def open_survey(survey):
+    """Survey of A, open, with 5 representatives and a drawn sample of 10 from 40."""
+    services.store_frame(
+        survey, Method.REPRESENTATIVES, people(5, groups=("群众代表",)), filename="reps.xlsx"
+    )
+    frame = services.store_frame(survey, Method.RANDOM_SAMPLE, people(40), filename="list.xlsx")
+    draw = services.announce_draw(
+        frame,
+        services.Announcement(
+            seed="1-2-3-4-5-6",
+            seed_source="掷骰子",
+            witnesses=["甲", "乙"],
+            size=10,
+            strata={},
+        ),
+    )
+    services.make_draw(draw)
+    services.open_survey(survey)
+    return survey
+
+
+@pytest.fixture
+def codes(open_survey):
+    """Every invitation's code, issued as slips."""
+    return [code for _inv, code in services.issue_codes(open_survey, channel=Channel.SLIP)]
+
+
+def answers(overall="satisfied", comment="", **graded):
+    return services.Answers(overall=overall, graded=graded, comment=comment)

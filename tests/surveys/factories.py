@@ -1,0 +1,34 @@
+"""Helpers for other apps' tests: a unit that passed its satisfaction survey.
+
+Closing a unit's campaign needs a passed survey taken after its latest remedial cycle
+opened (the survey module's closure gate); tests about closing call `pass_a_survey`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from vanguard.surveys import services
+from vanguard.surveys.models import Channel, Method, Survey
+from vanguard.surveys.sampling import FrameRow
+
+
+def pass_a_survey(enrollment, *, opens_on: date = date(2024, 12, 1), answered: int = 3) -> Survey:
+    """Create, answer (all 满意-style: the template's first option) and close a survey of
+    the unit, opening no earlier than its latest remedial cycle."""
+    latest = enrollment.remedial_cycles.order_by("-opened_on").first()
+    if latest is not None:
+        opens_on = max(opens_on, latest.opened_on)
+    closes_on = opens_on + timedelta(days=7)
+    survey = services.create_survey(enrollment, opens_on=opens_on, closes_on=closes_on)
+    representatives = [
+        FrameRow(n, f"群众代表{n}", "群众代表", f"1380000{n:04d}") for n in range(2, 2 + answered)
+    ]
+    services.store_frame(survey, Method.REPRESENTATIVES, representatives, filename="代表.xlsx")
+    issued = services.issue_codes(survey, channel=Channel.SLIP, today=opens_on)
+    services.open_survey(survey)
+    satisfied = survey.questionnaire["options"][0]["code"]
+    for _invitation, code in issued:
+        answers = services.Answers(overall=satisfied, graded={})
+        services.submit_response(code, answers, today=opens_on)
+    return services.close_survey(survey, today=closes_on)

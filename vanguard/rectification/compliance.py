@@ -1,1 +1,206 @@
-"""Compliance rules of this app, registered with `vanguard.campaigns.compliance.rule`."""
+"""Compliance rules of rectification (五.3), registered with `vanguard.campaigns.compliance`.
+
+- every item has a responsible person and a deadline (落实整改责任和整改时限);
+- items past their deadline are finished, or explained to the public (五.3(2));
+- each unit has published its list by the end of its 整改提高 window (五.3(1): 在教育网上公布);
+- reopened items are reworked under the upper level's supervision (五.3(2)).
+
+All rules share two queries, made once per evaluation and kept on the context.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from vanguard.campaigns.compliance import ComplianceContext, rule
+from vanguard.campaigns.rules import format_date
+from vanguard.campaigns.verdicts import Finding, Level
+from vanguard.rectification import stats
+from vanguard.rectification.models import SOLVED, RectificationItem, Status
+
+RECTIFICATION_PHASE = "rectification"  # the template's phase code of 整改提高
+EVIDENCE_SHOWN = 20
+
+
+@dataclass
+class Loaded:
+    summaries: dict
+    flagged: dict  # list key -> rows of items with a problem
+
+
+def _loaded(context: ComplianceContext) -> Loaded:
+    if "_rectification" not in context.__dict__:
+        context.__dict__["_rectification"] = _load(context)
+    return context.__dict__["_rectification"]
+
+
+def _items(context: ComplianceContext):
+    ids = [e.pk for e in context.enrollments]
+    query = Q(enrollment_id__in=ids)
+    if _sees_bureau(context):
+        query |= Q(enrollment__isnull=True)
+    return RectificationItem.objects.filter(query, campaign=context.campaign)
+
+
+def _sees_bureau(context: ComplianceContext) -> bool:
+    if context.only_enrollment is not None:
+        return False
+    return context.scope is None or context.scope.can_view_campaign_of(
+        context.campaign.organization
+    )
+
+
+def _load(context: ComplianceContext) -> Loaded:
+    items = _items(context)
+    today = context.today
+    flagged_rows = (
+        items.filter(
+            Q(responsible__isnull=True)
+            | Q(deadline__isnull=True)
+            | (Q(deadline__lt=today) & ~Q(status__in=SOLVED))
+            | Q(status=Status.REOPENED)
+        )
+        .order_by("deadline", "pk")
+        .values("enrollment_id", "problem", "deadline", "responsible_id", "status", "explanation")
+    )
+    flagged = defaultdict(list)
+    for row in flagged_rows:
+        flagged[row["enrollment_id"]].append(row)
+    return Loaded(summaries=stats.summarize(items, today), flagged=flagged)
+
+
+def _lists(context: ComplianceContext):
+    """(enrolment or None for the bureau, organisation) of every list the context covers."""
+    lists = [(e, e.organization) for e in context.enrollments]
+    if _sees_bureau(context):
+        lists.append((None, context.campaign.organization))
+    return lists
+
+
+def _where(enrollment, organization) -> dict:
+    return {"organization": organization, "enrollment_id": enrollment.pk if enrollment else None}
+
+
+def _names(rows) -> tuple[str, ...]:
+    names = [
+        row["problem"][:30] + (f"（{format_date(row['deadline'])}）" if row["deadline"] else "")
+        for row in rows[:EVIDENCE_SHOWN]
+    ]
+    if len(rows) > EVIDENCE_SHOWN:
+        names.append("…")
+    return tuple(names)
+
+
+@rule("rectification.owners", gettext_lazy("Every rectification item has an owner and a deadline"))
+def items_without_owner_or_deadline(context: ComplianceContext) -> list[Finding]:
+    loaded = _loaded(context)
+    findings = []
+    for enrollment, org in _lists(context):
+        key = enrollment.pk if enrollment else None
+        rows = [
+            r
+            for r in loaded.flagged.get(key, [])
+            if r["responsible_id"] is None or r["deadline"] is None
+        ]
+        if rows:
+            message = ngettext(
+                "%(count)s item has no responsible person or no deadline",
+                "%(count)s items have no responsible person or no deadline",
+                len(rows),
+            ) % {"count": len(rows)}
+            findings.append(
+                Finding(Level.FAILING, message, members=_names(rows), **_where(enrollment, org))
+            )
+    return findings
+
+
+@rule("rectification.overdue", gettext_lazy("Overdue items are finished or explained"))
+def overdue_items(context: ComplianceContext) -> list[Finding]:
+    loaded = _loaded(context)
+    findings = []
+    for enrollment, org in _lists(context):
+        key = enrollment.pk if enrollment else None
+        rows = [
+            r
+            for r in loaded.flagged.get(key, [])
+            if r["deadline"] and r["deadline"] < context.today and r["status"] not in SOLVED
+        ]
+        unexplained = [r for r in rows if not r["explanation"]]
+        explained = [r for r in rows if r["explanation"]]
+        where = _where(enrollment, org)
+        if unexplained:
+            message = ngettext(
+                "%(count)s item is past its deadline, not done and not explained",
+                "%(count)s items are past their deadline, not done and not explained",
+                len(unexplained),
+            ) % {"count": len(unexplained)}
+            dates = (unexplained[0]["deadline"],)
+            findings.append(
+                Finding(Level.FAILING, message, members=_names(unexplained), dates=dates, **where)
+            )
+        if explained:
+            message = ngettext(
+                "%(count)s overdue item is explained to the public",
+                "%(count)s overdue items are explained to the public",
+                len(explained),
+            ) % {"count": len(explained)}
+            findings.append(Finding(Level.WARNING, message, members=_names(explained), **where))
+    return findings
+
+
+@rule(
+    "rectification.published",
+    gettext_lazy("Each unit publishes its list by the end of its rectification phase"),
+)
+def unpublished_lists(context: ComplianceContext) -> list[Finding]:
+    loaded = _loaded(context)
+    try:
+        phase_title = context.campaign.rules.phase(RECTIFICATION_PHASE).title
+    except KeyError:
+        return []  # a campaign without this phase
+    findings = []
+    for enrollment in context.enrollments:
+        window = next(
+            (w for w in enrollment.phases.all() if w.phase_code == RECTIFICATION_PHASE), None
+        )
+        if window is None or window.ends_on >= context.today:
+            continue
+        summary = loaded.summaries.get(enrollment.pk)
+        if summary is None or not summary.published:
+            message = _("%(phase)s ended on %(end)s and no rectification item is published") % {
+                "phase": phase_title,
+                "end": format_date(window.ends_on),
+            }
+            findings.append(
+                Finding(
+                    Level.FAILING,
+                    message,
+                    dates=(window.ends_on,),
+                    **_where(enrollment, enrollment.organization),
+                )
+            )
+    return findings
+
+
+@rule("rectification.reopened", gettext_lazy("Reopened items reworked under supervision"))
+def reopened_items(context: ComplianceContext) -> list[Finding]:
+    loaded = _loaded(context)
+    findings = []
+    for enrollment, org in _lists(context):
+        key = enrollment.pk if enrollment else None
+        rows = [r for r in loaded.flagged.get(key, []) if r["status"] == Status.REOPENED]
+        if rows:
+            message = ngettext(
+                "%(count)s item was judged ineffective and is being reworked",
+                "%(count)s items were judged ineffective and are being reworked",
+                len(rows),
+            ) % {"count": len(rows)}
+            findings.append(
+                Finding(Level.WARNING, message, members=_names(rows), **_where(enrollment, org))
+            )
+    return findings

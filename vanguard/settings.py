@@ -47,6 +47,11 @@ def _secret_key() -> str:
 
 
 DEBUG = envbool("VANGUARD_DEBUG")
+# Opinions (appraisal): answer deadline when the template sets none, length, public rates.
+VANGUARD_OPINION_ANSWER_DAYS = envint("VANGUARD_OPINION_ANSWER_DAYS", 15)
+VANGUARD_OPINION_MAX_CHARS = envint("VANGUARD_OPINION_MAX_CHARS", 2000)
+VANGUARD_PUBLIC_OPINION_RATE = os.environ.get("VANGUARD_PUBLIC_OPINION_RATE", "10/h")
+VANGUARD_PUBLIC_LOOKUP_RATE = os.environ.get("VANGUARD_PUBLIC_LOOKUP_RATE", "30/h")
 # The public site's address, for QR codes and text messages (default: the request's host).
 VANGUARD_PUBLIC_URL = os.environ.get("VANGUARD_PUBLIC_URL", "")
 SECRET_KEY = _secret_key()

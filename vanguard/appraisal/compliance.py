@@ -1,1 +1,241 @@
-"""Compliance rules of this app, registered with `vanguard.campaigns.compliance.rule`."""
+"""Compliance rules of 分析评议 (五.2), registered with `vanguard.campaigns.compliance.rule`:
+opinions answered in time, feedback to the members concerned, self-analyses, talk
+coverage, and the democratic appraisal held, concluded and announced.
+
+Every rule reads the same bulk load (`stats.load`, cached on the context), so the
+dashboard's query count does not grow with units or members. A member-level gap is a
+warning while the unit's 分析评议 phase runs and failing once it has ended.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from vanguard.accounts.access import subtree_filter
+from vanguard.appraisal import rules, stats
+from vanguard.appraisal.models import Opinion, OpinionStatus
+from vanguard.campaigns.closure import closure_gate
+from vanguard.campaigns.compliance import EVIDENCE_NAMES_SHOWN, ComplianceContext, rule
+from vanguard.campaigns.verdicts import Finding, Level
+
+CACHE_KEY = "appraisal_stats"
+
+
+def unit_stats(context: ComplianceContext) -> dict[int, stats.UnitStats]:
+    """The units' state, loaded once per context for all the rules of this module."""
+    if CACHE_KEY not in context.__dict__:
+        context.__dict__[CACHE_KEY] = stats.load(
+            context.campaign, context.enrollments, today=context.today
+        )
+    return context.__dict__[CACHE_KEY]
+
+
+def _names(pairs) -> tuple[str, ...]:
+    names = [name for _pk, name in pairs]
+    shown = names[:EVIDENCE_NAMES_SHOWN]
+    if len(names) > len(shown):
+        shown.append(_("… and %(count)s more") % {"count": len(names) - len(shown)})
+    return tuple(shown)
+
+
+def _where(unit: stats.UnitStats) -> dict:
+    return {"organization": unit.enrollment.organization, "enrollment_id": unit.enrollment.pk}
+
+
+@rule("appraisal.opinions", gettext_lazy("Opinions answered within the deadline"))
+def opinions_answered(context: ComplianceContext) -> list[Finding]:
+    findings = [
+        Finding(
+            Level.FAILING,
+            ngettext(
+                "%(count)s opinion is past its answer deadline without an answer",
+                "%(count)s opinions are past their answer deadline without an answer",
+                unit.overdue,
+            )
+            % {"count": unit.overdue},
+            **_where(unit),
+        )
+        for unit in unit_stats(context).values()
+        if unit.overdue
+    ]
+    if context.only_enrollment is None:
+        findings += _overdue_outside_units(context)
+    return findings
+
+
+def _overdue_outside_units(context: ComplianceContext) -> list[Finding]:
+    """Opinions with the leading organisation itself (about the bureau, or passed up)."""
+    enrolled = [e.organization.path for e in context.enrollments_in_campaign]
+    rows = (
+        Opinion.objects.filter(
+            campaign=context.campaign, status=OpinionStatus.OPEN, due_on__lt=context.today
+        )
+        .filter(subtree_filter(context.scope_paths, prefix="responsible_unit__"))
+        .exclude(subtree_filter(enrolled, prefix="responsible_unit__"))
+        .values_list("responsible_unit__name")
+    )
+    counts: dict[str, int] = {}
+    for (name,) in rows:
+        counts[name] = counts.get(name, 0) + 1
+    return [
+        Finding(
+            Level.FAILING,
+            ngettext(
+                "%(unit)s: %(count)s opinion is past its answer deadline without an answer",
+                "%(unit)s: %(count)s opinions are past their answer deadline without an answer",
+                count,
+            )
+            % {"unit": name, "count": count},
+        )
+        for name, count in sorted(counts.items())
+    ]
+
+
+@rule("appraisal.feedback", gettext_lazy("Opinions fed back to the members concerned"))
+def members_fed_back(context: ComplianceContext) -> list[Finding]:
+    findings = []
+    for unit in unit_stats(context).values():
+        level = rules.lateness(rules.analysis_window(unit.enrollment), context.today)
+        if level is None or not unit.not_fed_back:
+            continue
+        findings.append(
+            Finding(
+                level,
+                ngettext(
+                    "%(count)s member has not been told the opinions about them",
+                    "%(count)s members have not been told the opinions about them",
+                    len(unit.not_fed_back),
+                )
+                % {"count": len(unit.not_fed_back)},
+                members=_names(sorted(unit.not_fed_back.items())),
+                **_where(unit),
+            )
+        )
+    return findings
+
+
+@rule("appraisal.self_analysis", gettext_lazy("Every member's self-analysis handed in"))
+def self_analyses(context: ComplianceContext) -> list[Finding]:
+    findings = []
+    for unit in unit_stats(context).values():
+        missing = unit.analyses_missing
+        level = rules.lateness(rules.analysis_window(unit.enrollment), context.today)
+        if level is None or not missing:
+            continue
+        findings.append(
+            Finding(
+                level,
+                ngettext(
+                    "%(count)s of %(total)s members has not handed in their self-analysis",
+                    "%(count)s of %(total)s members have not handed in their self-analysis",
+                    len(missing),
+                )
+                % {"count": len(missing), "total": unit.member_count},
+                members=_names(missing),
+                **_where(unit),
+            )
+        )
+    return findings
+
+
+@rule("appraisal.talks", gettext_lazy("Every member talked with"))
+def talk_coverage(context: ComplianceContext) -> list[Finding]:
+    findings = []
+    for unit in unit_stats(context).values():
+        missing = unit.not_talked
+        level = rules.lateness(rules.analysis_window(unit.enrollment), context.today)
+        if level is None or not missing:
+            continue
+        findings.append(
+            Finding(
+                level,
+                ngettext(
+                    "%(count)s of %(total)s members has had no talk",
+                    "%(count)s of %(total)s members have had no talk",
+                    len(missing),
+                )
+                % {"count": len(missing), "total": unit.member_count},
+                members=_names(missing),
+                **_where(unit),
+            )
+        )
+    return findings
+
+
+@rule(
+    "appraisal.appraisal",
+    gettext_lazy("Democratic appraisal held, every member concluded, results announced"),
+)
+def appraisal_done(context: ComplianceContext) -> list[Finding]:
+    findings = []
+    for unit in unit_stats(context).values():
+        if not unit.members:
+            continue
+        finding = _appraisal_finding(unit, context.today)
+        if finding is not None:
+            findings.append(finding)
+    return findings
+
+
+def _appraisal_finding(unit: stats.UnitStats, today) -> Finding | None:
+    level = rules.lateness(rules.analysis_window(unit.enrollment), today)
+    latest = unit.latest_round
+    if latest is None:
+        if level is None:
+            return None
+        return Finding(level, _("No democratic appraisal round yet"), **_where(unit))
+    if latest.state in ("scheduled", "open"):
+        if level != Level.FAILING:
+            return None
+        return Finding(
+            Level.WARNING,
+            _("Voting in %(round)s is still open after the phase ended") % {"round": latest.title},
+            **_where(unit),
+        )
+    missing = latest.candidates - latest.concluded
+    if missing:
+        return Finding(
+            level or Level.WARNING,
+            ngettext(
+                "%(count)s member has no appraisal conclusion yet",
+                "%(count)s members have no appraisal conclusion yet",
+                missing,
+            )
+            % {"count": missing},
+            **_where(unit),
+        )
+    if latest.state != "published":
+        return Finding(
+            level or Level.WARNING,
+            _("The results of %(round)s are not announced yet") % {"round": latest.title},
+            **_where(unit),
+        )
+    return None
+
+
+# -- closing a unit's campaign -------------------------------------------------------------
+
+
+@closure_gate
+def analysis_settled(enrollment) -> list[str]:
+    """A unit does not close with opinions unanswered or an appraisal left unconcluded."""
+    unit = stats.load(enrollment.campaign, [enrollment], today=timezone.localdate())[enrollment.pk]
+    problems = []
+    if unit.open:
+        problems.append(
+            ngettext(
+                "%(count)s opinion is not answered",
+                "%(count)s opinions are not answered",
+                unit.open,
+            )
+            % {"count": unit.open}
+        )
+    latest = unit.latest_round
+    if latest is not None and latest.state != "published":
+        problems.append(
+            _("The democratic appraisal %(round)s is not concluded and announced")
+            % {"round": latest.title}
+        )
+    return problems

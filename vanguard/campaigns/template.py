@@ -406,6 +406,8 @@ THRESHOLDS = {
     "min_participation_rate": _Key("number", required=False),
     # Days a unit has to answer a liaison officer's suggestion (oversight.suggestions).
     "suggestion_answer_days": _Key("int", required=False),
+    # Days a unit has to answer an opinion (appraisal.opinions; 五.2(2) 及时).
+    "opinion_answer_days": _Key("int", required=False),
 }
 _MATCH = {"category": _Key("code", required=False), "group": _Key("code", required=False)}
 _SATISFACTION = {

@@ -1,0 +1,62 @@
+"""The demo adds 分析评议 data that shows every page, with problems for red and amber."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from vanguard.appraisal import codes, services
+from vanguard.appraisal.models import (
+    AppraisalConclusion,
+    AppraisalRound,
+    Ballot,
+    Opinion,
+    OrgLifeMeeting,
+    SelfAnalysis,
+    Talk,
+    VoterRoll,
+)
+from vanguard.campaigns import compliance
+from vanguard.campaigns.models import Campaign
+from vanguard.campaigns.verdicts import Level
+from vanguard.orgs.models import Member
+
+
+def test_the_demo_fills_every_page_and_shows_problems(db):
+    call_command("load_demo", stdout=StringIO())
+
+    assert Opinion.objects.filter(anonymous=True).exists()
+    assert Opinion.objects.filter(entered_by__isnull=True).exists()  # from the public site
+    assert Talk.objects.exists() and SelfAnalysis.objects.exists()
+    assert OrgLifeMeeting.objects.exists()
+    assert Ballot.objects.count() == VoterRoll.objects.count() > 0
+    assert AppraisalConclusion.objects.exists()
+    assert AppraisalRound.objects.filter(published_on__isnull=False).exists()
+
+    # the `member` login has a ballot to cast in an open round of their unit
+    member = Member.objects.get(user__username="member")
+    open_rounds = [r for r in AppraisalRound.objects.all() if r.is_open()]
+    assert [r.organization.code for r in open_rounds] == ["KSZX"]
+    assert services.voting_problem(open_rounds[0], member) is None
+
+    # the demo's ballots agree with the tallies and their receipts
+    for ballot in Ballot.objects.all()[:20]:
+        assert ballot.receipt == codes.ballot_receipt(ballot.round_id, ballot.grades, ballot.salt)
+
+    report = compliance.evaluate(Campaign.objects.get())
+    levels = {v.code: v.level for v in report.verdicts if v.code.startswith("appraisal.")}
+    assert levels["appraisal.opinions"] == Level.FAILING
+    assert set(levels) == {
+        "appraisal.opinions",
+        "appraisal.feedback",
+        "appraisal.self_analysis",
+        "appraisal.talks",
+        "appraisal.appraisal",
+    }
+    ours = {
+        f.organization.code
+        for v in report.verdicts
+        if v.code.startswith("appraisal.")
+        for f in v.findings
+        if f.organization is not None
+    }
+    assert "JG1" not in ours and "JYZX" in ours  # a clean unit and a unit with problems

@@ -1,0 +1,211 @@
+"""Casting a secret ballot: one per voter, only members of the round or holders of a
+code, only while voting is open; every refusal has a clear message and writes nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tests.appraisal.conftest import ballot_for, open_window
+from tests.conftest import make_member
+from vanguard.appraisal import codes, services
+from vanguard.appraisal.models import Ballot, GuestCode, VoterRoll
+
+
+def nothing_written():
+    return not Ballot.objects.exists() and not VoterRoll.objects.exists()
+
+
+def refused(callable_, *args, **kwargs) -> str:
+    with pytest.raises(ValidationError) as error:
+        callable_(*args, **kwargs)
+    return " ".join(error.value.messages)
+
+
+# -- one ballot per voter ------------------------------------------------------------------
+
+
+def test_a_member_votes_once(open_round, members):
+    ballot = services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"])
+    assert Ballot.objects.get() == ballot
+    assert VoterRoll.objects.get().member == members["bob"]
+
+    message = refused(
+        services.cast_ballot, open_round, ballot_for(open_round, "excellent"), member=members["bob"]
+    )
+
+    assert message == "You have already voted in this round."
+    assert Ballot.objects.count() == 1 and VoterRoll.objects.count() == 1
+
+
+def test_the_database_itself_refuses_a_second_roll_entry(open_round, members):
+    VoterRoll.objects.create(round=open_round, member=members["bob"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        VoterRoll.objects.create(round=open_round, member=members["bob"])
+
+
+def test_a_code_votes_once(open_round):
+    [code] = services.issue_guest_codes(open_round, 1)
+    services.cast_ballot(open_round, ballot_for(open_round), code=code)
+
+    message = refused(services.cast_ballot, open_round, ballot_for(open_round), code=code)
+
+    assert message == "This code has already been used."
+    assert Ballot.objects.count() == 1
+
+
+def test_equal_ballots_get_different_receipts(open_round, members):
+    first = services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"])
+    second = services.cast_ballot(open_round, ballot_for(open_round), member=members["eve"])
+    assert first.grades == second.grades
+    assert first.receipt != second.receipt
+
+
+def test_the_receipt_is_the_salted_hash_of_the_ballot(open_round, members):
+    ballot = services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"])
+    assert ballot.receipt == codes.ballot_receipt(open_round.pk, ballot.grades, ballot.salt)
+    tampered = {**ballot.grades, str(members["eve"].pk): "unqualified"}
+    assert codes.ballot_receipt(open_round.pk, tampered, ballot.salt) != ballot.receipt
+
+
+# -- who may vote, and when ----------------------------------------------------------------
+
+
+def test_a_member_outside_the_unit_is_refused(open_round, tree):
+    outsider = make_member(tree["B"], "B-009", "外人")
+    message = refused(services.cast_ballot, open_round, ballot_for(open_round), member=outsider)
+    assert message == "You are not a voter in this appraisal round."
+    assert nothing_written()
+
+
+def test_a_member_who_joined_after_the_opening_is_not_a_voter(open_round, tree):
+    newcomer = make_member(tree["A1"], "A1-099", "新人")
+    message = refused(services.cast_ballot, open_round, ballot_for(open_round), member=newcomer)
+    assert message == "You are not a voter in this appraisal round."
+    assert nothing_written()
+
+
+def test_a_closed_round_is_refused(open_round, members):
+    later = open_round.closes_at + timedelta(seconds=1)
+    message = refused(
+        services.cast_ballot, open_round, ballot_for(open_round), member=members["bob"], now=later
+    )
+    assert message == "This appraisal round is closed."
+    assert nothing_written()
+
+
+def test_the_last_instant_before_closing_is_still_open(open_round, members):
+    last = open_round.closes_at - timedelta(microseconds=1)
+    services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"], now=last)
+    assert Ballot.objects.count() == 1
+
+
+def test_a_round_closed_early_is_refused(open_round, members):
+    services.close_round(open_round)
+    message = refused(
+        services.cast_ballot, open_round, ballot_for(open_round), member=members["bob"]
+    )
+    assert message == "This appraisal round is closed."
+    assert nothing_written()
+
+
+def test_a_round_not_yet_open_is_refused(open_round, members):
+    earlier = open_round.opens_at - timedelta(seconds=1)
+    message = refused(
+        services.cast_ballot, open_round, ballot_for(open_round), member=members["bob"], now=earlier
+    )
+    assert message == "This appraisal round is not open yet."
+    assert nothing_written()
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda code: code[:-1] + ("0" if code[-1] != "0" else "1"),  # one character changed
+        lambda code: code + "7",  # one too many
+        lambda code: "",
+        lambda code: "<script>alert(1)</script>",
+    ],
+)
+def test_a_tampered_code_is_refused(open_round, tamper):
+    [code] = services.issue_guest_codes(open_round, 1)
+    message = refused(services.cast_ballot, open_round, ballot_for(open_round), code=tamper(code))
+    assert message == "This code is not valid for this appraisal round."
+    assert nothing_written()
+
+
+def test_a_code_of_another_round_is_refused(open_round, enrollments, tree, members):
+    other = services.open_round(
+        enrollments["A"], organization=tree["A1"], title="A1", **open_window()
+    )
+    [code] = services.issue_guest_codes(other, 1)
+    message = refused(services.cast_ballot, open_round, ballot_for(open_round), code=code)
+    assert message == "This code is not valid for this appraisal round."
+    assert nothing_written()
+
+
+def test_a_code_typed_loosely_still_works(open_round):
+    [code] = services.issue_guest_codes(open_round, 1)
+    loose = " " + code.lower().replace("-", " ") + " "
+    services.cast_ballot(open_round, ballot_for(open_round), code=loose)
+    assert VoterRoll.objects.get().guest_code == GuestCode.objects.get()
+
+
+# -- the ballot itself ---------------------------------------------------------------------
+
+
+def test_a_ballot_must_grade_every_member(open_round, members):
+    grades = ballot_for(open_round)
+    del grades[str(members["eve"].pk)]
+    message = refused(services.cast_ballot, open_round, grades, member=members["bob"])
+    assert message == "Grade every member; not graded: 伊芙"
+    assert nothing_written()
+
+
+def test_a_ballot_with_an_unknown_grade_is_refused(open_round, members):
+    grades = ballot_for(open_round, "qualified", {members["eve"].pk: "splendid"})
+    message = refused(services.cast_ballot, open_round, grades, member=members["bob"])
+    assert message == "Unknown grade."
+    assert nothing_written()
+
+
+def test_a_ballot_grading_an_outsider_is_refused(open_round, members, tree):
+    outsider = make_member(tree["B"], "B-010", "外人")
+    grades = {**ballot_for(open_round), str(outsider.pk): "qualified"}
+    message = refused(services.cast_ballot, open_round, grades, member=members["bob"])
+    assert message == "The ballot grades someone who is not appraised in this round."
+    assert nothing_written()
+
+
+# -- closing, codes ------------------------------------------------------------------------
+
+
+def test_codes_are_not_issued_for_a_closed_round(open_round):
+    services.close_round(open_round)
+    assert refused(services.issue_guest_codes, open_round, 3) == "The round is closed."
+    assert not GuestCode.objects.exists()
+
+
+def test_a_round_that_has_not_opened_cannot_be_closed(enrollments, tree, members):
+    later = timezone.now() + timedelta(days=1)
+    future = services.open_round(
+        enrollments["A"],
+        organization=tree["A"],
+        title="将来",
+        opens_at=later,
+        closes_at=later + timedelta(days=1),
+    )
+    assert refused(services.close_round, future) == "Voting has not opened yet."
+
+
+def test_an_open_round_cannot_be_sealed(open_round):
+    assert refused(services.seal_round, open_round) == "The round is still open."
+
+
+def test_a_round_of_another_unit_is_refused(enrollments, tree):
+    message = refused(
+        services.open_round, enrollments["A"], organization=tree["B"], title="x", **open_window()
+    )
+    assert message == "The round must be held by the unit or one of its branches."

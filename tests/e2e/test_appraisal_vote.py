@@ -1,0 +1,69 @@
+"""A member votes in the democratic appraisal, sees the receipt, and after voting closes
+finds it in the published list of ballots."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.conftest import PASSWORD, make_member, make_user
+from vanguard.appraisal import services
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def appraisal_round(personas, enrollments, tree):
+    make_member(tree["A"], "A-001", "朵拉", user=make_user("dora"))
+    make_member(tree["A1"], "A1-002", "伊芙")
+    now = timezone.now()
+    return services.open_round(
+        enrollments["A"],
+        organization=tree["A"],
+        title="甲中学民主评议党员",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(hours=2),
+    )
+
+
+def test_a_member_votes_and_finds_the_receipt_in_the_published_list(
+    live_server, page, screenshot, appraisal_round
+):
+    vote_url = f"{live_server.url}/appraisal/rounds/{appraisal_round.pk}/vote/"
+
+    # given bob, a member of the unit, signed in on a phone-sized screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(vote_url)
+    page.fill("#id_username", "bob")
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(vote_url)
+
+    # when he grades everyone 合格, then one member 优秀, and casts the ballot
+    page.click('[data-grade-all="qualified"]')
+    page.locator(".ballot-row").filter(has_text="朵拉").locator("label", has_text="优秀").click()
+    screenshot("ballot")
+    page.click("#cast-ballot")
+
+    # then he sees his receipt and his choices
+    receipt = page.locator("#receipt").inner_text().strip()
+    assert len(receipt.replace("-", "")) == 16
+    choices = page.locator("#my-choices").inner_text()
+    assert "朵拉" in choices and "优秀" in choices and "合格" in choices
+    screenshot("receipt")
+
+    # and coming back to the ballot shows why he cannot vote again, with no ballot form
+    page.goto(vote_url)
+    assert page.locator("#vote-problem").is_visible()
+    assert page.locator("#ballot-form").count() == 0
+
+    # when voting closes, he finds his receipt in the published list
+    services.close_round(appraisal_round)
+    page.goto(f"{live_server.url}/appraisal/rounds/{appraisal_round.pk}/")
+    page.click("#ballots-link")
+    page.fill("#receipt-search input[name=code]", receipt)
+    page.click("#receipt-search button[type=submit]")
+    assert receipt in page.locator("#receipt-found").inner_text()
+    row = page.locator("#my-ballot")
+    assert row.count() == 1 and receipt in row.inner_text() and "优秀" in row.inner_text()
+    screenshot("published-list")

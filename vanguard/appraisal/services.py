@@ -1,0 +1,706 @@
+"""State changes of 分析评议: receiving, routing and answering opinions; recording talks,
+self-analyses and the special meeting; running a democratic appraisal round.
+
+Views and the demo call these; tests call them directly. A refused change raises
+`ValidationError` with a message for the user, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from vanguard.appraisal import codes, rules
+from vanguard.appraisal.models import (
+    HANDED_IN,
+    AnalysisStatus,
+    AppraisalConclusion,
+    AppraisalRound,
+    Ballot,
+    Candidate,
+    CriticismItem,
+    CriticismKind,
+    GuestCode,
+    Opinion,
+    OpinionStatus,
+    OpinionTransfer,
+    OrgLifeMeeting,
+    SelfAnalysis,
+    Subject,
+    Talk,
+    TransferDirection,
+    VoterRoll,
+)
+from vanguard.campaigns.models import Campaign, Enrollment
+from vanguard.orgs.models import Member, Organization
+
+CREATE_ATTEMPTS = 5  # random keys and codes: retry on the (rare) collision
+MAX_GUEST_CODES = 200
+
+
+def _refuse(message: str):
+    raise ValidationError(message)
+
+
+def _within(org: Organization, top: Organization) -> bool:
+    return org.path.startswith(top.path)
+
+
+# -- opinions ------------------------------------------------------------------------------
+
+
+@dataclass
+class Received:
+    opinion: Opinion
+    receipt: str  # the code the author keeps; only its digest is stored
+
+
+def responsible_unit_for(
+    campaign: Campaign, subject: str, member: Member | None, unit: Organization | None
+) -> Organization:
+    """Where an opinion goes: the member's own organisation, the unit concerned, or the
+    campaign's leading organisation for the bureau."""
+    if subject == Subject.MEMBER and member is not None:
+        return member.organization
+    if subject in (Subject.MEMBER, Subject.UNIT):
+        if unit is None:
+            _refuse(_("Choose the unit the opinion concerns."))
+        return unit
+    return campaign.organization
+
+
+def receive_opinion(
+    campaign: Campaign,
+    *,
+    channel: str,
+    subject: str,
+    content: str,
+    member: Member | None = None,
+    unit: Organization | None = None,
+    person_named: str = "",
+    anonymous: bool = True,
+    author_name: str = "",
+    author_contact: str = "",
+    entered_by=None,
+    received_on: date | None = None,
+) -> Received:
+    """Record an opinion and route it; return it with its receipt code.
+
+    An anonymous opinion keeps no name and no contact, whatever was typed.
+    """
+    template = campaign.rules
+    if channel not in {item.code for item in template.opinion_channels}:
+        _refuse(_("Unknown channel."))
+    if subject not in Subject.values:
+        _refuse(_("Say whom the opinion is about."))
+    content = content.strip()
+    if not content:
+        _refuse(_("The opinion is empty."))
+    if subject == Subject.MEMBER and member is None and not person_named.strip():
+        _refuse(_("Name the person the opinion is about."))
+    responsible = responsible_unit_for(campaign, subject, member, unit)
+    if not _within(responsible, campaign.organization):
+        _refuse(_("The unit is not part of this campaign."))
+    received_on = received_on or timezone.localdate()
+    fields = {
+        "campaign": campaign,
+        "channel": channel,
+        "subject": subject,
+        "member": member if subject == Subject.MEMBER else None,
+        "unit": unit if subject in (Subject.MEMBER, Subject.UNIT) else None,
+        "person_named": person_named.strip() if subject == Subject.MEMBER else "",
+        "content": content,
+        "received_on": received_on,
+        "anonymous": anonymous,
+        "author_name": "" if anonymous else author_name.strip(),
+        "author_contact": "" if anonymous else author_contact.strip(),
+        "entered_by": entered_by,
+        "responsible_unit": responsible,
+        "due_on": rules.due_date(received_on, template, responsible.category or None),
+    }
+    for attempt in range(CREATE_ATTEMPTS):
+        receipt = codes.new_code(codes.RECEIPT_LENGTH)
+        try:
+            with transaction.atomic():
+                opinion = Opinion.objects.create(receipt_digest=codes.digest(receipt), **fields)
+        except IntegrityError:
+            if attempt == CREATE_ATTEMPTS - 1:
+                raise
+            continue
+        return Received(opinion, codes.grouped(receipt))
+    raise AssertionError("unreachable")
+
+
+def find_by_receipt(code: str) -> Opinion | None:
+    normalized = codes.normalize(code)
+    if not codes.is_well_formed(normalized, codes.RECEIPT_LENGTH):
+        return None
+    return (
+        Opinion.objects.select_related("campaign", "responsible_unit", "unit", "member")
+        .filter(receipt_digest=codes.digest(normalized))
+        .first()
+    )
+
+
+def pass_on(
+    opinion: Opinion,
+    *,
+    direction: str,
+    reason: str,
+    user,
+    to_unit: Organization | None = None,
+    today: date | None = None,
+) -> OpinionTransfer:
+    """ "Not ours": pass the opinion up to the upper level or across to another unit of the
+    campaign. The answer deadline stays where it was."""
+    if opinion.status != OpinionStatus.OPEN:
+        _refuse(_("Only an opinion awaiting its answer can be passed on."))
+    if not reason.strip():
+        _refuse(_("Say why the opinion is not yours."))
+    current = opinion.responsible_unit
+    if direction == TransferDirection.UP:
+        to_unit = current.get_parent()
+        if to_unit is None or not _within(to_unit, opinion.campaign.organization):
+            _refuse(_("This opinion is already with the campaign's leading organisation."))
+    elif direction == TransferDirection.ACROSS:
+        if to_unit is None or not _within(to_unit, opinion.campaign.organization):
+            _refuse(_("Choose a unit of this campaign."))
+        if to_unit.pk == current.pk:
+            _refuse(_("The opinion is already with this unit."))
+    else:
+        _refuse(_("Pass the opinion up or across."))
+    with transaction.atomic():
+        transfer = OpinionTransfer.objects.create(
+            opinion=opinion,
+            direction=direction,
+            from_unit=current,
+            to_unit=to_unit,
+            reason=reason.strip(),
+            transferred_on=today or timezone.localdate(),
+            transferred_by=user,
+        )
+        opinion.responsible_unit = to_unit
+        opinion.save(update_fields=["responsible_unit"])
+    return transfer
+
+
+def link_member(opinion: Opinion, member: Member) -> Opinion:
+    """The unit names the member an opinion concerns (the public names people freely)."""
+    if not _within(member.organization, opinion.responsible_unit):
+        _refuse(_("The member is not in the responsible unit; pass the opinion on instead."))
+    opinion.subject = Subject.MEMBER
+    opinion.member = member
+    if opinion.unit_id is None:
+        opinion.unit = member.organization
+    opinion.save(update_fields=["subject", "member", "unit"])
+    return opinion
+
+
+def answer_opinion(opinion: Opinion, *, text: str, user, today: date | None = None) -> Opinion:
+    """Record (or amend) the unit's answer; the first answer dates it."""
+    if opinion.status == OpinionStatus.CLOSED:
+        _refuse(_("The opinion is closed."))
+    if not text.strip():
+        _refuse(_("The answer is empty."))
+    opinion.answer = text.strip()
+    opinion.answered_on = opinion.answered_on or today or timezone.localdate()
+    opinion.answered_by = user
+    opinion.status = OpinionStatus.ANSWERED
+    opinion.save(update_fields=["answer", "answered_on", "answered_by", "status"])
+    return opinion
+
+
+def record_feedback(opinion: Opinion, *, on: date, today: date | None = None) -> Opinion:
+    """The opinion was conveyed to the member concerned (五.2(2): 向党员本人进行反馈)."""
+    if opinion.member_id is None:
+        _refuse(_("Name the member concerned first."))
+    if on > (today or timezone.localdate()):
+        _refuse(_("The date of the feedback is in the future."))
+    if on < opinion.received_on:
+        _refuse(_("The feedback cannot precede the opinion."))
+    opinion.fed_back_on = on
+    opinion.save(update_fields=["fed_back_on"])
+    return opinion
+
+
+def close_opinion(opinion: Opinion, *, today: date | None = None) -> Opinion:
+    if opinion.status != OpinionStatus.ANSWERED:
+        _refuse(_("Answer the opinion before closing it."))
+    opinion.status = OpinionStatus.CLOSED
+    opinion.closed_on = today or timezone.localdate()
+    opinion.save(update_fields=["status", "closed_on"])
+    return opinion
+
+
+# -- talks, self-analysis, meeting ---------------------------------------------------------
+
+
+def record_talk(
+    enrollment: Enrollment,
+    *,
+    talked_on: date,
+    initiator: Member,
+    partner: Member,
+    topic: str,
+    summary: str = "",
+    user=None,
+) -> Talk:
+    if initiator.pk == partner.pk:
+        _refuse(_("A talk is between two different members."))
+    for member in (initiator, partner):
+        if not _within(member.organization, enrollment.organization):
+            _refuse(_("%(member)s is not a member of this unit.") % {"member": member})
+    if not topic.strip():
+        _refuse(_("Give the topic of the talk."))
+    return Talk.objects.create(
+        campaign=enrollment.campaign,
+        enrollment=enrollment,
+        talked_on=talked_on,
+        initiator=initiator,
+        partner=partner,
+        topic=topic.strip(),
+        summary=summary.strip(),
+        recorded_by=user,
+    )
+
+
+def enrollment_of(campaign: Campaign, member: Member) -> Enrollment | None:
+    """The enrolled unit of the campaign the member belongs to."""
+    path = member.organization.path
+    for enrollment in Enrollment.objects.filter(campaign=campaign).select_related("organization"):
+        if path.startswith(enrollment.organization.path):
+            return enrollment
+    return None
+
+
+def save_self_analysis(
+    campaign: Campaign,
+    member: Member,
+    *,
+    text: str,
+    submit: bool = False,
+    today: date | None = None,
+) -> SelfAnalysis:
+    """The member writes (or the unit enters a paper copy of) the self-analysis; while it is
+    a draft or returned it may be changed, and `submit` hands it to the unit."""
+    if enrollment_of(campaign, member) is None:
+        _refuse(_("The member's unit does not take part in this campaign."))
+    if submit and not text.strip():
+        _refuse(_("An empty self-analysis cannot be submitted."))
+    analysis = SelfAnalysis.objects.filter(campaign=campaign, member=member).first()
+    if analysis is None:
+        analysis = SelfAnalysis(campaign=campaign, member=member)
+    elif not analysis.editable_by_member:
+        _refuse(_("The self-analysis is with the unit and can no longer be changed."))
+    analysis.text = text.strip()
+    if submit:
+        analysis.status = AnalysisStatus.SUBMITTED
+        analysis.submitted_on = today or timezone.localdate()
+    elif analysis.status != AnalysisStatus.RETURNED:
+        analysis.status = AnalysisStatus.DRAFT
+    analysis.save()
+    return analysis
+
+
+def review_self_analysis(
+    analysis: SelfAnalysis, *, accept: bool, comments: str, user, today: date | None = None
+) -> SelfAnalysis:
+    """The unit accepts a submitted self-analysis, or returns it with its comments."""
+    if analysis.status != AnalysisStatus.SUBMITTED:
+        _refuse(_("Only a submitted self-analysis can be reviewed."))
+    if not accept and not comments.strip():
+        _refuse(_("Say what should be revised."))
+    analysis.status = AnalysisStatus.ACCEPTED if accept else AnalysisStatus.RETURNED
+    analysis.comments = comments.strip()
+    analysis.reviewed_on = today or timezone.localdate()
+    analysis.reviewed_by = user
+    analysis.save()
+    return analysis
+
+
+def _members_under(org: Organization, members: Iterable[Member]) -> list[Member]:
+    members = list(members)
+    outside = [m for m in members if not _within(m.organization, org)]
+    if outside:
+        _refuse(
+            _("Not members of %(unit)s: %(names)s")
+            % {"unit": org, "names": "、".join(m.name for m in outside)}
+        )
+    return members
+
+
+def save_meeting(
+    enrollment: Enrollment,
+    *,
+    organization: Organization,
+    held_on: date,
+    attendees: Iterable[Member],
+    place: str = "",
+    host: str = "",
+    minutes: str = "",
+    user=None,
+    meeting: OrgLifeMeeting | None = None,
+) -> OrgLifeMeeting:
+    """Record (or correct) a special organisational-life meeting and who attended."""
+    if not _within(organization, enrollment.organization):
+        _refuse(_("The meeting must be held by the unit or one of its branches."))
+    attendees = _members_under(organization, attendees)
+    if not attendees:
+        _refuse(_("Mark who attended."))
+    with transaction.atomic():
+        meeting = meeting or OrgLifeMeeting(campaign=enrollment.campaign, enrollment=enrollment)
+        meeting.organization = organization
+        meeting.held_on = held_on
+        meeting.place = place.strip()
+        meeting.host = host.strip()
+        meeting.minutes = minutes.strip()
+        meeting.recorded_by = meeting.recorded_by or user
+        meeting.save()
+        meeting.attendees.set(attendees)
+    return meeting
+
+
+def add_criticism(
+    meeting: OrgLifeMeeting,
+    *,
+    member: Member,
+    kind: str,
+    content: str,
+    raised_by: Member | None = None,
+) -> CriticismItem:
+    _members_under(meeting.organization, [member] + ([raised_by] if raised_by else []))
+    if kind not in CriticismKind.values:
+        _refuse(_("Choose criticism or self-criticism."))
+    if kind == CriticismKind.SELF:
+        raised_by = None
+    elif raised_by is None or raised_by.pk == member.pk:
+        _refuse(_("Say who raised the criticism."))
+    if not content.strip():
+        _refuse(_("The item is empty."))
+    return CriticismItem.objects.create(
+        meeting=meeting, member=member, kind=kind, content=content.strip(), raised_by=raised_by
+    )
+
+
+# -- democratic appraisal ------------------------------------------------------------------
+
+
+def open_round(
+    enrollment: Enrollment,
+    *,
+    organization: Organization,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    user=None,
+) -> AppraisalRound:
+    """Set up a round: its members (the organisation's subtree, now) are both the voters
+    and the members graded."""
+    if not _within(organization, enrollment.organization):
+        _refuse(_("The round must be held by the unit or one of its branches."))
+    if closes_at <= opens_at:
+        _refuse(_("Voting must close after it opens."))
+    members = list(Member.objects.filter(organization__path__startswith=organization.path))
+    if not members:
+        _refuse(_("%(unit)s has no members to appraise.") % {"unit": organization})
+    with transaction.atomic():
+        appraisal_round = AppraisalRound.objects.create(
+            campaign=enrollment.campaign,
+            enrollment=enrollment,
+            organization=organization,
+            title=title.strip() or _("Democratic appraisal of %(unit)s") % {"unit": organization},
+            opens_at=opens_at,
+            closes_at=closes_at,
+            created_by=user,
+        )
+        bulk_create_with_history(
+            [Candidate(round=appraisal_round, member=member) for member in members], Candidate
+        )
+    return appraisal_round
+
+
+def issue_guest_codes(
+    appraisal_round: AppraisalRound, count: int, *, now: datetime | None = None
+) -> list[str]:
+    """One-time codes for voters who are not members; returned once, stored as hashes."""
+    if not 1 <= count <= MAX_GUEST_CODES:
+        _refuse(_("Issue between 1 and %(max)s codes at a time.") % {"max": MAX_GUEST_CODES})
+    issued_on = timezone.localdate(now) if now else timezone.localdate()
+    for attempt in range(CREATE_ATTEMPTS):
+        plain = [codes.new_code(codes.GUEST_CODE_LENGTH) for _i in range(count)]
+        try:
+            with transaction.atomic():
+                locked = AppraisalRound.objects.select_for_update().get(pk=appraisal_round.pk)
+                if locked.is_closed(now):
+                    _refuse(_("The round is closed."))
+                bulk_create_with_history(
+                    [
+                        GuestCode(
+                            round=appraisal_round, digest=codes.digest(c), issued_on=issued_on
+                        )
+                        for c in plain
+                    ],
+                    GuestCode,
+                )
+        except IntegrityError:
+            if attempt == CREATE_ATTEMPTS - 1:
+                raise
+            continue
+        return [codes.grouped(c, 5) for c in plain]
+    raise AssertionError("unreachable")
+
+
+def guest_code_for(appraisal_round_id: int | None, code: str) -> GuestCode | None:
+    """The unused-or-used code matching what was typed (None when malformed or unknown)."""
+    normalized = codes.normalize(code)
+    if not codes.is_well_formed(normalized, codes.GUEST_CODE_LENGTH):
+        return None
+    found = GuestCode.objects.select_related("round").filter(digest=codes.digest(normalized))
+    if appraisal_round_id is not None:
+        found = found.filter(round_id=appraisal_round_id)
+    return found.first()
+
+
+def candidates_of(appraisal_round: AppraisalRound) -> list[tuple[int, str]]:
+    """(member id, name) of the members graded, in member-number order."""
+    return list(
+        appraisal_round.candidates.order_by("member__code").values_list("member_id", "member__name")
+    )
+
+
+def _checked_grades(
+    grades: Mapping, candidates: list[tuple[int, str]], grade_codes: set[str]
+) -> dict[str, str]:
+    grades = {str(key): value for key, value in grades.items()}
+    expected = {str(pk): name for pk, name in candidates}
+    if set(grades) - set(expected):
+        _refuse(_("The ballot grades someone who is not appraised in this round."))
+    missing = [name for pk, name in expected.items() if not grades.get(pk)]
+    if missing:
+        _refuse(_("Grade every member; not graded: %(names)s") % {"names": "、".join(missing)})
+    if set(grades.values()) - grade_codes:
+        _refuse(_("Unknown grade."))
+    return grades
+
+
+def cast_ballot(
+    appraisal_round: AppraisalRound,
+    grades: Mapping,
+    *,
+    member: Member | None = None,
+    code: str | None = None,
+    now: datetime | None = None,
+) -> Ballot:
+    """Cast one secret ballot: a roll entry (who voted) and the ballot (how), in one
+    transaction. The roll's unique constraints refuse a second ballot of the same member
+    or code — in the database, so also when two submissions race."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Votes of a round are serialised with its sealing, so that no ballot is written
+        # after the round's ballots have been shuffled.
+        locked = AppraisalRound.objects.select_for_update().get(pk=appraisal_round.pk)
+        if locked.is_closed(now):
+            _refuse(_("This appraisal round is closed."))
+        if not locked.is_open(now):
+            _refuse(_("This appraisal round is not open yet."))
+        candidates = candidates_of(locked)
+        entry = _roll_entry(locked, candidates, member=member, code=code)
+        grade_codes = {grade.code for grade in locked.campaign.rules.appraisal_grades}
+        checked = _checked_grades(grades, candidates, grade_codes)
+        try:
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        except IntegrityError:
+            _refuse(
+                _("You have already voted in this round.")
+                if member is not None
+                else _("This code has already been used.")
+            )
+        salt = codes.new_salt()
+        return Ballot.objects.create(
+            round=locked,
+            grades=checked,
+            salt=salt,
+            receipt=codes.ballot_receipt(locked.pk, checked, salt),
+        )
+
+
+def _roll_entry(appraisal_round, candidates, *, member, code) -> VoterRoll:
+    if member is not None:
+        if member.pk not in {pk for pk, _name in candidates}:
+            _refuse(_("You are not a voter in this appraisal round."))
+        return VoterRoll(round=appraisal_round, member=member)
+    guest = guest_code_for(appraisal_round.pk, code or "")
+    if guest is None:
+        _refuse(_("This code is not valid for this appraisal round."))
+    return VoterRoll(round=appraisal_round, guest_code=guest)
+
+
+def has_voted(appraisal_round: AppraisalRound, member: Member) -> bool:
+    return VoterRoll.objects.filter(round=appraisal_round, member=member).exists()
+
+
+def close_round(appraisal_round: AppraisalRound, *, now: datetime | None = None) -> AppraisalRound:
+    """End voting now (before the planned close) and seal the ballots."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = AppraisalRound.objects.select_for_update().get(pk=appraisal_round.pk)
+        if not locked.is_closed(now):
+            if now < locked.opens_at:
+                _refuse(_("Voting has not opened yet."))
+            locked.closes_at = now
+            locked.save(update_fields=["closes_at"])
+        sealed = seal_round(locked, now=now)
+    appraisal_round.closes_at, appraisal_round.sealed = sealed.closes_at, sealed.sealed
+    return sealed
+
+
+def seal_round(appraisal_round: AppraisalRound, *, now: datetime | None = None) -> AppraisalRound:
+    """Rewrite a closed round's ballots in random order, once.
+
+    A ballot was written in the same transaction as its roll entry, and rows are stored
+    in the order they were written; rewriting them all in one new transaction, shuffled,
+    leaves nothing (row order, SQLite rowid, PostgreSQL xmin/ctid) that matches a ballot
+    with the roll. Votes are refused from now on.
+    """
+    with transaction.atomic():
+        locked = AppraisalRound.objects.select_for_update().get(pk=appraisal_round.pk)
+        if locked.sealed:
+            appraisal_round.sealed = True
+            return locked
+        if not locked.is_closed(now):
+            _refuse(_("The round is still open."))
+        ballots = list(Ballot.objects.filter(round=locked).values("receipt", "salt", "grades"))
+        secrets.SystemRandom().shuffle(ballots)
+        Ballot.objects.filter(round=locked).delete()
+        Ballot.objects.bulk_create([Ballot(round=locked, **ballot) for ballot in ballots])
+        locked.sealed = True
+        locked.save(update_fields=["sealed"])
+    appraisal_round.sealed = True
+    return locked
+
+
+def ensure_sealed(appraisal_round: AppraisalRound, *, now: datetime | None = None):
+    """Seal a round whose voting time has run out (results are read only when sealed)."""
+    if not appraisal_round.sealed and appraisal_round.is_closed(now):
+        seal_round(appraisal_round, now=now)
+    return appraisal_round
+
+
+def tally(appraisal_round: AppraisalRound) -> rules.Tally:
+    candidates = candidates_of(appraisal_round)
+    ballots = appraisal_round.ballots.values_list("grades", flat=True)
+    grade_codes = [grade.code for grade in appraisal_round.campaign.rules.appraisal_grades]
+    result = rules.count_grades(ballots, candidates, grade_codes)
+    result.eligible = len(candidates) + appraisal_round.codes.count()
+    return result
+
+
+def save_conclusions(
+    appraisal_round: AppraisalRound,
+    entries: Mapping[int, tuple[str, str]],
+    *,
+    user,
+    today: date | None = None,
+) -> list[AppraisalConclusion]:
+    """The unit's 评议意见: for each member id, (grade code, problems found). Members left
+    without a grade are skipped; a conclusion may be revised until the notice is out."""
+    if not appraisal_round.is_closed():
+        _refuse(_("Conclusions are written after voting closes."))
+    ensure_sealed(appraisal_round)
+    if appraisal_round.published_on:
+        _refuse(_("The notice is published; the conclusions can no longer change."))
+    grade_codes = {grade.code for grade in appraisal_round.campaign.rules.appraisal_grades}
+    members = dict(candidates_of(appraisal_round))
+    if set(entries) - set(members):
+        _refuse(_("Only the members appraised in this round can be concluded."))
+    if {grade for grade, _problems in entries.values() if grade} - grade_codes:
+        _refuse(_("Unknown grade."))
+    saved = []
+    with transaction.atomic():
+        for member_id, (grade, problems) in entries.items():
+            if not grade:
+                continue
+            conclusion, _created = AppraisalConclusion.objects.update_or_create(
+                round=appraisal_round,
+                member_id=member_id,
+                defaults={
+                    "grade": grade,
+                    "problems": problems.strip(),
+                    "concluded_on": today or timezone.localdate(),
+                    "concluded_by": user,
+                },
+            )
+            saved.append(conclusion)
+    return saved
+
+
+def publish_notice(
+    appraisal_round: AppraisalRound, *, text: str, user=None, today: date | None = None
+) -> AppraisalRound:
+    """Announce the results (通报) once every member has a conclusion."""
+    if not appraisal_round.is_closed():
+        _refuse(_("The notice is published after voting closes."))
+    ensure_sealed(appraisal_round)
+    concluded = set(appraisal_round.conclusions.values_list("member_id", flat=True))
+    missing = [name for pk, name in candidates_of(appraisal_round) if pk not in concluded]
+    if missing:
+        _refuse(
+            _("Write the conclusion of every member first; missing: %(names)s")
+            % {"names": "、".join(missing)}
+        )
+    if not text.strip():
+        _refuse(_("The notice is empty."))
+    appraisal_round.notice = text.strip()
+    appraisal_round.published_on = today or timezone.localdate()
+    appraisal_round.save(update_fields=["notice", "published_on"])
+    return appraisal_round
+
+
+def handed_in(analysis: SelfAnalysis | None) -> bool:
+    return analysis is not None and analysis.status in HANDED_IN
+
+
+def voting_problem(
+    appraisal_round: AppraisalRound, member: Member | None, *, now: datetime | None = None
+) -> str | None:
+    """Why `member` cannot vote now (the ballot page says so before the ballot is filled);
+    `cast_ballot` checks the same again, inside its transaction."""
+    if appraisal_round.is_closed(now):
+        return _("This appraisal round is closed.")
+    if not appraisal_round.is_open(now):
+        return _("This appraisal round is not open yet.")
+    if member is None or not appraisal_round.candidates.filter(member=member).exists():
+        return _("You are not a voter in this appraisal round.")
+    if has_voted(appraisal_round, member):
+        return _("You have already voted in this round.")
+    return None
+
+
+def reseal_opinions(*, before: date | None = None) -> int:
+    """Rewrite the opinions received before `before` (default: today) in one transaction,
+    in random order; return how many.
+
+    On PostgreSQL a row keeps the id of the transaction that wrote it (xmin) and its place
+    in the table (ctid), both in arrival order; someone with direct database access could
+    compare them with rows that carry a time and learn an anonymous opinion's hour. Run
+    daily (`manage.py reseal_opinions`), this leaves only the day. On SQLite an opinion's
+    row is stored under its random key already. No history is written: this changes no
+    value.
+    """
+    before = before or timezone.localdate()
+    keys = list(Opinion.objects.filter(received_on__lt=before).values_list("pk", flat=True))
+    secrets.SystemRandom().shuffle(keys)
+    with transaction.atomic():
+        for key in keys:
+            Opinion.objects.filter(pk=key).update(received_on=F("received_on"))
+    return len(keys)

@@ -17,4 +17,8 @@ def pages(campaign, enrollment, *, office: str, unit_admin: str) -> list[dict]:
 
 
 def _public_pages(campaign, enrollment) -> list[dict]:
-    return []
+    return [
+        page("public rectification list", "public-rectification-campaign", [campaign.code]),
+        {"name": "survey response submission", "missing": "generator for surveys not written"},
+        {"name": "opinion submission", "missing": "generator for opinions not written"},
+    ]

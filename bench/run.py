@@ -280,7 +280,11 @@ def measure_page(page: dict, server: Server, duration: int) -> PageResult:
     if page.get("missing"):
         result.note = page["missing"]
         return result
-    result.queries, statements = count_queries(page)
+    try:
+        result.queries, statements = count_queries(page)
+    except RuntimeError as error:  # the page answers an error on this data
+        result.note = str(error)
+        return result
     if page.get("replay"):
         result.sql_ms = replay_sql(statements)
     target = f"http://127.0.0.1:{server.port}{page['path']}"

@@ -9,27 +9,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vanguard.campaigns.models import Batch, Enrollment
+from vanguard.forms import StyledForm
 from vanguard.orgs.models import Member, Organization, OrgCategory
 from vanguard.oversight import services
 from vanguard.oversight.models import ArticleKind, GroupRole, Outcome, PointKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select form-select-sm"
-            else:
-                css = "form-control form-control-sm"
-            widget.attrs["class"] = css
 
 
 class MemberChoiceField(forms.ModelChoiceField):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vanguard.forms import StyledForm, StyledModelForm
 from vanguard.orgs.models import Member
 from vanguard.rectification.models import (
     Cultivation,
@@ -22,26 +23,6 @@ from vanguard.rectification.models import (
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 MAX_TEXT = 2000
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select form-select-sm"
-            else:
-                css = "form-control form-control-sm"
-            widget.attrs.setdefault("class", css)
-
-
-class StyledModelForm(StyledForm, forms.ModelForm):
-    pass
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from django.apps import apps
 from django.db import transaction
 
 from vanguard.accounts.models import Role, RoleGrant, User
@@ -162,6 +163,29 @@ def _liaison_points(campaign, units) -> None:
     ]
     for username, kind, code in points:
         services.set_liaison_point(campaign, leaders[username], kind, units[code])
+    _visits_at_points(campaign, leaders, units, points)
+
+
+def _visits_at_points(campaign, leaders, units, points) -> None:
+    """Each leader went to their liaison-point unit (三进: 进学校), if the study module is in."""
+    try:
+        leader_visit = apps.get_model("study", "LeaderVisit")
+    except LookupError:
+        return
+    visits = [
+        leader_visit(
+            campaign=campaign,
+            member=leaders[username],
+            kind="school",
+            visited_on=campaign.starts_on + timedelta(days=200 + index * 7),
+            place=units[code].name,
+            organization=units[code],
+            notes="到联系点听课、与教师谈心，了解先进性教育活动开展情况。",
+        )
+        for index, (username, kind, code) in enumerate(points)
+        if kind == PointKind.UNIT
+    ]
+    leader_visit.objects.bulk_create(visits)
 
 
 # -- liaison officers, visits, suggestions ---------------------------------------------------

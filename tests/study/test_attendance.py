@@ -230,14 +230,12 @@ def test_a_member_of_another_unit_is_refused(session_now, tree):
 
 
 @pytest.fixture
-def open_session(make_session):
-    """A session running now (its date is today)."""
-    now = timezone.localtime()
-    start = (now - timedelta(minutes=5)).time().replace(second=0, microsecond=0)
-    end = (now + timedelta(hours=1)).time().replace(second=0, microsecond=0)
-    if end <= start:  # just before midnight: keep the test meaningful
-        pytest.skip("the session would cross midnight")
-    return make_session(day=now.date(), starts=start, ends=end, hours="1.0")
+def open_session(make_session, monkeypatch):
+    """A session running now: the clock is pinned to 14:30 on the session's day, so the
+    test means the same whatever the time it runs at."""
+    now = timezone.make_aware(datetime(2024, 7, 3, 14, 30))
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    return make_session(day=now.date(), starts=time(14, 25), ends=time(15, 30), hours="1.0")
 
 
 def test_member_checks_in_through_the_page(login, open_session, personas):

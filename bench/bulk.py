@@ -84,7 +84,7 @@ def measure(fixture: dict) -> dict[str, float | str]:
         excel.import_workbook(workbook, scope, user=admin)
 
     results["import 12,000 members from Excel"] = timed(import_members)
-    from bench import module_bulk
+    from bench import modules
 
-    results.update(module_bulk.measure(fixture))
+    results.update(modules.measure(fixture))
     return results

@@ -59,7 +59,7 @@ def build(code: str) -> dict:
         page("unit page", "campaign-unit", unit, session=unit_admin, replay=True),
         page("member list", "member-list", session=office),
     ]
-    from bench import module_pages  # imported here: it imports `page` from this module
+    from bench import modules  # imported here: they import `page` from this module
 
-    pages += module_pages.pages(campaign, enrollment, office=office, unit_admin=unit_admin)
+    pages += modules.pages(campaign, enrollment, office=office, unit_admin=unit_admin)
     return {"campaign": campaign.pk, "enrollment": enrollment.pk, "pages": pages}

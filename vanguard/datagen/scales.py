@@ -20,6 +20,9 @@ class Scale:
 
 
 SCALES = {
+    # For the tests: two small sizes whose pages must run the same number of queries.
+    "tiny": Scale("tiny", 6, 60, 3, 30, 30, 300, 120),
+    "small": Scale("small", 12, 240, 6, 120, 120, 1_200, 480),
     "demo": Scale("demo", 20, 400, 6, 300, 200, 2_000, 1_000),
     "city": Scale("city", 300, 12_000, 40, 40_000, 30_000, 100_000, 60_000),
     "province": Scale("province", 3_000, 120_000, 40, 400_000, 300_000, 1_000_000, 600_000),

@@ -136,6 +136,8 @@ CACHES = {
 SILENCED_SYSTEM_CHECKS = [] if CACHE_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 # Behind a reverse proxy, rate limits must key on the client's address, not the proxy's.
 RATELIMIT_IP_META_KEY = os.environ.get("VANGUARD_CLIENT_IP_HEADER") or None
+# The benchmark turns rate limits off (all its requests come from 127.0.0.1).
+RATELIMIT_ENABLE = envbool("VANGUARD_RATELIMIT", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

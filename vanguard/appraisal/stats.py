@@ -21,7 +21,7 @@ from vanguard.appraisal.models import (
     SelfAnalysis,
     Talk,
 )
-from vanguard.orgs.models import Member
+from vanguard.orgs.models import Member, Organization
 
 
 @dataclass
@@ -87,13 +87,19 @@ def load(campaign, enrollments, *, today: date, now=None) -> dict[int, UnitStats
     stats = {e.pk: UnitStats(enrollment=e) for e in enrollments}
     if not stats:
         return stats
-    paths = sorted(((e.organization.path, e.pk) for e in enrollments), reverse=True)
+    by_path = {e.organization.path: e.pk for e in enrollments}
+    step = Organization.steplen
 
     def owner(path: str) -> int | None:
-        # Enrolled units never nest inside one campaign, so the first prefix is the one.
-        return next((pk for prefix, pk in paths if path.startswith(prefix)), None)
+        # Enrolled units never nest inside one campaign, so the first prefix is the one;
+        # a tree path's prefixes are its ancestors' paths (a lookup each, not a scan of
+        # every unit for every row).
+        for end in range(step, len(path) + 1, step):
+            if path[:end] in by_path:
+                return by_path[path[:end]]
+        return None
 
-    unit_paths = [path for path, _pk in paths]
+    unit_paths = sorted(by_path, reverse=True)
     _load_members(stats, owner, unit_paths)
     _load_opinions(stats, owner, unit_paths, campaign, today)
     _load_talks(stats, campaign)

@@ -123,3 +123,11 @@ def default_language():
 
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (cached figures, rate-limit counters)."""
+    from django.core.cache import cache
+
+    cache.clear()

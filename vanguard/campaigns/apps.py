@@ -9,4 +9,9 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         # Register the compliance rules of this app with the one compliance registry.
-        from . import compliance  # noqa: F401
+        from . import (
+            compliance,  # noqa: F401
+            revision,
+        )
+
+        revision.connect()

@@ -11,10 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vanguard.campaigns import compliance, services
+from vanguard.campaigns import compliance, revision, services
 from vanguard.campaigns.closure import closure_problems
 from vanguard.campaigns.forms import (
     EnrollForm,
@@ -80,9 +82,27 @@ def _campaign_or_404(request, pk) -> Campaign:
 @login_required
 def overview(request, pk):
     campaign = _campaign_or_404(request, pk)
-    report = compliance.evaluate(campaign, scope=request.scope)
+    context = {
+        "campaign": campaign,
+        # The figures are computed only when the cached page part is missing (stale after
+        # any change of the data: `revision`); the same for everyone with the same reach.
+        "figures": SimpleLazyObject(lambda: overview_figures(campaign, request.scope)),
+        "figures_key": revision.cache_key(
+            "overview", campaign.pk, timezone.localdate(), *request.scope.read_paths
+        ),
+        "enroll_form": (
+            EnrollForm(campaign=campaign, scope=request.scope)
+            if request.scope.can_manage_campaigns()
+            else None
+        ),
+    }
+    return render(request, "campaigns/overview.html", context)
+
+
+def overview_figures(campaign: Campaign, scope) -> dict:
+    """The overview's verdicts and each unit's row, as far as `scope` reaches."""
+    report = compliance.evaluate(campaign, scope=scope)
     rules = campaign.rules
-    step_total = len(rules.steps())
     batches = []
     for batch in campaign.batches.all():
         rows = [
@@ -96,20 +116,13 @@ def overview(request, pk):
             if e.batch_id == batch.pk
         ]
         batches.append({"batch": batch, "rows": rows})
-    context = {
-        "campaign": campaign,
+    return {
         "chart": verdict_chart(batches),
-        "enroll_form": (
-            EnrollForm(campaign=campaign, scope=request.scope)
-            if request.scope.can_manage_campaigns()
-            else None
-        ),
         "report": report,
         "batches": batches,
-        "step_total": step_total,
+        "step_total": len(rules.steps()),
         "phases": rules.phases,
     }
-    return render(request, "campaigns/overview.html", context)
 
 
 @login_required
@@ -194,7 +207,12 @@ def _unit_context(request, enrollment, plan_form=None):
         "remedial_dates_form": RemedialDatesForm(),
         "plan_form": plan_form or PhasePlanForm(enrollment=enrollment),
         "bars": timeline(enrollment, rules),
-        "report": compliance.evaluate_unit(enrollment),
+        # Computed only when the cached page parts are missing (see `overview`).
+        "report": SimpleLazyObject(lambda: compliance.evaluate_unit(enrollment)),
+        "verdicts_key": revision.cache_key("unit", enrollment.pk, timezone.localdate()),
+        "panels_key": revision.cache_key(
+            "unit-panels", enrollment.pk, timezone.localdate(), request.user.pk
+        ),
         "phases": phases,
         "changes": recent_changes(enrollment),
     }

@@ -9,4 +9,4 @@ class StudyConfig(AppConfig):
 
     def ready(self):
         # Register this app's compliance rules with the one registry (campaigns.compliance).
-        from . import compliance  # noqa: F401
+        from . import compliance, signals  # noqa: F401

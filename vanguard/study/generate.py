@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from vanguard.study.hours import refresh_member_hours
 from vanguard.study.models import Attendance, AttendanceStatus, StudySession
 
 BATCH_SIZE = 5_000
@@ -55,3 +56,4 @@ def generate(generated, scale, rng: random.Random) -> None:
                 Attendance.objects.bulk_create(rows)
                 rows = []
     Attendance.objects.bulk_create(rows)
+    refresh_member_hours(campaign.pk)

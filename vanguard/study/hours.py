@@ -7,12 +7,18 @@ held: attendance belongs to the member, not to the unit. The minimum is the temp
 asks the template for one member and `required_hours_expression` computes the same value
 in SQL, so that "who is short" can be counted per unit in one query.
 
+Each member's sum is kept in `MemberHours` (one row per member and campaign), refreshed by
+every change of the marks or of a session's hours (`refresh_member_hours`), so that a page
+over thousands of members reads one row per member; `live_hours` adds up the marks
+themselves and is what the stored sums are tested against.
+
 参学率 is attended marks over expected marks (person-sessions): per session, unit or batch.
 Sessions whose roll has not been taken have no expected members yet and do not count.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,8 +42,8 @@ from django.db.models.functions import Coalesce, Greatest
 
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.campaigns.template import CampaignTemplate
-from vanguard.orgs.models import Member
-from vanguard.study.models import ATTENDED, Attendance
+from vanguard.orgs.models import Member, Organization
+from vanguard.study.models import ATTENDED, Attendance, MemberHours
 
 HOURS_THRESHOLD = "min_study_hours"
 HOURS_FIELD = DecimalField(max_digits=8, decimal_places=1)
@@ -89,18 +95,35 @@ def required_hours_expression(rules: CampaignTemplate) -> Case:
 # -- hours per member ---------------------------------------------------------------------
 
 
+def live_hours(campaign_id: int, member_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
+    """Members' hours in a campaign added up from their marks (only members with some)."""
+    attended = Attendance.objects.filter(
+        status__in=ATTENDED, session__enrollment__campaign=campaign_id
+    )
+    if member_ids is not None:
+        attended = attended.filter(member__in=list(member_ids))
+    rows = attended.order_by().values("member").annotate(total=Sum("session__hours"))
+    return {row["member"]: _decimal(row["total"]) for row in rows}
+
+
+def refresh_member_hours(campaign_id: int, member_ids: Iterable[int] | None = None) -> None:
+    """Store the members' hours (all the campaign's members when None) from their marks.
+    Called by every change of attendance or of a session's credited hours; three queries."""
+    hours = live_hours(campaign_id, member_ids)
+    stored = MemberHours.objects.filter(campaign=campaign_id)
+    if member_ids is not None:
+        stored = stored.filter(member__in=list(member_ids))
+    stored.delete()
+    MemberHours.objects.bulk_create(
+        [MemberHours(campaign_id=campaign_id, member_id=pk, hours=h) for pk, h in hours.items()],
+        batch_size=5_000,
+    )
+
+
 def hours_expression(campaign: Campaign) -> Coalesce:
     """A member's hours in `campaign`, as a subquery expression over Member rows."""
-    attended = (
-        Attendance.objects.filter(
-            member=OuterRef("pk"), status__in=ATTENDED, session__enrollment__campaign=campaign
-        )
-        .order_by()
-        .values("member")
-        .annotate(total=Sum("session__hours"))
-        .values("total")
-    )
-    return Coalesce(Subquery(attended, output_field=HOURS_FIELD), Value(ZERO))
+    stored = MemberHours.objects.filter(campaign=campaign, member=OuterRef("pk")).values("hours")
+    return Coalesce(Subquery(stored[:1], output_field=HOURS_FIELD), Value(ZERO))
 
 
 def with_hours(members: QuerySet[Member], campaign: Campaign) -> QuerySet[Member]:
@@ -143,7 +166,7 @@ def enrollment_case(enrollments: Iterable[Enrollment], prefix: str = "") -> Case
     """The enrolled unit a Member row (reached through `prefix`) belongs to, as SQL.
 
     A campaign's enrolled units never nest (`campaigns.services.enroll`), so at most one
-    matches.
+    matches. For a few units; over many, group by organisation (`units_by_org`).
     """
     whens = [
         When(**{f"{prefix}organization__path__startswith": e.organization.path}, then=Value(e.pk))
@@ -152,12 +175,41 @@ def enrollment_case(enrollments: Iterable[Enrollment], prefix: str = "") -> Case
     return Case(*whens, default=Value(None), output_field=IntegerField())
 
 
+def units_by_org(enrollments: Iterable[Enrollment]) -> dict[int, int]:
+    """Organisation id → the enrolled unit whose subtree holds it, for every organisation
+    in the enrolled units' subtrees. One query over the organisations (not the members):
+    grouping members by organisation and adding up per unit in Python is much cheaper than
+    matching each member's path against every unit's."""
+    unit_of_path = {e.organization.path: e.pk for e in enrollments}
+    if not unit_of_path:
+        return {}
+    common = os.path.commonprefix(list(unit_of_path))  # noqa: RUF071 (character prefix)
+    common = common[: len(common) - len(common) % Organization.steplen]
+    units = {}
+    for pk, path in Organization.objects.filter(path__startswith=common).values_list("pk", "path"):
+        for end in range(Organization.steplen, len(path) + 1, Organization.steplen):
+            unit = unit_of_path.get(path[:end])
+            if unit is not None:
+                units[pk] = unit
+                break
+    return units
+
+
 def enrolled_members(enrollments: Iterable[Enrollment]) -> QuerySet[Member]:
-    enrollments = list(enrollments)
-    query = Q(pk__in=[])
-    for enrollment in enrollments:
-        query |= Q(organization__path__startswith=enrollment.organization.path)
-    return Member.objects.filter(query)
+    return Member.objects.filter(organization__in=list(units_by_org(enrollments)))
+
+
+def sum_by_unit(rows, units: dict[int, int], fields: list[str]) -> dict[int, dict]:
+    """Rows grouped by `organization` added up per enrolled unit."""
+    totals: dict[int, dict] = {}
+    for row in rows:
+        unit = units.get(row["organization"])
+        if unit is None:
+            continue
+        total = totals.setdefault(unit, dict.fromkeys(fields, 0))
+        for name in fields:
+            total[name] += row[name] or 0
+    return totals
 
 
 @dataclass(frozen=True)
@@ -184,15 +236,15 @@ EMPTY_HOURS = HoursSummary(0, 0, ZERO, ZERO)
 def hours_by_enrollment(
     campaign: Campaign, enrollments: Iterable[Enrollment]
 ) -> dict[int, HoursSummary]:
-    """Per enrolled unit: its current members, how many are short and by how much. One query."""
-    enrollments = list(enrollments)
-    if not enrollments:
+    """Per enrolled unit: its current members, how many are short and by how much. Two
+    queries."""
+    units = units_by_org(enrollments)
+    if not units:
         return {}
     rows = (
-        with_hours(enrolled_members(enrollments), campaign)
-        .annotate(unit=enrollment_case(enrollments))
+        with_hours(Member.objects.filter(organization__in=list(units)), campaign)
         .order_by()
-        .values("unit")
+        .values("organization")
         .annotate(
             members=Count("pk"),
             short=Count("pk", filter=Q(hours__lt=F("required"))),
@@ -200,11 +252,12 @@ def hours_by_enrollment(
             total=Coalesce(Sum("hours"), Value(ZERO), output_field=HOURS_FIELD),
         )
     )
+    totals = sum_by_unit(rows, units, ["members", "short", "missing", "total"])
     return {
-        row["unit"]: HoursSummary(
+        unit: HoursSummary(
             row["members"], row["short"], _decimal(row["missing"]), _decimal(row["total"])
         )
-        for row in rows
+        for unit, row in totals.items()
     }
 
 

@@ -2,8 +2,12 @@
 leader cadres' study notes, a unit's own reading material, the 五个一 of each member,
 leaders' 三进 visits, and the 党章知识竞赛 (quiz).
 
-Hours are never stored: a member's concentrated study hours are the credited hours of the
-sessions they attended (present or late), summed in the database (`vanguard.study.hours`).
+A member's concentrated study hours are the credited hours of the sessions they attended
+(present or late). They are derived from attendance only; `MemberHours` keeps each member's
+sum per campaign so that pages over thousands of members read one row each instead of
+adding up hundreds of thousands of marks. Every change of attendance or of a session's
+hours refreshes it (`vanguard.study.hours.refresh_member_hours`), and `refresh_study_hours`
+rebuilds it from the marks.
 
 Who was expected at a session is the set of its attendance rows. They are created for
 every member of the session's organisation subtree the first time the roll is taken or a
@@ -186,6 +190,26 @@ class Attendance(models.Model):
     @property
     def attended(self) -> bool:
         return self.status in ATTENDED
+
+
+class MemberHours(models.Model):
+    """A member's concentrated study hours in a campaign: the sum of the credited hours of
+    the campaign's sessions they attended. Derived (see the module's notes); no history —
+    the marks it is summed from are the record."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="study_hours")
+    hours = models.DecimalField(_("hours"), max_digits=8, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("study hours")
+        verbose_name_plural = _("study hours")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "member"], name="one_sum_per_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.hours}"
 
 
 class RollCall(models.Model):

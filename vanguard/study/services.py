@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from vanguard.campaigns.models import Campaign, Enrollment, PhaseWindow
 from vanguard.campaigns.rules import format_date
 from vanguard.orgs.models import Member, Organization
+from vanguard.study.hours import refresh_member_hours
 from vanguard.study.models import (
     Attendance,
     AttendanceStatus,
@@ -156,6 +157,7 @@ def save_roll(
         session.save(update_fields=["roll_taken_by", "roll_taken_at"])
         if first_roll:
             count_for_step(session)
+        refresh_member_hours(session.enrollment.campaign_id, [change[0] for change in changes])
         return RollCall.objects.create(
             session=session, taken_by=user, taken_at=now, changes=changes
         )

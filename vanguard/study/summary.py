@@ -10,21 +10,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 
 from vanguard.campaigns.models import Campaign, Enrollment, PhaseWindow
+from vanguard.orgs.models import Member
 from vanguard.study.hours import (
     EMPTY_HOURS,
     NO_PARTICIPATION,
     HoursSummary,
     Participation,
-    enrolled_members,
-    enrollment_case,
     hours_by_enrollment,
     participation_by_enrollment,
+    sum_by_unit,
+    units_by_org,
 )
-from vanguard.study.models import Attendance, FiveOneRecord, StudyNote, StudySession
+from vanguard.study.models import (
+    Attendance,
+    FiveOneRecord,
+    SessionLog,
+    StudyNote,
+    StudySession,
+)
 from vanguard.study.services import study_window
 
 
@@ -50,93 +56,76 @@ class UnitStudy:
     five_ones_complete: int = 0
 
 
-def _window_q(campaign: Campaign, enrollments: list[Enrollment]) -> Q:
-    inside = Q(pk__in=[])
-    for enrollment in enrollments:
-        window = study_window(enrollment, campaign)
-        if window is not None:
-            inside |= Q(
-                enrollment=enrollment.pk,
-                date__gte=window.starts_on,
-                date__lte=window.ends_on,
-            )
-    return inside
-
-
 def session_figures(
     campaign: Campaign, enrollments: list[Enrollment], today: date
 ) -> dict[int, SessionFigures]:
-    """Per enrolled unit: its sessions, counted. Two queries."""
-    marked = Attendance.objects.filter(session=OuterRef("pk"))
+    """Per enrolled unit: its sessions, counted. One query (a row per session, counted
+    here: comparing each session with its own unit's window is simpler in Python than as
+    one SQL condition per unit)."""
+    windows = {e.pk: study_window(e, campaign) for e in enrollments}
+    step_kinds = {kind.code for kind in campaign.rules.session_kinds if kind.counts_for_step}
     rows = (
-        StudySession.objects.filter(enrollment__in=[e.pk for e in enrollments])
-        .annotate(has_roll=Exists(marked))
-        .order_by()
-        .values("enrollment")
+        StudySession.objects.filter(enrollment__in=list(windows))
         .annotate(
-            total=Count("pk"),
-            held=Count("pk", filter=Q(date__lte=today)),
-            logged=Count("log"),
-            outside=Count("pk", filter=~_window_q(campaign, enrollments)),
-            without_roll=Count("pk", filter=Q(date__lt=today, has_roll=False)),
+            has_roll=Exists(Attendance.objects.filter(session=OuterRef("pk"))),
+            has_log=Exists(SessionLog.objects.filter(session=OuterRef("pk"))),
         )
+        .order_by("date", "pk")
+        .values_list("enrollment", "pk", "date", "kind", "has_roll", "has_log")
     )
-    step_kinds = [kind.code for kind in campaign.rules.session_kinds if kind.counts_for_step]
+    counts: dict[int, list[int]] = {}
     evidence: dict[int, list] = {}
-    for row in (
-        StudySession.objects.filter(enrollment__in=[e.pk for e in enrollments], kind__in=step_kinds)
-        .order_by("date")
-        .values_list("enrollment", "pk", "date", "kind")
-    ):
-        evidence.setdefault(row[0], []).append(row[1:])
+    for unit, pk, day, kind, has_roll, has_log in rows:
+        count = counts.setdefault(unit, [0, 0, 0, 0, 0])
+        window = windows[unit]
+        count[0] += 1
+        count[1] += day <= today
+        count[2] += has_log
+        count[3] += window is None or not (window.starts_on <= day <= window.ends_on)
+        count[4] += day < today and not has_roll
+        if kind in step_kinds:
+            evidence.setdefault(unit, []).append((pk, day, kind))
     return {
-        row["enrollment"]: SessionFigures(
-            row["total"],
-            row["held"],
-            row["logged"],
-            row["outside"],
-            row["without_roll"],
-            tuple(evidence.get(row["enrollment"], ())),
-        )
-        for row in rows
+        unit: SessionFigures(*count, tuple(evidence.get(unit, ())))
+        for unit, count in counts.items()
     }
 
 
 def leader_notes(campaign: Campaign, enrollments: list[Enrollment]) -> dict[int, tuple[int, int]]:
-    """Per enrolled unit: leader cadres, and those with at least one study note. One query."""
+    """Per enrolled unit: leader cadres, and those with at least one study note. Two
+    queries."""
+    units = units_by_org(enrollments)
     noted = StudyNote.objects.filter(campaign=campaign, member=OuterRef("pk"))
     rows = (
-        enrolled_members(enrollments)
-        .filter(is_leader_cadre=True)
-        .annotate(unit=enrollment_case(enrollments), noted=Exists(noted))
+        Member.objects.filter(organization__in=list(units), is_leader_cadre=True)
+        .annotate(noted=Exists(noted))
         .order_by()
-        .values("unit")
+        .values("organization")
         .annotate(leaders=Count("pk"), with_notes=Count("pk", filter=Q(noted=True)))
     )
-    return {row["unit"]: (row["leaders"], row["with_notes"]) for row in rows}
+    totals = sum_by_unit(rows, units, ["leaders", "with_notes"])
+    return {unit: (row["leaders"], row["with_notes"]) for unit, row in totals.items()}
 
 
 def five_ones_complete(campaign: Campaign, enrollments: list[Enrollment]) -> dict[int, int]:
-    """Per enrolled unit: members with every one of the template's 五个一 done. One query."""
+    """Per enrolled unit: members with every one of the template's 五个一 done. Two
+    queries."""
     items = [item.code for item in campaign.rules.five_ones]
-    done = (
-        FiveOneRecord.objects.filter(campaign=campaign, member=OuterRef("pk"), item__in=items)
-        .order_by()
-        .values("member")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    rows = (
-        enrolled_members(enrollments)
-        .annotate(
-            unit=enrollment_case(enrollments),
-            done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
+    units = units_by_org(enrollments)
+    complete = (
+        FiveOneRecord.objects.filter(
+            campaign=campaign, item__in=items, member__organization__in=list(units)
         )
         .order_by()
-        .values("unit")
-        .annotate(complete=Count("pk", filter=Q(done__gte=len(items))))
+        .values("member")
+        .annotate(count=Count("item", distinct=True))
+        .filter(count__gte=len(items))
+        .values_list("member__organization", flat=True)
     )
-    return {row["unit"]: row["complete"] for row in rows}
+    totals: dict[int, int] = {}
+    for org in complete:
+        totals[units[org]] = totals.get(units[org], 0) + 1
+    return totals
 
 
 def unit_studies(

@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 from vanguard.campaigns.compliance import ComplianceContext, rule
 from vanguard.campaigns.rules import format_date
 from vanguard.campaigns.verdicts import Finding, Level
-from vanguard.study.hours import enrolled_members, enrollment_case, with_hours
+from vanguard.orgs.models import Member
+from vanguard.study.hours import units_by_org, with_hours
 from vanguard.study.summary import UnitStudy, unit_studies
 
 NAMES_SHOWN = 20
@@ -97,16 +98,16 @@ def _short_names(context: ComplianceContext, enrollments) -> dict[int, list[str]
     """Names of the members short of hours, most missing first, per enrolled unit."""
     if not enrollments:
         return {}
+    units = units_by_org(enrollments)
     rows = (
-        with_hours(enrolled_members(enrollments), context.campaign)
-        .annotate(unit=enrollment_case(enrollments))
+        with_hours(Member.objects.filter(organization__in=list(units)), context.campaign)
         .filter(hours__lt=F("required"))
         .order_by("-shortfall", "code")
-        .values_list("unit", "name", "shortfall")
+        .values_list("organization", "name", "shortfall")
     )
     names: dict[int, list[str]] = defaultdict(list)
-    for unit, name, shortfall in rows:
-        names[unit].append(
+    for org, name, shortfall in rows:
+        names[units[org]].append(
             _("%(name)s (%(hours)s hours short)") % {"name": name, "hours": shortfall}
         )
     return names

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanguard.campaigns.models import Campaign
+from vanguard.orgs.models import Member
 from vanguard.reports.exports import Sheet, sheets_response
 from vanguard.study.forms import VisitForm
 from vanguard.study.hours import (
     NO_PARTICIPATION,
-    enrolled_members,
-    enrollment_case,
     participation_by_batch,
+    units_by_org,
     with_hours,
 )
 from vanguard.study.models import LeaderVisit
@@ -90,24 +90,23 @@ def _short_members(request, campaign):
     unit = request.GET.get("unit", "")
     if unit.isdigit():
         enrollments = [e for e in enrollments if e.pk == int(unit)]
-    members = (
-        with_hours(enrolled_members(enrollments), campaign)
-        .filter(request.scope.unit_filter())
-        .annotate(unit=enrollment_case(enrollments))
+    units = units_by_org(enrollments)
+    members = with_hours(Member.objects.filter(organization__in=list(units)), campaign).filter(
+        request.scope.unit_filter()
     )
     if request.GET.get("all") != "1":
         members = members.filter(shortfall__gt=0)
-    return enrollments, members.order_by("-shortfall", "organization__path", "code")
+    return enrollments, units, members.order_by("-shortfall", "organization__path", "code")
 
 
 @login_required
 def shortfalls(request, pk):
     campaign = campaign_for_staff_or_404(request, pk)
-    enrollments, members = _short_members(request, campaign)
+    enrollments, units, members = _short_members(request, campaign)
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
-    units = {e.pk: e for e in enrollments}
+    by_pk = {e.pk: e for e in enrollments}
     for member in page:
-        member.enrollment = units.get(member.unit)
+        member.enrollment = by_pk.get(units.get(member.organization_id))
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -123,13 +122,13 @@ def shortfalls(request, pk):
 @login_required
 def shortfalls_xlsx(request, pk):
     campaign = campaign_for_staff_or_404(request, pk)
-    enrollments, members = _short_members(request, campaign)
-    units = {e.pk: e.organization.name for e in enrollments}
+    enrollments, units, members = _short_members(request, campaign)
+    names = {e.pk: e.organization.name for e in enrollments}
     rows = (
         [
             m.code,
             m.name,
-            units.get(m.unit, ""),
+            names.get(units.get(m.organization_id), ""),
             m.organization.name,
             float(m.hours),
             float(m.required),

@@ -62,4 +62,9 @@ def build(code: str) -> dict:
     from bench import modules  # imported here: they import `page` from this module
 
     pages += modules.pages(campaign, enrollment, office=office, unit_admin=unit_admin)
-    return {"campaign": campaign.pk, "enrollment": enrollment.pk, "pages": pages}
+    return {
+        "campaign": campaign.pk,
+        "enrollment": enrollment.pk,
+        "pages": pages,
+        "sessions": {"office": office, "unit_admin": unit_admin},
+    }

@@ -34,6 +34,13 @@ DATA = ROOT / "bench" / "data"
 PYTHON = sys.executable
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 CSRF_SECRET = "b" * 32  # an unmasked CSRF secret, sent as both cookie and header
+REDIS_URL = "redis://127.0.0.1:6379/7"
+
+
+def flush_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def database_url(kind: str, scale: str) -> str:
@@ -101,7 +108,12 @@ class Server:
             "DATABASE_URL": url,
             "VANGUARD_CONN_MAX_AGE": "600",
             "VANGUARD_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # As in production: a cache shared by the workers (the figures, keyed by the
+            # data revision), emptied for each page; no rate limit on loopback load.
+            "VANGUARD_CACHE_URL": REDIS_URL,
+            "VANGUARD_RATELIMIT": "0",
         }
+        flush_redis()
         env.pop("VANGUARD_DEBUG", None)
         self.process = subprocess.Popen(
             [
@@ -189,15 +201,17 @@ def wrk(url: str, *, cookie: str, method: str, bodies: list[str], duration: int)
 class PageResult:
     name: str
     load: Load | None = None
-    queries: int | None = None
-    sql_ms: float | None = None
+    queries: int | None = None  # computing the page (nothing in the cache)
+    warm_queries: int | None = None  # the same request again, its figures in the cache
+    cold_ms: float | None = None  # computing the page in-process, median
+    sql_ms: float | None = None  # its SELECTs replayed alone, median
     note: str = ""
 
     @property
     def ratio(self) -> float | None:
-        if self.load is None or not self.sql_ms:
+        if not self.cold_ms or not self.sql_ms:
             return None
-        return self.load.p50 / self.sql_ms
+        return self.cold_ms / self.sql_ms
 
 
 @dataclass
@@ -207,29 +221,40 @@ class Report:
     bulk: dict[str, dict[str, float | str]] = field(default_factory=dict)
 
 
-def count_queries(page: dict) -> tuple[int, list[str]]:
-    """Run one request in-process; return its query count and SQL (for the replay)."""
-    from django.db import connection
+def request(page: dict):
+    """One request in-process, as the page's user."""
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
     if page.get("session"):
         client.cookies["sessionid"] = page["session"]
     client.cookies["csrftoken"] = CSRF_SECRET
+    if page["method"] == "POST":
+        return client.post(
+            page["path"],
+            data=page["bodies"][-1],  # wrk starts from the first
+            content_type="application/x-www-form-urlencoded",
+            HTTP_X_CSRFTOKEN=CSRF_SECRET,
+        )
+    return client.get(page["path"])
+
+
+def count_queries(page: dict, *, cold: bool = True) -> tuple[int, list[str], float]:
+    """Run one request in-process (with an empty cache when `cold`); return its query
+    count, its SQL (for the replay) and its milliseconds."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if cold:
+        cache.clear()
     with CaptureQueriesContext(connection) as captured:
-        if page["method"] == "POST":
-            response = client.post(
-                page["path"],
-                data=page["bodies"][0],
-                content_type="application/x-www-form-urlencoded",
-                HTTP_X_CSRFTOKEN=CSRF_SECRET,
-            )
-        else:
-            response = client.get(page["path"])
+        started = time.perf_counter()
+        response = request(page)
+        elapsed = (time.perf_counter() - started) * 1000
     if response.status_code >= 400:
         raise RuntimeError(f"{page['name']}: HTTP {response.status_code}")
-    return len(captured), [query["sql"] for query in captured.captured_queries]
+    return len(captured), [query["sql"] for query in captured.captured_queries], elapsed
 
 
 def replay_sql(statements: list[str], runs: int = 7) -> float:
@@ -283,11 +308,14 @@ def measure_page(page: dict, server: Server, duration: int) -> PageResult:
         result.note = page["missing"]
         return result
     try:
-        result.queries, statements = count_queries(page)
+        result.queries, statements, _ms = count_queries(page)
+        if page["method"] == "GET":
+            result.warm_queries = count_queries(page, cold=False)[0]
     except RuntimeError as error:  # the page answers an error on this data
         result.note = str(error)
         return result
     if page.get("replay"):
+        result.cold_ms = statistics.median(count_queries(page)[2] for _ in range(3))
         result.sql_ms = replay_sql(statements)
     target = f"http://127.0.0.1:{server.port}{page['path']}"
     cookie = f"sessionid={page.get('session', '')}; csrftoken={CSRF_SECRET}"
@@ -297,21 +325,38 @@ def measure_page(page: dict, server: Server, duration: int) -> PageResult:
     return result
 
 
-def _page_cells(result: PageResult) -> str:
+def _queries(result: PageResult) -> str:
+    if result.warm_queries is None or result.warm_queries == result.queries:
+        return str(result.queries)
+    return f"{result.queries} / {result.warm_queries}"
+
+
+def _cells(result: PageResult) -> list[str]:
+    """p50, p95, req/s, queries, computed ms, SQL ms, ratio."""
     if result.load is None:
-        return result.note or "—"
+        return [result.note or "—", "", "", "", "", "", ""]
     if result.load.rate == 0:
-        return f"no response within wrk's 10 s timeout · {result.queries} queries"
-    ratio = f"{result.ratio:.1f}×" if result.ratio else "—"
-    sql = f"{result.sql_ms:.1f}" if result.sql_ms else "—"
-    return (
-        f"p50 {result.load.p50:.1f} ms · p95 {result.load.p95:.1f} ms · "
-        f"{result.load.rate:.0f}/s · {result.queries} queries · SQL {sql} ms · {ratio}"
-        + (f" · {result.load.errors} errors" if result.load.errors else "")
-    )
+        return ["> 10 000 (timeout)", "", "0", _queries(result), "", "", ""]
+    return [
+        f"{result.load.p50:.1f}",
+        f"{result.load.p95:.1f}",
+        f"{result.load.rate:.0f}" + (f" ({result.load.errors} err)" if result.load.errors else ""),
+        _queries(result),
+        f"{result.cold_ms:.0f}" if result.cold_ms else "",
+        f"{result.sql_ms:.1f}" if result.sql_ms else "",
+        f"{result.ratio:.1f}×" if result.ratio else "",
+    ]
+
+
+def _page_cells(result: PageResult) -> str:
+    cells = zip(COLUMNS, _cells(result), strict=True)
+    return " · ".join(f"{label} {cell}" for label, cell in cells if cell)
 
 
 # -- the table ----------------------------------------------------------------------------
+
+
+COLUMNS = ["p50 ms", "p95 ms", "req/s", "queries", "computed ms", "SQL ms", "computed/SQL"]
 
 
 def write_results(report: Report, command: str) -> str:
@@ -322,41 +367,23 @@ def write_results(report: Report, command: str) -> str:
         f"Command: `{command}`  ",
         f"Scale: `{report.scale}` · machine: {os.cpu_count()} cores, {platform.machine()}, "
         f"Python {platform.python_version()} · date: {time.strftime('%Y-%m-%d')}  ",
-        "Server: gunicorn, 2 workers, loopback; load: wrk, 2 threads, 4 connections. "
-        "Latencies are wrk's percentiles over the run; SQL is the median of 7 replays.",
+        "Server: gunicorn, 2 workers, loopback, Redis as the shared cache; load: wrk, "
+        "2 threads, 4 connections. p50/p95 are wrk's percentiles over the run. "
+        "*queries*: computing the page / the same request with its figures in the cache. "
+        "*computed ms*: the page computed in-process with an empty cache (median of 3); "
+        "*SQL ms*: that request's SELECTs replayed alone (median of 7).",
         "",
-        "## Pages",
-        "",
-        "| page | "
-        + " | ".join(
-            f"{k} p50 ms | {k} p95 ms | {k} req/s | {k} queries | {k} SQL ms | {k} page/SQL"
-            for k in kinds
-        )
-        + " |",
-        "|---|" + "---:|" * (6 * len(kinds)),
     ]
     names = list(dict.fromkeys(name for k in kinds for name in report.pages[k]))
-    for name in names:
-        cells = []
-        for kind in kinds:
+    for kind in kinds:
+        lines += [f"## Pages — {kind}", ""]
+        lines += ["| page | " + " | ".join(COLUMNS) + " |", "|---|" + "---:|" * len(COLUMNS)]
+        for name in names:
             result = report.pages[kind].get(name)
-            if result is None or result.load is None:
-                note = result.note if result else "—"
-                cells += [note, "", "", "", "", ""]
-                continue
-            if result.load.rate == 0:
-                cells += ["> 10 000 (timeout)", "", "0", str(result.queries), "", ""]
-                continue
-            cells += [
-                f"{result.load.p50:.1f}",
-                f"{result.load.p95:.1f}",
-                f"{result.load.rate:.0f}",
-                str(result.queries),
-                f"{result.sql_ms:.1f}" if result.sql_ms else "",
-                f"{result.ratio:.1f}×" if result.ratio else "",
-            ]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines += ["", "## Bulk operations (median seconds)", ""]
+            cells = _cells(result) if result else ["—"] + [""] * 6
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += ["## Bulk operations (median seconds)", ""]
     bulk_names = list(dict.fromkeys(n for k in kinds for n in report.bulk.get(k, {})))
     lines += ["| operation | " + " | ".join(kinds) + " |", "|---|" + "---:|" * len(kinds)]
     for name in bulk_names:
@@ -395,13 +422,7 @@ def main() -> None:
             )
             data = json.loads(Path(out.name).read_text())
         report.pages[kind] = {
-            name: PageResult(
-                name=name,
-                load=Load(**value["load"]) if value["load"] else None,
-                queries=value["queries"],
-                sql_ms=value["sql_ms"],
-                note=value["note"],
-            )
+            name: PageResult(**{**value, "load": Load(**value["load"]) if value["load"] else None})
             for name, value in data["pages"].items()
         }
         report.bulk[kind] = data["bulk"]

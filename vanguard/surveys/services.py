@@ -400,6 +400,7 @@ def find_invitation(code: str, *, today: date | None = None) -> Invitation:
     invitation = (
         Invitation.objects.select_related("survey__enrollment__organization", "roll_entry")
         .filter(code_hash=hash_code(normalised))
+        .order_by()  # the hash is unique; the default order would join two more tables
         .first()
     )
     if invitation is None:

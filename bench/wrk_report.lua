@@ -2,7 +2,8 @@
 -- With WRK_BODIES set to a file of request bodies (one per line), each request takes the
 -- next body in turn (for one-time codes that may be used only once).
 -- Threads take interleaved bodies (thread i takes i, i + n, i + 2n …), so no body is sent
--- twice while the file lasts.
+-- twice while the file lasts. A line "PATH BODY" (PATH starting with /, no space in either)
+-- posts BODY to PATH: for one-time codes that are part of the address.
 local bodies = {}
 local counter = 0
 local created = 0
@@ -25,6 +26,8 @@ function request()
     local threads = tonumber(os.getenv("WRK_THREADS") or "1")
     local index = (id + counter * threads) % #bodies + 1
     counter = counter + 1
+    local path, body = bodies[index]:match("^(/%S*) (.*)$")
+    if path then return wrk.format(nil, path, nil, body) end
     return wrk.format(nil, nil, nil, bodies[index])
   end
   return wrk.format()

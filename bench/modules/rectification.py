@@ -8,27 +8,24 @@ from __future__ import annotations
 from bench.fixture import page
 from vanguard.rectification.models import CommentStatus, RectificationItem
 
+UNIT_PAGE = "public rectification unit list"
 ITEM_PAGE = "public rectification item"
 
 
 def pages(campaign, enrollment, *, office: str, unit_admin: str) -> list[dict]:
-    return [
-        page("public rectification list", "public-rectification-campaign", [campaign.code]),
-        page(
-            "public rectification unit list",
-            "public-rectification-unit",
-            [campaign.code, enrollment.organization.code],
-        ),
-        _item_page(enrollment),
-    ]
-
-
-def _item_page(enrollment) -> dict:
-    """A published item of the unit with the most to show: shown comments and changes."""
+    found = [page("public rectification list", "public-rectification-campaign", [campaign.code])]
     published = RectificationItem.objects.filter(
         enrollment=enrollment, published_at__isnull=False
     ).order_by("-reopen_count", "public_id")
+    # The item with the most to show: a reopened one with shown comments, if any.
     item = published.filter(comments__status=CommentStatus.APPROVED).first() or published.first()
-    if item is None:
-        return {"name": ITEM_PAGE, "missing": "no published item in the measured unit"}
-    return page(ITEM_PAGE, "public-rectification-item", [item.public_id])
+    if item is None:  # the unit's list is not public yet (404)
+        missing = "nothing published by the measured unit"
+        found += [{"name": UNIT_PAGE, "missing": missing}, {"name": ITEM_PAGE, "missing": missing}]
+        return found
+    unit = [campaign.code, enrollment.organization.code]
+    found += [
+        page(UNIT_PAGE, "public-rectification-unit", unit),
+        page(ITEM_PAGE, "public-rectification-item", [item.public_id]),
+    ]
+    return found

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -202,7 +203,13 @@ def _unit_context(request, enrollment, plan_form=None):
         "can_manage": _can_edit(request, enrollment),
         "can_supervise": request.scope.can_supervise_org(enrollment.organization),
         "cycle": enrollment.remedial_cycles.filter(closed_on__isnull=True).first(),
-        "closure_problems": closure_problems(enrollment),
+        "closure_problems": cache.get_or_set(
+            revision.cache_key(
+                "closure", enrollment.pk, timezone.localdate(), translation.get_language()
+            ),
+            lambda: closure_problems(enrollment),
+            timeout=86400,
+        ),
         "remedial_form": RemedialForm(enrollment=enrollment),
         "remedial_dates_form": RemedialDatesForm(),
         "plan_form": plan_form or PhasePlanForm(enrollment=enrollment),

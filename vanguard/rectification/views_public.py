@@ -14,10 +14,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from vanguard.campaigns import revision
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.rectification import changes, exports, services, stats
 from vanguard.rectification.forms import CommentForm, add_service_error
@@ -45,6 +47,19 @@ def index(request):
 
 def campaign_page(request, code):
     campaign = _campaign_or_404(code)
+    context = {
+        "campaign": campaign,
+        # Computed only when the cached page part is missing (stale after any change of
+        # the data: `campaigns.revision`); the same page for every visitor.
+        "figures": SimpleLazyObject(lambda: _campaign_figures(campaign)),
+        "figures_key": revision.cache_key(
+            "public-rectification", campaign.pk, timezone.localdate()
+        ),
+    }
+    return render(request, "rectification/public/campaign.html", context)
+
+
+def _campaign_figures(campaign) -> dict:
     items = published_items().filter(campaign=campaign)
     summaries = stats.summarize(items, timezone.localdate())
     enrollments = {
@@ -56,8 +71,7 @@ def campaign_page(request, code):
     rows = [
         {"organization": e.organization, "summary": summaries[pk]} for pk, e in enrollments.items()
     ]
-    context = {
-        "campaign": campaign,
+    return {
         "bureau": summaries.get(None),
         "rows": rows,
         "totals": stats.total(summaries.values()),
@@ -68,7 +82,6 @@ def campaign_page(request, code):
         .select_related("organization")
         .order_by("-explained_on", "-pk")[:RECENT_SHOWN],
     }
-    return render(request, "rectification/public/campaign.html", context)
 
 
 def _public_list(campaign, org_code):

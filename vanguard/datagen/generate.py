@@ -10,7 +10,7 @@ from collections.abc import Callable
 from importlib import import_module
 from importlib.util import find_spec
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from vanguard.datagen import foundation
 from vanguard.datagen.scales import SCALES
@@ -36,4 +36,15 @@ def generate_campaign(
         with transaction.atomic():
             generator.generate(generated, scale, random.Random(f"{seed}-{module}"))
         log(f"{module}: {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    analyze()
+    log(f"analyze: {time.perf_counter() - started:.1f} s")
     return generated
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after loading in bulk: until autovacuum comes round,
+    PostgreSQL plans for tables it believes nearly empty (the roster scanned all 480,000
+    marks: 120 ms instead of 20)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -8,20 +8,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from vanguard.accounts.access import subtree_filter
 from vanguard.appraisal.models import (
     HANDED_IN,
     AnalysisStatus,
+    AppraisalConclusion,
     AppraisalRound,
+    Candidate,
     Opinion,
     OpinionStatus,
     OrgLifeMeeting,
     SelfAnalysis,
     Talk,
 )
-from vanguard.orgs.models import Member, Organization
+from vanguard.campaigns.units import units_by_org
+from vanguard.orgs.models import Member
 
 
 @dataclass
@@ -87,46 +90,32 @@ def load(campaign, enrollments, *, today: date, now=None) -> dict[int, UnitStats
     stats = {e.pk: UnitStats(enrollment=e) for e in enrollments}
     if not stats:
         return stats
-    by_path = {e.organization.path: e.pk for e in enrollments}
-    step = Organization.steplen
-
-    def owner(path: str) -> int | None:
-        # Enrolled units never nest inside one campaign, so the first prefix is the one;
-        # a tree path's prefixes are its ancestors' paths (a lookup each, not a scan of
-        # every unit for every row).
-        for end in range(step, len(path) + 1, step):
-            if path[:end] in by_path:
-                return by_path[path[:end]]
-        return None
-
-    unit_paths = sorted(by_path, reverse=True)
-    _load_members(stats, owner, unit_paths)
-    _load_opinions(stats, owner, unit_paths, campaign, today)
+    units = units_by_org(enrollments)
+    _load_members(stats, units)
+    _load_opinions(stats, units, campaign, today)
     _load_talks(stats, campaign)
-    _load_analyses(stats, owner, unit_paths, campaign)
+    _load_analyses(stats, units, campaign)
     _load_meetings(stats)
     _load_rounds(stats, now)
     return stats
 
 
-def _load_members(stats, owner, unit_paths):
+def _load_members(stats, units):
     members = (
-        Member.objects.filter(subtree_filter(unit_paths, prefix="organization__"))
+        Member.objects.filter(organization__in=list(units))
         .order_by("organization__path", "code")
-        .values_list("pk", "name", "organization__path")
+        .values_list("pk", "name", "organization_id")
     )
-    for pk, name, path in members:
-        enrollment_id = owner(path)
-        if enrollment_id is not None:
-            stats[enrollment_id].members.append((pk, name))
+    for pk, name, org in members:
+        stats[units[org]].members.append((pk, name))
 
 
-def _load_opinions(stats, owner, unit_paths, campaign, today):
+def _load_opinions(stats, units, campaign, today):
     rows = (
-        Opinion.objects.filter(campaign=campaign)
-        .filter(subtree_filter(unit_paths, prefix="responsible_unit__"))
+        Opinion.objects.filter(campaign=campaign, responsible_unit__in=list(units))
+        .order_by()
         .values_list(
-            "responsible_unit__path",
+            "responsible_unit_id",
             "status",
             "due_on",
             "answered_on",
@@ -135,8 +124,8 @@ def _load_opinions(stats, owner, unit_paths, campaign, today):
             "fed_back_on",
         )
     )
-    for path, status, due_on, answered_on, member_id, member_name, fed_back_on in rows:
-        unit = stats[owner(path)]
+    for org, status, due_on, answered_on, member_id, member_name, fed_back_on in rows:
+        unit = stats[units[org]]
         unit.opinions += 1
         if status == OpinionStatus.OPEN:
             unit.open += 1
@@ -157,14 +146,14 @@ def _load_talks(stats, campaign):
         stats[enrollment_id].talked.update((initiator_id, partner_id))
 
 
-def _load_analyses(stats, owner, unit_paths, campaign):
+def _load_analyses(stats, units, campaign):
     rows = (
-        SelfAnalysis.objects.filter(campaign=campaign)
-        .filter(subtree_filter(unit_paths, prefix="member__organization__"))
-        .values_list("member_id", "member__organization__path", "status")
+        SelfAnalysis.objects.filter(campaign=campaign, member__organization__in=list(units))
+        .order_by()
+        .values_list("member_id", "member__organization_id", "status")
     )
-    for member_id, path, status in rows:
-        stats[owner(path)].analyses[member_id] = status
+    for member_id, org, status in rows:
+        stats[units[org]].analyses[member_id] = status
 
 
 def _load_meetings(stats):
@@ -178,13 +167,19 @@ def _load_meetings(stats):
         stats[enrollment_id].meetings = count
 
 
+def _count(model):
+    rows = model.objects.filter(round=OuterRef("pk")).order_by().values("round")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), Value(0))
+
+
 def _load_rounds(stats, now):
     rounds = (
         AppraisalRound.objects.filter(enrollment__in=list(stats))
         .select_related("organization")
         .annotate(
-            candidate_count=Count("candidates", distinct=True),
-            concluded_count=Count("conclusions", distinct=True),
+            # Counted apart: joining both would multiply candidates by conclusions.
+            candidate_count=_count(Candidate),
+            concluded_count=_count(AppraisalConclusion),
         )
         .order_by("-opens_at", "-pk")
     )

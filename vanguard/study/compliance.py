@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy
 
 from vanguard.campaigns.compliance import ComplianceContext, rule
 from vanguard.campaigns.rules import format_date
+from vanguard.campaigns.units import units_by_org
 from vanguard.campaigns.verdicts import Finding, Level
 from vanguard.orgs.models import Member
-from vanguard.study.hours import units_by_org, with_hours
+from vanguard.study.hours import with_hours
 from vanguard.study.summary import UnitStudy, unit_studies
 
 NAMES_SHOWN = 20

@@ -18,7 +18,6 @@ Sessions whose roll has not been taken have no expected members yet and do not c
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,7 +41,8 @@ from django.db.models.functions import Coalesce, Greatest
 
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.campaigns.template import CampaignTemplate
-from vanguard.orgs.models import Member, Organization
+from vanguard.campaigns.units import sum_by_unit, units_by_org
+from vanguard.orgs.models import Member
 from vanguard.study.models import ATTENDED, Attendance, MemberHours
 
 HOURS_THRESHOLD = "min_study_hours"
@@ -166,7 +166,7 @@ def enrollment_case(enrollments: Iterable[Enrollment], prefix: str = "") -> Case
     """The enrolled unit a Member row (reached through `prefix`) belongs to, as SQL.
 
     A campaign's enrolled units never nest (`campaigns.services.enroll`), so at most one
-    matches. For a few units; over many, group by organisation (`units_by_org`).
+    matches. For a few units; over many, group by organisation (`campaigns.units`).
     """
     whens = [
         When(**{f"{prefix}organization__path__startswith": e.organization.path}, then=Value(e.pk))
@@ -175,41 +175,8 @@ def enrollment_case(enrollments: Iterable[Enrollment], prefix: str = "") -> Case
     return Case(*whens, default=Value(None), output_field=IntegerField())
 
 
-def units_by_org(enrollments: Iterable[Enrollment]) -> dict[int, int]:
-    """Organisation id → the enrolled unit whose subtree holds it, for every organisation
-    in the enrolled units' subtrees. One query over the organisations (not the members):
-    grouping members by organisation and adding up per unit in Python is much cheaper than
-    matching each member's path against every unit's."""
-    unit_of_path = {e.organization.path: e.pk for e in enrollments}
-    if not unit_of_path:
-        return {}
-    common = os.path.commonprefix(list(unit_of_path))  # noqa: RUF071 (character prefix)
-    common = common[: len(common) - len(common) % Organization.steplen]
-    units = {}
-    for pk, path in Organization.objects.filter(path__startswith=common).values_list("pk", "path"):
-        for end in range(Organization.steplen, len(path) + 1, Organization.steplen):
-            unit = unit_of_path.get(path[:end])
-            if unit is not None:
-                units[pk] = unit
-                break
-    return units
-
-
 def enrolled_members(enrollments: Iterable[Enrollment]) -> QuerySet[Member]:
     return Member.objects.filter(organization__in=list(units_by_org(enrollments)))
-
-
-def sum_by_unit(rows, units: dict[int, int], fields: list[str]) -> dict[int, dict]:
-    """Rows grouped by `organization` added up per enrolled unit."""
-    totals: dict[int, dict] = {}
-    for row in rows:
-        unit = units.get(row["organization"])
-        if unit is None:
-            continue
-        total = totals.setdefault(unit, dict.fromkeys(fields, 0))
-        for name in fields:
-            total[name] += row[name] or 0
-    return totals
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q
 
 from vanguard.campaigns.models import Campaign, Enrollment, PhaseWindow
+from vanguard.campaigns.units import sum_by_unit, units_by_org
 from vanguard.orgs.models import Member
 from vanguard.study.hours import (
     EMPTY_HOURS,
@@ -21,8 +22,6 @@ from vanguard.study.hours import (
     Participation,
     hours_by_enrollment,
     participation_by_enrollment,
-    sum_by_unit,
-    units_by_org,
 )
 from vanguard.study.models import (
     Attendance,

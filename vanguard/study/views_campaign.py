@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanguard.campaigns.models import Campaign
+from vanguard.campaigns.units import units_by_org
 from vanguard.orgs.models import Member
 from vanguard.reports.exports import Sheet, sheets_response
 from vanguard.study.forms import VisitForm
 from vanguard.study.hours import (
     NO_PARTICIPATION,
     participation_by_batch,
-    units_by_org,
     with_hours,
 )
 from vanguard.study.models import LeaderVisit

@@ -134,9 +134,13 @@ class ComplianceReport:
         return max((verdict.level for verdict in self.verdicts), default=Level.OK)
 
 
-def evaluate(campaign: Campaign, *, scope=None, today: date | None = None) -> ComplianceReport:
-    """Run every registered rule over the campaign, as far as `scope` reaches."""
-    return _run(ComplianceContext(campaign, scope=scope, today=today), RULES.values())
+def evaluate(
+    campaign: Campaign, *, scope=None, today: date | None = None, codes=None
+) -> ComplianceReport:
+    """Run every registered rule (or those of `codes`) over the campaign, as far as `scope`
+    reaches."""
+    rules = RULES.values() if codes is None else [RULES[code] for code in codes]
+    return _run(ComplianceContext(campaign, scope=scope, today=today), rules)
 
 
 def evaluate_unit(enrollment: Enrollment, *, today: date | None = None) -> ComplianceReport:

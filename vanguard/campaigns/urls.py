@@ -5,6 +5,7 @@ from vanguard.campaigns import views
 urlpatterns = [
     path("<int:pk>/", views.overview, name="campaign-overview"),
     path("<int:pk>/enroll/", views.enroll_unit, name="campaign-enroll"),
+    path("<int:pk>/verdicts/<str:code>/", views.verdict_detail, name="campaign-verdict"),
     path("<int:pk>/units/<int:enrollment_pk>/", views.unit_detail, name="campaign-unit"),
     path("<int:pk>/units/<int:enrollment_pk>/plan/", views.edit_plan, name="campaign-unit-plan"),
     path(

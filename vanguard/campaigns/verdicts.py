@@ -41,6 +41,16 @@ class Verdict:
     title: str
     findings: list[Finding] = field(default_factory=list)
     summary: str = ""
+    shown: int | None = None  # how many findings a page lists (None: all of them)
+
+    @property
+    def shown_findings(self) -> list[Finding]:
+        return self.findings if self.shown is None else self.findings[: self.shown]
+
+    @property
+    def more(self) -> int:
+        """Findings not listed (on their own page)."""
+        return len(self.findings) - len(self.shown_findings)
 
     @property
     def level(self) -> Level:

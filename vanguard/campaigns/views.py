@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -100,9 +101,15 @@ def overview(request, pk):
     return render(request, "campaigns/overview.html", context)
 
 
+EVIDENCE_SHOWN = 10  # findings listed per verdict on the overview; all on the verdict's page
+FINDINGS_PER_PAGE = 100
+
+
 def overview_figures(campaign: Campaign, scope) -> dict:
     """The overview's verdicts and each unit's row, as far as `scope` reaches."""
     report = compliance.evaluate(campaign, scope=scope)
+    for verdict in report.verdicts:
+        verdict.shown = EVIDENCE_SHOWN
     rules = campaign.rules
     batches = []
     for batch in campaign.batches.all():
@@ -124,6 +131,33 @@ def overview_figures(campaign: Campaign, scope) -> dict:
         "step_total": len(rules.steps()),
         "phases": rules.phases,
     }
+
+
+@login_required
+def verdict_detail(request, pk, code):
+    """Every finding of one verdict over the campaign, as far as the user reaches."""
+    campaign = _campaign_or_404(request, pk)
+    if code not in compliance.RULES:
+        raise Http404
+    scope = request.scope
+    verdict = cache.get_or_set(
+        revision.cache_key(
+            "verdict",
+            campaign.pk,
+            code,
+            timezone.localdate(),
+            translation.get_language(),
+            *scope.read_paths,
+        ),
+        lambda: compliance.evaluate(campaign, scope=scope, codes=[code]).verdicts[0],
+        timeout=86400,
+    )
+    page = Paginator(verdict.findings, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "campaigns/verdict.html",
+        {"campaign": campaign, "verdict": verdict, "page": page},
+    )
 
 
 @login_required

@@ -1,0 +1,70 @@
+"""A verdict's own page: the overview lists the first findings of each verdict and links to
+all of them; the page lists them in pages, as far as the user reaches; outsiders get 404."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.campaigns.test_views import _add_units
+from tests.conftest import make_user
+from vanguard.campaigns.views import EVIDENCE_SHOWN, FINDINGS_PER_PAGE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many_units(tree, batches, enrollments):
+    # Each unit's steps are all undone: one plan.steps finding per unit and phase.
+    _add_units(tree, batches[1], "M", EVIDENCE_SHOWN + 2, members_each=1)
+    return enrollments
+
+
+def verdict_url(campaign_id, code="plan.steps"):
+    return reverse("campaign-verdict", args=[campaign_id, code])
+
+
+def test_the_overview_lists_a_few_findings_and_links_to_all(login, personas, many_units):
+    campaign_id = many_units["A"].campaign_id
+    body = login(personas["office"]).get(reverse("campaign-overview", args=[campaign_id]))
+    html = body.content.decode()
+    assert verdict_url(campaign_id) in html
+    assert "查看全部" in html
+
+
+def test_the_verdict_page_lists_every_finding_in_pages(login, personas, many_units):
+    campaign_id = many_units["A"].campaign_id
+    client = login(personas["office"])
+    pages, number = [], 1
+    while True:
+        html = client.get(verdict_url(campaign_id), {"page": number}).content.decode()
+        pages.append(html)
+        if f"page={number + 1}" not in html:
+            break
+        number += 1
+    items = [html.count('class="list-group-item small"') for html in pages]
+    assert len(pages) > 1 and items[0] == FINDINGS_PER_PAGE
+    total = re.search(r"(\d+)个问题", pages[0]).group(1)
+    assert sum(items) == int(total)
+    every = "".join(pages)
+    assert all(f"单位M{index}" in every for index in range(EVIDENCE_SHOWN + 2))
+
+
+def test_a_unit_administrator_sees_only_their_units_findings(login, personas, many_units):
+    html = login(personas["alice"]).get(verdict_url(many_units["A"].campaign_id)).content
+    html = html.decode()
+    assert "单位M0" not in html
+
+
+@pytest.mark.parametrize("code", ["no.such.rule", "plan.steps"])
+def test_outsiders_and_unknown_verdicts_get_404(client, login, many_units, code):
+    stranger = make_user("stranger")
+    response = login(stranger).get(verdict_url(many_units["A"].campaign_id, code))
+    assert response.status_code == 404
+    office_view = client.get(verdict_url(many_units["A"].campaign_id, code))
+    assert office_view.status_code in (302, 404)  # anonymous: to the login page
+
+
+def test_unknown_verdict_is_404_for_the_office(login, personas, many_units):
+    url = verdict_url(many_units["A"].campaign_id, "no.such.rule")
+    assert login(personas["office"]).get(url).status_code == 404

@@ -387,13 +387,14 @@ def _page_cells(result: PageResult) -> str:
 # -- the table ----------------------------------------------------------------------------
 
 
+SECTION = "<!-- scale: "  # each scale's part of RESULTS.md begins with "<!-- scale: city -->"
 COLUMNS = ["p50 ms", "p95 ms", "req/s", "queries", "computed ms", "SQL ms", "computed/SQL"]
 
 
 def write_results(report: Report, command: str) -> str:
     kinds = list(report.pages)
     lines = [
-        "# Benchmark results",
+        f"## Scale `{report.scale}`",
         "",
         f"Command: `{command}`  ",
         f"Scale: `{report.scale}` · machine: {os.cpu_count()} cores, {platform.machine()}, "
@@ -407,14 +408,14 @@ def write_results(report: Report, command: str) -> str:
     ]
     names = list(dict.fromkeys(name for k in kinds for name in report.pages[k]))
     for kind in kinds:
-        lines += [f"## Pages — {kind}", ""]
+        lines += [f"### Pages — {kind}", ""]
         lines += ["| page | " + " | ".join(COLUMNS) + " |", "|---|" + "---:|" * len(COLUMNS)]
         for name in names:
             result = report.pages[kind].get(name)
             cells = _cells(result) if result else ["—"] + [""] * 6
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("")
-    lines += ["## Bulk operations (median seconds)", ""]
+    lines += ["### Bulk operations (median seconds)", ""]
     bulk_names = list(dict.fromkeys(n for k in kinds for n in report.bulk.get(k, {})))
     lines += ["| operation | " + " | ".join(kinds) + " |", "|---|" + "---:|" * len(kinds)]
     for name in bulk_names:
@@ -422,8 +423,27 @@ def write_results(report: Report, command: str) -> str:
             f"| {name} | " + " | ".join(str(report.bulk[k].get(name, "—")) for k in kinds) + " |"
         )
     text = "\n".join(lines) + "\n"
-    (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
+    save_section(report.scale, text)
     return text
+
+
+def save_section(scale: str, text: str) -> None:
+    """Write this scale's results into bench/RESULTS.md, keeping the other scales'."""
+    path = ROOT / "bench" / "RESULTS.md"
+    sections = {}
+    if path.exists():
+        for chunk in path.read_text(encoding="utf-8").split(SECTION)[1:]:
+            name, _, body = chunk.partition(" -->\n")
+            sections[name.strip()] = body.strip() + "\n"
+    sections[scale] = text
+    order = [s for s in ("city", "province", "demo", "small", "tiny") if s in sections]
+    parts = [
+        "# Benchmark results\n",
+        "Written by `bench/run.py`, one part per scale; what the figures mean, and what was "
+        "changed to reach them, is in `docs/performance.md`.\n",
+    ]
+    parts += [f"{SECTION}{name} -->\n{sections[name]}" for name in order]
+    path.write_text("\n".join(parts), encoding="utf-8")
 
 
 def main() -> None:

@@ -18,16 +18,13 @@ campaign's code so that two campaigns never share one). Bulk inserts only.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import random
 from datetime import date, timedelta
 
-from django.db import connection
-from django.db.models import DateField, DateTimeField, DecimalField
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
-from vanguard.campaigns import revision
+from vanguard.datagen import bulk
 from vanguard.orgs.models import Member, OrgCategory
 from vanguard.rectification.demo import (
     BUREAU_ITEMS,
@@ -126,52 +123,9 @@ def generate(generated, scale, rng: random.Random) -> None:
 
 def _insert(model, rows, value=dict.__getitem__) -> None:
     """Insert `rows` (dicts of attname → value, or with `value=getattr` unsaved instances)
-    in one go — executemany, or COPY on PostgreSQL: the bulk insert of the big tables
-    (items, their history, notes) without `bulk_create`'s per-value compilation, which took
-    most of this generator's time (at city, 100,000 historical records of 37 columns).
-    Values are prepared as `bulk_create` prepares them (dates and times, decimals); the key
-    is left to the database."""
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
-    prepared = [(f.attname, _adapter(f)) for f in fields]
-    quote = connection.ops.quote_name
-    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    copy = f"COPY {table} ({columns}) FROM STDIN"
-    params = [
-        tuple(
-            prepare(value(row, name)) if prepare else value(row, name) for name, prepare in prepared
-        )
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # COPY: psycopg's executemany is slow here
-            with cursor.cursor.copy(copy) as stream:
-                for row in params:
-                    stream.write_row(row)
-            revision.changed(connection)  # COPY bypasses the hook that notices writes
-            return
-        for start in range(0, len(params), BATCH_SIZE * 4):
-            cursor.executemany(sql, params[start : start + BATCH_SIZE * 4])
-
-
-def _adapter(field):
-    """What `bulk_create` does to a date, time or decimal value for the database (None
-    stays None); remembered, as the same days recur all along."""
-    ops = connection.ops
-    if isinstance(field, DateTimeField):
-        adapt = ops.adapt_datetimefield_value
-    elif isinstance(field, DateField):
-        adapt = ops.adapt_datefield_value
-    elif isinstance(field, DecimalField):
-
-        def adapt(value):
-            value = field.to_python(value)
-            return ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
-
-    else:
-        return None
-    adapt = functools.lru_cache(maxsize=None)(adapt)
-    return lambda value: None if value is None else adapt(value)
+    for every column but the key (`datagen.bulk`)."""
+    names = [f.attname for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
+    bulk.insert(model, names, ([value(row, name) for name in names] for row in rows))
 
 
 def _references(rng: random.Random):

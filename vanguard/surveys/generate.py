@@ -21,10 +21,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import connection
-
 from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.demo import GIVEN, SURNAMES
+from vanguard.datagen import bulk
 from vanguard.orgs.models import OrgCategory
 from vanguard.surveys import sampling, services
 from vanguard.surveys.demo import (
@@ -304,7 +303,7 @@ def generate(generated, scale, rng: random.Random) -> None:
             (frames[2 * index + 1], unit.representative_rows),
         ):
             frame_rows += [(frame.pk, p.number, p.name, p.group, "", "") for p in people]
-    _insert(FrameRow, ["frame", "number", "name", "group", "phone", "address"], frame_rows)
+    bulk.insert(FrameRow, ["frame", "number", "name", "group", "phone", "address"], frame_rows)
     row_ids = {
         (frame_id, number): pk
         for pk, frame_id, number in FrameRow.objects.filter(
@@ -334,7 +333,7 @@ def generate(generated, scale, rng: random.Random) -> None:
             )
             if invited.answer:
                 answers.append((survey.pk, row_id, invited))
-    _insert(
+    bulk.insert(
         Invitation,
         ["survey", "frame_row", "method", "group", "code_hash", "issued_on", "channel"],
         invitations,
@@ -344,14 +343,14 @@ def generate(generated, scale, rng: random.Random) -> None:
             "frame_row_id", "pk"
         )
     )
-    _insert(
+    bulk.insert(
         RollEntry,
         ["id", "invitation"],
         [(_uuid(keys), invitation_ids[row_id]) for _survey, row_id, _invited in answers],
     )
     # Closing rewrote each survey's responses in random order: none follows the roll's.
     rng.shuffle(answers)
-    _insert(
+    bulk.insert(
         Response,
         ["id", "survey", "method", "group", "overall", "answers", "comment"],
         [
@@ -363,30 +362,6 @@ def generate(generated, scale, rng: random.Random) -> None:
     for unit, survey in zip(plans, surveys, strict=True):
         if survey.outcome == Outcome.FAILED:
             _remedial(unit.enrollment, survey, rules)
-
-
-def _insert(model, names: list[str], rows: list[tuple]) -> None:
-    """Insert plain value tuples in batches (executemany): the ORM's per-object work is most
-    of the time of a bulk_create of this size. Values are prepared for the database only
-    where it stores them differently (UUID, JSON, dates); the rest are stored as given."""
-    fields = [model._meta.get_field(name) for name in names]
-    prepare = [
-        index
-        for index, f in enumerate(fields)
-        if f.get_internal_type() in ("UUIDField", "JSONField", "DateField")
-    ]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH_SIZE):
-            batch = rows[start : start + BATCH_SIZE]
-            if prepare:
-                batch = [list(row) for row in batch]
-                for row in batch:
-                    for index in prepare:
-                        row[index] = fields[index].get_db_prep_save(row[index], connection)
-            cursor.executemany(sql, batch)
 
 
 def _uuid(keys: random.Random) -> uuid.UUID:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from vanguard.datagen import bulk
 from vanguard.study.hours import refresh_member_hours
 from vanguard.study.models import Attendance, AttendanceStatus, StudySession
 
@@ -44,16 +45,18 @@ def generate(generated, scale, rng: random.Random) -> None:
                 )
             )
     StudySession.objects.bulk_create(sessions, batch_size=BATCH_SIZE)
-    rows = []
-    for session in StudySession.objects.filter(enrollment__campaign=campaign).values_list(
-        "pk", "organization_id"
-    ):
-        for member_id in generated.members_by_unit.get(session[1], []):
-            rows.append(
-                Attendance(session_id=session[0], member_id=member_id, status=rng.choice(STATUSES))
-            )
-            if len(rows) >= BATCH_SIZE:
-                Attendance.objects.bulk_create(rows)
-                rows = []
-    Attendance.objects.bulk_create(rows)
+    sessions = (
+        StudySession.objects.filter(enrollment__campaign=campaign)
+        .order_by("pk")
+        .values_list("pk", "organization_id")
+    )
+    bulk.insert(
+        Attendance,
+        ["session", "member", "status", "reason"],
+        (
+            (session, member, rng.choice(STATUSES), "")
+            for session, org in sessions
+            for member in generated.members_by_unit.get(org, [])
+        ),
+    )
     refresh_member_hours(campaign.pk)

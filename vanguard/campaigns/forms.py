@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from vanguard.campaigns import services
 from vanguard.campaigns.models import Batch, Enrollment, StepStatus
+from vanguard.campaigns.units import unit_of
 from vanguard.orgs.models import Organization, OrgKind
 
 DATE_WIDGET = forms.DateInput(
@@ -114,8 +115,8 @@ class EnrollForm(forms.Form):
 
     def __init__(self, *args, campaign, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        enrolled = Enrollment.objects.filter(campaign=campaign).values_list(
-            "organization__path", flat=True
+        enrolled = dict(
+            Enrollment.objects.filter(campaign=campaign).values_list("organization__path", "pk")
         )
         candidates = (
             scope.managed_orgs()
@@ -123,10 +124,13 @@ class EnrollForm(forms.Form):
             .exclude(kind=OrgKind.COMMITTEE)
             .order_by("path")
         )
-        covered = list(enrolled)
-        self.fields["unit"].queryset = candidates.exclude(
-            pk__in=[o.pk for o in candidates if any(o.path.startswith(p) for p in covered)]
-        )
+        # Not inside an enrolled unit's subtree (a lookup per ancestor, not per unit).
+        uncovered = [
+            pk
+            for pk, path in candidates.values_list("pk", "path")
+            if unit_of(path, enrolled) is None
+        ]
+        self.fields["unit"].queryset = candidates.filter(pk__in=uncovered)
         self.fields["batch"].queryset = campaign.batches.all()
 
 

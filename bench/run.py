@@ -449,7 +449,7 @@ def save_section(scale: str, text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="city", choices=["demo", "city", "province"])
-    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--databases", help="sqlite,postgres (province: postgres)")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", help=argparse.SUPPRESS)  # one database, in this process
@@ -460,7 +460,8 @@ def main() -> None:
         return
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk (make bench installs it)")
-    kinds = args.databases.split(",")
+    default = "postgres" if args.scale == "province" else "sqlite,postgres"
+    kinds = (args.databases or default).split(",")
     if args.scale == "province" and "sqlite" in kinds:
         sys.exit("province runs on PostgreSQL only: --databases postgres")
     report = Report(args.scale)

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vanguard.accounts.context_processors.scope",
                 "vanguard.portal.context_processors.navigation",
+                "vanguard.campaigns.revision.figures_timeout",
             ],
         },
     },
@@ -149,6 +150,11 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# How long computed figures stay cached (`campaigns.revision`). Every write moves the data
+# revision, so with a shared cache they are never stale; process-local memory does not see
+# writes made by other processes (a management command beside the development server), so
+# there they are kept a minute only.
+FIGURES_CACHE_SECONDS = envint("VANGUARD_FIGURES_CACHE_SECONDS", 86400 if CACHE_URL else 60)
 # django-ratelimit asks for a shared cache; process-local memory is fine for one process.
 SILENCED_SYSTEM_CHECKS = [] if CACHE_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 # Behind a reverse proxy, rate limits must key on the client's address, not the proxy's.

@@ -110,3 +110,27 @@ def test_unit_verdicts_follow_a_step_recorded(login, personas, enrollments):
     )
     after = client.get(url).content.decode()
     assert before != after
+
+
+@pytest.mark.parametrize("seconds", [60, 86400])
+def test_figures_stay_cached_for_the_configured_time(
+    login, personas, enrollments, settings, seconds
+):
+    """Without a shared cache another process's writes are not seen: figures then expire
+    after a minute (`FIGURES_CACHE_SECONDS`)."""
+    import time
+
+    from django.core.cache import cache
+
+    settings.FIGURES_CACHE_SECONDS = seconds
+    client = login(personas["office"])
+    assert (
+        client.get(reverse("campaign-overview", args=[enrollments["A"].campaign_id])).status_code
+        == 200
+    )
+    expiries = [
+        expiry - time.time()
+        for key, expiry in cache._expire_info.items()
+        if "template.cache.campaign-overview" in key
+    ]
+    assert expiries and all(seconds - 5 < left <= seconds for left in expiries)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.backends.signals import connection_created
@@ -94,3 +95,13 @@ def cache_key(*parts) -> str:
     text = ":".join(str(part) for part in parts)
     digest = hashlib.sha1(text.encode()).hexdigest()
     return f"vanguard:figures:{current()}:{digest}"
+
+
+def timeout() -> int:
+    """Seconds computed figures stay in the cache (`FIGURES_CACHE_SECONDS`)."""
+    return settings.FIGURES_CACHE_SECONDS
+
+
+def figures_timeout(request) -> dict:
+    """Context processor: `figures_timeout` for the templates' `{% cache %}` blocks."""
+    return {"figures_timeout": timeout()}

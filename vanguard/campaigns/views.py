@@ -150,7 +150,7 @@ def verdict_detail(request, pk, code):
             *scope.read_paths,
         ),
         lambda: compliance.evaluate(campaign, scope=scope, codes=[code]).verdicts[0],
-        timeout=86400,
+        timeout=revision.timeout(),
     )
     page = Paginator(verdict.findings, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -242,7 +242,7 @@ def _unit_context(request, enrollment, plan_form=None):
                 "closure", enrollment.pk, timezone.localdate(), translation.get_language()
             ),
             lambda: closure_problems(enrollment),
-            timeout=86400,
+            timeout=revision.timeout(),
         ),
         "remedial_form": RemedialForm(enrollment=enrollment),
         "remedial_dates_form": RemedialDatesForm(),

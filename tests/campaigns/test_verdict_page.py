@@ -68,3 +68,45 @@ def test_outsiders_and_unknown_verdicts_get_404(client, login, many_units, code)
 def test_unknown_verdict_is_404_for_the_office(login, personas, many_units):
     url = verdict_url(many_units["A"].campaign_id, "no.such.rule")
     assert login(personas["office"]).get(url).status_code == 404
+
+
+def test_the_verdict_page_costs_the_same_queries_for_more_units(
+    login, personas, tree, batches, enrollments
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(personas["office"])
+    url = verdict_url(enrollments["A"].campaign_id)
+
+    def count():
+        cache.clear()  # count the verdict computed, not served from the cache
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    _add_units(tree, batches[1], "F", 2, members_each=1)
+    few = count()
+    _add_units(tree, batches[1], "G", 8, members_each=3)
+    assert count() == few
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("office", 200),
+        ("leader", 200),
+        ("alice", 200),
+        ("liaison", 200),
+        ("charlie", 200),
+        ("bob", 404),
+    ],
+)
+def test_verdict_page_access_for_every_persona(login, personas, many_units, persona, status):
+    """Readers of the campaign see the page (each within their reach); a member, who has no
+    reading role, gets 404 as on the overview."""
+    response = login(personas[persona]).get(verdict_url(many_units["A"].campaign_id))
+    assert response.status_code == status
+    overview = reverse("campaign-overview", args=[many_units["A"].campaign_id])
+    assert login(personas[persona]).get(overview).status_code == status

@@ -28,7 +28,6 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -160,19 +159,6 @@ def member_hours(campaign: Campaign, members: Iterable[Member] | QuerySet) -> di
 
 
 # -- members by enrolled unit -------------------------------------------------------------
-
-
-def enrollment_case(enrollments: Iterable[Enrollment], prefix: str = "") -> Case:
-    """The enrolled unit a Member row (reached through `prefix`) belongs to, as SQL.
-
-    A campaign's enrolled units never nest (`campaigns.services.enroll`), so at most one
-    matches. For a few units; over many, group by organisation (`campaigns.units`).
-    """
-    whens = [
-        When(**{f"{prefix}organization__path__startswith": e.organization.path}, then=Value(e.pk))
-        for e in enrollments
-    ]
-    return Case(*whens, default=Value(None), output_field=IntegerField())
 
 
 def enrolled_members(enrollments: Iterable[Enrollment]) -> QuerySet[Member]:

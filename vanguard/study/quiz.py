@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -30,9 +30,9 @@ from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history
 
 from vanguard.campaigns.models import Enrollment
+from vanguard.campaigns.units import sum_by_unit, units_by_org
 from vanguard.orgs.excel import ImportProblem, WorkbookError
 from vanguard.orgs.models import Member
-from vanguard.study.hours import enrollment_case
 from vanguard.study.models import Question, QuestionKind, Quiz, QuizAttempt
 
 # --- The file format ----------------------------------------------------------------
@@ -446,28 +446,35 @@ def unit_ranking(quiz: Quiz) -> list[UnitResult]:
     enrollments = {e.pk: e for e in ranking_enrollments(quiz)}
     if not enrollments:
         return []
+    units = units_by_org(enrollments.values())
     rows = (
         participants(quiz)
-        .annotate(best=best_score_expression(quiz), unit=enrollment_case(enrollments.values()))
-        .filter(unit__isnull=False)
+        .filter(organization__in=list(units))
+        .annotate(best=best_score_expression(quiz))
         .order_by()
-        .values("unit")
+        .values("organization")
         .annotate(
             members=Count("pk"),
             took_part=Count("pk", filter=Q(best__isnull=False)),
-            average=Avg("best"),
+            total=Sum("best"),
             top=Max("best"),
         )
     )
+    tops: dict[int, Decimal | None] = {}
+    for row in rows:  # members of sub-organisations count for their enrolled unit
+        unit = units[row["organization"]]
+        if row["top"] is not None and (tops.get(unit) is None or row["top"] > tops[unit]):
+            tops[unit] = row["top"]
+    totals = sum_by_unit(rows, units, ["members", "took_part", "total"])
     results = [
         UnitResult(
-            enrollments[row["unit"]],
+            enrollments[unit],
             row["members"],
             row["took_part"],
-            _one_decimal(row["average"]),
-            row["top"],
+            _one_decimal(row["total"] / row["took_part"]) if row["took_part"] else None,
+            tops.get(unit),
         )
-        for row in rows
+        for unit, row in totals.items()
     ]
     return sorted(
         results,

@@ -15,7 +15,10 @@ from vanguard.study.models import Attendance, StudySession
 def mark_saved(sender, instance: Attendance, update_fields=None, **kwargs):
     if update_fields is not None and "status" not in update_fields:
         return
-    refresh_member_hours(instance.session.enrollment.campaign_id, [instance.member_id])
+    campaign = StudySession.objects.filter(pk=instance.session_id).values_list(
+        "enrollment__campaign", flat=True
+    )
+    refresh_member_hours(campaign.get(), [instance.member_id])
 
 
 @receiver(post_save, sender=StudySession, dispatch_uid="study-hours-session")

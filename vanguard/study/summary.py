@@ -30,7 +30,7 @@ from vanguard.study.models import (
     StudyNote,
     StudySession,
 )
-from vanguard.study.services import study_window
+from vanguard.study.services import outside_window, study_window
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def session_figures(
         count[0] += 1
         count[1] += day <= today
         count[2] += has_log
-        count[3] += window is None or not (window.starts_on <= day <= window.ends_on)
+        count[3] += outside_window(day, window)
         count[4] += day < today and not has_roll
         if kind in step_kinds:
             evidence.setdefault(unit, []).append((pk, day, kind))

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "treebeard",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "vanguard.accounts",
     "vanguard.orgs",
     "vanguard.campaigns",
@@ -161,6 +163,21 @@ SILENCED_SYSTEM_CHECKS = [] if CACHE_URL else ["django_ratelimit.E003", "django_
 RATELIMIT_IP_META_KEY = os.environ.get("VANGUARD_CLIENT_IP_HEADER") or None
 # The benchmark turns rate limits off (all its requests come from 127.0.0.1).
 RATELIMIT_ENABLE = envbool("VANGUARD_RATELIMIT", True)
+
+# Background work (exports, imports, figures, notifications): Django's task framework
+# (the django-tasks backport) on the database backend, run by `manage.py db_worker`
+# (`make run` starts one beside the web server). Tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "VANGUARD_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if "pytest" in sys.modules
+            else "django_tasks_db.DatabaseBackend",
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

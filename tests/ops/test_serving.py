@@ -140,3 +140,41 @@ def test_files_go_through_nginx_when_x_accel_is_configured(settings, tmp_path):
     assert response["X-Accel-Redirect"] == "/protected-media/evidence/%E8%AE%B0%E5%BD%95.txt"
     assert response.content == b""
     assert "utf-8''%E8%AE%B0%E5%BD%95.txt" in response["Content-Disposition"]
+
+
+# -- the demo outside development ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_in_production_without_force(settings):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from vanguard.accounts.models import User
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_forced_demo_in_production_never_has_the_readme_password(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from vanguard.accounts.models import User
+    from vanguard.campaigns.demo import DEMO_PASSWORD
+
+    settings.PRODUCTION = True
+    out = StringIO()
+    call_command("load_demo", force=True, stdout=out)
+    users = list(User.objects.all())
+    assert users
+    assert not any(user.check_password(DEMO_PASSWORD) for user in users)
+    office = User.objects.get(username="guojianmin")
+    printed = next(line for line in out.getvalue().splitlines() if "guojianmin" in line)
+    assert office.check_password(printed.split()[1])
+    assert DEMO_PASSWORD not in out.getvalue()

@@ -204,6 +204,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("VANGUARD_MEDIA_ROOT", BASE_DIR / "media"))
 # Evidence files: at most this many megabytes each.
 VANGUARD_MAX_UPLOAD_MB = envint("VANGUARD_MAX_UPLOAD_MB", 20)
+# Reading one uploaded workbook stops after this many seconds (vanguard/reports/sheets.py).
+VANGUARD_SHEET_SECONDS = envint("VANGUARD_SHEET_SECONDS", 30)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 STORAGES = {

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from vanguard.campaigns.template import CampaignTemplate
 from vanguard.orgs.models import Organization
+from vanguard.uploads import validate_evidence_file
 
 
 class Campaign(models.Model):
@@ -230,7 +231,7 @@ class StepEvidence(models.Model):
         StepRecord, verbose_name=_("step"), on_delete=models.CASCADE, related_name="evidence"
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=evidence_path)
+    file = models.FileField(_("file"), upload_to=evidence_path, validators=[validate_evidence_file])
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

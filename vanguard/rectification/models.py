@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.models import Member, Organization
+from vanguard.uploads import validate_evidence_file
 
 PUBLIC_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: read aloud safely
 
@@ -306,7 +307,7 @@ class EvidenceFile(models.Model):
         related_name="evidence",
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=evidence_path)
+    file = models.FileField(_("file"), upload_to=evidence_path, validators=[validate_evidence_file])
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

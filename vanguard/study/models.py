@@ -28,6 +28,7 @@ from simple_history.models import HistoricalRecords
 
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.models import Member, Organization
+from vanguard.uploads import validate_evidence_file
 
 CHECKIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a screen
 CHECKIN_CODE_LENGTH = 6
@@ -57,7 +58,9 @@ class UnitMaterial(models.Model):
     title = models.CharField(_("title"), max_length=200)
     source = models.CharField(_("source"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    file = models.FileField(_("file"), upload_to="study/materials/%Y/", blank=True)
+    file = models.FileField(
+        _("file"), upload_to="study/materials/%Y/", blank=True, validators=[validate_evidence_file]
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("added by"),

@@ -48,7 +48,7 @@ class Campaign(models.Model):
 
 class Batch(models.Model):
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="batches"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="batches"
     )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=100)
@@ -81,7 +81,7 @@ class Enrollment(models.Model):
     """A unit (with its subtree) taking part in one batch of a campaign."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="enrollments"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="enrollments"
     )
     batch = models.ForeignKey(
         Batch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="enrollments"
@@ -129,7 +129,7 @@ class RemedialCycle(models.Model):
     enrollment = models.ForeignKey(
         Enrollment,
         verbose_name=_("unit"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="remedial_cycles",
     )
     number = models.PositiveSmallIntegerField(_("number"))
@@ -163,7 +163,7 @@ class PhaseWindow(models.Model):
     """The dates a unit plans for one phase of the template, inside its batch (R5)."""
 
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="phases"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="phases"
     )
     phase_code = models.CharField(_("phase"), max_length=50)
     starts_on = models.DateField(_("starts on"))
@@ -199,7 +199,7 @@ class StepRecord(models.Model):
     """A unit's progress on one step of the template (R6)."""
 
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="steps"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="steps"
     )
     step_code = models.CharField(_("step"), max_length=50)
     status = models.CharField(

@@ -116,7 +116,7 @@ class MoveForm(forms.Form):
         label=gettext_lazy("To organisation"), queryset=Organization.objects.none()
     )
     moved_on = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Moved on"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, scope, **kwargs):

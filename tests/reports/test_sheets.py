@@ -122,6 +122,20 @@ def test_the_time_budget_stops_a_slow_read():
         list(sheets.bounded_rows(sheet, sheets.Bounds(rows=100, seconds=-1)))
 
 
+def test_empty_rows_keep_the_numbering_and_trailing_ones_are_dropped():
+    book = Workbook()
+    book.active["A1"] = "header"
+    book.active["A4"] = "row four"
+    book.active["A6"] = None
+    book.active["B9"] = None  # formatted, empty
+    raw = io.BytesIO()
+    book.save(raw)
+    raw.seek(0)
+    sheet = sheets.load_bounded(raw).worksheets[0]
+    rows = list(sheets.bounded_rows(sheet, sheets.Bounds(rows=20)))
+    assert [row[:1] for row in rows] == [("header",), (), (), ("row four",)]
+
+
 # -- formula injection --------------------------------------------------------------------
 
 HOSTILE = [

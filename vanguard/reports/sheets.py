@@ -82,6 +82,10 @@ def bounded_rows(sheet, bounds: Bounds) -> Iterator[tuple[Any, ...]]:
     _check_declared(sheet, max_row, bounds.columns)
     deadline = time.monotonic() + bounds.budget
     rows = sheet.iter_rows(min_row=1, max_row=max_row + 1, max_col=bounds.columns, values_only=True)
+    # Empty rows are held back until a row with a value follows them (so row numbers stay
+    # right), and never handed on at the end: a sheet padded with empty rows up to the
+    # limit costs the callers nothing.
+    empty_rows = 0
     for number, values in enumerate(rows, start=1):
         if number > max_row:
             raise SheetRefused(_too_many_rows(bounds.rows))
@@ -90,6 +94,12 @@ def bounded_rows(sheet, bounds: Bounds) -> Iterator[tuple[Any, ...]]:
                 _("The workbook took too long to read (over %(seconds)s seconds); split it.")
                 % {"seconds": int(bounds.budget)}
             )
+        if all(value is None for value in values):
+            empty_rows += 1
+            continue
+        for _empty in range(empty_rows):
+            yield ()
+        empty_rows = 0
         yield values
 
 

@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "vanguard.accounts.middleware.ScopeMiddleware",
     "vanguard.accounts.middleware.IdleTimeoutMiddleware",
     "vanguard.accounts.middleware.TwoFactorMiddleware",
+    "vanguard.uploads.OversizeUploadMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so that a locked-out login answers with its own page (django-axes).
     "axes.middleware.AxesMiddleware",
@@ -258,6 +259,14 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("VANGUARD_MEDIA_ROOT", BASE_DIR / "media"))
 # Evidence files: at most this many megabytes each.
 VANGUARD_MAX_UPLOAD_MB = envint("VANGUARD_MAX_UPLOAD_MB", 20)
+# Reading one uploaded workbook stops after this many seconds (vanguard/reports/sheets.py).
+VANGUARD_SHEET_SECONDS = envint("VANGUARD_SHEET_SECONDS", 30)
+# Reading a request stops as soon as one file passes VANGUARD_MAX_UPLOAD_MB (vanguard/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "vanguard.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 STORAGES = {

@@ -744,6 +744,7 @@ def count_ballots(
         locked.sealed = True
         locked.counted_at = now
         locked.save(update_fields=["sealed", "counted_at"])
+    vacuum_pool()
     appraisal_round.sealed, appraisal_round.counted_at = True, locked.counted_at
     return locked
 
@@ -751,17 +752,18 @@ def count_ballots(
 def _delete_pool(appraisal_round: AppraisalRound) -> None:
     """Delete the round's sealed ballots so that their bytes do not stay in the file:
     SQLite overwrites deleted content (secure_delete); on PostgreSQL the pool's table is
-    rewritten (VACUUM FULL) once the count is committed."""
+    rewritten (VACUUM FULL, `vacuum_pool`) once the count is committed."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete = ON")
     SealedBallot.objects.filter(round=appraisal_round).delete()
-    if connection.vendor == "postgresql":
-        transaction.on_commit(vacuum_pool)
 
 
 def vacuum_pool() -> None:
-    if connection.in_atomic_block:  # e.g. inside a test's transaction: nothing committed
+    """Rewrite the pool's table on PostgreSQL, so that no deleted sealed ballot stays in
+    its pages. Outside any transaction only (VACUUM cannot run in one): a count made
+    inside a caller's transaction leaves this to PostgreSQL's autovacuum."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (FULL) {SealedBallot._meta.db_table}")

@@ -257,3 +257,48 @@ def test_adversary_sqlite_rowid_order_links_no_voter_to_a_ballot(election):
         ]
         assert receipt_matches(receipts, receipt_order, by_rowid) <= CHANCE, order
     assert not SealedBallot.objects.exists()
+
+
+# -- anonymous opinions ----------------------------------------------------------------
+
+
+def test_adversary_cannot_order_anonymous_opinions_within_their_day(enrollments, tree):
+    """An anonymous opinion keeps the day; its arrival order within the day — which would
+    give its hour, compared with rows that carry a time — is not readable after the daily
+    reseal: not from the key, the rowid (SQLite), `xmin` or `ctid` (PostgreSQL), nor the
+    history table."""
+    from datetime import timedelta
+
+    from vanguard.appraisal.models import Opinion, Subject
+
+    campaign = enrollments["A"].campaign
+    yesterday = timezone.localdate() - timedelta(days=1)
+    arrived = [
+        services.receive_opinion(
+            campaign,
+            channel="suggestion_box",
+            subject=Subject.UNIT,
+            unit=tree["A"],
+            content=f"第{i}条意见",
+            received_on=yesterday,
+        ).opinion.pk
+        for i in range(VOTERS)
+    ]
+    assert services.reseal_opinions() == VOTERS
+
+    table = Opinion._meta.db_table
+    orders = {"key": "id"}
+    if connection.vendor == "postgresql":
+        orders.update(ctid="ctid", xmin="xmin::text::bigint, ctid")
+    else:
+        orders.update(rowid="rowid")
+    for name, order in orders.items():
+        stored = [r[0] for r in rows(f"SELECT id FROM {table} ORDER BY {order}")]
+        assert sorted(stored) == sorted(arrived)
+        assert matched(arrived, stored) <= CHANCE, name
+    if connection.vendor == "postgresql":
+        assert len({r[0] for r in rows(f"SELECT xmin::text FROM {table}")}) == 1
+    assert not Opinion.history.exists()  # the arrival is never written to the history
+    assert not [
+        f.name for f in Opinion._meta.concrete_fields if f.get_internal_type() == "DateTimeField"
+    ]

@@ -22,6 +22,16 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def save(self, *args, **kwargs):
+        # A sign-in stamps `last_login` only: no change of the account worth a history row
+        # (the sign-in itself is in the login events).
+        if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+            self.skip_history_when_saving = True
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            self.__dict__.pop("skip_history_when_saving", None)
+
 
 class Role(models.TextChoices):
     OFFICE = "office", _("Campaign office")

@@ -22,6 +22,18 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def save(self, *args, **kwargs):
+        # A login only stamps `last_login`: no history row (it would move the figures'
+        # revision on every login, and login events are kept elsewhere).
+        if kwargs.get("update_fields") is not None and set(kwargs["update_fields"]) == {
+            "last_login"
+        }:
+            self.skip_history_when_saving = True
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            self.__dict__.pop("skip_history_when_saving", None)
+
 
 class Role(models.TextChoices):
     OFFICE = "office", _("Campaign office")

@@ -23,11 +23,9 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     def save(self, *args, **kwargs):
-        # A login only stamps `last_login`: no history row (it would move the figures'
-        # revision on every login, and login events are kept elsewhere).
-        if kwargs.get("update_fields") is not None and set(kwargs["update_fields"]) == {
-            "last_login"
-        }:
+        # A sign-in stamps `last_login` only: no change of the account worth a history row
+        # (the sign-in itself is in the login events).
+        if set(kwargs.get("update_fields") or ()) == {"last_login"}:
             self.skip_history_when_saving = True
         try:
             super().save(*args, **kwargs)

@@ -204,6 +204,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("VANGUARD_MEDIA_ROOT", BASE_DIR / "media"))
 # Evidence files: at most this many megabytes each.
 VANGUARD_MAX_UPLOAD_MB = envint("VANGUARD_MAX_UPLOAD_MB", 20)
+# Files of exports in "my downloads" are deleted this many hours after they are ready
+# (`manage.py expire_downloads`, run hourly by cron).
+VANGUARD_DOWNLOAD_HOURS = envint("VANGUARD_DOWNLOAD_HOURS", 24)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 STORAGES = {

@@ -28,7 +28,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -81,6 +81,10 @@ class JobContext:
         self._last = done
         Job.objects.filter(pk=self.job.pk).update(done=done, total=total)
 
+    def open_upload(self):
+        """An import's uploaded file, opened for reading."""
+        return self.job.upload.open("rb")
+
     def counted(self, rows: Iterable, total: int, of: int | None = None) -> Iterable:
         """`rows` unchanged, recording progress as they are consumed: `total` rows out of
         `of` steps of work (more when something follows the reading, e.g. a PDF's layout)."""
@@ -130,14 +134,18 @@ def download_hours() -> int:
 # -- starting ------------------------------------------------------------------------------
 
 
-def start(request, name: str, title: str, params: dict | None = None, upload=None) -> Job:
-    """Save the job and queue it once the transaction commits. `params` must be JSON."""
+def start(
+    request, name: str, title: str, params: dict | None = None, upload=None, back: str = ""
+) -> Job:
+    """Save the job and queue it once the transaction commits. `params` must be JSON;
+    `upload` is an import's file (kept until the job has run); `back` the page to return to."""
     entry = get(name)
     job = Job(kind=entry.kind, name=name, title=title[:200], owner=request.user)
     job.params = {
         "args": params or {},
         "GET": request.GET.urlencode(),
         "language": translation.get_language() or settings.LANGUAGE_CODE,
+        "back": back,
     }
     if upload is not None:
         job.upload_name = upload.name[:255]
@@ -149,9 +157,9 @@ def start(request, name: str, title: str, params: dict | None = None, upload=Non
     return job
 
 
-def start_response(request, name: str, title: str, params: dict | None = None) -> HttpResponse:
+def start_response(request, name: str, title: str, params: dict | None = None, **options):
     """Start the job and send the user to its progress page (htmx: a client redirect)."""
-    job = start(request, name, title, params)
+    job = start(request, name, title, params, **options)
     url = reverse("job-detail", args=[job.pk])
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(url)
@@ -191,7 +199,8 @@ def _run(job: Job) -> None:
         if job.kind == Job.Kind.EXPORT:
             _save_output(job, result)
         else:
-            job.result = result or {}
+            job.result = dict(result or {})
+            job.message = job.result.pop("message", "")
         job.status = Job.Status.DONE
     except JobError as error:
         job.status, job.message = Job.Status.FAILED, error.message

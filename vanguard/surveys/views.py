@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.excel import WorkbookError
+from vanguard.reports import jobs
 from vanguard.reports.exports import pdf_response, sheets_response, xlsx_response
 from vanguard.surveys import exports, frames, permissions, results, services
 from vanguard.surveys.forms import AnnounceForm, FrameImportForm, IssueCodesForm, SurveyDatesForm
@@ -421,8 +422,17 @@ def results_page(request, pk):
 
 
 @login_required
+@require_POST
 def results_pdf(request, pk):
     survey = _results_survey_or_404(request, pk)
-    context = _results_context(request, survey)
+    title = f"{survey.enrollment.organization.name} · {survey.number} (PDF)"
+    return jobs.start_response(request, "surveys.results_pdf", title, {"pk": pk})
+
+
+@jobs.export("surveys.results_pdf")
+def build_results_pdf(ctx, pk) -> jobs.Output:
+    """Made by the background worker; `ctx` carries the user's scope like a request."""
+    survey = _results_survey_or_404(ctx, pk)
+    context = _results_context(ctx, survey)
     name = f"{survey.enrollment.organization.name}-满意度测评结果-{survey.number}.pdf"
-    return pdf_response("surveys/results_pdf.html", context, name, request)
+    return jobs.pdf_output("surveys/results_pdf.html", context, name)

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.reports.helpers import content, export
+from tests.reports.helpers import content, export, job_of, start
 from tests.surveys.conftest import CLOSES, DURING, OPENS, answers, frame_bytes, people
 from vanguard.campaigns import services as campaign_services
 from vanguard.orgs.models import Organization
@@ -66,14 +66,14 @@ RUN_MATRIX = {
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_survey_page_access(login, personas, survey, persona):
     url = reverse("surveys-detail", args=[survey.pk])
-    assert export(login(personas[persona]), url).status_code == READ_MATRIX[persona]
+    assert status_of(login, personas, persona, "get", url) == READ_MATRIX[persona]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_frame_rows_access(login, personas, survey, persona):
     frame = services.store_frame(survey, Method.RANDOM_SAMPLE, people(5), filename="l.xlsx")
     url = reverse("surveys-frame", args=[frame.pk])
-    assert export(login(personas[persona]), url).status_code == READ_MATRIX[persona]
+    assert status_of(login, personas, persona, "get", url) == READ_MATRIX[persona]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -149,9 +149,9 @@ def _state(survey):
 def test_importing_a_list_is_for_those_who_run_the_survey(login, personas, survey, persona):
     url = reverse("surveys-frame-import", args=[survey.pk, Method.RANDOM_SAMPLE])
     client = login(personas[persona])
-    response = client.post(url, {f"{Method.RANDOM_SAMPLE}-file": xlsx_upload()})
+    response = start(client, url, {f"{Method.RANDOM_SAMPLE}-file": xlsx_upload()})
     assert response.status_code == {**RUN_MATRIX, "office": 302}[persona]
-    assert Frame.objects.exists() is (persona == "office")
+    assert Frame.objects.exists() is (persona == "office")  # imported by the worker
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -167,7 +167,7 @@ def test_publishing_is_for_those_who_run_the_survey(login, personas, closed_surv
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_results_are_for_the_upper_level_until_published(login, personas, closed_survey, persona):
     url = reverse("surveys-results", args=[closed_survey.pk])
-    assert export(login(personas[persona]), url).status_code == READ_MATRIX[persona]
+    assert status_of(login, personas, persona, "get", url) == READ_MATRIX[persona]
     services.publish_results(closed_survey)
     published = {**READ_MATRIX, "alice": 200, "bob": 200, "liaison": 200}
     assert status_of(login, personas, persona, "get", url) == published[persona]
@@ -245,10 +245,12 @@ def test_every_page_needs_a_login(client, survey, name):
 def test_a_bad_list_shows_every_problem_and_keeps_nothing(login, personas, survey):
     url = reverse("surveys-frame-import", args=[survey.pk, Method.RANDOM_SAMPLE])
     bad = SimpleUploadedFile("名单.xlsx", frame_bytes([*people(3), *people(1, start=2)]))
-    response = login(personas["office"]).post(url, {f"{Method.RANDOM_SAMPLE}-file": bad})
-    assert response.status_code == 400
-    body = response.content.decode()
+    client = login(personas["office"])
+    job = job_of(start(client, url, {f"{Method.RANDOM_SAMPLE}-file": bad}))
+    assert job.status == job.Status.FAILED
+    body = client.get(reverse("job-detail", args=[job.pk])).content.decode()
     assert "import-problems" in body and ">5<" in body  # the repeated person, on row 5
+    assert "名单.xlsx" in body  # the file's name is kept
     assert not Frame.objects.exists()
 
 

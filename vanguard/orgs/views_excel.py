@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vanguard.orgs import excel
@@ -63,23 +63,7 @@ def build_import(ctx) -> dict:
         try:
             result = excel.import_workbook(file, ctx.scope, user=ctx.user)
         except excel.WorkbookError as error:
-            problems = [
-                {
-                    "sheet": str(p.sheet),
-                    "row": p.row,
-                    "column": str(p.column),
-                    "message": str(p.message),
-                }
-                for p in error.problems
-            ]
-            message = ngettext(
-                "Nothing was imported: the workbook has %(count)s problem. "
-                "Correct it and upload the file again.",
-                "Nothing was imported: the workbook has %(count)s problems. "
-                "Correct them and upload the file again.",
-                len(problems),
-            ) % {"count": len(problems)}
-            raise jobs.JobError(message, problems) from error
+            raise jobs.rejected_workbook(error) from error
     if not result.total:
         message = _("Nothing was imported: the workbook has only example rows.")
     else:

@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from vanguard.reports.models import Job
@@ -51,6 +52,22 @@ class JobError(Exception):
         super().__init__(message)
         self.message = message
         self.problems = list(problems)
+
+
+def rejected_workbook(error) -> JobError:
+    """A `WorkbookError` (every problem, nothing written) for the job's result page."""
+    problems = [
+        {"sheet": str(p.sheet), "row": p.row, "column": str(p.column), "message": str(p.message)}
+        for p in error.problems
+    ]
+    message = ngettext(
+        "Nothing was imported: the workbook has %(count)s problem. "
+        "Correct it and upload the file again.",
+        "Nothing was imported: the workbook has %(count)s problems. "
+        "Correct them and upload the file again.",
+        len(problems),
+    ) % {"count": len(problems)}
+    return JobError(message, problems)
 
 
 @dataclass

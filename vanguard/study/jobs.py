@@ -152,3 +152,7 @@ def shortfalls_xlsx(ctx, pk) -> jobs.Output:
     sheet = Sheet(_("Study hours"), headers, rows, widths=(16, 12, 28, 28))
     name = f"{campaign.title}-{_('Study hours')}-{timezone.localdate():%Y%m%d}.xlsx"
     return jobs.sheets_output([sheet], name)
+
+
+# The quiz question import is declared next to its view; importing it registers it.
+from vanguard.study import views_quiz  # noqa: E402, F401

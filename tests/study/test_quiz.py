@@ -157,8 +157,9 @@ def test_import_page_lists_the_problems(login, personas, quiz):
         )
     job = job_of(response)
     assert job.status == job.Status.FAILED and not quiz.questions.exists()
+    assert [problem["row"] for problem in job.result["problems"]] == [2]
     page = client.get(response.url).content.decode()
-    assert "row 2" in page and "答案" in page and "题库.xlsx" in page
+    assert 'id="import-problems"' in page and "答案" in page and "题库.xlsx" in page
 
 
 def test_import_page_imports_in_the_worker(login, personas, quiz):

@@ -168,6 +168,21 @@ def test_an_expired_file_is_deleted_and_the_row_kept(login, personas):
     assert "Expired" in client.get(reverse("downloads")).content.decode()
 
 
+def test_a_job_lost_by_a_stopped_worker_is_marked_failed(login, personas):
+    client = login(personas["office"])
+    client.post(export_url())  # queued; no worker ever runs it
+    client.post(export_url())
+    lost, recent = Job.objects.order_by("pk")
+    Job.objects.filter(pk=lost.pk).update(created=timezone.now() - timedelta(hours=7))
+
+    call_command("expire_downloads", stdout=io.StringIO())
+
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert lost.status == Job.Status.FAILED and "worker stopped" in lost.message
+    assert recent.status == Job.Status.QUEUED
+
+
 @pytest.fixture
 def failing_jobs():
     @jobs.export("tests.crash")

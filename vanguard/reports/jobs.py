@@ -251,9 +251,22 @@ def _save_output(job: Job, output: Output) -> None:
     job.size = job.file.size
 
 
+STALE_HOURS = 6  # a job queued or running this long was lost (worker stopped, machine restarted)
+
+
 def expire(now=None) -> int:
-    """Delete the files of expired jobs; the rows stay, marked expired. Returns how many."""
+    """Delete the files of expired jobs; the rows stay, marked expired. Returns how many.
+    Jobs lost by a stopped worker are marked failed, so that their page stops waiting."""
     now = now or timezone.now()
+    Job.objects.filter(
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        created__lte=now - timedelta(hours=STALE_HOURS),
+    ).update(
+        status=Job.Status.FAILED,
+        finished=now,
+        expires=now,
+        message=_("The background worker stopped before this job was finished; start it again."),
+    )
     count = 0
     for job in Job.objects.due_to_expire(now).only("pk", "file", "upload"):
         if job.file:

@@ -692,12 +692,11 @@ def test_alice_sees_the_problems_of_a_row_for_b_and_nothing_is_written(tree, per
 
 
 def test_the_page_explains_a_file_that_is_not_xlsx(personas, login):
-    client = login(personas["alice"])
-    response = upload(client, b"%PDF-1.4 not a workbook", name="a.pdf")
+    response = upload(login(personas["alice"]), b"%PDF-1.4 not a workbook", name="a.pdf")
 
-    job, page = result_page(client, response)
-    assert job.status == Job.Status.FAILED
-    assert b"The file is not a valid Excel workbook (.xlsx)." in page.content
+    assert response.status_code == 400  # refused by the form: nothing is queued
+    assert b"The file is not a valid Excel workbook (.xlsx)." in response.content
+    assert not Job.objects.exists()
 
 
 def test_a_file_over_the_size_limit_is_refused(personas, login, monkeypatch):

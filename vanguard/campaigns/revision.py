@@ -14,8 +14,8 @@ The revision lives in the cache, which must be shared by all server processes in
 production (`VANGUARD_CACHE_URL`, Redis — rate limiting needs it too). It starts from the
 clock, so a revision lost with the cache never comes back to an earlier value.
 
-Writes that change nothing the figures read — sessions, a user's last login — are not
-counted.
+Writes that change nothing the figures read — sessions, a user's last login, login events,
+lock-out counters, two-factor devices — are not counted.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ KEY = "vanguard:data-revision"
 IGNORED = (
     '"django_session"',
     '"accounts_user" SET "last_login"',
+    '"accounts_loginevent"',
+    '"axes_',
+    '"otp_',
 )
 WRITES = ("INSERT", "UPDATE", "DELETE")
 

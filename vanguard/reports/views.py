@@ -5,9 +5,10 @@ gets 404."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from vanguard.ops.files import send_file
 from vanguard.reports.jobs import PDF, download_hours
 from vanguard.reports.models import Job
 
@@ -46,9 +47,5 @@ def job_file(request, pk):
         return render(request, "reports/expired.html", {"job": job}, status=410)
     if not job.downloadable:
         raise Http404
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=job.content_type != PDF,  # a PDF opens in the browser, ready to print
-        filename=job.filename,
-        content_type=job.content_type,
-    )
+    # A PDF opens in the browser, ready to print; behind nginx, nginx sends the file.
+    return send_file(job.file, filename=job.filename, as_attachment=job.content_type != PDF)

@@ -34,7 +34,7 @@ from django_tasks import task
 
 from vanguard.campaigns import compliance, revision
 from vanguard.campaigns.compliance import RULES, ComplianceContext, ComplianceReport
-from vanguard.campaigns.models import Campaign, Enrollment
+from vanguard.campaigns.models import Campaign, Enrollment, StepStatus
 from vanguard.campaigns.verdicts import Verdict
 
 LOCK_SECONDS = 120  # a computation that takes longer (or a dead worker) loses the lock
@@ -48,6 +48,8 @@ class UnitFigures:
     stamp: tuple  # (global revision, unit revision, day) the figures were computed at
     computed_at: datetime
     verdicts: dict  # per-unit rule code → the unit's findings
+    bars: list  # the phase plan drawn on the overview (`views.timeline`)
+    steps_done: int
 
 
 @dataclass
@@ -84,13 +86,26 @@ def _queued_key(campaign_id: int, language: str) -> str:
 
 
 def compute_units(campaign: Campaign, unit_ids, today) -> dict[int, dict]:
-    """Enrolment id → {rule code → findings} for the units `unit_ids`, in one evaluation."""
+    """Enrolment id → its figures (`UnitFigures` fields but the stamp) for the units
+    `unit_ids`, in one evaluation."""
+    from vanguard.campaigns.views import timeline
+
     report = compliance.evaluate_units(campaign, unit_ids, today=today)
-    figures = {pk: {} for pk in unit_ids}
+    rules = campaign.rules
+    figures = {
+        e.pk: {
+            "verdicts": {},
+            "bars": timeline(e, rules),
+            "steps_done": sum(1 for r in e.steps.all() if r.status == StepStatus.DONE),
+        }
+        for e in report.context.enrollments
+    }
     for verdict in report.verdicts:
         for finding in verdict.findings:
             if finding.enrollment_id in figures:
-                figures[finding.enrollment_id].setdefault(verdict.code, []).append(finding)
+                figures[finding.enrollment_id]["verdicts"].setdefault(verdict.code, []).append(
+                    finding
+                )
     return figures
 
 
@@ -129,8 +144,8 @@ def _refresh(campaign_id: int, language: str) -> None:
         computed = compute_units(campaign, stale, today)
         cache.set_many(
             {
-                keys[pk]: UnitFigures((stamp[0], revisions[pk], today), started, computed[pk])
-                for pk in stale
+                keys[pk]: UnitFigures((stamp[0], revisions[pk], today), started, **computed[pk])
+                for pk in computed
             },
             timeout=None,
         )
@@ -187,40 +202,66 @@ def _wait_for(campaign_id: int, language: str) -> None:
         time.sleep(0.1)
 
 
-def stored_units(enrollments, campaign: Campaign) -> dict[int, dict]:
-    """Each enrolment's stored findings by rule code (computed here for any missing)."""
+def stored_units(enrollments, campaign: Campaign) -> dict[int, UnitFigures]:
+    """Each enrolment's stored figures (computed here for any missing)."""
     language = translation.get_language()
     keys = {e.pk: _unit_key(e.pk, language) for e in enrollments}
     stored = cache.get_many(list(keys.values()))
-    figures = {pk: stored[key].verdicts for pk, key in keys.items() if key in stored}
+    figures = {pk: stored[key] for pk, key in keys.items() if key in stored}
     missing = [pk for pk in keys if pk not in figures]
     if missing:  # evicted, or enrolled since the last refresh
-        figures.update(compute_units(campaign, missing, timezone.localdate()))
+        now = timezone.now()
+        computed = compute_units(campaign, missing, timezone.localdate())
+        figures.update({pk: UnitFigures(None, now, **computed[pk]) for pk in computed})
     return figures
+
+
+def enrollments_in(campaign: Campaign, scope=None) -> list[Enrollment]:
+    """The campaign's enrolments as far as `scope` reaches, with what a row shows."""
+    queryset = Enrollment.objects.filter(campaign=campaign).select_related("organization", "batch")
+    if scope is not None:
+        queryset = queryset.filter(scope.unit_filter())
+    return list(queryset.order_by("batch__number", "organization__path"))
 
 
 def campaign_report(campaign: Campaign, *, scope=None, codes=None) -> ComplianceReport:
     """The verdicts `compliance.evaluate` gives, put together from the stored unit figures
-    and the campaign-wide part (computed here: it reads no unit's data)."""
+    and the campaign-wide part (cached until a write no unit owns: it reads no unit's
+    data). `report.units` holds each enrolment's stored figures."""
     context = ComplianceContext(campaign, scope=scope)
+    context.__dict__["enrollments"] = enrollments_in(campaign, scope)
     rules = list(RULES.values()) if codes is None else [RULES[code] for code in codes]
-    part = compliance.evaluate_campaign_part(campaign, scope=scope, codes=[r.code for r in rules])
+    codes = [r.code for r in rules]
+    part = cache.get_or_set(
+        revision.cache_key(
+            "campaign-part",
+            campaign.pk,
+            timezone.localdate(),
+            translation.get_language(),
+            *codes,
+            *(scope.read_paths if scope is not None else ["*"]),
+            revision=f"g{revision.global_revision()}",
+        ),
+        lambda: compliance.evaluate_campaign_part(campaign, scope=scope, codes=codes).verdicts,
+        timeout=revision.timeout(),
+    )
     units = stored_units(context.enrollments, campaign)
     verdicts = []
-    for rule, general in zip(rules, part.verdicts, strict=True):
+    for rule, general in zip(rules, part, strict=True):
         findings = [f for f in general.findings if f.enrollment_id is None]
         if rule.per_unit:
             for enrollment in context.enrollments:
-                findings += units[enrollment.pk].get(rule.code, [])
+                findings += units[enrollment.pk].verdicts.get(rule.code, [])
         verdicts.append(Verdict(code=rule.code, title=str(rule.title), findings=findings))
-    return ComplianceReport(context, verdicts)
+    report = ComplianceReport(context, verdicts)
+    report.units = units
+    return report
 
 
 def unit_report(enrollment: Enrollment) -> ComplianceReport:
     """The per-unit verdicts of one enrolled unit, from its stored figures."""
-    units = stored_units([enrollment], enrollment.campaign)
+    found = stored_units([enrollment], enrollment.campaign)[enrollment.pk].verdicts
     context = ComplianceContext(enrollment.campaign, enrollment=enrollment)
-    found = units[enrollment.pk]
     verdicts = [
         Verdict(code=r.code, title=str(r.title), findings=list(found.get(r.code, [])))
         for r in RULES.values()

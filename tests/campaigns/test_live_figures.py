@@ -139,9 +139,11 @@ def test_the_page_says_how_old_figures_are_while_the_worker_has_not_caught_up(
     assert "figures-as-of" in login(personas["alice"]).get(unit).content.decode()
 
 
-def test_namespaces_differ_by_database(settings):
+def test_namespaces_differ_by_database(monkeypatch):
+    from django.conf import settings
+
     first = revision.namespace()
-    settings.DATABASES = {"default": {**settings.DATABASES["default"], "NAME": "elsewhere"}}
+    monkeypatch.setitem(settings.DATABASES["default"], "NAME", "elsewhere")
     assert revision.namespace() != first
 
 

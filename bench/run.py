@@ -471,13 +471,13 @@ def save_section(scale: str, text: str) -> None:
 
 def measure_live(kind: str, args) -> dict:
     """The live mode on one database, in this process (see bench/live.py)."""
-    from bench import live
-
     url = database_url(kind, args.scale)
     if kind == "postgres":
         create_pg_database(pg_database(args.scale))
     DATA.mkdir(exist_ok=True)
     setup_django(url)
+    from bench import live
+
     fixture = prepare(kind, args.scale, args.seed)
     setup = live.setup(fixture, seed=args.seed)
     server = Server(url)

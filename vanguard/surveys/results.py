@@ -238,7 +238,11 @@ def latest_results(enrollments: Iterable, *, published_only: bool = False) -> di
     if published_only:
         surveys = surveys.filter(published_on__isnull=False)
     latest: dict[int, Survey] = {}
-    surveys = surveys.select_related("enrollment__campaign", "enrollment__organization")
+    # Each survey's campaign without its template (decoded and parsed once per campaign
+    # below, not once per survey).
+    surveys = surveys.select_related("enrollment__campaign", "enrollment__organization").defer(
+        "enrollment__campaign__template_data"
+    )
     for survey in surveys.order_by("-number"):
         latest.setdefault(survey.enrollment_id, survey)
     if not latest:
@@ -250,7 +254,9 @@ def latest_results(enrollments: Iterable, *, published_only: bool = False) -> di
     found = {}
     for enrollment_id, survey in latest.items():
         campaign = survey.enrollment.campaign
-        rules = rules_by_campaign.setdefault(campaign.pk, campaign.rules)
+        if campaign.pk not in rules_by_campaign:
+            rules_by_campaign[campaign.pk] = campaign.rules
+        rules = rules_by_campaign[campaign.pk]
         found[enrollment_id] = _build(
             survey, rules, responses.get(survey.pk, {}), invitations.get(survey.pk, {})
         )

@@ -139,6 +139,24 @@ def test_the_page_says_how_old_figures_are_while_the_worker_has_not_caught_up(
     assert "figures-as-of" in login(personas["alice"]).get(unit).content.decode()
 
 
+def test_with_a_shared_cache_the_worker_refreshes_stale_figures(enrollments, monkeypatch):
+    """The task path (the immediate backend runs it at once in tests)."""
+    monkeypatch.setattr(figures, "_shared", lambda: True)
+    campaign = enrollments["A"].campaign
+    figures.state(campaign)
+    queued, task = [], figures.refresh_figures
+
+    class Counting:
+        def enqueue(self, *args):
+            queued.append(args)
+            return task.enqueue(*args)
+
+    monkeypatch.setattr(figures, "refresh_figures", Counting())
+    _plan(enrollments["A"])
+    assert not figures.state(campaign).stale
+    assert queued == [(campaign.pk, "zh-hans")]
+
+
 def test_namespaces_differ_by_database(monkeypatch):
     from django.conf import settings
 

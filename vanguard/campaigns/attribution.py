@@ -14,6 +14,8 @@ from unit A to unit B changes both).
 
 from __future__ import annotations
 
+import threading
+
 from django.db import models
 
 MAX_DEPTH = 2
@@ -28,10 +30,29 @@ GLOBAL_MODELS = {
 NOT_LOCAL = {("campaigns", "campaign"), ("campaigns", "batch"), ("accounts", "user")}
 
 
+_local = threading.local()
+
+
+def forget() -> None:
+    """Drop the parents remembered during a request (at the start of the next)."""
+    _local.__dict__.pop("parents", None)
+
+
+def _parent(model, pk, using):
+    """A parent row, fetched once per request (a check-in's session, a response's survey)."""
+    parents = _local.__dict__.setdefault("parents", {})
+    key = (model._meta.label, pk, using)
+    if key not in parents:
+        if len(parents) > 1000:
+            parents.clear()
+        parents[key] = model._base_manager.using(using).filter(pk=pk).first()
+    return parents[key]
+
+
 def units_of(instance, using: str = "default") -> dict[int, int] | None:
     """Enrolment id → campaign id of every unit the row concerns; None when it concerns
     the campaign as a whole (or cannot be told)."""
-    targets: dict[str, set[int]] = {"enrollment": set(), "org": set(), "member": set()}
+    targets: dict = {"enrollment": set(), "org": set(), "member": set(), "campaign_of": {}}
     if not _collect(instance, targets, using, depth=0):
         return None
     if not instance._state.adding and instance.pk is not None:
@@ -61,14 +82,17 @@ def _collect(instance, targets, using, depth) -> bool:
         related = _key(field.related_model._meta.concrete_model)
         if value is None or related in NOT_LOCAL or related[0] in ("contenttypes", "auth"):
             continue
+        cached = field.get_cached_value(instance) if field.is_cached(instance) else None
         if related == ("campaigns", "enrollment"):
             targets["enrollment"].add(value)
+            if cached is not None:
+                targets["campaign_of"][value] = cached.campaign_id
         elif related == ("orgs", "organization"):
             targets["org"].add(value)
         elif related == ("orgs", "member"):
             targets["member"].add(value)
         elif depth < MAX_DEPTH and related[0] in _LOCAL_APPS:
-            parent = field.related_model._base_manager.using(using).filter(pk=value).first()
+            parent = cached or _parent(field.related_model, value, using)
             if parent is None or not _collect(parent, targets, using, depth + 1):
                 return False
         else:
@@ -85,11 +109,12 @@ def _resolve(targets, using) -> dict[int, int] | None:
     from vanguard.orgs.models import Member, Organization
 
     units: dict[int, int] = {}
-    if targets["enrollment"]:
+    known = targets["campaign_of"]
+    units.update({pk: known[pk] for pk in targets["enrollment"] if pk in known})
+    unknown = [pk for pk in targets["enrollment"] if pk not in known]
+    if unknown:
         units.update(
-            Enrollment.objects.using(using)
-            .filter(pk__in=targets["enrollment"])
-            .values_list("pk", "campaign_id")
+            Enrollment.objects.using(using).filter(pk__in=unknown).values_list("pk", "campaign_id")
         )
     org_ids = set(targets["org"])
     if targets["member"]:

@@ -166,9 +166,22 @@ def refresh_figures(campaign_id: int, language: str) -> None:
 
 
 def schedule(campaign_id: int, language: str) -> None:
-    """Queue one refresh of the campaign's figures (not again while one is queued)."""
+    """Queue one refresh of the campaign's figures (not again while one is queued). With a
+    cache in process memory (development) the worker's results would never reach the web
+    process: the stale units are then computed here."""
+    if not _shared():
+        refresh(campaign_id, language)
+        return
     if cache.add(_queued_key(campaign_id, language), 1, timeout=QUEUED_SECONDS):
         refresh_figures.enqueue(campaign_id, language)
+
+
+def _shared() -> bool:
+    """Whether the cache is shared between processes (not Django's process memory)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return not isinstance(caches["default"], LocMemCache)
 
 
 # -- reading (pages) -----------------------------------------------------------------------

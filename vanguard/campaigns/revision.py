@@ -284,7 +284,10 @@ def _after_write(sender, instance, using="default", **kwargs):
 
 def _forget(**kwargs):
     """A save that raised leaves its entry behind: no request starts with one."""
+    from vanguard.campaigns.attribution import forget
+
     _local.__dict__.pop("stacks", None)
+    forget()
 
 
 def cache_key(*parts, campaign: int | None = None, revision: object = None) -> str:

@@ -238,11 +238,7 @@ def latest_results(enrollments: Iterable, *, published_only: bool = False) -> di
     if published_only:
         surveys = surveys.filter(published_on__isnull=False)
     latest: dict[int, Survey] = {}
-    # Each survey's campaign without its template (decoded and parsed once per campaign
-    # below, not once per survey).
-    surveys = surveys.select_related("enrollment__campaign", "enrollment__organization").defer(
-        "enrollment__campaign__template_data"
-    )
+    surveys = surveys.select_related("enrollment__campaign", "enrollment__organization")
     for survey in surveys.order_by("-number"):
         latest.setdefault(survey.enrollment_id, survey)
     if not latest:

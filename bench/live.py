@@ -161,23 +161,29 @@ class Writer:
     def run(self) -> None:
         if not self.rate:
             return
+        # Each write in its own thread, on schedule: a slow answer under load does not
+        # lower the rate.
         interval = 1 / self.rate
         next_at = time.monotonic()
-        last_followed = 0.0
-        followers = []
+        last_followed = -FOLLOW_EVERY
+        threads = []
         while not self.stop.is_set():
             unit = self.rng.choice(self.live["units"])
-            written = self.write(unit)
             now = time.monotonic()
-            if written and now - last_followed >= FOLLOW_EVERY:
+            follow = now - last_followed >= FOLLOW_EVERY
+            if follow:
                 last_followed = now
-                thread = threading.Thread(target=self.follow, args=[unit, time.time()])
-                thread.start()
-                followers.append(thread)
+            thread = threading.Thread(target=self.write_and_follow, args=[unit, follow])
+            thread.start()
+            threads.append(thread)
             next_at += interval
             self.stop.wait(max(0, next_at - time.monotonic()))
-        for thread in followers:
+        for thread in threads:
             thread.join(timeout=STALE_GIVE_UP)
+
+    def write_and_follow(self, unit: dict, follow: bool) -> None:
+        if self.write(unit) and follow:
+            self.follow(unit, time.time())  # from the write's answer: it is committed
 
     def write(self, unit: dict) -> bool:
         kind = self.rng.choice(["opinion", "checkin", "roll", "note"])

@@ -77,16 +77,30 @@ def open_window(hours: int = 2):
     return {"opens_at": now - timedelta(hours=1), "closes_at": now + timedelta(hours=hours)}
 
 
+# The tellers' codes of the rounds set up by the tests (round id → codes), as the slips
+# would be kept by the tellers.
+TELLER_CODES: dict[int, list[str]] = {}
+
+
+def appoint(appraisal_round, names=("监票人甲", "监票人乙", "监票人丙")):
+    slips = services.appoint_tellers(appraisal_round, names)
+    TELLER_CODES[appraisal_round.pk] = [slip.code for slip in slips]
+    return slips
+
+
 @pytest.fixture
 def open_round(enrollments, members, personas, tree):
-    """A's appraisal round, open now; bob, dora and eve are its members."""
-    return services.open_round(
+    """A's appraisal round, open now, with three tellers; bob, dora and eve are its
+    members."""
+    appraisal_round = services.open_round(
         enrollments["A"],
         organization=tree["A"],
         title="甲中学民主评议",
         user=personas["alice"],
         **open_window(),
     )
+    appoint(appraisal_round)
+    return appraisal_round
 
 
 def ballot_for(appraisal_round, grade="qualified", overrides=None):
@@ -97,6 +111,22 @@ def ballot_for(appraisal_round, grade="qualified", overrides=None):
     return grades
 
 
-def close_now(appraisal_round):
-    """End voting (as the unit's button does) and seal."""
-    return services.close_round(appraisal_round)
+def close_now(appraisal_round, *, count=True):
+    """End voting (as the unit's button does) and, unless told not to, have two of the
+    three tellers count the ballots."""
+    closed = services.close_round(appraisal_round)
+    if count:
+        return count_now(appraisal_round)
+    return closed
+
+
+def count_now(appraisal_round, which=(0, 2)):
+    codes = TELLER_CODES[appraisal_round.pk]
+    return services.count_ballots(appraisal_round, [codes[i] for i in which])
+
+
+def new_round(enrollment, **fields):
+    """A round set up by the service, with its three tellers appointed."""
+    appraisal_round = services.open_round(enrollment, **fields)
+    appoint(appraisal_round)
+    return appraisal_round

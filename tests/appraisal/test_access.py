@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from tests.appraisal.conftest import ballot_for, open_window
+from tests.appraisal.conftest import ballot_for, close_now, new_round, open_window
 from vanguard.appraisal import services
 from vanguard.appraisal.models import Subject
 
@@ -39,14 +39,10 @@ def world(enrollments, members, personas, tree, opinion):
     meeting = services.save_meeting(
         enrollment, organization=tree["A"], held_on=date(2024, 9, 1), attendees=[members["bob"]]
     )
-    open_round = services.open_round(
-        enrollment, organization=tree["A"], title="进行中", **open_window()
-    )
-    closed = services.open_round(
-        enrollment, organization=tree["A1"], title="已结束", **open_window()
-    )
+    open_round = new_round(enrollment, organization=tree["A"], title="进行中", **open_window())
+    closed = new_round(enrollment, organization=tree["A1"], title="已结束", **open_window())
     services.cast_ballot(closed, ballot_for(closed), member=members["bob"])
-    services.close_round(closed)
+    close_now(closed)
     return {
         "campaign": campaign.pk,
         "enrollment": enrollment.pk,
@@ -139,15 +135,30 @@ ACTIONS = [
     (
         "appraisal-rounds",
         ("campaign", "enrollment"),
-        {"organization": "A", "opens_at": "2024-09-01T08:00", "closes_at": "2024-09-03T17:00"},
+        {
+            "organization": "A",
+            "opens_at": "2099-09-01T08:00",
+            "closes_at": "2099-09-03T17:00",
+            "teller_1": "甲",
+            "teller_2": "乙",
+            "teller_3": "丙",
+        },
     ),
     ("appraisal-round-close", ("open",), {}),
     ("appraisal-round-codes", ("open",), {"count": "2"}),
+    ("appraisal-round-tellers", ("open",), {"teller_1": "甲", "teller_2": "乙", "teller_3": "丙"}),
+    ("appraisal-round-count", ("closed",), {"code_1": "X", "code_2": "Y"}),
     ("appraisal-conclusions", ("closed",), {"grade_BOB": "qualified", "problems_BOB": ""}),
 ]
 
 
-UNIT_BUSINESS = {"appraisal-round-close", "appraisal-round-codes"}
+UNIT_BUSINESS = {
+    "appraisal-round-close",
+    "appraisal-round-codes",
+    "appraisal-round-tellers",
+    "appraisal-round-count",
+}
+SHOWN_ONCE = {"appraisal-round-codes", "appraisal-round-tellers", "appraisal-rounds"}
 
 
 def _data(world, members, tree, data):
@@ -178,7 +189,7 @@ def test_changes(login, personas, world, members, tree, name, keys, data, person
     expected = MANAGERS[persona]
     if persona == "bob" and name in UNIT_BUSINESS:
         expected = 403  # he sees the round, but does not run it
-    if expected == 302 and name == "appraisal-round-codes":
+    if expected == 302 and name in SHOWN_ONCE:
         expected = 200  # the codes are shown in the response, once
     assert response.status_code == expected
 

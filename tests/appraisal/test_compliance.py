@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.appraisal.conftest import PLAN, ballot_for, open_window
+from tests.appraisal.conftest import PLAN, ballot_for, close_now, new_round, open_window
 from tests.conftest import make_member
 from vanguard.appraisal import services
 from vanguard.appraisal.models import AppraisalRound, Subject
@@ -126,11 +126,9 @@ def test_an_unplanned_unit_is_judged_by_its_batch(enrollments, members):
 
 
 def _round_over(planned, tree, members):
-    appraisal_round = services.open_round(
-        planned, organization=tree["A"], title="评议", **open_window()
-    )
+    appraisal_round = new_round(planned, organization=tree["A"], title="评议", **open_window())
     services.cast_ballot(appraisal_round, ballot_for(appraisal_round), member=members["bob"])
-    services.close_round(appraisal_round)
+    close_now(appraisal_round)
     return appraisal_round
 
 
@@ -155,7 +153,7 @@ def test_the_appraisal_from_none_to_announced(planned, tree, members, personas):
 
 
 def test_a_round_still_open_after_the_phase_is_a_warning(planned, tree, members):
-    services.open_round(planned, organization=tree["A"], title="评议", **open_window())
+    new_round(planned, organization=tree["A"], title="评议", **open_window())
     assert level(planned, "appraisal.appraisal", DURING) == Level.OK
     assert level(planned, "appraisal.appraisal", AFTER) == Level.WARNING
 
@@ -201,7 +199,7 @@ def _add_busy_units(tree, batch, prefix, count):
             topic="谈",
         )
         services.save_self_analysis(batch.campaign, people[2], text="稿", submit=True)
-        services.open_round(enrollment, organization=unit, title="评议", **open_window())
+        new_round(enrollment, organization=unit, title="评议", **open_window())
 
 
 def test_evaluation_queries_do_not_grow_with_units(tree, batches, enrollments):

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tests.appraisal.conftest import ballot_for
+from tests.appraisal.conftest import ballot_for, close_now, count_now
 from vanguard.appraisal import codes, services
 from vanguard.appraisal.models import AppraisalConclusion
 
@@ -35,7 +35,7 @@ def test_conclusions_wait_for_the_end_of_voting(open_round, personas):
 
 
 def test_the_tally_counts_each_member(open_round, voted, members):
-    services.close_round(open_round)
+    close_now(open_round)
     result = services.tally(open_round)
     by_name = {t.name: t for t in result.members}
     assert by_name["朵拉"].counts["excellent"] == 2 and by_name["朵拉"].leading == "excellent"
@@ -44,7 +44,7 @@ def test_the_tally_counts_each_member(open_round, voted, members):
 
 
 def test_the_notice_needs_every_conclusion_then_freezes_them(open_round, voted, members, personas):
-    services.close_round(open_round)
+    close_now(open_round)
     partial = {members["bob"].pk: ("qualified", "学习不够系统")}
     services.save_conclusions(open_round, partial, user=personas["alice"])
     with pytest.raises(ValidationError) as error:
@@ -59,14 +59,14 @@ def test_the_notice_needs_every_conclusion_then_freezes_them(open_round, voted, 
 
 
 def test_a_conclusion_with_an_unknown_grade_is_refused(open_round, voted, members):
-    services.close_round(open_round)
+    close_now(open_round)
     with pytest.raises(ValidationError):
         services.save_conclusions(open_round, {members["bob"].pk: ("splendid", "")}, user=None)
     assert not AppraisalConclusion.objects.exists()
 
 
 def test_a_conclusion_names_the_member_for_the_rectification_module(open_round, voted, members):
-    services.close_round(open_round)
+    close_now(open_round)
     [conclusion] = services.save_conclusions(
         open_round, {members["bob"].pk: ("qualified", "")}, user=None
     )
@@ -77,7 +77,7 @@ def test_a_conclusion_names_the_member_for_the_rectification_module(open_round, 
 def test_the_conclusions_page_saves_and_keeps_bad_input(
     login, personas, open_round, voted, members
 ):
-    services.close_round(open_round)
+    close_now(open_round)
     client = login(personas["alice"])
     url = reverse("appraisal-conclusions", args=[open_round.pk])
     bob = members["bob"].pk
@@ -95,16 +95,29 @@ def test_a_member_finds_the_receipt_in_the_published_list(login, personas, open_
     url = reverse("appraisal-ballots", args=[open_round.pk])
     assert client.get(url).context["rows"] == []  # nothing published while voting is open
 
-    services.close_round(open_round)
+    close_now(open_round, count=False)
+    assert client.get(url).context["rows"] == []  # nothing published before the count
+
+    count_now(open_round)
     listing = client.get(url)
-    assert [row["raw"] for row in listing.context["rows"]] == sorted(voted.values())
+    receipts = [codes.grouped(r) for r in sorted(voted.values())]
+    assert listing.context["receipts"] == receipts
+    assert len(listing.context["rows"]) == len(receipts) == 2  # the lists are as long
     found = client.post(url, {"code": codes.grouped(voted["bob"]).lower()})
-    assert found.context["found"]["raw"] == voted["bob"]
+    assert found.context["found"] == codes.grouped(voted["bob"])
     missing = client.post(url, {"code": "0000-0000-0000-0000"})
     assert missing.context["searched"] and missing.context["found"] is None
 
 
-def test_a_round_past_its_closing_time_is_sealed_when_read(login, personas, open_round, voted):
+def test_the_tally_and_conclusions_wait_for_the_count(open_round, voted, personas):
+    close_now(open_round, count=False)
+    assert services.tally(open_round).ballots == 0
+    with pytest.raises(ValidationError) as error:
+        services.save_conclusions(open_round, everyone(open_round), user=personas["alice"])
+    assert error.value.messages == ["The tellers count the ballots first."]
+
+
+def test_a_round_past_its_closing_time_is_closed_when_read(login, personas, open_round, voted):
     from datetime import timedelta
 
     from vanguard.appraisal.models import AppraisalRound
@@ -114,7 +127,7 @@ def test_a_round_past_its_closing_time_is_sealed_when_read(login, personas, open
         closes_at=open_round.opens_at - timedelta(days=1),
     )
     response = login(personas["bob"]).get(reverse("appraisal-ballots", args=[open_round.pk]))
-    assert len(response.context["rows"]) == 2
+    assert response.context["rows"] == []  # closed, not yet counted
     assert AppraisalRound.objects.get(pk=open_round.pk).sealed
 
 

@@ -14,7 +14,7 @@ from django.utils import translation
 
 from tests.appraisal.conftest import ballot_for
 from vanguard.appraisal import services
-from vanguard.appraisal.models import Ballot, VoterRoll
+from vanguard.appraisal.models import SealedBallot, VoterRoll
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -57,11 +57,11 @@ def test_concurrent_ballots_of_one_member_let_exactly_one_through(open_round, me
         lambda i: services.cast_ballot(open_round, grades[i % 3], member=bob), 6
     )
 
-    cast = [r for r in results if isinstance(r, Ballot)]
+    cast = [r for r in results if isinstance(r, services.Cast)]
     refusals = [r for r in results if isinstance(r, ValidationError)]
     assert len(cast) == 1 and len(refusals) == 5, results
     assert {" ".join(r.messages) for r in refusals} == {"You have already voted in this round."}
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
     assert VoterRoll.objects.filter(member=bob).count() == 1
 
 
@@ -72,8 +72,8 @@ def test_concurrent_uses_of_one_code_let_exactly_one_through(open_round):
         lambda i: services.cast_ballot(open_round, ballot_for(open_round), code=code), 4
     )
 
-    assert sum(isinstance(r, Ballot) for r in results) == 1, results
-    assert Ballot.objects.count() == 1 and VoterRoll.objects.count() == 1
+    assert sum(isinstance(r, services.Cast) for r in results) == 1, results
+    assert SealedBallot.objects.count() == 1 and VoterRoll.objects.count() == 1
 
 
 def test_different_members_voting_together_are_all_counted(open_round, members):
@@ -84,8 +84,8 @@ def test_different_members_voting_together_are_all_counted(open_round, members):
         len(voters),
     )
 
-    assert all(isinstance(r, Ballot) for r in results), results
-    assert Ballot.objects.count() == VoterRoll.objects.count() == len(voters)
+    assert all(isinstance(r, services.Cast) for r in results), results
+    assert SealedBallot.objects.count() == VoterRoll.objects.count() == len(voters)
 
 
 def test_the_unique_constraint_blocks_and_refuses_a_racing_insert(open_round, members):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.appraisal.conftest import ballot_for
+from tests.appraisal.conftest import ballot_for, close_now
 from vanguard.appraisal import codes, services
 
 
@@ -32,16 +32,19 @@ def test_the_opinion_export_follows_the_filters(login, personas, opinion, campai
 def test_the_round_export_has_the_tally_and_every_ballot(login, personas, open_round, members):
     for member in members.values():
         services.cast_ballot(open_round, ballot_for(open_round, "excellent"), member=member)
-    services.close_round(open_round)
+    close_now(open_round)
     response = login(personas["alice"]).get(reverse("appraisal-round-export", args=[open_round.pk]))
     book = workbook(response)
-    tally, ballots = book.worksheets
+    tally, ballots, receipts = book.worksheets
     header = next(tally.iter_rows(values_only=True))
     assert header[:5] == ("Member", "优秀", "合格", "基本合格", "不合格")
     assert {row[1] for row in list(tally.iter_rows(values_only=True))[1:]} == {3}
-    receipts = [row[0] for row in list(ballots.iter_rows(values_only=True))[1:]]
-    assert receipts == sorted(
-        codes.grouped(r) for r in open_round.ballots.values_list("receipt", flat=True)
+    # the ballots and the receipts are two sheets of equal length, without a shared column
+    ballot_rows = list(ballots.iter_rows(values_only=True))[1:]
+    assert len(ballot_rows) == 3 and {cell for row in ballot_rows for cell in row} == {"优秀"}
+    listed = [row[0] for row in list(receipts.iter_rows(values_only=True))[1:]]
+    assert listed == sorted(
+        codes.grouped(r) for r in open_round.receipts.values_list("receipt", flat=True)
     )
 
 
@@ -61,7 +64,7 @@ def test_the_printable_results(login, personas, open_round, members):
 
     for member in members.values():
         services.cast_ballot(open_round, ballot_for(open_round), member=member)
-    services.close_round(open_round)
+    close_now(open_round)
     services.save_conclusions(
         open_round, {members["bob"].pk: ("qualified", "学习不够系统")}, user=personas["alice"]
     )

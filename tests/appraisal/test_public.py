@@ -4,9 +4,9 @@ looking up the answer, the appraisal notices, and voting with a one-time code.""
 import pytest
 from django.urls import reverse
 
-from tests.appraisal.conftest import ballot_for
+from tests.appraisal.conftest import ballot_for, close_now, count_now
 from vanguard.appraisal import codes, services
-from vanguard.appraisal.models import Ballot, Opinion, Subject, VoterRoll
+from vanguard.appraisal.models import Opinion, SealedBallot, Subject, VoterRoll
 
 HOSTILE = '<script>alert("x")</script><b onmouseover="steal()">加粗</b>&amp; \'"'
 
@@ -151,7 +151,7 @@ def test_the_front_page_links_here(client, db):
 def published_round(open_round, members, personas):
     for member in members.values():
         services.cast_ballot(open_round, ballot_for(open_round), member=member)
-    services.close_round(open_round)
+    close_now(open_round)
     services.save_conclusions(
         open_round,
         {pk: ("qualified", "") for pk, _n in services.candidates_of(open_round)},
@@ -190,7 +190,7 @@ def test_a_guest_votes_with_a_code_and_finds_the_ballot_after_closing(client, op
     sent = client.post(url, {"code": codes.normalize(code), "cast": "", **grades})
     assert sent.status_code == 200
     receipt = sent.context["receipt"]
-    assert VoterRoll.objects.get().guest_code is not None and Ballot.objects.count() == 1
+    assert VoterRoll.objects.get().guest_code is not None and SealedBallot.objects.count() == 1
 
     # the same code again is refused
     again = client.post(url, {"code": code})
@@ -198,12 +198,16 @@ def test_a_guest_votes_with_a_code_and_finds_the_ballot_after_closing(client, op
         again.status_code == 400 and again.context["problem"] == "This code has already been used."
     )
 
-    # before closing the receipt is not yet in a published list; after closing it is
+    # before the count the receipt is not yet in a published list; after the count it is,
+    # and the answer says the ballot was counted without showing it
     check = reverse("appraisal-public-ballot-check")
     assert client.post(check, {"code": receipt}).status_code == 404
-    services.close_round(open_round)
+    close_now(open_round, count=False)
+    assert client.post(check, {"code": receipt}).status_code == 404
+    count_now(open_round)
     found = client.post(check, {"code": receipt})
     assert found.status_code == 200 and found.context["ballot"].receipt == codes.normalize(receipt)
+    assert "优秀" not in found.content.decode()
 
 
 def test_a_tampered_code_shows_a_clear_message_and_writes_nothing(client, open_round):

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.appraisal.conftest import ballot_for, open_window
+from tests.appraisal.conftest import ballot_for, close_now, new_round, open_window
 from tests.conftest import make_member, make_user
 from vanguard.accounts.access import Scope
 from vanguard.appraisal import services
@@ -88,12 +88,12 @@ def grow(enrollments, tree, personas, members):
                 held_on=date(2024, 9, 2),
                 attendees=[members["bob"], members["dora"]],
             )
-        appraisal_round = services.open_round(
+        appraisal_round = new_round(
             enrollment, organization=tree["A"], title=f"评议{start}", **open_window()
         )
         for person in [*people, members["bob"]]:
             services.cast_ballot(appraisal_round, ballot_for(appraisal_round), member=person)
-        services.close_round(appraisal_round)
+        close_now(appraisal_round)
         entries = {pk: ("qualified", "") for pk, _n in services.candidates_of(appraisal_round)}
         services.save_conclusions(appraisal_round, entries, user=personas["alice"])
         services.publish_notice(appraisal_round, text="通报", user=personas["alice"])

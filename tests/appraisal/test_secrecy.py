@@ -16,14 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import registered_models
 
-from tests.appraisal.conftest import ballot_for
+from tests.appraisal.conftest import ballot_for, close_now
 from vanguard.accounts.models import User
 from vanguard.appraisal import codes, services
 from vanguard.appraisal.models import (
     AppraisalRound,
     Ballot,
+    BallotReceipt,
     GuestCode,
     Opinion,
+    SealedBallot,
     VoterRoll,
 )
 from vanguard.orgs.models import Member
@@ -68,8 +70,20 @@ def test_the_ballot_has_no_time_and_no_insertion_order():
     assert not [f.name for f in fields if isinstance(f, TIME_FIELDS)]
     assert isinstance(Ballot._meta.pk, models.UUIDField)
     assert not isinstance(Ballot._meta.pk, AUTO_FIELDS)
-    assert Ballot._meta.ordering == ["receipt"]
-    assert set(f.name for f in fields if f.concrete) == {"id", "round", "receipt", "salt", "grades"}
+    assert Ballot._meta.ordering == ["id"]
+    assert set(f.name for f in fields if f.concrete) == {"id", "round", "grades"}
+
+
+@pytest.mark.parametrize("model", [SealedBallot, BallotReceipt])
+def test_the_pool_and_the_receipts_carry_no_voter_no_time_no_order(model):
+    fields = [f for f in model._meta.get_fields() if f.concrete]
+    assert {f.name for f in fields} == {
+        "id",
+        "round",
+        "box" if model is SealedBallot else "receipt",
+    }
+    assert isinstance(model._meta.pk, models.UUIDField)
+    assert model._meta.db_table not in registered_models and not hasattr(model, "history")
 
 
 def test_the_ballot_and_the_roll_keep_no_history(db):
@@ -97,20 +111,22 @@ def test_only_a_hash_of_a_guest_code_is_stored(open_round):
     assert not any(codes.normalize(code) in value for code in plain for value in stored)
 
 
-def test_sealing_rewrites_the_ballots_in_a_new_order(open_round, members):
-    # given three ballots cast (their rows are in voting order)
-    for member in members.values():
-        services.cast_ballot(open_round, ballot_for(open_round), member=member)
-    before = dict(Ballot.objects.values_list("receipt", "id"))
+def test_the_count_deletes_the_pool_and_publishes_two_lists(open_round, members):
+    # given three ballots cast (sealed, in the pool)
+    receipts = [
+        services.cast_ballot(open_round, ballot_for(open_round), member=member).receipt
+        for member in members.values()
+    ]
+    assert SealedBallot.objects.count() == 3 and not Ballot.objects.exists()
 
-    # when the round is closed
-    services.close_round(open_round)
+    # when the round is closed and counted
+    close_now(open_round)
 
-    # then the same ballots are there, under new keys, and the round is sealed
-    after = dict(Ballot.objects.values_list("receipt", "id"))
-    assert set(after) == set(before)
-    assert not set(after.values()) & set(before.values())
-    assert AppraisalRound.objects.get(pk=open_round.pk).sealed
+    # then the pool is gone; the receipts are listed in code order, the ballots apart
+    assert not SealedBallot.objects.exists()
+    assert list(BallotReceipt.objects.values_list("receipt", flat=True)) == sorted(receipts)
+    assert Ballot.objects.count() == 3
+    assert AppraisalRound.objects.get(pk=open_round.pk).is_counted
 
 
 def test_the_receipt_is_never_kept_in_the_session_or_a_url(login, personas, open_round, members):
@@ -120,7 +136,7 @@ def test_the_receipt_is_never_kept_in_the_session_or_a_url(login, personas, open
         url, {f"m{pk}": "qualified" for pk, _n in services.candidates_of(open_round)}
     )
     assert response.status_code == 200  # the receipt is in this response, not a redirect
-    receipt = Ballot.objects.get().receipt
+    receipt = response.context["receipt"].replace("-", "")
     assert receipt in response.content.decode().replace("-", "")
     for session in Session.objects.all():
         assert receipt not in str(session.get_decoded())

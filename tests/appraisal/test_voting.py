@@ -8,14 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tests.appraisal.conftest import ballot_for, open_window
+from tests.appraisal.conftest import ballot_for, close_now, new_round, open_window
 from tests.conftest import make_member
 from vanguard.appraisal import codes, services
-from vanguard.appraisal.models import Ballot, GuestCode, VoterRoll
+from vanguard.appraisal.models import GuestCode, SealedBallot, VoterRoll
 
 
 def nothing_written():
-    return not Ballot.objects.exists() and not VoterRoll.objects.exists()
+    return not SealedBallot.objects.exists() and not VoterRoll.objects.exists()
 
 
 def refused(callable_, *args, **kwargs) -> str:
@@ -28,8 +28,8 @@ def refused(callable_, *args, **kwargs) -> str:
 
 
 def test_a_member_votes_once(open_round, members):
-    ballot = services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"])
-    assert Ballot.objects.get() == ballot
+    services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"])
+    assert SealedBallot.objects.count() == 1
     assert VoterRoll.objects.get().member == members["bob"]
 
     message = refused(
@@ -37,7 +37,7 @@ def test_a_member_votes_once(open_round, members):
     )
 
     assert message == "You have already voted in this round."
-    assert Ballot.objects.count() == 1 and VoterRoll.objects.count() == 1
+    assert SealedBallot.objects.count() == 1 and VoterRoll.objects.count() == 1
 
 
 def test_the_database_itself_refuses_a_second_roll_entry(open_round, members):
@@ -53,7 +53,7 @@ def test_a_code_votes_once(open_round):
     message = refused(services.cast_ballot, open_round, ballot_for(open_round), code=code)
 
     assert message == "This code has already been used."
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
 
 
 def test_equal_ballots_get_different_receipts(open_round, members):
@@ -63,11 +63,37 @@ def test_equal_ballots_get_different_receipts(open_round, members):
     assert first.receipt != second.receipt
 
 
-def test_the_receipt_is_the_salted_hash_of_the_ballot(open_round, members):
-    ballot = services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"])
-    assert ballot.receipt == codes.ballot_receipt(open_round.pk, ballot.grades, ballot.salt)
-    tampered = {**ballot.grades, str(members["eve"].pk): "unqualified"}
-    assert codes.ballot_receipt(open_round.pk, tampered, ballot.salt) != ballot.receipt
+def test_the_ballot_is_stored_only_sealed_and_of_one_length(open_round, members):
+    # given ballots whose grades differ in length ("excellent" against "unqualified")
+    bob = services.cast_ballot(
+        open_round, ballot_for(open_round, "excellent"), member=members["bob"]
+    )
+    eve = services.cast_ballot(
+        open_round, ballot_for(open_round, "unqualified"), member=members["eve"]
+    )
+
+    # then the store holds boxes of one length, with neither receipt nor grade in clear
+    boxes = [bytes(box) for box in SealedBallot.objects.values_list("box", flat=True)]
+    assert len(boxes) == 2 and len(boxes[0]) == len(boxes[1])
+    for box in boxes:
+        for clear in (bob.receipt, eve.receipt, "excellent", "unqualified"):
+            assert clear.encode() not in box
+    assert codes.is_well_formed(bob.receipt, codes.BALLOT_RECEIPT_LENGTH)
+
+
+def test_no_vote_before_the_tellers_are_appointed(enrollments, tree, members):
+    bare = services.open_round(
+        enrollments["A"], organization=tree["A"], title="无监票人", **open_window()
+    )
+    message = refused(services.cast_ballot, bare, ballot_for(bare), member=members["bob"])
+    assert message == "The tellers of this round have not been appointed yet."
+    assert nothing_written()
+
+
+def test_the_tellers_cannot_change_once_someone_voted(open_round, members):
+    services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"])
+    message = refused(services.appoint_tellers, open_round, ["甲", "乙", "丙"])
+    assert message == "Votes have been cast under the present tellers' key; it cannot change."
 
 
 # -- who may vote, and when ----------------------------------------------------------------
@@ -99,11 +125,11 @@ def test_a_closed_round_is_refused(open_round, members):
 def test_the_last_instant_before_closing_is_still_open(open_round, members):
     last = open_round.closes_at - timedelta(microseconds=1)
     services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"], now=last)
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
 
 
 def test_a_round_closed_early_is_refused(open_round, members):
-    services.close_round(open_round)
+    close_now(open_round)
     message = refused(
         services.cast_ballot, open_round, ballot_for(open_round), member=members["bob"]
     )
@@ -137,9 +163,7 @@ def test_a_tampered_code_is_refused(open_round, tamper):
 
 
 def test_a_code_of_another_round_is_refused(open_round, enrollments, tree, members):
-    other = services.open_round(
-        enrollments["A"], organization=tree["A1"], title="A1", **open_window()
-    )
+    other = new_round(enrollments["A"], organization=tree["A1"], title="A1", **open_window())
     [code] = services.issue_guest_codes(other, 1)
     message = refused(services.cast_ballot, open_round, ballot_for(open_round), code=code)
     assert message == "This code is not valid for this appraisal round."
@@ -183,14 +207,14 @@ def test_a_ballot_grading_an_outsider_is_refused(open_round, members, tree):
 
 
 def test_codes_are_not_issued_for_a_closed_round(open_round):
-    services.close_round(open_round)
+    close_now(open_round)
     assert refused(services.issue_guest_codes, open_round, 3) == "The round is closed."
     assert not GuestCode.objects.exists()
 
 
 def test_a_round_that_has_not_opened_cannot_be_closed(enrollments, tree, members):
     later = timezone.now() + timedelta(days=1)
-    future = services.open_round(
+    future = new_round(
         enrollments["A"],
         organization=tree["A"],
         title="将来",

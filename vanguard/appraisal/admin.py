@@ -44,7 +44,8 @@ class OrgLifeMeetingAdmin(SimpleHistoryAdmin):
 @admin.register(AppraisalRound)
 class AppraisalRoundAdmin(SimpleHistoryAdmin):
     list_display = ["title", "organization", "opens_at", "closes_at", "sealed", "published_on"]
-    readonly_fields = ["sealed"]
+    # The tellers' key and the count change only through the services (appoint, count).
+    readonly_fields = ["sealed", "public_key", "threshold", "counted_at"]
 
 
 @admin.register(AppraisalConclusion)

@@ -17,17 +17,17 @@ Deterministic (the loader's `rng`), and fast: rows are bulk-created.
 from __future__ import annotations
 
 import random
+import sys
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from vanguard.accounts.models import RoleGrant, User
-from vanguard.appraisal import codes, rules, services
+from vanguard.appraisal import rules, services
 from vanguard.appraisal.models import (
     AnalysisStatus,
     AppraisalConclusion,
     AppraisalRound,
-    Ballot,
     Candidate,
     CriticismItem,
     CriticismKind,
@@ -35,7 +35,6 @@ from vanguard.appraisal.models import (
     SelfAnalysis,
     Subject,
     Talk,
-    VoterRoll,
 )
 from vanguard.campaigns.models import Campaign
 from vanguard.orgs.models import Member
@@ -314,36 +313,37 @@ def _round(rng, enrollment, members, end, user) -> None:
     voters = [m for m in members if not (m.user_id and m.user.username == "member")]
     share = 0.5 if code == OPEN_NOW else rng.uniform(0.85, 1.0)
     voters = rng.sample(voters, k=max(1, round(len(voters) * share)))
-    _ballots(rng, appraisal_round, members, voters, bias)
+    teller_names = [m.name for m in rng.sample(members, k=min(3, len(members)))]
+    if len(teller_names) < 2:
+        teller_names.append("群众代表")
+    slips = services.appoint_tellers(appraisal_round, teller_names, now=opens_at)
+    vote_at = timezone.now() if code == OPEN_NOW else opens_at + timedelta(hours=1)
+    _ballots(rng, appraisal_round, members, voters, bias, vote_at)
     if code == OPEN_NOW:
         services.issue_guest_codes(appraisal_round, 3)
+        # The demo's open round is counted by whoever tries the demo: its tellers' codes
+        # are printed once, with the logins. (A real round prints them on slips.)
+        sys.stdout.write(
+            f"监票人密码（演示，{appraisal_round.title}）："
+            + "；".join(f"{s.name} {s.grouped}" for s in slips)
+            + "\n"
+        )
         return
     services.seal_round(appraisal_round, now=closes_at)
+    services.count_ballots(appraisal_round, [s.code for s in slips[:2]], now=closes_at)
     _conclude(rng, appraisal_round, code, user, closes_at.date())
 
 
-def _ballots(rng, appraisal_round, members, voters, bias) -> None:
+def _ballots(rng, appraisal_round, members, voters, bias, now) -> None:
+    """Each voter casts a ballot through the service, as on the voting page."""
     codes_by_weight = list(GRADE_WEIGHTS)
-    roll, ballots = [], []
     for voter in voters:
         grades = {}
         for member in members:
             weights = list(GRADE_WEIGHTS.values())
             weights[0] *= 0.3 + 1.4 * bias[member.pk]  # some members are seen as better
             grades[str(member.pk)] = rng.choices(codes_by_weight, weights=weights)[0]
-        salt = codes.new_salt()
-        roll.append(VoterRoll(round=appraisal_round, member=voter))
-        ballots.append(
-            Ballot(
-                round=appraisal_round,
-                grades=grades,
-                salt=salt,
-                receipt=codes.ballot_receipt(appraisal_round.pk, grades, salt),
-            )
-        )
-    rng.shuffle(ballots)
-    VoterRoll.objects.bulk_create(roll)
-    Ballot.objects.bulk_create(ballots)
+        services.cast_ballot(appraisal_round, grades, member=voter, now=now)
 
 
 def _conclude(rng, appraisal_round, code, user, closed_on) -> None:

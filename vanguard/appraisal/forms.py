@@ -438,6 +438,49 @@ class RoundForm(forms.Form):
         return data
 
 
+def _teller_field(number: int, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=gettext_lazy("Teller %(number)s") % {"number": number},
+        max_length=50,
+        required=required,
+        widget=forms.TextInput(INPUT),
+    )
+
+
+class TellersForm(forms.Form):
+    """The round's three tellers (监票人), by name; any two of them count the ballots."""
+
+    teller_1 = _teller_field(1)
+    teller_2 = _teller_field(2)
+    teller_3 = _teller_field(3)
+
+    def names(self) -> list[str]:
+        return [self.cleaned_data[f"teller_{n}"] for n in (1, 2, 3)]
+
+
+class RoundWithTellersForm(RoundForm, TellersForm):
+    pass
+
+
+class CountForm(forms.Form):
+    """Each teller types the code of their slip; as many as the round needs suffice."""
+
+    def __init__(self, *args, tellers, **kwargs):
+        super().__init__(*args, **kwargs)
+        for teller in tellers:
+            self.fields[f"code_{teller.index}"] = forms.CharField(
+                label=teller.name,
+                max_length=60,
+                required=False,
+                widget=forms.PasswordInput(
+                    attrs={**INPUT, "autocomplete": "off", "autocapitalize": "characters"}
+                ),
+            )
+
+    def codes(self) -> list[str]:
+        return [value for value in self.cleaned_data.values() if value]
+
+
 class GuestCodesForm(forms.Form):
     count = forms.IntegerField(
         label=gettext_lazy("Number of codes"),

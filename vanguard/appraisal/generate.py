@@ -3,12 +3,12 @@ talks, self-analyses, a special meeting and one sealed democratic appraisal roun
 
 Rows look as the services leave them: an opinion's due date is `rules.due_date` of the
 unit that first received it, anonymous opinions keep no name or contact, only digests of
-receipt codes are stored; the roll says who voted and the ballots (shuffled, with salted
-receipts) say how, with nothing that links the two; conclusions are each member's leading
-grade in the tally. Bulk inserts, no history rows (nobody edited generated rows).
+receipt codes are stored; the roll says who voted, the counted ballots (shuffled) say how
+and the receipts are listed apart, with nothing that links the two; conclusions are each
+member's leading grade in the tally. Bulk inserts, no history rows (nobody edited generated rows).
 
 Deterministic from the generator's rng. Keys that the app draws at random (opinion ids,
-receipt codes, ballot and roll UUIDs, salts) come from a second rng seeded with that rng
+receipt codes, ballot and roll UUIDs) come from a second rng seeded with that rng
 and the campaign's code, so two campaigns generated with one seed in one database do not
 collide.
 """
@@ -40,6 +40,7 @@ from vanguard.appraisal.models import (
     AppraisalConclusion,
     AppraisalRound,
     Ballot,
+    BallotReceipt,
     Candidate,
     CriticismItem,
     CriticismKind,
@@ -356,11 +357,12 @@ def _rounds(generated, rng, keys, windows) -> None:
                 opens_at=_aware(day - timedelta(days=3), time(8)),
                 closes_at=_aware(day, time(17)),
                 sealed=True,
+                counted_at=_aware(day, time(18)),
             )
         )
     AppraisalRound.objects.bulk_create(rounds, batch_size=BATCH_SIZE)
     by_enrollment = {r.enrollment_id: r for r in AppraisalRound.objects.filter(enrollment__in=held)}
-    candidates, roll, ballots, conclusions, published = [], [], [], [], []
+    candidates, roll, ballots, receipts, conclusions, published = [], [], [], [], [], []
     for enrollment in held:
         appraisal_round = by_enrollment[enrollment.pk]
         day = closing[enrollment.pk]
@@ -369,8 +371,15 @@ def _rounds(generated, rng, keys, windows) -> None:
         voters = rng.sample(members, k=max(1, round(len(members) * rng.uniform(0.85, 1.0))))
         roll += [VoterRoll(id=_uuid(keys), round=appraisal_round, member_id=m) for m in voters]
         cast = _ballots(rng, keys, appraisal_round, members, len(voters), grade_codes, weights)
-        rng.shuffle(cast)  # as sealing leaves them: no order shared with the roll
+        rng.shuffle(cast)  # as the count leaves them: no order shared with the roll
         ballots += cast
+        receipts += sorted(
+            (
+                BallotReceipt(id=_uuid(keys), round=appraisal_round, receipt=_receipt(keys))
+                for _ballot in cast
+            ),
+            key=lambda r: r.receipt,
+        )
         tally = rules.count_grades(
             (b.grades for b in cast), [(m, "") for m in members], grade_codes
         )
@@ -398,6 +407,7 @@ def _rounds(generated, rng, keys, windows) -> None:
     Candidate.objects.bulk_create(candidates, batch_size=BATCH_SIZE)
     VoterRoll.objects.bulk_create(roll, batch_size=BATCH_SIZE)
     Ballot.objects.bulk_create(ballots, batch_size=BATCH_SIZE)
+    BallotReceipt.objects.bulk_create(receipts, batch_size=BATCH_SIZE)
     AppraisalConclusion.objects.bulk_create(conclusions, batch_size=BATCH_SIZE)
     AppraisalRound.objects.bulk_update(published, ["notice", "published_on"], batch_size=BATCH_SIZE)
 
@@ -418,17 +428,12 @@ def _ballots(
     cast = []
     for _index in range(count):
         grades = {str(m): rng.choices(grade_codes, cum_weights=cumulative[m])[0] for m in members}
-        salt = f"{keys.getrandbits(128):032x}"
-        cast.append(
-            Ballot(
-                id=_uuid(keys),
-                round=appraisal_round,
-                grades=grades,
-                salt=salt,
-                receipt=codes.ballot_receipt(appraisal_round.pk, grades, salt),
-            )
-        )
+        cast.append(Ballot(id=_uuid(keys), round=appraisal_round, grades=grades))
     return cast
+
+
+def _receipt(keys: random.Random) -> str:
+    return "".join(keys.choice(codes.ALPHABET) for _i in range(codes.BALLOT_RECEIPT_LENGTH))
 
 
 def _uuid(keys: random.Random) -> uuid.UUID:

@@ -9,12 +9,15 @@ Secrecy is built into the schema, not promised by the views:
   by staff — the creation is never written to the history table (see `Opinion.save`).
   An anonymous opinion stores no name, no contact and no IP address (a check constraint
   keeps the name and contact empty).
-- A **ballot** has no link to its voter: no foreign key but its round, a random UUID
-  key, no timestamp, no history table. Who voted is on the separate **roll**
-  (`VoterRoll`), whose unique constraints refuse a second ballot in the database; roll and
-  ballot are written in one transaction, and when the round is sealed the ballots are
-  rewritten in random order, so neither their physical order nor the transaction that
-  wrote them points back at a roll entry (`services.seal_round`).
+- A **ballot** is sealed the moment it is cast: encrypted to the round's public key
+  (`SealedBallot`, a libsodium sealed box) whose private key exists only while the round's
+  tellers (监票人) count — it is split among them (`Teller`, 2 of 3 by default, see
+  `appraisal/tellers.py` and `docs/secrecy.md`). The pool of sealed ballots has no voter
+  column, a random key, no timestamp, no history; who voted is on the separate **roll**
+  (`VoterRoll`), whose unique constraints refuse a second ballot in the database. At the
+  count the sealed ballots are opened, shuffled and published as the anonymous list
+  (`Ballot`, contents only) beside the sorted list of receipts (`BallotReceipt`); the pool
+  is deleted. Nothing stored or published pairs a receipt with a content.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ class Opinion(models.Model):
 
     id = models.IntegerField(primary_key=True, default=random_opinion_id, editable=False)
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     channel = models.CharField(_("channel"), max_length=50)  # a code of opinion_channels
     subject = models.CharField(_("about"), max_length=10, choices=Subject.choices)
@@ -240,10 +243,10 @@ class Talk(models.Model):
     """A 谈心谈话 between two members."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="talks"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="talks"
     )
     talked_on = models.DateField(_("date"))
     initiator = models.ForeignKey(
@@ -292,7 +295,7 @@ class SelfAnalysis(models.Model):
     """A member's 党性分析材料 for a campaign: draft → submitted → returned / accepted."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="self_analyses"
@@ -338,10 +341,10 @@ class OrgLifeMeeting(models.Model):
     """The 专题组织生活会 of a unit (or of one of its branches)."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="meetings"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="meetings"
     )
     organization = models.ForeignKey(
         Organization, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
@@ -419,10 +422,10 @@ class AppraisalRound(models.Model):
     """A unit's democratic appraisal, open for voting between two moments."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="rounds"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="rounds"
     )
     organization = models.ForeignKey(
         Organization, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
@@ -430,7 +433,12 @@ class AppraisalRound(models.Model):
     title = models.CharField(_("title"), max_length=200)
     opens_at = models.DateTimeField(_("voting opens"))
     closes_at = models.DateTimeField(_("voting closes"))
-    sealed = models.BooleanField(_("sealed"), default=False)  # ballots rewritten, no more votes
+    sealed = models.BooleanField(_("sealed"), default=False)  # closed to votes, for good
+    public_key = models.CharField(
+        _("public key of the tellers"), max_length=64, blank=True
+    )  # X25519, hex; its private key is split among the tellers
+    threshold = models.PositiveSmallIntegerField(_("tellers needed to count"), default=2)
+    counted_at = models.DateTimeField(_("ballots counted at"), null=True, blank=True)
     notice = models.TextField(_("notice of the results"), blank=True)
     published_on = models.DateField(_("notice published on"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -466,10 +474,16 @@ class AppraisalRound(models.Model):
     def is_closed(self, now=None) -> bool:
         return self.sealed or (now or timezone.now()) >= self.closes_at
 
+    @property
+    def is_counted(self) -> bool:
+        return self.counted_at is not None
+
     def state(self, now=None) -> str:
-        """scheduled, open, closed or published."""
+        """scheduled, open, closed (awaiting the tellers), counted or published."""
         if self.published_on:
             return "published"
+        if self.counted_at:
+            return "counted"
         if self.is_closed(now):
             return "closed"
         return "open" if self.is_open(now) else "scheduled"
@@ -479,7 +493,7 @@ class Candidate(models.Model):
     """A member graded in a round (and so a voter in it): the unit at the round's opening."""
 
     round = models.ForeignKey(
-        AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="candidates"
+        AppraisalRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="candidates"
     )
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
@@ -502,7 +516,7 @@ class GuestCode(models.Model):
     """A one-time code for a voter who is not a member. Only a hash of the code is kept."""
 
     round = models.ForeignKey(
-        AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="codes"
+        AppraisalRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="codes"
     )
     digest = models.CharField(_("code digest"), max_length=64, unique=True)
     issued_on = models.DateField(_("issued on"))
@@ -525,7 +539,7 @@ class VoterRoll(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(
-        AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="roll"
+        AppraisalRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="roll"
     )
     member = models.ForeignKey(
         Member,
@@ -560,25 +574,88 @@ class VoterRoll(models.Model):
         return str(self.member or self.guest_code)
 
 
-class Ballot(models.Model):
-    """A secret ballot: the grade given to each member of the round, and nothing else.
+class Teller(models.Model):
+    """A teller (监票人) of a round, holding one share of the round's private key.
 
-    `grades` maps a member's id (as text) to a grade code. `receipt` is a hash of the
-    ballot's content with a random `salt`, so two equal ballots have different receipts;
-    the voter keeps it and finds it in the published list (ordered by receipt).
+    The share itself is printed once on the teller's slip and never stored; the database
+    keeps its SHA-256 digest only, to tell a teller at the count that their code is wrong.
+    """
+
+    round = models.ForeignKey(
+        AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="tellers"
+    )
+    index = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=50)
+    share_digest = models.CharField(_("share digest"), max_length=64, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("teller")
+        verbose_name_plural = _("tellers")
+        ordering = ["round", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "index"], name="teller_number_once_per_round"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SealedBallot(models.Model):
+    """A cast ballot, encrypted to the round's public key: the pool the tellers open at the
+    count. No voter, no time, a random key, no history; every box of a round has the same
+    length (the content is padded), and the pool is deleted when the ballots are counted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(
+        AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="+"
+    )
+    box = models.BinaryField(_("sealed box"))
+
+    class Meta:
+        verbose_name = _("sealed ballot")
+        verbose_name_plural = _("sealed ballots")
+
+    def __str__(self):
+        return str(self.id)
+
+
+class Ballot(models.Model):
+    """A counted ballot in the published list: the grade given to each member of the round,
+    and nothing else — no receipt (receipts are published apart, `BallotReceipt`).
+
+    `grades` maps a member's id (as text) to a grade code. Written by the count in random
+    order under random keys, and listed by key.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(
-        AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="ballots"
+        AppraisalRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="ballots"
     )
-    receipt = models.CharField(_("receipt"), max_length=32, unique=True)
-    salt = models.CharField(_("salt"), max_length=32)
     grades = models.JSONField(_("grades"))
 
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
+        ordering = ["id"]
+
+    def __str__(self):
+        return str(self.id)
+
+
+class BallotReceipt(models.Model):
+    """A receipt in the published list of a counted round: proves that a ballot was
+    counted, never which one. As many receipts as ballots; listed in code order."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(
+        AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="receipts"
+    )
+    receipt = models.CharField(_("receipt"), max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("ballot receipt")
+        verbose_name_plural = _("ballot receipts")
         ordering = ["receipt"]
 
     def __str__(self):
@@ -591,7 +668,7 @@ class AppraisalConclusion(models.Model):
     round = models.ForeignKey(
         AppraisalRound,
         verbose_name=_("round"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="conclusions",
     )
     member = models.ForeignKey(

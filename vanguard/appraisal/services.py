@@ -13,19 +13,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from vanguard.appraisal import codes, rules
+from vanguard.appraisal import codes, rules, tellers
 from vanguard.appraisal.models import (
     HANDED_IN,
     AnalysisStatus,
     AppraisalConclusion,
     AppraisalRound,
     Ballot,
+    BallotReceipt,
     Candidate,
     CriticismItem,
     CriticismKind,
@@ -34,9 +35,11 @@ from vanguard.appraisal.models import (
     OpinionStatus,
     OpinionTransfer,
     OrgLifeMeeting,
+    SealedBallot,
     SelfAnalysis,
     Subject,
     Talk,
+    Teller,
     TransferDirection,
     VoterRoll,
 )
@@ -428,6 +431,16 @@ def open_round(
     return appraisal_round
 
 
+def open_round_with_tellers(
+    enrollment: Enrollment, *, tellers: Iterable[str], user=None, **round_fields
+) -> tuple[AppraisalRound, list[TellerSlip]]:
+    """Set up a round and appoint its tellers at once (all or nothing)."""
+    with transaction.atomic():
+        appraisal_round = open_round(enrollment, user=user, **round_fields)
+        slips = appoint_tellers(appraisal_round, tellers)
+    return appraisal_round, slips
+
+
 def issue_guest_codes(
     appraisal_round: AppraisalRound, count: int, *, now: datetime | None = None
 ) -> list[str]:
@@ -492,6 +505,15 @@ def _checked_grades(
     return grades
 
 
+@dataclass
+class Cast:
+    """What the voter is shown once: their receipt and their grades. Neither is stored in
+    the clear; both are inside the sealed ballot."""
+
+    receipt: str
+    grades: dict[str, str]
+
+
 def cast_ballot(
     appraisal_round: AppraisalRound,
     grades: Mapping,
@@ -499,23 +521,28 @@ def cast_ballot(
     member: Member | None = None,
     code: str | None = None,
     now: datetime | None = None,
-) -> Ballot:
-    """Cast one secret ballot: a roll entry (who voted) and the ballot (how), in one
-    transaction. The roll's unique constraints refuse a second ballot of the same member
-    or code — in the database, so also when two submissions race."""
+) -> Cast:
+    """Cast one secret ballot: a roll entry (who voted) and the ballot sealed for the
+    tellers (how), in one transaction. The roll's unique constraints refuse a second ballot
+    of the same member or code — in the database, so also when two submissions race.
+
+    Roll entry and sealed ballot share a transaction id (PostgreSQL `xmin`) and an
+    insertion order (SQLite rowid): that links a voter to a box nobody can open before
+    the count, and the boxes are deleted by the count."""
     now = now or timezone.now()
     with transaction.atomic():
-        # Votes of a round are serialised with its sealing, so that no ballot is written
-        # after the round's ballots have been shuffled.
+        # Votes of a round are serialised with its closing and its count.
         locked = AppraisalRound.objects.select_for_update().get(pk=appraisal_round.pk)
         if locked.is_closed(now):
             _refuse(_("This appraisal round is closed."))
         if not locked.is_open(now):
             _refuse(_("This appraisal round is not open yet."))
+        if not locked.public_key:
+            _refuse(_("The tellers of this round have not been appointed yet."))
         candidates = candidates_of(locked)
         entry = _roll_entry(locked, candidates, member=member, code=code)
-        grade_codes = {grade.code for grade in locked.campaign.rules.appraisal_grades}
-        checked = _checked_grades(grades, candidates, grade_codes)
+        grade_codes = [grade.code for grade in locked.campaign.rules.appraisal_grades]
+        checked = _checked_grades(grades, candidates, set(grade_codes))
         try:
             with transaction.atomic():
                 entry.save(force_insert=True)
@@ -525,13 +552,12 @@ def cast_ballot(
                 if member is not None
                 else _("This code has already been used.")
             )
-        salt = codes.new_salt()
-        return Ballot.objects.create(
-            round=locked,
-            grades=checked,
-            salt=salt,
-            receipt=codes.ballot_receipt(locked.pk, checked, salt),
+        receipt = codes.new_code(codes.BALLOT_RECEIPT_LENGTH)
+        size = tellers.plaintext_size([pk for pk, _name in candidates], grade_codes)
+        SealedBallot.objects.create(
+            round=locked, box=tellers.seal(locked.public_key, receipt, checked, size)
         )
+    return Cast(receipt, checked)
 
 
 def _roll_entry(appraisal_round, candidates, *, member, code) -> VoterRoll:
@@ -550,7 +576,7 @@ def has_voted(appraisal_round: AppraisalRound, member: Member) -> bool:
 
 
 def close_round(appraisal_round: AppraisalRound, *, now: datetime | None = None) -> AppraisalRound:
-    """End voting now (before the planned close) and seal the ballots."""
+    """End voting now (before the planned close): no vote is taken from now on."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = AppraisalRound.objects.select_for_update().get(pk=appraisal_round.pk)
@@ -565,38 +591,186 @@ def close_round(appraisal_round: AppraisalRound, *, now: datetime | None = None)
 
 
 def seal_round(appraisal_round: AppraisalRound, *, now: datetime | None = None) -> AppraisalRound:
-    """Rewrite a closed round's ballots in random order, once.
-
-    A ballot was written in the same transaction as its roll entry, and rows are stored
-    in the order they were written; rewriting them all in one new transaction, shuffled,
-    leaves nothing (row order, SQLite rowid, PostgreSQL xmin/ctid) that matches a ballot
-    with the roll. Votes are refused from now on.
-    """
+    """Mark a round whose voting has ended as closed for good (its planned close may not
+    move back again). The ballots stay sealed until the tellers count them."""
     with transaction.atomic():
         locked = AppraisalRound.objects.select_for_update().get(pk=appraisal_round.pk)
-        if locked.sealed:
-            appraisal_round.sealed = True
-            return locked
-        if not locked.is_closed(now):
-            _refuse(_("The round is still open."))
-        ballots = list(Ballot.objects.filter(round=locked).values("receipt", "salt", "grades"))
-        secrets.SystemRandom().shuffle(ballots)
-        Ballot.objects.filter(round=locked).delete()
-        Ballot.objects.bulk_create([Ballot(round=locked, **ballot) for ballot in ballots])
-        locked.sealed = True
-        locked.save(update_fields=["sealed"])
+        if not locked.sealed:
+            if not locked.is_closed(now):
+                _refuse(_("The round is still open."))
+            locked.sealed = True
+            locked.save(update_fields=["sealed"])
     appraisal_round.sealed = True
     return locked
 
 
 def ensure_sealed(appraisal_round: AppraisalRound, *, now: datetime | None = None):
-    """Seal a round whose voting time has run out (results are read only when sealed)."""
+    """Seal a round whose voting time has run out."""
     if not appraisal_round.sealed and appraisal_round.is_closed(now):
         seal_round(appraisal_round, now=now)
     return appraisal_round
 
 
+# -- the tellers ---------------------------------------------------------------------------
+
+TELLERS = 3
+TELLERS_NEEDED = 2
+
+
+@dataclass
+class TellerSlip:
+    """What one teller is handed, once: their number, name and code."""
+
+    index: int
+    name: str
+    code: str
+
+    @property
+    def grouped(self) -> str:
+        return codes.grouped(self.code, 3)
+
+
+def appoint_tellers(
+    appraisal_round: AppraisalRound,
+    names: Iterable[str],
+    *,
+    threshold: int = TELLERS_NEEDED,
+    now: datetime | None = None,
+) -> list[TellerSlip]:
+    """Appoint the round's tellers (监票人) and make its key: the public key is stored, the
+    private key is split among the tellers (`threshold` of them open the ballots) and
+    exists nowhere else. Returns each teller's slip, shown once. Possible until the first
+    vote: the ballots are sealed to the key of the tellers appointed then."""
+    names = [name.strip() for name in names if name and name.strip()]
+    if len(names) < 2:
+        _refuse(_("Appoint at least two tellers."))
+    if len(names) > 9:
+        _refuse(_("Appoint at most nine tellers."))
+    if len(set(names)) != len(names):
+        _refuse(_("Each teller is a different person."))
+    if not 2 <= threshold <= len(names):
+        _refuse(
+            _("Between 2 and %(count)s tellers must be needed to count.") % {"count": len(names)}
+        )
+    with transaction.atomic():
+        locked = AppraisalRound.objects.select_for_update().get(pk=appraisal_round.pk)
+        if locked.is_closed(now):
+            _refuse(_("The round is closed."))
+        if VoterRoll.objects.filter(round=locked).exists():
+            _refuse(_("Votes have been cast under the present tellers' key; it cannot change."))
+        public_key, shares = tellers.new_key(len(names), threshold)
+        Teller.objects.filter(round=locked).delete()  # kept in the history table
+        slips = [
+            TellerSlip(share.index, name, share.code)
+            for share, name in zip(shares, names, strict=True)
+        ]
+        for share, name in zip(shares, names, strict=True):
+            Teller.objects.create(
+                round=locked, index=share.index, name=name, share_digest=share.digest
+            )
+        locked.public_key, locked.threshold = public_key, threshold
+        locked.save(update_fields=["public_key", "threshold"])
+    appraisal_round.public_key, appraisal_round.threshold = public_key, threshold
+    return slips
+
+
+def _shares_from(appraisal_round: AppraisalRound, typed: Iterable[str]) -> list[tellers.Share]:
+    by_digest = {t.share_digest: t for t in appraisal_round.tellers.all()}
+    shares: dict[int, tellers.Share] = {}
+    for code in typed:
+        if not (code or "").strip():
+            continue
+        share = tellers.parse_code(code)
+        if share is None:
+            _refuse(_("A teller's code is mistyped: it has 27 letters and digits."))
+        teller = by_digest.get(share.digest)
+        if teller is None or teller.index != share.index:
+            _refuse(
+                _("Code %(start)s… is not the code of a teller of this round.")
+                % {"start": codes.normalize(code)[:3]}
+            )
+        shares[share.index] = share
+    if len(shares) < appraisal_round.threshold:
+        _refuse(
+            _("%(needed)s tellers must enter their codes; %(given)s did.")
+            % {"needed": appraisal_round.threshold, "given": len(shares)}
+        )
+    return list(shares.values())
+
+
+def count_ballots(
+    appraisal_round: AppraisalRound, teller_codes: Iterable[str], *, now: datetime | None = None
+) -> AppraisalRound:
+    """The count: the tellers' codes rebuild the round's private key, every sealed ballot
+    is opened, and the ballots are published as two lists — the receipts in code order and
+    the contents in random order, as many of each as voters on the roll — in one
+    transaction that deletes the sealed pool. Once only."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = AppraisalRound.objects.select_for_update().get(pk=appraisal_round.pk)
+        if locked.counted_at:
+            _refuse(_("The ballots of this round have already been counted."))
+        if not locked.is_closed(now):
+            _refuse(_("The round is still open."))
+        if not locked.public_key:
+            _refuse(_("The round has no tellers, so it has no ballots to count."))
+        shares = _shares_from(locked, teller_codes)
+        try:
+            key = tellers.recover(locked.public_key, shares)
+        except tellers.WrongSecret:
+            _refuse(_("These codes do not open the ballots: check each code with its teller."))
+        boxes = list(SealedBallot.objects.filter(round=locked).values_list("box", flat=True))
+        voters = VoterRoll.objects.filter(round=locked).count()
+        if len(boxes) != voters:
+            _refuse(
+                _(
+                    "%(boxes)s sealed ballots for %(voters)s voters on the roll: the count is "
+                    "stopped. Tell the campaign office."
+                )
+                % {"boxes": len(boxes), "voters": voters}
+            )
+        try:
+            opened = [tellers.open_box(key, box) for box in boxes]
+        except tellers.WrongSecret:
+            _refuse(_("A sealed ballot does not open: the count is stopped."))
+        del key
+        contents = [grades for _receipt, grades in opened]
+        secrets.SystemRandom().shuffle(contents)
+        BallotReceipt.objects.bulk_create(
+            [BallotReceipt(round=locked, receipt=r) for r in sorted(r for r, _g in opened)]
+        )
+        Ballot.objects.bulk_create([Ballot(round=locked, grades=g) for g in contents])
+        _delete_pool(locked)
+        locked.sealed = True
+        locked.counted_at = now
+        locked.save(update_fields=["sealed", "counted_at"])
+    vacuum_pool()
+    appraisal_round.sealed, appraisal_round.counted_at = True, locked.counted_at
+    return locked
+
+
+def _delete_pool(appraisal_round: AppraisalRound) -> None:
+    """Delete the round's sealed ballots so that their bytes do not stay in the file:
+    SQLite overwrites deleted content (secure_delete); on PostgreSQL the pool's table is
+    rewritten (VACUUM FULL, `vacuum_pool`) once the count is committed."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+    SealedBallot.objects.filter(round=appraisal_round).delete()
+
+
+def vacuum_pool() -> None:
+    """Rewrite the pool's table on PostgreSQL, so that no deleted sealed ballot stays in
+    its pages. Outside any transaction only (VACUUM cannot run in one): a count made
+    inside a caller's transaction leaves this to PostgreSQL's autovacuum."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (FULL) {SealedBallot._meta.db_table}")
+
+
 def tally(appraisal_round: AppraisalRound) -> rules.Tally:
+    """The count of the published ballots (none before the tellers count)."""
     candidates = candidates_of(appraisal_round)
     ballots = appraisal_round.ballots.values_list("grades", flat=True)
     grade_codes = [grade.code for grade in appraisal_round.campaign.rules.appraisal_grades]
@@ -617,6 +791,8 @@ def save_conclusions(
     if not appraisal_round.is_closed():
         _refuse(_("Conclusions are written after voting closes."))
     ensure_sealed(appraisal_round)
+    if not appraisal_round.is_counted:
+        _refuse(_("The tellers count the ballots first."))
     if appraisal_round.published_on:
         _refuse(_("The notice is published; the conclusions can no longer change."))
     grade_codes = {grade.code for grade in appraisal_round.campaign.rules.appraisal_grades}
@@ -651,6 +827,8 @@ def publish_notice(
     if not appraisal_round.is_closed():
         _refuse(_("The notice is published after voting closes."))
     ensure_sealed(appraisal_round)
+    if not appraisal_round.is_counted:
+        _refuse(_("The tellers count the ballots first."))
     concluded = set(appraisal_round.conclusions.values_list("member_id", flat=True))
     missing = [name for pk, name in candidates_of(appraisal_round) if pk not in concluded]
     if missing:

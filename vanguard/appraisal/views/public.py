@@ -18,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from vanguard.appraisal import codes, conf, services
 from vanguard.appraisal.forms import BallotForm, GuestCodeForm, PublicOpinionForm, ReceiptForm
-from vanguard.appraisal.models import AppraisalRound, Ballot, VoterRoll
+from vanguard.appraisal.models import AppraisalRound, BallotReceipt, VoterRoll
 from vanguard.appraisal.views.rounds import receipt_page
 from vanguard.campaigns.models import Campaign
 
@@ -204,31 +204,18 @@ def public_ballot_check(request):
             status = TOO_MANY
         elif form.is_valid():
             context["searched"] = True
-            ballot = _published_ballot(form.cleaned_data["code"])
+            ballot = _published_receipt(form.cleaned_data["code"])
             if ballot is None:
                 status = 404
             else:
-                titles = {g.code: g.title for g in ballot.round.campaign.rules.appraisal_grades}
-                context.update(
-                    ballot=ballot,
-                    receipt=codes.grouped(ballot.receipt),
-                    choices=[
-                        (name, titles.get(ballot.grades.get(str(pk)), ""))
-                        for pk, name in services.candidates_of(ballot.round)
-                    ],
-                )
+                context.update(ballot=ballot, receipt=codes.grouped(ballot.receipt))
     return _private(render(request, "appraisal/public/ballot_check.html", context, status=status))
 
 
-def _published_ballot(receipt: str) -> Ballot | None:
-    ballot = (
-        Ballot.objects.select_related("round__campaign", "round__organization")
+def _published_receipt(receipt: str) -> BallotReceipt | None:
+    """The receipt in a counted round's list (receipts exist only once counted)."""
+    return (
+        BallotReceipt.objects.select_related("round__campaign", "round__organization")
         .filter(receipt=codes.normalize(receipt))
         .first()
     )
-    if ballot is None:
-        return None
-    services.ensure_sealed(ballot.round)
-    if not ballot.round.sealed:
-        return None  # the list is published when voting closes
-    return ballot

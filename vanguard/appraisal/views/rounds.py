@@ -22,10 +22,12 @@ from vanguard.appraisal import codes, services
 from vanguard.appraisal.forms import (
     BallotForm,
     ConclusionsForm,
+    CountForm,
     GuestCodesForm,
     NoticeForm,
     ReceiptForm,
-    RoundForm,
+    RoundWithTellersForm,
+    TellersForm,
 )
 from vanguard.appraisal.models import AppraisalConclusion, AppraisalRound, VoterRoll
 from vanguard.appraisal.permissions import (
@@ -40,15 +42,17 @@ from vanguard.reports.exports import Sheet, pdf_response, sheets_response
 def rounds(request, campaign_pk, enrollment_pk):
     manage = request.method == "POST"
     enrollment = enrollment_or_404(request.scope, campaign_pk, enrollment_pk, manage=manage)
-    form = RoundForm(request.POST or None, enrollment=enrollment)
+    form = RoundWithTellersForm(request.POST or None, enrollment=enrollment)
     if manage and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if not k.startswith("teller_")}
         try:
-            created = services.open_round(enrollment, user=request.user, **form.cleaned_data)
+            created, slips = services.open_round_with_tellers(
+                enrollment, tellers=form.names(), user=request.user, **fields
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The appraisal round was set up."))
-            return redirect("appraisal-round", pk=created.pk)
+            return teller_slips_page(request, created, slips)
     now = timezone.now()
     records = (
         AppraisalRound.objects.filter(enrollment=enrollment)
@@ -114,10 +118,60 @@ def round_detail(request, pk):
                 round=appraisal_round, guest_code__isnull=False
             ).count(),
         )
-        if appraisal_round.is_closed(now):
+        if appraisal_round.is_counted:
             context["tally"] = services.tally(appraisal_round)
             context["grades"] = appraisal_round.campaign.rules.appraisal_grades
+        tellers = list(appraisal_round.tellers.all())
+        context["tellers"] = tellers
+        if context["can_manage"] and not appraisal_round.is_closed(now):
+            if not context["member_voters"] and not context["codes_used"]:
+                context["tellers_form"] = TellersForm(
+                    initial={f"teller_{t.index}": t.name for t in tellers}
+                )
+        elif context["can_manage"] and not appraisal_round.is_counted and tellers:
+            context["count_form"] = CountForm(tellers=tellers)
     return render(request, "appraisal/round.html", context)
+
+
+def teller_slips_page(request, appraisal_round, slips):
+    """The tellers' codes, shown once: print one slip per teller."""
+    context = {"campaign": appraisal_round.campaign, "round": appraisal_round, "slips": slips}
+    response = render(request, "appraisal/teller_slips.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def round_tellers(request, pk):
+    """Appoint the tellers (again, with new codes) before the first vote."""
+    appraisal_round = _round_or_404(request, pk, manage=True)
+    form = TellersForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Name the three tellers."))
+        return redirect("appraisal-round", pk=pk)
+    try:
+        slips = services.appoint_tellers(appraisal_round, form.names())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("appraisal-round", pk=pk)
+    return teller_slips_page(request, appraisal_round, slips)
+
+
+@login_required
+@require_POST
+def round_count(request, pk):
+    """The tellers type their codes; the ballots are opened and published."""
+    appraisal_round = _round_or_404(request, pk, manage=True)
+    form = CountForm(request.POST, tellers=list(appraisal_round.tellers.all()))
+    form.is_valid()
+    try:
+        services.count_ballots(appraisal_round, form.codes())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The ballots are counted and published."))
+    return redirect("appraisal-round", pk=pk)
 
 
 @login_required
@@ -160,36 +214,39 @@ def receipt_page(request, appraisal_round, ballot, candidates, template="apprais
 
 
 def ballot_rows(appraisal_round, candidates):
-    """The published list: each ballot's receipt and grades, ordered by receipt."""
+    """The published list of ballots: the grades of each, in random order, no receipt."""
     titles = _grade_titles(appraisal_round)
     return [
-        {
-            "receipt": codes.grouped(ballot.receipt),
-            "raw": ballot.receipt,
-            "grades": [titles.get(ballot.grades.get(str(pk)), "") for pk, _name in candidates],
-        }
-        for ballot in appraisal_round.ballots.all()
+        [titles.get(grades.get(str(pk)), "") for pk, _name in candidates]
+        for grades in appraisal_round.ballots.values_list("grades", flat=True)
     ]
+
+
+def receipt_list(appraisal_round) -> list[str]:
+    """The published list of receipts, in code order: as long as the list of ballots."""
+    return list(appraisal_round.receipts.values_list("receipt", flat=True))
 
 
 @login_required
 def round_ballots(request, pk):
     appraisal_round = _round_or_404(request, pk)
     services.ensure_sealed(appraisal_round)
-    closed = appraisal_round.is_closed()
+    counted = appraisal_round.is_counted
     candidates = services.candidates_of(appraisal_round)
     form = ReceiptForm(request.POST or None)
-    rows = ballot_rows(appraisal_round, candidates) if closed else []
+    rows = ballot_rows(appraisal_round, candidates) if counted else []
+    receipts = receipt_list(appraisal_round) if counted else []
     searched = found = None
-    if closed and request.method == "POST" and form.is_valid():
+    if counted and request.method == "POST" and form.is_valid():
         searched = codes.normalize(form.cleaned_data["code"])
-        found = next((row for row in rows if row["raw"] == searched), None)
+        found = codes.grouped(searched) if searched in receipts else None
     context = {
         "campaign": appraisal_round.campaign,
         "round": appraisal_round,
-        "closed": closed,
+        "closed": counted,
         "candidates": candidates,
         "rows": rows,
+        "receipts": [codes.grouped(r) for r in receipts],
         "form": form,
         "searched": searched,
         "found": found,
@@ -227,7 +284,7 @@ def round_close(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Voting is closed and the ballots are sealed."))
+        messages.success(request, _("Voting is closed; the tellers can now count the ballots."))
     return redirect("appraisal-round", pk=pk)
 
 
@@ -291,8 +348,8 @@ def round_conclusions(request, pk):
     manage = request.method == "POST"
     appraisal_round = _round_or_404(request, pk, staff=True, manage=manage)
     services.ensure_sealed(appraisal_round)
-    if not appraisal_round.is_closed():
-        messages.info(request, _("Conclusions are written after voting closes."))
+    if not appraisal_round.is_counted:
+        messages.info(request, _("Conclusions are written after the tellers count the ballots."))
         return redirect("appraisal-round", pk=pk)
     form = None
     if manage:
@@ -335,7 +392,7 @@ def round_publish(request, pk):
 def _closed_round_or_404(request, pk) -> AppraisalRound:
     appraisal_round = _round_or_404(request, pk, staff=True)
     services.ensure_sealed(appraisal_round)
-    if not appraisal_round.is_closed():
+    if not appraisal_round.is_counted:
         raise PermissionDenied
     return appraisal_round
 
@@ -380,11 +437,18 @@ def round_export(request, pk):
     )
     ballot_sheet = Sheet(
         _("Ballots"),
-        [_("Receipt"), *(name for _pk, name in candidates)],
-        ([row["receipt"], *row["grades"]] for row in ballot_rows(appraisal_round, candidates)),
+        [name for _pk, name in candidates],
+        ballot_rows(appraisal_round, candidates),
+    )
+    receipt_sheet = Sheet(
+        _("Receipts"),
+        [_("Receipt")],
+        ([codes.grouped(r)] for r in receipt_list(appraisal_round)),
         widths=[24],
     )
-    return sheets_response([tally_sheet, ballot_sheet], f"{appraisal_round.title}.xlsx")
+    return sheets_response(
+        [tally_sheet, ballot_sheet, receipt_sheet], f"{appraisal_round.title}.xlsx"
+    )
 
 
 @login_required

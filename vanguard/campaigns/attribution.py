@@ -14,8 +14,6 @@ from unit A to unit B changes both).
 
 from __future__ import annotations
 
-import threading
-
 from django.db import models
 
 MAX_DEPTH = 2
@@ -30,23 +28,14 @@ GLOBAL_MODELS = {
 NOT_LOCAL = {("campaigns", "campaign"), ("campaigns", "batch"), ("accounts", "user")}
 
 
-_local = threading.local()
-
-
 def forget() -> None:
-    """Drop the parents remembered during a request (at the start of the next)."""
-    _local.__dict__.pop("parents", None)
+    """Nothing is remembered between writes (kept for `revision`'s request hook)."""
 
 
 def _parent(model, pk, using):
-    """A parent row, fetched once per request (a check-in's session, a response's survey)."""
-    parents = _local.__dict__.setdefault("parents", {})
-    key = (model._meta.label, pk, using)
-    if key not in parents:
-        if len(parents) > 1000:
-            parents.clear()
-        parents[key] = model._base_manager.using(using).filter(pk=pk).first()
-    return parents[key]
+    """A parent row (a check-in's session, a response's survey). Not remembered between
+    writes: a row id may be reused after a rollback, and a parent may have changed."""
+    return model._base_manager.using(using).filter(pk=pk).first()
 
 
 def units_of(instance, using: str = "default") -> dict[int, int] | None:

@@ -206,10 +206,11 @@ def attributed_to(units: dict[int, int] | None, using: str = "default"):
 
 
 class _Entry:
-    __slots__ = ("units",)
+    __slots__ = ("from_signal", "units")
 
-    def __init__(self, units):
+    def __init__(self, units, from_signal=False):
         self.units = units
+        self.from_signal = from_signal
 
 
 def is_write(sql: str) -> bool:
@@ -227,7 +228,14 @@ def is_write(sql: str) -> bool:
 
 
 def _watch_writes(execute, sql, params, many, context):
-    result = execute(sql, params, many, context)
+    try:
+        result = execute(sql, params, many, context)
+    except Exception:
+        # The save that was running fails: its `post_save` never comes, so its entry
+        # must not attribute later writes.
+        stack = _stack(context["connection"])
+        stack[:] = [entry for entry in stack if not entry.from_signal]
+        raise
     if isinstance(sql, str) and is_write(sql):
         connection = context["connection"]
         stack = _stack(connection)
@@ -267,7 +275,7 @@ def _before_write(sender, instance, using="default", raw=False, **kwargs):
 
     if not sender.__module__.startswith("vanguard.") or sender.__name__.startswith("Historical"):
         return
-    entry = _Entry(None if raw else units_of(instance, using))
+    entry = _Entry(None if raw else units_of(instance, using), from_signal=True)
     instance.__dict__.setdefault("_revision_entries", []).append(entry)
     _stack(connections[using]).append(entry)
 

@@ -489,8 +489,7 @@ def measure_live(kind: str, args) -> dict:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
         server.stop()
-    command = "python bench/run.py " + " ".join(a for a in sys.argv[1:] if a != "--only")
-    command = command.split(" --only")[0]
+    command = ("python bench/run.py " + " ".join(sys.argv[1:])).split(" --only")[0]
     return {"table": live.table(args.scale, kind, results, rss, command)}
 
 

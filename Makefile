@@ -17,6 +17,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $(VENV)/.installed $@
 
+# The development server: DEBUG on (plain HTTP, no shared cache, the demo's passwords).
+run: export VANGUARD_DEBUG = 1
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py collectstatic --no-input -v 0

@@ -128,6 +128,9 @@ class Server:
             # data revision), emptied for each page; no rate limit on loopback load.
             "VANGUARD_CACHE_URL": REDIS_URL,
             "VANGUARD_RATELIMIT": "0",
+            # Plain HTTP on loopback, sessions made directly: no HTTPS redirect, no 2FA step.
+            "VANGUARD_HTTPS": "0",
+            "VANGUARD_REQUIRE_2FA": "0",
         }
         flush_redis()
         env.pop("VANGUARD_DEBUG", None)

@@ -47,6 +47,10 @@ def _secret_key() -> str:
 
 
 DEBUG = envbool("VANGUARD_DEBUG")
+# The test suite runs with DEBUG off but is no production server (the test client speaks
+# plain HTTP); everything else with DEBUG off is production and gets its safe defaults.
+TESTING = "pytest" in sys.modules
+PRODUCTION = not DEBUG and not TESTING
 # Opinions (appraisal): answer deadline when the template sets none, length, public rates.
 VANGUARD_OPINION_ANSWER_DAYS = envint("VANGUARD_OPINION_ANSWER_DAYS", 15)
 VANGUARD_OPINION_MAX_CHARS = envint("VANGUARD_OPINION_MAX_CHARS", 2000)
@@ -72,6 +76,12 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "health_check",
+    "csp",
     "vanguard.accounts",
     "vanguard.orgs",
     "vanguard.campaigns",
@@ -83,6 +93,7 @@ INSTALLED_APPS = [
     "vanguard.reports",
     "vanguard.datagen",
     "vanguard.portal",
+    "vanguard.ops",
 ]
 
 MIDDLEWARE = [
@@ -93,12 +104,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "vanguard.accounts.middleware.ScopeMiddleware",
+    "vanguard.accounts.middleware.IdleTimeoutMiddleware",
+    "vanguard.accounts.middleware.TwoFactorMiddleware",
     "vanguard.uploads.OversizeUploadMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, so that a locked-out login answers with its own page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vanguard.urls"
@@ -163,7 +180,10 @@ CACHES = {
 # writes made by other processes (a management command beside the development server), so
 # there they are kept a minute only.
 FIGURES_CACHE_SECONDS = envint("VANGUARD_FIGURES_CACHE_SECONDS", 86400 if CACHE_URL else 60)
-# django-ratelimit asks for a shared cache; process-local memory is fine for one process.
+# django-ratelimit asks for a shared cache; process-local memory is fine for one process
+# (development, tests). In production the system check `vanguard.E001`
+# (`vanguard.accounts.checks`) refuses to start without VANGUARD_CACHE_URL, so rate limits and
+# login lock-outs are never silently per worker.
 SILENCED_SYSTEM_CHECKS = [] if CACHE_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 # Behind a reverse proxy, rate limits must key on the client's address, not the proxy's.
 RATELIMIT_IP_META_KEY = os.environ.get("VANGUARD_CLIENT_IP_HEADER") or None
@@ -189,9 +209,43 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "vanguard.accounts.passwords.ComplexityValidator"},
 ]
+# Logins go through django-axes first (it counts failures and refuses a locked-out login),
+# then Django's own user table.
+AUTHENTICATION_BACKENDS = [
+    "vanguard.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one username from one address lock that pair out for an hour
+# (the office can unlock earlier in the admin, "Access attempts").
+AXES_FAILURE_LIMIT = envint("VANGUARD_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("VANGUARD_LOGIN_COOLOFF_HOURS", 1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "vanguard.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    [os.environ["VANGUARD_CLIENT_IP_HEADER"], "REMOTE_ADDR"]
+    if os.environ.get("VANGUARD_CLIENT_IP_HEADER")
+    else ["REMOTE_ADDR"]
+)
+AXES_VERBOSE = False
+# Two-factor sign-in (django-otp, TOTP): required for the campaign office and superusers in
+# production, offered to everyone. Off by default in development and tests so the demo
+# logins and the browser tests sign in with a password alone.
+VANGUARD_REQUIRE_2FA = envbool("VANGUARD_REQUIRE_2FA", PRODUCTION)
+OTP_TOTP_ISSUER = "Vanguard"
+# Sessions end when the browser closes; staff roles are signed out after 30 idle minutes.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+VANGUARD_STAFF_IDLE_MINUTES = envint("VANGUARD_STAFF_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = 12 * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -231,8 +285,56 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("VANGUARD_SECURE_COOKIES")
+# HTTPS everywhere in production (behind nginx, which sets X-Forwarded-Proto): secure
+# cookies, redirect to HTTPS, HSTS. `VANGUARD_HTTPS=0` serves plain HTTP (loopback checks).
+VANGUARD_HTTPS = envbool("VANGUARD_HTTPS", PRODUCTION)
+SESSION_COOKIE_SECURE = envbool("VANGUARD_SECURE_COOKIES", VANGUARD_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = VANGUARD_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = envint("VANGUARD_HSTS_SECONDS", 31536000) if VANGUARD_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = VANGUARD_HTTPS
+SECURE_HSTS_PRELOAD = False
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The load balancer and monitoring ask /health/ over plain HTTP on loopback.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SILENCED_SYSTEM_CHECKS += [
+    # HSTS preload is a commitment of the whole domain that an operator makes, not the app.
+    "security.W021",
+]
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere; everything
+# the pages run or style with comes from our own static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Files the access-checking views send: with `VANGUARD_X_ACCEL_REDIRECT=/protected-media/`
+# the view answers with an empty response and that header, and nginx sends the file from
+# its `internal` location (deploy/nginx/vanguard.conf); unset, Django streams it.
+VANGUARD_X_ACCEL_REDIRECT = os.environ.get("VANGUARD_X_ACCEL_REDIRECT", "")
+
+# Backups (`manage.py backup` / `restore`): where they go, the key that encrypts them
+# (PyNaCl secret box; 32 bytes base64, `manage.py backup --new-key` prints one) and how
+# many are kept.
+VANGUARD_BACKUP_DIR = Path(os.environ.get("VANGUARD_BACKUP_DIR", BASE_DIR / "backups"))
+VANGUARD_BACKUP_KEY = os.environ.get("VANGUARD_BACKUP_KEY", "")
+VANGUARD_BACKUP_KEEP = envint("VANGUARD_BACKUP_KEEP", 14)
+
+# The worker queue counts as unhealthy when a task has waited longer than this (minutes).
+VANGUARD_HEALTH_QUEUE_MINUTES = envint("VANGUARD_HEALTH_QUEUE_MINUTES", 10)
 
 LOGGING = {
     "version": 1,

@@ -4,8 +4,12 @@ checks access (e.g. `campaign-evidence`)."""
 from django.contrib import admin
 from django.urls import include, path
 
+from vanguard.ops.health import health_view
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Database, cache, storage, disk and worker queue (django-health-check); no login.
+    path("health/", health_view(), name="health"),
     path("accounts/", include("vanguard.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("vanguard.orgs.urls")),

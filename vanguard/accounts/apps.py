@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "vanguard.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self):
+        from vanguard.accounts import checks, signals  # noqa: F401  (registers them)

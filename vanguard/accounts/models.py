@@ -71,3 +71,40 @@ class RoleGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+
+class LoginEvent(models.Model):
+    """A login, logout, failed or locked-out login on either login page (staff, admin).
+
+    Kept for the office and the system administrators (`accounts/events/`); the failure
+    counting that locks an account out is django-axes' own.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Login")
+        LOGOUT = "logout", _("Logout")
+        FAILURE = "failure", _("Failed login")
+        LOCKED_OUT = "locked_out", _("Locked out")
+
+    kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="login_events",
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    path = models.CharField(_("page"), max_length=200, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("login event")
+        verbose_name_plural = _("login events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"

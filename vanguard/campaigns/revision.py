@@ -32,8 +32,9 @@ two test databases) sharing a Redis never mix. A revision starts from the clock,
 lost with the cache never comes back to an earlier value.
 
 Writes that change nothing the figures read are not counted: sessions, a user's last
-login, the audit trail (`historical…` tables), the task queue, derived rows written
-together with their source (`study_memberhours`, kept with the marks).
+login, login events, lock-out counters, two-factor devices, the audit trail (`historical…`
+tables), the task queue, derived rows written together with their source
+(`study_memberhours`, kept with the marks).
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 IGNORED = (
     '"django_session"',
     '"accounts_user" SET "last_login"',
+    '"accounts_loginevent"',
+    '"axes_',
+    '"otp_',
 )
 IGNORED_TABLE_PREFIXES = (
     "django_tasks_database_",  # the background worker's queue

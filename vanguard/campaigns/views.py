@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
@@ -39,6 +39,7 @@ from vanguard.campaigns.models import (
 )
 from vanguard.campaigns.rules import format_date
 from vanguard.campaigns.verdicts import Level
+from vanguard.ops.files import send_file
 
 
 @dataclass
@@ -486,6 +487,4 @@ def download_evidence(request, pk):
         evidence.step_record.enrollment.organization
     ):
         raise Http404
-    return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1]
-    )
+    return send_file(evidence.file)

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vanguard.campaigns.models import Campaign, Enrollment
+from vanguard.ops.files import send_file
 from vanguard.rectification import changes, effect, permissions, services, stats, workflow
 from vanguard.rectification.forms import (
     EvidenceForm,
@@ -539,9 +540,7 @@ def download_evidence(request, pk):
             raise Http404
     elif not request.scope.can_view_unit(evidence.deed.organization):
         raise Http404
-    return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1]
-    )
+    return send_file(evidence.file)
 
 
 # -- moderating public comments ----------------------------------------------------------------

@@ -1,0 +1,74 @@
+/* Page behaviour without inline scripts (the Content-Security-Policy allows none):
+   templates declare what they need with data attributes, this file wires it up, for the
+   first page and for every part htmx swaps in. */
+(function () {
+  "use strict";
+
+  function each(root, selector, fn) {
+    if (root.matches && root.matches(selector)) { fn(root); }
+    root.querySelectorAll(selector).forEach(fn);
+  }
+
+  function init(root) {
+    // Sizes computed on the server (progress bars, timeline bars, indents).
+    each(root, "[data-width]", function (el) { el.style.width = el.dataset.width; });
+    each(root, "[data-left]", function (el) { el.style.left = el.dataset.left; });
+    each(root, "[data-indent]", function (el) {
+      el.style.paddingLeft = el.dataset.indent + ".5rem";
+      el.style.marginLeft = el.dataset.indent + "rem";
+    });
+    // A select or checkbox that submits its form when changed.
+    each(root, "[data-autosubmit]", function (el) {
+      if (el.dataset.wired) { return; }
+      el.dataset.wired = "1";
+      el.addEventListener("change", function () { el.form.submit(); });
+    });
+    // A form that asks before it is sent.
+    each(root, "form[data-confirm]", function (form) {
+      if (form.dataset.wired) { return; }
+      form.dataset.wired = "1";
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+      });
+    });
+    each(root, "[data-print]", function (el) {
+      if (el.dataset.wired) { return; }
+      el.dataset.wired = "1";
+      el.addEventListener("click", function () { window.print(); });
+    });
+    // "All …" buttons of a ballot (appraisal) and a roll call (study).
+    each(root, "[data-grade-all]", function (button) {
+      if (button.dataset.wired) { return; }
+      button.dataset.wired = "1";
+      button.addEventListener("click", function () {
+        document.querySelectorAll('.ballot-row input[value="' + button.dataset.gradeAll + '"]')
+          .forEach(function (input) { input.checked = true; });
+      });
+    });
+    each(root, "[data-mark-all]", function (button) {
+      if (button.dataset.wired) { return; }
+      button.dataset.wired = "1";
+      button.addEventListener("click", function () {
+        document.querySelectorAll('#roll input[type=radio][value="' + button.dataset.markAll + '"]')
+          .forEach(function (radio) { radio.checked = true; });
+      });
+    });
+    // The quiz's countdown: submits the attempt when the time is up.
+    each(root, "[data-countdown]", function (badge) {
+      if (badge.dataset.wired) { return; }
+      badge.dataset.wired = "1";
+      var left = parseInt(badge.dataset.seconds, 10), sent = false;
+      var form = document.getElementById(badge.dataset.countdown);
+      (function tick() {
+        var m = Math.floor(left / 60), s = left % 60;
+        badge.textContent = m + ":" + (s < 10 ? "0" : "") + s;
+        if (left <= 0 && !sent) { sent = true; form.submit(); return; }
+        left -= 1;
+        setTimeout(tick, 1000);
+      })();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+})();

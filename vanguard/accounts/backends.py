@@ -1,0 +1,14 @@
+"""django-axes in front of Django's user table."""
+
+from axes.backends import AxesStandaloneBackend
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """Counts failures and refuses locked-out logins for every web login (staff and admin
+    pages pass the request). A call without a request — a management command, the test
+    client's `login()` — is not a web login: it passes to the next backend uncounted."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -43,10 +43,15 @@ def flush_redis() -> None:
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
+def pg_database(scale: str) -> str:
+    """`vanguard_bench_<scale>`, or `VANGUARD_BENCH_PG_DB` (one's own, on a shared server)."""
+    return os.environ.get("VANGUARD_BENCH_PG_DB") or f"vanguard_bench_{scale}"
+
+
 def database_url(kind: str, scale: str) -> str:
     if kind == "sqlite":
         return f"sqlite:///{DATA / f'{scale}.sqlite3'}"
-    return f"{PG_SERVER}/vanguard_bench_{scale}"
+    return f"{PG_SERVER}/{pg_database(scale)}"
 
 
 def setup_django(url: str) -> None:
@@ -93,9 +98,20 @@ def create_pg_database(name: str) -> None:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port: of `VANGUARD_BENCH_PORTS` (e.g. 8130-8139) when set, else any."""
+    ports = os.environ.get("VANGUARD_BENCH_PORTS")
+    candidates = [0]
+    if ports:
+        first, _, last = ports.partition("-")
+        candidates = list(range(int(first), int(last or first) + 1))
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in {ports}")
 
 
 class Server:
@@ -103,7 +119,7 @@ class Server:
 
     def __init__(self, url: str):
         self.port = free_port()
-        env = {
+        self.env = env = {
             **os.environ,
             "DATABASE_URL": url,
             "VANGUARD_CONN_MAX_AGE": "600",
@@ -155,6 +171,8 @@ class Load:
     p95: float
     rate: float
     errors: int
+    max: float = 0.0
+    over_1s: int = 0
 
 
 def wrk(
@@ -197,7 +215,12 @@ def wrk(
         os.unlink(body_file.name)
     result = json.loads(output.strip().splitlines()[-1])
     return Load(
-        result["p50"], result["p95"], result["requests"] / result["seconds"], result["errors"]
+        result["p50"],
+        result["p95"],
+        result["requests"] / result["seconds"],
+        result["errors"],
+        result.get("max", 0.0),
+        result.get("over_1s", 0),
     )
 
 
@@ -284,7 +307,7 @@ def measure(kind: str, args) -> dict:
     """Measure one database in this process; return its results as plain data."""
     url = database_url(kind, args.scale)
     if kind == "postgres":
-        create_pg_database(f"vanguard_bench_{args.scale}")
+        create_pg_database(pg_database(args.scale))
     DATA.mkdir(exist_ok=True)
     setup_django(url)
     fixture = prepare(kind, args.scale, args.seed)
@@ -449,17 +472,64 @@ def save_section(scale: str, text: str) -> None:
     path.write_text("\n".join(parts), encoding="utf-8")
 
 
+def measure_live(kind: str, args) -> dict:
+    """The live mode on one database, in this process (see bench/live.py)."""
+    url = database_url(kind, args.scale)
+    if kind == "postgres":
+        create_pg_database(pg_database(args.scale))
+    DATA.mkdir(exist_ok=True)
+    setup_django(url)
+    from bench import live
+
+    fixture = prepare(kind, args.scale, args.seed)
+    setup = live.setup(fixture, seed=args.seed)
+    server = Server(url)
+    worker = live.worker_process(url, server.env)
+    try:
+        results = live.run(setup, server, args.duration, wrk, CSRF_SECRET, prime)
+        rss = live.rss_mib(server)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+        server.stop()
+    command = ("python bench/run.py " + " ".join(sys.argv[1:])).split(" --only")[0]
+    return {"table": live.table(args.scale, kind, results, rss, command)}
+
+
+LIVE = "<!-- live: "
+
+
+def save_live_section(scale: str, kind: str, text: str) -> None:
+    """Write one `## Live — <scale> — <database>` part into bench/RESULTS.md, replacing
+    its previous run and keeping everything else."""
+    path = ROOT / "bench" / "RESULTS.md"
+    content = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    marker = f"{LIVE}{scale} {kind} -->\n"
+    end = f"<!-- /live: {scale} {kind} -->\n"
+    block = f"{marker}{text.rstrip()}\n{end}"
+    if marker in content and end in content:
+        before, rest = content.split(marker, 1)
+        content = before + block + rest.split(end, 1)[1]
+    else:
+        content = content.rstrip() + "\n\n" + block
+    path.write_text(content, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="city", choices=["demo", "city", "province"])
     parser.add_argument("--databases", help="sqlite,postgres (province: postgres)")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--live", action="store_true", help="live mode: pages while a writer writes (bench/live.py)"
+    )
     parser.add_argument("--only", help=argparse.SUPPRESS)  # one database, in this process
     parser.add_argument("--json", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.only:
-        Path(args.json).write_text(json.dumps(measure(args.only, args)))
+        measured = measure_live(args.only, args) if args.live else measure(args.only, args)
+        Path(args.json).write_text(json.dumps(measured))
         return
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk (make bench installs it)")
@@ -467,6 +537,19 @@ def main() -> None:
     kinds = (args.databases or default).split(",")
     if args.scale == "province" and "sqlite" in kinds:
         sys.exit("province runs on PostgreSQL only: --databases postgres")
+    if args.live:
+        command = "python bench/run.py " + " ".join(sys.argv[1:])
+        for kind in kinds:
+            print(f"== {kind} (live)", flush=True)
+            with tempfile.NamedTemporaryFile(suffix=".json") as out:
+                subprocess.run(
+                    [PYTHON, __file__, *sys.argv[1:], "--only", kind, "--json", out.name],
+                    check=True,
+                )
+                data = json.loads(Path(out.name).read_text())
+            save_live_section(args.scale, kind, data["table"])
+            print(data["table"])
+        return
     report = Report(args.scale)
     for kind in kinds:
         print(f"== {kind}", flush=True)

@@ -36,8 +36,19 @@ end
 function done(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read
     + summary.errors.write + summary.errors.timeout
+  -- Requests over one second: the share above 1 s, found by bisecting the percentiles.
+  local over = 0
+  if latency.max > 1e6 then
+    local lo, hi = 0, 100
+    for _ = 1, 40 do
+      local mid = (lo + hi) / 2
+      if latency:percentile(mid) > 1e6 then hi = mid else lo = mid end
+    end
+    over = math.floor(summary.requests * (100 - hi) / 100 + 0.5)
+    if over < 1 then over = 1 end
+  end
   io.write(string.format(
-    '{"p50": %.2f, "p95": %.2f, "requests": %d, "seconds": %.3f, "errors": %d}\n',
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, summary.requests,
-    summary.duration / 1e6, errors))
+    '{"p50": %.2f, "p95": %.2f, "max": %.2f, "over_1s": %d, "requests": %d, "seconds": %.3f, "errors": %d}\n',
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency.max / 1000, over,
+    summary.requests, summary.duration / 1e6, errors))
 end

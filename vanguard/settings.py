@@ -168,7 +168,12 @@ CACHE_URL = os.environ.get("VANGUARD_CACHE_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    # Room for each unit's stored figures (`campaigns.figures`): the default 300 entries
+    # would cull them at city scale.
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
 }
 # How long computed figures stay cached (`campaigns.revision`). Every write moves the data
 # revision, so with a shared cache they are never stale; process-local memory does not see

@@ -159,8 +159,9 @@ def test_submitting_takes_a_constant_small_number_of_queries(client, codes, toda
         assert response.status_code == 302
         counts.append(len(captured))
     # the invitation with its survey, unit and roll entry; then savepoint, roll entry,
-    # response, release. Nothing grows with the survey's size.
-    assert counts == [counts[0]] * 3 and counts[0] <= 5
+    # response, release; and the response's survey and unit, to move that unit's figures
+    # revision only (`campaigns.attribution`). Nothing grows with the survey's size.
+    assert counts == [counts[0]] * 3 and counts[0] <= 8
 
 
 def test_the_pages_are_not_cached_and_never_framed(client, codes, today):

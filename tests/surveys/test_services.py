@@ -247,9 +247,11 @@ def test_submission_takes_a_constant_small_number_of_queries(open_survey, codes)
             )
         counts.append(len(captured))
     # 1 find the invitation (with its survey, unit and roll entry), then the transaction:
-    # 2 savepoint, 3 roll entry, 4 response, 5 release — no more whatever the survey's size.
+    # 2 savepoint, 3 roll entry, 4 response, 5 release — no more whatever the survey's size;
+    # 6–8 the rows' survey and unit, to move that unit's figures revision only
+    # (`campaigns.attribution`).
     assert counts == [counts[0]] * 3
-    assert counts[0] <= 5
+    assert counts[0] <= 8
 
 
 # -- closing and 补课 ---------------------------------------------------------------------

@@ -60,7 +60,7 @@ def opinions_answered(context: ComplianceContext) -> list[Finding]:
         for unit in unit_stats(context).values()
         if unit.overdue
     ]
-    if context.only_enrollment is None:
+    if context.bureau:
         findings += _overdue_outside_units(context)
     return findings
 

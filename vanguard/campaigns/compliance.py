@@ -60,11 +60,17 @@ class ComplianceContext:
         scope=None,
         today: date | None = None,
         enrollment: Enrollment | None = None,
+        unit_ids=None,
+        bureau: bool | None = None,
     ):
         self.campaign = campaign
         self.scope = scope
         self.today = today or timezone.localdate()
         self.only_enrollment = enrollment
+        self.unit_ids = None if unit_ids is None else list(unit_ids)
+        # Whether the campaign-wide parts of rules (the leading organisation's own groups,
+        # items, opinions) run: not when the context looks at chosen units only.
+        self.bureau = (enrollment is None and unit_ids is None) if bureau is None else bureau
 
     @cached_property
     def enrollments(self) -> list[Enrollment]:
@@ -75,6 +81,10 @@ class ComplianceContext:
         )
         if self.only_enrollment is not None:
             queryset = queryset.filter(pk=self.only_enrollment.pk)
+        elif self.unit_ids is not None:
+            if not self.unit_ids:
+                return []
+            queryset = queryset.filter(pk__in=self.unit_ids)
         elif self.scope is not None:
             queryset = queryset.filter(self.scope.unit_filter())
         return list(queryset)
@@ -147,6 +157,24 @@ def evaluate_unit(enrollment: Enrollment, *, today: date | None = None) -> Compl
     """Run the per-unit rules for one enrolled unit."""
     context = ComplianceContext(enrollment.campaign, today=today, enrollment=enrollment)
     return _run(context, [r for r in RULES.values() if r.per_unit])
+
+
+def evaluate_units(campaign: Campaign, unit_ids, *, today: date | None = None) -> ComplianceReport:
+    """Run the per-unit rules for the enrolled units `unit_ids` only (no campaign-wide
+    parts): the findings of each are those `evaluate` finds for it."""
+    context = ComplianceContext(campaign, today=today, unit_ids=unit_ids)
+    return _run(context, [r for r in RULES.values() if r.per_unit])
+
+
+def evaluate_campaign_part(
+    campaign: Campaign, *, scope=None, today: date | None = None, codes=None
+) -> ComplianceReport:
+    """Run the rules (or those of `codes`) for what concerns no enrolled unit: coverage,
+    the leading organisation's own duties. With `evaluate_units` of every unit in `scope`
+    it makes up `evaluate`."""
+    rules = RULES.values() if codes is None else [RULES[code] for code in codes]
+    context = ComplianceContext(campaign, scope=scope, today=today, unit_ids=(), bureau=True)
+    return _run(context, rules)
 
 
 def _run(context: ComplianceContext, rules) -> ComplianceReport:

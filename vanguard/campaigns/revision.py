@@ -1,34 +1,56 @@
-"""The data revision: a number that moves whenever anything in the database changes, so
-that figures computed from the data (the overview's verdicts, a unit's findings) can be
-kept in the cache under it and recomputed only after a change.
+"""Data revisions: numbers that move when the data changes, so that figures computed from
+the data (verdicts, a unit's findings and panels) are kept in the cache and recomputed only
+after a change — and only the figures the change concerns.
 
-Every write goes through one hook, so no code path can forget to announce its change: a
-database execute-wrapper (installed on every connection) notices INSERT, UPDATE and DELETE
-statements — single saves, bulk inserts, queryset updates, raw SQL alike — and moves the
-revision twice: at once, and again when the transaction commits. The first move makes
-readers inside the same process and transaction (and the tests) see the change; the second
-makes sure no reader that computed from the old data between the two keeps its result
-under the new number. A transaction that rolls back costs one spurious recomputation.
+There are two kinds:
 
-The revision lives in the cache, which must be shared by all server processes in
-production (`VANGUARD_CACHE_URL`, Redis — rate limiting needs it too). It starts from the
-clock, so a revision lost with the cache never comes back to an earlier value.
+- a **unit revision** per enrolled unit (`Enrollment`), moved by writes that concern that
+  unit: a row whose enrolment, organisation, member, session, item … lies in the unit's
+  subtree. A campaign's **data revision** moves with each of its units'.
+- the **global revision**, moved by every write that cannot be put down to units: bulk
+  writes nobody attributed, raw SQL, imports, the organisation tree, campaigns, batches and
+  enrolments themselves, rows of the leading organisation (the bureau's own opinions,
+  items, groups). It makes every figure stale.
+- the **any-write revision** (`current()`), moved by every write of either kind: the key
+  of page parts that depend on everything (`cache_key` without a campaign).
 
-Writes that change nothing the figures read — sessions, a user's last login, login events,
-lock-out counters, two-factor devices — are not counted.
+Every write goes through one hook, so no code path can forget to announce a change: a
+database execute-wrapper (installed on every connection) sees each INSERT, UPDATE and
+DELETE. A single object's save or delete is attributed by the `pre_save`/`pre_delete`
+signals, which resolve the instance to the units it concerns (`units_of`) before the
+statement runs; service code writing in bulk says which units it writes for with
+`attributed_to(...)`. A write nobody attributed moves the global revision: the safe side.
+
+Each revision moves twice: at once, and again when the transaction commits. The first move
+makes readers inside the same process and transaction (and the tests) see the change; the
+second makes sure no reader that computed from the old data between the two keeps its
+result under the new number. A rolled-back transaction costs one spurious recomputation.
+
+The revisions live in the cache, which must be shared by all server processes in
+production (`VANGUARD_CACHE_URL`, Redis). Keys are namespaced by database, so two sites (or
+two test databases) sharing a Redis never mix. A revision starts from the clock, so one
+lost with the cache never comes back to an earlier value.
+
+Writes that change nothing the figures read are not counted: sessions, a user's last
+login, login events, lock-out counters, two-factor devices, the audit trail (`historical…`
+tables), the task queue, derived rows written together with their source
+(`study_memberhours`, kept with the marks).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import threading
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 
-KEY = "vanguard:data-revision"
+WRITES = ("INSERT", "UPDATE", "DELETE")
 IGNORED = (
     '"django_session"',
     '"accounts_user" SET "last_login"',
@@ -36,45 +58,198 @@ IGNORED = (
     '"axes_',
     '"otp_',
 )
-WRITES = ("INSERT", "UPDATE", "DELETE")
+IGNORED_TABLE_PREFIXES = (
+    "django_tasks_database_",  # the background worker's queue
+    "django_admin_log",
+    "django_session",
+)
+DERIVED_TABLES = ("study_memberhours",)  # written with the marks they are summed from
+_TABLE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w]+)"?', re.IGNORECASE)
+
+
+def namespace() -> str:
+    """`vanguard:<database>`: the prefix of every key of figures and revisions."""
+    db = settings.DATABASES["default"]
+    where = f"{db.get('ENGINE')}|{db.get('HOST')}|{db.get('PORT')}|{db.get('NAME')}"
+    return "vanguard:" + hashlib.sha1(where.encode()).hexdigest()[:10]
+
+
+def _global_key() -> str:
+    return f"{namespace()}:rev:global"
+
+
+def _any_key() -> str:
+    return f"{namespace()}:rev"
+
+
+def unit_key(enrollment_id: int) -> str:
+    return f"{namespace()}:rev:unit:{enrollment_id}"
+
+
+def campaign_key(campaign_id: int) -> str:
+    return f"{namespace()}:rev:campaign:{campaign_id}"
+
+
+# -- reading -------------------------------------------------------------------------------
 
 
 def current() -> int:
-    """The data revision now (one cache read)."""
-    value = cache.get(KEY)
-    if value is None:
-        cache.add(KEY, time.time_ns(), timeout=None)
-        value = cache.get(KEY)
-    return value
+    """The any-write revision now (one cache read): moved by every write."""
+    return _read([_any_key()])[_any_key()]
+
+
+def global_revision() -> int:
+    """The global revision now: moved by writes not put down to units."""
+    return _read([_global_key()])[_global_key()]
+
+
+def unit_revisions(enrollment_ids) -> dict[int, int]:
+    """Each unit's revision (one cache read for all)."""
+    keys = {unit_key(pk): pk for pk in enrollment_ids}
+    values = _read(list(keys))
+    return {pk: values[key] for key, pk in keys.items()}
+
+
+def campaign_revision(campaign_id: int) -> tuple[int, int]:
+    """(global revision, the campaign's data revision): both move when any figure of the
+    campaign may have changed."""
+    keys = [_global_key(), campaign_key(campaign_id)]
+    values = _read(keys)
+    return values[keys[0]], values[keys[1]]
+
+
+def campaign_stamp(campaign_id: int) -> str:
+    """The campaign's revisions as one string, for cache keys."""
+    return "{}.{}".format(*campaign_revision(campaign_id))
+
+
+def unit_stamp(enrollment_id: int) -> str:
+    """The global and the unit's revision as one string: what a unit's own figures follow."""
+    keys = [_global_key(), unit_key(enrollment_id)]
+    values = _read(keys)
+    return f"{values[keys[0]]}.{values[keys[1]]}"
+
+
+def _read(keys: list[str]) -> dict[str, int]:
+    values = cache.get_many(keys)
+    for key in keys:
+        if key not in values:  # first use, or evicted: start from the clock
+            cache.add(key, time.time_ns(), timeout=None)
+            values[key] = cache.get(key)
+    return values
+
+
+# -- moving --------------------------------------------------------------------------------
+
+
+def _move(keys) -> None:
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, time.time_ns(), timeout=None)
+
+
+class _AtCommit:
+    """The moves a transaction owes at its commit (one callback per transaction)."""
+
+    def __init__(self):
+        self.keys: set[str] = set()
+
+    def __call__(self):
+        _move(self.keys)
+
+
+def _announce(connection, keys: set[str]) -> None:
+    keys = keys | {_any_key()}
+    _move(keys)
+    if not connection.in_atomic_block:
+        return  # autocommit: the statement is committed already
+    for _savepoints, func, _robust in connection.run_on_commit:
+        if isinstance(func, _AtCommit):
+            func.keys |= keys
+            return
+    pending = _AtCommit()
+    pending.keys |= keys
+    connection.on_commit(pending)
 
 
 def changed(connection=None) -> None:
-    """Announce a change of the data: now, and again when the transaction commits (once
-    per transaction, however many statements it runs)."""
-    connection = connection or transaction.get_connection()
-    _move()
-    if not any(func is _move for _savepoints, func, _robust in connection.run_on_commit):
-        connection.on_commit(_move)
+    """Announce a change that may concern any figure (the global revision)."""
+    _announce(connection or transaction.get_connection(), {_global_key()})
 
 
-def _move() -> None:
+def units_changed(units: dict[int, int], connection=None) -> None:
+    """Announce a change to the units of `units` (enrolment id → campaign id)."""
+    keys = {unit_key(pk) for pk in units} | {campaign_key(c) for c in set(units.values())}
+    _announce(connection or transaction.get_connection(), keys)
+
+
+# -- attributing writes to units -----------------------------------------------------------
+
+_local = threading.local()
+
+
+def _stack(connection) -> list:
+    stacks = _local.__dict__.setdefault("stacks", {})
+    return stacks.setdefault(connection.alias, [])
+
+
+@contextmanager
+def attributed_to(units: dict[int, int] | None, using: str = "default"):
+    """The writes inside concern only the units of `units` (enrolment id → campaign id);
+    None: they concern anything (the global revision)."""
+    stack = _stack(connections[using])
+    entry = _Entry(units)
+    stack.append(entry)
     try:
-        cache.incr(KEY)
-    except ValueError:  # not in the cache (first use, or evicted): start from the clock
-        cache.set(KEY, time.time_ns(), timeout=None)
+        yield
+    finally:
+        if entry in stack:
+            stack.remove(entry)
+
+
+class _Entry:
+    __slots__ = ("from_signal", "units")
+
+    def __init__(self, units, from_signal=False):
+        self.units = units
+        self.from_signal = from_signal
 
 
 def is_write(sql: str) -> bool:
     head = sql.lstrip()[:6].upper()
     if not head.startswith(WRITES):
         return False
-    return not any(ignored in sql[:120] for ignored in IGNORED)
+    if any(ignored in sql[:120] for ignored in IGNORED):
+        return False
+    match = _TABLE.match(sql)
+    if match is None:
+        return True
+    table = match.group(1).lower()
+    ignored = table.startswith(IGNORED_TABLE_PREFIXES) or table in DERIVED_TABLES
+    return not (ignored or "_historical" in table)
 
 
 def _watch_writes(execute, sql, params, many, context):
-    result = execute(sql, params, many, context)
+    try:
+        result = execute(sql, params, many, context)
+    except Exception:
+        # The save that was running fails: its `post_save` never comes, so its entry
+        # must not attribute later writes.
+        stack = _stack(context["connection"])
+        stack[:] = [entry for entry in stack if not entry.from_signal]
+        raise
     if isinstance(sql, str) and is_write(sql):
-        changed(context["connection"])
+        connection = context["connection"]
+        stack = _stack(connection)
+        if stack and all(entry.units is not None for entry in stack):
+            units = {}
+            for entry in stack:
+                units.update(entry.units)
+            units_changed(units, connection)
+        else:
+            changed(connection)
     return result
 
 
@@ -84,20 +259,58 @@ def install(connection, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Watch every database connection (from the campaigns app's `ready()`)."""
-    from django.db import connections
+    """Watch every database connection and attribute single saves (from the campaigns
+    app's `ready()`)."""
+    from django.core.signals import request_started
+    from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
     connection_created.connect(install, dispatch_uid="vanguard-data-revision")
     for connection in connections.all(initialized_only=True):
         install(connection)
+    pre_save.connect(_before_write, dispatch_uid="vanguard-revision-pre-save")
+    pre_delete.connect(_before_write, dispatch_uid="vanguard-revision-pre-delete")
+    post_save.connect(_after_write, dispatch_uid="vanguard-revision-post-save")
+    post_delete.connect(_after_write, dispatch_uid="vanguard-revision-post-delete")
+    request_started.connect(_forget, dispatch_uid="vanguard-revision-forget")
 
 
-def cache_key(*parts) -> str:
-    """A cache key for figures computed at the current revision from `parts` (ids, dates,
-    the language, a scope's paths); long parts are hashed."""
+def _before_write(sender, instance, using="default", raw=False, **kwargs):
+    from vanguard.campaigns.attribution import units_of
+
+    if not sender.__module__.startswith("vanguard.") or sender.__name__.startswith("Historical"):
+        return
+    entry = _Entry(None if raw else units_of(instance, using), from_signal=True)
+    instance.__dict__.setdefault("_revision_entries", []).append(entry)
+    _stack(connections[using]).append(entry)
+
+
+def _after_write(sender, instance, using="default", **kwargs):
+    entries = instance.__dict__.get("_revision_entries")
+    if not entries:
+        return
+    entry = entries.pop()
+    stack = _stack(connections[using])
+    if entry in stack:
+        stack.remove(entry)
+
+
+def _forget(**kwargs):
+    """A save that raised leaves its entry behind: no request starts with one."""
+    from vanguard.campaigns.attribution import forget
+
+    _local.__dict__.pop("stacks", None)
+    forget()
+
+
+def cache_key(*parts, campaign: int | None = None, revision: object = None) -> str:
+    """A cache key for figures computed from `parts` (ids, dates, the language, a scope's
+    paths; long parts are hashed) at `revision`: by default the campaign's revisions when
+    the figures read only `campaign`'s data, else the any-write revision."""
     text = ":".join(str(part) for part in parts)
     digest = hashlib.sha1(text.encode()).hexdigest()
-    return f"vanguard:figures:{current()}:{digest}"
+    if revision is None:
+        revision = current() if campaign is None else campaign_stamp(campaign)
+    return f"{namespace()}:figures:{revision}:{digest}"
 
 
 def timeout() -> int:

@@ -10,8 +10,10 @@ import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vanguard.campaigns.template import CampaignTemplate
@@ -34,7 +36,14 @@ def inclusive_days(start: date, end: date) -> int:
 
 def format_date(value: date) -> str:
     """A date as users read it: 2024年7月1日 in Chinese."""
-    return date_format(value, "DATE_FORMAT") if value else ""
+    return _format_date(value, get_language()) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _format_date(value: date, language: str | None) -> str:
+    # Django's formatter looks the format up on every call (≈ 0.3 ms); the figures format
+    # thousands of deadlines, most of them the same few dates.
+    return date_format(value, "DATE_FORMAT")
 
 
 def phase_plan_problems(

@@ -18,7 +18,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vanguard.campaigns import compliance, revision, services
+from vanguard.campaigns import compliance, figures, revision, services
 from vanguard.campaigns.closure import closure_problems
 from vanguard.campaigns.forms import (
     EnrollForm,
@@ -85,14 +85,21 @@ def _campaign_or_404(request, pk) -> Campaign:
 @login_required
 def overview(request, pk):
     campaign = _campaign_or_404(request, pk)
+    state = figures.state(campaign)
     context = {
         "campaign": campaign,
-        # The figures are computed only when the cached page part is missing (stale after
-        # any change of the data: `revision`); the same for everyone with the same reach.
+        # The page part is put together from the stored unit figures (`figures`) when it is
+        # missing from the cache: once per version of the figures, the same for everyone
+        # with the same reach; `as_of` says when the figures are older than the data.
         "figures": SimpleLazyObject(lambda: overview_figures(campaign, request.scope)),
         "figures_key": revision.cache_key(
-            "overview", campaign.pk, timezone.localdate(), *request.scope.read_paths
+            "overview",
+            campaign.pk,
+            timezone.localdate(),
+            *request.scope.read_paths,
+            revision=f"v{state.version}",
         ),
+        "as_of": state.as_of,
         "enroll_form": (
             EnrollForm(campaign=campaign, scope=request.scope)
             if request.scope.can_manage_campaigns()
@@ -107,8 +114,9 @@ FINDINGS_PER_PAGE = 100
 
 
 def overview_figures(campaign: Campaign, scope) -> dict:
-    """The overview's verdicts and each unit's row, as far as `scope` reaches."""
-    report = compliance.evaluate(campaign, scope=scope)
+    """The overview's verdicts and each unit's row, as far as `scope` reaches: put together
+    from the stored figures of each unit (`figures`), no rule run here."""
+    report = figures.campaign_report(campaign, scope=scope)
     for verdict in report.verdicts:
         verdict.shown = EVIDENCE_SHOWN
     rules = campaign.rules
@@ -118,8 +126,8 @@ def overview_figures(campaign: Campaign, scope) -> dict:
             {
                 "enrollment": e,
                 "level": report.unit_levels[e.pk],
-                "bars": timeline(e, rules),
-                "steps_done": sum(1 for r in e.steps.all() if r.status == StepStatus.DONE),
+                "bars": report.units[e.pk].bars,
+                "steps_done": report.units[e.pk].steps_done,
             }
             for e in report.context.enrollments
             if e.batch_id == batch.pk
@@ -141,6 +149,7 @@ def verdict_detail(request, pk, code):
     if code not in compliance.RULES:
         raise Http404
     scope = request.scope
+    state = figures.state(campaign)
     verdict = cache.get_or_set(
         revision.cache_key(
             "verdict",
@@ -149,15 +158,16 @@ def verdict_detail(request, pk, code):
             timezone.localdate(),
             translation.get_language(),
             *scope.read_paths,
+            revision=f"v{state.version}",
         ),
-        lambda: compliance.evaluate(campaign, scope=scope, codes=[code]).verdicts[0],
+        lambda: figures.campaign_report(campaign, scope=scope, codes=[code]).verdicts[0],
         timeout=revision.timeout(),
     )
     page = Paginator(verdict.findings, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "campaigns/verdict.html",
-        {"campaign": campaign, "verdict": verdict, "page": page},
+        {"campaign": campaign, "verdict": verdict, "page": page, "as_of": state.as_of},
     )
 
 
@@ -224,6 +234,9 @@ def _can_edit(request, enrollment) -> bool:
 
 def _unit_context(request, enrollment, plan_form=None):
     rules = enrollment.campaign.rules
+    state = figures.state(enrollment.campaign)
+    # The unit's own data: its revision and the global one (not other units' writes).
+    unit_revision = revision.unit_stamp(enrollment.pk)
     records = {
         r.step_code: r
         for r in StepRecord.objects.filter(enrollment=enrollment).prefetch_related("evidence")
@@ -242,7 +255,11 @@ def _unit_context(request, enrollment, plan_form=None):
         "cycle": enrollment.remedial_cycles.filter(closed_on__isnull=True).first(),
         "closure_problems": cache.get_or_set(
             revision.cache_key(
-                "closure", enrollment.pk, timezone.localdate(), translation.get_language()
+                "closure",
+                enrollment.pk,
+                timezone.localdate(),
+                translation.get_language(),
+                revision=unit_revision,
             ),
             lambda: closure_problems(enrollment),
             timeout=revision.timeout(),
@@ -251,8 +268,9 @@ def _unit_context(request, enrollment, plan_form=None):
         "remedial_dates_form": RemedialDatesForm(),
         "plan_form": plan_form or PhasePlanForm(enrollment=enrollment),
         "bars": timeline(enrollment, rules),
-        # Computed only when the cached page parts are missing (see `overview`).
-        "report": SimpleLazyObject(lambda: compliance.evaluate_unit(enrollment)),
+        # From the stored figures, when the cached page parts are missing (see `overview`).
+        "report": SimpleLazyObject(lambda: figures.unit_report(enrollment)),
+        "as_of": state.as_of,
         "sees_members_figures": sees_members,
         # Readers share one rendering; a member's has only the verdicts' levels, keyed by
         # the viewer all the same so that no rendering is ever served to another user.
@@ -261,9 +279,14 @@ def _unit_context(request, enrollment, plan_form=None):
             enrollment.pk,
             timezone.localdate(),
             "readers" if sees_members else f"user-{request.user.pk}",
+            revision=f"v{state.version}",
         ),
         "panels_key": revision.cache_key(
-            "unit-panels", enrollment.pk, timezone.localdate(), request.user.pk
+            "unit-panels",
+            enrollment.pk,
+            timezone.localdate(),
+            request.user.pk,
+            revision=unit_revision,
         ),
         "phases": phases,
         "changes": recent_changes(enrollment),

@@ -33,7 +33,7 @@ from vanguard.oversight.models import (
 
 def _covers_bureau(context: ComplianceContext) -> bool:
     """Whether the bureau-level rules apply: the whole campaign is in view."""
-    if context.only_enrollment is not None:
+    if not context.bureau:
         return False
     return context.campaign.organization.path in context.scope_paths
 

@@ -48,7 +48,7 @@ def _items(context: ComplianceContext):
 
 
 def _sees_bureau(context: ComplianceContext) -> bool:
-    if context.only_enrollment is not None:
+    if not context.bureau:
         return False
     return context.scope is None or context.scope.can_view_campaign_of(
         context.campaign.organization

@@ -53,7 +53,7 @@ def campaign_page(request, code):
         # the data: `campaigns.revision`); the same page for every visitor.
         "figures": SimpleLazyObject(lambda: _campaign_figures(campaign)),
         "figures_key": revision.cache_key(
-            "public-rectification", campaign.pk, timezone.localdate()
+            "public-rectification", campaign.pk, timezone.localdate(), campaign=campaign.pk
         ),
     }
     return render(request, "rectification/public/campaign.html", context)

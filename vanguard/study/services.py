@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
+from vanguard.campaigns import revision
 from vanguard.campaigns.models import Campaign, Enrollment, PhaseWindow
 from vanguard.campaigns.rules import format_date
 from vanguard.orgs.models import Member, Organization
@@ -149,7 +150,8 @@ def save_roll(
             row.status, row.reason = mark.status, mark.reason
             to_update.append(row)
     first_roll = session.roll_taken_at is None
-    with transaction.atomic():
+    unit = {session.enrollment_id: session.enrollment.campaign_id}
+    with revision.attributed_to(unit), transaction.atomic():  # bulk writes of one unit
         Attendance.objects.bulk_create(to_create)
         Attendance.objects.bulk_update(to_update, ["status", "reason"])
         session.roll_taken_by = user

@@ -250,7 +250,9 @@ def latest_results(enrollments: Iterable, *, published_only: bool = False) -> di
     found = {}
     for enrollment_id, survey in latest.items():
         campaign = survey.enrollment.campaign
-        rules = rules_by_campaign.setdefault(campaign.pk, campaign.rules)
+        if campaign.pk not in rules_by_campaign:
+            rules_by_campaign[campaign.pk] = campaign.rules
+        rules = rules_by_campaign[campaign.pk]
         found[enrollment_id] = _build(
             survey, rules, responses.get(survey.pk, {}), invitations.get(survey.pk, {})
         )

@@ -1,0 +1,308 @@
+"""Live figures (`campaigns.figures`): a write to one unit recomputes that unit only, the
+totals follow, other units' figures stay served; after any writes the figures put together
+from stored unit figures equal a full evaluation; a stale campaign is computed once."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from tests.conftest import make_member
+from vanguard.campaigns import compliance, figures, revision
+from vanguard.campaigns.models import PhaseWindow, StepRecord, StepStatus
+from vanguard.rectification.models import RectificationItem
+
+pytestmark = pytest.mark.django_db
+
+PLAN = [("2024-07-01", "2024-08-14"), ("2024-08-15", "2024-09-13"), ("2024-09-14", "2024-10-13")]
+
+
+def _plan(enrollment, plan=PLAN):
+    for phase, (start, end) in zip(enrollment.campaign.rules.phases, plan, strict=True):
+        PhaseWindow.objects.update_or_create(
+            enrollment=enrollment,
+            phase_code=phase.code,
+            defaults={"starts_on": start, "ends_on": end},
+        )
+
+
+def _findings(report):
+    """Every finding of a report, comparable, in a canonical order."""
+    return sorted(
+        (
+            verdict.code,
+            int(f.level),
+            f.message,
+            f.enrollment_id or 0,
+            getattr(f.organization, "pk", 0) or 0,
+            f.members,
+            tuple(str(d) for d in f.dates),
+        )
+        for verdict in report.verdicts
+        for f in verdict.findings
+    )
+
+
+def _unit(report, enrollment):
+    return [
+        (verdict.code, f.message)
+        for verdict in report.verdicts
+        for f in verdict.findings
+        if f.enrollment_id == enrollment.pk
+    ]
+
+
+@pytest.fixture
+def computed(monkeypatch):
+    """The units each computation of unit figures covered, in order."""
+    calls = []
+    real = compliance.evaluate_units
+
+    def counting(campaign, unit_ids, **kwargs):
+        calls.append(sorted(unit_ids))
+        return real(campaign, unit_ids, **kwargs)
+
+    monkeypatch.setattr(compliance, "evaluate_units", counting)
+    return calls
+
+
+def test_a_write_to_unit_a_recomputes_a_and_the_totals_not_b(enrollments, computed):
+    # given: the figures of both units computed and served
+    a, b = enrollments["A"], enrollments["B"]
+    campaign = a.campaign
+    figures.state(campaign)
+    before = figures.campaign_report(campaign)
+    assert computed == [sorted([a.pk, b.pk])]
+    # when: unit A's plan is saved
+    _plan(a)
+    current = figures.state(campaign)
+    after = figures.campaign_report(campaign)
+    # then: A alone was computed again; A's figures and the totals changed, B's did not
+    assert computed[1:] == [[a.pk]]
+    assert not current.stale
+    assert _unit(after, b) == _unit(before, b)
+    assert _unit(after, a) != _unit(before, a)
+    assert _findings(after) != _findings(before)
+    assert _findings(after) == _findings(compliance.evaluate(campaign))
+
+
+def test_unit_revisions_move_with_their_unit_only(enrollments, tree):
+    a, b = enrollments["A"], enrollments["B"]
+    units = revision.unit_revisions([a.pk, b.pk])
+    everything = revision.global_revision()
+    make_member(tree["A1"], "A1-900", "新党员")  # in unit A's subtree
+    moved = revision.unit_revisions([a.pk, b.pk])
+    assert moved[a.pk] > units[a.pk]
+    assert moved[b.pk] == units[b.pk]
+    assert revision.global_revision() == everything
+    make_member(tree["root"], "R-900", "机关党员")  # the bureau: no unit owns it
+    assert revision.global_revision() > everything
+
+
+def test_bulk_writes_nobody_attributed_move_the_global_revision(enrollments):
+    everything = revision.global_revision()
+    StepRecord.objects.bulk_create(
+        [StepRecord(enrollment=enrollments["A"], step_code="make_plan", status=StepStatus.DONE)]
+    )
+    assert revision.global_revision() > everything
+
+
+def test_attributed_bulk_writes_move_their_unit(enrollments):
+    a, b = enrollments["A"], enrollments["B"]
+    everything, units = revision.global_revision(), revision.unit_revisions([a.pk, b.pk])
+    with revision.attributed_to({a.pk: a.campaign_id}):
+        StepRecord.objects.bulk_create(
+            [StepRecord(enrollment=a, step_code="make_plan", status=StepStatus.DONE)]
+        )
+    assert revision.global_revision() == everything
+    moved = revision.unit_revisions([a.pk, b.pk])
+    assert moved[a.pk] > units[a.pk] and moved[b.pk] == units[b.pk]
+
+
+def test_the_page_says_how_old_figures_are_while_the_worker_has_not_caught_up(
+    login, personas, enrollments, monkeypatch
+):
+    client = login(personas["office"])
+    url = reverse("campaign-overview", args=[enrollments["A"].campaign_id])
+    assert "figures-as-of" not in client.get(url).content.decode()
+    monkeypatch.setattr(figures, "schedule", lambda *args: None)  # no worker
+    _plan(enrollments["A"])
+    page = client.get(url).content.decode()
+    assert "figures-as-of" in page and "截至" in page
+    unit = reverse("campaign-unit", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
+    assert "figures-as-of" in login(personas["alice"]).get(unit).content.decode()
+
+
+def test_with_a_shared_cache_the_worker_refreshes_stale_figures(enrollments, monkeypatch):
+    """The task path (the immediate backend runs it at once in tests)."""
+    monkeypatch.setattr(figures, "_shared", lambda: True)
+    campaign = enrollments["A"].campaign
+    figures.state(campaign)
+    queued, task = [], figures.refresh_figures
+
+    class Counting:
+        def enqueue(self, *args):
+            queued.append(args)
+            return task.enqueue(*args)
+
+    monkeypatch.setattr(figures, "refresh_figures", Counting())
+    _plan(enrollments["A"])
+    assert not figures.state(campaign).stale
+    assert queued == [(campaign.pk, "zh-hans")]
+
+
+def test_namespaces_differ_by_database(monkeypatch):
+    from django.conf import settings
+
+    first = revision.namespace()
+    monkeypatch.setitem(settings.DATABASES["default"], "NAME", "elsewhere")
+    assert revision.namespace() != first
+
+
+# -- any sequence of writes ----------------------------------------------------------------
+
+WRITES = st.lists(
+    st.tuples(
+        st.sampled_from(["plan", "step", "item", "overdue", "solve", "member", "bureau"]),
+        st.sampled_from(["A", "B"]),
+        st.booleans(),
+    ),
+    max_size=6,
+)
+
+
+def _write(kind, unit, flag, enrollments, tree):
+    enrollment = enrollments[unit]
+    org = enrollment.organization
+    if kind == "plan":
+        _plan(enrollment, PLAN if flag else [(s, s) for s, _e in PLAN])
+    elif kind == "step":
+        StepRecord.objects.update_or_create(
+            enrollment=enrollment,
+            step_code="make_plan",
+            defaults={"status": StepStatus.DONE if flag else StepStatus.TODO, "done_on": None},
+        )
+    elif kind in ("item", "overdue"):
+        RectificationItem.objects.create(
+            campaign=enrollment.campaign,
+            enrollment=enrollment,
+            organization=org,
+            level="organization",
+            problem=f"问题{kind}",
+            deadline=date(2024, 1, 1) if kind == "overdue" else None,
+        )
+    elif kind == "solve":
+        item = RectificationItem.objects.filter(enrollment=enrollment).first()
+        if item is not None:
+            item.delete() if flag else RectificationItem.objects.filter(pk=item.pk).update(
+                deadline=date(2030, 1, 1)
+            )
+    elif kind == "member":
+        make_member(tree["A1"] if unit == "A" else org, f"M{Member_count()}", "党员")
+    elif kind == "bureau":
+        make_member(tree["root"], f"R{Member_count()}", "机关党员")
+
+
+def Member_count():
+    from vanguard.orgs.models import Member
+
+    return Member.objects.count() + 1
+
+
+@hypothesis_settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(writes=WRITES, read_between=st.booleans())
+def test_figures_after_any_writes_equal_a_full_recomputation(
+    enrollments, tree, writes, read_between
+):
+    cache.clear()
+    campaign = enrollments["A"].campaign
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            figures.state(campaign)
+            for kind, unit, flag in writes:
+                _write(kind, unit, flag, enrollments, tree)
+                if read_between:
+                    figures.state(campaign)
+            state = figures.state(campaign)
+            assert not state.stale
+            assert _findings(figures.campaign_report(campaign)) == _findings(
+                compliance.evaluate(campaign)
+            )
+            for enrollment in enrollments.values():
+                assert _findings(figures.unit_report(enrollment)) == _findings(
+                    compliance.evaluate_unit(enrollment)
+                )
+            raise Rollback
+    except Rollback:
+        pass
+    cache.clear()
+
+
+# -- single flight -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_for_missing_figures_compute_them_once(tree, computed, monkeypatch):
+    """Two requests find no figures at once: one computes, the other waits for it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent connections: PostgreSQL")
+    from tests.conftest import TEMPLATE
+    from vanguard.campaigns import services
+    from vanguard.campaigns.template import load_template, shipped_template_path
+
+    campaign = services.start_campaign(
+        load_template(shipped_template_path(TEMPLATE)),
+        organization=tree["root"],
+        batches=[("第一批", date(2024, 1, 1), date(2024, 6, 30))],
+    )
+    services.enroll(campaign.batches.get(), tree["A"])
+    follower_waiting = threading.Event()
+    real_compute, real_wait = figures.compute_units, figures._wait_for
+
+    def slow_compute(*args, **kwargs):
+        follower_waiting.wait(timeout=10)  # the other request arrives meanwhile
+        return real_compute(*args, **kwargs)
+
+    def waiting(*args):
+        follower_waiting.set()
+        real_wait(*args)
+
+    monkeypatch.setattr(figures, "compute_units", slow_compute)
+    monkeypatch.setattr(figures, "_wait_for", waiting)
+    states, errors = {}, []
+
+    def read(name):
+        try:
+            states[name] = figures.state(campaign)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    leader = threading.Thread(target=read, args=["leader"])
+    follower = threading.Thread(target=read, args=["follower"])
+    leader.start()
+    lock = figures._lock_key(campaign.pk, "zh-hans")
+    while leader.is_alive() and not cache.get(lock):
+        threading.Event().wait(0.01)
+    follower.start()
+    leader.join(timeout=30)
+    follower.join(timeout=30)
+    assert not errors
+    assert follower_waiting.is_set()  # the follower came while the leader computed
+    assert len(computed) == 1
+    assert states["leader"].version == states["follower"].version

@@ -1,0 +1,283 @@
+"""Live figures: each unit's findings stored per unit and kept current by the worker.
+
+A campaign's verdicts are made of two parts (`compliance.evaluate_units` and
+`compliance.evaluate_campaign_part`): what each enrolled unit earns, and what concerns no
+unit (coverage, the leading organisation's own duties). The first is the costly part and it
+is stored per unit in the cache, stamped with the revisions it was computed at
+(`revision`: the global revision, the unit's revision, the day). Pages never run the rules
+for units: they read the stored figures and put them together
+(`campaign_report`, `unit_report`).
+
+When a write moves a unit's revision, the campaign's stamp no longer matches; the next page
+that reads the campaign schedules `refresh_figures` on the background worker (once: a
+"queued" marker in the cache) and goes on serving the last figures, saying how old they are
+("as of HH:MM:SS"). The task recomputes only the units whose stamp is stale, in one bulk
+evaluation, under a lock in the cache: one computation per campaign and language at a time
+(single flight). Figures lag the data by the worker's poll interval (1 s) plus the
+computation: seconds, bounded by `STALE_BOUND_SECONDS` when the worker keeps up.
+
+Only when a campaign has no stored figures at all (a fresh cache) does a page compute them
+in the request — under the same lock, so that concurrent requests wait for the one
+computation instead of repeating it.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.utils import timezone, translation
+from django_tasks import task
+
+from vanguard.campaigns import compliance, revision
+from vanguard.campaigns.compliance import RULES, ComplianceContext, ComplianceReport
+from vanguard.campaigns.models import Campaign, Enrollment, StepStatus
+from vanguard.campaigns.verdicts import Verdict
+
+LOCK_SECONDS = 120  # a computation that takes longer (or a dead worker) loses the lock
+QUEUED_SECONDS = 30  # a queued refresh not started by then may be queued again
+WAIT_SECONDS = 60  # how long a request waits for another's first computation
+STALE_BOUND_SECONDS = 10  # what `docs/performance.md` promises, with the worker running
+
+
+@dataclass
+class UnitFigures:
+    stamp: tuple  # (global revision, unit revision, day) the figures were computed at
+    computed_at: datetime
+    verdicts: dict  # per-unit rule code → the unit's findings
+    bars: list  # the phase plan drawn on the overview (`views.timeline`)
+    steps_done: int
+
+
+@dataclass
+class State:
+    """A campaign's stored figures: their version (keys cached page parts) and, when they
+    are older than the data, the time they were computed at."""
+
+    version: int
+    computed_at: datetime
+    stale: bool
+
+    @property
+    def as_of(self) -> datetime | None:
+        return self.computed_at if self.stale else None
+
+
+def _unit_key(enrollment_id: int, language: str) -> str:
+    return f"{revision.namespace()}:unit-figures:{language}:{enrollment_id}"
+
+
+def _meta_key(campaign_id: int, language: str) -> str:
+    return f"{revision.namespace()}:campaign-figures:{language}:{campaign_id}"
+
+
+def _lock_key(campaign_id: int, language: str) -> str:
+    return f"{revision.namespace()}:figures-lock:{language}:{campaign_id}"
+
+
+def _queued_key(campaign_id: int, language: str) -> str:
+    return f"{revision.namespace()}:figures-queued:{language}:{campaign_id}"
+
+
+# -- computing (the worker, or a request on a cold cache) ----------------------------------
+
+
+def compute_units(campaign: Campaign, unit_ids, today) -> dict[int, dict]:
+    """Enrolment id → its figures (`UnitFigures` fields but the stamp) for the units
+    `unit_ids`, in one evaluation."""
+    from vanguard.campaigns.views import timeline
+
+    report = compliance.evaluate_units(campaign, unit_ids, today=today)
+    rules = campaign.rules
+    figures = {
+        e.pk: {
+            "verdicts": {},
+            "bars": timeline(e, rules),
+            "steps_done": sum(1 for r in e.steps.all() if r.status == StepStatus.DONE),
+        }
+        for e in report.context.enrollments
+    }
+    for verdict in report.verdicts:
+        for finding in verdict.findings:
+            if finding.enrollment_id in figures:
+                figures[finding.enrollment_id]["verdicts"].setdefault(verdict.code, []).append(
+                    finding
+                )
+    return figures
+
+
+def refresh(campaign_id: int, language: str) -> bool:
+    """Recompute the campaign's stale unit figures; False (computing nothing) when another
+    process holds the lock."""
+    lock, token = _lock_key(campaign_id, language), uuid.uuid4().hex
+    if not cache.add(lock, token, timeout=LOCK_SECONDS):
+        return False
+    try:
+        with translation.override(language):
+            _refresh(campaign_id, language)
+    finally:
+        if cache.get(lock) == token:
+            cache.delete(lock)
+    return True
+
+
+def _refresh(campaign_id: int, language: str) -> None:
+    campaign = Campaign.objects.select_related("organization").get(pk=campaign_id)
+    started = timezone.now()
+    today = timezone.localdate()
+    # The revisions are read before the data: a write during the computation leaves
+    # figures stamped older than the data, recomputed on the next round.
+    stamp = (*revision.campaign_revision(campaign_id), today)
+    unit_ids = list(Enrollment.objects.filter(campaign=campaign).values_list("pk", flat=True))
+    revisions = revision.unit_revisions(unit_ids)
+    keys = {pk: _unit_key(pk, language) for pk in unit_ids}
+    stored = cache.get_many(list(keys.values()))
+    stale = [
+        pk
+        for pk in unit_ids
+        if getattr(stored.get(keys[pk]), "stamp", None) != (stamp[0], revisions[pk], today)
+    ]
+    if stale:
+        computed = compute_units(campaign, stale, today)
+        cache.set_many(
+            {
+                keys[pk]: UnitFigures((stamp[0], revisions[pk], today), started, **computed[pk])
+                for pk in computed
+            },
+            timeout=None,
+        )
+    meta_key = _meta_key(campaign_id, language)
+    version = (cache.get(meta_key) or {}).get("version", 0) + 1
+    cache.set(meta_key, {"stamp": stamp, "version": version, "computed_at": started}, timeout=None)
+
+
+@task()
+def refresh_figures(campaign_id: int, language: str) -> None:
+    """The worker's refresh of a campaign's figures (waits for a computation under way)."""
+    cache.delete(_queued_key(campaign_id, language))
+    deadline = time.monotonic() + LOCK_SECONDS
+    while not refresh(campaign_id, language):
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.2)
+
+
+def schedule(campaign_id: int, language: str) -> None:
+    """Queue one refresh of the campaign's figures (not again while one is queued). With a
+    cache in process memory (development) the worker's results would never reach the web
+    process: the stale units are then computed here."""
+    if not _shared():
+        refresh(campaign_id, language)
+        return
+    if cache.add(_queued_key(campaign_id, language), 1, timeout=QUEUED_SECONDS):
+        refresh_figures.enqueue(campaign_id, language)
+
+
+def _shared() -> bool:
+    """Whether the cache is shared between processes (not Django's process memory)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return not isinstance(caches["default"], LocMemCache)
+
+
+# -- reading (pages) -----------------------------------------------------------------------
+
+
+def state(campaign: Campaign) -> State:
+    """The campaign's stored figures, made to exist (computed here only when there are
+    none), and a refresh scheduled when they are older than the data."""
+    language = translation.get_language()
+    meta_key = _meta_key(campaign.pk, language)
+    meta = cache.get(meta_key)
+    if meta is None:
+        if not refresh(campaign.pk, language):
+            _wait_for(campaign.pk, language)
+        meta = cache.get(meta_key)
+        if meta is None:  # the other computation failed: ours then
+            refresh(campaign.pk, language)
+            meta = cache.get(meta_key) or {"version": 0, "computed_at": timezone.now()}
+        return State(meta["version"], meta["computed_at"], stale=False)
+    current = (*revision.campaign_revision(campaign.pk), timezone.localdate())
+    if meta["stamp"] != current:
+        schedule(campaign.pk, language)
+        meta = cache.get(meta_key) or meta  # the immediate backend (tests) refreshed it
+        return State(meta["version"], meta["computed_at"], stale=meta["stamp"] != current)
+    return State(meta["version"], meta["computed_at"], stale=False)
+
+
+def _wait_for(campaign_id: int, language: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while cache.get(_lock_key(campaign_id, language)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def stored_units(enrollments, campaign: Campaign) -> dict[int, UnitFigures]:
+    """Each enrolment's stored figures (computed here for any missing)."""
+    language = translation.get_language()
+    keys = {e.pk: _unit_key(e.pk, language) for e in enrollments}
+    stored = cache.get_many(list(keys.values()))
+    figures = {pk: stored[key] for pk, key in keys.items() if key in stored}
+    missing = [pk for pk in keys if pk not in figures]
+    if missing:  # evicted, or enrolled since the last refresh
+        now = timezone.now()
+        computed = compute_units(campaign, missing, timezone.localdate())
+        figures.update({pk: UnitFigures(None, now, **computed[pk]) for pk in computed})
+    return figures
+
+
+def enrollments_in(campaign: Campaign, scope=None) -> list[Enrollment]:
+    """The campaign's enrolments as far as `scope` reaches, with what a row shows."""
+    queryset = Enrollment.objects.filter(campaign=campaign).select_related("organization", "batch")
+    if scope is not None:
+        queryset = queryset.filter(scope.unit_filter())
+    return list(queryset.order_by("batch__number", "organization__path"))
+
+
+def campaign_report(campaign: Campaign, *, scope=None, codes=None) -> ComplianceReport:
+    """The verdicts `compliance.evaluate` gives, put together from the stored unit figures
+    and the campaign-wide part (cached until a write no unit owns: it reads no unit's
+    data). `report.units` holds each enrolment's stored figures."""
+    context = ComplianceContext(campaign, scope=scope)
+    context.__dict__["enrollments"] = enrollments_in(campaign, scope)
+    rules = list(RULES.values()) if codes is None else [RULES[code] for code in codes]
+    codes = [r.code for r in rules]
+    part = cache.get_or_set(
+        revision.cache_key(
+            "campaign-part",
+            campaign.pk,
+            timezone.localdate(),
+            translation.get_language(),
+            *codes,
+            *(scope.read_paths if scope is not None else ["*"]),
+            revision=f"g{revision.global_revision()}",
+        ),
+        lambda: compliance.evaluate_campaign_part(campaign, scope=scope, codes=codes).verdicts,
+        timeout=revision.timeout(),
+    )
+    units = stored_units(context.enrollments, campaign)
+    verdicts = []
+    for rule, general in zip(rules, part, strict=True):
+        findings = [f for f in general.findings if f.enrollment_id is None]
+        if rule.per_unit:
+            for enrollment in context.enrollments:
+                findings += units[enrollment.pk].verdicts.get(rule.code, [])
+        verdicts.append(Verdict(code=rule.code, title=str(rule.title), findings=findings))
+    report = ComplianceReport(context, verdicts)
+    report.units = units
+    return report
+
+
+def unit_report(enrollment: Enrollment) -> ComplianceReport:
+    """The per-unit verdicts of one enrolled unit, from its stored figures."""
+    found = stored_units([enrollment], enrollment.campaign)[enrollment.pk].verdicts
+    context = ComplianceContext(enrollment.campaign, enrollment=enrollment)
+    verdicts = [
+        Verdict(code=r.code, title=str(r.title), findings=list(found.get(r.code, [])))
+        for r in RULES.values()
+        if r.per_unit
+    ]
+    return ComplianceReport(context, verdicts)

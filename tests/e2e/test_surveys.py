@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import ARTIFACTS
+from tests.surveys.factories import open_
 from vanguard.surveys import services
 from vanguard.surveys.models import Method, Response, RollEntry
 from vanguard.surveys.sampling import FrameRow
@@ -27,7 +28,7 @@ def survey_ready(enrollments):
     )
     people = [FrameRow(n, f"代表{n}", "群众代表", f"1390000000{n}", "") for n in range(2, 5)]
     services.store_frame(survey, Method.REPRESENTATIVES, people, filename="群众代表.xlsx")
-    services.open_survey(survey)
+    open_(survey)
     return survey
 
 

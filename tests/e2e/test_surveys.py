@@ -13,7 +13,7 @@ from tests.conftest import PASSWORD
 from tests.e2e.conftest import ARTIFACTS
 from tests.surveys.factories import open_
 from vanguard.surveys import services
-from vanguard.surveys.models import Method, Response, RollEntry
+from vanguard.surveys.models import Method, SealedResponse, ValidCode
 from vanguard.surveys.sampling import FrameRow
 
 pytestmark = pytest.mark.browser
@@ -68,18 +68,14 @@ def test_a_visitor_opens_a_codes_link_answers_and_cannot_answer_again(
     assert phone.locator("#thanks").is_visible()
     phone.screenshot(path=ARTIFACTS / "surveys-phone-thanks.png", full_page=True)
 
-    # then the answer is kept without any link to the code, and the code is spent
-    response = Response.objects.get()
-    assert (response.overall, response.answers) == (
-        "basically_satisfied",
-        {"problems_solved": "fair"},
-    )
-    assert response.comment == "希望继续公开整改进展。<b>谢谢</b>"
-    assert RollEntry.objects.count() == 1
+    # then the answer is sealed for the tellers, and the code is spent
+    box = bytes(SealedResponse.objects.get().box)
+    assert "希望继续公开整改进展".encode() not in box
+    assert ValidCode.objects.filter(used=True).count() == 1
 
     # and opening the link again refuses the code with a clear message
     phone.goto(link)
     assert phone.locator("#refused").is_visible()
     assert phone.locator("#response-form").count() == 0
     phone.screenshot(path=ARTIFACTS / "surveys-phone-spent.png", full_page=True)
-    assert Response.objects.count() == 1
+    assert SealedResponse.objects.count() == 1

@@ -98,3 +98,45 @@ def test_a_survey_opens_only_with_tellers(survey):
         services.appoint_tellers(survey, ["甲"])
     appoint(survey)
     assert services.open_survey(survey).status == SurveyStatus.OPEN
+
+
+def test_the_tellers_slips_are_shown_once_and_two_codes_close_through_the_page(
+    login, personas, open_survey, codes
+):
+    from django.urls import reverse
+
+    from vanguard.appraisal import tellers
+
+    answered(open_survey, codes)
+    # the survey is open: with responses in, the tellers can no longer change
+    client = login(personas["office"])
+    url = reverse("surveys-tellers", args=[open_survey.pk])
+    refused_page = client.post(url, {"teller_1": "甲", "teller_2": "乙", "teller_3": "丙"})
+    assert refused_page.status_code == 302
+    teller_codes = TELLER_CODES[open_survey.pk]
+    stored = " ".join(str(t.__dict__) for t in open_survey.tellers.all())
+    assert not any(code in stored for code in teller_codes)
+    assert {t.share_digest for t in open_survey.tellers.all()} == {
+        tellers.share_digest(code) for code in teller_codes
+    }
+    closed = client.post(
+        reverse("surveys-close", args=[open_survey.pk]),
+        {"code_1": "", "code_2": teller_codes[1], "code_3": teller_codes[2]},
+    )
+    assert closed.status_code == 302
+    open_survey.refresh_from_db()
+    assert open_survey.status == SurveyStatus.CLOSED and Response.objects.count() == 3
+
+
+def test_appointing_through_the_page_shows_each_code_once(login, personas, survey):
+    from django.urls import reverse
+
+    response = login(personas["office"]).post(
+        reverse("surveys-tellers", args=[survey.pk]),
+        {"teller_1": "甲", "teller_2": "乙", "teller_3": "丙"},
+    )
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    body = response.content.decode()
+    assert body.count("teller-code") == 3
+    survey.refresh_from_db()
+    assert survey.public_key and survey.tellers.count() == 3

@@ -259,6 +259,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("VANGUARD_MEDIA_ROOT", BASE_DIR / "media"))
 # Evidence files: at most this many megabytes each.
 VANGUARD_MAX_UPLOAD_MB = envint("VANGUARD_MAX_UPLOAD_MB", 20)
+# Files of exports in "my downloads" are deleted this many hours after they are ready
+# (`manage.py expire_downloads`, run hourly by cron).
+VANGUARD_DOWNLOAD_HOURS = envint("VANGUARD_DOWNLOAD_HOURS", 24)
 # Reading one uploaded workbook stops after this many seconds (vanguard/reports/sheets.py).
 VANGUARD_SHEET_SECONDS = envint("VANGUARD_SHEET_SECONDS", 30)
 # Reading a request stops as soon as one file passes VANGUARD_MAX_UPLOAD_MB (vanguard/uploads.py).

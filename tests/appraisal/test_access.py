@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from tests.appraisal.conftest import ballot_for, close_now, new_round, open_window
+from tests.reports.helpers import export
 from vanguard.appraisal import services
 from vanguard.appraisal.models import Subject
 
@@ -62,7 +63,6 @@ def url_of(world, name, *keys):
 PAGES = [
     ("appraisal-overview", ("campaign",), CAMPAIGN),
     ("appraisal-opinions", ("campaign",), CAMPAIGN),
-    ("appraisal-opinions-export", ("campaign",), CAMPAIGN),
     ("appraisal-opinion-new", ("campaign",), {**CAMPAIGN, "leader": 403, "liaison": 403}),
     ("appraisal-opinion", ("opinion",), READERS),
     ("appraisal-talks", ("campaign", "enrollment"), READERS),
@@ -72,7 +72,6 @@ PAGES = [
     ("appraisal-meeting", ("meeting",), READERS),
     ("appraisal-rounds", ("campaign", "enrollment"), READERS),
     ("appraisal-conclusions", ("closed",), READERS),
-    ("appraisal-round-export", ("closed",), READERS),
     ("appraisal-round", ("open",), UNIT),
     ("appraisal-ballots", ("closed",), UNIT),
     (
@@ -98,11 +97,29 @@ def test_pages_need_login(client, world, name, keys, _expected):
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
+EXPORTS = [
+    ("appraisal-opinions-export", ("campaign",), CAMPAIGN),
+    ("appraisal-round-export", ("closed",), READERS),
+]
+
+
+@pytest.mark.parametrize(("name", "keys", "expected"), EXPORTS, ids=[e[0] for e in EXPORTS])
+def test_exports(client, personas, world, name, keys, expected):
+    """Started (POST), run by the worker, downloaded by the user who asked."""
+    url = url_of(world, name, *keys)
+    for persona in PERSONAS:
+        client.force_login(personas[persona])
+        assert export(client, url).status_code == expected[persona], persona
+    client.logout()
+    response = client.post(url)
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
 def test_the_results_pdf_access(login, personas, world):
     pytest.importorskip("weasyprint", reason="WeasyPrint needs the pango library")
     url = url_of(world, "appraisal-round-pdf", "closed")
     for persona in PERSONAS:
-        response = login(personas[persona]).get(url)
+        response = export(login(personas[persona]), url)
         assert response.status_code == READERS[persona], persona
 
 

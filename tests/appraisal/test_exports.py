@@ -8,11 +8,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.appraisal.conftest import ballot_for, close_now
+from tests.reports.helpers import content, export
 from vanguard.appraisal import codes, services
 
 
 def workbook(response):
-    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return load_workbook(io.BytesIO(content(response)))
 
 
 def test_the_opinion_export_follows_the_filters(login, personas, opinion, campaign_a, tree):
@@ -22,7 +23,7 @@ def test_the_opinion_export_follows_the_filters(login, personas, opinion, campai
     services.answer_opinion(opinion, text="已答复", user=None)
     url = reverse("appraisal-opinions-export", args=[campaign_a.pk])
 
-    book = workbook(login(personas["alice"]).get(url, {"status": "answered"}))
+    book = workbook(export(login(personas["alice"]), f"{url}?status=answered"))
 
     rows = list(book.active.iter_rows(values_only=True))
     assert len(rows) == 2  # the header and the answered one
@@ -33,7 +34,9 @@ def test_the_round_export_has_the_tally_and_every_ballot(login, personas, open_r
     for member in members.values():
         services.cast_ballot(open_round, ballot_for(open_round, "excellent"), member=member)
     close_now(open_round)
-    response = login(personas["alice"]).get(reverse("appraisal-round-export", args=[open_round.pk]))
+    response = export(
+        login(personas["alice"]), reverse("appraisal-round-export", args=[open_round.pk])
+    )
     book = workbook(response)
     tally, ballots, receipts = book.worksheets
     header = next(tally.iter_rows(values_only=True))
@@ -50,7 +53,7 @@ def test_the_round_export_has_the_tally_and_every_ballot(login, personas, open_r
 
 def test_no_export_while_voting_is_open(login, personas, open_round):
     url = reverse("appraisal-round-export", args=[open_round.pk])
-    assert login(personas["alice"]).get(url).status_code == 403
+    assert export(login(personas["alice"]), url).status_code == 403
 
 
 def test_the_printable_results(login, personas, open_round, members):
@@ -68,7 +71,9 @@ def test_the_printable_results(login, personas, open_round, members):
     services.save_conclusions(
         open_round, {members["bob"].pk: ("qualified", "学习不够系统")}, user=personas["alice"]
     )
-    response = login(personas["alice"]).get(reverse("appraisal-round-pdf", args=[open_round.pk]))
+    response = export(
+        login(personas["alice"]), reverse("appraisal-round-pdf", args=[open_round.pk])
+    )
     assert response["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content(response))).pages)
     assert "鲍勃" in text and "学习不够系统" in text and "甲中学党总支" in text

@@ -26,7 +26,9 @@ LAUNCH_FLAGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+# Package-scoped: Playwright's event loop runs in the main thread while the browser lives,
+# so it must be gone before the tests after tests/e2e (async_to_sync refuses to run there).
+@pytest.fixture(scope="package")
 def browser():
     if not Path(CHROMIUM).exists():
         message = "Chromium is not installed: browser tests skipped (apt-get install chromium)"

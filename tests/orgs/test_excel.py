@@ -8,17 +8,18 @@ import io
 from datetime import date, datetime, timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from tests.conftest import make_member, make_user
+from tests.reports import helpers as background
 from vanguard.accounts.access import Scope
 from vanguard.accounts.models import Role, RoleGrant
 from vanguard.orgs import excel
@@ -42,10 +43,12 @@ from vanguard.orgs.excel import (
     ORG_NAME,
     ORG_PARENT,
     ORG_SHEET,
+    ImportProblem,
     WorkbookError,
     import_workbook,
 )
 from vanguard.orgs.models import Member, MemberStatus, Organization, OrgKind
+from vanguard.reports.models import Job
 
 # --- Building workbooks -------------------------------------------------------------
 
@@ -539,10 +542,10 @@ def test_importing_the_untouched_template_writes_nothing(tree, office_scope):
 
 
 def export(client, query=""):
-    response = client.get(reverse("org-export") + query)
+    """Start the export, let the worker make it, download it."""
+    response = background.export(client, reverse("org-export") + query)
     assert response.status_code == 200
-    content = b"".join(response.streaming_content)
-    return response, content
+    return response, background.content(response)
 
 
 def sheet_codes(content, sheet):
@@ -649,42 +652,51 @@ def test_the_import_query_count_does_not_grow_with_rows(tree, office_scope):
 
 
 def upload(client, content, name="组织与党员.xlsx"):
+    """Upload the workbook; the worker imports it. The start's response (a redirect)."""
     file = SimpleUploadedFile(name, content.getvalue() if hasattr(content, "getvalue") else content)
-    return client.post(reverse("org-import"), {"file": file}, HTTP_ACCEPT_LANGUAGE="en")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("org-import"), {"file": file}, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def result_page(client, response):
+    """The job's page, as the user polls it: its status and result."""
+    job = background.job_of(response)
+    return job, client.get(response.url, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_the_office_imports_anywhere_under_the_root(tree, personas, login):
     client = login(personas["office"])
     orgs = [org_row("A2", "A"), org_row("B2", "B")]
 
-    response = upload(client, xlsx(orgs, [member_row("B2-001", "B2")]))
+    job, page = result_page(client, upload(client, xlsx(orgs, [member_row("B2-001", "B2")])))
 
-    assert response.status_code == 302
-    assert response.url == reverse("org-tree")
-    [message] = get_messages(response.wsgi_request)
-    assert message.level_tag == "success"
-    assert "2 created" in str(message)
+    assert job.status == Job.Status.DONE
+    assert "2 created" in job.message and "2 created" in page.content.decode()
+    assert job.result["next_url"] == reverse("org-tree")
     assert Organization.objects.filter(code__in=["A2", "B2"]).count() == 2
+    assert not job.upload  # the workbook is not kept once imported
 
 
 def test_alice_sees_the_problems_of_a_row_for_b_and_nothing_is_written(tree, personas, login):
     client = login(personas["alice"])
     before = snapshot()
 
-    response = upload(client, xlsx([org_row("A2", "A"), org_row("B2", "B")]))
+    job, page = result_page(client, upload(client, xlsx([org_row("A2", "A"), org_row("B2", "B")])))
 
-    assert response.status_code == 200
-    assert places(response.context["problems"]) == {(ORG_SHEET, 3, ORG_PARENT)}
-    assert b"import-problems" in response.content
-    assert b"B" in response.content
+    assert job.status == Job.Status.FAILED
+    problems = [ImportProblem(**problem) for problem in job.result["problems"]]
+    assert places(problems) == {(ORG_SHEET, 3, ORG_PARENT)}
+    assert b"import-problems" in page.content
+    assert "组织与党员.xlsx" in page.content.decode()  # the file's name is kept
     assert snapshot() == before
 
 
 def test_the_page_explains_a_file_that_is_not_xlsx(personas, login):
     response = upload(login(personas["alice"]), b"%PDF-1.4 not a workbook", name="a.pdf")
 
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused by the form: nothing is queued
     assert b"The file is not a valid Excel workbook (.xlsx)." in response.content
+    assert not Job.objects.exists()
 
 
 def test_a_file_over_the_size_limit_is_refused(personas, login, monkeypatch):
@@ -693,7 +705,8 @@ def test_a_file_over_the_size_limit_is_refused(personas, login, monkeypatch):
 
     response = upload(login(personas["alice"]), xlsx([org_row("A2", "A")]))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert not Job.objects.exists()
     assert response.context["form"].errors["file"] == [
         "The file is larger than 0 MB; split it into several workbooks."
     ]
@@ -705,11 +718,10 @@ def test_importing_the_untouched_template_through_the_page(personas, login):
     template = b"".join(client.get(reverse("org-import-template")).streaming_content)
     before = snapshot()
 
-    response = upload(client, template)
+    job, _page = result_page(client, upload(client, template))
 
-    assert response.status_code == 302
-    [message] = get_messages(response.wsgi_request)
-    assert message.level_tag == "warning"
+    assert job.status == Job.Status.DONE
+    assert job.message == "Nothing was imported: the workbook has only example rows."
     assert snapshot() == before
 
 
@@ -734,10 +746,11 @@ def test_a_post_by_a_non_manager_is_404_and_writes_nothing(personas, login):
 
     assert response.status_code == 404
     assert snapshot() == before
+    assert not Job.objects.exists()
 
 
 def test_a_member_without_a_role_gets_404_on_export(personas, login):
-    assert login(personas["bob"]).get(reverse("org-export")).status_code == 404
+    assert login(personas["bob"]).post(reverse("org-export")).status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["leader", "liaison"])

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.conftest import make_user
+from tests.reports.helpers import content, export
 from vanguard.accounts.access import Scope
 from vanguard.accounts.models import Role
 from vanguard.oversight import services
@@ -27,7 +28,7 @@ def _cases_url(case, name="oversight-dispositions"):
 
 
 def _names_in_export(response):
-    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    workbook = load_workbook(BytesIO(content(response)))
     return [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
 
 
@@ -115,7 +116,7 @@ def test_search_finds_only_visible_cases(login, personas, case, persona):
     ],
 )
 def test_export_holds_only_visible_cases(login, personas, case, persona, status, rows):
-    response = login(personas[persona]).get(_cases_url(case, "oversight-dispositions-export"))
+    response = export(login(personas[persona]), _cases_url(case, "oversight-dispositions-export"))
     assert response.status_code == status
     if status == 200:
         assert _names_in_export(response) == rows

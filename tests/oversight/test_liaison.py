@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.conftest import make_member
+from tests.reports.helpers import export
 from vanguard.accounts.access import Scope
 from vanguard.accounts.models import Role, RoleGrant
 from vanguard.campaigns import compliance
@@ -241,10 +242,10 @@ def test_suggestion_list_and_export_follow_the_scope(login, personas, suggestion
     assert len(login(personas["alice"]).get(url).context["page"]) == 2
     assert len(login(personas["charlie"]).get(url).context["page"]) == 0
     assert login(personas["bob"]).get(url).status_code == 404
-    export = login(personas["charlie"]).get(
-        reverse("oversight-suggestions-export", args=[campaign.pk])
+    response = export(
+        login(personas["charlie"]), reverse("oversight-suggestions-export", args=[campaign.pk])
     )
-    assert export.status_code == 200
+    assert response.status_code == 200
 
 
 # -- the link to rectification -------------------------------------------------------------

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.reports.helpers import export
 from vanguard.oversight import services
 from vanguard.oversight.models import (
     Article,
@@ -339,8 +340,8 @@ def test_member_and_unit_pages_show_published_commendations(
 
 
 def test_commendation_export(login, personas, campaign, nomination):
-    response = login(personas["office"]).get(
-        reverse("oversight-commendations-export", args=[campaign.pk])
+    response = export(
+        login(personas["office"]), reverse("oversight-commendations-export", args=[campaign.pk])
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -9,13 +9,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.rectification.conftest import scope_of
+from tests.reports.helpers import content, export
 from vanguard.rectification import services
 
 
 def pdf_text(response) -> str:
     from pypdf import PdfReader
 
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content(response))).pages)
 
 
 @pytest.fixture
@@ -29,8 +30,7 @@ def needs_weasyprint():
 
 
 def workbook_rows(response):
-    content = b"".join(response.streaming_content)
-    sheet = load_workbook(io.BytesIO(content)).active
+    sheet = load_workbook(io.BytesIO(content(response))).active
     return [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
 
 
@@ -42,7 +42,7 @@ def unit_export(item, fmt):
     ("persona", "status"), [("alice", 200), ("bob", 200), ("leader", 200), ("charlie", 404)]
 )
 def test_unit_excel_access_and_content(login, personas, items, persona, status):
-    response = login(personas[persona]).get(unit_export(items["A"], "xlsx"))
+    response = export(login(personas[persona]), unit_export(items["A"], "xlsx"))
     assert response.status_code == status
     if status == 200:
         rows = workbook_rows(response)
@@ -52,14 +52,18 @@ def test_unit_excel_access_and_content(login, personas, items, persona, status):
 
 
 def test_unit_pdf(login, personas, items, needs_weasyprint):
-    response = login(personas["alice"]).get(unit_export(items["A"], "pdf"))
+    response = export(login(personas["alice"]), unit_export(items["A"], "pdf"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response)
     assert "联系群众不够" in text and "甲中学党总支" in text
 
 
 def test_unknown_format_is_404(login, personas, items):
-    assert login(personas["alice"]).get(unit_export(items["A"], "doc")).status_code == 404
+    assert export(login(personas["alice"]), unit_export(items["A"], "doc")).status_code == 404
+
+
+def test_a_get_starts_nothing(login, personas, items):
+    assert login(personas["alice"]).get(unit_export(items["A"], "xlsx")).status_code == 405
 
 
 @pytest.mark.parametrize(
@@ -68,7 +72,7 @@ def test_unknown_format_is_404(login, personas, items):
 )
 def test_the_bureaus_whole_list_in_excel(login, personas, items, persona, status, sees_a):
     url = reverse("rectification-campaign-export", args=[items["A"].campaign_id, "xlsx"])
-    response = login(personas[persona]).get(url)
+    response = export(login(personas[persona]), url)
     assert response.status_code == status
     if status == 200:
         problems = [row[3] for row in workbook_rows(response)[1:]]
@@ -79,7 +83,7 @@ def test_the_bureaus_whole_list_in_excel(login, personas, items, persona, status
 
 def test_the_bureaus_whole_list_in_pdf(login, personas, items, needs_weasyprint):
     url = reverse("rectification-campaign-export", args=[items["A"].campaign_id, "pdf"])
-    text = pdf_text(login(personas["office"]).get(url))
+    text = pdf_text(export(login(personas["office"]), url))
     for name in ("测试局党委", "甲中学党总支", "乙中心党支部", "机关效能不高", "乙中心窗口服务差"):
         assert name in text
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from tests.conftest import make_member
+from tests.reports.helpers import content, export
 from vanguard.orgs import excel as org_excel
 from vanguard.orgs.excel import WorkbookError
 from vanguard.reports import sheets
@@ -173,18 +174,18 @@ def test_a_public_opinion_formula_arrives_as_text_in_the_office_export(
         {"channel": "online", "subject": "unit", "unit": tree["A"].pk, "content": formula},
     )
     campaign = enrollments["A"].campaign
-    response = login(personas["office"]).get(
-        reverse("appraisal-opinions-export", args=[campaign.pk])
+    response = export(
+        login(personas["office"]), reverse("appraisal-opinions-export", args=[campaign.pk])
     )
-    cells = _cells(b"".join(response.streaming_content))
+    cells = _cells(content(response))
     assert not [cell for cell in cells if cell.data_type == "f"]
     assert "'" + formula in [cell.value for cell in cells]
 
 
 def test_the_member_export_writes_formula_like_text_as_text(login, personas, tree):
     make_member(tree["A1"], "A1-666", "=1+1", position="@cmd")
-    response = login(personas["office"]).get(reverse("org-export"))
-    cells = _cells(b"".join(response.streaming_content))
+    response = export(login(personas["office"]), reverse("org-export"))
+    cells = _cells(content(response))
     assert not [cell for cell in cells if cell.data_type == "f"]
     assert {"'=1+1", "'@cmd"} <= {cell.value for cell in cells}
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.reports.helpers import export
 from vanguard.study.models import LeaderVisit, Quiz, UnitMaterial
 
 PERSONAS = ["office", "leader", "alice", "liaison", "bob", "charlie"]
@@ -96,19 +97,32 @@ def _skip_without_weasyprint(name):
         pytest.skip(f"WeasyPrint cannot load its system libraries: {error}")
 
 
+EXPORT_VIEWS = PDF_VIEWS | {
+    "study-unit-hours-xlsx",
+    "study-roster-xlsx",
+    "study-log-xlsx",
+    "study-notes-xlsx",
+    "study-shortfalls-xlsx",
+}
+
+
 def statuses(client, personas, url, method="get") -> dict[str, int]:
     """The status each persona gets for `url` (one test, one set-up, every persona)."""
     answers = {}
     for persona in PERSONAS:
         client.force_login(personas[persona])
-        answers[persona] = getattr(client, method)(url).status_code
+        if method == "export":  # start the background export, then download its file
+            answers[persona] = export(client, url).status_code
+        else:
+            answers[persona] = getattr(client, method)(url).status_code
     return answers
 
 
 @pytest.mark.parametrize(("name", "expected"), UNIT_VIEWS)
 def test_unit_views(client, personas, objects, name, expected):
     _skip_without_weasyprint(name)
-    assert statuses(client, personas, unit_url(name, objects)) == expected
+    method = "export" if name in EXPORT_VIEWS else "get"
+    assert statuses(client, personas, unit_url(name, objects), method) == expected
 
 
 @pytest.mark.parametrize(("name", "expected"), SESSION_VIEWS)
@@ -120,7 +134,8 @@ def test_session_views(client, personas, objects, name, expected):
 @pytest.mark.parametrize(("name", "expected"), CAMPAIGN_VIEWS)
 def test_campaign_views(client, personas, objects, name, expected):
     url = reverse(name, args=[objects["enrollment"].campaign_id])
-    assert statuses(client, personas, url) == expected
+    method = "export" if name in EXPORT_VIEWS else "get"
+    assert statuses(client, personas, url, method) == expected
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
 from tests.conftest import make_member
+from tests.reports.helpers import job_of
 from vanguard.orgs.excel import WorkbookError
 from vanguard.study import quiz as quizzes
 from vanguard.study.models import Question, Quiz, QuizAttempt
@@ -148,11 +150,27 @@ def test_import_is_refused_once_members_have_attempted(quiz, personas):
 def test_import_page_lists_the_problems(login, personas, quiz):
     bad = workbook([["单选", "缺答案", "甲", "乙", "", "", "", "", "", "", ""]])
     bad.name = "题库.xlsx"
-    response = login(personas["office"]).post(
-        reverse("study-quiz-import", args=[quiz.pk]), {"file": bad}, HTTP_ACCEPT_LANGUAGE="en"
-    )
-    assert response.status_code == 400
-    assert "row 2" in response.content.decode() and "答案" in response.content.decode()
+    client = login(personas["office"])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("study-quiz-import", args=[quiz.pk]), {"file": bad}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    job = job_of(response)
+    assert job.status == job.Status.FAILED and not quiz.questions.exists()
+    assert [problem["row"] for problem in job.result["problems"]] == [2]
+    page = client.get(response.url).content.decode()
+    assert 'id="import-problems"' in page and "答案" in page and "题库.xlsx" in page
+
+
+def test_import_page_imports_in_the_worker(login, personas, quiz):
+    good = workbook(GOOD_ROWS)
+    good.name = "题库.xlsx"
+    client = login(personas["office"])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("study-quiz-import", args=[quiz.pk]), {"file": good})
+    job = job_of(response)
+    assert job.status == job.Status.DONE and quiz.questions.count() == 2
+    assert job.result["next_url"] == reverse("study-quiz", args=[quiz.pk])
 
 
 # -- attempts ------------------------------------------------------------------------------

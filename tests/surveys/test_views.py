@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.reports.helpers import content, export, job_of, start
 from tests.surveys.conftest import CLOSES, DURING, OPENS, answers, frame_bytes, people
 from tests.surveys.factories import TELLER_CODES, appoint, close, open_
 from vanguard.campaigns import services as campaign_services
@@ -164,9 +165,9 @@ def _state(survey):
 def test_importing_a_list_is_for_those_who_run_the_survey(login, personas, survey, persona):
     url = reverse("surveys-frame-import", args=[survey.pk, Method.RANDOM_SAMPLE])
     client = login(personas[persona])
-    response = client.post(url, {f"{Method.RANDOM_SAMPLE}-file": xlsx_upload()})
+    response = start(client, url, {f"{Method.RANDOM_SAMPLE}-file": xlsx_upload()})
     assert response.status_code == {**RUN_MATRIX, "office": 302}[persona]
-    assert Frame.objects.exists() is (persona == "office")
+    assert Frame.objects.exists() is (persona == "office")  # imported by the worker
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -260,10 +261,12 @@ def test_every_page_needs_a_login(client, survey, name):
 def test_a_bad_list_shows_every_problem_and_keeps_nothing(login, personas, survey):
     url = reverse("surveys-frame-import", args=[survey.pk, Method.RANDOM_SAMPLE])
     bad = SimpleUploadedFile("名单.xlsx", frame_bytes([*people(3), *people(1, start=2)]))
-    response = login(personas["office"]).post(url, {f"{Method.RANDOM_SAMPLE}-file": bad})
-    assert response.status_code == 400
-    body = response.content.decode()
+    client = login(personas["office"])
+    job = job_of(start(client, url, {f"{Method.RANDOM_SAMPLE}-file": bad}))
+    assert job.status == job.Status.FAILED
+    body = client.get(reverse("job-detail", args=[job.pk])).content.decode()
     assert "import-problems" in body and ">5<" in body  # the repeated person, on row 5
+    assert "名单.xlsx" in body  # the file's name is kept
     assert not Frame.objects.exists()
 
 
@@ -323,7 +326,7 @@ def _weasyprint_or_skip():
 def _pdf_text(response) -> str:
     from pypdf import PdfReader
 
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content(response))).pages)
 
 
 def test_slips_print_each_code_with_its_qr(login, personas, open_survey):
@@ -345,8 +348,8 @@ def test_slips_print_each_code_with_its_qr(login, personas, open_survey):
 
 def test_the_results_pdf(login, personas, closed_survey):
     _weasyprint_or_skip()
-    response = login(personas["office"]).get(
-        reverse("surveys-results-pdf", args=[closed_survey.pk])
+    response = export(
+        login(personas["office"]), reverse("surveys-results-pdf", args=[closed_survey.pk])
     )
     assert response.status_code == 200
     text = _pdf_text(response)
@@ -465,7 +468,7 @@ def test_the_unit_panel_takes_at_most_three_queries(closed_survey, personas):
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in ("office", "leader")])
 def test_the_results_pdf_is_refused_like_the_results(login, personas, closed_survey, persona):
     url = reverse("surveys-results-pdf", args=[closed_survey.pk])
-    assert status_of(login, personas, persona, "get", url) == READ_MATRIX[persona]
+    assert export(login(personas[persona]), url).status_code == READ_MATRIX[persona]
 
 
 @pytest.mark.parametrize(
@@ -492,7 +495,7 @@ def test_importing_and_the_list_page_need_a_login(client, survey):
         reverse("surveys-frame", args=[frame.pk]),
         reverse("surveys-results-pdf", args=[survey.pk]),
     ):
-        response = client.post(url) if "lists" in url else client.get(url)
+        response = client.post(url) if "lists" in url or "results" in url else client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response.url
 
 

@@ -79,7 +79,7 @@ def stats_for(items, today) -> stats.ListSummary:
     return summary
 
 
-def excel(sections: list[Section], filename: str):
+def sheet(sections: list[Section]) -> Sheet:
     def rows():
         number = 0
         for section in sections:
@@ -87,23 +87,30 @@ def excel(sections: list[Section], filename: str):
                 number += 1
                 yield row(number, item)
 
-    sheet = Sheet(
+    return Sheet(
         title=_("Rectification list"),
         headers=headers(),
         rows=rows(),
         widths=(6, 20, 10, 40, 12, 40, 10, 14, 10, 8, 30),
     )
-    return sheets_response([sheet], filename)
 
 
-def pdf(
-    request, *, title: str, subtitle: str, sections: list[Section], filename: str, public: bool
-):
-    context = {
+def pdf_context(*, title: str, subtitle: str, sections: list[Section], public: bool) -> dict:
+    return {
         "title": title,
         "subtitle": subtitle,
         "sections": sections,
         "printed_on": timezone.localdate(),
         "public": public,
     }
+
+
+def excel(sections: list[Section], filename: str):
+    return sheets_response([sheet(sections)], filename)
+
+
+def pdf(
+    request, *, title: str, subtitle: str, sections: list[Section], filename: str, public: bool
+):
+    context = pdf_context(title=title, subtitle=subtitle, sections=sections, public=public)
     return pdf_response(PDF_TEMPLATE, context, filename, request=request)

@@ -1,78 +1,41 @@
 """The printable 整改清单 of the signed-in pages: one unit's list, or the bureau's whole list
-(its own items, then every unit in the user's scope), as PDF or Excel."""
+(its own items, then every unit in the user's scope), as PDF or Excel. The file is made by
+the background worker (`rectification/jobs.py`); these views check access and start it."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from vanguard.campaigns.models import Enrollment
-from vanguard.rectification import exports
-from vanguard.rectification.models import RectificationItem
-from vanguard.rectification.views import campaign_or_404, enrollment_or_404, list_items
+from vanguard.rectification.jobs import title_of
+from vanguard.rectification.views import campaign_or_404, enrollment_or_404
+from vanguard.reports import jobs
 
 FORMATS = ("pdf", "xlsx")
-ORDER = ("deadline", "pk")
 
 
-def _render(request, fmt, *, title, subtitle, sections, filename, public=False):
+def _check(fmt):
     if fmt not in FORMATS:
         raise Http404
-    if fmt == "xlsx":
-        return exports.excel(sections, f"{filename}.xlsx")
-    return exports.pdf(
-        request,
-        title=title,
-        subtitle=subtitle,
-        sections=sections,
-        filename=f"{filename}.pdf",
-        public=public,
-    )
 
 
 @login_required
+@require_POST
 def unit_export(request, pk, enrollment_pk, fmt):
+    _check(fmt)
     enrollment = enrollment_or_404(request, pk, enrollment_pk)
-    campaign = enrollment.campaign
-    items = (
-        list_items(request.scope, enrollment, campaign)
-        .select_related("organization", "responsible")
-        .order_by(*ORDER)
-    )
-    name = enrollment.organization.name
-    sections = exports.sections_for([(enrollment.pk, name)], items, timezone.localdate())
-    return _render(
-        request,
-        fmt,
-        title=_("Rectification list of %(unit)s") % {"unit": name},
-        subtitle=campaign.title,
-        sections=sections,
-        filename=_("Rectification list of %(unit)s") % {"unit": name},
-    )
+    params = {"pk": pk, "enrollment_pk": enrollment.pk, "fmt": fmt}
+    title = f"{title_of(enrollment.organization.name)} ({fmt.upper()})"
+    return jobs.start_response(request, "rectification.unit_list", title, params)
 
 
 @login_required
+@require_POST
 def campaign_export(request, pk, fmt):
+    _check(fmt)
     campaign = campaign_or_404(request, pk)
-    enrollments = list(
-        Enrollment.objects.filter(campaign=campaign)
-        .filter(request.scope.unit_filter())
-        .select_related("organization")
-        .order_by("batch__number", "organization__path")
-    )
-    items = (
-        RectificationItem.objects.filter(campaign=campaign)
-        .filter(Q(enrollment__in=enrollments) | Q(enrollment__isnull=True))
-        .select_related("organization", "responsible")
-        .order_by(*ORDER)
-    )
-    lists = [(None, campaign.organization.name)]
-    lists += [(e.pk, e.organization.name) for e in enrollments]
-    sections = exports.sections_for(lists, items, timezone.localdate())
-    title = _("Rectification list of %(unit)s") % {"unit": campaign.organization.name}
-    return _render(
-        request, fmt, title=title, subtitle=campaign.title, sections=sections, filename=title
+    title = f"{title_of(campaign.organization.name)} ({fmt.upper()})"
+    return jobs.start_response(
+        request, "rectification.campaign_list", title, {"pk": pk, "fmt": fmt}
     )

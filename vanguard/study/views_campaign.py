@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from vanguard.campaigns.models import Campaign
 from vanguard.campaigns.units import units_by_org
 from vanguard.orgs.models import Member
-from vanguard.reports.exports import Sheet, sheets_response
+from vanguard.reports import jobs
 from vanguard.study.forms import VisitForm
 from vanguard.study.hours import (
     NO_PARTICIPATION,
@@ -82,7 +82,7 @@ def overview(request, pk):
     return render(request, "study/overview.html", context)
 
 
-def _short_members(request, campaign):
+def short_members(request, campaign):
     enrollments = list(staff_enrollments(request, campaign))
     batch = request.GET.get("batch", "")
     if batch.isdigit():
@@ -102,7 +102,7 @@ def _short_members(request, campaign):
 @login_required
 def shortfalls(request, pk):
     campaign = campaign_for_staff_or_404(request, pk)
-    enrollments, units, members = _short_members(request, campaign)
+    enrollments, units, members = short_members(request, campaign)
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
     by_pk = {e.pk: e for e in enrollments}
     for member in page:
@@ -120,34 +120,11 @@ def shortfalls(request, pk):
 
 
 @login_required
+@require_POST
 def shortfalls_xlsx(request, pk):
     campaign = campaign_for_staff_or_404(request, pk)
-    enrollments, units, members = _short_members(request, campaign)
-    names = {e.pk: e.organization.name for e in enrollments}
-    rows = (
-        [
-            m.code,
-            m.name,
-            names.get(units.get(m.organization_id), ""),
-            m.organization.name,
-            float(m.hours),
-            float(m.required),
-            float(m.shortfall),
-        ]
-        for m in members
-    )
-    headers = [
-        _("Number"),
-        _("Name"),
-        _("Unit"),
-        _("Organisation"),
-        _("Hours"),
-        _("Required"),
-        _("Short by"),
-    ]
-    sheet = Sheet(_("Study hours"), headers, rows, widths=(16, 12, 28, 28))
-    filename = f"{campaign.title}-{_('Study hours')}-{timezone.localdate():%Y%m%d}.xlsx"
-    return sheets_response([sheet], filename)
+    title = f"{campaign.title} · {_('Study hours')}"
+    return jobs.start_response(request, "study.shortfalls_xlsx", title, {"pk": pk})
 
 
 # -- leaders' 三进 -----------------------------------------------------------------------------

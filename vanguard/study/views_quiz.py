@@ -13,11 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanguard.orgs.excel import WorkbookError
+from vanguard.reports import jobs
 from vanguard.reports.exports import xlsx_response
 from vanguard.study import quiz as quizzes
 from vanguard.study.forms import QuestionImportForm, QuizForm
@@ -105,18 +107,29 @@ def quiz_import(request, pk):
     form = QuestionImportForm(
         request.POST or None, request.FILES or None, max_mb=quizzes.MAX_FILE_MB
     )
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = quizzes.import_questions(quiz, form.cleaned_data["file"])
-        except WorkbookError as error:
-            problems = error.problems
-        else:
-            messages.success(request, _("%(count)s questions imported.") % {"count": count})
-            return redirect("study-quiz", pk=quiz.pk)
-    context = {"quiz": quiz, "campaign": quiz.campaign, "form": form, "problems": problems}
-    status = 400 if problems or form.errors else 200
+    if request.method == "POST" and form.is_valid():  # the worker imports (`build_quiz_import`)
+        upload = form.cleaned_data["file"]
+        title = _("Import of %(file)s") % {"file": upload.name}
+        back = reverse("study-quiz-import", args=[quiz.pk])
+        return jobs.start_response(
+            request, "study.quiz_import", title, {"pk": quiz.pk}, upload=upload, back=back
+        )
+    context = {"quiz": quiz, "campaign": quiz.campaign, "form": form, "problems": []}
+    status = 400 if form.errors else 200
     return render(request, "study/quiz_import.html", context, status=status)
+
+
+@jobs.importer("study.quiz_import")
+def build_quiz_import(ctx, pk) -> dict:
+    """All or nothing: a question bank with any problem is rejected, every problem listed."""
+    quiz = _quiz_or_404(ctx, pk, manage=True)
+    with ctx.open_upload() as file:
+        try:
+            count = quizzes.import_questions(quiz, file)
+        except WorkbookError as error:
+            raise jobs.rejected_workbook(error) from error
+    message = _("%(count)s questions imported.") % {"count": count}
+    return {"message": message, "next_url": reverse("study-quiz", args=[quiz.pk])}
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanguard.orgs.models import Member
-from vanguard.reports.exports import Sheet, pdf_response, sheets_response
+from vanguard.reports import jobs
 from vanguard.study import books, services
 from vanguard.study.forms import FiveOneForm, MaterialForm
 from vanguard.study.hours import (
@@ -22,6 +22,7 @@ from vanguard.study.hours import (
     participation_by_enrollment,
     with_hours,
 )
+from vanguard.study.jobs import labelled
 from vanguard.study.models import FiveOneRecord, UnitMaterial
 from vanguard.study.permissions import enrollment_or_404
 
@@ -30,8 +31,11 @@ def _base(enrollment, **extra) -> dict:
     return {"campaign": enrollment.campaign, "enrollment": enrollment, **extra}
 
 
-def _filename(enrollment, what: str, extension: str) -> str:
-    return f"{enrollment.organization.name}-{what}-{timezone.localdate():%Y%m%d}.{extension}"
+def _start(request, job: str, what: str, pk, enrollment_pk):
+    """Check access now (an outsider gets 404), then let the worker make the file."""
+    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    title = f"{enrollment.organization.name} · {what}"
+    return jobs.start_response(request, job, title, {"pk": pk, "enrollment_pk": enrollment.pk})
 
 
 # -- hours ----------------------------------------------------------------------------------
@@ -61,33 +65,9 @@ def unit_hours(request, pk, enrollment_pk):
 
 
 @login_required
+@require_POST
 def unit_hours_xlsx(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
-    rows = (
-        [
-            m.code,
-            m.name,
-            m.organization.name,
-            m.get_status_display(),
-            _("Yes") if m.is_leader_cadre else "",
-            float(m.hours),
-            float(m.required),
-            float(m.shortfall),
-        ]
-        for m in unit_hours_rows(enrollment, request.GET.get("short") == "1")
-    )
-    headers = [
-        _("Number"),
-        _("Name"),
-        _("Organisation"),
-        _("Membership"),
-        _("Leader cadre"),
-        _("Hours"),
-        _("Required"),
-        _("Short by"),
-    ]
-    sheet = Sheet(_("Study hours"), headers, rows, widths=(16, 12, 28, 12, 10))
-    return sheets_response([sheet], _filename(enrollment, _("Study hours"), "xlsx"))
+    return _start(request, "study.unit_hours_xlsx", _("Study hours"), pk, enrollment_pk)
 
 
 # -- 两本一册 -------------------------------------------------------------------------------
@@ -101,22 +81,15 @@ def roster(request, pk, enrollment_pk):
 
 
 @login_required
+@require_POST
 def roster_pdf(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
-    context = _base(enrollment, roster=books.roster(enrollment), legend=books.legend())
-    return pdf_response(
-        "study/print/roster.html",
-        context,
-        _filename(enrollment, _("Roster"), "pdf"),
-        request=request,
-    )
+    return _start(request, "study.roster_pdf", _("Roster"), pk, enrollment_pk)
 
 
 @login_required
+@require_POST
 def roster_xlsx(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
-    sheet = books.roster_sheet(books.roster(enrollment))
-    return sheets_response([sheet], _filename(enrollment, _("Roster"), "xlsx"))
+    return _start(request, "study.roster_xlsx", _("Roster"), pk, enrollment_pk)
 
 
 @login_required
@@ -124,40 +97,25 @@ def study_log(request, pk, enrollment_pk):
     enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
     context = _base(
         enrollment,
-        entries=_labelled(books.study_log(enrollment), enrollment.campaign.rules),
+        entries=labelled(books.study_log(enrollment), enrollment.campaign.rules),
         can_manage=request.scope.can_manage_org(enrollment.organization),
     )
     return render(request, "study/study_log.html", context)
 
 
-def _labelled(entries, rules):
-    for entry in entries:
-        entry.session.kind_title = rules.label("session_kinds", entry.session.kind)
-    return entries
-
-
 @login_required
+@require_POST
 def study_log_pdf(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
-    context = _base(
-        enrollment, entries=_labelled(books.study_log(enrollment), enrollment.campaign.rules)
-    )
-    return pdf_response(
-        "study/print/study_log.html",
-        context,
-        _filename(enrollment, _("Collective study log"), "pdf"),
-        request=request,
-    )
+    return _start(request, "study.log_pdf", _("Collective study log"), pk, enrollment_pk)
 
 
 @login_required
+@require_POST
 def study_log_xlsx(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
-    sheet = books.log_sheet(books.study_log(enrollment), enrollment.campaign.rules)
-    return sheets_response([sheet], _filename(enrollment, _("Collective study log"), "xlsx"))
+    return _start(request, "study.log_xlsx", _("Collective study log"), pk, enrollment_pk)
 
 
-def _notes_member(request, enrollment):
+def notes_member(request, enrollment):
     member_id = request.GET.get("member", "")
     if not member_id.isdigit():
         return None
@@ -170,7 +128,7 @@ def _notes_member(request, enrollment):
 @login_required
 def notes_book(request, pk, enrollment_pk):
     enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
-    member = _notes_member(request, enrollment)
+    member = notes_member(request, enrollment)
     leaders = Member.objects.filter(
         organization__path__startswith=enrollment.organization.path, is_leader_cadre=True
     ).order_by("organization__path", "code")
@@ -185,23 +143,17 @@ def notes_book(request, pk, enrollment_pk):
 
 
 @login_required
+@require_POST
 def notes_pdf(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
-    member = _notes_member(request, enrollment)
-    context = _base(enrollment, notes=books.unit_notes(enrollment, member), member=member)
-    return pdf_response(
-        "study/print/notes.html",
-        context,
-        _filename(enrollment, _("Study notes"), "pdf"),
-        request=request,
-    )
+    notes_member(request, enrollment_or_404(request, pk, enrollment_pk, staff=True))
+    return _start(request, "study.notes_pdf", _("Study notes"), pk, enrollment_pk)
 
 
 @login_required
+@require_POST
 def notes_xlsx(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
-    sheet = books.notes_sheet(books.unit_notes(enrollment, _notes_member(request, enrollment)))
-    return sheets_response([sheet], _filename(enrollment, _("Study notes"), "xlsx"))
+    notes_member(request, enrollment_or_404(request, pk, enrollment_pk, staff=True))
+    return _start(request, "study.notes_xlsx", _("Study notes"), pk, enrollment_pk)
 
 
 # -- materials ------------------------------------------------------------------------------

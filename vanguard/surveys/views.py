@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.excel import WorkbookError
+from vanguard.reports import jobs
 from vanguard.reports.exports import pdf_response, sheets_response, xlsx_response
 from vanguard.surveys import exports, frames, permissions, results, services
 from vanguard.surveys.forms import AnnounceForm, FrameImportForm, IssueCodesForm, SurveyDatesForm
@@ -219,25 +221,31 @@ def import_frame(request, pk, method):
     if method not in Method.values:
         raise Http404
     form = FrameImportForm(request.POST, request.FILES, prefix=method)
-    problems = []
-    if form.is_valid():
+    if form.is_valid():  # the worker reads and stores the list (`build_frame_import`)
         upload = form.cleaned_data["file"]
-        try:
-            frame = services.import_frame(survey, method, upload, filename=upload.name)
-        except WorkbookError as error:
-            problems = error.problems
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("%(count)s people imported into the list.") % {"count": frame.row_count},
-            )
-            return _back(survey)
-    context = _detail_context(
-        request, survey, **{f"import_{method}": form, f"problems_{method}": problems}
-    )
+        title = _("Import of %(file)s") % {"file": upload.name}
+        params = {"pk": survey.pk, "method": method}
+        back = reverse("surveys-detail", args=[survey.pk])
+        return jobs.start_response(
+            request, "surveys.frame_import", title, params, upload=upload, back=back
+        )
+    context = _detail_context(request, survey, **{f"import_{method}": form})
     return render(request, "surveys/detail.html", context, status=400)
+
+
+@jobs.importer("surveys.frame_import")
+def build_frame_import(ctx, pk, method) -> dict:
+    """All or nothing: a list with any problem is rejected with every problem listed."""
+    survey = _survey_or_404(ctx, pk, run=True)
+    with ctx.open_upload() as file:
+        try:
+            frame = services.import_frame(survey, method, file, filename=ctx.job.upload_name)
+        except WorkbookError as error:
+            raise jobs.rejected_workbook(error) from error
+        except ValidationError as error:
+            raise jobs.JobError(" ".join(error.messages)) from error
+    message = _("%(count)s people imported into the list.") % {"count": frame.row_count}
+    return {"message": message, "next_url": reverse("surveys-detail", args=[survey.pk])}
 
 
 @login_required
@@ -445,8 +453,17 @@ def results_page(request, pk):
 
 
 @login_required
+@require_POST
 def results_pdf(request, pk):
     survey = _results_survey_or_404(request, pk)
-    context = _results_context(request, survey)
+    title = f"{survey.enrollment.organization.name} · {survey.number} (PDF)"
+    return jobs.start_response(request, "surveys.results_pdf", title, {"pk": pk})
+
+
+@jobs.export("surveys.results_pdf")
+def build_results_pdf(ctx, pk) -> jobs.Output:
+    """Made by the background worker; `ctx` carries the user's scope like a request."""
+    survey = _results_survey_or_404(ctx, pk)
+    context = _results_context(ctx, survey)
     name = f"{survey.enrollment.organization.name}-满意度测评结果-{survey.number}.pdf"
-    return pdf_response("surveys/results_pdf.html", context, name, request)
+    return jobs.pdf_output("surveys/results_pdf.html", context, name)

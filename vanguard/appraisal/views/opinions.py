@@ -23,7 +23,8 @@ from vanguard.appraisal.forms import (
 )
 from vanguard.appraisal.models import Opinion, OpinionStatus, Subject
 from vanguard.appraisal.permissions import campaign_or_404, require_manager, staff_object_or_404
-from vanguard.reports.exports import Sheet, sheets_response
+from vanguard.reports import jobs
+from vanguard.reports.exports import Sheet
 
 OPINIONS_PER_PAGE = 50
 
@@ -95,10 +96,23 @@ def opinion_list(request, campaign_pk):
 
 
 @login_required
+@require_POST
 def opinion_export(request, campaign_pk):
     campaign = campaign_or_404(request.scope, campaign_pk)
+    return jobs.start_response(
+        request,
+        "appraisal.opinions_xlsx",
+        f"{campaign.title} · {_('Opinions')}",
+        {"campaign_pk": campaign_pk},
+    )
+
+
+@jobs.export("appraisal.opinions_xlsx")
+def build_opinion_export(ctx, campaign_pk) -> jobs.Output:
+    """Made by the background worker; `ctx` carries the user's scope and query like a request."""
+    campaign = campaign_or_404(ctx.scope, campaign_pk)
     rules = campaign.rules
-    opinions = filtered_opinions(request, campaign)
+    opinions = filtered_opinions(ctx, campaign)
     headers = [
         _("Received on"),
         _("Channel"),
@@ -129,7 +143,7 @@ def opinion_export(request, campaign_pk):
         for o in opinions.iterator(chunk_size=500)
     )
     sheet = Sheet(_("Opinions"), headers, rows, widths=[12, 14, 16, 60, 24, 12, 10, 40, 12, 12, 12])
-    return sheets_response([sheet], f"{_('Opinions')}.xlsx")
+    return jobs.sheets_output([sheet], f"{_('Opinions')}.xlsx")
 
 
 @login_required

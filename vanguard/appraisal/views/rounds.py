@@ -35,7 +35,8 @@ from vanguard.appraisal.permissions import (
     staff_object_or_404,
     unit_object_or_404,
 )
-from vanguard.reports.exports import Sheet, pdf_response, sheets_response
+from vanguard.reports import jobs
+from vanguard.reports.exports import Sheet
 
 
 @login_required
@@ -408,8 +409,18 @@ def result_rows(appraisal_round):
 
 
 @login_required
+@require_POST
 def round_export(request, pk):
     appraisal_round = _closed_round_or_404(request, pk)
+    return jobs.start_response(
+        request, "appraisal.round_xlsx", f"{appraisal_round.title} (Excel)", {"pk": pk}
+    )
+
+
+@jobs.export("appraisal.round_xlsx")
+def build_round_export(ctx, pk) -> jobs.Output:
+    """Made by the background worker; `ctx` carries the user's scope and query like a request."""
+    appraisal_round = _closed_round_or_404(ctx, pk)
     grades = appraisal_round.campaign.rules.appraisal_grades
     titles = _grade_titles(appraisal_round)
     _result, rows = result_rows(appraisal_round)
@@ -446,14 +457,24 @@ def round_export(request, pk):
         ([codes.grouped(r)] for r in receipt_list(appraisal_round)),
         widths=[24],
     )
-    return sheets_response(
+    return jobs.sheets_output(
         [tally_sheet, ballot_sheet, receipt_sheet], f"{appraisal_round.title}.xlsx"
     )
 
 
 @login_required
+@require_POST
 def round_notice_pdf(request, pk):
     appraisal_round = _closed_round_or_404(request, pk)
+    return jobs.start_response(
+        request, "appraisal.round_pdf", f"{appraisal_round.title} (PDF)", {"pk": pk}
+    )
+
+
+@jobs.export("appraisal.round_pdf")
+def build_round_notice_pdf(ctx, pk) -> jobs.Output:
+    """Made by the background worker; `ctx` carries the user's scope and query like a request."""
+    appraisal_round = _closed_round_or_404(ctx, pk)
     result, rows = result_rows(appraisal_round)
     context = {
         "round": appraisal_round,
@@ -463,6 +484,4 @@ def round_notice_pdf(request, pk):
         "titles": _grade_titles(appraisal_round),
         "notice": appraisal_round.notice or draft_notice(appraisal_round),
     }
-    return pdf_response(
-        "appraisal/print/results.html", context, f"{appraisal_round.title}.pdf", request=request
-    )
+    return jobs.pdf_output("appraisal/print/results.html", context, f"{appraisal_round.title}.pdf")

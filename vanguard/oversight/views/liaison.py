@@ -36,7 +36,8 @@ from vanguard.oversight.views.common import (
     require,
     require_visible,
 )
-from vanguard.reports.exports import Sheet, sheets_response
+from vanguard.reports import jobs
+from vanguard.reports.exports import Sheet
 
 SUGGESTIONS_PER_PAGE = 50
 
@@ -324,9 +325,22 @@ def suggestion_list(request, campaign_pk):
 
 
 @login_required
+@require_POST
 def suggestion_export(request, campaign_pk):
     campaign = campaign_or_404(request, campaign_pk)
-    suggestions = filtered_suggestions(request, campaign)
+    return jobs.start_response(
+        request,
+        "oversight.suggestions_xlsx",
+        f"{campaign.title} · {_('Suggestions')}",
+        {"campaign_pk": campaign_pk},
+    )
+
+
+@jobs.export("oversight.suggestions_xlsx")
+def build_suggestion_export(ctx, campaign_pk) -> jobs.Output:
+    """Made by the background worker; `ctx` carries the user's scope and query like a request."""
+    campaign = campaign_or_404(ctx, campaign_pk)
+    suggestions = filtered_suggestions(ctx, campaign)
     rows = (
         (
             s.visit.organization.name,
@@ -353,8 +367,8 @@ def suggestion_export(request, campaign_pk):
         _("Accepted on"),
     ]
     sheet = Sheet(_("Suggestions"), headers, rows, widths=(24, 12, 12, 50, 12, 16, 50, 12, 12))
-    filename = _("supervision-suggestions-%(date)s.xlsx") % {"date": request.scope.today}
-    return sheets_response([sheet], filename)
+    filename = _("supervision-suggestions-%(date)s.xlsx") % {"date": ctx.scope.today}
+    return jobs.sheets_output([sheet], filename)
 
 
 def _suggestion_or_404(request, pk) -> Suggestion:

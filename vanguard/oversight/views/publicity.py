@@ -29,7 +29,8 @@ from vanguard.oversight.views.common import (
     require,
     require_visible,
 )
-from vanguard.reports.exports import Sheet, sheets_response
+from vanguard.reports import jobs
+from vanguard.reports.exports import Sheet
 
 PER_PAGE = 30
 
@@ -261,8 +262,21 @@ def commendation_action(request, pk, action):
 
 
 @login_required
+@require_POST
 def commendation_export(request, campaign_pk):
     campaign = campaign_or_404(request, campaign_pk)
+    return jobs.start_response(
+        request,
+        "oversight.commendations_xlsx",
+        f"{campaign.title} · {_('Commendations')}",
+        {"campaign_pk": campaign_pk},
+    )
+
+
+@jobs.export("oversight.commendations_xlsx")
+def build_commendation_export(ctx, campaign_pk) -> jobs.Output:
+    """Made by the background worker; `ctx` carries the user's scope and query like a request."""
+    campaign = campaign_or_404(ctx, campaign_pk)
     rows = (
         (
             c.kind_label,
@@ -274,7 +288,7 @@ def commendation_export(request, campaign_pk):
             c.published_on,
             c.citation,
         )
-        for c in label_kinds(filtered_commendations(request, campaign), campaign)
+        for c in label_kinds(filtered_commendations(ctx, campaign), campaign)
     )
     headers = [
         _("Commendation"),
@@ -287,8 +301,8 @@ def commendation_export(request, campaign_pk):
         _("Deeds"),
     ]
     sheet = Sheet(_("Commendations"), headers, rows, widths=(16, 20, 24, 24, 12, 14, 12, 60))
-    filename = _("commendations-%(date)s.xlsx") % {"date": request.scope.today}
-    return sheets_response([sheet], filename)
+    filename = _("commendations-%(date)s.xlsx") % {"date": ctx.scope.today}
+    return jobs.sheets_output([sheet], filename)
 
 
 # -- the public site (no login) ------------------------------------------------------------

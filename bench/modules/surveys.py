@@ -8,7 +8,7 @@ survey of the measured unit gets `CODES` fresh codes from the app's own service
 (`paths`, in the same order as `bodies`; `path` is the last's). The runner must post body i
 to paths[i] and must not send a code twice: the in-process request spends the last, and the
 warm-up's codes must not be the measured run's. An open survey left by an earlier run is
-reused with fresh codes while half of its invitations are unanswered.
+retired (its teller codes are not kept), and a new one is made each run.
 
 The draw is timed by `make_draw` on an announced draw from a list of 100,000 (stored once,
 in a survey being prepared of another unit); each timed run rolls back.
@@ -27,7 +27,15 @@ from bench.bulk import timed
 from bench.fixture import page
 from vanguard.campaigns.models import EnrollmentStatus
 from vanguard.surveys import services
-from vanguard.surveys.models import Channel, Draw, Method, Survey, SurveyStatus
+from vanguard.surveys.models import (
+    Channel,
+    Draw,
+    Method,
+    Outcome,
+    SealedResponse,
+    Survey,
+    SurveyStatus,
+)
 from vanguard.surveys.questions import Questionnaire
 from vanguard.surveys.sampling import FrameRow
 
@@ -64,20 +72,17 @@ def _announce(frame, size: int, strata: dict[str, str], today):
 
 
 def _bench_survey(enrollment) -> tuple[Survey, list[str]]:
-    """An open survey of the unit with `CODES` unanswered invitations, and fresh codes for
-    all of them (earlier codes of a previous run stop working)."""
+    """A new open survey of the unit with `CODES` invitations and their fresh codes. An open
+    survey left by an earlier run is retired first: its teller codes were not kept and
+    nothing says which of its codes are unused, so it can be neither closed nor reused
+    (benchmark data only: it is marked closed without a result and its pool dropped)."""
     today = timezone.localdate()
     survey = enrollment.surveys.exclude(status=SurveyStatus.CLOSED).first()
     if survey is not None and survey.status == SurveyStatus.OPEN:
-        unanswered = survey.invitations.filter(roll_entry__isnull=True).count()
-        if unanswered >= CODES // 2:
-            if not survey.opens_on <= today <= survey.closes_on:
-                services.reschedule_survey(
-                    survey, opens_on=min(survey.opens_on, today), closes_on=today + LASTS
-                )
-            issued = services.issue_codes(survey, channel=Channel.SLIP, reissue=True)
-            return survey, [code for _invitation, code in issued]
-        services.close_survey(survey, today=today)  # spent: a new one for this run
+        SealedResponse.objects.filter(survey=survey).delete()
+        Survey.objects.filter(pk=survey.pk).update(
+            status=SurveyStatus.CLOSED, outcome=Outcome.NO_RESPONSES, closed_on=today
+        )
     elif survey is not None:
         raise ValidationError("the unit has a survey in preparation")
     closes_on = today + LASTS
@@ -87,6 +92,7 @@ def _bench_survey(enrollment) -> tuple[Survey, list[str]]:
     )
     services.make_draw(_announce(frame, CODES, {}, today), today=today)
     issued = services.issue_codes(survey, channel=Channel.SLIP, today=today)
+    services.appoint_tellers(survey, ["基准监票人甲", "基准监票人乙", "基准监票人丙"])
     services.open_survey(survey)
     return survey, [code for _invitation, code in issued]
 

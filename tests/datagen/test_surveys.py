@@ -26,9 +26,10 @@ from vanguard.surveys.models import (
     Method,
     Outcome,
     Response,
-    RollEntry,
+    SealedResponse,
     Survey,
     SurveyStatus,
+    ValidCode,
 )
 
 pytestmark = pytest.mark.django_db
@@ -139,10 +140,13 @@ def test_the_invited_are_the_drawn_and_the_representatives_with_hashed_codes(gen
             assert invitation.frame_row.frame.method == invitation.method
             assert invitation.group == invitation.frame_row.group
             assert invitation.issued_on and invitation.channel
-            assert len(invitation.code_hash) == 64
-            int(invitation.code_hash, 16)
-    hashes = Invitation.objects.filter(survey__enrollment__campaign=generated.campaign)
-    assert hashes.values("code_hash").distinct().count() == hashes.count()
+        codes = ValidCode.objects.filter(survey=survey)
+        assert codes.count() == len(invitations)  # one valid code per invitation, no person
+        for digest in codes.values_list("digest", flat=True):
+            assert len(digest) == 64
+            int(digest, 16)
+    hashes = ValidCode.objects.filter(survey__enrollment__campaign=generated.campaign)
+    assert hashes.values("digest").distinct().count() == hashes.count()
 
 
 def test_responses_spend_one_invitation_each_and_sum_to_the_scale(generated):
@@ -150,21 +154,19 @@ def test_responses_spend_one_invitation_each_and_sum_to_the_scale(generated):
     assert Response.objects.filter(survey__in=surveys).count() == SCALE.survey_responses
     for survey in surveys:
         spent = list(
-            RollEntry.objects.filter(invitation__survey=survey).values_list(
-                "invitation__method", "invitation__group"
-            )
+            ValidCode.objects.filter(survey=survey, used=True).values_list("method", "group")
         )
         answered = list(survey.responses.values_list("method", "group"))
         assert 0 < len(answered) <= survey.invitations.count()
         assert Counter(spent) == Counter(answered)
-    roll = RollEntry.objects.filter(invitation__survey__in=surveys)
-    assert roll.values("invitation_id").distinct().count() == roll.count()
+        assert survey.public_key and survey.tellers.count() == 3
+    assert not SealedResponse.objects.filter(survey__in=surveys).exists()
 
 
 def test_a_response_holds_no_person_code_or_time(generated):
     surveys = surveys_of(generated)
     names = set(FrameRow.objects.filter(frame__survey__in=surveys).values_list("name", flat=True))
-    hashes = set(Invitation.objects.filter(survey__in=surveys).values_list("code_hash", flat=True))
+    hashes = set(ValidCode.objects.filter(survey__in=surveys).values_list("digest", flat=True))
     for row in Response.objects.filter(survey__in=surveys).values():
         assert set(row) == {"id", "survey_id", "method", "group", "overall", "answers", "comment"}
         text = " ".join(str(value) for value in row.values())

@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import ARTIFACTS
+from tests.surveys.factories import open_
 from vanguard.surveys import services
-from vanguard.surveys.models import Method, Response, RollEntry
+from vanguard.surveys.models import Method, SealedResponse, ValidCode
 from vanguard.surveys.sampling import FrameRow
 
 pytestmark = pytest.mark.browser
@@ -27,7 +28,7 @@ def survey_ready(enrollments):
     )
     people = [FrameRow(n, f"代表{n}", "群众代表", f"1390000000{n}", "") for n in range(2, 5)]
     services.store_frame(survey, Method.REPRESENTATIVES, people, filename="群众代表.xlsx")
-    services.open_survey(survey)
+    open_(survey)
     return survey
 
 
@@ -67,18 +68,14 @@ def test_a_visitor_opens_a_codes_link_answers_and_cannot_answer_again(
     assert phone.locator("#thanks").is_visible()
     phone.screenshot(path=ARTIFACTS / "surveys-phone-thanks.png", full_page=True)
 
-    # then the answer is kept without any link to the code, and the code is spent
-    response = Response.objects.get()
-    assert (response.overall, response.answers) == (
-        "basically_satisfied",
-        {"problems_solved": "fair"},
-    )
-    assert response.comment == "希望继续公开整改进展。<b>谢谢</b>"
-    assert RollEntry.objects.count() == 1
+    # then the answer is sealed for the tellers, and the code is spent
+    box = bytes(SealedResponse.objects.get().box)
+    assert "希望继续公开整改进展".encode() not in box
+    assert ValidCode.objects.filter(used=True).count() == 1
 
     # and opening the link again refuses the code with a clear message
     phone.goto(link)
     assert phone.locator("#refused").is_visible()
     assert phone.locator("#response-form").count() == 0
     phone.screenshot(path=ARTIFACTS / "surveys-phone-spent.png", full_page=True)
-    assert Response.objects.count() == 1
+    assert SealedResponse.objects.count() == 1

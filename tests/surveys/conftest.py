@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.utils import translation
 from openpyxl import Workbook
 
+from tests.surveys.factories import open_
 from vanguard.surveys import frames, services
 from vanguard.surveys.models import Channel, Method
 from vanguard.surveys.sampling import FrameRow
@@ -84,7 +85,7 @@ def open_survey(survey):
         ),
     )
     services.make_draw(draw)
-    services.open_survey(survey)
+    open_(survey)
     return survey
 
 

@@ -26,9 +26,31 @@ def pass_a_survey(enrollment, *, opens_on: date = date(2024, 12, 1), answered: i
     ]
     services.store_frame(survey, Method.REPRESENTATIVES, representatives, filename="代表.xlsx")
     issued = services.issue_codes(survey, channel=Channel.SLIP, today=opens_on)
-    services.open_survey(survey)
+    open_(survey)
     satisfied = survey.questionnaire["options"][0]["code"]
     for _invitation, code in issued:
         answers = services.Answers(overall=satisfied, graded={})
         services.submit_response(code, answers, today=opens_on)
-    return services.close_survey(survey, today=closes_on)
+    return close(survey, today=closes_on)
+
+
+TELLER_NAMES = ("监票人甲", "监票人乙", "监票人丙")
+TELLER_CODES: dict[int, list[str]] = {}
+
+
+def appoint(survey: Survey) -> list[str]:
+    """Appoint the survey's three tellers; their codes are kept here for `close`."""
+    slips = services.appoint_tellers(survey, TELLER_NAMES)
+    TELLER_CODES[survey.pk] = [slip.code for slip in slips]
+    return TELLER_CODES[survey.pk]
+
+
+def open_(survey: Survey) -> Survey:
+    """Appoint the tellers and open the survey."""
+    appoint(survey)
+    return services.open_survey(survey)
+
+
+def close(survey: Survey, *, today: date | None = None) -> Survey:
+    """Close the survey with two of its tellers' codes."""
+    return services.close_survey(survey, TELLER_CODES[survey.pk][:2], today=today)

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from tests.surveys.conftest import CLOSES, DURING, answers, people
+from tests.surveys.factories import close, open_
 from vanguard.campaigns import compliance
 from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.verdicts import Level
@@ -65,7 +66,7 @@ def test_a_survey_in_progress_after_the_end_is_amber_and_a_closed_one_is_fine(op
     assert findings(campaign, "surveys.taken", late, enrollment) == [
         (Level.WARNING, "The survey is not closed yet, though the campaign ended on Dec. 31, 2024")
     ]
-    services.close_survey(open_survey, today=CLOSES)
+    close(open_survey, today=CLOSES)
     assert findings(campaign, "surveys.taken", late, enrollment) == []
 
 
@@ -74,7 +75,7 @@ def _close_with(survey, codes, dissatisfied, satisfied):
         services.submit_response(code, answers("dissatisfied"), today=DURING)
     for code in codes[dissatisfied : dissatisfied + satisfied]:
         services.submit_response(code, answers("satisfied"), today=DURING)
-    services.close_survey(survey, today=CLOSES)
+    close(survey, today=CLOSES)
 
 
 def test_a_failed_survey_is_red_with_its_counts(open_survey, codes):
@@ -90,7 +91,7 @@ def test_half_dissatisfied_is_not_a_finding(open_survey, codes):
 
 
 def test_a_survey_nobody_answered_is_amber(open_survey, codes):
-    services.close_survey(open_survey, today=CLOSES)
+    close(open_survey, today=CLOSES)
     assert findings(open_survey.enrollment.campaign, "surveys.satisfied", CLOSES) == [
         (Level.WARNING, "Survey 1 closed with no responses; survey the unit again")
     ]
@@ -127,10 +128,10 @@ def test_remedial_is_amber_then_red_when_its_end_passes_then_fine_after_a_passed
         second, Method.REPRESENTATIVES, people(3, groups=("群众代表",)), filename="r"
     )
     issued = services.issue_codes(second, channel=Channel.SLIP)
-    services.open_survey(second)
+    open_(second)
     for _invitation, code in issued:
         services.submit_response(code, answers(), today=date(2024, 12, 17))
-    services.close_survey(second, today=date(2024, 12, 20))
+    close(second, today=date(2024, 12, 20))
     assert findings(campaign, "surveys.remedial", date(2024, 12, 21)) == []
     assert findings(campaign, "surveys.satisfied", date(2024, 12, 21)) == []
 
@@ -148,9 +149,9 @@ def test_survey_rules_take_constant_queries(tree, batches):
             )
             services.store_frame(survey, Method.REPRESENTATIVES, people(2), filename="r")
             issued = services.issue_codes(survey, channel=Channel.SLIP)
-            services.open_survey(survey)
+            open_(survey)
             services.submit_response(issued[0][1], answers("dissatisfied"), today=date(2024, 10, 2))
-            services.close_survey(survey, today=date(2024, 10, 10))  # failed: 补课
+            close(survey, today=date(2024, 10, 10))  # failed: 补课
 
     def run():
         campaign = batches[0].campaign

@@ -1,5 +1,5 @@
 """Two submissions of one code at the same moment, on separate database connections: the
-roll's unique invitation lets exactly one through. Needs PostgreSQL (SQLite serialises
+update that marks the code used lets exactly one through. Needs PostgreSQL (SQLite serialises
 writers on one file, so there is no real race to test)."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import pytest
 from django.db import connection, connections
 
 from tests.surveys.conftest import DURING, answers
+from tests.surveys.factories import close
 from vanguard.surveys import services
-from vanguard.surveys.models import Response, RollEntry
+from vanguard.surveys.models import Response, SealedResponse, ValidCode
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,9 +29,9 @@ def test_two_concurrent_submissions_of_one_code_record_one_response(codes, attem
 
     def submit(overall: str) -> None:
         try:
-            invitation = services.find_invitation(code, today=DURING)
+            valid = services.find_code(code, today=DURING)
             barrier.wait(timeout=10)  # both have found the code unspent
-            services.record_response(invitation, answers(overall))
+            services.record_response(valid, answers(overall))
             outcomes.append("recorded")
         except services.CodeRefused as refused:
             outcomes.append(refused.reason)
@@ -46,5 +47,11 @@ def test_two_concurrent_submissions_of_one_code_record_one_response(codes, attem
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(outcomes) == ["recorded", "spent"]
+    assert SealedResponse.objects.count() == 1
+    assert ValidCode.objects.filter(used=True).count() == 1
+    close(codes_survey(code), today=DURING)
     assert Response.objects.count() == 1
-    assert RollEntry.objects.count() == 1
+
+
+def codes_survey(code):
+    return ValidCode.objects.get(digest=services.hash_code(code)).survey

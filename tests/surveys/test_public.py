@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.surveys.conftest import CLOSES, DURING, OPENS, answers
+from tests.surveys.factories import close
 from vanguard.surveys import services
-from vanguard.surveys.models import Draw, Response, RollEntry
+from vanguard.surveys.models import Draw, Response, SealedResponse, ValidCode
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -66,14 +67,16 @@ def test_a_visitor_answers_once(client, codes, today):
     assert "满意" in page.content.decode() and "基本满意" in page.content.decode()
     response = client.post(url, good_answers(comment="很好"))
     assert response.status_code == 302 and response.url == reverse("public-survey-thanks")
-    assert list(Response.objects.values_list("overall", "comment")) == [
-        ("basically_satisfied", "很好")
-    ]
+    assert SealedResponse.objects.count() == 1
     again = client.post(url, good_answers(overall="dissatisfied"), **EN)
     assert again.status_code == 409
     assert "already been used" in again.content.decode()
-    assert Response.objects.count() == 1
+    assert SealedResponse.objects.count() == 1
     assert client.get(url, **EN).status_code == 409
+    close(SealedResponse.objects.get().survey, today=CLOSES)
+    assert list(Response.objects.values_list("overall", "comment")) == [
+        ("basically_satisfied", "很好")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -94,7 +97,8 @@ def test_unknown_early_and_expired_codes_are_refused_clearly(
     for response in (get, post):
         assert response.status_code == status
         assert message in response.content.decode()
-    assert not Response.objects.exists() and not RollEntry.objects.exists()
+    assert not SealedResponse.objects.exists()
+    assert not ValidCode.objects.filter(used=True).exists()
 
 
 def test_a_missing_overall_rating_keeps_what_was_typed(client, codes, today):
@@ -105,7 +109,8 @@ def test_a_missing_overall_rating_keeps_what_was_typed(client, codes, today):
     body = response.content.decode()
     assert "Choose one of the overall ratings." in body
     assert "写了一半" in body and 'value="good" checked' in body
-    assert not Response.objects.exists() and not RollEntry.objects.exists()
+    assert not SealedResponse.objects.exists()
+    assert not ValidCode.objects.filter(used=True).exists()
 
 
 @pytest.mark.parametrize(
@@ -120,7 +125,8 @@ def test_a_missing_overall_rating_keeps_what_was_typed(client, codes, today):
 def test_hostile_values_are_refused_and_nothing_is_written(client, codes, today, hostile):
     response = client.post(respond_url(codes[0]), good_answers(**hostile), **EN)
     assert response.status_code == 400
-    assert not Response.objects.exists() and not RollEntry.objects.exists()
+    assert not SealedResponse.objects.exists()
+    assert not ValidCode.objects.filter(used=True).exists()
 
 
 def test_markup_is_stored_as_typed_and_shown_escaped(
@@ -128,8 +134,8 @@ def test_markup_is_stored_as_typed_and_shown_escaped(
 ):
     script = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     client.post(respond_url(codes[0]), good_answers(comment=script, extra_field="ignored"))
+    close(open_survey, today=CLOSES)
     assert Response.objects.get().comment == script
-    services.close_survey(open_survey, today=CLOSES)
     body = (
         login(personas["office"])
         .get(reverse("surveys-results", args=[open_survey.pk]))
@@ -194,7 +200,7 @@ def test_draws_are_published_for_anyone_to_check(client, open_survey):
 
 def test_only_published_results_are_public(client, open_survey, codes):
     services.submit_response(codes[0], answers(), today=DURING)
-    services.close_survey(open_survey, today=CLOSES)
+    close(open_survey, today=CLOSES)
     name = open_survey.enrollment.organization.name
     body = client.get(reverse("public-survey-draws")).content.decode()
     assert 'id="published-results"' in body and body.count(name) == 1  # the draw only

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.surveys.conftest import CLOSES, DURING, answers, people
+from tests.surveys.factories import close, open_
 from vanguard.campaigns import services as campaign_services
 from vanguard.orgs.models import Organization
 from vanguard.surveys import results, services
@@ -18,7 +19,7 @@ from vanguard.surveys.models import Channel, Method
 
 
 def test_results_by_method_and_group(open_survey, codes):
-    by_code = {code: services.find_invitation(code, today=DURING) for code in codes}
+    by_code = {code: services.find_code(code, today=DURING) for code in codes}
     reps = [c for c, inv in by_code.items() if inv.method == Method.REPRESENTATIVES]
     sample = [c for c, inv in by_code.items() if inv.method == Method.RANDOM_SAMPLE]
     for code in reps[:4]:
@@ -26,7 +27,7 @@ def test_results_by_method_and_group(open_survey, codes):
     for code in sample[:3]:
         services.submit_response(code, answers("dissatisfied"), today=DURING)
     services.submit_response(sample[3], answers("basically_satisfied"), today=DURING)
-    services.close_survey(open_survey, today=CLOSES)
+    close(open_survey, today=CLOSES)
 
     result = results.compute(open_survey)
 
@@ -51,7 +52,7 @@ def test_the_template_rule_decides_over_the_pooled_counts(open_survey, codes):
         services.submit_response(code, answers("dissatisfied"), today=DURING)
     for code in codes[6:11]:
         services.submit_response(code, answers("satisfied"), today=DURING)
-    services.close_survey(open_survey, today=CLOSES)
+    close(open_survey, today=CLOSES)
     result = results.compute(open_survey)
     assert result.redo_required and result.failed
     assert (result.combined.dissatisfied, result.responses) == (6, 11)
@@ -62,6 +63,7 @@ def test_graded_answers_and_comments_are_tallied(open_survey, codes):
         codes[0], answers(problems_solved="good", comment="很好"), today=DURING
     )
     services.submit_response(codes[1], answers(problems_solved="poor", comment=" "), today=DURING)
+    close(open_survey, today=CLOSES)
     tallies, comments = results.question_tallies(open_survey)
     first = tallies[0]
     assert first.answered == 2
@@ -77,7 +79,7 @@ def test_no_survey_yet_is_none(enrollments):
 def test_only_closed_surveys_have_a_result_and_published_only_filters(open_survey, codes):
     enrollment = open_survey.enrollment
     assert results.latest_result(enrollment) is None  # open: no result yet
-    services.close_survey(open_survey, today=CLOSES)
+    close(open_survey, today=CLOSES)
     assert results.latest_result(enrollment).survey_id == open_survey.pk
     assert results.latest_result(enrollment, published_only=True) is None
     services.publish_results(open_survey, today=CLOSES)
@@ -96,10 +98,10 @@ def _surveyed_units(tree, batch, count, prefix):
             survey, Method.REPRESENTATIVES, people(3, groups=("群众代表",)), filename="r"
         )
         issued = services.issue_codes(survey, channel=Channel.SLIP)
-        services.open_survey(survey)
+        open_(survey)
         for _invitation, code in issued:
             services.submit_response(code, answers(), today=DURING)
-        services.close_survey(survey, today=CLOSES)
+        close(survey, today=CLOSES)
         enrollments.append(enrollment)
     return enrollments
 
@@ -126,7 +128,7 @@ def test_published_results_feed_the_campaigns_effect_figures(open_survey, codes)
     for code in codes[:3]:
         services.submit_response(code, answers("satisfied"), today=DURING)
     services.submit_response(codes[3], answers("dissatisfied"), today=DURING)
-    services.close_survey(open_survey, today=CLOSES)
+    close(open_survey, today=CLOSES)
     assert effect.latest_satisfaction(campaign, [enrollment.pk]) == {}  # not published yet
     services.publish_results(open_survey, today=CLOSES)
     found = effect.latest_satisfaction(campaign, [enrollment.pk])[enrollment.pk]

@@ -12,8 +12,16 @@ from django.db import models
 from simple_history.models import registered_models
 
 from tests.surveys.conftest import DURING, answers
+from tests.surveys.factories import close
 from vanguard.surveys import services
-from vanguard.surveys.models import FrameRow, Invitation, Response, RollEntry, Survey
+from vanguard.surveys.models import (
+    FrameRow,
+    Invitation,
+    Response,
+    SealedResponse,
+    Survey,
+    ValidCode,
+)
 
 TIME_FIELDS = (models.DateTimeField, models.DateField, models.TimeField, models.DurationField)
 
@@ -30,14 +38,14 @@ def test_a_response_has_no_date_or_time():
     assert not [f.name for f in Response._meta.get_fields() if isinstance(f, TIME_FIELDS)]
 
 
-@pytest.mark.parametrize("model", [Response, RollEntry])
+@pytest.mark.parametrize("model", [Response, SealedResponse, ValidCode])
 def test_secret_rows_have_random_keys_not_a_sequence(model):
     pk = model._meta.pk
     assert isinstance(pk, models.UUIDField) and not isinstance(pk, models.AutoField)
     assert pk.default is uuid.uuid4
 
 
-@pytest.mark.parametrize("model", [Response, RollEntry])
+@pytest.mark.parametrize("model", [Response, SealedResponse, ValidCode])
 def test_secret_rows_keep_no_history(model):
     assert model not in registered_models.values()
     assert not hasattr(model, "history")
@@ -45,11 +53,12 @@ def test_secret_rows_keep_no_history(model):
     assert history_models == []
 
 
-def test_the_roll_knows_the_invitation_but_nothing_of_the_answers_or_time():
-    assert relations(RollEntry) == {"invitation": Invitation}
-    assert not [f.name for f in RollEntry._meta.get_fields() if isinstance(f, TIME_FIELDS)]
-    invitation_field = RollEntry._meta.get_field("invitation")
-    assert invitation_field.unique  # one response per code, enforced by the database
+def test_a_valid_code_and_a_sealed_response_name_no_person_and_no_time():
+    assert relations(ValidCode) == {"survey": Survey}
+    assert relations(SealedResponse) == {"survey": Survey}
+    for model in (ValidCode, SealedResponse):
+        assert not [f.name for f in model._meta.get_fields() if isinstance(f, TIME_FIELDS)]
+    assert ValidCode._meta.get_field("digest").unique
 
 
 def test_nothing_of_a_code_or_person_links_to_a_response():
@@ -64,12 +73,19 @@ def test_responses_are_listed_in_random_not_arrival_order():
 
 
 def test_a_stored_response_holds_no_trace_of_its_code(codes):
+    from tests.surveys.conftest import CLOSES
+
     services.submit_response(codes[0], answers(comment="意见"), today=DURING)
+    survey = SealedResponse.objects.get().survey
+    (box,) = SealedResponse.objects.values_list("box", flat=True)
+    assert "意见".encode() not in bytes(box) and b"satisfied" not in bytes(box)
+    close(survey, today=CLOSES)
     row = Response.objects.values().get()
     text = " ".join(str(value) for value in row.values())
-    invitation = Invitation.objects.get(code_hash=services.hash_code(codes[0]))
+    assert row["comment"] == "意见"
     assert set(row) == {"id", "survey_id", "method", "group", "overall", "answers", "comment"}
-    for secret in (codes[0], invitation.code_hash, invitation.frame_row.name):
+    names = FrameRow.objects.values_list("name", flat=True)
+    for secret in (codes[0], services.hash_code(codes[0]), *names):
         assert secret not in text
 
 
@@ -86,19 +102,16 @@ def _stored_order(survey) -> list[str]:
         return [str(uuid.UUID(str(row[0]))) for row in cursor.fetchall()]
 
 
-def test_closing_rewrites_responses_so_their_storage_order_is_not_the_arrival_order(
-    open_survey, codes
-):
+def test_the_published_responses_are_not_stored_in_arrival_order(open_survey, codes):
     from tests.surveys.conftest import CLOSES
 
-    arrival = []
-    for code in codes:
-        before = set(Response.objects.values_list("id", flat=True))
-        services.submit_response(code, answers(), today=DURING)
-        (new,) = set(Response.objects.values_list("id", flat=True)) - before
-        arrival.append(str(new))
-    assert _stored_order(open_survey) == arrival  # while open, rows sit in arrival order
-    kept = sorted(Response.objects.values_list("id", "overall", "comment"))
-    services.close_survey(open_survey, today=CLOSES)
-    assert _stored_order(open_survey) != arrival  # 15 rows: 1 in 15! to fail by chance
-    assert sorted(Response.objects.values_list("id", "overall", "comment")) == kept
+    arrival = [f"意见{n}" for n in range(len(codes))]
+    for code, comment in zip(codes, arrival, strict=True):
+        services.submit_response(code, answers(comment=comment), today=DURING)
+    assert not Response.objects.exists()  # sealed until the close
+    close(open_survey, today=CLOSES)
+    by_id = dict(Response.objects.values_list("id", "comment"))
+    stored = [by_id[uuid.UUID(pk)] for pk in _stored_order(open_survey)]
+    assert sorted(stored) == sorted(arrival)
+    assert stored != arrival  # 15 rows: 1 in 15! to fail by chance
+    assert not SealedResponse.objects.exists()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from tests.surveys.conftest import CLOSES, DURING, OPENS, answers, people
+from tests.surveys.factories import close, open_
 from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.closure import closure_problems
 from vanguard.campaigns.models import EnrollmentStatus, StepStatus
@@ -23,9 +24,10 @@ from vanguard.surveys.models import (
     Method,
     Outcome,
     Response,
-    RollEntry,
+    SealedResponse,
     Survey,
     SurveyStatus,
+    ValidCode,
 )
 from vanguard.surveys.sampling import FrameRow as SampleRow
 
@@ -105,31 +107,41 @@ def test_representatives_are_not_drawn_from(survey):
 
 def test_the_survey_opens_only_with_invitations_and_no_pending_draw(survey):
     with pytest.raises(ValidationError):
-        services.open_survey(survey)
+        open_(survey)
     frame = services.store_frame(survey, Method.RANDOM_SAMPLE, people(10), filename="l.xlsx")
     draw = announce(frame, size=3)
     with pytest.raises(ValidationError):
-        services.open_survey(survey)
+        open_(survey)
     services.make_draw(draw)
-    assert services.open_survey(survey).status == SurveyStatus.OPEN
+    assert open_(survey).status == SurveyStatus.OPEN
 
 
 # -- codes -------------------------------------------------------------------------------
 
 
-def test_only_a_keyed_hash_of_each_code_is_kept(open_survey, codes):
+def test_only_the_set_of_keyed_hashes_is_kept_with_no_person(open_survey, codes):
     assert len(codes) == 15 and len(set(codes)) == 15
-    stored = list(Invitation.objects.values_list("code_hash", flat=True))
+    stored = list(ValidCode.objects.values_list("digest", flat=True))
     assert all(code not in hashed for code in codes for hashed in stored)
     assert sorted(stored) == sorted(services.hash_code(code) for code in codes)
+    assert {f.name for f in ValidCode._meta.get_fields()} == {
+        "id",
+        "survey",
+        "digest",
+        "method",
+        "group",
+        "used",
+    }
+    assert "code_hash" not in {f.name for f in Invitation._meta.get_fields()}
     history = " ".join(str(h.__dict__) for h in Invitation.history.all())
     assert not any(code in history for code in codes)
+    assert not any(digest in history for digest in stored)
 
 
 def test_codes_are_read_however_they_are_typed(open_survey, codes):
     code = codes[0]
     typed = services.format_code(code).lower().replace("-", " ")
-    assert services.find_invitation(typed, today=DURING).code_hash == services.hash_code(code)
+    assert services.find_code(typed, today=DURING).digest == services.hash_code(code)
 
 
 def test_issuing_again_skips_those_with_a_code_unless_reissuing(open_survey, codes):
@@ -138,15 +150,19 @@ def test_issuing_again_skips_those_with_a_code_unless_reissuing(open_survey, cod
     reissued = services.issue_codes(open_survey, channel=Channel.SLIP, reissue=True, today=DURING)
     assert len(reissued) == 15
     with pytest.raises(services.CodeRefused) as refused:
-        services.find_invitation(old, today=DURING)
+        services.find_code(old, today=DURING)
     assert refused.value.reason == "unknown"  # the old code stopped working
-    services.find_invitation(reissued[0][1], today=DURING)
+    services.find_code(reissued[0][1], today=DURING)
+    assert ValidCode.objects.count() == 15
 
 
-def test_reissuing_leaves_spent_codes_alone(open_survey, codes):
+def test_no_reissue_once_a_code_is_used(open_survey, codes):
+    """Nothing says who answered, so new codes for all would let someone answer twice."""
     services.submit_response(codes[0], answers(), today=DURING)
-    reissued = services.issue_codes(open_survey, channel=Channel.SLIP, reissue=True)
-    assert len(reissued) == 14
+    with pytest.raises(ValidationError):
+        services.issue_codes(open_survey, channel=Channel.SLIP, reissue=True)
+    assert ValidCode.objects.count() == 15
+    services.find_code(codes[1], today=DURING)  # the other codes still work
 
 
 def test_text_messages_go_only_to_people_with_a_phone(survey):
@@ -166,10 +182,13 @@ def FrameRow_(name, group, phone="", address=""):
 
 def test_a_response_spends_the_code_and_keeps_nothing_of_the_invitation(open_survey, codes):
     services.submit_response(codes[0], answers("dissatisfied", comment="好"), today=DURING)
+    assert ValidCode.objects.filter(used=True).count() == 1
+    assert SealedResponse.objects.count() == 1 and not Response.objects.exists()
+    close(open_survey, today=CLOSES)
     response = Response.objects.get()
     assert (response.overall, response.comment) == ("dissatisfied", "好")
     assert response.survey_id == open_survey.pk and response.method in Method.values
-    assert RollEntry.objects.count() == 1
+    assert not SealedResponse.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -185,7 +204,7 @@ def test_codes_outside_the_survey_dates_are_refused(open_survey, codes, today, r
     assert refused.value.reason == reason
     with translation.override("en"):
         assert refused.value.message.startswith(message)
-    assert not Response.objects.exists() and not RollEntry.objects.exists()
+    assert not SealedResponse.objects.exists() and not ValidCode.objects.filter(used=True).exists()
 
 
 def test_unknown_and_spent_codes_are_refused_with_a_clear_message(open_survey, codes):
@@ -199,11 +218,12 @@ def test_unknown_and_spent_codes_are_refused_with_a_clear_message(open_survey, c
     assert refused.value.reason == "spent"
     with translation.override("en"):
         assert refused.value.message == "This code has already been used: each code answers once."
+    close(open_survey, today=CLOSES)
     assert list(Response.objects.values_list("overall", flat=True)) == ["satisfied"]
 
 
 def test_a_closed_surveys_codes_are_expired(open_survey, codes):
-    services.close_survey(open_survey, today=DURING)
+    close(open_survey, today=DURING)
     with pytest.raises(services.CodeRefused) as refused:
         services.submit_response(codes[0], answers(), today=DURING)
     assert refused.value.reason == "expired"
@@ -211,13 +231,13 @@ def test_a_closed_surveys_codes_are_expired(open_survey, codes):
 
 def test_a_spent_invitation_found_before_the_roll_is_refused_at_the_roll(open_survey, codes):
     """Two requests that both found the code unspent: the roll lets only one through."""
-    first = services.find_invitation(codes[0], today=DURING)
-    second = services.find_invitation(codes[0], today=DURING)
+    first = services.find_code(codes[0], today=DURING)
+    second = services.find_code(codes[0], today=DURING)
     services.record_response(first, answers())
     with pytest.raises(services.CodeRefused) as refused:
         services.record_response(second, answers("dissatisfied"))
     assert refused.value.reason == "spent"
-    assert Response.objects.count() == 1
+    assert SealedResponse.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -232,7 +252,7 @@ def test_a_spent_invitation_found_before_the_roll_is_refused_at_the_roll(open_su
 def test_answers_outside_the_questionnaire_are_refused(open_survey, codes, bad):
     with pytest.raises(ValidationError):
         services.submit_response(codes[0], bad, today=DURING)
-    assert not Response.objects.exists() and not RollEntry.objects.exists()
+    assert not SealedResponse.objects.exists() and not ValidCode.objects.filter(used=True).exists()
 
 
 def test_submission_takes_a_constant_small_number_of_queries(open_survey, codes):
@@ -246,9 +266,9 @@ def test_submission_takes_a_constant_small_number_of_queries(open_survey, codes)
                 code, answers(problems_solved="good", comment="x"), today=DURING
             )
         counts.append(len(captured))
-    # 1 find the invitation (with its survey, unit and roll entry), then the transaction:
-    # 2 savepoint, 3 roll entry, 4 response, 5 release — no more whatever the survey's size;
-    # 6–8 the rows' survey and unit, to move that unit's figures revision only
+    # 1 find the code (with its survey and unit), then the transaction:
+    # 2 savepoint, 3 mark the code used, 4 sealed response, 5 release — whatever the size;
+    # and up to 3 to find the rows' unit, to move that unit's figures revision only
     # (`campaigns.attribution`).
     assert counts == [counts[0]] * 3
     assert counts[0] <= 8
@@ -266,7 +286,7 @@ def respond(codes, dissatisfied: int, satisfied: int):
 
 def test_five_of_ten_dissatisfied_is_not_a_majority(open_survey, codes):
     respond(codes, dissatisfied=5, satisfied=5)
-    services.close_survey(open_survey, today=CLOSES)
+    close(open_survey, today=CLOSES)
     assert open_survey.outcome == Outcome.PASSED
     assert not open_survey.enrollment.remedial_cycles.exists()
     assert open_survey.enrollment.status == EnrollmentStatus.ACTIVE
@@ -274,7 +294,7 @@ def test_five_of_ten_dissatisfied_is_not_a_majority(open_survey, codes):
 
 def test_six_of_eleven_dissatisfied_is_a_majority_and_starts_remedial(open_survey, codes):
     respond(codes, dissatisfied=6, satisfied=5)
-    services.close_survey(open_survey, today=CLOSES)
+    close(open_survey, today=CLOSES)
     enrollment = open_survey.enrollment
     enrollment.refresh_from_db()
     assert open_survey.outcome == Outcome.FAILED
@@ -285,21 +305,21 @@ def test_six_of_eleven_dissatisfied_is_a_majority_and_starts_remedial(open_surve
 
 
 def test_no_responses_is_neither_passed_nor_failed(open_survey, codes):
-    services.close_survey(open_survey, today=CLOSES)
+    close(open_survey, today=CLOSES)
     assert open_survey.outcome == Outcome.NO_RESPONSES
     assert not open_survey.enrollment.remedial_cycles.exists()
 
 
 def test_closing_erases_contact_details(open_survey, codes):
     assert FrameRow.objects.exclude(phone="").exists()
-    services.close_survey(open_survey, today=CLOSES)
+    close(open_survey, today=CLOSES)
     assert not FrameRow.objects.exclude(phone="").exists()
     assert not FrameRow.objects.exclude(address="").exists()
 
 
 def test_only_open_surveys_close_and_only_closed_ones_publish(survey):
     with pytest.raises(ValidationError):
-        services.close_survey(survey)
+        services.close_survey(survey, [])
     with pytest.raises(ValidationError):
         services.publish_results(survey)
 
@@ -326,7 +346,7 @@ def test_a_unit_cannot_close_without_a_passed_survey(enrollments):
 def test_after_remedial_a_new_passed_survey_is_required_then_the_unit_closes(open_survey, codes):
     enrollment = open_survey.enrollment
     respond(codes, dissatisfied=6, satisfied=5)
-    services.close_survey(open_survey, today=CLOSES)
+    close(open_survey, today=CLOSES)
     _finish_steps(enrollment)
     with translation.override("en"):
         assert passed_survey_required(enrollment) == [
@@ -343,10 +363,10 @@ def test_after_remedial_a_new_passed_survey_is_required_then_the_unit_closes(ope
         second, Method.REPRESENTATIVES, people(4, groups=("群众代表",)), filename="r"
     )
     new_codes = [code for _inv, code in services.issue_codes(second, channel=Channel.SLIP)]
-    services.open_survey(second)
+    open_(second)
     for code in new_codes:
         services.submit_response(code, answers(), today=date(2024, 12, 12))
-    services.close_survey(second, today=date(2024, 12, 20))
+    close(second, today=date(2024, 12, 20))
     assert second.outcome == Outcome.PASSED
     assert passed_survey_required(enrollment) == []
     assert results.latest_result(enrollment).survey_id == second.pk

@@ -17,10 +17,20 @@ from openpyxl import load_workbook
 
 from tests.reports.helpers import content, export, job_of, start
 from tests.surveys.conftest import CLOSES, DURING, OPENS, answers, frame_bytes, people
+from tests.surveys.factories import TELLER_CODES, appoint, close, open_
 from vanguard.campaigns import services as campaign_services
 from vanguard.orgs.models import Organization
 from vanguard.surveys import services
-from vanguard.surveys.models import Channel, Draw, Frame, Invitation, Method, Survey, SurveyStatus
+from vanguard.surveys.models import (
+    Channel,
+    Draw,
+    Frame,
+    Invitation,
+    Method,
+    Survey,
+    SurveyStatus,
+    ValidCode,
+)
 
 PERSONAS = ["office", "leader", "alice", "bob", "liaison", "charlie"]
 
@@ -34,7 +44,7 @@ def status_of(login, personas, persona, method, url, data=None):
 def closed_survey(open_survey, codes):
     for code in codes[:4]:
         services.submit_response(code, answers("satisfied", comment="<b>好</b>"), today=DURING)
-    return services.close_survey(open_survey, today=CLOSES)
+    return close(open_survey, today=CLOSES)
 
 
 def xlsx_upload(rows=None):
@@ -108,6 +118,7 @@ def test_a_unit_administrator_never_runs_the_units_own_survey(login, personas, t
         ("surveys-open", {}, "invited"),
         ("surveys-close", {}, "opened"),
         ("surveys-codes", {"channel": "sms"}, "invited"),
+        ("surveys-tellers", {"teller_1": "甲", "teller_2": "乙", "teller_3": "丙"}, "invited"),
     ],
 )
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -125,11 +136,15 @@ def test_changes_are_for_those_who_run_the_survey(
         )
     if setup in ("invited", "opened"):
         services.make_draw(draw)
+    if setup == "invited" and name == "surveys-open":
+        appoint(survey)
     if setup == "opened":
-        services.open_survey(survey)
+        teller_codes = open_(survey) and TELLER_CODES[survey.pk]
+        data = {"code_1": teller_codes[0], "code_3": teller_codes[2]}
     before = _state(survey)
     status = status_of(login, personas, persona, "post", reverse(name, args=[survey.pk]), data)
-    expected = RUN_MATRIX[persona] or (200 if name == "surveys-codes" else 302)
+    shown = name in ("surveys-codes", "surveys-tellers")
+    expected = RUN_MATRIX[persona] or (200 if shown else 302)
     assert status == expected
     assert (_state(survey) != before) is (persona == "office")
 
@@ -141,7 +156,8 @@ def _state(survey):
         survey.opens_on,
         Draw.objects.filter(drawn_on__isnull=False).count(),
         Draw.objects.count(),
-        Invitation.objects.filter(code_hash__isnull=False).count(),
+        Invitation.objects.filter(issued_on__isnull=False).count(),
+        survey.public_key,
     )
 
 
@@ -286,9 +302,12 @@ def test_the_sms_list_carries_each_code_once_and_only_hashes_stay(login, persona
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 15
-    for name, _group, phone, code, link, *_rest in rows:
+    for _name, group, phone, code, link, *_rest in rows:
         assert phone.startswith("1380000") and code.replace("-", "") in link.replace("-", "")
-        assert services.find_invitation(code, today=DURING).frame_row.name == name
+        assert services.find_code(code, today=DURING).group == group
+    assert sorted(ValidCode.objects.values_list("digest", flat=True)) == sorted(
+        services.hash_code(row[3]) for row in rows
+    )
     again = login(personas["office"]).post(
         reverse("surveys-codes", args=[open_survey.pk]), {"channel": Channel.SMS}
     )
@@ -318,12 +337,12 @@ def test_slips_print_each_code_with_its_qr(login, personas, open_survey):
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _pdf_text(response).replace(" ", "")
-    issued = Invitation.objects.filter(method=Method.REPRESENTATIVES, code_hash__isnull=False)
+    issued = Invitation.objects.filter(method=Method.REPRESENTATIVES, issued_on__isnull=False)
     assert issued.count() == 5
     for invitation in issued.select_related("frame_row"):
         assert invitation.frame_row.name in text
     assert (
-        Invitation.objects.filter(method=Method.RANDOM_SAMPLE, code_hash__isnull=False).count() == 0
+        Invitation.objects.filter(method=Method.RANDOM_SAMPLE, issued_on__isnull=False).count() == 0
     )
 
 
@@ -375,10 +394,10 @@ def _surveyed_unit(tree, batch, code):
     survey = services.create_survey(enrollment, opens_on=date(2024, 11, 1), closes_on=CLOSES)
     services.store_frame(survey, Method.REPRESENTATIVES, people(4), filename="r")
     issued = services.issue_codes(survey, channel=Channel.SLIP)
-    services.open_survey(survey)
+    open_(survey)
     for _invitation, code_ in issued:
         services.submit_response(code_, answers(), today=DURING)
-    services.close_survey(survey, today=CLOSES)
+    close(survey, today=CLOSES)
     return survey
 
 
@@ -398,7 +417,7 @@ def test_the_survey_and_results_pages_do_not_grow_with_people(login, personas, s
         survey, Method.REPRESENTATIVES, people(3, groups=("群众代表",)), filename="r"
     )
     issued = services.issue_codes(survey, channel=Channel.SLIP)
-    services.open_survey(survey)
+    open_(survey)
     detail = reverse("surveys-detail", args=[survey.pk])
     few = _queries(client, detail)
     Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.DRAFT)
@@ -408,7 +427,7 @@ def test_the_survey_and_results_pages_do_not_grow_with_people(login, personas, s
     survey.refresh_from_db()
     assert _queries(client, detail) == few
     services.submit_response(issued[0][1], answers(comment="一"), today=DURING)
-    services.close_survey(survey, today=CLOSES)
+    close(survey, today=CLOSES)
     page = reverse("surveys-results", args=[survey.pk])
     few_results = _queries(client, page)
     Response_ = survey.responses.model
@@ -494,4 +513,4 @@ def test_no_code_is_issued_when_the_slips_cannot_be_made(login, personas, open_s
     with mock.patch("vanguard.surveys.views.pdf_response", side_effect=OSError("no pango")):
         response = client.post(reverse("surveys-codes", args=[open_survey.pk]), {"channel": "slip"})
     assert response.status_code == 500
-    assert not Invitation.objects.filter(code_hash__isnull=False).exists()
+    assert not Invitation.objects.filter(issued_on__isnull=False).exists()

@@ -11,7 +11,6 @@ the same lists, draws and answers (codes are random, but nobody sees them in the
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import date, timedelta
 
 from vanguard.campaigns import services as campaign_services
@@ -19,7 +18,7 @@ from vanguard.campaigns.demo import GIVEN, SURNAMES
 from vanguard.campaigns.models import Enrollment
 from vanguard.orgs.models import OrgCategory
 from vanguard.surveys import services
-from vanguard.surveys.models import Channel, Method, Response, RollEntry, Survey
+from vanguard.surveys.models import Channel, Method, Survey
 from vanguard.surveys.sampling import FrameRow
 
 STREETS = ("新城街道", "东港街道", "临城街道", "千岛街道", "盐仓街道", "白泉镇")
@@ -28,6 +27,7 @@ SCHOOL_GROUPS = {"学生家长": 50, "教师": 25, "社区居民": 20, "行风�
 OFFICE_GROUPS = {"服务对象": 50, "社区居民": 35, "行风监督员": 15}
 REPRESENTATIVE = "群众代表"
 FAILING_UNIT = "ZBZX"  # 市教育装备中心: the majority dissatisfied, now in 补课
+TELLERS = ("王监票", "李监票", "张监票")
 PREPARING_UNIT = "S03"  # 市实验中学: its survey is still being prepared
 UNPUBLISHED_UNIT = "S08"  # 市教育学院: closed, results not yet published
 WITNESS_ROLES = ("行风监督员", "家长代表", "社区代表", "纪检监察室干部")
@@ -70,10 +70,13 @@ def _survey_unit(rng: random.Random, enrollment: Enrollment, phase_end: date) ->
     if code == PREPARING_UNIT:
         return
     _draw(rng, survey, prepared)
-    services.issue_codes(survey, channel=Channel.SLIP, today=prepared)
+    issued = services.issue_codes(survey, channel=Channel.SLIP, today=prepared)
+    slips = services.appoint_tellers(survey, TELLERS)
     services.open_survey(survey)
-    _answer(rng, survey, dissatisfied=0.58 if code == FAILING_UNIT else rng.uniform(0.03, 0.15))
-    services.close_survey(survey, today=closes_on + timedelta(days=1))
+    dissatisfied = 0.58 if code == FAILING_UNIT else rng.uniform(0.03, 0.15)
+    _answer(rng, survey, issued, dissatisfied=dissatisfied, on=opens_on)
+    teller_codes = [slip.code for slip in slips[:2]]
+    services.close_survey(survey, teller_codes, today=closes_on + timedelta(days=1))
     if code != UNPUBLISHED_UNIT:
         services.publish_results(survey, today=closes_on + timedelta(days=4))
     if code == FAILING_UNIT:
@@ -151,14 +154,14 @@ def _draw(rng: random.Random, survey: Survey, today: date) -> None:
     services.make_draw(draw, today=today)
 
 
-def _answer(rng: random.Random, survey: Survey, *, dissatisfied: float) -> None:
-    """About four in five of the invited answer; each answer spends its invitation's code."""
+def _answer(rng: random.Random, survey: Survey, issued, *, dissatisfied: float, on) -> None:
+    """About four in five of the invited answer, each with their code, as the public page
+    does (the answers are sealed for the tellers)."""
     questionnaire = survey.questionnaire
     unhappy_code = survey.enrollment.campaign.rules.satisfaction.dissatisfied[0]
     others = [o["code"] for o in questionnaire["options"] if o["code"] != unhappy_code]
     grades = [grade["code"] for grade in questionnaire["grades"]]
-    invitations = list(survey.invitations.order_by("method", "frame_row__number"))
-    answering = [inv for inv in invitations if rng.random() < 0.8]
+    answering = [(inv, code) for inv, code in issued if rng.random() < 0.8]
     unhappy = round(len(answering) * dissatisfied)
     if dissatisfied > 0.5:
         unhappy = max(unhappy, len(answering) // 2 + 1)  # a majority, strictly
@@ -167,27 +170,13 @@ def _answer(rng: random.Random, survey: Survey, *, dissatisfied: float) -> None:
         rng.choices(others, weights=weights)[0] for _ in range(len(answering) - unhappy)
     ]
     rng.shuffle(ratings)
-    rolls, responses = [], []
-    for invitation, overall in zip(answering, ratings, strict=True):
-        rolls.append(
-            RollEntry(id=uuid.UUID(int=rng.getrandbits(128), version=4), invitation=invitation)
-        )
+    for (_invitation, code), overall in zip(answering, ratings, strict=True):
         bad = overall == unhappy_code
         graded = {
             q["code"]: rng.choice(grades[2:4] if bad else grades[:3])
             for q in questionnaire["questions"]
             if rng.random() < 0.9
         }
-        responses.append(
-            Response(
-                id=uuid.UUID(int=rng.getrandbits(128), version=4),
-                survey=survey,
-                method=invitation.method,
-                group=invitation.group,
-                overall=overall,
-                answers=graded,
-                comment=rng.choice(COMMENTS) if rng.random() < 0.3 else "",
-            )
-        )
-    RollEntry.objects.bulk_create(rolls)
-    Response.objects.bulk_create(responses)
+        comment = rng.choice(COMMENTS) if rng.random() < 0.3 else ""
+        answers = services.Answers(overall=overall, graded=graded, comment=comment)
+        services.submit_response(code, answers, today=on)

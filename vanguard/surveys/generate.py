@@ -2,7 +2,7 @@
 last phase, as the office does it — a list of the public and a list of representatives
 imported, a seed announced and the sample drawn with the app's own algorithm
 (`sampling.draw`, so `verify_draw` re-draws the same rows from the file), codes issued
-(stored only as keyed hashes, `services.hash_code`), the public's answers, the survey
+(stored only as a set of keyed hashes with no person, `ValidCode`), the public's answers, the survey
 closed and judged by the template's rule. A few units' public was dissatisfied: those are
 in 补课, opened by the same service `close_survey` calls.
 
@@ -33,6 +33,7 @@ from vanguard.surveys.demo import (
     REPRESENTATIVE,
     SCHOOL_GROUPS,
     STREETS,
+    TELLERS,
     WITNESS_ROLES,
 )
 from vanguard.surveys.models import (
@@ -44,9 +45,10 @@ from vanguard.surveys.models import (
     Method,
     Outcome,
     Response,
-    RollEntry,
     Survey,
     SurveyStatus,
+    SurveyTeller,
+    ValidCode,
 )
 from vanguard.surveys.questions import questionnaire_for
 
@@ -253,6 +255,7 @@ def generate(generated, scale, rng: random.Random) -> None:
                 closed_on=unit.closed_on,
                 published_on=unit.closes_on + timedelta(days=4) if unit.published else None,
                 questionnaire=questionnaire,
+                public_key=f"{keys.getrandbits(256):064x}",
             )
         )
     Survey.objects.bulk_create(surveys, batch_size=BATCH_SIZE)
@@ -311,7 +314,7 @@ def generate(generated, scale, rng: random.Random) -> None:
         ).values_list("pk", "frame_id", "number")
     }
 
-    invitations, answers = [], []
+    invitations, answers, valid_codes = [], [], []
     for index, (unit, survey) in enumerate(zip(plans, surveys, strict=True)):
         frame_of = {
             Method.RANDOM_SAMPLE: frames[2 * index].pk,
@@ -326,29 +329,41 @@ def generate(generated, scale, rng: random.Random) -> None:
                     row_id,
                     invited.method,
                     invited.row.group,
-                    services.hash_code(invited.code),
                     unit.prepared_on,
                     channel[bool(invited.row.phone)],
+                )
+            )
+            valid_codes.append(
+                (
+                    _uuid(keys),
+                    survey.pk,
+                    services.hash_code(invited.code),
+                    invited.method,
+                    invited.row.group,
+                    bool(invited.answer),
                 )
             )
             if invited.answer:
                 answers.append((survey.pk, row_id, invited))
     bulk.insert(
         Invitation,
-        ["survey", "frame_row", "method", "group", "code_hash", "issued_on", "channel"],
+        ["survey", "frame_row", "method", "group", "issued_on", "channel"],
         invitations,
     )
-    invitation_ids = dict(
-        Invitation.objects.filter(survey__enrollment__campaign=campaign).values_list(
-            "frame_row_id", "pk"
-        )
-    )
+    # The set of valid codes, with no person, in random order.
+    rng.shuffle(valid_codes)
+    bulk.insert(ValidCode, ["id", "survey", "digest", "method", "group", "used"], valid_codes)
+    # Each survey's tellers (their codes were destroyed after the close: random digests).
     bulk.insert(
-        RollEntry,
-        ["id", "invitation"],
-        [(_uuid(keys), invitation_ids[row_id]) for _survey, row_id, _invited in answers],
+        SurveyTeller,
+        ["survey", "index", "name", "share_digest"],
+        [
+            (survey.pk, index, name, f"{keys.getrandbits(256):064x}")
+            for survey in surveys
+            for index, name in enumerate(TELLERS, start=1)
+        ],
     )
-    # Closing rewrote each survey's responses in random order: none follows the roll's.
+    # The close wrote each survey's responses in random order; the sealed pool is gone.
     rng.shuffle(answers)
     bulk.insert(
         Response,

@@ -1,10 +1,10 @@
 """Public satisfaction surveys (群众满意度测评, R24): a unit's survey, its sampling frames, the
-seeded draw, one-time invitation codes, the roll of spent codes and the anonymous responses.
+seeded draw, one-time invitation codes, the sealed pool and the anonymous responses.
 
-Secrecy (DESIGN.md): a `Response` has no link to an invitation, a person or a user, no
-timestamp and a random primary key, and no history table; the `RollEntry` that spends a
-code records only *that* the invitation answered, likewise without time or order. A code is
-stored only as a keyed hash (`Invitation.code_hash`); the code itself is printed once.
+Secrecy (`docs/secrecy.md`): the valid codes are kept as a set of keyed hashes with no
+person (`ValidCode`); a response is sealed for the survey's tellers at submission
+(`SealedResponse`) and published, shuffled, only when they open the pool at the close
+(`Response`: no link to a code, person or user, no time, a random key, no history).
 `FrameRow` holds personal data — only what delivery needs — and has no history table, so
 that erasing contact details when a survey closes erases them everywhere.
 """
@@ -55,6 +55,8 @@ class Survey(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     published_on = models.DateField(_("results published on"), null=True, blank=True)
     questionnaire = models.JSONField(_("questionnaire"))
+    public_key = models.CharField(_("tellers' public key"), max_length=64, blank=True)
+    threshold = models.PositiveSmallIntegerField(_("tellers needed to open"), default=2)
     history = HistoricalRecords(excluded_fields=["questionnaire"])
 
     class Meta:
@@ -175,8 +177,9 @@ class Channel(models.TextChoices):
 
 
 class Invitation(models.Model):
-    """A person invited to answer, with the keyed hash of their one-time code (empty until
-    the code is printed; printing again replaces it and voids the old code)."""
+    """A person invited to answer, and when and how their code was delivered. The code is
+    not kept here, not even as a hash: once slips and text messages are made, nothing
+    says which code went to whom (`ValidCode`)."""
 
     survey = models.ForeignKey(
         Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="invitations"
@@ -189,9 +192,6 @@ class Invitation(models.Model):
     )
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     group = models.CharField(_("group"), max_length=30)
-    code_hash = models.CharField(
-        _("code (keyed hash)"), max_length=64, unique=True, null=True, blank=True
-    )
     issued_on = models.DateField(_("code issued on"), null=True, blank=True)
     channel = models.CharField(
         _("delivered by"), max_length=10, choices=Channel.choices, blank=True
@@ -207,30 +207,78 @@ class Invitation(models.Model):
         return f"{self.survey} · {self.group}"
 
 
-class RollEntry(models.Model):
-    """The roll: that an invitation's code was spent. The unique invitation makes a second
-    response with the same code impossible, even when two arrive at once. No time, no
-    order (random key), no history."""
+class ValidCode(models.Model):
+    """The set of a survey's valid codes: the keyed hash of each code, with the method and
+    group of the list it was issued from — and no person. Rows are written in random
+    order under random keys, so neither says which invitation a code went to. `used`
+    turns true in the transaction that seals the response; the database refuses a second
+    use (the update only touches an unused row). No time, no history."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    invitation = models.OneToOneField(
-        Invitation,
-        verbose_name=_("invitation"),
-        on_delete=models.CASCADE,
-        related_name="roll_entry",
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="valid_codes"
     )
+    digest = models.CharField(_("code (keyed hash)"), max_length=64, unique=True)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    group = models.CharField(_("group"), max_length=30)
+    used = models.BooleanField(_("used"), default=False)
 
     class Meta:
-        verbose_name = _("roll entry")
-        verbose_name_plural = _("roll entries")
+        verbose_name = _("valid code")
+        verbose_name_plural = _("valid codes")
 
     def __str__(self):
-        return str(self.invitation_id)
+        return str(self.id)
+
+
+class SurveyTeller(models.Model):
+    """A teller (监票人) of a survey, holding one share of the survey's private key (as for
+    appraisal rounds, `vanguard.appraisal.tellers`): the share is printed once on the
+    teller's slip; the database keeps its SHA-256 digest only."""
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="tellers"
+    )
+    index = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=50)
+    share_digest = models.CharField(_("share digest"), max_length=64, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("teller")
+        verbose_name_plural = _("tellers")
+        ordering = ["survey", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "index"], name="survey_teller_number_once"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SealedResponse(models.Model):
+    """A response as submitted, encrypted to the survey's public key: the pool the tellers
+    open when the survey closes. No code, no person, no time, a random key, no history;
+    every box of a survey has the same length; the pool is deleted at the close."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="+"
+    )
+    box = models.BinaryField(_("sealed box"))
+
+    class Meta:
+        verbose_name = _("sealed response")
+        verbose_name_plural = _("sealed responses")
+
+    def __str__(self):
+        return str(self.id)
 
 
 class Response(models.Model):
-    """One anonymous response: no link to a code, person or user; no time; random key;
-    no history. `method` and `group` let results be shown by group."""
+    """One anonymous response in the published list, written by the close from the opened
+    pool in random order: no link to a code, person or user; no time; random key; no
+    history. `method` and `group` let results be shown by group."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(

@@ -52,15 +52,15 @@ def respond(request, code):
     if getattr(request, "limited", False):
         return _too_many(request)
     try:
-        invitation = services.find_invitation(code)
+        valid = services.find_code(code)
     except services.CodeRefused as refused:
         return _refused(request, refused)
-    survey = invitation.survey
+    survey = valid.survey
     questionnaire = Questionnaire.from_dict(survey.questionnaire)
     form = ResponseForm(request.POST or None, questionnaire=questionnaire)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_response(invitation, form.answers())
+            services.record_response(valid, form.answers())
         except services.CodeRefused as refused:
             return _refused(request, refused)
         return redirect("public-survey-thanks")

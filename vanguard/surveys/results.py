@@ -154,7 +154,7 @@ def _invitation_counts(survey_ids: list[int]) -> dict[int, dict[str, tuple[int, 
         Invitation.objects.filter(survey_id__in=survey_ids)
         .order_by()
         .values_list("survey_id", "method")
-        .annotate(n=Count("pk"), issued=Count("code_hash"))
+        .annotate(n=Count("pk"), issued=Count("issued_on"))
     )
     for survey_id, method, n, issued in rows:
         counts[survey_id][method] = (n, issued)

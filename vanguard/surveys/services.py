@@ -12,17 +12,18 @@ from datetime import date
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from vanguard.appraisal import tellers
 from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.models import Enrollment, EnrollmentStatus
 from vanguard.campaigns.rules import format_date
-from vanguard.surveys import frames, results, sampling
+from vanguard.surveys import frames, pool, results, sampling
 from vanguard.surveys.models import (
     Channel,
     Draw,
@@ -32,9 +33,11 @@ from vanguard.surveys.models import (
     Method,
     Outcome,
     Response,
-    RollEntry,
+    SealedResponse,
     Survey,
     SurveyStatus,
+    SurveyTeller,
+    ValidCode,
 )
 from vanguard.surveys.questions import Questionnaire, questionnaire_for
 
@@ -191,7 +194,7 @@ def _check_replaceable(frame: Frame) -> None:
         raise ValidationError(
             _("A draw was announced from this list: it can no longer be replaced.")
         )
-    if frame.survey.invitations.filter(method=frame.method, code_hash__isnull=False).exists():
+    if frame.survey.invitations.filter(method=frame.method, issued_on__isnull=False).exists():
         raise ValidationError(_("Codes were issued from this list: it can no longer be replaced."))
 
 
@@ -324,39 +327,53 @@ def issue_codes(
     reissue: bool = False,
     today: date | None = None,
 ) -> list[tuple[Invitation, str]]:
-    """New one-time codes for the survey's invitations; the codes are returned once and
-    only their keyed hashes are kept.
+    """New one-time codes for the survey's invitations; the codes are returned once (for
+    the slips or the text-message list) and only the set of their keyed hashes is kept,
+    with no person: `ValidCode` rows are written in random order under random keys.
 
-    By default only invitations without a code get one; with `reissue`, every unanswered
-    invitation gets a new code and its earlier code stops working. Text messages go only
-    to invitations with a phone number.
+    By default only invitations without a code get one. With `reissue`, every code of the
+    chosen list (or of the survey) stops working and the chosen invitations get new ones —
+    only while no code has been used, since nothing says who has answered. Text messages
+    go only to invitations with a phone number.
     """
     if survey.is_closed:
         raise ValidationError(_("The survey is closed."))
-    invitations = survey.invitations.select_related("frame_row").filter(roll_entry__isnull=True)
+    chosen = survey.invitations.select_related("frame_row")
     if method:
-        invitations = invitations.filter(method=method)
-    if not reissue:
-        invitations = invitations.filter(code_hash__isnull=True)
-    if channel == Channel.SMS:
-        invitations = invitations.exclude(frame_row__phone="")
-    issued = []
-    today = _today(today)
-    for invitation in invitations.order_by("method", "frame_row__number"):
-        code = new_code()
-        invitation.code_hash = hash_code(code)
-        invitation.issued_on = today
-        invitation.channel = channel
-        issued.append((invitation, code))
+        chosen = chosen.filter(method=method)
     with transaction.atomic():
-        if reissue:  # free the old hashes first: the unique index checks each row
-            survey.invitations.filter(pk__in=[inv.pk for inv, _code in issued]).update(
-                code_hash=None
-            )
+        if reissue:
+            codes = ValidCode.objects.filter(survey=survey)
+            if method:
+                codes = codes.filter(method=method)
+            if ValidCode.objects.filter(survey=survey, used=True).exists():
+                raise ValidationError(
+                    _(
+                        "Responses have come in: codes can no longer be issued again, since "
+                        "nobody knows which code was used by whom."
+                    )
+                )
+            codes.delete()
+            chosen.update(issued_on=None, channel="")
+        invitations = chosen.filter(issued_on__isnull=True)
+        if channel == Channel.SMS:
+            invitations = invitations.exclude(frame_row__phone="")
+        issued = []
+        today = _today(today)
+        for invitation in invitations.order_by("method", "frame_row__number"):
+            invitation.issued_on = today
+            invitation.channel = channel
+            issued.append((invitation, new_code()))
+        valid = [
+            ValidCode(survey=survey, digest=hash_code(code), method=inv.method, group=inv.group)
+            for inv, code in issued
+        ]
+        secrets.SystemRandom().shuffle(valid)
+        ValidCode.objects.bulk_create(valid, batch_size=_BATCH)
         bulk_update_with_history(
             [invitation for invitation, _code in issued],
             Invitation,
-            fields=["code_hash", "issued_on", "channel"],
+            fields=["issued_on", "channel"],
             batch_size=_BATCH,
         )
     return issued
@@ -391,29 +408,28 @@ class CodeRefused(Exception):
         return _("This code has already been used: each code answers once.")
 
 
-def find_invitation(code: str, *, today: date | None = None) -> Invitation:
-    """The invitation a code opens, in one query; raises `CodeRefused` when it cannot be
-    used today."""
+def find_code(code: str, *, today: date | None = None) -> ValidCode:
+    """The valid code typed, in one query; raises `CodeRefused` when it cannot be used
+    today."""
     normalised = normalise_code(code)
     if len(normalised) != CODE_LENGTH:
         raise CodeRefused("unknown")
-    invitation = (
-        Invitation.objects.select_related("survey__enrollment__organization", "roll_entry")
-        .filter(code_hash=hash_code(normalised))
-        .order_by()  # the hash is unique; the default order would join two more tables
+    valid = (
+        ValidCode.objects.select_related("survey__enrollment__organization")
+        .filter(digest=hash_code(normalised))
         .first()
     )
-    if invitation is None:
+    if valid is None:
         raise CodeRefused("unknown")
-    survey = invitation.survey
+    survey = valid.survey
     today = _today(today)
     if survey.status == SurveyStatus.CLOSED or today > survey.closes_on:
         raise CodeRefused("expired", survey)
     if survey.status == SurveyStatus.DRAFT or today < survey.opens_on:
         raise CodeRefused("not_open", survey)
-    if hasattr(invitation, "roll_entry"):
+    if valid.used:
         raise CodeRefused("spent", survey)
-    return invitation
+    return valid
 
 
 @dataclass(frozen=True)
@@ -435,28 +451,107 @@ def check_answers(questionnaire: Questionnaire, answers: Answers) -> None:
         raise ValidationError(_("The comment is too long."))
 
 
-def record_response(invitation: Invitation, answers: Answers) -> None:
-    """Spend the code and keep the answers, in one transaction; nothing of the invitation
-    goes into the response but its method and group. Two submissions of one code: the
-    roll's unique invitation lets only the first through."""
-    check_answers(Questionnaire.from_dict(invitation.survey.questionnaire), answers)
-    try:
-        with transaction.atomic():
-            RollEntry.objects.create(invitation=invitation)
-            Response.objects.create(
-                survey_id=invitation.survey_id,
-                method=invitation.method,
-                group=invitation.group,
-                overall=answers.overall,
-                answers=dict(answers.graded),
-                comment=answers.comment,
-            )
-    except IntegrityError:
-        raise CodeRefused("spent", invitation.survey) from None
+def record_response(valid: ValidCode, answers: Answers) -> None:
+    """Mark the code used and seal the answers for the survey's tellers, in one
+    transaction: the sealed box holds the answers with the code's method and group, and
+    nothing else. Two submissions of one code: the update only touches an unused code,
+    so only the first gets through, also when both arrive at once."""
+    survey = valid.survey
+    questionnaire = Questionnaire.from_dict(survey.questionnaire)
+    check_answers(questionnaire, answers)
+    box = pool.seal(
+        survey.public_key,
+        pool.content(valid.method, valid.group, answers),
+        pool.size(questionnaire, COMMENT_MAX),
+    )
+    with transaction.atomic():
+        if not ValidCode.objects.filter(pk=valid.pk, used=False).update(used=True):
+            raise CodeRefused("spent", survey)
+        SealedResponse.objects.create(survey_id=valid.survey_id, box=box)
 
 
 def submit_response(code: str, answers: Answers, *, today: date | None = None) -> None:
-    record_response(find_invitation(code, today=today), answers)
+    record_response(find_code(code, today=today), answers)
+
+
+# -- the tellers ---------------------------------------------------------------------------
+
+TELLERS_NEEDED = 2
+
+
+@dataclass
+class TellerSlip:
+    """What one teller is handed, once: their number, name and code."""
+
+    index: int
+    name: str
+    code: str
+
+    @property
+    def grouped(self) -> str:
+        return "-".join(self.code[i : i + 3] for i in range(0, len(self.code), 3))
+
+
+def appoint_tellers(survey: Survey, names, *, threshold: int = TELLERS_NEEDED) -> list[TellerSlip]:
+    """Appoint the survey's tellers (监票人) and make its key: the public key is stored,
+    the private key is split among the tellers (`threshold` of them open the responses at
+    the close) and exists nowhere else. Returns each teller's slip, shown once. Possible
+    until the first response."""
+    names = [name.strip() for name in names if name and name.strip()]
+    if len(names) < 2:
+        raise ValidationError(_("Appoint at least two tellers."))
+    if len(names) > 9:
+        raise ValidationError(_("Appoint at most nine tellers."))
+    if len(set(names)) != len(names):
+        raise ValidationError(_("Each teller is a different person."))
+    if not 2 <= threshold <= len(names):
+        raise ValidationError(
+            _("Between 2 and %(count)s tellers must be needed to count.") % {"count": len(names)}
+        )
+    with transaction.atomic():
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        if locked.is_closed:
+            raise ValidationError(_("The survey is closed."))
+        if ValidCode.objects.filter(survey=locked, used=True).exists():
+            raise ValidationError(
+                _("Responses have been sealed under the present tellers' key; it cannot change.")
+            )
+        public_key, shares = tellers.new_key(len(names), threshold)
+        SurveyTeller.objects.filter(survey=locked).delete()  # kept in the history table
+        for share, name in zip(shares, names, strict=True):
+            SurveyTeller.objects.create(
+                survey=locked, index=share.index, name=name, share_digest=share.digest
+            )
+        locked.public_key, locked.threshold = public_key, threshold
+        locked.save(update_fields=["public_key", "threshold"])
+    survey.public_key, survey.threshold = public_key, threshold
+    return [
+        TellerSlip(share.index, name, share.code) for share, name in zip(shares, names, strict=True)
+    ]
+
+
+def _shares_from(survey: Survey, typed) -> list[tellers.Share]:
+    by_digest = {t.share_digest: t for t in survey.tellers.all()}
+    shares: dict[int, tellers.Share] = {}
+    for code in typed:
+        if not (code or "").strip():
+            continue
+        share = tellers.parse_code(code)
+        if share is None:
+            raise ValidationError(_("A teller's code is mistyped: it has 27 letters and digits."))
+        teller = by_digest.get(share.digest)
+        if teller is None or teller.index != share.index:
+            raise ValidationError(
+                _("Code %(start)s… is not the code of a teller of this survey.")
+                % {"start": "".join(ch for ch in code.upper() if ch.isalnum())[:3]}
+            )
+        shares[share.index] = share
+    if len(shares) < survey.threshold:
+        raise ValidationError(
+            _("%(needed)s tellers must enter their codes; %(given)s did.")
+            % {"needed": survey.threshold, "given": len(shares)}
+        )
+    return list(shares.values())
 
 
 # -- opening, closing, publishing --------------------------------------------------------
@@ -472,60 +567,96 @@ def open_survey(survey: Survey) -> Survey:
         raise ValidationError(
             _("Nobody is invited yet: import the representatives or draw a sample first.")
         )
+    if not survey.public_key:
+        raise ValidationError(_("Appoint the survey's tellers before opening it."))
     survey.status = SurveyStatus.OPEN
     survey.save(update_fields=["status"])
     return survey
 
 
-def close_survey(survey: Survey, *, today: date | None = None) -> Survey:
-    """Close the survey and judge it by the template's rule. When the majority of valid
-    responses is dissatisfied, the unit enters a remedial cycle (补课) unless one is open.
-    Contact details are erased (the codes can no longer be used, so they are not needed)
-    and the responses are rewritten in random order (`_shuffle_responses`)."""
-    if survey.status != SurveyStatus.OPEN:
-        raise ValidationError(_("Only an open survey can be closed."))
+def close_survey(survey: Survey, teller_codes, *, today: date | None = None) -> Survey:
+    """Close the survey: the tellers' codes rebuild its private key, every sealed response
+    is opened, and the responses are written in random order as the published anonymous
+    list, in one transaction that deletes the sealed pool; then the survey is judged by
+    the template's rule. When the majority of valid responses is dissatisfied, the unit
+    enters a remedial cycle (补课) unless one is open. Contact details are erased (the
+    codes can no longer be used, so they are not needed). Once only."""
     today = _today(today)
-    enrollment = survey.enrollment
-    counts = results.option_counts(survey)
-    if not sum(counts.values()):
-        outcome = Outcome.NO_RESPONSES
-    elif enrollment.campaign.rules.satisfaction.redo_required(counts):
-        outcome = Outcome.FAILED
-    else:
-        outcome = Outcome.PASSED
     with transaction.atomic():
-        survey.status = SurveyStatus.CLOSED
-        survey.outcome = outcome
-        survey.closed_on = today
-        survey.save(update_fields=["status", "outcome", "closed_on"])
-        FrameRow.objects.filter(frame__survey=survey).update(phone="", address="")
-        _shuffle_responses(survey)
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        if locked.status != SurveyStatus.OPEN:
+            raise ValidationError(_("Only an open survey can be closed."))
+        shares = _shares_from(locked, teller_codes)
+        try:
+            key = tellers.recover(locked.public_key, shares)
+        except tellers.WrongSecret:
+            raise ValidationError(
+                _("These codes do not open the responses: check each code with its teller.")
+            ) from None
+        boxes = list(SealedResponse.objects.filter(survey=locked).values_list("box", flat=True))
+        used = ValidCode.objects.filter(survey=locked, used=True).count()
+        if len(boxes) != used:
+            raise ValidationError(
+                _(
+                    "%(boxes)s sealed responses for %(used)s used codes: the close is stopped. "
+                    "Tell the campaign office."
+                )
+                % {"boxes": len(boxes), "used": used}
+            )
+        try:
+            opened = [pool.open_box(key, box) for box in boxes]
+        except tellers.WrongSecret:
+            raise ValidationError(
+                _("A sealed response does not open: the close is stopped.")
+            ) from None
+        del key
+        secrets.SystemRandom().shuffle(opened)
+        Response.objects.bulk_create(
+            [Response(survey=locked, **row) for row in opened], batch_size=_BATCH
+        )
+        _delete_pool(locked)
+        enrollment = locked.enrollment
+        counts = results.option_counts(locked)
+        if not sum(counts.values()):
+            outcome = Outcome.NO_RESPONSES
+        elif enrollment.campaign.rules.satisfaction.redo_required(counts):
+            outcome = Outcome.FAILED
+        else:
+            outcome = Outcome.PASSED
+        locked.status = SurveyStatus.CLOSED
+        locked.outcome = outcome
+        locked.closed_on = today
+        locked.save(update_fields=["status", "outcome", "closed_on"])
+        FrameRow.objects.filter(frame__survey=locked).update(phone="", address="")
         if outcome == Outcome.FAILED and not enrollment.remedial_cycles.filter(
             closed_on__isnull=True
         ):
             campaign_services.start_remedial(
-                enrollment, reason=_remedial_reason(survey, counts), today=today
+                enrollment, reason=_remedial_reason(locked, counts), today=today
             )
+    vacuum_pool()
+    survey.status, survey.outcome, survey.closed_on = locked.status, outcome, today
     return survey
 
 
-def _shuffle_responses(survey: Survey) -> None:
-    """Rewrite the survey's responses in random order, in one transaction.
+def _delete_pool(survey: Survey) -> None:
+    """Delete the survey's sealed responses so that their bytes do not stay in the file:
+    SQLite overwrites deleted content (secure_delete); on PostgreSQL the pool's table is
+    rewritten (`vacuum_pool`) once the close is committed."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+    SealedResponse.objects.filter(survey=survey).delete()
 
-    Each response was written in the transaction that spent its code, so its place in the
-    table (SQLite rowid, PostgreSQL ctid) and its PostgreSQL xmin follow the roll's. Once
-    rewritten, nothing in the stored rows matches a response with a roll entry.
-    """
-    rows = list(
-        Response.objects.filter(survey=survey).values(
-            "id", "method", "group", "overall", "answers", "comment"
-        )
-    )
-    secrets.SystemRandom().shuffle(rows)
-    Response.objects.filter(survey=survey).delete()
-    Response.objects.bulk_create(
-        [Response(survey=survey, **row) for row in rows], batch_size=_BATCH
-    )
+
+def vacuum_pool() -> None:
+    """Rewrite the pool's table on PostgreSQL (VACUUM FULL), so that no deleted sealed
+    response stays in its pages. Outside any transaction only: a close made inside a
+    caller's transaction leaves this to autovacuum."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (FULL) {SealedResponse._meta.db_table}")
 
 
 def _remedial_reason(survey: Survey, counts: dict[str, int]) -> str:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/codes/", views.issue_codes, name="surveys-codes"),
     path("<int:pk>/open/", views.open_survey, name="surveys-open"),
     path("<int:pk>/close/", views.close_survey, name="surveys-close"),
+    path("<int:pk>/tellers/", views.appoint_tellers, name="surveys-tellers"),
     path("<int:pk>/publish/", views.publish, name="surveys-publish"),
     path("<int:pk>/results/", views.results_page, name="surveys-results"),
     path("<int:pk>/results.pdf", views.results_pdf, name="surveys-results-pdf"),

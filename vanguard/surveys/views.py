@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -134,11 +135,17 @@ def _detail_context(request, survey: Survey, **forms) -> dict:
     for method, group, n in group_counts:
         if group is not None:
             groups.setdefault(method, []).append((group, n))
-    stats = {
-        method: {"invited": n, "issued": issued, "answered": answered}
-        for method, n, issued, answered in survey.invitations.order_by()
+    answered = dict(
+        survey.valid_codes.filter(used=True)
+        .order_by()
         .values_list("method")
-        .annotate(n=Count("pk"), issued=Count("code_hash"), answered=Count("roll_entry"))
+        .annotate(n=Count("pk"))
+    )
+    stats = {
+        method: {"invited": n, "issued": issued, "answered": answered.get(method, 0)}
+        for method, n, issued in survey.invitations.order_by()
+        .values_list("method")
+        .annotate(n=Count("pk"), issued=Count("issued_on"))
     }
     lists = [
         {
@@ -351,10 +358,27 @@ def open_survey(request, pk):
 
 @login_required
 @require_POST
+def appoint_tellers(request, pk):
+    """Appoint the survey's tellers; their codes are shown once, on the page returned."""
+    survey = _survey_or_404(request, pk, run=True)
+    names = [request.POST.get(f"teller_{n}", "") for n in range(1, 4)]
+    try:
+        slips = services.appoint_tellers(survey, names)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(survey)
+    response = render(request, "surveys/teller_slips.html", {"survey": survey, "slips": slips})
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_POST
 def close_survey(request, pk):
     survey = _survey_or_404(request, pk, run=True)
+    codes = [request.POST.get(f"code_{n}", "") for n in range(1, 4)]
     try:
-        services.close_survey(survey)
+        services.close_survey(survey, codes)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -74,16 +74,9 @@ def timeline(enrollment: Enrollment, rules) -> list[Bar]:
     return bars
 
 
-def _campaign_or_404(request, pk) -> Campaign:
-    campaign = get_object_or_404(Campaign.objects.select_related("organization"), pk=pk)
-    if not request.scope.can_view_campaign_of(campaign.organization):
-        raise Http404
-    return campaign
-
-
 @login_required
 def overview(request, pk):
-    campaign = _campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     context = {
         "campaign": campaign,
         # The figures are computed only when the cached page part is missing (stale after
@@ -136,7 +129,7 @@ def overview_figures(campaign: Campaign, scope) -> dict:
 @login_required
 def verdict_detail(request, pk, code):
     """Every finding of one verdict over the campaign, as far as the user reaches."""
-    campaign = _campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     if code not in compliance.RULES:
         raise Http404
     scope = request.scope
@@ -163,7 +156,7 @@ def verdict_detail(request, pk, code):
 @login_required
 @require_POST
 def enroll_unit(request, pk):
-    campaign = _campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     if not request.scope.can_manage_campaigns():
         raise PermissionDenied
     form = EnrollForm(request.POST, campaign=campaign, scope=request.scope)
@@ -205,8 +198,7 @@ LEVEL_COLOURS = {Level.OK: "#198754", Level.WARNING: "#ffc107", Level.FAILING: "
 def _enrollment_or_404(request, campaign_pk, pk, *, manage=False, supervise=False) -> Enrollment:
     """The enrolment, if the user may see it; with `manage`, change its plan and steps
     (not once closed); with `supervise`, act as its upper level."""
-    queryset = Enrollment.objects.select_related("campaign", "organization", "batch")
-    enrollment = request.scope.get_in_unit_or_404(queryset, pk=pk, campaign_id=campaign_pk)
+    enrollment = request.scope.get_enrollment_or_404(campaign_pk, pk)
     if manage and not _can_edit(request, enrollment):
         raise PermissionDenied
     if supervise and not request.scope.can_supervise_org(enrollment.organization):

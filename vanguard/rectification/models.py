@@ -198,6 +198,16 @@ class RectificationItem(models.Model):
     def is_solved(self) -> bool:
         return self.status in SOLVED
 
+    @property
+    def is_members_own(self) -> bool:
+        """A member's own item (access: the member and the readers of their organisation)."""
+        return self.level == Level.MEMBER
+
+    @property
+    def is_bureaus(self) -> bool:
+        """One of the bureau's own items (access: the campaign's staff readers)."""
+        return self.level == Level.BUREAU
+
     def is_overdue(self, today) -> bool:
         return self.deadline is not None and self.deadline < today and not self.is_solved
 

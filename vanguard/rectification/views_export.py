@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from vanguard.campaigns.models import Enrollment
 from vanguard.rectification import exports
 from vanguard.rectification.models import RectificationItem
-from vanguard.rectification.views import campaign_or_404, enrollment_or_404, list_items
+from vanguard.rectification.views import list_items
 
 FORMATS = ("pdf", "xlsx")
 ORDER = ("deadline", "pk")
@@ -35,7 +35,7 @@ def _render(request, fmt, *, title, subtitle, sections, filename, public=False):
 
 @login_required
 def unit_export(request, pk, enrollment_pk, fmt):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk)
+    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk)
     campaign = enrollment.campaign
     items = (
         list_items(request.scope, enrollment, campaign)
@@ -56,7 +56,7 @@ def unit_export(request, pk, enrollment_pk, fmt):
 
 @login_required
 def campaign_export(request, pk, fmt):
-    campaign = campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     enrollments = list(
         Enrollment.objects.filter(campaign=campaign)
         .filter(request.scope.unit_filter())

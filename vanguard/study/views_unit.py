@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanguard.accounts.access import MANAGE, STAFF
 from vanguard.orgs.models import Member
 from vanguard.reports.exports import Sheet, pdf_response, sheets_response
 from vanguard.study import books, services
@@ -23,7 +24,8 @@ from vanguard.study.hours import (
     with_hours,
 )
 from vanguard.study.models import FiveOneRecord, UnitMaterial
-from vanguard.study.permissions import enrollment_or_404
+
+PHASES = ("phases",)  # study pages show the unit's phase windows
 
 
 def _base(enrollment, **extra) -> dict:
@@ -47,7 +49,9 @@ def unit_hours_rows(enrollment, only_short: bool = False):
 
 @login_required
 def unit_hours(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     only_short = request.GET.get("short") == "1"
     summary = hours_by_enrollment(enrollment.campaign, [enrollment]).get(enrollment.pk)
     context = _base(
@@ -62,7 +66,9 @@ def unit_hours(request, pk, enrollment_pk):
 
 @login_required
 def unit_hours_xlsx(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     rows = (
         [
             m.code,
@@ -95,14 +101,18 @@ def unit_hours_xlsx(request, pk, enrollment_pk):
 
 @login_required
 def roster(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     context = _base(enrollment, roster=books.roster(enrollment), legend=books.legend())
     return render(request, "study/roster.html", context)
 
 
 @login_required
 def roster_pdf(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     context = _base(enrollment, roster=books.roster(enrollment), legend=books.legend())
     return pdf_response(
         "study/print/roster.html",
@@ -114,14 +124,18 @@ def roster_pdf(request, pk, enrollment_pk):
 
 @login_required
 def roster_xlsx(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     sheet = books.roster_sheet(books.roster(enrollment))
     return sheets_response([sheet], _filename(enrollment, _("Roster"), "xlsx"))
 
 
 @login_required
 def study_log(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     context = _base(
         enrollment,
         entries=_labelled(books.study_log(enrollment), enrollment.campaign.rules),
@@ -138,7 +152,9 @@ def _labelled(entries, rules):
 
 @login_required
 def study_log_pdf(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     context = _base(
         enrollment, entries=_labelled(books.study_log(enrollment), enrollment.campaign.rules)
     )
@@ -152,7 +168,9 @@ def study_log_pdf(request, pk, enrollment_pk):
 
 @login_required
 def study_log_xlsx(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     sheet = books.log_sheet(books.study_log(enrollment), enrollment.campaign.rules)
     return sheets_response([sheet], _filename(enrollment, _("Collective study log"), "xlsx"))
 
@@ -169,7 +187,9 @@ def _notes_member(request, enrollment):
 
 @login_required
 def notes_book(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     member = _notes_member(request, enrollment)
     leaders = Member.objects.filter(
         organization__path__startswith=enrollment.organization.path, is_leader_cadre=True
@@ -186,7 +206,9 @@ def notes_book(request, pk, enrollment_pk):
 
 @login_required
 def notes_pdf(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     member = _notes_member(request, enrollment)
     context = _base(enrollment, notes=books.unit_notes(enrollment, member), member=member)
     return pdf_response(
@@ -199,7 +221,9 @@ def notes_pdf(request, pk, enrollment_pk):
 
 @login_required
 def notes_xlsx(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     sheet = books.notes_sheet(books.unit_notes(enrollment, _notes_member(request, enrollment)))
     return sheets_response([sheet], _filename(enrollment, _("Study notes"), "xlsx"))
 
@@ -209,7 +233,7 @@ def notes_xlsx(request, pk, enrollment_pk):
 
 @login_required
 def materials(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk)
+    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, prefetch=PHASES)
     can_manage = request.scope.can_manage_org(enrollment.organization)
     form = MaterialForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -300,7 +324,9 @@ def five_one_grid(enrollment):
 
 @login_required
 def unit_five_ones(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     can_manage = request.scope.can_manage_org(enrollment.organization)
     form = FiveOneForm(request.POST or None)
     if request.method == "POST":
@@ -336,7 +362,9 @@ def unit_five_ones(request, pk, enrollment_pk):
 @login_required
 @require_POST
 def unit_five_one_clear(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, manage=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=MANAGE
+    )
     member = request.scope.get_member_or_404(request.POST.get("member", "0") or 0, manage=True)
     if not member.organization.path.startswith(enrollment.organization.path):
         raise Http404

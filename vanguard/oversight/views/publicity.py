@@ -24,7 +24,6 @@ from vanguard.oversight.models import (
 from vanguard.oversight.selectors import label_kinds
 from vanguard.oversight.views.common import (
     attempt,
-    campaign_or_404,
     query_string_without_page,
     require,
     require_visible,
@@ -39,7 +38,7 @@ PER_PAGE = 30
 
 @login_required
 def article_list(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     articles = (
         Article.objects.filter(campaign=campaign)
         .filter(request.scope.unit_filter())
@@ -61,7 +60,7 @@ def article_list(request, campaign_pk):
 
 @login_required
 def article_new(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     require(bool(request.scope.manage_paths))
     form = ArticleForm(request.POST or None, campaign=campaign, scope=request.scope)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +180,7 @@ def filtered_commendations(request, campaign):
 
 @login_required
 def commendation_list(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     form = NominationForm(campaign=campaign, scope=request.scope)
     return _render_commendations(request, campaign, form)
 
@@ -208,7 +207,7 @@ def _render_commendations(request, campaign, form, status=200):
 @login_required
 @require_POST
 def commendation_nominate(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     require(bool(request.scope.manage_paths))
     form = NominationForm(request.POST, campaign=campaign, scope=request.scope)
     if form.is_valid():
@@ -262,7 +261,7 @@ def commendation_action(request, pk, action):
 
 @login_required
 def commendation_export(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     rows = (
         (
             c.kind_label,

@@ -167,7 +167,7 @@ def _objects() -> dict:
         or Commendation.objects.filter(member__organization=unit).first(),
         "case": DispositionCase.objects.get(member__organization=unit),
         "notice_round": AppraisalRound.objects.filter(published_on__isnull=False).first(),
-        "today": date.today(),  # noqa: DTZ011 (the demo is dated from the local day)
+        "today": date.today(),
     }
 
 
@@ -374,9 +374,7 @@ case("oversight-article-action", "POST", lambda o: [o["article"].pk, "submit"], 
 case("oversight-commendations", "GET", c, "TBD")
 case("oversight-commendations-nominate", "POST", c, "TBD")
 case("oversight-commendations-export", "GET", c, "TBD")
-case(
-    "oversight-commendation-action", "POST", lambda o: [o["commendation"].pk, "approve"], "TBD"
-)
+case("oversight-commendation-action", "POST", lambda o: [o["commendation"].pk, "approve"], "TBD")
 case("oversight-dispositions", "GET", c, "TBD")
 case("oversight-dispositions-export", "GET", c, "TBD")
 case("oversight-disposition-new", "POST", c, "TBD")

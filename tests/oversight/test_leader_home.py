@@ -13,7 +13,7 @@ from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.models import StepStatus
 from vanguard.orgs.models import Organization
 from vanguard.oversight import services
-from vanguard.oversight.integrations import leader_visit_model
+from vanguard.oversight.views.leader import leader_visit_model
 
 URL = reverse("oversight-leader-home")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib import import_module
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -18,11 +17,11 @@ from vanguard.accounts.models import Role, RoleGrant, User
 from vanguard.campaigns import services
 from vanguard.campaigns.models import Campaign, StepStatus
 from vanguard.campaigns.template import load_template, shipped_template_path
+from vanguard.core import registry
 from vanguard.orgs.models import Gender, Member, MemberStatus, Organization, OrgCategory, OrgKind
 
 TEMPLATE_CODE = "xianjinxing-2024"
-# Each phase module may add its demo data with `vanguard.<module>.demo.load_demo(campaign, rng)`.
-DEMO_MODULES = ["study", "appraisal", "rectification", "surveys", "oversight"]
+# Each phase app adds its demo data through the registry (`PhaseApp.demo_loader`).
 DEMO_PASSWORD = "xianfeng2024"
 
 SURNAMES = (
@@ -136,10 +135,8 @@ def _build(rng: random.Random) -> None:
     for code, *_rest in SCHOOLS:
         _enroll_and_plan(rng, batch_2, units[code])
     _add_logins(root, units)
-    for module in DEMO_MODULES:
-        loader = getattr(import_module(f"vanguard.{module}.demo"), "load_demo", None)
-        if loader is not None:
-            loader(campaign, rng)
+    for loader in registry.demo_loaders():
+        loader(campaign, rng)
 
 
 def _add_members(rng: random.Random, org: Organization, count: int) -> None:

@@ -9,6 +9,7 @@ query count does not grow with the size of the campaign.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -19,8 +20,15 @@ from vanguard.campaigns import compliance
 from vanguard.campaigns.models import Campaign, Enrollment, StepStatus
 from vanguard.campaigns.views import timeline
 from vanguard.oversight import services
-from vanguard.oversight.integrations import leader_visit_model
 from vanguard.oversight.models import LiaisonPoint, PointKind, Suggestion
+
+
+def leader_visit_model():
+    """`study.LeaderVisit` when the study app is installed, else None."""
+    try:
+        return apps.get_model("study", "LeaderVisit")
+    except LookupError:
+        return None
 
 
 def _campaign(request) -> Campaign | None:

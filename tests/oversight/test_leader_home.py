@@ -85,8 +85,9 @@ def _grow(campaign, tree, batches, officer, prefix, count):
                 "analysis": (start + timedelta(days=45), start + timedelta(days=74)),
                 "rectification": (start + timedelta(days=75), start + timedelta(days=104)),
             },
+            acting=None,
         )
-        campaign_services.record_step(enrollment, "mobilize", status=StepStatus.DONE)
+        campaign_services.record_step(enrollment, "mobilize", status=StepStatus.DONE, acting=None)
         assignment = services.dispatch_officer(batches[1], officer, unit)
         services.record_visit(
             assignment,

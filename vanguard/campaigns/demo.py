@@ -193,21 +193,25 @@ def _enroll_and_plan(rng: random.Random, batch, org: Organization) -> None:
             start + timedelta(days=study_days + 59),
         ),
     }
-    services.save_phase_plan(enrollment, windows)
+    services.save_phase_plan(enrollment, windows, acting=None)
     rules = batch.campaign.rules
     for phase, step in rules.steps():
         if org.code == "S03" and phase.code == "rectification":
             continue  # 实验中学 has not finished its rectification steps
         done_on = windows[phase.code][1] - timedelta(days=rng.randint(0, 10))
         record = services.record_step(
-            enrollment, step.code, status=StepStatus.DONE, done_on=done_on
+            enrollment, step.code, status=StepStatus.DONE, done_on=done_on, acting=None
         )
         if org.code == "KFGS":
             continue  # 开发公司 has not uploaded its evidence
         for title in step.evidence:
             text = f"{org.name}\n{title}\n{done_on:%Y年%m月%d日}\n"
             services.add_evidence(
-                record, title=title, file=ContentFile(text.encode(), name=f"{title}.txt"), user=None
+                record,
+                title=title,
+                file=ContentFile(text.encode(), name=f"{title}.txt"),
+                user=None,
+                acting=None,
             )
 
 

@@ -311,7 +311,7 @@ def edit_plan(request, pk, enrollment_pk):
         messages.error(request, _("The phase plan was not saved; see the problems below."))
         context = _unit_context(request, enrollment, plan_form=form)
         return render(request, "campaigns/unit.html", context, status=400)
-    services.save_phase_plan(enrollment, form.windows())
+    services.save_phase_plan(enrollment, form.windows(), acting=request.scope)
     messages.success(request, _("The phase plan was saved."))
     return redirect("campaign-unit", pk=pk, enrollment_pk=enrollment.pk)
 
@@ -330,7 +330,7 @@ def update_step(request, pk, enrollment_pk, code):
     step = _step_or_404(enrollment, code)
     form = StepForm(request.POST, prefix=code)
     if form.is_valid():
-        services.record_step(enrollment, code, **form.cleaned_data)
+        services.record_step(enrollment, code, **form.cleaned_data, acting=request.scope)
         if not request.htmx:
             messages.success(request, _("Step %(step)s saved.") % {"step": step.title})
     return _step_response(request, enrollment, step, form=None if form.is_valid() else form)
@@ -344,7 +344,7 @@ def upload_evidence(request, pk, enrollment_pk, code):
     form = EvidenceForm(request.POST, request.FILES, prefix=f"{code}-evidence")
     if form.is_valid():
         record, _created = StepRecord.objects.get_or_create(enrollment=enrollment, step_code=code)
-        services.add_evidence(record, user=request.user, **form.cleaned_data)
+        services.add_evidence(record, user=request.user, **form.cleaned_data, acting=request.scope)
         if not request.htmx:
             messages.success(request, _("Evidence uploaded."))
     return _step_response(
@@ -384,7 +384,7 @@ def _step_response(request, enrollment, step, form=None, evidence_form=None):
 def close_unit(request, pk, enrollment_pk):
     enrollment = _enrollment_or_404(request, pk, enrollment_pk, supervise=True)
     try:
-        services.close_enrollment(enrollment)
+        services.close_enrollment(enrollment, acting=request.scope)
     except ValidationError as error:
         messages.error(
             request,
@@ -407,6 +407,7 @@ def open_remedial(request, pk, enrollment_pk):
                 enrollment,
                 reason=form.cleaned_data["reason"],
                 step_codes=form.cleaned_data["steps"],
+                acting=request.scope,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -424,7 +425,7 @@ def date_remedial(request, pk, enrollment_pk):
     cycle = get_object_or_404(enrollment.remedial_cycles, closed_on__isnull=True)
     form = RemedialDatesForm(request.POST)
     if form.is_valid():
-        services.schedule_remedial(cycle, **form.cleaned_data)
+        services.schedule_remedial(cycle, **form.cleaned_data, acting=request.scope)
         messages.success(request, _("The remedial cycle's dates are set."))
     else:
         messages.error(request, _("Not saved: %(errors)s") % {"errors": form.errors.as_text()})

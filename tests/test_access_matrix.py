@@ -22,7 +22,6 @@ Set `VANGUARD_PRINT_MATRIX=1` to print the observed table (when adding cases).
 from __future__ import annotations
 
 import os
-from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -167,7 +166,6 @@ def _objects() -> dict:
         or Commendation.objects.filter(member__organization=unit).first(),
         "case": DispositionCase.objects.get(member__organization=unit),
         "notice_round": AppraisalRound.objects.filter(published_on__isnull=False).first(),
-        "today": date.today(),
     }
 
 

@@ -58,6 +58,16 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("Other record")
 
 
+class RectificationItemQuerySet(models.QuerySet):
+    @staticmethod
+    def overdue_q(today) -> Q:
+        """The one rule of "overdue": past its deadline and not solved (done or verified)."""
+        return Q(deadline__lt=today) & ~Q(status__in=SOLVED)
+
+    def overdue(self, today) -> "RectificationItemQuerySet":
+        return self.filter(self.overdue_q(today))
+
+
 class RectificationItem(models.Model):
     """One problem to rectify, with its measures, owner, deadline, status and progress."""
 
@@ -155,6 +165,8 @@ class RectificationItem(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords()
+
+    objects = RectificationItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rectification item")

@@ -78,9 +78,7 @@ def filter_items(request, items):
     if level in Level.values:
         items = items.filter(level=level)
     if request.GET.get("overdue") == "1":
-        items = items.filter(deadline__lt=timezone.localdate()).exclude(
-            status__in=[Status.DONE, Status.VERIFIED]
-        )
+        items = items.overdue(timezone.localdate())
     return items.select_related("member", "responsible", "organization").order_by("deadline", "pk")
 
 

@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PG_URL ?= postgres://postgres@127.0.0.1:5432/vanguard
 
 .PHONY: run test lint format messages clean bench
 
@@ -32,15 +31,7 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/python scripts/check_messages.py
-	@echo "== tests on SQLite =="
-	env -u DATABASE_URL $(BIN)/pytest
-	@if [ -n "$$DATABASE_URL" ]; then \
-		echo "== tests on $$DATABASE_URL =="; $(BIN)/pytest; \
-	elif $(BIN)/python scripts/pg_answers.py; then \
-		echo "== tests on PostgreSQL ($(PG_URL)) =="; DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
-	else \
-		echo "== PostgreSQL does not answer on 127.0.0.1:5432 and DATABASE_URL is unset: PostgreSQL run skipped =="; \
-	fi
+	scripts/run_tests.sh
 
 # The benchmark (bench/run.py): city scale on SQLite and PostgreSQL, writes bench/RESULTS.md.
 bench: $(VENV)/.installed-dev

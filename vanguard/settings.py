@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "vanguard.accounts.middleware.ScopeMiddleware",
+    "vanguard.uploads.OversizeUploadMiddleware",
 ]
 
 ROOT_URLCONF = "vanguard.urls"
@@ -205,6 +206,14 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("VANGUARD_MEDIA_ROOT", BASE_DIR / "media"))
 # Evidence files: at most this many megabytes each.
 VANGUARD_MAX_UPLOAD_MB = envint("VANGUARD_MAX_UPLOAD_MB", 20)
+# Reading one uploaded workbook stops after this many seconds (vanguard/reports/sheets.py).
+VANGUARD_SHEET_SECONDS = envint("VANGUARD_SHEET_SECONDS", 30)
+# Reading a request stops as soon as one file passes VANGUARD_MAX_UPLOAD_MB (vanguard/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "vanguard.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 STORAGES = {

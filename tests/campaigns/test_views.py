@@ -126,13 +126,31 @@ def test_only_managers_record_steps(login, personas, enrollments, persona, statu
 
 
 @pytest.mark.parametrize(
-    ("persona", "status"), [*[(p, 200) for p in VIEWERS_OF_A], ("charlie", 404)]
+    ("persona", "status"),
+    [
+        ("office", 200),
+        ("leader", 200),
+        ("alice", 200),
+        ("liaison", 200),
+        ("bob", 404),
+        ("charlie", 404),
+    ],
 )
 def test_evidence_download_access(login, personas, evidence, persona, status):
     response = login(personas[persona]).get(reverse("campaign-evidence", args=[evidence.pk]))
     assert response.status_code == status
     if status == 200:
         assert b"".join(response.streaming_content) == "实施方案".encode()
+
+
+def test_member_sees_evidence_titles_without_links(login, personas, evidence):
+    """A member sees that the unit's step has its document, not the document itself."""
+    link = reverse("campaign-evidence", args=[evidence.pk])
+    member_page = login(personas["bob"]).get(unit_url(evidence.step_record.enrollment))
+    assert evidence.title in member_page.content.decode()
+    assert link not in member_page.content.decode()
+    reader_page = login(personas["leader"]).get(unit_url(evidence.step_record.enrollment))
+    assert link in reader_page.content.decode()
 
 
 # -- the plan form ------------------------------------------------------------------------

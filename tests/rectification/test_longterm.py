@@ -114,7 +114,7 @@ def test_deed_evidence_access(login, personas, campaign, tree, enrollments, pers
     deed = services.record_deed(
         campaign, organization=tree["A"], **{**DEED, "done_on": date(2024, 9, 1)}
     )
-    upload = SimpleUploadedFile("照片.jpg", b"jpeg")
+    upload = SimpleUploadedFile("照片.jpg", b"\xff\xd8\xff\xe0" + b"jpeg")  # JPEG by content
     response = login(personas[persona]).post(
         reverse("rectification-deed-evidence", args=[deed.pk]),
         {"title": "捐赠照片", "file": upload},

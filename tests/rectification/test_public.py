@@ -201,7 +201,25 @@ def test_a_comment_keeps_no_address_and_no_time_of_day():
     assert not isinstance(fields["posted_on"], models.DateTimeField)
     assert not any(isinstance(f, models.GenericIPAddressField) for f in fields.values())
     assert not any(isinstance(f, models.DateTimeField) for f in fields.values())
-    assert not hasattr(PublicComment, "history")  # an audit trail would keep the time
+
+
+def test_a_comments_history_keeps_its_moderation_but_no_time_of_day(client, published, personas):
+    """The audit trail (issue 15) dates the comment's arrival by the day only."""
+    client.post(
+        reverse("public-rectification-comment", args=[published["A"].public_id]),
+        {"text": "请公开接待日时间", "name": "", "contact": ""},
+        REMOTE_ADDR="10.1.2.3",
+    )
+    comment = PublicComment.objects.get()
+    services.moderate(
+        comment, scope=scope_of(personas["alice"]), approve=True, user=personas["alice"]
+    )
+    arrival, moderation = comment.history.order_by("history_id")
+    local = timezone.localtime(arrival.history_date)
+    assert (local.date(), local.hour, local.minute, local.second) == (comment.posted_on, 0, 0, 0)
+    assert arrival.history_user is None and moderation.moderated_by == personas["alice"]
+    assert moderation.status == CommentStatus.APPROVED
+    assert "10.1.2.3" not in str(comment.history.values().first())
 
 
 def test_a_comment_awaits_moderation(client, published):

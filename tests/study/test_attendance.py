@@ -264,19 +264,25 @@ def test_wrong_code_on_the_page_shows_why(login, open_session, personas):
     assert not Attendance.objects.exists()
 
 
-def test_member_of_another_unit_sees_a_clear_refusal(login, open_session, tree):
+def test_member_of_another_unit_gets_404_on_check_in(login, open_session, tree):
     user = make_user("dora")
     make_member(tree["B"], "B-010", "朵拉", user=user)
     client = login(user)
     url = reverse("study-checkin", args=[open_session.pk])
 
-    page = client.get(url)
-    assert tree["A"].name in page.content.decode()
-    assert open_session.topic not in page.content.decode()  # nothing else is shown
-
-    response = client.post(url, {"code": open_session.checkin_code})
-    assert response.status_code == 400
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"code": open_session.checkin_code}).status_code == 404
     assert not Attendance.objects.exists()
+
+
+def test_member_of_another_unit_on_the_roll_may_check_in(login, open_session, tree):
+    """A guest put on the session's roll by its unit keeps the page."""
+    user = make_user("dora")
+    dora = make_member(tree["B"], "B-010", "朵拉", user=user)
+    Attendance.objects.create(session=open_session, member=dora, status="absent")
+    page = login(user).get(reverse("study-checkin", args=[open_session.pk]))
+    assert page.status_code == 200
+    assert open_session.topic in page.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["office", "alice", "charlie"])

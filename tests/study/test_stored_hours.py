@@ -4,11 +4,13 @@ hours edited, a session deleted; and `refresh_study_hours` repairs and reports."
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from vanguard.campaigns.models import Campaign
 from vanguard.study import services
 from vanguard.study.hours import live_hours
 from vanguard.study.models import Attendance, MemberHours
@@ -84,3 +86,11 @@ def test_the_command_repairs_and_reports(make_session, a_members, personas, camp
     assert_current(campaign)
     call_command("refresh_study_hours", check=True)  # now nothing differs
     assert "0" in capsys.readouterr().out
+
+
+def test_the_demo_leaves_stored_hours_equal_to_the_marks(db):
+    call_command("load_demo", stdout=StringIO())
+    call_command("refresh_study_hours", check=True, stdout=StringIO())  # SystemExit if not
+    campaign = Campaign.objects.get()
+    assert MemberHours.objects.filter(campaign=campaign, hours__gt=0).exists()
+    assert_current(campaign)

@@ -426,3 +426,23 @@ class Scope:
     def can_manage_campaigns(self) -> bool:
         """Creating campaigns, batches and enrolments is the office's work."""
         return self.is_office
+
+    # -- evidence files, panels, check-in (issue 15) -------------------------------------
+
+    def can_download_evidence(self, org: Organization) -> bool:
+        """May open the evidence files of a unit's steps (党性分析材料, 组织生活会记录,
+        评议意见, 点名册 …): a reading role on the unit. Its members see the unit's page,
+        not the documents behind it."""
+        return self.can_view_org(org)
+
+    def sees_members_figures(self, org: Organization) -> bool:
+        """May see other members' figures (names, hours, shortfalls) on a unit's panels;
+        everyone else is shown their own figures only."""
+        return self.can_view_org(org)
+
+    def can_check_in_at(self, org: Organization, *, on_roll: bool = False) -> bool:
+        """May open a study session's check-in page: a member of the session's unit, or one
+        already on its roll (invited from elsewhere). Anyone else gets 404."""
+        if self.member is None:
+            return False
+        return on_roll or self.member.organization.path.startswith(org.path)

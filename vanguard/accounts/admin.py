@@ -13,7 +13,7 @@ class RoleGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class VanguardUserAdmin(UserAdmin):
+class VanguardUserAdmin(UserAdmin, SimpleHistoryAdmin):
     fieldsets = (*UserAdmin.fieldsets, (_("Vanguard"), {"fields": ["full_name"]}))
     list_display = ["username", "full_name", "is_staff", "is_superuser", "is_active"]
     search_fields = ["username", "full_name"]

@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    # Who changed an account, and when (the password hash is not copied into the trail).
+    history = HistoricalRecords(excluded_fields=["password"])
 
     class Meta:
         verbose_name = _("user")
@@ -35,13 +37,13 @@ class RoleGrant(models.Model):
     """
 
     user = models.ForeignKey(
-        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="grants"
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="grants"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     organization = models.ForeignKey(
         "orgs.Organization",
         verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="grants",
     )
     starts_on = models.DateField(_("valid from"), null=True, blank=True)

@@ -63,7 +63,7 @@ class Opinion(models.Model):
 
     id = models.IntegerField(primary_key=True, default=random_opinion_id, editable=False)
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     channel = models.CharField(_("channel"), max_length=50)  # a code of opinion_channels
     subject = models.CharField(_("about"), max_length=10, choices=Subject.choices)
@@ -240,10 +240,10 @@ class Talk(models.Model):
     """A 谈心谈话 between two members."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="talks"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="talks"
     )
     talked_on = models.DateField(_("date"))
     initiator = models.ForeignKey(
@@ -292,7 +292,7 @@ class SelfAnalysis(models.Model):
     """A member's 党性分析材料 for a campaign: draft → submitted → returned / accepted."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="self_analyses"
@@ -338,10 +338,10 @@ class OrgLifeMeeting(models.Model):
     """The 专题组织生活会 of a unit (or of one of its branches)."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="meetings"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="meetings"
     )
     organization = models.ForeignKey(
         Organization, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
@@ -419,10 +419,10 @@ class AppraisalRound(models.Model):
     """A unit's democratic appraisal, open for voting between two moments."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="rounds"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="rounds"
     )
     organization = models.ForeignKey(
         Organization, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="+"
@@ -479,7 +479,7 @@ class Candidate(models.Model):
     """A member graded in a round (and so a voter in it): the unit at the round's opening."""
 
     round = models.ForeignKey(
-        AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="candidates"
+        AppraisalRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="candidates"
     )
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
@@ -502,7 +502,7 @@ class GuestCode(models.Model):
     """A one-time code for a voter who is not a member. Only a hash of the code is kept."""
 
     round = models.ForeignKey(
-        AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="codes"
+        AppraisalRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="codes"
     )
     digest = models.CharField(_("code digest"), max_length=64, unique=True)
     issued_on = models.DateField(_("issued on"))
@@ -525,7 +525,7 @@ class VoterRoll(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(
-        AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="roll"
+        AppraisalRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="roll"
     )
     member = models.ForeignKey(
         Member,
@@ -570,7 +570,7 @@ class Ballot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(
-        AppraisalRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="ballots"
+        AppraisalRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="ballots"
     )
     receipt = models.CharField(_("receipt"), max_length=32, unique=True)
     salt = models.CharField(_("salt"), max_length=32)
@@ -591,7 +591,7 @@ class AppraisalConclusion(models.Model):
     round = models.ForeignKey(
         AppraisalRound,
         verbose_name=_("round"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="conclusions",
     )
     member = models.ForeignKey(

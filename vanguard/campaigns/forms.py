@@ -1,7 +1,6 @@
 """Forms of the unit page: the phase plan, a step's record, an evidence file."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -9,6 +8,7 @@ from vanguard.campaigns import services
 from vanguard.campaigns.models import Batch, Enrollment, StepStatus
 from vanguard.campaigns.units import unit_of
 from vanguard.orgs.models import Organization, OrgKind
+from vanguard.uploads import validate_evidence_file
 
 DATE_WIDGET = forms.DateInput(
     attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
@@ -87,16 +87,8 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
         widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm"}),
+        validators=[validate_evidence_file],
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.VANGUARD_MAX_UPLOAD_MB
-        if upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s MB.") % {"limit": limit}
-            )
-        return upload
 
 
 class EnrollForm(forms.Form):

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from vanguard.campaigns.template import CampaignTemplate
 from vanguard.orgs.models import Organization
+from vanguard.uploads import validate_evidence_file
 
 
 class Campaign(models.Model):
@@ -47,7 +48,7 @@ class Campaign(models.Model):
 
 class Batch(models.Model):
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="batches"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="batches"
     )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=100)
@@ -86,7 +87,7 @@ class Enrollment(models.Model):
     """A unit (with its subtree) taking part in one batch of a campaign."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="enrollments"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="enrollments"
     )
     batch = models.ForeignKey(
         Batch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="enrollments"
@@ -136,7 +137,7 @@ class RemedialCycle(models.Model):
     enrollment = models.ForeignKey(
         Enrollment,
         verbose_name=_("unit"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="remedial_cycles",
     )
     number = models.PositiveSmallIntegerField(_("number"))
@@ -170,7 +171,7 @@ class PhaseWindow(models.Model):
     """The dates a unit plans for one phase of the template, inside its batch (R5)."""
 
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="phases"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="phases"
     )
     phase_code = models.CharField(_("phase"), max_length=50)
     starts_on = models.DateField(_("starts on"))
@@ -206,7 +207,7 @@ class StepRecord(models.Model):
     """A unit's progress on one step of the template (R6)."""
 
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="steps"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="steps"
     )
     step_code = models.CharField(_("step"), max_length=50)
     status = models.CharField(
@@ -238,7 +239,7 @@ class StepEvidence(models.Model):
         StepRecord, verbose_name=_("step"), on_delete=models.CASCADE, related_name="evidence"
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=evidence_path)
+    file = models.FileField(_("file"), upload_to=evidence_path, validators=[validate_evidence_file])
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

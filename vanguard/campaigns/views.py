@@ -223,10 +223,12 @@ def _unit_context(request, enrollment, plan_form=None):
         {"phase": phase, "steps": [_step_row(step, records.get(step.code)) for step in phase.steps]}
         for phase in rules.phases
     ]
+    sees_members = request.scope.sees_members_figures(enrollment.organization)
     return {
         "campaign": enrollment.campaign,
         "enrollment": enrollment,
         "can_manage": _can_edit(request, enrollment),
+        "can_download_evidence": request.scope.can_download_evidence(enrollment.organization),
         "can_supervise": request.scope.can_supervise_org(enrollment.organization),
         "cycle": enrollment.remedial_cycles.filter(closed_on__isnull=True).first(),
         "closure_problems": cache.get_or_set(
@@ -242,7 +244,15 @@ def _unit_context(request, enrollment, plan_form=None):
         "bars": timeline(enrollment, rules),
         # Computed only when the cached page parts are missing (see `overview`).
         "report": SimpleLazyObject(lambda: compliance.evaluate_unit(enrollment)),
-        "verdicts_key": revision.cache_key("unit", enrollment.pk, timezone.localdate()),
+        "sees_members_figures": sees_members,
+        # Readers share one rendering; a member's has only the verdicts' levels, keyed by
+        # the viewer all the same so that no rendering is ever served to another user.
+        "verdicts_key": revision.cache_key(
+            "unit",
+            enrollment.pk,
+            timezone.localdate(),
+            "readers" if sees_members else f"user-{request.user.pk}",
+        ),
         "panels_key": revision.cache_key(
             "unit-panels", enrollment.pk, timezone.localdate(), request.user.pk
         ),
@@ -373,6 +383,7 @@ def _step_response(request, enrollment, step, form=None, evidence_form=None):
         "enrollment": enrollment,
         "campaign": enrollment.campaign,
         "can_manage": True,
+        "can_download_evidence": True,
         "report": compliance.evaluate_unit(enrollment),
         "oob": True,
     }
@@ -434,11 +445,17 @@ def date_remedial(request, pk, enrollment_pk):
 
 @login_required
 def download_evidence(request, pk):
-    evidence = request.scope.get_in_unit_or_404(
-        StepEvidence.objects.select_related("step_record__enrollment__organization"),
-        pk=pk,
-        unit=lambda e: e.step_record.enrollment.organization,
+    """An evidence file, for the readers of its unit only: its members see the unit's page
+    but not the documents behind it (党性分析材料, 组织生活会记录, 评议意见 …)."""
+    evidence = (
+        StepEvidence.objects.select_related("step_record__enrollment__organization")
+        .filter(pk=pk)
+        .first()
     )
+    if evidence is None or not request.scope.can_download_evidence(
+        evidence.step_record.enrollment.organization
+    ):
+        raise Http404
     return FileResponse(
         evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1]
     )

@@ -12,6 +12,14 @@ class OrganizationAdmin(TreeAdmin, SimpleHistoryAdmin):
     list_display = ["name", "code", "kind", "category"]
     search_fields = ["name", "code"]
 
+    def get_deleted_objects(self, objs, request):
+        """Deleting a node deletes its subtree (treebeard follows paths, not foreign keys):
+        the confirmation page lists, and refuses on, what depends on any node of it."""
+        subtree = Organization.objects.none()
+        for org in objs:
+            subtree |= Organization.objects.filter(path__startswith=org.path)
+        return super().get_deleted_objects(list(subtree.distinct()), request)
+
 
 @admin.register(Member)
 class MemberAdmin(SimpleHistoryAdmin):

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -31,6 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from vanguard.orgs.models import Gender, Member, MemberStatus, Organization, OrgCategory, OrgKind
+from vanguard.reports.sheets import Bounds, SheetRefused, bounded_rows, load_bounded, safe_value
 
 # --- The file format ----------------------------------------------------------------
 
@@ -206,13 +207,17 @@ def _is_blank(values: Iterable[Any]) -> bool:
 def _read_sheets(file: IO[bytes]) -> dict[str, list[_Row]]:
     """The data rows of the 组织 and 党员 sheets found in `file`, blank rows left out."""
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
+        workbook = load_bounded(file)
+    except SheetRefused as error:
+        raise WorkbookError([_file_problem(str(error))]) from error
     except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
         raise WorkbookError([_not_xlsx()]) from error
     try:
         return _read_open_workbook(workbook)
     except WorkbookError:
         raise
+    except SheetRefused as error:
+        raise WorkbookError([_file_problem(str(error))]) from error
     except Exception as error:  # a damaged sheet inside a valid zip
         raise WorkbookError([_not_xlsx()]) from error
     finally:
@@ -234,7 +239,7 @@ def _read_open_workbook(workbook) -> dict[str, list[_Row]]:
     for name, headers in ((ORG_SHEET, ORG_HEADERS), (MEMBER_SHEET, MEMBER_HEADERS)):
         if name not in worksheets:
             continue
-        rows = worksheets[name].iter_rows(values_only=True)
+        rows = bounded_rows(worksheets[name], Bounds(rows=MAX_ROWS))
         header = next(rows, None)
         if header is None or _is_blank(header):
             continue
@@ -744,7 +749,7 @@ def write_export(file: IO[bytes], orgs: QuerySet[Organization], members: QuerySe
         sheet.freeze_panes = "A2"
         sheet.append([_bold_cell(sheet, header) for header in headers])
         for row in rows:
-            sheet.append(row)
+            sheet.append([safe_value(value) for value in row])
     workbook.save(file)
 
 

@@ -75,6 +75,15 @@ class MemberStatus(models.TextChoices):
     PROBATIONARY = "probationary", _("Probationary member")
 
 
+class MemberQuerySet(models.QuerySet):
+    def active(self, on=None):
+        """Members who have not left (by `on`, default today)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(models.Q(left_on__isnull=True) | models.Q(left_on__gt=on))
+
+
 class Member(models.Model):
     code = models.CharField(_("member number"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=50)
@@ -101,7 +110,14 @@ class Member(models.Model):
         blank=True,
         related_name="member",
     )
+    # A member who leaves is kept with the date (never deleted: their campaign records stay);
+    # one who moves changes organisation, and `organization_since` says from when.
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    organization_since = models.DateField(_("in this organisation since"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = MemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Party member")

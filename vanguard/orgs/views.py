@@ -1,11 +1,18 @@
 """Organisation tree, member list and member pages; all reach data through `request.scope`."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from vanguard.orgs import services
 from vanguard.orgs.models import MemberStatus, Organization
 
 MEMBERS_PER_PAGE = 50
@@ -42,6 +49,8 @@ def subtree_totals(counts: dict[str, int]) -> dict[str, int]:
 def filtered_members(request):
     """The members the user may see, filtered by the list page's query string."""
     members = request.scope.members().select_related("organization")
+    if request.GET.get("left") != "1":  # those who left are listed only when asked for
+        members = members.active(request.scope.today)
     query = request.GET.get("q", "").strip()
     if query:
         members = members.filter(
@@ -89,5 +98,78 @@ def member_detail(request, pk):
             "member": member,
             "history": history,
             "can_manage": request.scope.can_manage_member(member),
+            "leave_form": LeaveForm(),
+            "move_form": MoveForm(scope=request.scope),
         },
     )
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(
+        label=gettext_lazy("Left on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
+
+
+class MoveForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=gettext_lazy("To organisation"), queryset=Organization.objects.none()
+    )
+    moved_on = forms.DateField(
+        label=gettext_lazy("Moved on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = scope.managed_orgs().order_by("path")
+
+
+@login_required
+@require_POST
+def member_leave(request, pk):
+    """The member leaves the organisation (kept, with the date): never deleted."""
+    member = request.scope.get_member_or_404(pk)
+    if not request.scope.can_manage_member(member):
+        raise PermissionDenied
+    form = LeaveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.leave(
+                member,
+                on=form.cleaned_data["left_on"],
+                reason=form.cleaned_data["reason"],
+                scope=request.scope,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("%(name)s is recorded as having left.") % {"name": member.name}
+            )
+    else:
+        messages.error(request, _("Not saved: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("member-detail", pk=member.pk)
+
+
+@login_required
+@require_POST
+def member_move(request, pk):
+    member = request.scope.get_member_or_404(pk)
+    if not request.scope.can_manage_member(member):
+        raise PermissionDenied
+    form = MoveForm(request.POST, scope=request.scope)
+    if form.is_valid():
+        try:
+            services.move(
+                member,
+                to=form.cleaned_data["organization"],
+                on=form.cleaned_data["moved_on"],
+                scope=request.scope,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s has moved.") % {"name": member.name})
+    else:
+        messages.error(request, _("Not saved: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("member-detail", pk=member.pk)

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy
 from vanguard.orgs import excel
 from vanguard.orgs.views import filtered_members
 from vanguard.reports.exports import xlsx_response
+from vanguard.uploads import validate_workbook_file
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Workbook"))
+    file = forms.FileField(label=gettext_lazy("Workbook"), validators=[validate_workbook_file])
 
     def clean_file(self):
         file = self.cleaned_data["file"]

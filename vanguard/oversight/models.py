@@ -55,7 +55,7 @@ class LeadingGroup(models.Model):
     campaign = models.ForeignKey(
         Campaign,
         verbose_name=_("campaign"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="leading_groups",
     )
     organization = models.ForeignKey(
@@ -133,7 +133,7 @@ class LiaisonPoint(models.Model):
     campaign = models.ForeignKey(
         Campaign,
         verbose_name=_("campaign"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="liaison_points",
     )
     leader = models.ForeignKey(
@@ -170,7 +170,7 @@ class LiaisonAssignment(models.Model):
     """
 
     batch = models.ForeignKey(
-        Batch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="+"
+        Batch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="+"
     )
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -361,7 +361,7 @@ class Article(models.Model):
     """News of the campaign or a model member's deeds; public once the office publishes it."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     organization = models.ForeignKey(
         Organization, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
@@ -440,7 +440,7 @@ class Commendation(models.Model):
     """
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("commendation"), max_length=50)
     member = models.ForeignKey(
@@ -551,7 +551,7 @@ class DispositionCase(models.Model):
     """
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"

@@ -4,7 +4,6 @@ service's ValidationError is put back on the form (`add_service_error`)."""
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +18,7 @@ from vanguard.rectification.models import (
     PracticalDeed,
     Rhythm,
 )
+from vanguard.uploads import validate_evidence_file
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -153,16 +153,7 @@ class EvidenceForm(StyledForm):
         max_length=200,
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Title")}),
     )
-    file = forms.FileField(label=gettext_lazy("File"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.VANGUARD_MAX_UPLOAD_MB
-        if upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s MB.") % {"limit": limit}
-            )
-        return upload
+    file = forms.FileField(label=gettext_lazy("File"), validators=[validate_evidence_file])
 
 
 class CommentForm(StyledForm):

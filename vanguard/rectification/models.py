@@ -10,6 +10,7 @@ timestamp finer than the day, and a history table would record one.
 """
 
 import secrets
+from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -22,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.models import Member, Organization
+from vanguard.uploads import validate_evidence_file
 
 PUBLIC_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: read aloud safely
 
@@ -72,12 +74,12 @@ class RectificationItem(models.Model):
     """One problem to rectify, with its measures, owner, deadline, status and progress."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     enrollment = models.ForeignKey(
         Enrollment,
         verbose_name=_("unit"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="rectification_items",
@@ -273,12 +275,12 @@ class PracticalDeed(models.Model):
     """办实事 (五.3(2)): a practical deed for rural (渔农村) schools, teachers and pupils."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     enrollment = models.ForeignKey(
         Enrollment,
         verbose_name=_("unit"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="practical_deeds",
@@ -328,7 +330,7 @@ class EvidenceFile(models.Model):
         related_name="evidence",
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=evidence_path)
+    file = models.FileField(_("file"), upload_to=evidence_path, validators=[validate_evidence_file])
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -364,8 +366,9 @@ class CommentStatus(models.TextChoices):
 class PublicComment(models.Model):
     """A comment of the public on a published item, shown once a moderator approves it.
 
-    No history table, no IP address, no time of day: only what the commenter chose to
-    give (a name, a way to reach them) and the day.
+    No IP address, no time of day: only what the commenter chose to give (a name, a way
+    to reach them) and the day. Its history keeps every moderation; the row of its arrival
+    is dated at midnight of the day it arrived, so the trail adds no time of day either.
     """
 
     item = models.ForeignKey(
@@ -387,6 +390,7 @@ class PublicComment(models.Model):
         related_name="+",
     )
     moderated_on = models.DateField(_("moderated on"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("public comment")
@@ -395,6 +399,13 @@ class PublicComment(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            # The history row of its arrival says the day only (see the docstring).
+            day = self.posted_on or timezone.localdate()
+            self._history_date = timezone.make_aware(datetime.combine(day, time.min))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         from django.urls import reverse
@@ -437,10 +448,10 @@ class Mechanism(models.Model):
     `mechanisms` vocabulary, with its rhythm."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
     )
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="mechanisms"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="mechanisms"
     )
     kind = models.CharField(_("activity"), max_length=50)
     rhythm = models.CharField(_("rhythm"), max_length=20, choices=Rhythm.choices)
@@ -567,7 +578,7 @@ class Pairing(models.Model):
         Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     member = models.ForeignKey(
-        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="+"
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
     )
     partner_kind = models.CharField(_("paired with"), max_length=30, choices=PartnerKind.choices)
     partner_name = models.CharField(_("partner"), max_length=50)

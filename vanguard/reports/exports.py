@@ -15,6 +15,9 @@ from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from vanguard.reports.sheets import safe_value
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,21 +33,22 @@ class Sheet:
 
 
 def write_sheets(file, sheets: Iterable[Sheet]) -> None:
-    """Write sheets to `file` in openpyxl's streaming (write-only) mode."""
+    """Write sheets to `file` in openpyxl's streaming (write-only) mode; text that a
+    spreadsheet would run as a formula is written as text (`sheets.safe_value`)."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for sheet in sheets:
         worksheet = workbook.create_sheet(title=sheet.title[:31])
-        for index, width in enumerate(sheet.widths):
-            worksheet.column_dimensions[chr(ord("A") + index)].width = width
+        for index, width in enumerate(sheet.widths, start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = width
         header = []
         for title in sheet.headers:
-            cell = _cell(worksheet, title)
+            cell = _cell(worksheet, safe_value(title))
             cell.font = bold
             header.append(cell)
         worksheet.append(header)
         for row in sheet.rows:
-            worksheet.append(list(row))
+            worksheet.append([safe_value(value) for value in row])
     workbook.save(file)
 
 

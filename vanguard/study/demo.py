@@ -24,7 +24,7 @@ from vanguard.accounts.models import RoleGrant, User
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.models import Member, Organization
 from vanguard.study import quiz as quizzes
-from vanguard.study.hours import enrolled_members
+from vanguard.study.hours import enrolled_members, refresh_member_hours
 from vanguard.study.models import (
     Attendance,
     AttendanceStatus,
@@ -212,6 +212,8 @@ def load_demo(campaign: Campaign, rng: random.Random) -> None:
         _five_ones(rng, campaign, members, window.ends_on, 0.9 if code == SLOPPY else 1)
     _visits(rng, campaign, enrollments)
     _quiz(rng, campaign, office)
+    # The marks above went in bulk, past the signals that keep the stored sums current.
+    refresh_member_hours(campaign.pk)
 
 
 def _unit_admins() -> dict[int, User]:

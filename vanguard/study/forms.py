@@ -7,7 +7,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +20,7 @@ from vanguard.study.models import (
     StudySession,
     UnitMaterial,
 )
+from vanguard.uploads import validate_workbook_file
 
 SMALL = {"class": "form-control form-control-sm"}
 SELECT = {"class": "form-select form-select-sm"}
@@ -136,15 +136,6 @@ class MaterialForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _style(self)
 
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        limit = settings.VANGUARD_MAX_UPLOAD_MB
-        if upload and upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s MB.") % {"limit": limit}
-            )
-        return upload
-
 
 class NoteForm(forms.ModelForm):
     class Meta:
@@ -251,7 +242,9 @@ class QuizForm(forms.ModelForm):
 
 
 class QuestionImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Question bank (Excel)"))
+    file = forms.FileField(
+        label=gettext_lazy("Question bank (Excel)"), validators=[validate_workbook_file]
+    )
 
     def __init__(self, *args, max_mb: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,6 +28,7 @@ from simple_history.models import HistoricalRecords
 
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.models import Member, Organization
+from vanguard.uploads import validate_evidence_file
 
 CHECKIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a screen
 CHECKIN_CODE_LENGTH = 6
@@ -52,12 +53,14 @@ class UnitMaterial(models.Model):
     """An auxiliary reading a unit adds to the template's reading list (五.1(4)一)."""
 
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="materials"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="materials"
     )
     title = models.CharField(_("title"), max_length=200)
     source = models.CharField(_("source"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    file = models.FileField(_("file"), upload_to="study/materials/%Y/", blank=True)
+    file = models.FileField(
+        _("file"), upload_to="study/materials/%Y/", blank=True, validators=[validate_evidence_file]
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("added by"),
@@ -82,7 +85,7 @@ class StudySession(models.Model):
     """A concentrated study session (集中学习, 党课, 动员大会 …) held by a unit (R7)."""
 
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="study_sessions"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="study_sessions"
     )
     organization = models.ForeignKey(
         Organization,
@@ -157,13 +160,13 @@ class Attendance(models.Model):
     session = models.ForeignKey(
         StudySession,
         verbose_name=_("session"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="attendances",
     )
     member = models.ForeignKey(
         Member,
         verbose_name=_("member"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="study_attendances",
     )
     status = models.CharField(
@@ -219,7 +222,7 @@ class RollCall(models.Model):
     """
 
     session = models.ForeignKey(
-        StudySession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="roll_calls"
+        StudySession, verbose_name=_("session"), on_delete=models.PROTECT, related_name="roll_calls"
     )
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -245,7 +248,7 @@ class SessionLog(models.Model):
     """The session's page of the unit's 党组织集体学习活动笔记本 (五.1(4)三)."""
 
     session = models.OneToOneField(
-        StudySession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="log"
+        StudySession, verbose_name=_("session"), on_delete=models.PROTECT, related_name="log"
     )
     content = models.TextField(_("record of the session"))
     summary = models.TextField(_("summary"), blank=True)
@@ -273,10 +276,10 @@ class StudyNote(models.Model):
     """A page of a (leader cadre's) 学习笔记本, written by the member."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="study_notes"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="study_notes"
     )
     member = models.ForeignKey(
-        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="study_notes"
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="study_notes"
     )
     written_on = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
@@ -304,10 +307,10 @@ class FiveOneRecord(models.Model):
     """One of a member's 五个一 (三.2) marked done; the items are the template's `five_ones`."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="five_ones"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="five_ones"
     )
     member = models.ForeignKey(
-        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="five_ones"
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="five_ones"
     )
     item = models.CharField(_("item"), max_length=50)
     done_on = models.DateField(_("done on"))
@@ -337,12 +340,12 @@ class LeaderVisit(models.Model):
     """
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="leader_visits"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="leader_visits"
     )
     member = models.ForeignKey(
         Member,
         verbose_name=_("leader cadre"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="leader_visits",
     )
     kind = models.CharField(_("kind of visit"), max_length=50)
@@ -381,7 +384,7 @@ class Quiz(models.Model):
     """
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="quizzes"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="quizzes"
     )
     organization = models.ForeignKey(
         Organization,
@@ -452,10 +455,10 @@ class QuizAttempt(models.Model):
     the network) are not accepted; an attempt never submitted scores zero once expired."""
 
     quiz = models.ForeignKey(
-        Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="attempts"
+        Quiz, verbose_name=_("quiz"), on_delete=models.PROTECT, related_name="attempts"
     )
     member = models.ForeignKey(
-        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="quiz_attempts"
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="quiz_attempts"
     )
     number = models.PositiveSmallIntegerField(_("attempt"), default=1)
     started_at = models.DateTimeField(_("started at"))

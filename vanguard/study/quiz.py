@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history
@@ -33,6 +33,7 @@ from vanguard.campaigns.models import Enrollment
 from vanguard.campaigns.units import sum_by_unit, units_by_org
 from vanguard.orgs.excel import ImportProblem, WorkbookError
 from vanguard.orgs.models import Member
+from vanguard.reports.sheets import Bounds, SheetRefused, bounded_rows, load_bounded
 from vanguard.study.models import Question, QuestionKind, Quiz, QuizAttempt
 
 # --- The file format ----------------------------------------------------------------
@@ -173,12 +174,14 @@ class _RowReader:
 def read_questions(file: IO[bytes]) -> list[_Parsed]:
     """The questions of the workbook, or WorkbookError with every problem found."""
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
+        workbook = load_bounded(file)
+    except SheetRefused as error:
+        raise WorkbookError([_file_problem(str(error))]) from error
     except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
         raise WorkbookError([_file_problem(_not_xlsx())]) from error
     try:
         sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        rows = bounded_rows(sheet, Bounds(rows=MAX_ROWS))
         header = [_text(value) for value in next(rows, ()) or ()]
         missing = [column for column in REQUIRED_HEADERS if column not in header]
         if missing:
@@ -189,6 +192,8 @@ def read_questions(file: IO[bytes]) -> list[_Parsed]:
         return _read_rows(rows, columns)
     except WorkbookError:
         raise
+    except SheetRefused as error:
+        raise WorkbookError([_file_problem(str(error))]) from error
     except Exception as error:  # a damaged sheet inside a valid zip
         raise WorkbookError([_file_problem(_not_xlsx())]) from error
     finally:

@@ -224,14 +224,17 @@ def checkin_display(request, pk):
 
 
 def _checkin_session(request, pk) -> tuple[StudySession, Member]:
-    """Any signed-in member may open a check-in link; the service refuses, with a clear
-    message, a member who is not expected at the session. Other users get 404."""
+    """The session's check-in page is for the members of its unit and those on its roll;
+    anyone else gets 404."""
     member = request.scope.member
-    if member is None:
-        raise Http404
     session = get_object_or_404(
         StudySession.objects.select_related("organization", "enrollment__campaign"), pk=pk
     )
+    on_roll = (
+        member is not None and Attendance.objects.filter(session=session, member=member).exists()
+    )
+    if not request.scope.can_check_in_at(session.organization, on_roll=on_roll):
+        raise Http404
     return session, member
 
 
@@ -260,14 +263,7 @@ def checkin(request, pk):
                     },
                 )
                 return redirect("study-me")
-    on_roll = member.organization.path.startswith(session.organization.path) or (
-        Attendance.objects.filter(session=session, member=member).exists()
-    )
-    context = {"session": session if on_roll else None, "form": form, "refused": refused}
-    if not on_roll and refused is None:
-        context["refused"] = _(
-            "This session is for the members of %(unit)s; you are not on its roll."
-        ) % {"unit": session.organization.name}
+    context = {"session": session, "form": form, "refused": refused}
     return render(request, "study/checkin.html", context, status=status)
 
 

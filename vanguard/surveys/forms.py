@@ -17,6 +17,7 @@ from vanguard.surveys.services import (
     Answers,
     normalise_code,
 )
+from vanguard.uploads import validate_workbook_file
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
@@ -36,6 +37,7 @@ class FrameImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Workbook (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+        validators=[validate_workbook_file],
     )
 
     def clean_file(self):

@@ -16,10 +16,11 @@ import re
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from vanguard.orgs.excel import ImportProblem, WorkbookError
+from vanguard.reports.sheets import Bounds, SheetRefused, bounded_rows, load_bounded
 from vanguard.surveys.sampling import FrameRow, normalise
 
 SHEET = "抽样名单"
@@ -56,13 +57,17 @@ def _text(value: Any) -> str:
 def read_frame(file: IO[bytes]) -> list[FrameRow]:
     """The frame's rows in file order; raises `WorkbookError` with every problem."""
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
+        workbook = load_bounded(file)
+    except SheetRefused as error:
+        raise WorkbookError([_file_problem(str(error))]) from error
     except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
         raise WorkbookError([_file_problem(_not_xlsx())]) from error
     try:
         return _read_workbook(workbook)
     except WorkbookError:
         raise
+    except SheetRefused as error:
+        raise WorkbookError([_file_problem(str(error))]) from error
     except Exception as error:  # a damaged sheet inside a valid zip
         raise WorkbookError([_file_problem(_not_xlsx())]) from error
     finally:
@@ -83,7 +88,7 @@ def _read_workbook(workbook) -> list[FrameRow]:
     named = [sheet for sheet in workbook.worksheets if sheet.title.strip() == SHEET]
     sheet = named[0] if named else workbook.worksheets[0]
     title = sheet.title
-    values = sheet.iter_rows(values_only=True)
+    values = bounded_rows(sheet, Bounds(rows=MAX_ROWS))
     header = next(values, None) or ()
     columns: dict[str, int] = {}
     for index, value in enumerate(header):

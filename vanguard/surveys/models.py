@@ -43,7 +43,7 @@ class Survey(models.Model):
     """One satisfaction survey of a unit by its upper level; a unit in 补课 gets another."""
 
     enrollment = models.ForeignKey(
-        Enrollment, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="surveys"
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="surveys"
     )
     number = models.PositiveSmallIntegerField(_("number"))
     opens_on = models.DateField(_("opens on"))

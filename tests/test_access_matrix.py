@@ -232,6 +232,8 @@ case("me", "GET", none)
 case("org-tree", "GET", none)
 case("member-list", "GET", none)
 case("member-detail", "GET", pk("colleague"))
+case("member-leave", "POST", pk("colleague"))
+case("member-move", "POST", pk("colleague"))
 case("org-import", "GET", none)
 case("org-import-template", "GET", none)
 case("org-export", "GET", none)
@@ -500,7 +502,9 @@ EXPECTED: dict[str, str] = {
     "home": "2222222",
     "me": "2244242",
     "member-detail": "2222444",
+    "member-leave": "2332444",
     "member-list": "2222424",
+    "member-move": "2332444",
     "org-export": "2222424",
     "org-import": "2442424",
     "org-import-template": "2442424",

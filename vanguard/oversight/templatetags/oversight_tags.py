@@ -143,7 +143,7 @@ def _supervision(enrollment, scope) -> dict:
 @register.inclusion_tag("oversight/_me_panel.html", takes_context=True)
 def oversight_me_panel(context):
     """The member's page: their published commendations, and their own disposition case
-    (the member sees their own case; see `oversight.access`)."""
+    (the member sees their own case; see `Scope.can_see_disposition_of`)."""
     member = context["member"]
     scope = context["scope"]
     commendations = list(

@@ -12,9 +12,10 @@ import vanguard
 
 ROOT = Path(vanguard.__file__).parent
 
-# Shared helpers everybody may import: `vanguard/core/`, the project's form base classes,
+# Shared helpers everybody may import: `vanguard/core/`, the project's form base classes and
+# upload checks (`vanguard/forms.py`, `uploads.py`),
 # and `reports.exports`, which is to move into `vanguard/core/` (issue 12).
-CORE = {"core", "forms", "reports"}
+CORE = {"core", "forms", "uploads", "reports"}
 LAYERS = {
     "core": 0,
     # The generators' bulk writer moves the data revision (campaigns.revision):

@@ -337,7 +337,6 @@ case(
     "rectification-from-source",
     "GET",
     lambda o: [o["campaign"].pk, o["opinion_type"], o["opinion"].pk],
-    "2332444",
 )
 case("rectification-unit", "GET", ce)
 case("rectification-unit-new", "POST", ce)
@@ -439,21 +438,19 @@ for _name, _method, _args in PUBLIC:
 
 
 # Pages where an outsider (B's admin, a liaison of other units) is not refused: pages of the
-# whole campaign, filtered to the user's own units; the user's own pages; and the check-in
-# link, which any member may open (the service refuses a member not expected, with a
-# message). Everywhere else an outsider gets 404 on unit A's objects.
+# whole campaign, filtered to the user's own units, and the user's own pages. Everywhere
+# else an outsider gets 404 on unit A's objects.
 OPEN_TO_OUTSIDERS = {
     name for name, (_method, args, _anonymous) in CASES.items() if args in (c, none)
 } | {
     "campaign-verdict",
     "rectification-campaign-export",
-    "study-checkin",
     "study-quiz",  # the bureau's quiz, open to every member of the campaign
     "study-quiz-start",
     "study-quiz-import",  # … and seen, not changed (403), by the units' admins
 }
-# POSTs a leader may make as a member: their own check-in, quiz attempt and 五个一.
-LEADERS_ACT = {"study-quiz-start", "study-checkin", "study-my-five-one"}
+# POSTs a leader may make as a member: their own quiz attempt and 五个一.
+LEADERS_ACT = {"study-quiz-start", "study-my-five-one"}
 
 # The answers, persona by persona (PERSONAS order), reviewed against the access rules.
 EXPECTED: dict[str, str] = {
@@ -489,7 +486,7 @@ EXPECTED: dict[str, str] = {
     "appraisal-talks": "0330444",
     "appraisal-vote": "2233244",
     "campaign-enroll": "2333434",
-    "campaign-evidence": "2222244",
+    "campaign-evidence": "2222444",
     "campaign-overview": "2222424",
     "campaign-unit": "2222244",
     "campaign-unit-close": "2333344",
@@ -559,6 +556,7 @@ EXPECTED: dict[str, str] = {
     "rectification-deeds": "2222424",
     "rectification-effect": "2222424",
     "rectification-evidence": "2222244",
+    "rectification-from-source": "2332444",
     "rectification-item": "2222244",
     "rectification-item-action": "0333344",
     "rectification-item-delete": "2332344",
@@ -577,7 +575,7 @@ EXPECTED: dict[str, str] = {
     "rectification-unit-new": "0330344",
     "rectification-unit-publish": "2332344",
     "study-attempt": "4444244",
-    "study-checkin": "2244242",
+    "study-checkin": "4444244",
     "study-checkin-display": "2332344",
     "study-checkin-renew": "2332344",
     "study-home": "2222222",

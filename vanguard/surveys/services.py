@@ -504,7 +504,7 @@ def close_survey(survey: Survey, *, today: date | None = None) -> Survey:
             closed_on__isnull=True
         ):
             campaign_services.start_remedial(
-                enrollment, reason=_remedial_reason(survey, counts), today=today
+                enrollment, reason=_remedial_reason(survey, counts), today=today, acting=None
             )
     return survey
 

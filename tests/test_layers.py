@@ -13,9 +13,12 @@ import vanguard
 ROOT = Path(vanguard.__file__).parent
 
 # Shared helpers everybody may import: `vanguard/core/`, the project's form base classes and
-# upload checks (`vanguard/forms.py`, `uploads.py`),
-# and `reports.exports`, which is to move into `vanguard/core/` (issue 12).
-CORE = {"core", "forms", "uploads", "reports"}
+# upload checks (`vanguard/forms.py`, `uploads.py`), the operations helpers (`vanguard/ops`:
+# sending stored files, health, backups; they import no app), and `reports` (exports,
+# bounded workbook reading, and the background jobs of `reports/jobs.py`, which rebuild
+# the owner's scope through `User.access_scope()` rather than importing `accounts`);
+# `reports.exports` is to move into `vanguard/core/` (issue 12).
+CORE = {"core", "forms", "uploads", "ops", "reports"}
 LAYERS = {
     "core": 0,
     # The generators' bulk writer moves the data revision (campaigns.revision):

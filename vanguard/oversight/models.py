@@ -11,7 +11,7 @@
   are published; commendations of the template's kinds, nominated by units, reviewed and
   published by the office.
 - Non-qualifying members (R23): a disposition case with education talks, a deadline to
-  improve and the outcome. Who may see a case is decided in `oversight.access` only.
+  improve and the outcome. Who may see a case is decided in `vanguard.accounts.access` only.
 """
 
 from __future__ import annotations

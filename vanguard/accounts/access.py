@@ -446,3 +446,19 @@ class Scope:
         if self.member is None:
             return False
         return on_roll or self.member.organization.path.startswith(org.path)
+
+    # -- background jobs ("my downloads") ----------------------------------------------
+
+    def jobs(self) -> QuerySet:
+        """The background jobs (exports, imports) this user started: nobody else sees them."""
+        job_model = apps.get_model("reports", "Job")
+        if not getattr(self.user, "is_authenticated", False):
+            return job_model.objects.none()
+        return job_model.objects.owned_by(self.user)
+
+    def get_job_or_404(self, pk):
+        """One of the user's own jobs; anyone else's is 404 (even the office's)."""
+        job = self.jobs().filter(pk=pk).first()
+        if job is None:
+            raise Http404
+        return job

@@ -42,6 +42,7 @@ def test_my_page_shows_my_unit_plan(login, personas, enrollments):
             "analysis": (date(2024, 8, 15), date(2024, 9, 13)),
             "rectification": (date(2024, 9, 14), date(2024, 10, 13)),
         },
+        acting=None,
     )
     response = login(personas["bob"]).get(reverse("me"))
     assert response.status_code == 200

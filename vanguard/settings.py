@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vanguard.accounts.context_processors.scope",
                 "vanguard.portal.context_processors.navigation",
+                "vanguard.core.registry.context",
                 "vanguard.campaigns.revision.figures_timeout",
             ],
         },

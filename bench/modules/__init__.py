@@ -11,13 +11,13 @@ from __future__ import annotations
 from importlib import import_module
 from importlib.util import find_spec
 
-from vanguard.datagen.generate import MODULES
+from vanguard.core import registry
 
 
 def present():
-    for name in MODULES:
-        if find_spec(f"bench.modules.{name}") is not None:
-            yield import_module(f"bench.modules.{name}")
+    for app in registry.phase_apps():
+        if find_spec(f"bench.modules.{app.label}") is not None:
+            yield import_module(f"bench.modules.{app.label}")
 
 
 def pages(campaign, enrollment, **sessions) -> list[dict]:

@@ -26,7 +26,7 @@ BEFORE, DURING, AFTER = date(2024, 8, 14), date(2024, 8, 15), date(2024, 9, 14)
 
 @pytest.fixture
 def planned(enrollments, members):
-    campaign_services.save_phase_plan(enrollments["A"], PLAN)
+    campaign_services.save_phase_plan(enrollments["A"], PLAN, acting=None)
     return enrollments["A"]
 
 
@@ -169,7 +169,7 @@ def test_open_opinions_and_an_unannounced_appraisal_keep_a_unit_open(
     _round_over(planned, tree, members)
     assert any("not concluded and announced" in p for p in closure_problems(planned))
     with pytest.raises(ValidationError):
-        campaign_services.close_enrollment(planned)
+        campaign_services.close_enrollment(planned, acting=None)
 
 
 # -- query budget --------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def _add_busy_units(tree, batch, prefix, count):
         )
         people = [make_member(unit, f"{prefix}{index}-{n}", f"成员{n}") for n in range(3)]
         enrollment = campaign_services.enroll(batch, unit)
-        campaign_services.save_phase_plan(enrollment, PLAN)
+        campaign_services.save_phase_plan(enrollment, PLAN, acting=None)
         services.receive_opinion(
             batch.campaign,
             channel="online",

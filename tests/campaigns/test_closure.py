@@ -28,7 +28,7 @@ def only_the_campaigns_gate(monkeypatch):
 
 def finish_every_step(enrollment):
     for _phase, step in enrollment.campaign.rules.steps():
-        services.record_step(enrollment, step.code, status=StepStatus.DONE)
+        services.record_step(enrollment, step.code, status=StepStatus.DONE, acting=None)
 
 
 def url(enrollment, name):
@@ -38,7 +38,7 @@ def url(enrollment, name):
 def test_a_unit_with_steps_left_cannot_be_closed(enrollments):
     enrollment = enrollments["A"]
     with pytest.raises(ValidationError):
-        services.close_enrollment(enrollment)
+        services.close_enrollment(enrollment, acting=None)
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.ACTIVE
 
@@ -46,7 +46,7 @@ def test_a_unit_with_steps_left_cannot_be_closed(enrollments):
 def test_a_unit_with_every_step_done_closes(enrollments):
     enrollment = enrollments["A"]
     finish_every_step(enrollment)
-    services.close_enrollment(enrollment, today=date(2024, 12, 1))
+    services.close_enrollment(enrollment, today=date(2024, 12, 1), acting=None)
     enrollment.refresh_from_db()
     assert (enrollment.status, enrollment.closed_on) == (EnrollmentStatus.CLOSED, date(2024, 12, 1))
 
@@ -55,7 +55,9 @@ def test_remedial_cycle_reopens_the_rectification_steps(enrollments):
     enrollment = enrollments["A"]
     finish_every_step(enrollment)
 
-    cycle = services.start_remedial(enrollment, reason="多数群众不满意", today=date(2024, 11, 1))
+    cycle = services.start_remedial(
+        enrollment, reason="多数群众不满意", today=date(2024, 11, 1), acting=None
+    )
 
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.REMEDIAL
@@ -69,23 +71,27 @@ def test_remedial_cycle_reopens_the_rectification_steps(enrollments):
 
 
 def test_only_one_open_remedial_cycle(enrollments):
-    services.start_remedial(enrollments["A"], reason="一")
+    services.start_remedial(enrollments["A"], reason="一", acting=None)
     with pytest.raises(ValidationError):
-        services.start_remedial(enrollments["A"], reason="二")
+        services.start_remedial(enrollments["A"], reason="二", acting=None)
 
 
 def test_reopened_steps_are_due_by_the_cycle_end(enrollments):
     enrollment = enrollments["A"]
-    services.save_phase_plan(enrollment, PLAN)
+    services.save_phase_plan(enrollment, PLAN, acting=None)
     finish_every_step(enrollment)
-    cycle = services.start_remedial(enrollment, reason="不满意", today=date(2024, 11, 1))
+    cycle = services.start_remedial(
+        enrollment, reason="不满意", today=date(2024, 11, 1), acting=None
+    )
 
     undated = compliance.evaluate_unit(enrollment, today=date(2024, 11, 2))
     levels = {v.code: v.level for v in undated.verdicts}
     assert levels["plan.remedial"] == Level.WARNING  # the office must date it
     assert levels["plan.steps"] != Level.FAILING  # not overdue by the old phase end
 
-    services.schedule_remedial(cycle, starts_on=date(2024, 11, 5), ends_on=date(2024, 12, 5))
+    services.schedule_remedial(
+        cycle, starts_on=date(2024, 11, 5), ends_on=date(2024, 12, 5), acting=None
+    )
     during = compliance.evaluate_unit(enrollment, today=date(2024, 12, 5))
     assert {v.code: v.level for v in during.verdicts}["plan.steps"] != Level.FAILING
     after = compliance.evaluate_unit(enrollment, today=date(2024, 12, 6))
@@ -94,9 +100,9 @@ def test_reopened_steps_are_due_by_the_cycle_end(enrollments):
 
 def test_closing_closes_the_remedial_cycle(enrollments):
     enrollment = enrollments["A"]
-    cycle = services.start_remedial(enrollment, reason="不满意")
+    cycle = services.start_remedial(enrollment, reason="不满意", acting=None)
     finish_every_step(enrollment)
-    services.close_enrollment(enrollment, today=date(2025, 1, 10))
+    services.close_enrollment(enrollment, today=date(2025, 1, 10), acting=None)
     cycle.refresh_from_db()
     assert cycle.closed_on == date(2025, 1, 10)
 
@@ -136,7 +142,7 @@ def test_only_the_upper_level_orders_a_remedial_cycle(
 
 
 def test_remedial_dates_must_be_in_order(login, personas, enrollments):
-    services.start_remedial(enrollments["A"], reason="不满意")
+    services.start_remedial(enrollments["A"], reason="不满意", acting=None)
     client = login(personas["office"])
     client.post(
         url(enrollments["A"], "campaign-unit-remedial-dates"),
@@ -147,7 +153,7 @@ def test_remedial_dates_must_be_in_order(login, personas, enrollments):
 
 def test_closed_unit_plan_can_no_longer_be_edited(login, personas, enrollments):
     finish_every_step(enrollments["A"])
-    services.close_enrollment(enrollments["A"])
+    services.close_enrollment(enrollments["A"], acting=None)
     response = login(personas["alice"]).post(
         url(enrollments["A"], "campaign-unit-plan"), {"study_start": "2024-07-01"}
     )

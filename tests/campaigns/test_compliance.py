@@ -91,7 +91,7 @@ def test_unplanned_unit_fails_and_a_good_plan_passes(enrollments):
     before = compliance.evaluate_unit(enrollment)
     assert verdict(before, "plan.phases").level == Level.FAILING
 
-    services.save_phase_plan(enrollment, PLAN)
+    services.save_phase_plan(enrollment, PLAN, acting=None)
 
     after = compliance.evaluate_unit(enrollment)
     assert verdict(after, "plan.phases").level == Level.OK
@@ -99,7 +99,7 @@ def test_unplanned_unit_fails_and_a_good_plan_passes(enrollments):
 
 def test_plan_outside_the_batch_is_saved_and_failing(enrollments):
     enrollment = enrollments["B"]  # batch 1 ends 2024-06-30
-    problems = services.save_phase_plan(enrollment, PLAN)
+    problems = services.save_phase_plan(enrollment, PLAN, acting=None)
     assert {p.kind for p in problems} == {"outside_batch"}
     assert enrollment.phases.count() == 3
     assert verdict(compliance.evaluate_unit(enrollment), "plan.phases").level == Level.FAILING
@@ -107,7 +107,7 @@ def test_plan_outside_the_batch_is_saved_and_failing(enrollments):
 
 def test_overlapping_plan_is_not_saved(enrollments):
     overlapping = {**PLAN, "analysis": (date(2024, 8, 1), date(2024, 9, 13))}
-    problems = services.save_phase_plan(enrollments["A"], overlapping)
+    problems = services.save_phase_plan(enrollments["A"], overlapping, acting=None)
     assert any(p.blocking for p in problems)
     assert enrollments["A"].phases.count() == 0
 
@@ -117,7 +117,7 @@ def test_overlapping_plan_is_not_saved(enrollments):
 
 def test_steps_of_an_ended_phase_must_be_done(enrollments):
     enrollment = enrollments["A"]
-    services.save_phase_plan(enrollment, PLAN)
+    services.save_phase_plan(enrollment, PLAN, acting=None)
 
     during = compliance.evaluate_unit(enrollment, today=date(2024, 8, 14))
     assert verdict(during, "plan.steps").level == Level.OK  # the phase is still running
@@ -130,29 +130,35 @@ def test_steps_of_an_ended_phase_must_be_done(enrollments):
 
 def test_a_done_step_without_its_evidence_warns(enrollments, personas):
     enrollment = enrollments["A"]
-    services.save_phase_plan(enrollment, PLAN)
-    record = services.record_step(enrollment, "make_plan", status=StepStatus.DONE)
+    services.save_phase_plan(enrollment, PLAN, acting=None)
+    record = services.record_step(enrollment, "make_plan", status=StepStatus.DONE, acting=None)
 
     report = compliance.evaluate_unit(enrollment, today=date(2024, 7, 10))
     assert verdict(report, "plan.steps").level == Level.WARNING
 
     services.add_evidence(
-        record, title="方案", file=SimpleUploadedFile("f.txt", b"x"), user=personas["alice"]
+        record,
+        title="方案",
+        file=SimpleUploadedFile("f.txt", b"x"),
+        user=personas["alice"],
+        acting=None,
     )
     report = compliance.evaluate_unit(enrollment, today=date(2024, 7, 10))
     assert verdict(report, "plan.steps").level == Level.OK
 
 
 def test_marking_a_step_done_dates_it_today_and_undoing_clears_the_date(enrollments):
-    record = services.record_step(enrollments["A"], "mobilize", status=StepStatus.DONE)
+    record = services.record_step(enrollments["A"], "mobilize", status=StepStatus.DONE, acting=None)
     assert record.done_on is not None
-    record = services.record_step(enrollments["A"], "mobilize", status=StepStatus.DOING)
+    record = services.record_step(
+        enrollments["A"], "mobilize", status=StepStatus.DOING, acting=None
+    )
     assert record.done_on is None
 
 
 def test_recording_an_unknown_step_is_refused(enrollments):
     with pytest.raises(KeyError):
-        services.record_step(enrollments["A"], "no_such_step", status=StepStatus.DONE)
+        services.record_step(enrollments["A"], "no_such_step", status=StepStatus.DONE, acting=None)
 
 
 def test_evaluation_queries_do_not_grow_with_units(tree, batches):
@@ -171,8 +177,8 @@ def test_evaluation_queries_do_not_grow_with_units(tree, batches):
             )
             make_member(unit, f"{prefix}{index}-1", "成员")
             enrollment = services.enroll(batches[1], unit)
-            services.save_phase_plan(enrollment, PLAN)
-            services.record_step(enrollment, "mobilize", status=StepStatus.DONE)
+            services.save_phase_plan(enrollment, PLAN, acting=None)
+            services.record_step(enrollment, "mobilize", status=StepStatus.DONE, acting=None)
 
     add("X", 2)
     few = run()

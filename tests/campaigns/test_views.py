@@ -38,9 +38,13 @@ def unit_url(enrollment, name="campaign-unit", **kwargs):
 
 @pytest.fixture
 def evidence(enrollments, personas):
-    record = services.record_step(enrollments["A"], "make_plan", status=StepStatus.DONE)
+    record = services.record_step(
+        enrollments["A"], "make_plan", status=StepStatus.DONE, acting=None
+    )
     upload = SimpleUploadedFile("方案.txt", "实施方案".encode())
-    return services.add_evidence(record, title="实施方案", file=upload, user=personas["alice"])
+    return services.add_evidence(
+        record, title="实施方案", file=upload, user=personas["alice"], acting=None
+    )
 
 
 # -- access -------------------------------------------------------------------------------
@@ -268,8 +272,9 @@ def _add_units(tree, batch, prefix, count, members_each=3):
                 "analysis": (date(2024, 8, 15), date(2024, 9, 13)),
                 "rectification": (date(2024, 9, 14), date(2024, 10, 13)),
             },
+            acting=None,
         )
-        services.record_step(enrollment, "mobilize", status=StepStatus.DONE)
+        services.record_step(enrollment, "mobilize", status=StepStatus.DONE, acting=None)
 
 
 def _count_queries(client, url):
@@ -294,9 +299,15 @@ def test_unit_page_queries_do_not_grow_with_steps_done(login, personas, enrollme
     url = unit_url(enrollments["A"])
     few = _count_queries(client, url)
     for _phase, step in enrollments["A"].campaign.rules.steps():
-        record = services.record_step(enrollments["A"], step.code, status=StepStatus.DONE)
+        record = services.record_step(
+            enrollments["A"], step.code, status=StepStatus.DONE, acting=None
+        )
         services.add_evidence(
-            record, title="材料", file=SimpleUploadedFile("a.txt", b"a"), user=personas["alice"]
+            record,
+            title="材料",
+            file=SimpleUploadedFile("a.txt", b"a"),
+            user=personas["alice"],
+            acting=None,
         )
     many = _count_queries(client, url)
     assert few == many

@@ -32,7 +32,9 @@ def test_admin_takes_the_roll_and_the_member_sees_the_hours(
 
     enrollment = enrollments["A"]
     campaign_services.save_phase_plan(
-        enrollment, {k: tuple(date.fromisoformat(d) for d in v) for k, v in PLAN.items()}
+        enrollment,
+        {k: tuple(date.fromisoformat(d) for d in v) for k, v in PLAN.items()},
+        acting=None,
     )
     colleague = make_member(tree["A"], "A-001", "甲一")
     sessions_url = (

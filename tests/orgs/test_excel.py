@@ -185,7 +185,14 @@ def test_new_organisations_between_existing_siblings_keep_the_tree_sound(tree, o
 
 @pytest.mark.parametrize(
     "cell",
-    ["2024-01-05", "2024/1/5", "2024年1月5日", "2024.1.5", datetime(2024, 1, 5), date(2024, 1, 5)],
+    [
+        "2024-01-05",
+        "2024/1/5",
+        "2024年1月5日",
+        "2024.1.5",
+        datetime(2024, 1, 5),  # noqa: DTZ001 (Excel cells hold naive datetimes)
+        date(2024, 1, 5),
+    ],
 )
 def test_dates_are_read_from_date_cells_and_common_text_forms(tree, office_scope, cell):
     import_workbook(xlsx([], [member_row("A-9", "A", **{MEMBER_JOINED: cell})]), office_scope)

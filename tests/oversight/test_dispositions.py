@@ -16,7 +16,6 @@ from tests.reports.helpers import content, export
 from vanguard.accounts.access import Scope
 from vanguard.accounts.models import Role
 from vanguard.oversight import services
-from vanguard.oversight.access import can_see_disposition, disposition_cases_visible_to
 from vanguard.oversight.models import DispositionCase, Outcome
 
 ENTITLED = ["office", "alice"]
@@ -50,15 +49,15 @@ def _names_in_export(response):
 def test_the_rule_names_exactly_the_entitled(personas, case, other_member, persona, sees):
     user = other_member.user if persona == "dave" else personas[persona]
     scope = Scope.for_user(user)
-    assert disposition_cases_visible_to(scope).filter(pk=case.pk).exists() is sees
-    assert can_see_disposition(scope, case) is sees
+    assert DispositionCase.objects.visible_to(scope).filter(pk=case.pk).exists() is sees
+    assert scope.can_see_disposition_of(case.member) is sees
 
 
 def test_a_superuser_is_not_entitled_by_being_one(case):
     admin = make_user("root")
     admin.is_superuser = admin.is_staff = True
     admin.save()
-    assert not disposition_cases_visible_to(Scope.for_user(admin)).exists()
+    assert not DispositionCase.objects.visible_to(Scope.for_user(admin)).exists()
 
 
 # -- list, search, export, detail ---------------------------------------------------------

@@ -13,7 +13,7 @@ from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.models import StepStatus
 from vanguard.orgs.models import Organization
 from vanguard.oversight import services
-from vanguard.oversight.integrations import leader_visit_model
+from vanguard.oversight.views.leader import leader_visit_model
 
 URL = reverse("oversight-leader-home")
 
@@ -85,8 +85,9 @@ def _grow(campaign, tree, batches, officer, prefix, count):
                 "analysis": (start + timedelta(days=45), start + timedelta(days=74)),
                 "rectification": (start + timedelta(days=75), start + timedelta(days=104)),
             },
+            acting=None,
         )
-        campaign_services.record_step(enrollment, "mobilize", status=StepStatus.DONE)
+        campaign_services.record_step(enrollment, "mobilize", status=StepStatus.DONE, acting=None)
         assignment = services.dispatch_officer(batches[1], officer, unit)
         services.record_visit(
             assignment,

@@ -254,7 +254,7 @@ def test_suggestion_list_and_export_follow_the_scope(login, personas, suggestion
 def test_without_the_rectification_function_the_button_is_hidden(
     login, personas, suggestion, monkeypatch
 ):
-    monkeypatch.setattr("vanguard.oversight.services.rectification_hook", lambda: None)
+    monkeypatch.setattr("vanguard.core.registry.service", lambda name: None)
     response = login(personas["alice"]).get(reverse("oversight-suggestion", args=[suggestion.pk]))
     assert response.context["can_convert"] is False
     assert 'id="rectify-form"' not in response.content.decode()
@@ -271,9 +271,7 @@ def test_with_the_rectification_function_a_suggestion_becomes_an_item(
         made.append((source, campaign, organization, problem))
         return source.visit  # any model instance stands for the item
 
-    monkeypatch.setattr(
-        "vanguard.oversight.services.rectification_hook", lambda: create_item_from_source
-    )
+    monkeypatch.setattr("vanguard.core.registry.service", lambda name: create_item_from_source)
     client = login(personas["alice"])
     page = client.get(reverse("oversight-suggestion", args=[suggestion.pk]))
     assert 'id="rectify-form"' in page.content.decode()
@@ -292,9 +290,9 @@ def test_a_suggestion_becomes_a_real_rectification_item(suggestion, personas):
     """With the rectification module in place: its item, linked both ways."""
     from django.apps import apps
 
-    from vanguard.oversight.integrations import rectification_hook
+    from vanguard.core.registry import service
 
-    assert rectification_hook() is not None  # the rectification module is installed
+    assert service("create_item_from_source") is not None  # the rectification module is installed
     item = services.convert_to_rectification(suggestion, by=personas["alice"])
     model = apps.get_model("rectification", "RectificationItem")
     assert model.objects.get() == item

@@ -35,7 +35,7 @@ def findings_for(enrollment, code, today):
 
 @pytest.fixture
 def planned(enrollments):
-    campaign_services.save_phase_plan(enrollments["A"], PLAN)
+    campaign_services.save_phase_plan(enrollments["A"], PLAN, acting=None)
     return enrollments["A"]
 
 
@@ -172,7 +172,7 @@ def test_evaluation_queries_do_not_grow_with_units_or_items(tree, campaign, batc
             )
             owner = make_member(unit, f"{prefix}{index}-1", "成员")
             enrollment = campaign_services.enroll(batches[1], unit)
-            campaign_services.save_phase_plan(enrollment, PLAN)
+            campaign_services.save_phase_plan(enrollment, PLAN, acting=None)
             unit_item(campaign, unit, owner)
             unit_item(campaign, unit, None, deadline=None)
 

@@ -310,5 +310,5 @@ def test_public_item_queries_do_not_grow_with_history_and_comments(client, publi
         services.add_note(item, scope=alice, progress=10 + index, text="推进")
         comment = services.post_comment(item, text=f"意见{index}", name=f"群众{index}")
         services.moderate(comment, scope=alice, approve=True)
-    services.update_item(item, scope=alice, deadline=date.today() + timedelta(days=9))
+    services.update_item(item, scope=alice, deadline=timezone.localdate() + timedelta(days=9))
     assert count_queries(client, url) == few

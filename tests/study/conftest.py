@@ -33,8 +33,8 @@ def english():
 
 @pytest.fixture
 def planned(enrollments):
-    campaign_services.save_phase_plan(enrollments["A"], PLAN)
-    campaign_services.save_phase_plan(enrollments["B"], PLAN_B)
+    campaign_services.save_phase_plan(enrollments["A"], PLAN, acting=None)
+    campaign_services.save_phase_plan(enrollments["B"], PLAN_B, acting=None)
     return enrollments
 
 

@@ -2,7 +2,7 @@
 member inside A), charlie (the outsider, who gets 404 on A's pages), anonymous users."""
 
 import os
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -257,7 +257,7 @@ def test_visits_of_a_are_not_shown_to_the_outsider(login, personas, objects, a_m
         campaign=objects["enrollment"].campaign,
         member=leader,
         kind="school",
-        visited_on=datetime(2024, 7, 5).date(),
+        visited_on=date(2024, 7, 5),
         place="甲中学初二（3）班",
     )
     url = reverse("study-visits", args=[objects["enrollment"].campaign_id])

@@ -233,7 +233,7 @@ def test_a_member_of_another_unit_is_refused(session_now, tree):
 def open_session(make_session, monkeypatch):
     """A session running now: the clock is pinned to 14:30 on the session's day, so the
     test means the same whatever the time it runs at."""
-    now = timezone.make_aware(datetime(2024, 7, 3, 14, 30))
+    now = datetime(2024, 7, 3, 14, 30, tzinfo=timezone.get_current_timezone())
     monkeypatch.setattr(timezone, "now", lambda: now)
     return make_session(day=now.date(), starts=time(14, 25), ends=time(15, 30), hours="1.0")
 

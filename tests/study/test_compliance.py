@@ -121,6 +121,7 @@ def test_study_rules_do_not_grow_with_units(planned, make_session, tree, batches
                     "analysis": (date(2024, 2, 15), date(2024, 3, 15)),
                     "rectification": (date(2024, 3, 16), date(2024, 4, 14)),
                 },
+                acting=None,
             )
             session = make_session(enrollment, day=date(2024, 1, 10))
             services.save_roll(session, {member.pk: Mark("absent")}, user=None)

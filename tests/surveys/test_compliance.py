@@ -38,7 +38,7 @@ def findings(campaign, code, today, enrollment=None):
 
 def test_no_survey_is_nothing_before_the_last_phase_then_amber_then_red(enrollments):
     enrollment = enrollments["A"]
-    campaign_services.save_phase_plan(enrollment, PLAN)
+    campaign_services.save_phase_plan(enrollment, PLAN, acting=None)
     campaign = enrollment.campaign
     assert findings(campaign, "surveys.taken", date(2024, 9, 13), enrollment) == []
     assert findings(campaign, "surveys.taken", date(2024, 9, 14), enrollment) == [
@@ -111,7 +111,7 @@ def test_remedial_is_amber_then_red_when_its_end_passes_then_fine_after_a_passed
     ]
     cycle = enrollment.remedial_cycles.get()
     campaign_services.schedule_remedial(
-        cycle, starts_on=date(2024, 12, 1), ends_on=date(2024, 12, 15)
+        cycle, starts_on=date(2024, 12, 1), ends_on=date(2024, 12, 15), acting=None
     )
     assert findings(campaign, "surveys.remedial", date(2024, 12, 15))[0][0] == Level.WARNING
     assert findings(campaign, "surveys.remedial", date(2024, 12, 16)) == [
@@ -143,7 +143,7 @@ def test_survey_rules_take_constant_queries(tree, batches):
                 tree["root"], dict(code=f"{prefix}{index}", name=f"{prefix}{index}", kind="branch")
             )
             enrollment = campaign_services.enroll(batches[1], unit)
-            campaign_services.save_phase_plan(enrollment, PLAN)
+            campaign_services.save_phase_plan(enrollment, PLAN, acting=None)
             survey = services.create_survey(
                 enrollment, opens_on=date(2024, 10, 1), closes_on=date(2024, 10, 10)
             )

@@ -326,7 +326,7 @@ def test_only_open_surveys_close_and_only_closed_ones_publish(survey):
 
 def _finish_steps(enrollment):
     for _phase, step in enrollment.campaign.rules.steps():
-        campaign_services.record_step(enrollment, step.code, status=StepStatus.DONE)
+        campaign_services.record_step(enrollment, step.code, status=StepStatus.DONE, acting=None)
 
 
 def test_a_unit_cannot_close_without_a_passed_survey(enrollments):
@@ -337,7 +337,7 @@ def test_a_unit_cannot_close_without_a_passed_survey(enrollments):
         assert passed_survey_required(enrollment) == [required]
         assert required in closure_problems(enrollment)  # registered with the campaign
         with pytest.raises(ValidationError) as error:
-            campaign_services.close_enrollment(enrollment)
+            campaign_services.close_enrollment(enrollment, acting=None)
     assert required in error.value.messages
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.ACTIVE
@@ -388,7 +388,9 @@ def test_the_factory_for_other_apps_tests_passes_the_gate(enrollments):
     assert passed_survey_required(enrollment)
     assert pass_a_survey(enrollment).outcome == Outcome.PASSED
     assert passed_survey_required(enrollment) == []
-    campaign_services.start_remedial(enrollment, reason="不满意", today=date(2025, 3, 1))
+    campaign_services.start_remedial(
+        enrollment, reason="不满意", today=date(2025, 3, 1), acting=None
+    )
     assert passed_survey_required(enrollment)  # the remedial cycle needs a new survey
     assert pass_a_survey(enrollment).opens_on == date(2025, 3, 1)
     assert passed_survey_required(enrollment) == []

@@ -10,7 +10,12 @@ A role is granted on an organisation node and reaches the node's whole subtree:
 
 Views never re-implement these rules: they call `request.scope` (set by
 `ScopeMiddleware`) and the `get_*_or_404` helpers here. Outside the scope the answer is
-404, the same as for an object that does not exist.
+404, the same as for an object that does not exist; an object the user sees but may not
+change (or a staff page of a unit they only belong to) answers 403.
+
+The phase apps' rules live here too, as `Scope` methods grouped by app below: they take
+the phase app's objects by their attributes (duck typing), so this module imports nothing
+above `orgs` and `accounts`; the campaign models are reached through the app registry.
 """
 
 from __future__ import annotations
@@ -20,12 +25,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from vanguard.accounts.models import Role, RoleGrant
 from vanguard.orgs.models import Member, Organization
+
+# Kinds of reach (`Scope.reaches`) and rights (`Scope.get_or_404(require=…)`).
+UNIT, STAFF, CAMPAIGN, UPPER = "unit", "staff", "campaign", "upper"
+MANAGE, SUPERVISE = "manage", "supervise"
 
 READ_ROLES = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON, Role.UNIT_ADMIN})
 MANAGE_ROLES = frozenset({Role.OFFICE, Role.UNIT_ADMIN})
@@ -165,7 +176,206 @@ class Scope:
             raise Http404
         return member
 
+    # -- one lookup for every "object in my reach, or 404" ------------------------------
+
+    def reaches(self, org: Organization, reach: str = UNIT) -> bool:
+        """Whether `org`'s objects of the given kind of reach are visible at all:
+
+        - `UNIT`: the unit's readers and the members inside it;
+        - `STAFF`: the unit's readers only (working papers);
+        - `CAMPAIGN`: holds a reading role on `org` or under it (a campaign run by `org`);
+        - `UPPER`: reads the unit's parent (the upper level overseeing it).
+        """
+        if reach == UNIT:
+            return self.can_view_unit(org)
+        if reach == STAFF:
+            return self.can_view_org(org)
+        if reach == CAMPAIGN:
+            return self.can_view_campaign_of(org)
+        if reach == UPPER:
+            return self.can_oversee_unit(org)
+        raise ValueError(reach)
+
+    def get_or_404(self, queryset: QuerySet, *, unit=None, reach: str = UNIT, require=(), **lookup):
+        """The object of `queryset` matching `lookup`: 404 unless its unit (`unit(obj)`,
+        default `obj.organization`) is within `reach`; 403 unless every right named in
+        `require` (`MANAGE`, `SUPERVISE`, `STAFF`, `UPPER`) holds on that unit."""
+        obj = queryset.filter(**lookup).first()
+        if obj is None:
+            raise Http404
+        org = unit(obj) if unit else obj.organization
+        if not self.reaches(org, reach):
+            raise Http404
+        for right in (require,) if isinstance(require, str) else require:
+            if not self.may(right, org):
+                raise PermissionDenied
+        return obj
+
+    def may(self, right: str, org: Organization) -> bool:
+        if right == MANAGE:
+            return self.can_manage_org(org)
+        if right == SUPERVISE:
+            return self.can_supervise_org(org)
+        return self.reaches(org, right)
+
+    def require(self, allowed: bool) -> None:
+        """403 for an action on something the user sees but may not change."""
+        if not allowed:
+            raise PermissionDenied
+
+    def require_manage(self, org: Organization) -> None:
+        """Services call this before changing a unit's data for the acting scope."""
+        if not self.can_manage_org(org):
+            raise PermissionDenied
+
+    def require_manager(self) -> None:
+        """Pages that create records somewhere in the user's scope: 404 for those with no
+        staff role, 403 for readers who manage nothing."""
+        if not self.is_staff_reader:
+            raise Http404
+        if not self.manage_paths:
+            raise PermissionDenied
+
+    @property
+    def manages_something(self) -> bool:
+        return bool(self.manage_paths)
+
+    @property
+    def is_leader(self) -> bool:
+        return self.has_role(Role.LEADER)
+
+    # -- campaigns ---------------------------------------------------------------------
+
+    def get_campaign_or_404(self, pk, *, members: bool = False):
+        """A campaign whose units the user reads (a reading role on its organisation or
+        under it); with `members`, also one the signed-in member takes part in."""
+        campaign_model = apps.get_model("campaigns", "Campaign")
+        campaign = campaign_model.objects.select_related("organization").filter(pk=pk).first()
+        if campaign is None:
+            raise Http404
+        if self.can_view_campaign_of(campaign.organization):
+            return campaign
+        if members and self.member_enrollments().filter(campaign=campaign).exists():
+            return campaign
+        raise Http404
+
+    def get_enrollment_or_404(
+        self, campaign_pk, pk, *, reach: str = UNIT, require=(), prefetch=(), queryset=None
+    ):
+        """An enrolled unit of the campaign, through `get_or_404` (same `reach`, `require`)."""
+        if queryset is None:
+            queryset = apps.get_model("campaigns", "Enrollment").objects.select_related(
+                "campaign__organization", "organization", "batch"
+            )
+        return self.get_or_404(
+            queryset.prefetch_related(*prefetch),
+            reach=reach,
+            require=require,
+            pk=pk,
+            campaign_id=campaign_pk,
+        )
+
+    def member_enrollments(self) -> QuerySet:
+        """The enrolments covering the signed-in member's organisation (one per campaign)."""
+        enrollment_model = apps.get_model("campaigns", "Enrollment")
+        if self.member is None:
+            return enrollment_model.objects.none()
+        return enrollment_model.objects.filter(
+            organization__path__in=self.member.organization.ancestor_paths()
+        ).select_related("campaign", "batch", "organization")
+
+    def get_member_enrollment_or_404(self, campaign_pk):
+        """The signed-in member's campaign and their unit's enrolment in it."""
+        enrollment = self.member_enrollments().filter(campaign_id=campaign_pk).first()
+        if enrollment is None:
+            raise Http404
+        return enrollment.campaign, enrollment
+
+    # -- rectification items (整改) ------------------------------------------------------
+    # A unit's items are seen by whoever may see the unit; the bureau's own items by every
+    # staff reader of the campaign; a member's own item by the readers of the member's
+    # organisation and the member, not the member's colleagues. The managers of the item's
+    # organisation change it; the member concerned and the responsible person may also
+    # report progress. "The upper level" verifies or reopens: for a member's item the
+    # managers of the member's organisation, for a unit's item the managers of its parent,
+    # for the bureau's items the campaign office.
+
+    def can_view_item(self, item) -> bool:
+        org = item.organization
+        if item.is_members_own:
+            own = self.member is not None and self.member.pk == item.member_id
+            return own or self.can_view_org(org)
+        if item.is_bureaus:
+            return self.can_view_campaign_of(org)
+        return self.can_view_unit(org)
+
+    def can_manage_item(self, item) -> bool:
+        return self.can_manage_org(item.organization)
+
+    def can_report_progress(self, item) -> bool:
+        if self.can_manage_item(item):
+            return True
+        return self.member is not None and self.member.pk in (item.member_id, item.responsible_id)
+
+    def can_judge_item(self, item) -> bool:
+        if item.is_members_own or item.is_bureaus:
+            return self.can_manage_org(item.organization)
+        return self.can_supervise_org(item.organization)
+
+    def sees_members_items(self, unit: Organization) -> bool:
+        """Whether a unit's list shows its members' own items (its readers only)."""
+        return self.can_view_org(unit)
+
+    def get_item_or_404(self, queryset: QuerySet, pk):
+        item = queryset.filter(pk=pk).first()
+        if item is None or not self.can_view_item(item):
+            raise Http404
+        return item
+
+    # -- satisfaction surveys (三.3) -----------------------------------------------------
+    # The upper level of a unit runs its survey: those who manage one of the unit's
+    # ancestors run it, those who read one see it read-only; the unit's own readers see
+    # the results once published.
+
+    def can_oversee_unit(self, org: Organization) -> bool:
+        """Reads `org` as its upper level (reads its parent)."""
+        parent = org.parent_by_path()
+        return parent is not None and self.can_view_org(parent)
+
+    def can_run_survey(self, org: Organization) -> bool:
+        return self.can_supervise_org(org)
+
+    def can_see_survey_results(self, org: Organization, *, published: bool) -> bool:
+        return self.can_oversee_unit(org) or (published and self.can_view_unit(org))
+
+    # -- liaison officers' supervision (R27) ---------------------------------------------
+
+    def can_record_visit(self, assignment) -> bool:
+        """Only the dispatched officer, while the dispatch's grant is in force."""
+        return assignment.officer_id == self.user.pk and assignment.is_active(self.today)
+
+    def can_review_suggestion(self, suggestion) -> bool:
+        """Accepting or returning an answer: the officer (while in office) or the office."""
+        if self.is_office and self.can_manage_org(suggestion.visit.organization):
+            return True
+        return self.can_record_visit(suggestion.visit.assignment)
+
+    def can_see_supervision(self, org: Organization) -> bool:
+        """Visits and suggestions are working papers: staff readers, not members."""
+        return self.can_view_org(org)
+
     # -- non-qualifying members (R23) ---------------------------------------------------
+    # Applied by every view, export, search, template tag and the Django admin
+    # (`DispositionCase.objects.visible_to(scope)`):
+    # - the campaign office and the administrators of the member's own unit (whoever
+    #   manages the member's organisation) see the case and change it;
+    # - the member themself sees their own case, read-only. The notice asks the Party
+    #   organisation to educate such members so that they "尽快转化为合格的共产党员" (五.3),
+    #   and problems are fed back "向党组织和党员本人" (五.2(2)): the talks, the deadline and
+    #   the outcome are told to the member, so hiding their own record from them would keep
+    #   nothing secret and deny them what the procedure gives them;
+    # - nobody else: not other members, leaders, liaison officers, outsiders or the public,
+    #   and not a superuser as such (give the account an office grant, itself recorded).
 
     def disposition_filter(self, prefix: str = "") -> Q:
         """Disposition cases (reached through `prefix`) this user may see: the office and the
@@ -236,3 +446,19 @@ class Scope:
         if self.member is None:
             return False
         return on_roll or self.member.organization.path.startswith(org.path)
+
+    # -- background jobs ("my downloads") ----------------------------------------------
+
+    def jobs(self) -> QuerySet:
+        """The background jobs (exports, imports) this user started: nobody else sees them."""
+        job_model = apps.get_model("reports", "Job")
+        if not getattr(self.user, "is_authenticated", False):
+            return job_model.objects.none()
+        return job_model.objects.owned_by(self.user)
+
+    def get_job_or_404(self, pk):
+        """One of the user's own jobs; anyone else's is 404 (even the office's)."""
+        job = self.jobs().filter(pk=pk).first()
+        if job is None:
+            raise Http404
+        return job

@@ -22,6 +22,13 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def access_scope(self, today=None):
+        """This user's `Scope` outside a request (the background worker's jobs rebuild
+        their owner's scope through it, without importing `accounts` from below it)."""
+        from vanguard.accounts.access import Scope
+
+        return Scope.for_user(self, today)
+
     def save(self, *args, **kwargs):
         # A sign-in stamps `last_login` only: no change of the account worth a history row
         # (the sign-in itself is in the login events).

@@ -171,7 +171,7 @@ def pass_on(
         _refuse(_("Say why the opinion is not yours."))
     current = opinion.responsible_unit
     if direction == TransferDirection.UP:
-        to_unit = current.get_parent()
+        to_unit = Organization.objects.get_parent(current)
         if to_unit is None or not _within(to_unit, opinion.campaign.organization):
             _refuse(_("This opinion is already with the campaign's leading organisation."))
     elif direction == TransferDirection.ACROSS:

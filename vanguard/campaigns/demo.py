@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib import import_module
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -18,11 +17,11 @@ from vanguard.accounts.models import Role, RoleGrant, User
 from vanguard.campaigns import services
 from vanguard.campaigns.models import Campaign, StepStatus
 from vanguard.campaigns.template import load_template, shipped_template_path
+from vanguard.core import registry
 from vanguard.orgs.models import Gender, Member, MemberStatus, Organization, OrgCategory, OrgKind
 
 TEMPLATE_CODE = "xianjinxing-2024"
-# Each phase module may add its demo data with `vanguard.<module>.demo.load_demo(campaign, rng)`.
-DEMO_MODULES = ["study", "appraisal", "rectification", "surveys", "oversight"]
+# Each phase app adds its demo data through the registry (`PhaseApp.demo_loader`).
 DEMO_PASSWORD = "xianfeng2024"
 
 SURNAMES = (
@@ -136,10 +135,8 @@ def _build(rng: random.Random) -> None:
     for code, *_rest in SCHOOLS:
         _enroll_and_plan(rng, batch_2, units[code])
     _add_logins(root, units)
-    for module in DEMO_MODULES:
-        loader = getattr(import_module(f"vanguard.{module}.demo"), "load_demo", None)
-        if loader is not None:
-            loader(campaign, rng)
+    for loader in registry.demo_loaders():
+        loader(campaign, rng)
 
 
 def _add_members(rng: random.Random, org: Organization, count: int) -> None:
@@ -196,21 +193,25 @@ def _enroll_and_plan(rng: random.Random, batch, org: Organization) -> None:
             start + timedelta(days=study_days + 59),
         ),
     }
-    services.save_phase_plan(enrollment, windows)
+    services.save_phase_plan(enrollment, windows, acting=None)
     rules = batch.campaign.rules
     for phase, step in rules.steps():
         if org.code == "S03" and phase.code == "rectification":
             continue  # 实验中学 has not finished its rectification steps
         done_on = windows[phase.code][1] - timedelta(days=rng.randint(0, 10))
         record = services.record_step(
-            enrollment, step.code, status=StepStatus.DONE, done_on=done_on
+            enrollment, step.code, status=StepStatus.DONE, done_on=done_on, acting=None
         )
         if org.code == "KFGS":
             continue  # 开发公司 has not uploaded its evidence
         for title in step.evidence:
             text = f"{org.name}\n{title}\n{done_on:%Y年%m月%d日}\n"
             services.add_evidence(
-                record, title=title, file=ContentFile(text.encode(), name=f"{title}.txt"), user=None
+                record,
+                title=title,
+                file=ContentFile(text.encode(), name=f"{title}.txt"),
+                user=None,
+                acting=None,
             )
 
 

@@ -77,6 +77,12 @@ class EnrollmentStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    def visible_to(self, scope) -> "EnrollmentQuerySet":
+        """The enrolled units whose pages `scope` reads as staff (accounts.access)."""
+        return self.filter(scope.unit_filter())
+
+
 class Enrollment(models.Model):
     """A unit (with its subtree) taking part in one batch of a campaign."""
 
@@ -100,6 +106,8 @@ class Enrollment(models.Model):
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrolled unit")

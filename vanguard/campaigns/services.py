@@ -3,14 +3,15 @@ phases, recording steps. Views and commands call these; tests call them directly
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vanguard.accounts.access import Scope
 from vanguard.campaigns.closure import closure_problems
 from vanguard.campaigns.models import (
     Batch,
@@ -99,14 +100,26 @@ def plan_problems(enrollment: Enrollment, windows: Mapping[str, tuple[date, date
     )
 
 
+def _check_actor(acting: Scope | None, allowed: Callable[[Scope], bool]) -> None:
+    """Refuse (PermissionDenied) an action the acting scope does not allow.
+
+    `acting` is the scope of the user on whose behalf the service runs; None is the system
+    itself (commands, the demo and data loaders, another service that checked already).
+    Every caller must say which, so a new view cannot forget the check.
+    """
+    if acting is not None and not allowed(acting):
+        raise PermissionDenied
+
+
 def save_phase_plan(
-    enrollment: Enrollment, windows: Mapping[str, tuple[date, date]]
+    enrollment: Enrollment, windows: Mapping[str, tuple[date, date]], *, acting: Scope | None
 ) -> list[PlanProblem]:
     """Save a unit's phase plan unless a blocking problem stands; return every problem.
 
     Blocking problems (a phase ending before it starts, phases overlapping or out of order)
     leave the plan unchanged; the others are saved and show on the compliance dashboard.
     """
+    _check_actor(acting, lambda scope: scope.can_manage_org(enrollment.organization))
     problems = plan_problems(enrollment, windows)
     if any(problem.blocking for problem in problems):
         return problems
@@ -130,8 +143,10 @@ def record_step(
     status: str,
     done_on: date | None = None,
     notes: str = "",
+    acting: Scope | None,
 ) -> StepRecord:
     """Record a step's status; a step marked done without a date is done today."""
+    _check_actor(acting, lambda scope: scope.can_manage_org(enrollment.organization))
     enrollment.campaign.rules.step(step_code)  # KeyError for a step the template lacks
     if status == StepStatus.DONE and done_on is None:
         done_on = timezone.localdate()
@@ -145,7 +160,11 @@ def record_step(
     return record
 
 
-def add_evidence(record: StepRecord, *, title: str, file, user) -> StepEvidence:
+def add_evidence(
+    record: StepRecord, *, title: str, file, user, acting: Scope | None
+) -> StepEvidence:
+    organization = record.enrollment.organization
+    _check_actor(acting, lambda scope: scope.can_manage_org(organization))
     return StepEvidence.objects.create(step_record=record, title=title, file=file, uploaded_by=user)
 
 
@@ -155,12 +174,14 @@ def start_remedial(
     reason: str,
     step_codes: list[str] | None = None,
     today: date | None = None,
+    acting: Scope | None,
 ) -> RemedialCycle:
     """Open a remedial cycle (补课): the unit redoes `step_codes` (by default the steps of
     the template's `satisfaction.redo_phases`).
 
     The reopened steps go back to "not started"; their history keeps what was done before.
     """
+    _check_actor(acting, lambda scope: scope.can_supervise_org(enrollment.organization))
     rules = enrollment.campaign.rules
     if step_codes is None:
         step_codes = rules.redo_steps()
@@ -181,15 +202,18 @@ def start_remedial(
             step_codes=list(step_codes),
         )
         for code in step_codes:
-            record_step(enrollment, code, status=StepStatus.TODO)
+            record_step(enrollment, code, status=StepStatus.TODO, acting=None)  # checked above
         enrollment.status = EnrollmentStatus.REMEDIAL
         enrollment.closed_on = None
         enrollment.save(update_fields=["status", "closed_on"])
     return cycle
 
 
-def schedule_remedial(cycle: RemedialCycle, *, starts_on: date, ends_on: date) -> RemedialCycle:
-    """The office sets the dates of a remedial cycle."""
+def schedule_remedial(
+    cycle: RemedialCycle, *, starts_on: date, ends_on: date, acting: Scope | None
+) -> RemedialCycle:
+    """The upper level sets the dates of a remedial cycle."""
+    _check_actor(acting, lambda scope: scope.can_supervise_org(cycle.enrollment.organization))
     if ends_on < starts_on:
         raise ValidationError(_("The remedial cycle ends before it starts."))
     cycle.starts_on, cycle.ends_on = starts_on, ends_on
@@ -197,11 +221,14 @@ def schedule_remedial(cycle: RemedialCycle, *, starts_on: date, ends_on: date) -
     return cycle
 
 
-def close_enrollment(enrollment: Enrollment, *, today: date | None = None) -> Enrollment:
+def close_enrollment(
+    enrollment: Enrollment, *, today: date | None = None, acting: Scope | None
+) -> Enrollment:
     """Close a unit's campaign when every closure gate passes; else raise with every problem.
 
     Closing also closes an open remedial cycle.
     """
+    _check_actor(acting, lambda scope: scope.can_supervise_org(enrollment.organization))
     problems = closure_problems(enrollment)
     if problems:
         raise ValidationError(problems)

@@ -75,16 +75,9 @@ def timeline(enrollment: Enrollment, rules) -> list[Bar]:
     return bars
 
 
-def _campaign_or_404(request, pk) -> Campaign:
-    campaign = get_object_or_404(Campaign.objects.select_related("organization"), pk=pk)
-    if not request.scope.can_view_campaign_of(campaign.organization):
-        raise Http404
-    return campaign
-
-
 @login_required
 def overview(request, pk):
-    campaign = _campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     state = figures.state(campaign)
     context = {
         "campaign": campaign,
@@ -145,7 +138,7 @@ def overview_figures(campaign: Campaign, scope) -> dict:
 @login_required
 def verdict_detail(request, pk, code):
     """Every finding of one verdict over the campaign, as far as the user reaches."""
-    campaign = _campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     if code not in compliance.RULES:
         raise Http404
     scope = request.scope
@@ -174,7 +167,7 @@ def verdict_detail(request, pk, code):
 @login_required
 @require_POST
 def enroll_unit(request, pk):
-    campaign = _campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     if not request.scope.can_manage_campaigns():
         raise PermissionDenied
     form = EnrollForm(request.POST, campaign=campaign, scope=request.scope)
@@ -216,8 +209,7 @@ LEVEL_COLOURS = {Level.OK: "#198754", Level.WARNING: "#ffc107", Level.FAILING: "
 def _enrollment_or_404(request, campaign_pk, pk, *, manage=False, supervise=False) -> Enrollment:
     """The enrolment, if the user may see it; with `manage`, change its plan and steps
     (not once closed); with `supervise`, act as its upper level."""
-    queryset = Enrollment.objects.select_related("campaign", "organization", "batch")
-    enrollment = request.scope.get_in_unit_or_404(queryset, pk=pk, campaign_id=campaign_pk)
+    enrollment = request.scope.get_enrollment_or_404(campaign_pk, pk)
     if manage and not _can_edit(request, enrollment):
         raise PermissionDenied
     if supervise and not request.scope.can_supervise_org(enrollment.organization):
@@ -353,7 +345,7 @@ def edit_plan(request, pk, enrollment_pk):
         messages.error(request, _("The phase plan was not saved; see the problems below."))
         context = _unit_context(request, enrollment, plan_form=form)
         return render(request, "campaigns/unit.html", context, status=400)
-    services.save_phase_plan(enrollment, form.windows())
+    services.save_phase_plan(enrollment, form.windows(), acting=request.scope)
     messages.success(request, _("The phase plan was saved."))
     return redirect("campaign-unit", pk=pk, enrollment_pk=enrollment.pk)
 
@@ -372,7 +364,7 @@ def update_step(request, pk, enrollment_pk, code):
     step = _step_or_404(enrollment, code)
     form = StepForm(request.POST, prefix=code)
     if form.is_valid():
-        services.record_step(enrollment, code, **form.cleaned_data)
+        services.record_step(enrollment, code, **form.cleaned_data, acting=request.scope)
         if not request.htmx:
             messages.success(request, _("Step %(step)s saved.") % {"step": step.title})
     return _step_response(request, enrollment, step, form=None if form.is_valid() else form)
@@ -386,7 +378,7 @@ def upload_evidence(request, pk, enrollment_pk, code):
     form = EvidenceForm(request.POST, request.FILES, prefix=f"{code}-evidence")
     if form.is_valid():
         record, _created = StepRecord.objects.get_or_create(enrollment=enrollment, step_code=code)
-        services.add_evidence(record, user=request.user, **form.cleaned_data)
+        services.add_evidence(record, user=request.user, **form.cleaned_data, acting=request.scope)
         if not request.htmx:
             messages.success(request, _("Evidence uploaded."))
     return _step_response(
@@ -427,7 +419,7 @@ def _step_response(request, enrollment, step, form=None, evidence_form=None):
 def close_unit(request, pk, enrollment_pk):
     enrollment = _enrollment_or_404(request, pk, enrollment_pk, supervise=True)
     try:
-        services.close_enrollment(enrollment)
+        services.close_enrollment(enrollment, acting=request.scope)
     except ValidationError as error:
         messages.error(
             request,
@@ -450,6 +442,7 @@ def open_remedial(request, pk, enrollment_pk):
                 enrollment,
                 reason=form.cleaned_data["reason"],
                 step_codes=form.cleaned_data["steps"],
+                acting=request.scope,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -467,7 +460,7 @@ def date_remedial(request, pk, enrollment_pk):
     cycle = get_object_or_404(enrollment.remedial_cycles, closed_on__isnull=True)
     form = RemedialDatesForm(request.POST)
     if form.is_valid():
-        services.schedule_remedial(cycle, **form.cleaned_data)
+        services.schedule_remedial(cycle, **form.cleaned_data, acting=request.scope)
         messages.success(request, _("The remedial cycle's dates are set."))
     else:
         messages.error(request, _("Not saved: %(errors)s") % {"errors": form.errors.as_text()})

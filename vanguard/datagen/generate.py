@@ -1,5 +1,6 @@
 """Generates a whole campaign at a named scale, deterministically from a seed: the
-foundation, then each phase module's data through `vanguard.<module>.generate.generate`.
+foundation, then each phase app's data through its registered generator
+(`PhaseApp.data_generator`, a module with `generate(generated, scale, rng)`).
 """
 
 from __future__ import annotations
@@ -7,15 +8,12 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.db import connection, transaction
 
+from vanguard.core import registry
 from vanguard.datagen import foundation
 from vanguard.datagen.scales import SCALES
-
-MODULES = ["study", "appraisal", "rectification", "surveys", "oversight"]
 
 
 def generate_campaign(
@@ -28,10 +26,7 @@ def generate_campaign(
     with transaction.atomic():
         generated = foundation.generate(scale, rng, code)
     log(f"foundation: {time.perf_counter() - started:.1f} s")
-    for module in MODULES:
-        if find_spec(f"vanguard.{module}.generate") is None:
-            continue
-        generator = import_module(f"vanguard.{module}.generate")
+    for module, generator in registry.data_generators():
         started = time.perf_counter()
         with transaction.atomic():
             generator.generate(generated, scale, random.Random(f"{seed}-{module}"))

@@ -53,6 +53,17 @@ class Organization(MP_Node):
     def is_in_subtree_of(self, other: "Organization") -> bool:
         return self.path.startswith(other.path)
 
+    def ancestor_paths(self) -> list[str]:
+        """The paths of this organisation and all its ancestors (no query)."""
+        step = self.steplen
+        return [self.path[:end] for end in range(step, len(self.path) + 1, step)]
+
+    def parent_by_path(self) -> "Organization | None":
+        """The parent as a path only (no query): enough for path checks such as access."""
+        if self.depth <= 1:
+            return None
+        return Organization(path=self.path[: -self.steplen], depth=self.depth - 1)
+
 
 class Gender(models.TextChoices):
     MALE = "male", _("male")

@@ -1,7 +1,7 @@
 """Django admin of leadership and supervision.
 
 Non-qualifying member cases follow the same rule in the admin as everywhere else
-(`oversight.access.disposition_cases_visible_to`), superusers included: a system
+(`DispositionCase.objects.visible_to(scope)`), superusers included: a system
 administrator sees a case only with an entitling grant (office, or the member's unit
 administrator). The history views of django-simple-history are not offered for cases,
 since they read past versions without asking the queryset.
@@ -11,7 +11,6 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from vanguard.accounts.access import Scope
-from vanguard.oversight.access import disposition_cases_visible_to
 from vanguard.oversight.models import (
     Article,
     Commendation,
@@ -98,7 +97,7 @@ class DispositionTalkInline(admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request):
-        visible = disposition_cases_visible_to(_scope(request))
+        visible = DispositionCase.objects.visible_to(_scope(request))
         return super().get_queryset(request).filter(case__in=visible)
 
 
@@ -111,7 +110,7 @@ class DispositionCaseAdmin(admin.ModelAdmin):
     inlines = [DispositionTalkInline]
 
     def get_queryset(self, request):
-        return disposition_cases_visible_to(_scope(request), super().get_queryset(request))
+        return super().get_queryset(request).visible_to(_scope(request))
 
     def has_add_permission(self, request):
         # Cases are opened in the application, where the services check the member.

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vanguard.core.registry import PhaseApp, PublicLink, register
+
 
 class OversightConfig(AppConfig):
     name = "vanguard.oversight"
@@ -8,22 +10,34 @@ class OversightConfig(AppConfig):
     verbose_name = _("Leadership and supervision")
 
     def ready(self):
-        # Register this app's compliance rules with the one registry (campaigns.compliance).
-        from vanguard.portal.public_views import PUBLIC_LINKS
-
-        from . import compliance  # noqa: F401
-
-        for entry in (
-            (
-                "oversight-public-news",
-                _("Campaign news and model members"),
-                _("News of the campaign and the deeds of model members, reviewed and published."),
-            ),
-            (
-                "oversight-public-commendations",
-                _("Commendations"),
-                _("Outstanding members, advanced organisations and Party workers commended."),
-            ),
-        ):
-            if entry[0] not in {name for name, *_rest in PUBLIC_LINKS}:
-                PUBLIC_LINKS.append(entry)
+        # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
+        register(
+            PhaseApp(
+                label="oversight",
+                order=50,
+                nav="oversight/_nav.html",
+                unit_panel="oversight/_unit.html",
+                member_panel="oversight/_me.html",
+                compliance="vanguard.oversight.compliance",
+                demo_loader="vanguard.oversight.demo.load_demo",
+                data_generator="vanguard.oversight.generate",
+                public_links=(
+                    PublicLink(
+                        "oversight-public-news",
+                        _("Campaign news and model members"),
+                        _(
+                            "News of the campaign and the deeds of model members, reviewed and "
+                            "published."
+                        ),
+                    ),
+                    PublicLink(
+                        "oversight-public-commendations",
+                        _("Commendations"),
+                        _(
+                            "Outstanding members, advanced organisations and Party workers "
+                            "commended."
+                        ),
+                    ),
+                ),
+            )
+        )

@@ -11,7 +11,7 @@
   are published; commendations of the template's kinds, nominated by units, reviewed and
   published by the office.
 - Non-qualifying members (R23): a disposition case with education talks, a deadline to
-  improve and the outcome. Who may see a case is decided in `oversight.access` only.
+  improve and the outcome. Who may see a case is decided in `vanguard.accounts.access` only.
 """
 
 from __future__ import annotations
@@ -536,10 +536,18 @@ class Outcome(models.TextChoices):
     DISCIPLINE = "discipline", _("Disciplinary sanction")
 
 
+class DispositionCaseQuerySet(models.QuerySet):
+    def visible_to(self, scope) -> DispositionCaseQuerySet:
+        """The cases `scope` may see; the rule is `Scope.disposition_filter` (accounts.access),
+        applied by every view, export, search, template tag and the Django admin."""
+        return self.filter(scope.disposition_filter())
+
+
 class DispositionCase(models.Model):
     """A member who does not meet the standard (五.3 end): education, a deadline, an outcome.
 
-    Who may see a case is decided by `vanguard.oversight.access` only.
+    Who may see a case is decided in `vanguard.accounts.access` only
+    (`DispositionCase.objects.visible_to(scope)`, `Scope.can_see_disposition_of`).
     """
 
     campaign = models.ForeignKey(
@@ -563,6 +571,8 @@ class DispositionCase(models.Model):
     outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
     outcome_note = models.TextField(_("outcome details"), blank=True)
     history = HistoricalRecords()
+
+    objects = DispositionCaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("non-qualifying member case")

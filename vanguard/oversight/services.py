@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from vanguard.accounts.models import Role, RoleGrant
 from vanguard.campaigns.models import Batch, Campaign, Enrollment
 from vanguard.campaigns.rules import format_date
+from vanguard.core import registry
 from vanguard.orgs.models import Member, Organization, OrgCategory
 from vanguard.oversight import conf
-from vanguard.oversight.integrations import rectification_hook
 from vanguard.oversight.models import (
     AWAITING_ANSWER,
     BUREAU_LEADER_ROLES,
@@ -350,8 +350,12 @@ def return_suggestion(
     return suggestion
 
 
+# Offered by the rectification app through the registry, when it is installed.
+CREATE_ITEM = "create_item_from_source"
+
+
 def can_convert_to_rectification() -> bool:
-    return rectification_hook() is not None
+    return registry.service(CREATE_ITEM) is not None
 
 
 def convert_to_rectification(suggestion: Suggestion, *, by=None, today: date | None = None):
@@ -363,7 +367,7 @@ def convert_to_rectification(suggestion: Suggestion, *, by=None, today: date | N
     source). Refused when the module does not offer that function or the suggestion was
     converted already. `by` is recorded by the audit trail's middleware, not passed on.
     """
-    create = rectification_hook()
+    create = registry.service(CREATE_ITEM)
     if create is None:
         raise ValidationError(_("Rectification items cannot be created yet."))
     if suggestion.item_id is not None or suggestion.converted_on is not None:

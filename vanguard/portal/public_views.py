@@ -1,12 +1,10 @@
-"""The public site (群众): no login, phone first. Apps add their pages and register links
-for the front page in `PUBLIC_LINKS`."""
+"""The public site (群众): no login, phone first. The phase apps declare their public pages
+for the front page in the registry (`PhaseApp.public_links`, vanguard.core.registry)."""
 
 from django.shortcuts import render
 
-# (url name, lazily translated title, lazily translated description), appended by apps
-# in their AppConfig.ready().
-PUBLIC_LINKS: list[tuple[str, object, object]] = []
+from vanguard.core import registry
 
 
 def index(request):
-    return render(request, "portal/public_index.html", {"links": PUBLIC_LINKS})
+    return render(request, "portal/public_index.html", {"links": registry.public_links()})

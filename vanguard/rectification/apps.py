@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vanguard.core.registry import PhaseApp, PublicLink, register
+
+# Offered to the other apps (a supervision suggestion becomes an item) through the registry.
+CREATE_ITEM_FROM_SOURCE = "vanguard.rectification.services.create_item_from_source"
+
 
 class RectificationConfig(AppConfig):
     name = "vanguard.rectification"
@@ -8,18 +13,28 @@ class RectificationConfig(AppConfig):
     verbose_name = _("Rectification")
 
     def ready(self):
-        # Register this app's compliance rules with the one registry (campaigns.compliance).
-        from vanguard.portal.public_views import PUBLIC_LINKS
-
-        from . import compliance  # noqa: F401
-
-        link = (
-            "public-rectification-index",
-            _("Rectification lists"),
-            _(
-                "Each unit's rectification measures and their progress, open to the public's "
-                "comments."
-            ),
+        # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
+        register(
+            PhaseApp(
+                label="rectification",
+                order=30,
+                nav="rectification/_nav.html",
+                unit_panel="rectification/_unit.html",
+                member_panel="rectification/_me.html",
+                compliance="vanguard.rectification.compliance",
+                overview_panel="rectification/_overview.html",
+                services={"create_item_from_source": CREATE_ITEM_FROM_SOURCE},
+                demo_loader="vanguard.rectification.demo.load_demo",
+                data_generator="vanguard.rectification.generate",
+                public_links=(
+                    PublicLink(
+                        "public-rectification-index",
+                        _("Rectification lists"),
+                        _(
+                            "Each unit's rectification measures and their progress, open to the "
+                            "public's comments."
+                        ),
+                    ),
+                ),
+            )
         )
-        if not any(entry[0] == link[0] for entry in PUBLIC_LINKS):
-            PUBLIC_LINKS.append(link)

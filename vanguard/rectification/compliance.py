@@ -21,7 +21,12 @@ from vanguard.campaigns.compliance import ComplianceContext, rule
 from vanguard.campaigns.rules import format_date
 from vanguard.campaigns.verdicts import Finding, Level
 from vanguard.rectification import stats
-from vanguard.rectification.models import SOLVED, RectificationItem, Status
+from vanguard.rectification.models import (
+    SOLVED,
+    RectificationItem,
+    RectificationItemQuerySet,
+    Status,
+)
 
 RECTIFICATION_PHASE = "rectification"  # the template's phase code of 整改提高
 EVIDENCE_SHOWN = 20
@@ -62,7 +67,7 @@ def _load(context: ComplianceContext) -> Loaded:
         items.filter(
             Q(responsible__isnull=True)
             | Q(deadline__isnull=True)
-            | (Q(deadline__lt=today) & ~Q(status__in=SOLVED))
+            | RectificationItemQuerySet.overdue_q(today)
             | Q(status=Status.REOPENED)
         )
         .order_by("deadline", "pk")

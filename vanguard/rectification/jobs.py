@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from vanguard.campaigns.models import Enrollment
 from vanguard.rectification import exports
 from vanguard.rectification.models import RectificationItem
-from vanguard.rectification.views import campaign_or_404, enrollment_or_404, list_items
+from vanguard.rectification.views import list_items
 from vanguard.reports import jobs
 
 ORDER = ("deadline", "pk")
@@ -36,7 +36,7 @@ def _output(ctx, fmt, items, lists, *, title, subtitle) -> jobs.Output:
 
 @jobs.export("rectification.unit_list")
 def unit_list(ctx, pk, enrollment_pk, fmt) -> jobs.Output:
-    enrollment = enrollment_or_404(ctx, pk, enrollment_pk)
+    enrollment = ctx.scope.get_enrollment_or_404(pk, enrollment_pk)
     campaign = enrollment.campaign
     items = (
         list_items(ctx.scope, enrollment, campaign)
@@ -51,7 +51,7 @@ def unit_list(ctx, pk, enrollment_pk, fmt) -> jobs.Output:
 
 @jobs.export("rectification.campaign_list")
 def campaign_list(ctx, pk, fmt) -> jobs.Output:
-    campaign = campaign_or_404(ctx, pk)
+    campaign = ctx.scope.get_campaign_or_404(pk)
     enrollments = list(
         Enrollment.objects.filter(campaign=campaign)
         .filter(ctx.scope.unit_filter())

@@ -60,6 +60,16 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("Other record")
 
 
+class RectificationItemQuerySet(models.QuerySet):
+    @staticmethod
+    def overdue_q(today) -> Q:
+        """The one rule of "overdue": past its deadline and not solved (done or verified)."""
+        return Q(deadline__lt=today) & ~Q(status__in=SOLVED)
+
+    def overdue(self, today) -> "RectificationItemQuerySet":
+        return self.filter(self.overdue_q(today))
+
+
 class RectificationItem(models.Model):
     """One problem to rectify, with its measures, owner, deadline, status and progress."""
 
@@ -158,6 +168,8 @@ class RectificationItem(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 
+    objects = RectificationItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("rectification item")
         verbose_name_plural = _("rectification items")
@@ -199,6 +211,16 @@ class RectificationItem(models.Model):
     @property
     def is_solved(self) -> bool:
         return self.status in SOLVED
+
+    @property
+    def is_members_own(self) -> bool:
+        """A member's own item (access: the member and the readers of their organisation)."""
+        return self.level == Level.MEMBER
+
+    @property
+    def is_bureaus(self) -> bool:
+        """One of the bureau's own items (access: the campaign's staff readers)."""
+        return self.level == Level.BUREAU
 
     def is_overdue(self, today) -> bool:
         return self.deadline is not None and self.deadline < today and not self.is_solved

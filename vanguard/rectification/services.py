@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.models import Member, Organization
-from vanguard.rectification import permissions, workflow
+from vanguard.rectification import workflow
 from vanguard.rectification.models import (
     CommentStatus,
     Cultivation,
@@ -212,7 +212,7 @@ def _locked(item: RectificationItem, user=None) -> RectificationItem:
 
 def update_item(item: RectificationItem, *, scope, user=None, **changes) -> RectificationItem:
     """Change an item's problem, measures, owner, deadline, weight or public flag."""
-    permissions.require(permissions.can_manage_item(scope, item))
+    scope.require(scope.can_manage_item(item))
     if item.status == Status.VERIFIED:
         raise ValidationError(
             _("A verified item is closed; the upper level reopens it to change it.")
@@ -232,7 +232,7 @@ def update_item(item: RectificationItem, *, scope, user=None, **changes) -> Rect
 
 def delete_item(item: RectificationItem, *, scope) -> None:
     """Delete an item the public has not seen; a published item stays on record."""
-    permissions.require(permissions.can_manage_item(scope, item))
+    scope.require(scope.can_manage_item(item))
     if item.is_published:
         raise ValidationError(_("A published item stays on record and cannot be deleted."))
     item.delete()
@@ -257,9 +257,9 @@ def apply_action(
     transition = workflow.TRANSITIONS.get(action)
     if transition is None:
         raise ValidationError(_("Unknown action."))
-    if transition.actor == Actor.UPPER and not permissions.can_judge_item(scope, item):
+    if transition.actor == Actor.UPPER and not scope.can_judge_item(item):
         raise PermissionDenied(_("Only the upper level may verify an item or reopen it."))
-    if transition.actor == Actor.UNIT and not permissions.can_manage_item(scope, item):
+    if transition.actor == Actor.UNIT and not scope.can_manage_item(item):
         raise PermissionDenied(_("Only the unit's administrators may change the item's status."))
     with transaction.atomic():
         item = _locked(item, user)
@@ -321,7 +321,7 @@ def add_note(
     A planned item starts with its first note. 100 % is reached by marking the item done,
     and a done or verified item takes no more notes (only the upper level reopens it).
     """
-    permissions.require(permissions.can_report_progress(scope, item))
+    scope.require(scope.can_report_progress(item))
     today = timezone.localdate()
     noted_on = noted_on or today
     if noted_on > today:
@@ -357,7 +357,7 @@ def add_evidence(*, title: str, file, user=None, item=None, deed=None) -> Eviden
 def publish(item: RectificationItem, *, scope, user=None) -> RectificationItem:
     """Put an item on the public site. Publication is for good: the item and the history
     of its changes stay visible."""
-    permissions.require(permissions.can_manage_item(scope, item))
+    scope.require(scope.can_manage_item(item))
     if item.is_published:
         return item
     problems = publication_problems(item)
@@ -398,7 +398,7 @@ def explain(
     item: RectificationItem, *, scope, text: str, user=None, today: date | None = None
 ) -> RectificationItem:
     """The unit's explanation to the public of an item it cannot solve yet (五.3(2))."""
-    permissions.require(permissions.can_manage_item(scope, item))
+    scope.require(scope.can_manage_item(item))
     if not text.strip():
         raise ValidationError({"text": _("Write the explanation.")})
     if item.is_solved:
@@ -428,7 +428,7 @@ def post_comment(
 
 
 def moderate(comment: PublicComment, *, scope, approve: bool, user=None) -> PublicComment:
-    permissions.require(permissions.can_manage_item(scope, comment.item))
+    scope.require(scope.can_manage_item(comment.item))
     comment.status = CommentStatus.APPROVED if approve else CommentStatus.REJECTED
     comment.moderated_by = user
     comment.moderated_on = timezone.localdate()

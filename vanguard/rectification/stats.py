@@ -11,7 +11,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet, Sum
 
 from vanguard.rectification import rollup
-from vanguard.rectification.models import SOLVED, Status
+from vanguard.rectification.models import SOLVED, RectificationItemQuerySet, Status
 
 
 @dataclass
@@ -55,7 +55,7 @@ class ListSummary:
 
 def summarize(items: QuerySet, today: date) -> dict[int | None, ListSummary]:
     """Figures per list (enrolment id, or None for the bureau's own items), in one query."""
-    overdue = Q(deadline__lt=today) & ~Q(status__in=SOLVED)
+    overdue = RectificationItemQuerySet.overdue_q(today)
     public = Q(from_public=True)
     rows = (
         items.order_by()

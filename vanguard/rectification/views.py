@@ -1,7 +1,7 @@
 """Signed-in pages of rectification: the campaign's overview (the bureau sees all), each
 unit's list and the bureau's own, an item's page with its actions, comment moderation and
 the effect page. Views parse, call `services`, render; access through `request.scope`
-(composed in `permissions`)."""
+(decided in `vanguard.accounts.access`)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from vanguard.accounts.access import MANAGE
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.ops.files import send_file
-from vanguard.rectification import changes, effect, permissions, services, stats, workflow
+from vanguard.rectification import changes, effect, services, stats, workflow
 from vanguard.rectification.forms import (
     EvidenceForm,
     ExplanationForm,
@@ -48,22 +49,6 @@ COMMENTS_PER_PAGE = 50
 # -- lookups ---------------------------------------------------------------------------------
 
 
-def campaign_or_404(request, pk) -> Campaign:
-    """A campaign the user holds a reading role in (members have no campaign-wide pages)."""
-    campaign = get_object_or_404(Campaign.objects.select_related("organization"), pk=pk)
-    if not request.scope.can_view_campaign_of(campaign.organization):
-        raise Http404
-    return campaign
-
-
-def enrollment_or_404(request, campaign_pk, pk, *, manage=False) -> Enrollment:
-    queryset = Enrollment.objects.select_related("campaign__organization", "organization", "batch")
-    enrollment = request.scope.get_in_unit_or_404(queryset, pk=pk, campaign_id=campaign_pk)
-    if manage:
-        permissions.require(request.scope.can_manage_org(enrollment.organization))
-    return enrollment
-
-
 def item_or_404(request, pk) -> RectificationItem:
     queryset = RectificationItem.objects.select_related(
         "campaign__organization",
@@ -72,7 +57,7 @@ def item_or_404(request, pk) -> RectificationItem:
         "member",
         "responsible",
     )
-    return permissions.item_or_404(request.scope, queryset, pk)
+    return request.scope.get_item_or_404(queryset, pk)
 
 
 def list_items(scope, enrollment: Enrollment | None, campaign: Campaign):
@@ -80,7 +65,7 @@ def list_items(scope, enrollment: Enrollment | None, campaign: Campaign):
     if enrollment is None:
         return RectificationItem.objects.filter(campaign=campaign, level=Level.BUREAU)
     items = RectificationItem.objects.filter(enrollment=enrollment)
-    if not permissions.sees_members_items(scope, enrollment.organization):
+    if not scope.sees_members_items(enrollment.organization):
         own = scope.member.pk if scope.member else None
         items = items.filter(~Q(level=Level.MEMBER) | Q(member_id=own))
     return items
@@ -94,9 +79,7 @@ def filter_items(request, items):
     if level in Level.values:
         items = items.filter(level=level)
     if request.GET.get("overdue") == "1":
-        items = items.filter(deadline__lt=timezone.localdate()).exclude(
-            status__in=[Status.DONE, Status.VERIFIED]
-        )
+        items = items.overdue(timezone.localdate())
     return items.select_related("member", "responsible", "organization").order_by("deadline", "pk")
 
 
@@ -111,7 +94,7 @@ def _query_string(request) -> str:
 
 @login_required
 def overview(request, pk):
-    campaign = campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     today = timezone.localdate()
     enrollments = list(
         Enrollment.objects.filter(campaign=campaign)
@@ -148,7 +131,7 @@ def overview(request, pk):
 
 @login_required
 def effect_page(request, pk):
-    campaign = campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     today = timezone.localdate()
     enrollments = list(
         Enrollment.objects.filter(campaign=campaign)
@@ -186,13 +169,13 @@ def effect_page(request, pk):
 
 @login_required
 def unit_list(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk)
+    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk)
     return _list_page(request, enrollment.campaign, enrollment)
 
 
 @login_required
 def bureau_list(request, pk):
-    campaign = campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     return _list_page(request, campaign, None)
 
 
@@ -225,11 +208,11 @@ def _list_page(request, campaign, enrollment):
 def publish_unit(request, pk, enrollment_pk=None):
     scope = request.scope
     if enrollment_pk is None:
-        campaign = campaign_or_404(request, pk)
-        permissions.require(scope.can_manage_org(campaign.organization))
+        campaign = request.scope.get_campaign_or_404(pk)
+        scope.require(scope.can_manage_org(campaign.organization))
         enrollment, target = None, redirect("rectification-bureau", pk=pk)
     else:
-        enrollment = enrollment_or_404(request, pk, enrollment_pk, manage=True)
+        enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, require=MANAGE)
         campaign = enrollment.campaign
         target = redirect("rectification-unit", pk=pk, enrollment_pk=enrollment.pk)
     items = list_items(scope, enrollment, campaign)
@@ -259,14 +242,14 @@ def publish_unit(request, pk, enrollment_pk=None):
 
 @login_required
 def new_unit_item(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, manage=True)
+    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, require=MANAGE)
     return _new_item(request, enrollment.campaign, enrollment)
 
 
 @login_required
 def new_bureau_item(request, pk):
-    campaign = campaign_or_404(request, pk)
-    permissions.require(request.scope.can_manage_org(campaign.organization))
+    campaign = request.scope.get_campaign_or_404(pk)
+    request.scope.require(request.scope.can_manage_org(campaign.organization))
     return _new_item(request, campaign, None)
 
 
@@ -326,7 +309,7 @@ def new_item_from_source(request, pk, type_id, object_id):
 
     The record's organisation must be one the user manages, inside an enrolled unit.
     """
-    campaign = campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     content_type = get_object_or_404(ContentType, pk=type_id)
     model = content_type.model_class()
     if model is None:
@@ -335,7 +318,7 @@ def new_item_from_source(request, pk, type_id, object_id):
     unit = services.source_unit(source)
     if unit is None or not request.scope.can_view_org(unit):
         raise Http404
-    permissions.require(request.scope.can_manage_org(unit))
+    request.scope.require(request.scope.can_manage_org(unit))
     enrollment = services.enrollment_for(campaign, unit)
     if enrollment is None:
         raise Http404
@@ -353,8 +336,8 @@ def item_detail(request, pk):
 
 def item_context(request, item, **forms):
     scope = request.scope
-    can_manage = permissions.can_manage_item(scope, item)
-    can_judge = permissions.can_judge_item(scope, item)
+    can_manage = scope.can_manage_item(item)
+    can_judge = scope.can_judge_item(item)
     comments = (
         item.comments.all() if can_manage else item.comments.filter(status=CommentStatus.APPROVED)
     )
@@ -369,7 +352,7 @@ def item_context(request, item, **forms):
         "campaign": item.campaign,
         "can_manage": can_manage,
         "can_judge": can_judge,
-        "can_report": permissions.can_report_progress(scope, item) and not item.is_solved,
+        "can_report": scope.can_report_progress(item) and not item.is_solved,
         "can_reopen": can_judge and Action.REOPEN in workflow.allowed_actions(item.status),
         "actions": actions,
         "notes": item.notes.select_related("author"),
@@ -409,7 +392,7 @@ def _rerender(request, item, message=None, **forms):
 @login_required
 def edit_item(request, pk):
     item = item_or_404(request, pk)
-    permissions.require(permissions.can_manage_item(request.scope, item))
+    request.scope.require(request.scope.can_manage_item(item))
     unit = item.enrollment.organization if item.enrollment_id else item.campaign.organization
     initial = {name: getattr(item, name) for name in services.EDITABLE_FIELDS}
     form = ItemEditForm(request.POST or None, unit=unit, initial=initial)
@@ -454,7 +437,7 @@ def item_action(request, pk, action):
         raise Http404
     reason, progress = "", 0
     if action == Action.REOPEN:
-        permissions.require(permissions.can_judge_item(request.scope, item))
+        request.scope.require(request.scope.can_judge_item(item))
         form = ReopenForm(request.POST)
         if not form.is_valid():
             return _rerender(request, item, _("The item was not reopened."), reopen_form=form)
@@ -475,7 +458,7 @@ def item_action(request, pk, action):
 @require_POST
 def add_note(request, pk):
     item = item_or_404(request, pk)
-    permissions.require(permissions.can_report_progress(request.scope, item))
+    request.scope.require(request.scope.can_report_progress(item))
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -492,7 +475,7 @@ def add_note(request, pk):
 @require_POST
 def upload_evidence(request, pk):
     item = item_or_404(request, pk)
-    permissions.require(permissions.can_report_progress(request.scope, item))
+    request.scope.require(request.scope.can_report_progress(item))
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         return _rerender(request, item, _("The file was not uploaded."), evidence_form=form)
@@ -517,7 +500,7 @@ def publish_item(request, pk):
 @require_POST
 def explain_item(request, pk):
     item = item_or_404(request, pk)
-    permissions.require(permissions.can_manage_item(request.scope, item))
+    request.scope.require(request.scope.can_manage_item(item))
     form = ExplanationForm(request.POST)
     if form.is_valid():
         try:
@@ -536,7 +519,7 @@ def download_evidence(request, pk):
         EvidenceFile.objects.select_related("item__organization", "deed__organization"), pk=pk
     )
     if evidence.item_id:
-        if not permissions.can_view_item(request.scope, evidence.item):
+        if not request.scope.can_view_item(evidence.item):
             raise Http404
     elif not request.scope.can_view_unit(evidence.deed.organization):
         raise Http404
@@ -548,7 +531,7 @@ def download_evidence(request, pk):
 
 @login_required
 def comments(request, pk):
-    campaign = campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     status = request.GET.get("status", CommentStatus.PENDING)
     if status not in CommentStatus.values:
         status = CommentStatus.PENDING
@@ -577,7 +560,7 @@ def moderate_comment(request, pk):
     comment = get_object_or_404(
         PublicComment.objects.select_related("item__organization", "item__campaign"), pk=pk
     )
-    if not permissions.can_view_item(request.scope, comment.item):
+    if not request.scope.can_view_item(comment.item):
         raise Http404
     approve = request.POST.get("decision") == "approve"
     services.moderate(comment, scope=request.scope, approve=approve, user=request.user)

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.views.decorators.http import require_POST
 
 from vanguard.rectification.jobs import title_of
-from vanguard.rectification.views import campaign_or_404, enrollment_or_404
 from vanguard.reports import jobs
 
 FORMATS = ("pdf", "xlsx")
@@ -24,7 +23,7 @@ def _check(fmt):
 @require_POST
 def unit_export(request, pk, enrollment_pk, fmt):
     _check(fmt)
-    enrollment = enrollment_or_404(request, pk, enrollment_pk)
+    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk)
     params = {"pk": pk, "enrollment_pk": enrollment.pk, "fmt": fmt}
     title = f"{title_of(enrollment.organization.name)} ({fmt.upper()})"
     return jobs.start_response(request, "rectification.unit_list", title, params)
@@ -34,7 +33,7 @@ def unit_export(request, pk, enrollment_pk, fmt):
 @require_POST
 def campaign_export(request, pk, fmt):
     _check(fmt)
-    campaign = campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     title = f"{title_of(campaign.organization.name)} ({fmt.upper()})"
     return jobs.start_response(
         request, "rectification.campaign_list", title, {"pk": pk, "fmt": fmt}

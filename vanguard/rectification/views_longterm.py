@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from vanguard.campaigns.models import Enrollment
 from vanguard.orgs.models import Organization
-from vanguard.rectification import permissions, services
+from vanguard.rectification import services
 from vanguard.rectification.forms import (
     AdvanceForm,
     CultivationForm,
@@ -38,7 +38,7 @@ from vanguard.rectification.models import (
     PracticalDeed,
     Stage,
 )
-from vanguard.rectification.views import _query_string, campaign_or_404, enrollment_or_404
+from vanguard.rectification.views import _query_string
 
 DEEDS_PER_PAGE = 30
 OCCURRENCES_SHOWN = 5
@@ -62,7 +62,7 @@ def _deed_units(request, campaign):
 
 @login_required
 def deeds(request, pk, form=None):
-    campaign = campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     queryset = (
         PracticalDeed.objects.filter(campaign=campaign)
         .filter(request.scope.unit_filter())
@@ -99,9 +99,9 @@ def _unit_path(request, org_id) -> str:
 @login_required
 @require_POST
 def add_deed(request, pk):
-    campaign = campaign_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     units = _deed_units(request, campaign)
-    permissions.require(units.exists())
+    request.scope.require(units.exists())
     form = DeedForm(request.POST, organizations=units)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -122,7 +122,7 @@ def deed_evidence(request, pk):
     deed = get_object_or_404(PracticalDeed.objects.select_related("organization"), pk=pk)
     if not request.scope.can_view_unit(deed.organization):
         raise Http404
-    permissions.require(request.scope.can_manage_org(deed.organization))
+    request.scope.require(request.scope.can_manage_org(deed.organization))
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         services.add_evidence(deed=deed, user=request.user, **form.cleaned_data)
@@ -137,11 +137,11 @@ def deed_evidence(request, pk):
 
 def _reader_enrollment(request, pk, enrollment_pk, *, manage=False) -> Enrollment:
     """A unit's long-term page is for the unit's readers: it names students and activists."""
-    enrollment = enrollment_or_404(request, pk, enrollment_pk)
+    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk)
     if not request.scope.can_view_org(enrollment.organization):
         raise Http404
     if manage:
-        permissions.require(request.scope.can_manage_org(enrollment.organization))
+        request.scope.require(request.scope.can_manage_org(enrollment.organization))
     return enrollment
 
 

@@ -7,7 +7,8 @@ Each app declares its jobs in its `jobs.py` (found by `autodiscover_modules("job
     def roster_pdf(ctx, pk, enrollment_pk) -> Output: ...
 
 A job function gets a `JobContext` — the owner's `Scope` rebuilt from
-`vanguard.accounts.access` when the job runs (so access is checked again in the worker),
+`vanguard.accounts.access` when the job runs (`owner.access_scope()`: this module sits below
+`accounts` in the layers; access is checked again in the worker),
 the owner, the job's parameters, `progress(done, total)` — and returns an `Output`
 (file name, content type and either the bytes or a function writing to a file). An import
 returns a dict (its counts) or raises `JobError` with the problems for the result page.
@@ -80,8 +81,9 @@ class Output:
 
 @dataclass
 class JobContext:
-    """What a job function gets. It carries `scope`, `user` and `GET` as a request does,
-    so the apps' `…_or_404(request, …)` helpers check access the same way in the worker."""
+    """What a job function gets. It carries `scope`, `user` and `GET` as a request does:
+    a job checks access again with `ctx.scope.get_…_or_404(…)`, and helpers taking a
+    request (reading `request.scope`, `request.GET`) take the context the same way."""
 
     job: Job
     scope: object
@@ -196,15 +198,13 @@ def run(job_id: int) -> None:
 
 
 def _run(job: Job) -> None:
-    from vanguard.accounts.access import Scope
-
     job.status = Job.Status.RUNNING
     job.save(update_fields=["status"])
     user = job.owner
     params = job.params.get("args", {})
     ctx = JobContext(
         job=job,
-        scope=Scope.for_user(user),
+        scope=user.access_scope(),  # the owner's Scope (vanguard.accounts.access)
         user=user,
         params=params,
         GET=QueryDict(job.params.get("GET", "")),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from vanguard.ops.files import send_file
 from vanguard.reports.jobs import PDF, download_hours
@@ -16,12 +16,12 @@ LIST_SIZE = 50
 
 
 def _own_job_or_404(request, pk) -> Job:
-    return get_object_or_404(Job.objects.owned_by(request.user), pk=pk)
+    return request.scope.get_job_or_404(pk)
 
 
 @login_required
 def downloads(request):
-    jobs = Job.objects.owned_by(request.user).defer("params", "result")[:LIST_SIZE]
+    jobs = request.scope.jobs().defer("params", "result")[:LIST_SIZE]
     jobs = list(jobs)
     context = {
         "jobs": jobs,

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vanguard.core.registry import PhaseApp, register
+
 
 class StudyConfig(AppConfig):
     name = "vanguard.study"
@@ -8,5 +10,18 @@ class StudyConfig(AppConfig):
     verbose_name = _("Study and mobilisation")
 
     def ready(self):
-        # Register this app's compliance rules with the one registry (campaigns.compliance).
-        from . import compliance, signals  # noqa: F401
+        # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
+        from . import signals  # noqa: F401
+
+        register(
+            PhaseApp(
+                label="study",
+                order=10,
+                nav="study/_nav.html",
+                unit_panel="study/_unit.html",
+                member_panel="study/_me.html",
+                compliance="vanguard.study.compliance",
+                demo_loader="vanguard.study.demo.load_demo",
+                data_generator="vanguard.study.generate",
+            )
+        )

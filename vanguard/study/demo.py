@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history
 
 from vanguard.accounts.models import RoleGrant, User
 from vanguard.campaigns.models import Campaign, Enrollment
-from vanguard.orgs.models import Member
+from vanguard.orgs.models import Member, Organization
 from vanguard.study import quiz as quizzes
 from vanguard.study.hours import enrolled_members, refresh_member_hours
 from vanguard.study.models import (
@@ -238,7 +238,7 @@ def _sessions(rng, enrollment, window, materials, user) -> list[StudySession]:
     mobilization = next(k.code for k in rules.session_kinds if k.counts_for_step)
     kinds = [k.code for k in rules.session_kinds if not k.counts_for_step]
     readings = [m.code for m in rules.materials if m.kind != "auxiliary"]
-    branches = list(org.get_children())
+    branches = list(Organization.objects.get_children(org))
     days = (window.ends_on - window.starts_on).days
     count = 17 if org.code != SHORT_PHASE else 10
     step = max(days // count, 1)

@@ -7,14 +7,14 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vanguard.accounts.access import STAFF
 from vanguard.reports import jobs
 from vanguard.reports.exports import Sheet
 from vanguard.study import books
-from vanguard.study.permissions import campaign_for_staff_or_404, enrollment_or_404
 
 
 def _enrollment(ctx, pk, enrollment_pk):
-    return enrollment_or_404(ctx, pk, enrollment_pk, staff=True)
+    return ctx.scope.get_enrollment_or_404(pk, enrollment_pk, prefetch=("phases",), require=STAFF)
 
 
 def filename(enrollment, what: str, extension: str) -> str:
@@ -125,7 +125,7 @@ def notes_xlsx(ctx, pk, enrollment_pk) -> jobs.Output:
 def shortfalls_xlsx(ctx, pk) -> jobs.Output:
     from vanguard.study.views_campaign import short_members
 
-    campaign = campaign_for_staff_or_404(ctx, pk)
+    campaign = ctx.scope.get_campaign_or_404(pk)
     enrollments, units, members = short_members(ctx, campaign)
     names = {e.pk: e.organization.name for e in enrollments}
     rows = (

@@ -185,6 +185,7 @@ def count_for_step(session: StudySession) -> None:
             status=StepStatus.DONE,
             done_on=session.date,
             notes=f"{kind.title}：{session.topic}",
+            acting=None,
         )
 
 

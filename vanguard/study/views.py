@@ -16,12 +16,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from vanguard.accounts.access import MANAGE
 from vanguard.orgs.models import Member
 from vanguard.study import services
 from vanguard.study.forms import CheckinForm, SessionForm, SessionLogForm
 from vanguard.study.hours import NO_PARTICIPATION, participation_by, session_counts
 from vanguard.study.models import Attendance, AttendanceStatus, StudySession, new_checkin_code
-from vanguard.study.permissions import enrollment_or_404, session_or_404
+
+# Study pages show the unit's phase windows; sessions come with what their pages show.
+PHASES = ("phases",)
+SESSIONS = StudySession.objects.select_related(
+    "organization", "enrollment__campaign", "enrollment__organization", "roll_taken_by"
+)
 
 
 def _sessions_for(request, enrollment):
@@ -42,7 +48,7 @@ def _sessions_for(request, enrollment):
 
 @login_required
 def session_list(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk)
+    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, prefetch=PHASES)
     window = services.study_window(enrollment)
     sessions = list(_sessions_for(request, enrollment))
     rules = enrollment.campaign.rules
@@ -63,7 +69,9 @@ def session_list(request, pk, enrollment_pk):
 
 @login_required
 def session_create(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, manage=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=MANAGE
+    )
     form = SessionForm(request.POST or None, enrollment=enrollment)
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user
@@ -76,7 +84,7 @@ def session_create(request, pk, enrollment_pk):
 
 @login_required
 def session_edit(request, pk):
-    session = session_or_404(request, pk, manage=True)
+    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk)
     enrollment = session.enrollment
     form = SessionForm(request.POST or None, instance=session, enrollment=enrollment)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +102,7 @@ def session_edit(request, pk):
 
 @login_required
 def session_detail(request, pk):
-    session = session_or_404(request, pk)
+    session = request.scope.get_or_404(SESSIONS, pk=pk)
     enrollment = session.enrollment
     rules = enrollment.campaign.rules
     is_staff = request.scope.can_view_org(session.organization)
@@ -148,7 +156,7 @@ def _marks_from(post, rows) -> dict[int, services.Mark]:
 
 @login_required
 def roll_call(request, pk):
-    session = session_or_404(request, pk, manage=True)
+    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk)
     rows = services.roll_rows(session)
     errors: dict[int, str] = {}
     typed: dict[int, services.Mark] = {}
@@ -201,7 +209,7 @@ def checkin_url(request, session) -> str:
 @login_required
 def checkin_display(request, pk):
     """The code and QR to show on the screen at the session (managers only)."""
-    session = session_or_404(request, pk, manage=True)
+    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk)
     url = checkin_url(request, session)
     qr = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     context = {
@@ -264,7 +272,7 @@ def checkin(request, pk):
 
 @login_required
 def session_log(request, pk):
-    session = session_or_404(request, pk, manage=True)
+    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk)
     log = session.log if _has_log(session) else None
     form = SessionLogForm(request.POST or None, instance=log)
     if request.method == "POST" and form.is_valid():
@@ -283,7 +291,7 @@ def session_log(request, pk):
 @login_required
 @require_POST
 def renew_checkin_code(request, pk):
-    session = session_or_404(request, pk, manage=True)
+    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk)
     session.checkin_code = new_checkin_code()
     session.save(update_fields=["checkin_code"])
     messages.success(request, _("A new check-in code was made; the old one no longer works."))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vanguard.campaigns.models import Campaign
+from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.campaigns.units import units_by_org
 from vanguard.orgs.models import Member
 from vanguard.reports import jobs
@@ -25,14 +25,20 @@ from vanguard.study.hours import (
     with_hours,
 )
 from vanguard.study.models import LeaderVisit
-from vanguard.study.permissions import (
-    campaign_for_anyone_or_404,
-    campaign_for_staff_or_404,
-    staff_enrollments,
-)
 from vanguard.study.summary import unit_studies
 
 PER_PAGE = 50
+
+
+def _staff_enrollments(request, campaign: Campaign):
+    """The campaign's enrolled units the user reads."""
+    return (
+        Enrollment.objects.visible_to(request.scope)
+        .filter(campaign=campaign)
+        .select_related("organization", "batch", "campaign")
+        .prefetch_related("phases")
+        .order_by("batch__number", "organization__path")
+    )
 
 
 @login_required
@@ -54,9 +60,9 @@ def home(request):
 
 @login_required
 def overview(request, pk):
-    campaign = campaign_for_staff_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     today = timezone.localdate()
-    enrollments = list(staff_enrollments(request, campaign))
+    enrollments = list(_staff_enrollments(request, campaign))
     studies = unit_studies(campaign, enrollments, today)
     batch_rates = participation_by_batch(campaign, enrollments)
     batches = []
@@ -83,7 +89,7 @@ def overview(request, pk):
 
 
 def short_members(request, campaign):
-    enrollments = list(staff_enrollments(request, campaign))
+    enrollments = list(_staff_enrollments(request, campaign))
     batch = request.GET.get("batch", "")
     if batch.isdigit():
         enrollments = [e for e in enrollments if e.batch_id == int(batch)]
@@ -101,7 +107,7 @@ def short_members(request, campaign):
 
 @login_required
 def shortfalls(request, pk):
-    campaign = campaign_for_staff_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     enrollments, units, members = short_members(request, campaign)
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
     by_pk = {e.pk: e for e in enrollments}
@@ -112,7 +118,7 @@ def shortfalls(request, pk):
     context = {
         "campaign": campaign,
         "page": page,
-        "enrollments": list(staff_enrollments(request, campaign)),
+        "enrollments": list(_staff_enrollments(request, campaign)),
         "batches": campaign.batches.all(),
         "query_string": params.urlencode(),
     }
@@ -122,7 +128,7 @@ def shortfalls(request, pk):
 @login_required
 @require_POST
 def shortfalls_xlsx(request, pk):
-    campaign = campaign_for_staff_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk)
     title = f"{campaign.title} · {_('Study hours')}"
     return jobs.start_response(request, "study.shortfalls_xlsx", title, {"pk": pk})
 
@@ -150,7 +156,7 @@ def _may_log_for(request, member) -> bool:
 
 @login_required
 def visits(request, pk):
-    campaign = campaign_for_anyone_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk, members=True)
     me = request.scope.member
     can_log = me is not None and me.is_leader_cadre
     form = VisitForm(request.POST or None, campaign=campaign)

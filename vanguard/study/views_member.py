@@ -15,7 +15,6 @@ from vanguard.study import services
 from vanguard.study.forms import FiveOneForm, NoteForm
 from vanguard.study.hours import member_hours, required_hours
 from vanguard.study.models import Attendance, FiveOneRecord, Quiz, StudyNote, StudySession
-from vanguard.study.permissions import campaign_for_member_or_404
 
 
 def my_campaigns(member, today):
@@ -87,7 +86,7 @@ def my_study(request):
 @login_required
 @require_POST
 def my_five_one(request, pk):
-    campaign, _enrollment = campaign_for_member_or_404(request, pk)
+    campaign, _enrollment = request.scope.get_member_enrollment_or_404(pk)
     member = request.scope.member
     form = FiveOneForm(request.POST)
     if form.is_valid():
@@ -104,7 +103,7 @@ def my_five_one(request, pk):
 
 @login_required
 def my_notes(request, pk):
-    campaign, enrollment = campaign_for_member_or_404(request, pk)
+    campaign, enrollment = request.scope.get_member_enrollment_or_404(pk)
     member = request.scope.member
     sessions = StudySession.objects.filter(
         enrollment=enrollment,

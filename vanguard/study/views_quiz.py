@@ -24,7 +24,6 @@ from vanguard.reports.exports import xlsx_response
 from vanguard.study import quiz as quizzes
 from vanguard.study.forms import QuestionImportForm, QuizForm
 from vanguard.study.models import Quiz, QuizAttempt
-from vanguard.study.permissions import campaign_for_anyone_or_404
 
 
 def _reads(scope, org) -> bool:
@@ -49,7 +48,7 @@ def _quiz_or_404(request, pk, *, manage=False) -> Quiz:
 
 @login_required
 def quiz_list(request, pk):
-    campaign = campaign_for_anyone_or_404(request, pk)
+    campaign = request.scope.get_campaign_or_404(pk, members=True)
     scope = request.scope
     candidates = Quiz.objects.filter(campaign=campaign).select_related("organization")
     rows = [q for q in candidates if _visible(scope, q)]

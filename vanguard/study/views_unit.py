@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanguard.accounts.access import MANAGE, STAFF
 from vanguard.orgs.models import Member
 from vanguard.reports import jobs
 from vanguard.study import books, services
@@ -24,7 +25,13 @@ from vanguard.study.hours import (
 )
 from vanguard.study.jobs import labelled
 from vanguard.study.models import FiveOneRecord, UnitMaterial
-from vanguard.study.permissions import enrollment_or_404
+
+PHASES = ("phases",)  # study pages show the unit's phase windows
+
+
+def _staff_enrollment(request, pk, enrollment_pk):
+    """An enrolled unit whose working papers the user reads (its members get 403)."""
+    return request.scope.get_enrollment_or_404(pk, enrollment_pk, prefetch=PHASES, require=STAFF)
 
 
 def _base(enrollment, **extra) -> dict:
@@ -33,7 +40,7 @@ def _base(enrollment, **extra) -> dict:
 
 def _start(request, job: str, what: str, pk, enrollment_pk):
     """Check access now (an outsider gets 404), then let the worker make the file."""
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = _staff_enrollment(request, pk, enrollment_pk)
     title = f"{enrollment.organization.name} · {what}"
     return jobs.start_response(request, job, title, {"pk": pk, "enrollment_pk": enrollment.pk})
 
@@ -51,7 +58,9 @@ def unit_hours_rows(enrollment, only_short: bool = False):
 
 @login_required
 def unit_hours(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     only_short = request.GET.get("short") == "1"
     summary = hours_by_enrollment(enrollment.campaign, [enrollment]).get(enrollment.pk)
     context = _base(
@@ -75,7 +84,9 @@ def unit_hours_xlsx(request, pk, enrollment_pk):
 
 @login_required
 def roster(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     context = _base(enrollment, roster=books.roster(enrollment), legend=books.legend())
     return render(request, "study/roster.html", context)
 
@@ -94,7 +105,9 @@ def roster_xlsx(request, pk, enrollment_pk):
 
 @login_required
 def study_log(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     context = _base(
         enrollment,
         entries=labelled(books.study_log(enrollment), enrollment.campaign.rules),
@@ -127,7 +140,7 @@ def notes_member(request, enrollment):
 
 @login_required
 def notes_book(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = _staff_enrollment(request, pk, enrollment_pk)
     member = notes_member(request, enrollment)
     leaders = Member.objects.filter(
         organization__path__startswith=enrollment.organization.path, is_leader_cadre=True
@@ -145,14 +158,14 @@ def notes_book(request, pk, enrollment_pk):
 @login_required
 @require_POST
 def notes_pdf(request, pk, enrollment_pk):
-    notes_member(request, enrollment_or_404(request, pk, enrollment_pk, staff=True))
+    notes_member(request, _staff_enrollment(request, pk, enrollment_pk))
     return _start(request, "study.notes_pdf", _("Study notes"), pk, enrollment_pk)
 
 
 @login_required
 @require_POST
 def notes_xlsx(request, pk, enrollment_pk):
-    notes_member(request, enrollment_or_404(request, pk, enrollment_pk, staff=True))
+    notes_member(request, _staff_enrollment(request, pk, enrollment_pk))
     return _start(request, "study.notes_xlsx", _("Study notes"), pk, enrollment_pk)
 
 
@@ -161,7 +174,7 @@ def notes_xlsx(request, pk, enrollment_pk):
 
 @login_required
 def materials(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk)
+    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, prefetch=PHASES)
     can_manage = request.scope.can_manage_org(enrollment.organization)
     form = MaterialForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -252,7 +265,9 @@ def five_one_grid(enrollment):
 
 @login_required
 def unit_five_ones(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, staff=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+    )
     can_manage = request.scope.can_manage_org(enrollment.organization)
     form = FiveOneForm(request.POST or None)
     if request.method == "POST":
@@ -288,7 +303,9 @@ def unit_five_ones(request, pk, enrollment_pk):
 @login_required
 @require_POST
 def unit_five_one_clear(request, pk, enrollment_pk):
-    enrollment = enrollment_or_404(request, pk, enrollment_pk, manage=True)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=MANAGE
+    )
     member = request.scope.get_member_or_404(request.POST.get("member", "0") or 0, manage=True)
     if not member.organization.path.startswith(enrollment.organization.path):
         raise Http404

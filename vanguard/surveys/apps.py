@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vanguard.core.registry import PhaseApp, PublicLink, register
+
 
 class SurveysConfig(AppConfig):
     name = "vanguard.surveys"
@@ -8,25 +10,35 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Satisfaction surveys")
 
     def ready(self):
-        # Register this app's compliance rules with the one registry (campaigns.compliance)
-        # and its condition for closing a unit (campaigns.closure).
-        from vanguard.portal.public_views import PUBLIC_LINKS
-
-        from . import closure, compliance, effect  # noqa: F401
+        # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
+        from . import effect
 
         effect.register()  # the campaign's effect figures (R30) show the survey results
-
-        links = [
-            (
-                "public-survey-start",
-                _("Satisfaction survey"),
-                _("Invited to the survey? Enter or scan your code and give your opinion."),
-            ),
-            (
-                "public-survey-draws",
-                _("Survey samples and results"),
-                _("How each random sample was drawn, to check it yourself, and the results."),
-            ),
-        ]
-        registered = {name for name, _title, _description in PUBLIC_LINKS}
-        PUBLIC_LINKS.extend(link for link in links if link[0] not in registered)
+        register(
+            PhaseApp(
+                label="surveys",
+                order=40,
+                nav="surveys/_nav.html",
+                unit_panel="surveys/_unit.html",
+                member_panel="surveys/_me.html",
+                compliance="vanguard.surveys.compliance",
+                closure="vanguard.surveys.closure",
+                demo_loader="vanguard.surveys.demo.load_demo",
+                data_generator="vanguard.surveys.generate",
+                public_links=(
+                    PublicLink(
+                        "public-survey-start",
+                        _("Satisfaction survey"),
+                        _("Invited to the survey? Enter or scan your code and give your opinion."),
+                    ),
+                    PublicLink(
+                        "public-survey-draws",
+                        _("Survey samples and results"),
+                        _(
+                            "How each random sample was drawn, to check it yourself, and the "
+                            "results."
+                        ),
+                    ),
+                ),
+            )
+        )

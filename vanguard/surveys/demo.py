@@ -87,7 +87,10 @@ def _remedial(rng: random.Random, enrollment: Enrollment, opened_on: date) -> No
     """The office dates the 补课 and prepares the second survey: lists and announced seed."""
     cycle = enrollment.remedial_cycles.get(closed_on__isnull=True)
     campaign_services.schedule_remedial(
-        cycle, starts_on=opened_on + timedelta(days=5), ends_on=opened_on + timedelta(days=50)
+        cycle,
+        starts_on=opened_on + timedelta(days=5),
+        ends_on=opened_on + timedelta(days=50),
+        acting=None,
     )
     opens_on = cycle.ends_on + timedelta(days=2)
     survey = services.create_survey(

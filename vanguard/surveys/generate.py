@@ -395,4 +395,5 @@ def _remedial(enrollment, survey: Survey, rules) -> None:
         enrollment,
         reason=services._remedial_reason(survey, counts),
         today=survey.closed_on,
+        acting=None,
     )

@@ -632,7 +632,7 @@ def close_survey(survey: Survey, teller_codes, *, today: date | None = None) -> 
             closed_on__isnull=True
         ):
             campaign_services.start_remedial(
-                enrollment, reason=_remedial_reason(locked, counts), today=today
+                enrollment, reason=_remedial_reason(locked, counts), today=today, acting=None
             )
     vacuum_pool()
     survey.status, survey.outcome, survey.closed_on = locked.status, outcome, today

@@ -21,11 +21,11 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vanguard.campaigns.models import Campaign, Enrollment
+from vanguard.campaigns.models import Enrollment
 from vanguard.orgs.excel import WorkbookError
 from vanguard.reports import jobs
 from vanguard.reports.exports import pdf_response, sheets_response, xlsx_response
-from vanguard.surveys import exports, frames, permissions, results, services
+from vanguard.surveys import exports, frames, results, services
 from vanguard.surveys.forms import AnnounceForm, FrameImportForm, IssueCodesForm, SurveyDatesForm
 from vanguard.surveys.models import Channel, Draw, Frame, Method, Survey
 
@@ -33,13 +33,6 @@ ROWS_PER_PAGE = 100
 
 
 # -- lookups -----------------------------------------------------------------------------
-
-
-def _campaign_or_404(request, pk) -> Campaign:
-    campaign = get_object_or_404(Campaign.objects.select_related("organization"), pk=pk)
-    if not request.scope.can_view_campaign_of(campaign.organization):
-        raise Http404
-    return campaign
 
 
 def _survey_or_404(request, pk, *, run: bool = False) -> Survey:
@@ -52,9 +45,9 @@ def _survey_or_404(request, pk, *, run: bool = False) -> Survey:
         queryset, pk=pk, unit=lambda s: s.enrollment.organization
     )
     org = survey.enrollment.organization
-    if not permissions.can_oversee(request.scope, org):
+    if not request.scope.can_oversee_unit(org):
         raise PermissionDenied
-    if run and not permissions.can_run(request.scope, org):
+    if run and not request.scope.can_run_survey(org):
         raise PermissionDenied
     return survey
 
@@ -68,7 +61,7 @@ def _back(survey: Survey):
 
 @login_required
 def index(request, campaign_pk):
-    campaign = _campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     enrollments = list(
         Enrollment.objects.filter(campaign=campaign)
         .filter(request.scope.unit_filter())
@@ -84,7 +77,7 @@ def index(request, campaign_pk):
         org = enrollment.organization
         mine = surveys.get(enrollment.pk, [])
         result = latest.get(enrollment.pk)
-        oversee = permissions.can_oversee(request.scope, org)
+        oversee = request.scope.can_oversee_unit(org)
         rows.append(
             {
                 "enrollment": enrollment,
@@ -92,7 +85,7 @@ def index(request, campaign_pk):
                 "result": result if result and (oversee or result.is_published) else None,
                 "surveys": len(mine),
                 "oversee": oversee,
-                "run": permissions.can_run(request.scope, org),
+                "run": request.scope.can_run_survey(org),
                 "cycle": next((c for c in enrollment.remedial_cycles.all() if c.is_open), None),
             }
         )
@@ -104,7 +97,7 @@ def index(request, campaign_pk):
 def create(request, enrollment_pk):
     queryset = Enrollment.objects.select_related("organization", "campaign", "batch")
     enrollment = request.scope.get_in_unit_or_404(queryset, pk=enrollment_pk)
-    if not permissions.can_run(request.scope, enrollment.organization):
+    if not request.scope.can_run_survey(enrollment.organization):
         raise PermissionDenied
     form = SurveyDatesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -161,7 +154,7 @@ def _detail_context(request, survey: Survey, **forms) -> dict:
         for method in methods
         if method in Method.values
     ]
-    can_run = permissions.can_run(request.scope, survey.enrollment.organization)
+    can_run = request.scope.can_run_survey(survey.enrollment.organization)
     return {
         "survey": survey,
         "enrollment": survey.enrollment,
@@ -393,7 +386,7 @@ def close_survey(request, pk):
 @require_POST
 def publish(request, pk):
     survey = _survey_or_404(request, pk)
-    if not permissions.can_run(request.scope, survey.enrollment.organization):
+    if not request.scope.can_run_survey(survey.enrollment.organization):
         raise PermissionDenied
     try:
         services.publish_results(survey)
@@ -416,9 +409,7 @@ def _results_survey_or_404(request, pk) -> Survey:
         queryset, pk=pk, unit=lambda s: s.enrollment.organization
     )
     org = survey.enrollment.organization
-    if not permissions.can_see_results(
-        request.scope, org, published=survey.published_on is not None
-    ):
+    if not request.scope.can_see_survey_results(org, published=survey.published_on is not None):
         raise PermissionDenied
     if not survey.is_closed:
         raise Http404
@@ -439,8 +430,8 @@ def _results_context(request, survey: Survey) -> dict:
         "rule": survey.enrollment.campaign.rules.satisfaction,
         "tallies": tallies,
         "comments": comments,
-        "oversee": permissions.can_oversee(request.scope, org),
-        "can_run": permissions.can_run(request.scope, org),
+        "oversee": request.scope.can_oversee_unit(org),
+        "can_run": request.scope.can_run_survey(org),
         "cycle": cycle,
         "min_shown": results.MIN_GROUP_SHOWN,
     }

@@ -1,2 +1,2 @@
 """Views of 分析评议: thin — parse, call `services`, render. Access goes through
-`request.scope`, via `vanguard.appraisal.permissions`."""
+`request.scope` (vanguard.accounts.access)."""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanguard.accounts.access import MANAGE, STAFF
 from vanguard.appraisal import services
 from vanguard.appraisal.forms import (
     AnswerForm,
@@ -22,7 +23,6 @@ from vanguard.appraisal.forms import (
     StaffOpinionForm,
 )
 from vanguard.appraisal.models import Opinion, OpinionStatus, Subject
-from vanguard.appraisal.permissions import campaign_or_404, require_manager, staff_object_or_404
 from vanguard.reports import jobs
 from vanguard.reports.exports import Sheet
 
@@ -74,7 +74,7 @@ def _row(opinion, rules, today):
 
 @login_required
 def opinion_list(request, campaign_pk):
-    campaign = campaign_or_404(request.scope, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     rules = campaign.rules
     today = timezone.localdate()
     page = Paginator(filtered_opinions(request, campaign), OPINIONS_PER_PAGE).get_page(
@@ -98,7 +98,7 @@ def opinion_list(request, campaign_pk):
 @login_required
 @require_POST
 def opinion_export(request, campaign_pk):
-    campaign = campaign_or_404(request.scope, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     return jobs.start_response(
         request,
         "appraisal.opinions_xlsx",
@@ -110,7 +110,7 @@ def opinion_export(request, campaign_pk):
 @jobs.export("appraisal.opinions_xlsx")
 def build_opinion_export(ctx, campaign_pk) -> jobs.Output:
     """Made by the background worker; `ctx` carries the user's scope and query like a request."""
-    campaign = campaign_or_404(ctx.scope, campaign_pk)
+    campaign = ctx.scope.get_campaign_or_404(campaign_pk)
     rules = campaign.rules
     opinions = filtered_opinions(ctx, campaign)
     headers = [
@@ -148,8 +148,8 @@ def build_opinion_export(ctx, campaign_pk) -> jobs.Output:
 
 @login_required
 def opinion_new(request, campaign_pk):
-    campaign = campaign_or_404(request.scope, campaign_pk)
-    require_manager(request.scope)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    request.scope.require_manager()
     form = StaffOpinionForm(request.POST or None, campaign=campaign, scope=request.scope)
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,13 +173,13 @@ def opinion_new(request, campaign_pk):
 
 
 def _opinion_or_404(request, pk, *, manage=False) -> Opinion:
-    return staff_object_or_404(
-        request.scope,
+    return request.scope.get_or_404(
         Opinion.objects.select_related(
             "campaign__organization", "responsible_unit", "member__organization", "unit"
         ),
+        reach=STAFF,
         unit=lambda opinion: opinion.responsible_unit,
-        manage=manage,
+        require=MANAGE if manage else (),
         pk=pk,
     )
 

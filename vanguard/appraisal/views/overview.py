@@ -7,13 +7,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from vanguard.appraisal import stats
-from vanguard.appraisal.permissions import campaign_or_404
 from vanguard.campaigns.models import Enrollment
 
 
 @login_required
 def overview(request, campaign_pk):
-    campaign = campaign_or_404(request.scope, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     enrollments = list(
         Enrollment.objects.filter(campaign=campaign)
         .filter(request.scope.unit_filter())

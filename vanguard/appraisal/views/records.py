@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanguard.accounts.access import MANAGE, STAFF
 from vanguard.appraisal import services
 from vanguard.appraisal.forms import (
     CriticismForm,
@@ -29,7 +30,6 @@ from vanguard.appraisal.models import (
     SelfAnalysis,
     Talk,
 )
-from vanguard.appraisal.permissions import enrollment_or_404, staff_object_or_404
 from vanguard.campaigns.models import Campaign
 from vanguard.orgs.models import Member
 
@@ -39,7 +39,9 @@ from vanguard.orgs.models import Member
 @login_required
 def talks(request, campaign_pk, enrollment_pk):
     manage = request.method == "POST"
-    enrollment = enrollment_or_404(request.scope, campaign_pk, enrollment_pk, manage=manage)
+    enrollment = request.scope.get_enrollment_or_404(
+        campaign_pk, enrollment_pk, reach=STAFF, require=MANAGE if manage else ()
+    )
     form = TalkForm(request.POST or None, enrollment=enrollment)
     if manage and form.is_valid():
         try:
@@ -74,7 +76,7 @@ def talks(request, campaign_pk, enrollment_pk):
 
 @login_required
 def self_analyses(request, campaign_pk, enrollment_pk):
-    enrollment = enrollment_or_404(request.scope, campaign_pk, enrollment_pk)
+    enrollment = request.scope.get_enrollment_or_404(campaign_pk, enrollment_pk, reach=STAFF)
     analyses = {
         a.member_id: a
         for a in SelfAnalysis.objects.filter(
@@ -95,11 +97,11 @@ def self_analyses(request, campaign_pk, enrollment_pk):
 
 def _member_in_campaign_or_404(request, campaign_pk, member_pk, *, manage=False):
     campaign = get_object_or_404(Campaign, pk=campaign_pk)
-    member = staff_object_or_404(
-        request.scope,
+    member = request.scope.get_or_404(
         Member.objects.select_related("organization"),
+        reach=STAFF,
         unit=lambda m: m.organization,
-        manage=manage,
+        require=MANAGE if manage else (),
         pk=member_pk,
     )
     enrollment = services.enrollment_of(campaign, member)
@@ -209,7 +211,9 @@ def my_self_analysis(request, campaign_pk):
 @login_required
 def meetings(request, campaign_pk, enrollment_pk):
     manage = request.method == "POST"
-    enrollment = enrollment_or_404(request.scope, campaign_pk, enrollment_pk, manage=manage)
+    enrollment = request.scope.get_enrollment_or_404(
+        campaign_pk, enrollment_pk, reach=STAFF, require=MANAGE if manage else ()
+    )
     form = MeetingForm(request.POST or None, enrollment=enrollment)
     if manage and form.is_valid():
         try:
@@ -235,13 +239,13 @@ def meetings(request, campaign_pk, enrollment_pk):
 
 
 def _meeting_or_404(request, pk, *, manage=False) -> OrgLifeMeeting:
-    return staff_object_or_404(
-        request.scope,
+    return request.scope.get_or_404(
         OrgLifeMeeting.objects.select_related(
             "campaign", "enrollment__organization", "organization"
         ),
+        reach=STAFF,
         unit=lambda meeting: meeting.organization,
-        manage=manage,
+        require=MANAGE if manage else (),
         pk=pk,
     )
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanguard.accounts.access import MANAGE, STAFF, UNIT
 from vanguard.appraisal import codes, services
 from vanguard.appraisal.forms import (
     BallotForm,
@@ -30,11 +31,6 @@ from vanguard.appraisal.forms import (
     TellersForm,
 )
 from vanguard.appraisal.models import AppraisalConclusion, AppraisalRound, VoterRoll
-from vanguard.appraisal.permissions import (
-    enrollment_or_404,
-    staff_object_or_404,
-    unit_object_or_404,
-)
 from vanguard.reports import jobs
 from vanguard.reports.exports import Sheet
 
@@ -42,7 +38,9 @@ from vanguard.reports.exports import Sheet
 @login_required
 def rounds(request, campaign_pk, enrollment_pk):
     manage = request.method == "POST"
-    enrollment = enrollment_or_404(request.scope, campaign_pk, enrollment_pk, manage=manage)
+    enrollment = request.scope.get_enrollment_or_404(
+        campaign_pk, enrollment_pk, reach=STAFF, require=MANAGE if manage else ()
+    )
     form = RoundWithTellersForm(request.POST or None, enrollment=enrollment)
     if manage and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if not k.startswith("teller_")}
@@ -80,9 +78,12 @@ ROUND_QUERYSET = AppraisalRound.objects.select_related(
 
 
 def _round_or_404(request, pk, *, manage=False, staff=False) -> AppraisalRound:
-    lookup = staff_object_or_404 if staff else unit_object_or_404
-    return lookup(
-        request.scope, ROUND_QUERYSET, unit=lambda r: r.organization, manage=manage, pk=pk
+    return request.scope.get_or_404(
+        ROUND_QUERYSET,
+        unit=lambda r: r.organization,
+        reach=STAFF if staff else UNIT,
+        require=MANAGE if manage else (),
+        pk=pk,
     )
 
 

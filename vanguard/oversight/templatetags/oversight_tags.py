@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import template
 from django.db.models import Count, Min, Prefetch, Q
 
-from vanguard.oversight.access import can_see_supervision, disposition_cases_visible_to
 from vanguard.oversight.models import (
     AWAITING_ANSWER,
     ArticleStatus,
@@ -73,13 +72,12 @@ def oversight_unit_panel(context):
         "commendations": _unit_commendations(enrollment),
         "today": scope.today,
     }
-    if can_see_supervision(scope, org):
+    if scope.can_see_supervision(org):
         panel.update(_supervision(enrollment, scope))
     if scope.can_manage_org(org):
         panel["open_cases"] = (
-            disposition_cases_visible_to(
-                scope, DispositionCase.objects.filter(campaign_id=enrollment.campaign_id)
-            )
+            DispositionCase.objects.filter(campaign_id=enrollment.campaign_id)
+            .visible_to(scope)
             .filter(outcome="", member__organization__path__startswith=org.path)
             .count()
         )
@@ -145,7 +143,7 @@ def _supervision(enrollment, scope) -> dict:
 @register.inclusion_tag("oversight/_me_panel.html", takes_context=True)
 def oversight_me_panel(context):
     """The member's page: their published commendations, and their own disposition case
-    (the member sees their own case; see `oversight.access`)."""
+    (the member sees their own case; see `Scope.can_see_disposition_of`)."""
     member = context["member"]
     scope = context["scope"]
     commendations = list(
@@ -156,7 +154,8 @@ def oversight_me_panel(context):
         campaign = campaigns.setdefault(commendation.campaign_id, commendation.campaign)
         label_kinds([commendation], campaign)
     cases = list(
-        disposition_cases_visible_to(scope, DispositionCase.objects.filter(member=member))
+        DispositionCase.objects.filter(member=member)
+        .visible_to(scope)
         .prefetch_related("talks")
         .order_by("-opened_on")
     )
@@ -165,5 +164,5 @@ def oversight_me_panel(context):
         "scope": scope,
         "commendations": commendations,
         "cases": cases,
-        "is_leader": scope.has_role("leader"),
+        "is_leader": scope.is_leader,
     }

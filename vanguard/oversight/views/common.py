@@ -5,18 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-
-from vanguard.campaigns.models import Campaign
-
-
-def campaign_or_404(request, pk) -> Campaign:
-    """A campaign the user holds a reading role in (members and outsiders get 404)."""
-    campaign = get_object_or_404(Campaign.objects.select_related("organization"), pk=pk)
-    if not request.scope.can_view_campaign_of(campaign.organization):
-        raise Http404
-    return campaign
 
 
 def require(allowed: bool) -> None:

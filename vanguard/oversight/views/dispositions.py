@@ -1,8 +1,8 @@
 """Non-qualifying members (R23): cases with education talks, a deadline and the outcome.
 
-Every query goes through `oversight.access.disposition_cases_visible_to` and every single
-case through `can_see_disposition`: the list, its search, the Excel export, the detail
-page and the forms. Outside the rule the answer is 404.
+Every query goes through `DispositionCase.objects.visible_to(scope)` and every single
+case through `Scope.can_see_disposition_of` (both decided in accounts.access): the list,
+its search, the Excel export, the detail page and the forms. Outside the rule the answer is 404.
 """
 
 from __future__ import annotations
@@ -17,16 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanguard.oversight import services
-from vanguard.oversight.access import (
-    can_change_disposition,
-    can_see_disposition,
-    disposition_cases_visible_to,
-    may_list_dispositions,
-)
 from vanguard.oversight.forms import CaseForm, DeadlineForm, OutcomeForm, TalkForm
 from vanguard.oversight.models import DispositionCase, Outcome
 from vanguard.oversight.views.common import (
-    campaign_or_404,
     query_string_without_page,
     require,
     require_visible,
@@ -38,16 +31,14 @@ PER_PAGE = 50
 
 
 def _list_campaign(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
-    require_visible(may_list_dispositions(request.scope))
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    require_visible(request.scope.manages_something)
     return campaign
 
 
 def filtered_cases(request, campaign):
     """The cases the user may see, searched and filtered by the list's query string."""
-    cases = disposition_cases_visible_to(
-        request.scope, DispositionCase.objects.filter(campaign=campaign)
-    )
+    cases = DispositionCase.objects.filter(campaign=campaign).visible_to(request.scope)
     query = request.GET.get("q", "").strip()
     if query:
         cases = cases.filter(
@@ -155,7 +146,7 @@ def _case_or_404(request, pk) -> DispositionCase:
         DispositionCase.objects.select_related("member__organization", "campaign", "opened_by"),
         pk=pk,
     )
-    require_visible(can_see_disposition(request.scope, case))
+    require_visible(request.scope.can_see_disposition_of(case.member))
     return case
 
 
@@ -165,7 +156,7 @@ def case_detail(request, pk):
 
 
 def _render_case(request, case, forms=None, status=200):
-    can_change = can_change_disposition(request.scope, case) and not case.is_concluded
+    can_change = request.scope.can_manage_member(case.member) and not case.is_concluded
     forms = forms or {}
     today = {"initial": {"held_on": request.scope.today}}
     context = {
@@ -173,7 +164,7 @@ def _render_case(request, case, forms=None, status=200):
         "campaign": case.campaign,
         "talks": case.talks.all(),
         "can_change": can_change,
-        "can_list": can_change_disposition(request.scope, case),
+        "can_list": request.scope.can_manage_member(case.member),
         "talk_form": (forms.get("talk") or TalkForm(**today)) if can_change else None,
         "deadline_form": (
             forms.get("deadline") or DeadlineForm(initial={"set_on": request.scope.today})
@@ -191,7 +182,7 @@ def _render_case(request, case, forms=None, status=200):
 
 def _case_step(request, pk, form_class, name, action, success):
     case = _case_or_404(request, pk)
-    require(can_change_disposition(request.scope, case))
+    require(request.scope.can_manage_member(case.member))
     form = form_class(request.POST)
     if form.is_valid():
         try:

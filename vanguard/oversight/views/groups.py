@@ -14,7 +14,7 @@ from vanguard.oversight import services
 from vanguard.oversight.forms import GroupCreateForm, GroupMemberForm
 from vanguard.oversight.models import GroupMembership, LeadingGroup
 from vanguard.oversight.selectors import sorted_memberships
-from vanguard.oversight.views.common import attempt, campaign_or_404, require, require_visible
+from vanguard.oversight.views.common import attempt, require, require_visible
 
 
 def _can_view_group(scope, group: LeadingGroup) -> bool:
@@ -36,7 +36,7 @@ def _group_or_404(request, pk) -> LeadingGroup:
 
 @login_required
 def group_list(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     return _render_list(request, campaign, GroupCreateForm(campaign=campaign, scope=request.scope))
 
 
@@ -69,7 +69,7 @@ def _bureau_q(campaign):
 @login_required
 @require_POST
 def group_create(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     require(bool(request.scope.manage_paths))
     form = GroupCreateForm(request.POST, campaign=campaign, scope=request.scope)
     if form.is_valid():

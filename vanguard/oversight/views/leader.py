@@ -9,6 +9,7 @@ query count does not grow with the size of the campaign.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -19,16 +20,21 @@ from vanguard.campaigns import compliance
 from vanguard.campaigns.models import Campaign, Enrollment, StepStatus
 from vanguard.campaigns.views import timeline
 from vanguard.oversight import services
-from vanguard.oversight.access import is_leader
-from vanguard.oversight.integrations import leader_visit_model
 from vanguard.oversight.models import LiaisonPoint, PointKind, Suggestion
-from vanguard.oversight.views.common import campaign_or_404
+
+
+def leader_visit_model():
+    """`study.LeaderVisit` when the study app is installed, else None."""
+    try:
+        return apps.get_model("study", "LeaderVisit")
+    except LookupError:
+        return None
 
 
 def _campaign(request) -> Campaign | None:
     pk = request.GET.get("campaign", "")
     if pk.isdigit():
-        return campaign_or_404(request, int(pk))
+        return request.scope.get_campaign_or_404(int(pk))
     campaigns = Campaign.objects.select_related("organization").order_by("-starts_on")
     return next((c for c in campaigns if request.scope.can_view_campaign_of(c.organization)), None)
 
@@ -46,7 +52,7 @@ def points_scope(scope, paths) -> Scope:
 @login_required
 def leader_home(request):
     scope = request.scope
-    if not is_leader(scope):
+    if not scope.is_leader:
         raise Http404
     campaign = _campaign(request)
     leader = scope.member

@@ -13,12 +13,6 @@ from django.views.decorators.http import require_POST
 
 from vanguard.campaigns.models import Enrollment
 from vanguard.oversight import services
-from vanguard.oversight.access import (
-    can_record_visit,
-    can_review_suggestion,
-    can_see_supervision,
-    is_leader,
-)
 from vanguard.oversight.forms import AnswerForm, DispatchForm, NoteForm, PointForm, VisitForm
 from vanguard.oversight.models import (
     AWAITING_ANSWER,
@@ -31,7 +25,6 @@ from vanguard.oversight.models import (
 )
 from vanguard.oversight.views.common import (
     attempt,
-    campaign_or_404,
     query_string_without_page,
     require,
     require_visible,
@@ -47,9 +40,9 @@ SUGGESTIONS_PER_PAGE = 50
 
 def _bureau_page(request, campaign_pk):
     """The liaison points and the officers' board are the office's and the leaders'."""
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     scope = request.scope
-    require_visible(scope.is_office or is_leader(scope))
+    require_visible(scope.is_office or scope.is_leader)
     return campaign
 
 
@@ -226,10 +219,10 @@ def _assignment_for_visit(request, pk) -> LiaisonAssignment:
         LiaisonAssignment.objects.select_related("batch__campaign", "organization", "grant"), pk=pk
     )
     require_visible(
-        can_see_supervision(request.scope, assignment.organization)
+        request.scope.can_see_supervision(assignment.organization)
         or assignment.officer_id == request.user.pk
     )
-    require(can_record_visit(request.scope, assignment))
+    require(request.scope.can_record_visit(assignment))
     return assignment
 
 
@@ -270,12 +263,12 @@ def visit_detail(request, pk):
         ),
         pk=pk,
     )
-    require_visible(can_see_supervision(request.scope, visit.organization))
+    require_visible(request.scope.can_see_supervision(visit.organization))
     context = {
         "visit": visit,
         "suggestions": visit.suggestions.all(),
         "today": request.scope.today,
-        "can_record": can_record_visit(request.scope, visit.assignment),
+        "can_record": request.scope.can_record_visit(visit.assignment),
     }
     return render(request, "oversight/visit_detail.html", context)
 
@@ -310,7 +303,7 @@ def filtered_suggestions(request, campaign):
 
 @login_required
 def suggestion_list(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     page = Paginator(filtered_suggestions(request, campaign), SUGGESTIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -327,7 +320,7 @@ def suggestion_list(request, campaign_pk):
 @login_required
 @require_POST
 def suggestion_export(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     return jobs.start_response(
         request,
         "oversight.suggestions_xlsx",
@@ -339,7 +332,7 @@ def suggestion_export(request, campaign_pk):
 @jobs.export("oversight.suggestions_xlsx")
 def build_suggestion_export(ctx, campaign_pk) -> jobs.Output:
     """Made by the background worker; `ctx` carries the user's scope and query like a request."""
-    campaign = campaign_or_404(ctx, campaign_pk)
+    campaign = ctx.scope.get_campaign_or_404(campaign_pk)
     suggestions = filtered_suggestions(ctx, campaign)
     rows = (
         (
@@ -383,7 +376,7 @@ def _suggestion_or_404(request, pk) -> Suggestion:
         ),
         pk=pk,
     )
-    require_visible(can_see_supervision(request.scope, suggestion.visit.organization))
+    require_visible(request.scope.can_see_supervision(suggestion.visit.organization))
     return suggestion
 
 
@@ -397,7 +390,7 @@ def _render_suggestion(request, suggestion, answer_form=None, note_form=None, st
     scope = request.scope
     can_answer = scope.can_manage_org(suggestion.visit.organization) and suggestion.awaits_answer
     can_review = (
-        can_review_suggestion(scope, suggestion) and suggestion.status == SuggestionStatus.ANSWERED
+        scope.can_review_suggestion(suggestion) and suggestion.status == SuggestionStatus.ANSWERED
     )
     context = {
         "suggestion": suggestion,
@@ -436,7 +429,7 @@ def suggestion_answer(request, pk):
 @require_POST
 def suggestion_accept(request, pk):
     suggestion = _suggestion_or_404(request, pk)
-    require(can_review_suggestion(request.scope, suggestion))
+    require(request.scope.can_review_suggestion(suggestion))
     attempt(
         request,
         lambda: services.accept_suggestion(suggestion, by=request.user),
@@ -449,7 +442,7 @@ def suggestion_accept(request, pk):
 @require_POST
 def suggestion_return(request, pk):
     suggestion = _suggestion_or_404(request, pk)
-    require(can_review_suggestion(request.scope, suggestion))
+    require(request.scope.can_review_suggestion(suggestion))
     form = NoteForm(request.POST)
     if form.is_valid():
         try:

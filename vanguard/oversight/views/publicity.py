@@ -24,7 +24,6 @@ from vanguard.oversight.models import (
 from vanguard.oversight.selectors import label_kinds
 from vanguard.oversight.views.common import (
     attempt,
-    campaign_or_404,
     query_string_without_page,
     require,
     require_visible,
@@ -40,7 +39,7 @@ PER_PAGE = 30
 
 @login_required
 def article_list(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     articles = (
         Article.objects.filter(campaign=campaign)
         .filter(request.scope.unit_filter())
@@ -62,7 +61,7 @@ def article_list(request, campaign_pk):
 
 @login_required
 def article_new(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     require(bool(request.scope.manage_paths))
     form = ArticleForm(request.POST or None, campaign=campaign, scope=request.scope)
     if request.method == "POST" and form.is_valid():
@@ -182,7 +181,7 @@ def filtered_commendations(request, campaign):
 
 @login_required
 def commendation_list(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     form = NominationForm(campaign=campaign, scope=request.scope)
     return _render_commendations(request, campaign, form)
 
@@ -209,7 +208,7 @@ def _render_commendations(request, campaign, form, status=200):
 @login_required
 @require_POST
 def commendation_nominate(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     require(bool(request.scope.manage_paths))
     form = NominationForm(request.POST, campaign=campaign, scope=request.scope)
     if form.is_valid():
@@ -264,7 +263,7 @@ def commendation_action(request, pk, action):
 @login_required
 @require_POST
 def commendation_export(request, campaign_pk):
-    campaign = campaign_or_404(request, campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
     return jobs.start_response(
         request,
         "oversight.commendations_xlsx",
@@ -276,7 +275,7 @@ def commendation_export(request, campaign_pk):
 @jobs.export("oversight.commendations_xlsx")
 def build_commendation_export(ctx, campaign_pk) -> jobs.Output:
     """Made by the background worker; `ctx` carries the user's scope and query like a request."""
-    campaign = campaign_or_404(ctx, campaign_pk)
+    campaign = ctx.scope.get_campaign_or_404(campaign_pk)
     rows = (
         (
             c.kind_label,

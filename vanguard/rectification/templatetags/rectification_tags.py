@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vanguard.campaigns.models import Enrollment
-from vanguard.rectification import effect, permissions, stats
+from vanguard.rectification import effect, stats
 from vanguard.rectification.models import RectificationItem
 from vanguard.rectification.views import list_items
 
@@ -30,7 +30,7 @@ def rectification_unit_panel(context, enrollment):
         "summary": summary or stats.ListSummary(),
         "satisfaction": satisfaction.get(enrollment.pk),
         "can_manage": scope.can_manage_org(enrollment.organization),
-        "is_reader": permissions.sees_members_items(scope, enrollment.organization),
+        "is_reader": scope.sees_members_items(enrollment.organization),
     }
 
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from vanguard.surveys import permissions, results
+from vanguard.surveys import results
 from vanguard.surveys.models import Survey
 
 register = template.Library()
@@ -14,7 +14,7 @@ def survey_panel(context, enrollment):
     three queries at most (the surveys, then the latest result's counts)."""
     scope = context["scope"]
     org = enrollment.organization
-    oversee = permissions.can_oversee(scope, org)
+    oversee = scope.can_oversee_unit(org)
     surveys = list(Survey.objects.filter(enrollment=enrollment).order_by("-number"))
     current = next((s for s in surveys if not s.is_closed), None)
     latest_closed = next((s for s in surveys if s.is_closed), None)
@@ -25,7 +25,7 @@ def survey_panel(context, enrollment):
     return {
         "enrollment": enrollment,
         "oversee": oversee,
-        "run": permissions.can_run(scope, org),
+        "run": scope.can_run_survey(org),
         "current": current if oversee else None,
         "result": result,
         "latest": latest_closed,

@@ -1,0 +1,766 @@
+"""The access matrix: every URL pattern of the project × every persona, on the demo campaign.
+
+The cases are generated from the URL resolver: a URL pattern without a case here fails
+`test_every_url_has_a_case`, so a new page cannot ship without saying who may open it.
+Each case names the object of unit A (市教育考试中心党支部, KSZX) it opens and the answer
+each persona gets:
+
+    office · leader · liaison of A · admin of A · member of A · admin of unrelated B
+    (市第一中学党总支) · liaison outside its batch (grants on other units, ended) · anonymous
+
+`2` success (2xx, or a redirect that is not to the login page), `3` 403, `4` 404,
+`0` 400 or 405 (a malformed request to a page the user reaches), `L` the login page.
+Besides the table, the rules themselves are asserted for every URL: outsiders get 404 on
+A's objects, nobody gets a server error, anonymous users reach only public pages, and a
+read-only leader never changes anything (POST: 403 or 404).
+
+The demo is loaded once for the module inside an outer transaction that is rolled back at
+the end; each request runs in a savepoint of its own, so no persona sees another's change.
+Set `VANGUARD_PRINT_MATRIX=1` to print the observed table (when adding cases).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PERSONAS = ["office", "leader", "liaison", "admin_a", "member_a", "admin_b", "liaison_out"]
+USERNAMES = {
+    "office": "guojianmin",
+    "leader": "qianjun",
+    "liaison": "liaison",
+    "admin_a": "admin_kszx",
+    "member_a": "member",
+    "admin_b": "admin_s01",
+    "liaison_out": "liaison3",
+}
+OUTSIDERS = ("admin_b", "liaison_out")
+
+# Django's own pages, with their own access rules (admin: staff only; auth; i18n).
+# django_otp's pages are admin pages (staff only).
+EXEMPT_MODULES = ("django.", "simple_history.", "treebeard.", "django_otp.")
+
+
+def _patterns(resolver: URLResolver, prefix: str = ""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield pattern
+
+
+def project_url_names() -> set[str]:
+    return {
+        p.name
+        for p in _patterns(get_resolver())
+        if not p.callback.__module__.startswith(EXEMPT_MODULES)
+    }
+
+
+# -- the world: the demo campaign, and one object of each kind in unit A ------------------------
+
+
+@pytest.fixture(scope="module")
+def module_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, module_media):
+    """The demo's files are written once for the module; every test reads them."""
+    settings.MEDIA_ROOT = module_media
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, module_media):
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = module_media
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+            yield _objects()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _objects() -> dict:
+    from vanguard.appraisal.models import AppraisalRound, Opinion, OrgLifeMeeting
+    from vanguard.campaigns.models import Campaign, Enrollment, StepEvidence
+    from vanguard.orgs.models import Member, Organization
+    from vanguard.oversight.models import (
+        Article,
+        Commendation,
+        DispositionCase,
+        GroupMembership,
+        LeadingGroup,
+        LiaisonAssignment,
+        Suggestion,
+        SupervisionVisit,
+    )
+    from vanguard.rectification.models import (
+        Cultivation,
+        EvidenceFile,
+        Mechanism,
+        PracticalDeed,
+        PublicComment,
+        RectificationItem,
+    )
+    from vanguard.reports.models import Job
+    from vanguard.study.models import (
+        LeaderVisit,
+        Quiz,
+        QuizAttempt,
+        StudyNote,
+        StudySession,
+        UnitMaterial,
+    )
+    from vanguard.surveys.models import Draw, Frame, Survey
+
+    unit = Organization.objects.get(code="KSZX")
+    under = {"organization__path__startswith": unit.path}
+    member = Member.objects.get(user__username="member")
+    enrollment = Enrollment.objects.get(organization=unit)
+    item = RectificationItem.objects.filter(enrollment=enrollment, level="organization").first()
+    evidence = EvidenceFile.objects.create(
+        item=item, title="证明材料", file=ContentFile(b"x", name="e.txt")
+    )
+    opinion = Opinion.objects.filter(responsible_unit=unit).first()
+    survey = Survey.objects.get(enrollment=enrollment)
+    group = LeadingGroup.objects.get(organization=unit)
+    assignment = LiaisonAssignment.objects.filter(organization=unit).first()
+    published = RectificationItem.objects.filter(published_at__isnull=False, **under).first()
+    return {
+        "campaign": Campaign.objects.get(),
+        "unit": unit,
+        "enrollment": enrollment,
+        "step": _step_code(enrollment),
+        "evidence": StepEvidence.objects.filter(step_record__enrollment=enrollment).first(),
+        "member": member,
+        "colleague": Member.objects.filter(organization=unit).exclude(pk=member.pk).first(),
+        "session": StudySession.objects.filter(**under).first(),
+        "material": UnitMaterial.objects.create(
+            enrollment=enrollment, title="材料", file=ContentFile(b"x", name="m.txt")
+        ),
+        "visit": LeaderVisit.objects.filter(**under).first() or LeaderVisit.objects.first(),
+        "note": StudyNote.objects.filter(member=member).first()
+        or StudyNote.objects.create(
+            campaign=enrollment.campaign,
+            member=member,
+            written_on=enrollment.batch.starts_on,
+            title="笔记",
+            content="学习体会",
+        ),
+        "quiz": Quiz.objects.first(),
+        "attempt": QuizAttempt.objects.filter(member=member).first(),
+        "opinion": opinion,
+        "opinion_type": ContentType.objects.get_for_model(Opinion).pk,
+        "meeting": OrgLifeMeeting.objects.get(organization=unit),
+        "round": AppraisalRound.objects.get(organization=unit),
+        "item": item,
+        "item_evidence": evidence,
+        "comment": PublicComment.objects.filter(item__enrollment=enrollment).first(),
+        "mechanism": Mechanism.objects.filter(enrollment=enrollment).first(),
+        "person": Cultivation.objects.create(
+            organization=unit, name="积极分子", activist_on=enrollment.batch.starts_on
+        ),
+        "deed": PracticalDeed.objects.create(
+            campaign=enrollment.campaign,
+            enrollment=enrollment,
+            organization=unit,
+            title="办实事",
+            done_on=enrollment.batch.starts_on,
+            beneficiary_school="社区",
+            beneficiaries="群众",
+        ),
+        "published_item": published,
+        "survey": survey,
+        "frame": Frame.objects.filter(survey=survey).first(),
+        "draw": Draw.objects.filter(frame__survey=survey).first(),
+        "group": group,
+        "membership": GroupMembership.objects.filter(group=group).first(),
+        "assignment": assignment,
+        "supervision": SupervisionVisit.objects.filter(organization=unit).first(),
+        "suggestion": Suggestion.objects.filter(visit__organization=unit).first(),
+        "article": Article.objects.get(organization=unit),
+        "commendation": Commendation.objects.filter(organization=unit).first()
+        or Commendation.objects.filter(member__organization=unit).first(),
+        "case": DispositionCase.objects.get(member__organization=unit),
+        "notice_round": AppraisalRound.objects.filter(published_on__isnull=False).first(),
+        # A finished export started by A's admin: only its owner sees it.
+        "job": Job.objects.create(
+            kind=Job.Kind.EXPORT,
+            name="study.roster_xlsx",
+            title="花名册",
+            owner=get_user_model().objects.get(username=USERNAMES["admin_a"]),
+            status=Job.Status.DONE,
+            file=ContentFile(b"x", name="roster.xlsx"),
+            filename="roster.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    }
+
+
+def _step_code(enrollment) -> str:
+    from vanguard.campaigns.models import StepRecord
+
+    return StepRecord.objects.filter(enrollment=enrollment).first().step_code
+
+
+# -- the cases ---------------------------------------------------------------------------------
+# name: (method, lambda objects -> reverse() args, anonymous answer: "L" for a private page,
+# "2" for the public site).
+
+CASES: dict[str, tuple] = {}
+
+
+def case(name, method, args, anonymous="L"):
+    CASES[name] = (method, args, anonymous)
+
+
+c = lambda o: [o["campaign"].pk]  # noqa: E731
+ce = lambda o: [o["campaign"].pk, o["enrollment"].pk]  # noqa: E731
+none = lambda o: []  # noqa: E731
+
+
+def pk(key):
+    return lambda o: [o[key].pk]
+
+
+# portal, orgs, accounts
+case("home", "GET", none)
+case("me", "GET", none)
+case("org-tree", "GET", none)
+case("member-list", "GET", none)
+case("member-detail", "GET", pk("colleague"))
+case("member-leave", "POST", pk("colleague"))
+case("member-move", "POST", pk("colleague"))
+case("org-import", "GET", none)
+case("org-import-template", "GET", none)
+case("org-export", "POST", none)
+case("login-events", "GET", none)
+case("two-factor-verify", "GET", none)
+case("two-factor-setup", "GET", none)
+# my downloads: the background jobs
+case("downloads", "GET", none)
+case("job-detail", "GET", pk("job"))
+case("job-file", "GET", pk("job"))
+# campaigns
+case("campaign-overview", "GET", c)
+case("campaign-enroll", "POST", c)
+case("campaign-verdict", "GET", lambda o: [o["campaign"].pk, "study.hours"])
+case("campaign-unit", "GET", ce)
+case("campaign-unit-plan", "POST", ce)
+case("campaign-unit-step", "POST", lambda o: [*ce(o), o["step"]])
+case("campaign-unit-evidence", "POST", lambda o: [*ce(o), o["step"]])
+case("campaign-unit-close", "POST", ce)
+case("campaign-unit-remedial", "POST", ce)
+case("campaign-unit-remedial-dates", "POST", ce)
+case("campaign-evidence", "GET", pk("evidence"))
+# study
+case("study-home", "GET", none)
+case("study-me", "GET", none)
+case("study-overview", "GET", c)
+case("study-shortfalls", "GET", c)
+case("study-shortfalls-xlsx", "POST", c)
+case("study-visits", "GET", c)
+case("study-visit-edit", "GET", pk("visit"))
+case("study-visit-delete", "POST", pk("visit"))
+case("study-my-notes", "GET", c)
+case("study-note-edit", "GET", pk("note"))
+case("study-note-delete", "POST", pk("note"))
+case("study-my-five-one", "POST", c)
+for _name in [
+    "study-sessions",
+    "study-unit-hours",
+    "study-roster",
+    "study-log",
+    "study-notes",
+    "study-materials",
+    "study-unit-five-ones",
+]:
+    case(_name, "GET", ce)
+# Exports start a background job (POST): a read, open to whoever reads the page.
+for _name in [
+    "study-unit-hours-xlsx",
+    "study-roster-pdf",
+    "study-roster-xlsx",
+    "study-log-pdf",
+    "study-log-xlsx",
+    "study-notes-pdf",
+    "study-notes-xlsx",
+]:
+    case(_name, "POST", ce)
+case("study-session-new", "POST", ce)
+case("study-unit-five-one-clear", "POST", ce)
+case("study-material-delete", "POST", pk("material"))
+case("study-material-file", "GET", pk("material"))
+case("study-session", "GET", pk("session"))
+case("study-session-edit", "POST", pk("session"))
+case("study-roll-call", "POST", pk("session"))
+case("study-session-log", "POST", pk("session"))
+case("study-checkin-display", "GET", pk("session"))
+case("study-checkin-renew", "POST", pk("session"))
+case("study-checkin", "POST", pk("session"))
+case("study-quizzes", "GET", c)
+case("study-quiz-template", "GET", none)
+case("study-quiz", "GET", pk("quiz"))
+case("study-quiz-import", "POST", pk("quiz"))
+case("study-quiz-start", "POST", pk("quiz"))
+case("study-attempt", "GET", pk("attempt"))
+# appraisal
+case("appraisal-me", "GET", none)
+case("appraisal-overview", "GET", c)
+case("appraisal-opinions", "GET", c)
+case("appraisal-opinions-export", "POST", c)
+case("appraisal-opinion-new", "POST", c)
+case("appraisal-opinion", "GET", pk("opinion"))
+for _name in ["answer", "feedback", "close", "pass", "member"]:
+    case(f"appraisal-opinion-{_name}", "POST", pk("opinion"))
+case("appraisal-talks", "POST", ce)
+case("appraisal-self-analyses", "GET", ce)
+_cm = lambda o: [o["campaign"].pk, o["colleague"].pk]  # noqa: E731
+case("appraisal-self-analysis", "GET", _cm)
+case("appraisal-self-analysis-review", "POST", _cm)
+case("appraisal-self-analysis-enter", "POST", _cm)
+case("appraisal-my-self-analysis", "GET", c)
+case("appraisal-meetings", "POST", ce)
+case("appraisal-meeting", "GET", pk("meeting"))
+case("appraisal-meeting-edit", "POST", pk("meeting"))
+case("appraisal-meeting-item", "POST", pk("meeting"))
+case("appraisal-rounds", "POST", ce)
+case("appraisal-round", "GET", pk("round"))
+case("appraisal-vote", "GET", pk("round"))
+case("appraisal-ballots", "GET", pk("round"))
+case("appraisal-round-codes", "POST", pk("round"))
+case("appraisal-round-close", "POST", pk("round"))
+case("appraisal-conclusions", "POST", pk("round"))
+case("appraisal-round-publish", "POST", pk("round"))
+case("appraisal-round-export", "POST", pk("round"))
+case("appraisal-round-pdf", "POST", pk("round"))
+case("appraisal-round-tellers", "POST", pk("round"))
+case("appraisal-round-count", "POST", pk("round"))
+# rectification
+case("rectification-overview", "GET", c)
+case("rectification-effect", "GET", c)
+case("rectification-bureau", "GET", c)
+case("rectification-bureau-new", "POST", c)
+case("rectification-bureau-publish", "POST", c)
+case("rectification-campaign-export", "POST", lambda o: [o["campaign"].pk, "xlsx"])
+case(
+    "rectification-from-source",
+    "GET",
+    lambda o: [o["campaign"].pk, o["opinion_type"], o["opinion"].pk],
+)
+case("rectification-unit", "GET", ce)
+case("rectification-unit-new", "POST", ce)
+case("rectification-unit-publish", "POST", ce)
+case("rectification-unit-export", "POST", lambda o: [*ce(o), "xlsx"])
+case("rectification-longterm", "GET", ce)
+case("rectification-mechanism-add", "POST", ce)
+case("rectification-cultivation-add", "POST", ce)
+case("rectification-cultivation-advance", "POST", lambda o: [*ce(o), o["person"].pk])
+case("rectification-pairing-add", "POST", ce)
+case("rectification-occurrence-add", "POST", pk("mechanism"))
+case("rectification-deeds", "GET", c)
+case("rectification-deed-add", "POST", c)
+case("rectification-deed-evidence", "POST", pk("deed"))
+case("rectification-comments", "GET", c)
+case("rectification-comment-moderate", "POST", pk("comment"))
+case("rectification-item", "GET", pk("item"))
+for _name in ["edit", "delete", "note", "evidence", "publish", "explain"]:
+    case(f"rectification-item-{_name}", "POST", pk("item"))
+case("rectification-item-action", "POST", lambda o: [o["item"].pk, "verify"])
+case("rectification-evidence", "GET", pk("item_evidence"))
+# surveys
+case("surveys-index", "GET", c)
+case("surveys-create", "POST", lambda o: [o["enrollment"].pk])
+case("surveys-frame-template", "GET", none)
+case("surveys-frame", "GET", pk("frame"))
+case("surveys-detail", "GET", pk("survey"))
+for _name in ["dates", "announce", "draw", "codes", "open", "close", "publish"]:
+    case(f"surveys-{_name}", "POST", pk("survey"))
+case("surveys-frame-import", "POST", lambda o: [o["survey"].pk, "random_sample"])
+case("surveys-results", "GET", pk("survey"))
+case("surveys-results-pdf", "POST", pk("survey"))
+# oversight
+case("oversight-leader-home", "GET", none)
+case("oversight-groups", "GET", c)
+case("oversight-group-create", "POST", c)
+case("oversight-group", "GET", pk("group"))
+case("oversight-group-add-member", "POST", pk("group"))
+case("oversight-membership-remove", "POST", pk("membership"))
+case("oversight-membership-responsible", "POST", pk("membership"))
+case("oversight-points", "GET", c)
+case("oversight-points-set", "POST", c)
+case("oversight-officers", "GET", c)
+case("oversight-officers-dispatch", "POST", c)
+case("oversight-assignment-withdraw", "POST", pk("assignment"))
+case("oversight-my-assignments", "GET", none)
+case("oversight-visit-new", "GET", pk("assignment"))
+case("oversight-visit", "GET", pk("supervision"))
+case("oversight-suggestions", "GET", c)
+case("oversight-suggestions-export", "POST", c)
+case("oversight-suggestion", "GET", pk("suggestion"))
+for _name in ["answer", "accept", "return", "rectify"]:
+    case(f"oversight-suggestion-{_name}", "POST", pk("suggestion"))
+case("oversight-articles", "GET", c)
+case("oversight-article-new", "POST", c)
+case("oversight-article", "GET", pk("article"))
+case("oversight-article-action", "POST", lambda o: [o["article"].pk, "submit"])
+case("oversight-commendations", "GET", c)
+case("oversight-commendations-nominate", "POST", c)
+case("oversight-commendations-export", "POST", c)
+case("oversight-commendation-action", "POST", lambda o: [o["commendation"].pk, "approve"])
+case("oversight-dispositions", "GET", c)
+case("oversight-dispositions-export", "POST", c)
+case("oversight-disposition-new", "POST", c)
+case("oversight-disposition", "GET", pk("case"))
+for _name in ["talk", "deadline", "outcome"]:
+    case(f"oversight-disposition-{_name}", "POST", pk("case"))
+# the public site: no login, the same answer for everyone
+PUBLIC = [
+    ("health", "GET", none),
+    ("public-index", "GET", none),
+    ("appraisal-public-opinion", "GET", none),
+    ("appraisal-public-receipt", "GET", none),
+    ("appraisal-public-notices", "GET", none),
+    ("appraisal-public-notice", "GET", pk("notice_round")),
+    ("appraisal-public-ballot", "GET", none),
+    ("appraisal-public-ballot-check", "GET", none),
+    ("public-rectification-index", "GET", none),
+    ("public-rectification-item", "GET", lambda o: [o["published_item"].public_id]),
+    ("public-rectification-comment", "POST", lambda o: [o["published_item"].public_id]),
+    ("public-rectification-campaign", "GET", lambda o: [o["campaign"].code]),
+    ("public-rectification-unit", "GET", lambda o: [o["campaign"].code, o["unit"].code]),
+    (
+        "public-rectification-unit-export",
+        "GET",
+        lambda o: [o["campaign"].code, o["unit"].code, "xlsx"],
+    ),
+    ("public-survey-start", "GET", none),
+    ("public-survey-respond", "GET", lambda o: ["NOSUCHCODE"]),
+    ("public-survey-thanks", "GET", none),
+    ("public-survey-draws", "GET", none),
+    ("public-survey-draw", "GET", pk("draw")),
+    ("public-survey-draw-file", "GET", pk("draw")),
+    ("oversight-public-news", "GET", none),
+    ("oversight-public-article", "GET", pk("article")),
+    ("oversight-public-commendations", "GET", none),
+]
+for _name, _method, _args in PUBLIC:
+    case(_name, _method, _args, anonymous="2")
+
+
+# Pages where an outsider (B's admin, a liaison of other units) is not refused: pages of the
+# whole campaign, filtered to the user's own units, and the user's own pages. Everywhere
+# else an outsider gets 404 on unit A's objects.
+OPEN_TO_OUTSIDERS = {
+    name for name, (_method, args, _anonymous) in CASES.items() if args in (c, none)
+} | {
+    "campaign-verdict",
+    "rectification-campaign-export",
+    "study-quiz",  # the bureau's quiz, open to every member of the campaign
+    "study-quiz-start",
+    "study-quiz-import",  # … and seen, not changed (403), by the units' admins
+}
+# POSTs a leader may make as a member: their own quiz attempt and 五个一.
+LEADERS_ACT = {"study-quiz-start", "study-my-five-one"}
+# POSTs that change nothing of the campaign: an export starts a background job making a
+# file of what the user may read (my downloads), so a read-only leader may start one.
+EXPORTS = {
+    "appraisal-opinions-export",
+    "appraisal-round-export",
+    "appraisal-round-pdf",
+    "org-export",
+    "oversight-commendations-export",
+    "oversight-dispositions-export",
+    "oversight-suggestions-export",
+    "rectification-campaign-export",
+    "rectification-unit-export",
+    "study-log-pdf",
+    "study-log-xlsx",
+    "study-notes-pdf",
+    "study-notes-xlsx",
+    "study-roster-pdf",
+    "study-roster-xlsx",
+    "study-shortfalls-xlsx",
+    "study-unit-hours-xlsx",
+    "surveys-results-pdf",
+}
+
+# The answers, persona by persona (PERSONAS order), reviewed against the access rules.
+EXPECTED: dict[str, str] = {
+    "appraisal-ballots": "2222244",
+    "appraisal-conclusions": "2332444",
+    "appraisal-me": "2244242",
+    "appraisal-meeting": "2222444",
+    "appraisal-meeting-edit": "0330444",
+    "appraisal-meeting-item": "0330444",
+    "appraisal-meetings": "0330444",
+    "appraisal-my-self-analysis": "2244242",
+    "appraisal-opinion": "2222444",
+    "appraisal-opinion-answer": "0330444",
+    "appraisal-opinion-close": "2332444",
+    "appraisal-opinion-feedback": "0330444",
+    "appraisal-opinion-member": "0330444",
+    "appraisal-opinion-new": "0330404",
+    "appraisal-opinion-pass": "0330444",
+    "appraisal-opinions": "2222424",
+    "appraisal-opinions-export": "2222424",
+    "appraisal-overview": "2222424",
+    "appraisal-round": "2222244",
+    "appraisal-round-close": "2332344",
+    "appraisal-round-codes": "2332344",
+    "appraisal-round-count": "2332344",
+    "appraisal-round-export": "3333444",
+    "appraisal-round-pdf": "3333444",
+    "appraisal-round-publish": "0330444",
+    "appraisal-round-tellers": "2332344",
+    "appraisal-rounds": "0330444",
+    "appraisal-self-analyses": "2222444",
+    "appraisal-self-analysis": "2222444",
+    "appraisal-self-analysis-enter": "0330444",
+    "appraisal-self-analysis-review": "0330444",
+    "appraisal-talks": "0330444",
+    "appraisal-vote": "2233244",
+    "campaign-enroll": "2333434",
+    "campaign-evidence": "2222444",
+    "campaign-overview": "2222424",
+    "campaign-unit": "2222244",
+    "campaign-unit-close": "2333344",
+    "campaign-unit-evidence": "2332344",
+    "campaign-unit-plan": "0330344",
+    "campaign-unit-remedial": "2333344",
+    "campaign-unit-remedial-dates": "4333344",
+    "campaign-unit-step": "2332344",
+    "campaign-verdict": "2222424",
+    "downloads": "2222222",
+    "home": "2222222",
+    "job-detail": "4442444",
+    "job-file": "4442444",
+    "login-events": "2444444",
+    "me": "2244242",
+    "member-detail": "2222444",
+    "member-leave": "2332444",
+    "member-list": "2222424",
+    "member-move": "2332444",
+    "org-export": "2222424",
+    "org-import": "2442424",
+    "org-import-template": "2442424",
+    "org-tree": "2222424",
+    "oversight-article": "2222444",
+    "oversight-article-action": "2332444",
+    "oversight-article-new": "0330404",
+    "oversight-articles": "2222424",
+    "oversight-assignment-withdraw": "2344444",
+    "oversight-commendation-action": "2333444",
+    "oversight-commendations": "2222424",
+    "oversight-commendations-export": "2222424",
+    "oversight-commendations-nominate": "0330404",
+    "oversight-disposition": "2442444",
+    "oversight-disposition-deadline": "0440444",
+    "oversight-disposition-new": "0440404",
+    "oversight-disposition-outcome": "0440444",
+    "oversight-disposition-talk": "0440444",
+    "oversight-dispositions": "2442424",
+    "oversight-dispositions-export": "2442424",
+    "oversight-group": "2222244",
+    "oversight-group-add-member": "0330344",
+    "oversight-group-create": "0330404",
+    "oversight-groups": "2222424",
+    "oversight-leader-home": "4244444",
+    "oversight-membership-remove": "2332344",
+    "oversight-membership-responsible": "2332344",
+    "oversight-my-assignments": "4424442",
+    "oversight-officers": "2244444",
+    "oversight-officers-dispatch": "0344444",
+    "oversight-points": "2244444",
+    "oversight-points-set": "0344444",
+    "oversight-suggestion": "2222444",
+    "oversight-suggestion-accept": "2323444",
+    "oversight-suggestion-answer": "0330444",
+    "oversight-suggestion-rectify": "2332444",
+    "oversight-suggestion-return": "0303444",
+    "oversight-suggestions": "2222424",
+    "oversight-suggestions-export": "2222424",
+    "oversight-visit": "2222444",
+    "oversight-visit-new": "3323444",
+    "rectification-bureau": "2222424",
+    "rectification-bureau-new": "0333434",
+    "rectification-bureau-publish": "2333434",
+    "rectification-campaign-export": "2222424",
+    "rectification-comment-moderate": "2332344",
+    "rectification-comments": "2222424",
+    "rectification-cultivation-add": "0330444",
+    "rectification-cultivation-advance": "2332444",
+    "rectification-deed-add": "0330404",
+    "rectification-deed-evidence": "2332344",
+    "rectification-deeds": "2222424",
+    "rectification-effect": "2222424",
+    "rectification-evidence": "2222244",
+    "rectification-from-source": "2332444",
+    "rectification-item": "2222244",
+    "rectification-item-action": "0333344",
+    "rectification-item-delete": "2332344",
+    "rectification-item-edit": "0330344",
+    "rectification-item-evidence": "0330344",
+    "rectification-item-explain": "0330344",
+    "rectification-item-note": "0330344",
+    "rectification-item-publish": "2332344",
+    "rectification-longterm": "2222444",
+    "rectification-mechanism-add": "0330444",
+    "rectification-occurrence-add": "0330444",
+    "rectification-overview": "2222424",
+    "rectification-pairing-add": "0330444",
+    "rectification-unit": "2222244",
+    "rectification-unit-export": "2222244",
+    "rectification-unit-new": "0330344",
+    "rectification-unit-publish": "2332344",
+    "study-attempt": "4444244",
+    "study-checkin": "4444244",
+    "study-checkin-display": "2332344",
+    "study-checkin-renew": "2332344",
+    "study-home": "2222222",
+    "study-log": "2222344",
+    "study-log-pdf": "2222344",
+    "study-log-xlsx": "2222344",
+    "study-material-delete": "2332344",
+    "study-material-file": "2222244",
+    "study-materials": "2222244",
+    "study-me": "2244242",
+    "study-my-five-one": "2244242",
+    "study-my-notes": "2244242",
+    "study-note-delete": "4444244",
+    "study-note-edit": "4444244",
+    "study-notes": "2222344",
+    "study-notes-pdf": "2222344",
+    "study-notes-xlsx": "2222344",
+    "study-overview": "2222424",
+    "study-quiz": "2222222",
+    "study-quiz-import": "2333333",
+    "study-quiz-start": "2233232",
+    "study-quiz-template": "2442424",
+    "study-quizzes": "2222222",
+    "study-roll-call": "2332344",
+    "study-roster": "2222344",
+    "study-roster-pdf": "2222344",
+    "study-roster-xlsx": "2222344",
+    "study-session": "2222244",
+    "study-session-edit": "2332344",
+    "study-session-log": "2332344",
+    "study-session-new": "2332344",
+    "study-sessions": "2222244",
+    "study-shortfalls": "2222424",
+    "study-shortfalls-xlsx": "2222424",
+    "study-unit-five-one-clear": "4334344",
+    "study-unit-five-ones": "2222344",
+    "study-unit-hours": "2222344",
+    "study-unit-hours-xlsx": "2222344",
+    "study-visit-delete": "2344444",
+    "study-visit-edit": "2344444",
+    "study-visits": "2222222",
+    "surveys-announce": "0333344",
+    "surveys-close": "2333344",
+    "surveys-codes": "2333344",
+    "surveys-create": "2333344",
+    "surveys-dates": "0333344",
+    "surveys-detail": "2233344",
+    "surveys-draw": "2333344",
+    "surveys-frame": "2233344",
+    "surveys-frame-import": "0333344",
+    "surveys-frame-template": "2442424",
+    "surveys-index": "2222424",
+    "surveys-open": "2333344",
+    "surveys-publish": "2333344",
+    "surveys-results": "2222244",
+    "surveys-results-pdf": "2222244",
+    "two-factor-setup": "2222222",
+    "two-factor-verify": "2222222",
+}
+
+
+# -- running a case --------------------------------------------------------------------------
+
+
+def answer(response) -> str:
+    code = response.status_code
+    if code in (301, 302):
+        return "L" if "/accounts/login/" in response["Location"] else "2"
+    if code < 300:
+        return "2"
+    return {403: "3", 404: "4", 400: "0", 405: "0"}.get(code, str(code))
+
+
+def _close(response) -> None:
+    """Close a file response's file, as the test client does: without `request_finished`'s
+    `close_old_connections`, which drops a connection found inside a transaction (on
+    PostgreSQL that closed the module's demo transaction: "the connection is closed")."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+def observe(world, name) -> str:
+    method, args, _anonymous = CASES[name]
+    url = reverse(name, args=args(world))
+    users = get_user_model().objects.in_bulk(USERNAMES.values(), field_name="username")
+    seen = ""
+    for persona in [*PERSONAS, "anonymous"]:
+        cache.clear()  # figures and rate-limit counters of the previous persona
+        client = Client(raise_request_exception=False)
+        if persona != "anonymous":
+            client.force_login(users[USERNAMES[persona]])
+        with transaction.atomic():
+            response = client.post(url) if method == "POST" else client.get(url)
+            seen += answer(response)
+            _close(response)
+            transaction.set_rollback(True)
+    return seen
+
+
+def test_every_url_has_a_case():
+    assert project_url_names() - set(CASES) == set()
+    assert set(CASES) - project_url_names() == set()
+    assert set(EXPECTED) == {name for name, (*_, anonymous) in CASES.items() if anonymous == "L"}
+    assert {CASES[name][0] for name in EXPORTS} == {"POST"}
+
+
+def test_the_answers_follow_the_rules():
+    """The table itself keeps the rules, so a wrong entry cannot slip in as "expected"."""
+    for name, expected in EXPECTED.items():
+        method = CASES[name][0]
+        answers = dict(zip(PERSONAS, expected, strict=True))
+        if name not in OPEN_TO_OUTSIDERS:
+            assert answers["admin_b"] == answers["liaison_out"] == "4", name
+        if method == "POST" and name not in LEADERS_ACT | EXPORTS:
+            assert answers["leader"] in "34", name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_access(world, name):
+    method, _args, anonymous = CASES[name]
+    seen = observe(world, name)
+    if os.environ.get("VANGUARD_PRINT_MATRIX"):
+        print(f"\nMATRIX {name} {method} {seen}")
+    assert "5" not in seen, f"server error: {seen}"
+    if anonymous == "L":
+        assert seen == EXPECTED.get(name, "?") + "L"
+    else:  # the public site: the same answer for everyone
+        assert seen == seen[0] * len(seen)

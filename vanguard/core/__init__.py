@@ -1,0 +1,1 @@
+"""The lowest layer: helpers every app may import, importing no app of the project."""

@@ -391,7 +391,7 @@ case("surveys-create", "POST", lambda o: [o["enrollment"].pk])
 case("surveys-frame-template", "GET", none)
 case("surveys-frame", "GET", pk("frame"))
 case("surveys-detail", "GET", pk("survey"))
-for _name in ["dates", "announce", "draw", "codes", "open", "close", "publish"]:
+for _name in ["dates", "announce", "draw", "codes", "tellers", "open", "close", "publish"]:
     case(f"surveys-{_name}", "POST", pk("survey"))
 case("surveys-frame-import", "POST", lambda o: [o["survey"].pk, "random_sample"])
 case("surveys-results", "GET", pk("survey"))
@@ -675,6 +675,7 @@ EXPECTED: dict[str, str] = {
     "study-visits": "2222222",
     "surveys-announce": "0333344",
     "surveys-close": "2333344",
+    "surveys-tellers": "2333344",
     "surveys-codes": "2333344",
     "surveys-create": "2333344",
     "surveys-dates": "0333344",

@@ -40,6 +40,9 @@ PEER_IMPORTS = {
     # The campaign's effect figures (R30) take the survey results: the survey app
     # registers itself as their provider.
     ("surveys", "rectification"),
+    # The survey's tellers use the ballot's sealing construction (`appraisal.tellers`:
+    # Shamir-split key, sealed boxes); it belongs in a lower layer with `appraisal.codes`.
+    ("surveys", "appraisal"),
 }
 
 

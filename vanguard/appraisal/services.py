@@ -617,17 +617,7 @@ TELLERS = 3
 TELLERS_NEEDED = 2
 
 
-@dataclass
-class TellerSlip:
-    """What one teller is handed, once: their number, name and code."""
-
-    index: int
-    name: str
-    code: str
-
-    @property
-    def grouped(self) -> str:
-        return codes.grouped(self.code, 3)
+TellerSlip = tellers.TellerSlip
 
 
 def appoint_tellers(

@@ -132,3 +132,16 @@ def open_box(key: PrivateKey, box: bytes) -> tuple[str, dict[str, str]]:
     except CryptoError as error:
         raise WrongSecret("a sealed ballot does not open with this key") from error
     return content["receipt"], content["grades"]
+
+
+@dataclass
+class TellerSlip:
+    """What one teller is handed, once: their number, name and code."""
+
+    index: int
+    name: str
+    code: str
+
+    @property
+    def grouped(self) -> str:
+        return codes.grouped(self.code, 3)

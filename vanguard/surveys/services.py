@@ -479,17 +479,7 @@ def submit_response(code: str, answers: Answers, *, today: date | None = None) -
 TELLERS_NEEDED = 2
 
 
-@dataclass
-class TellerSlip:
-    """What one teller is handed, once: their number, name and code."""
-
-    index: int
-    name: str
-    code: str
-
-    @property
-    def grouped(self) -> str:
-        return "-".join(self.code[i : i + 3] for i in range(0, len(self.code), 3))
+TellerSlip = tellers.TellerSlip
 
 
 def appoint_tellers(survey: Survey, names, *, threshold: int = TELLERS_NEEDED) -> list[TellerSlip]:

@@ -13,8 +13,9 @@ app declares what it contributes in one `PhaseApp` entry, registered from its
   benchmark generator module (`manage.py load_demo`, `generate_data`);
 - `services`: functions offered to other apps by name (e.g. rectification's
   `create_item_from_source`), so an app can use another one without importing it;
-- `notification_events`, `archive_parts`: slots for the coming notification and archive
-  issues (declared, not used yet).
+- `notification_events`: the app's `NotificationEvent`s — what it tells people and when
+  (`vanguard.notifications` runs their finders and delivers what they find);
+- `archive_parts`: a slot for the coming archive issue (declared, not used yet).
 
 Registering the same label again replaces the entry: `ready()` may run more than once.
 """
@@ -36,6 +37,39 @@ class PublicLink:
 
 
 @dataclass(frozen=True)
+class Due:
+    """One thing to tell one user, found by an event's finder.
+
+    `key` names the occurrence (e.g. "item_due:42:3" for item 42, three days ahead): the
+    same key never makes a second notification for the same user.
+    """
+
+    user_id: int
+    key: str
+    title: str
+    body: str = ""
+    url: str = ""
+    organization_id: int | None = None
+
+
+@dataclass(frozen=True)
+class NotificationEvent:
+    """A kind of event people are told about.
+
+    `finder` is the dotted path of `find(campaign, today, lead_days) -> Iterable[Due]`: it
+    returns, for one campaign on one day, what is due; `lead_days` are the days ahead
+    (`phase ends in 7 and in 1 days`) from the campaign's template or `default_lead_days`.
+    It must only address users whose scope reaches the object it is about.
+    """
+
+    code: str
+    title: object  # a lazy translation, shown on the preferences page
+    finder: str
+    default_lead_days: tuple[int, ...] = ()
+    audience: object = ""  # who receives it (a lazy translation)
+
+
+@dataclass(frozen=True)
 class PhaseApp:
     label: str
     order: int  # the campaign's phase order: the sidebar and the panels follow it
@@ -49,7 +83,7 @@ class PhaseApp:
     demo_loader: str = ""
     data_generator: str = ""
     services: Mapping[str, str] = field(default_factory=dict)
-    notification_events: tuple[str, ...] = ()
+    notification_events: tuple[NotificationEvent, ...] = ()
     archive_parts: tuple[str, ...] = ()
 
 
@@ -89,6 +123,27 @@ def data_generators() -> list[tuple[str, object]]:
     return [
         (app.label, import_module(app.data_generator)) for app in phase_apps() if app.data_generator
     ]
+
+
+_shell_events: dict[str, NotificationEvent] = {}
+
+
+def register_events(*events: NotificationEvent) -> None:
+    """Events of the shell itself (the campaign's phases), registered by `notifications`."""
+    for event in events:
+        _shell_events[event.code] = event
+
+
+def notification_events() -> list[NotificationEvent]:
+    """Every declared event, the shell's first, then the phase apps' in their order."""
+    events = list(_shell_events.values())
+    for app in phase_apps():
+        events.extend(app.notification_events)
+    return events
+
+
+def notification_event(code: str) -> NotificationEvent | None:
+    return next((event for event in notification_events() if event.code == code), None)
 
 
 def context(request) -> dict:

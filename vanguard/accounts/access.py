@@ -463,6 +463,23 @@ class Scope:
             raise Http404
         return job
 
+    # -- to-do lists (待办) ---------------------------------------------------------------
+
+    @cached_property
+    def admin_paths(self) -> tuple[str, ...]:
+        """Where the user is a unit administrator: their to-do list holds those units' work
+        (the office's holds the campaign's, in counts)."""
+        return self.paths_for({Role.UNIT_ADMIN})
+
+    def administers(self, org: Organization) -> bool:
+        return any(org.path.startswith(path) for path in self.admin_paths)
+
+    def administered_filter(self, prefix: str = "organization__") -> Q:
+        """Rows of the units the user administers (no rows when they administer none)."""
+        if not self.admin_paths:
+            return Q(pk__in=[])
+        return subtree_filter(self.admin_paths, prefix=prefix)
+
     # -- notifications -------------------------------------------------------------------
 
     def notifications(self) -> QuerySet:

@@ -24,6 +24,7 @@ class AppraisalConfig(AppConfig):
                 demo_loader="vanguard.appraisal.demo.load_demo",
                 data_generator="vanguard.appraisal.generate",
                 notification_events=EVENTS,
+                todo="vanguard.appraisal.todo.todo",
                 public_links=(
                     PublicLink(
                         "appraisal-public-opinion",

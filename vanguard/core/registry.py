@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import import_module
 
 from django.utils.module_loading import import_string
@@ -70,6 +71,18 @@ class NotificationEvent:
 
 
 @dataclass(frozen=True)
+class TodoItem:
+    """One thing the user has to do, shown on their landing page (待办), linked to where it
+    is done. `due` (a date) orders the list; `overdue` items come first, in red."""
+
+    title: str
+    url: str
+    due: date | None = None
+    overdue: bool = False
+    count: int | None = None  # how many of them ("5 条意见待答复")
+
+
+@dataclass(frozen=True)
 class PhaseApp:
     label: str
     order: int  # the campaign's phase order: the sidebar and the panels follow it
@@ -84,6 +97,7 @@ class PhaseApp:
     data_generator: str = ""
     services: Mapping[str, str] = field(default_factory=dict)
     notification_events: tuple[NotificationEvent, ...] = ()
+    todo: str = ""  # dotted path of `todo(scope, campaign, today) -> Iterable[TodoItem]`
     archive_parts: tuple[str, ...] = ()
 
 
@@ -144,6 +158,22 @@ def notification_events() -> list[NotificationEvent]:
 
 def notification_event(code: str) -> NotificationEvent | None:
     return next((event for event in notification_events() if event.code == code), None)
+
+
+_shell_todo: dict[str, str] = {}
+
+
+def register_todo(name: str, provider: str) -> None:
+    """A to-do provider of the shell itself (campaigns: the unit's plan and steps)."""
+    _shell_todo[name] = provider
+
+
+def todo_items(scope, campaign, today: date) -> list[TodoItem]:
+    """The user's to-do list in a campaign: every provider's items, overdue first, then by
+    due date (undated last)."""
+    providers = [*_shell_todo.values(), *(app.todo for app in phase_apps() if app.todo)]
+    items = [item for path in providers for item in import_string(path)(scope, campaign, today)]
+    return sorted(items, key=lambda i: (not i.overdue, i.due or date.max, i.title))
 
 
 def context(request) -> dict:

@@ -24,6 +24,7 @@ class OversightConfig(AppConfig):
                 demo_loader="vanguard.oversight.demo.load_demo",
                 data_generator="vanguard.oversight.generate",
                 notification_events=EVENTS,
+                todo="vanguard.oversight.todo.todo",
                 public_links=(
                     PublicLink(
                         "oversight-public-news",

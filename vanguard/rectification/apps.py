@@ -29,6 +29,7 @@ class RectificationConfig(AppConfig):
                 demo_loader="vanguard.rectification.demo.load_demo",
                 data_generator="vanguard.rectification.generate",
                 notification_events=EVENTS,
+                todo="vanguard.rectification.todo.todo",
                 public_links=(
                     PublicLink(
                         "public-rectification-index",

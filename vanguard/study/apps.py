@@ -25,5 +25,6 @@ class StudyConfig(AppConfig):
                 demo_loader="vanguard.study.demo.load_demo",
                 data_generator="vanguard.study.generate",
                 notification_events=EVENTS,
+                todo="vanguard.study.todo.todo",
             )
         )

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -58,7 +59,12 @@ def hours_short(campaign, today, lead_days):
                     "%(phase)s ends in %(days)s days: you have %(hours)s of %(required)s "
                     "study hours"
                 )
-                % {"phase": study_phase.title, "days": lead, "hours": hours, "required": required},
+                % {
+                    "phase": study_phase.title,
+                    "days": lead,
+                    "hours": floatformat(hours, -1),
+                    "required": floatformat(required, -1),
+                },
                 url=reverse("me"),
                 organization_id=org_id,
             )

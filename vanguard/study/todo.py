@@ -3,6 +3,7 @@ without a roll call."""
 
 from __future__ import annotations
 
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -44,7 +45,11 @@ def _member_items(member, campaign, today):
     if short > 0:
         yield TodoItem(
             title=_("Study %(short)s more hours (%(hours)s of %(required)s)")
-            % {"short": short, "hours": stored or 0, "required": required},
+            % {
+                "short": floatformat(short, -1),
+                "hours": floatformat(stored or 0, -1),
+                "required": floatformat(required, -1),
+            },
             url=reverse("study-me"),
             due=window.ends_on,
         )

@@ -168,6 +168,15 @@ def ballot_closing(campaign, today, lead_days):
             )
 
 
+MODULES = {
+    "opinion_due": "opinions",
+    "opinion_overdue": "opinions",
+    "analysis_reviewed": "self_analysis",
+    "ballot_open": "appraisal",
+    "ballot_closing": "appraisal",
+}
+
+
 def _event(code, title, finder, lead_days=(), audience=""):
     return NotificationEvent(
         code=code,
@@ -175,6 +184,7 @@ def _event(code, title, finder, lead_days=(), audience=""):
         finder=f"vanguard.appraisal.notifications.{finder}",
         default_lead_days=lead_days,
         audience=audience,
+        module=MODULES[code],
     )
 
 

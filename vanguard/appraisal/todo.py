@@ -34,6 +34,13 @@ def todo(scope, campaign, today):
 
 
 def _member_items(member, campaign, today):
+    if campaign.has_module("self_analysis"):
+        yield from _analysis_items(member, campaign, today)
+    if campaign.has_module("appraisal"):
+        yield from _ballot_items(member, campaign)
+
+
+def _analysis_items(member, campaign, today):
     analysis = SelfAnalysis.objects.filter(campaign=campaign, member=member).first()
     url = reverse("appraisal-my-self-analysis", args=[campaign.pk])
     if analysis is not None and analysis.status == AnalysisStatus.RETURNED:
@@ -42,6 +49,9 @@ def _member_items(member, campaign, today):
         window = _analysis_window(member, campaign)
         if window is not None and window.starts_on <= today <= window.ends_on:
             yield TodoItem(title=_("Write your party-spirit analysis"), url=url, due=window.ends_on)
+
+
+def _ballot_items(member, campaign):
     now = timezone.now()
     rounds = AppraisalRound.objects.filter(
         campaign=campaign,
@@ -74,6 +84,13 @@ def _analysis_window(member, campaign):
 
 
 def _unit_items(scope, campaign, today):
+    if campaign.has_module("opinions"):
+        yield from _opinion_items(scope, campaign, today)
+    if campaign.has_module("self_analysis"):
+        yield from _review_items(scope, campaign)
+
+
+def _opinion_items(scope, campaign, today):
     opinions = Opinion.objects.filter(campaign=campaign, status=OpinionStatus.OPEN).filter(
         scope.administered_filter("responsible_unit__")
     )
@@ -98,6 +115,9 @@ def _unit_items(scope, campaign, today):
             due=soon["first"],
             count=soon["n"],
         )
+
+
+def _review_items(scope, campaign):
     submitted = SelfAnalysis.objects.filter(
         campaign=campaign, status=AnalysisStatus.SUBMITTED
     ).filter(scope.administered_filter("member__organization__"))

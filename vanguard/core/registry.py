@@ -90,6 +90,7 @@ class NotificationEvent:
     finder: str
     default_lead_days: tuple[int, ...] = ()
     audience: object = ""  # who receives it (a lazy translation)
+    module: str = ""  # the campaign module it belongs to: off with the module
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,8 @@ def event_settings(campaign: Campaign) -> dict[str, tuple[int, ...]]:
     declared = campaign.rules.notifications
     events = {}
     for event in registry.notification_events():
+        if event.module and not campaign.has_module(event.module):
+            continue
         if declared is None:  # the template says nothing: every event, default lead days
             events[event.code] = event.default_lead_days
         elif event.code in declared and declared[event.code] is not None:

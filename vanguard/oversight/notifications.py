@@ -131,6 +131,7 @@ def _event(code, title, audience, lead_days=()):
         finder=f"vanguard.oversight.notifications.{code}",
         default_lead_days=lead_days,
         audience=audience,
+        module="liaison",
     )
 
 

@@ -12,6 +12,8 @@ from vanguard.oversight.models import AWAITING_ANSWER, Suggestion, SuggestionSta
 
 
 def todo(scope, campaign, today):
+    if not campaign.has_module("liaison"):
+        return []
     items = []
     suggestions = Suggestion.objects.filter(visit__assignment__batch__campaign=campaign)
     url = reverse("oversight-suggestions", args=[campaign.pk])

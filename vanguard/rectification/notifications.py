@@ -120,6 +120,7 @@ def _event(code, title, lead_days=()):
         finder=f"vanguard.rectification.notifications.{code}",
         default_lead_days=lead_days,
         audience=gettext_lazy("unit administrators"),
+        module="rectification",
     )
 
 

@@ -17,7 +17,7 @@ DUE_SOON_DAYS = 7
 
 
 def todo(scope, campaign, today):
-    if not scope.admin_paths:
+    if not scope.admin_paths or not campaign.has_module("rectification"):
         return []
     items = []
     mine = RectificationItem.objects.filter(campaign=campaign).filter(scope.administered_filter())

@@ -77,5 +77,6 @@ EVENTS = (
         finder="vanguard.study.notifications.hours_short",
         default_lead_days=(10, 3),
         audience=gettext_lazy("members"),
+        module="sessions",
     ),
 )

@@ -14,6 +14,8 @@ from vanguard.study.models import MemberHours, StudySession
 
 
 def todo(scope, campaign, today):
+    if not campaign.has_module("sessions"):
+        return []
     items = []
     if scope.member is not None:
         items.extend(_member_items(scope.member, campaign, today))

@@ -67,12 +67,15 @@ class Due:
     same key never makes a second notification for the same user.
     """
 
-    user_id: int
+    user_id: int | None
     key: str
     title: str
     body: str = ""
     url: str = ""
     organization_id: int | None = None
+    # A person of the public, not a user (the survey's sample): reached by text message
+    # only, `user_id` None.
+    phone: str = ""
 
 
 @dataclass(frozen=True)

@@ -57,17 +57,19 @@ def addresses(user: User, preferences: Preferences | None, phone: str) -> dict[s
 
 def notify(campaign, event: str, dues: Iterable[Due]) -> list[Notification]:
     """Store the notifications not stored yet and plan their deliveries; the new ones."""
-    dues = {(due.user_id, due.key): due for due in dues}
+    dues = {(due.user_id or due.phone, due.key): due for due in dues}
     if not dues:
         return []
-    existing = set(
-        Notification.objects.filter(key__in={key for _, key in dues}).values_list(
-            "recipient_id", "key"
-        )
-    )
+    existing = {
+        (recipient or phone, key)
+        for recipient, phone, key in Notification.objects.filter(
+            key__in={key for _, key in dues}
+        ).values_list("recipient_id", "phone", "key")
+    }
     new = [
         Notification(
             recipient_id=due.user_id,
+            phone="" if due.user_id else due.phone,
             event=event,
             key=due.key,
             campaign=campaign,
@@ -88,6 +90,13 @@ def notify(campaign, event: str, dues: Iterable[Due]) -> list[Notification]:
 
 def plan(notifications: list[Notification]) -> list[Delivery]:
     now = timezone.now()
+    public = [n for n in notifications if n.recipient_id is None]
+    notifications = [n for n in notifications if n.recipient_id is not None]
+    deliveries = [
+        Delivery(notification=n, channel=Channel.SMS, address=n.phone, next_attempt_at=now)
+        for n in public
+        if channels.configured(Channel.SMS)
+    ]
     users = {n.recipient_id for n in notifications}
     prefs = {p.user_id: p for p in Preferences.objects.filter(user_id__in=users)}
     phones = dict(
@@ -100,7 +109,6 @@ def plan(notifications: list[Notification]) -> list[Delivery]:
             channel__in=ROBOT_CHANNELS, notification__key__in={n.key for n in notifications}
         ).values_list("notification__key", "address")
     )
-    deliveries = []
     for notification in notifications:
         user = people[notification.recipient_id]
         preferences = prefs.get(user.pk)
@@ -176,7 +184,12 @@ def attempt(delivery: Delivery, now: datetime | None = None) -> Delivery:
         return delivery
     notification = delivery.notification
     if delivery.channel in PERSONAL_CHANNELS:
-        preferences = Preferences.objects.filter(user_id=notification.recipient_id).first()
+        # A person of the public (no account) gets the default quiet hours.
+        preferences = (
+            Preferences.objects.filter(user_id=notification.recipient_id).first()
+            if notification.recipient_id is not None
+            else Preferences()
+        )
         later = quiet_until(preferences, now)
         if later:
             delivery.next_attempt_at = later

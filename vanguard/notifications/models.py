@@ -39,7 +39,11 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        null=True,
+        blank=True,
     )
+    # A person of the public (a survey's sample), reached by text message only.
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     event = models.CharField(_("event"), max_length=50)
     key = models.CharField(_("occurrence"), max_length=200)
     campaign = models.ForeignKey(
@@ -67,7 +71,20 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             # The same occurrence never notifies the same person twice.
-            models.UniqueConstraint(fields=["recipient", "key"], name="one_notification_per_key"),
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=models.Q(recipient__isnull=False),
+                name="one_notification_per_key",
+            ),
+            models.UniqueConstraint(
+                fields=["phone", "key"],
+                condition=models.Q(recipient__isnull=True),
+                name="one_public_notification_per_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(phone=""),
+                name="notification_has_a_recipient",
+            ),
         ]
         indexes = [models.Index(fields=["recipient", "read_at"])]
 

@@ -89,7 +89,12 @@ class _Reach:
     def filter(self, dues: list[registry.Due]) -> list[registry.Due]:
         org_ids = {d.organization_id for d in dues if d.organization_id is not None}
         orgs = Organization.objects.only("pk", "path").in_bulk(org_ids)
-        return [d for d in dues if d.organization_id is None or self._sees(d, orgs)]
+        return [d for d in dues if self._allowed(d, orgs)]
+
+    def _allowed(self, due: registry.Due, orgs) -> bool:
+        if due.user_id is None:  # a person of the public, named by the finder: a phone
+            return bool(due.phone)
+        return due.organization_id is None or self._sees(due, orgs)
 
     def _sees(self, due: registry.Due, orgs) -> bool:
         if due.user_id not in self.scopes:

@@ -1,6 +1,7 @@
 """Items made from a source record of any module — linked generically, with a snapshot of
 what the source said — and the page other modules link to for it."""
 
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.rectification.conftest import scope_of
+from vanguard.accounts.models import User
 from vanguard.orgs.models import Member
 from vanguard.rectification import services
 from vanguard.rectification.models import Level, RectificationItem, SourceKind
@@ -96,6 +98,22 @@ def test_an_opinion_is_counted_as_raised_by_the_public_unless_told(campaign, ite
 # -- the page other modules link to ---------------------------------------------------------
 
 
+@pytest.fixture
+def bob_opinion(campaign, items, bob_member):
+    """An opinion about bob, answered by his sub-branch A1 (an allowed source)."""
+    from vanguard.appraisal.models import Subject
+    from vanguard.appraisal.services import receive_opinion
+
+    return receive_opinion(
+        campaign,
+        channel=campaign.rules.opinion_channels[0].code,
+        subject=Subject.MEMBER,
+        member=bob_member,
+        content="学习笔记太少",
+        received_on=date(2024, 8, 20),
+    ).opinion
+
+
 def source_url(campaign, record):
     content_type = ContentType.objects.get_for_model(record)
     return reverse("rectification-from-source", args=[campaign.pk, content_type.pk, record.pk])
@@ -112,21 +130,36 @@ def source_url(campaign, record):
         ("charlie", 404),
     ],
 )
-def test_from_source_page_access(login, personas, campaign, items, bob_member, persona, status):
-    response = login(personas[persona]).get(source_url(campaign, bob_member))
+def test_from_source_page_access(login, personas, campaign, bob_opinion, persona, status):
+    response = login(personas[persona]).get(source_url(campaign, bob_opinion))
     assert response.status_code == status
     if status == 200:
-        assert "鲍勃" in response.content.decode()
+        assert "学习笔记太少" in response.content.decode()
 
 
-def test_making_an_item_from_a_source_page(login, personas, campaign, items, bob_member):
+def test_making_an_item_from_a_source_page(login, personas, campaign, bob_opinion, bob_member):
     response = login(personas["alice"]).post(
-        source_url(campaign, bob_member),
+        source_url(campaign, bob_opinion),
         {"level": "member", "member": bob_member.pk, "problem": "学习不够", "weight": "1"},
     )
     item = RectificationItem.objects.get(problem="学习不够")
     assert response.status_code == 302
-    assert (item.source, item.source_text, item.member) == (bob_member, "鲍勃", bob_member)
+    assert (item.source, item.member, item.source_kind) == (
+        bob_opinion,
+        bob_member,
+        SourceKind.OPINION,
+    )
+
+
+@pytest.mark.parametrize("model", [Member, User])
+def test_a_type_outside_the_allow_list_is_404(login, personas, campaign, items, bob_member, model):
+    # a member record (or a user, with its password hash) is no source, even for the office
+    record = bob_member if model is Member else personas["bob"]
+    client = login(personas["office"])
+    assert client.get(source_url(campaign, record)).status_code == 404
+    response = client.post(source_url(campaign, record), {"level": "organization", "problem": "x"})
+    assert response.status_code == 404
+    assert not RectificationItem.objects.filter(problem="x").exists()
 
 
 def test_an_item_from_a_comment_belongs_where_the_comment_was_made(

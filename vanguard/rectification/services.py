@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -66,6 +67,28 @@ def source_unit(source) -> Organization | None:
         if isinstance(org, Organization):
             return org
     return None
+
+
+# The records an item may be made from through the generic "make an item of it" page, as
+# (app label, model name): named, not imported, so rectification imports no other phase app.
+SOURCE_MODELS = frozenset(
+    {
+        ("appraisal", "opinion"),
+        ("appraisal", "appraisalconclusion"),
+        ("oversight", "suggestion"),
+        ("rectification", "publiccomment"),
+    }
+)
+
+
+def source_model(app_label: str, model_name: str):
+    """The model class of an allowed source, or None (unknown, uninstalled or not allowed)."""
+    if (app_label, model_name) not in SOURCE_MODELS:
+        return None
+    try:
+        return apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
 
 
 def source_kind_for(source) -> str:

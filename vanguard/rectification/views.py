@@ -305,13 +305,15 @@ def _create(request, campaign, unit, form, source):
 
 @login_required
 def new_item_from_source(request, pk, type_id, object_id):
-    """Make an item from any record of another module (an opinion, a liaison finding …).
+    """Make an item from a record of another module: an opinion, an appraisal conclusion, a
+    supervision suggestion or a public comment (`services.SOURCE_MODELS`); any other type
+    is 404.
 
     The record's organisation must be one the user manages, inside an enrolled unit.
     """
     campaign = request.scope.get_campaign_or_404(pk)
     content_type = get_object_or_404(ContentType, pk=type_id)
-    model = content_type.model_class()
+    model = services.source_model(content_type.app_label, content_type.model)
     if model is None:
         raise Http404
     source = get_object_or_404(model, pk=object_id)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.appraisal.conftest import TELLER_CODES, ballot_for, close_now
-from vanguard.appraisal import services, tellers
+from vanguard.appraisal import services
 from vanguard.appraisal.models import (
     AppraisalRound,
     Ballot,
@@ -16,6 +16,7 @@ from vanguard.appraisal.models import (
     Teller,
     VoterRoll,
 )
+from vanguard.core import tellers
 
 
 def refused(callable_, *args, **kwargs) -> str:

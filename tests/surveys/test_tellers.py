@@ -105,7 +105,7 @@ def test_the_tellers_slips_are_shown_once_and_two_codes_close_through_the_page(
 ):
     from django.urls import reverse
 
-    from vanguard.appraisal import tellers
+    from vanguard.core import tellers
 
     answered(open_survey, codes)
     # the survey is open: with responses in, the tellers can no longer change

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from vanguard.appraisal import codes, rules, tellers
+from vanguard.appraisal import codes, rules
 from vanguard.appraisal.models import (
     HANDED_IN,
     AnalysisStatus,
@@ -44,6 +44,7 @@ from vanguard.appraisal.models import (
     VoterRoll,
 )
 from vanguard.campaigns.models import Campaign, Enrollment
+from vanguard.core import tellers
 from vanguard.orgs.models import Member, Organization
 
 CREATE_ATTEMPTS = 5  # random keys and codes: retry on the (rare) collision

@@ -50,6 +50,8 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 
+from vanguard.core import bulk
+
 WRITES = ("INSERT", "UPDATE", "DELETE")
 IGNORED = (
     '"django_session"',
@@ -272,6 +274,12 @@ def connect() -> None:
     post_save.connect(_after_write, dispatch_uid="vanguard-revision-post-save")
     post_delete.connect(_after_write, dispatch_uid="vanguard-revision-post-delete")
     request_started.connect(_forget, dispatch_uid="vanguard-revision-forget")
+    bulk.rows_copied.connect(_copied, dispatch_uid="vanguard-revision-copied")
+
+
+def _copied(sender, connection, **kwargs) -> None:
+    """Rows written with COPY (`core.bulk.insert`) passed no execute-wrapper."""
+    changed(connection)
 
 
 def _before_write(sender, instance, using="default", raw=False, **kwargs):

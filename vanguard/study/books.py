@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from vanguard.campaigns.models import Enrollment
+from vanguard.core.exports import Sheet
 from vanguard.orgs.models import Member
-from vanguard.reports.exports import Sheet
 from vanguard.study.hours import session_counts, with_hours
 from vanguard.study.models import Attendance, AttendanceStatus, StudyNote, StudySession
 

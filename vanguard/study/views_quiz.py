@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanguard.core.exports import xlsx_response
 from vanguard.orgs.excel import WorkbookError
 from vanguard.reports import jobs
-from vanguard.reports.exports import xlsx_response
 from vanguard.study import quiz as quizzes
 from vanguard.study.forms import QuestionImportForm, QuizForm
 from vanguard.study.models import Quiz, QuizAttempt

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vanguard.campaigns.rules import format_date
-from vanguard.reports.exports import Sheet
+from vanguard.core.exports import Sheet
 from vanguard.surveys.models import Draw, Invitation, Survey
 from vanguard.surveys.services import format_code
 

@@ -19,10 +19,10 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from vanguard.appraisal import tellers
 from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.models import Enrollment, EnrollmentStatus
 from vanguard.campaigns.rules import format_date
+from vanguard.core import tellers
 from vanguard.surveys import frames, pool, results, sampling
 from vanguard.surveys.models import (
     Channel,

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanguard.campaigns.models import Enrollment
+from vanguard.core.exports import pdf_response, sheets_response, xlsx_response
 from vanguard.orgs.excel import WorkbookError
 from vanguard.reports import jobs
-from vanguard.reports.exports import pdf_response, sheets_response, xlsx_response
 from vanguard.surveys import exports, frames, results, services
 from vanguard.surveys.forms import AnnounceForm, FrameImportForm, IssueCodesForm, SurveyDatesForm
 from vanguard.surveys.models import Channel, Draw, Frame, Method, Survey

@@ -23,8 +23,8 @@ from vanguard.appraisal.forms import (
     StaffOpinionForm,
 )
 from vanguard.appraisal.models import Opinion, OpinionStatus, Subject
+from vanguard.core.exports import Sheet
 from vanguard.reports import jobs
-from vanguard.reports.exports import Sheet
 
 OPINIONS_PER_PAGE = 50
 

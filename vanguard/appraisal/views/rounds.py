@@ -31,8 +31,8 @@ from vanguard.appraisal.forms import (
     TellersForm,
 )
 from vanguard.appraisal.models import AppraisalConclusion, AppraisalRound, VoterRoll
+from vanguard.core.exports import Sheet
 from vanguard.reports import jobs
-from vanguard.reports.exports import Sheet
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanguard.campaigns.models import Enrollment
+from vanguard.core.exports import Sheet
 from vanguard.oversight import services
 from vanguard.oversight.forms import AnswerForm, DispatchForm, NoteForm, PointForm, VisitForm
 from vanguard.oversight.models import (
@@ -30,7 +31,6 @@ from vanguard.oversight.views.common import (
     require_visible,
 )
 from vanguard.reports import jobs
-from vanguard.reports.exports import Sheet
 
 SUGGESTIONS_PER_PAGE = 50
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanguard.core.exports import Sheet
 from vanguard.oversight import services
 from vanguard.oversight.forms import ArticleForm, NominationForm, NoteForm
 from vanguard.oversight.models import (
@@ -29,7 +30,6 @@ from vanguard.oversight.views.common import (
     require_visible,
 )
 from vanguard.reports import jobs
-from vanguard.reports.exports import Sheet
 
 PER_PAGE = 30
 

@@ -125,10 +125,17 @@ class Scope:
     # -- organisations -----------------------------------------------------------------
 
     def can_view_org(self, org: Organization) -> bool:
-        return any(org.path.startswith(path) for path in self.read_paths)
+        return self.can_view_path(org.path)
 
     def can_manage_org(self, org: Organization) -> bool:
-        return any(org.path.startswith(path) for path in self.manage_paths)
+        return self.can_manage_path(org.path)
+
+    def can_view_path(self, path: str) -> bool:
+        """`can_view_org` for an organisation known by its path only (an import's rows)."""
+        return any(path.startswith(read) for read in self.read_paths)
+
+    def can_manage_path(self, path: str) -> bool:
+        return any(path.startswith(managed) for managed in self.manage_paths)
 
     def can_supervise_org(self, org: Organization) -> bool:
         """Is the upper level of `org`: manages one of its ancestors (not `org` itself).

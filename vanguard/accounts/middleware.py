@@ -67,5 +67,5 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _open(path: str) -> bool:
-        return path.startswith(OPEN_PREFIXES) or path in {reverse(n) for n in OPEN_NAMES}
+    def _open(url: str) -> bool:
+        return url.startswith(OPEN_PREFIXES) or url in {reverse(n) for n in OPEN_NAMES}

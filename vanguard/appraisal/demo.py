@@ -121,7 +121,7 @@ def load_demo(campaign: Campaign, rng: random.Random) -> None:
         start, end = rules.analysis_window(enrollment)
         code = enrollment.organization.code
         members = list(
-            Member.objects.filter(organization__path__startswith=enrollment.organization.path)
+            Member.objects.within(enrollment.organization)
             .select_related("organization")
             .order_by("code")
         )

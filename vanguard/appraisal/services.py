@@ -45,7 +45,7 @@ from vanguard.appraisal.models import (
 )
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.core import tellers
-from vanguard.orgs.models import Member, Organization
+from vanguard.orgs.models import Member, Organization, path_within
 
 CREATE_ATTEMPTS = 5  # random keys and codes: retry on the (rare) collision
 MAX_GUEST_CODES = 200
@@ -56,7 +56,7 @@ def _refuse(message: str):
 
 
 def _within(org: Organization, top: Organization) -> bool:
-    return org.path.startswith(top.path)
+    return org.is_in_subtree_of(top)
 
 
 # -- opinions ------------------------------------------------------------------------------
@@ -281,7 +281,7 @@ def enrollment_of(campaign: Campaign, member: Member) -> Enrollment | None:
     """The enrolled unit of the campaign the member belongs to."""
     path = member.organization.path
     for enrollment in Enrollment.objects.filter(campaign=campaign).select_related("organization"):
-        if path.startswith(enrollment.organization.path):
+        if path_within(path, enrollment.organization.path):
             return enrollment
     return None
 
@@ -413,7 +413,7 @@ def open_round(
         _refuse(_("The round must be held by the unit or one of its branches."))
     if closes_at <= opens_at:
         _refuse(_("Voting must close after it opens."))
-    members = list(Member.objects.filter(organization__path__startswith=organization.path))
+    members = list(Member.objects.within(organization))
     if not members:
         _refuse(_("%(unit)s has no members to appraise.") % {"unit": organization})
     with transaction.atomic():

@@ -24,7 +24,7 @@ from vanguard.accounts.access import covering_paths, subtree_filter
 from vanguard.campaigns.models import Campaign, Enrollment, StepRecord, StepStatus
 from vanguard.campaigns.rules import format_date, phase_plan_problems
 from vanguard.campaigns.verdicts import Finding, Level, Verdict
-from vanguard.orgs.models import Member, Organization, OrgKind
+from vanguard.orgs.models import Member, Organization, OrgKind, path_within
 
 EVIDENCE_NAMES_SHOWN = 20
 
@@ -119,7 +119,7 @@ class ComplianceContext:
         )
 
     def is_covered(self, path: str) -> bool:
-        return any(path.startswith(enrolled) for enrolled in self.enrolled_paths)
+        return any(path_within(path, enrolled) for enrolled in self.enrolled_paths)
 
 
 @dataclass
@@ -195,7 +195,7 @@ def units_not_enrolled(context: ComplianceContext) -> list[Finding]:
     )
     findings, reported = [], []
     for org in orgs:
-        if context.is_covered(org.path) or any(org.path.startswith(p) for p in reported):
+        if context.is_covered(org.path) or any(path_within(org.path, p) for p in reported):
             continue
         reported.append(org.path)
         findings.append(

@@ -112,7 +112,7 @@ class EnrollForm(forms.Form):
         )
         candidates = (
             scope.managed_orgs()
-            .filter(path__startswith=campaign.organization.path)
+            .within(campaign.organization)
             .exclude(kind=OrgKind.COMMITTEE)
             .order_by("path")
         )

@@ -71,9 +71,7 @@ def enroll(batch: Batch, organization: Organization) -> Enrollment:
         .filter(organization__path__in=_ancestor_paths(organization))
         .first()
     ) or (
-        Enrollment.objects.filter(
-            campaign=campaign, organization__path__startswith=organization.path
-        )
+        Enrollment.objects.filter(organization.subtree_q("organization__"), campaign=campaign)
         .select_related("organization", "batch")
         .first()
     )

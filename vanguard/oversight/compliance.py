@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from vanguard.campaigns.compliance import ComplianceContext, rule
 from vanguard.campaigns.rules import format_date
 from vanguard.campaigns.verdicts import Finding, Level
+from vanguard.orgs.models import path_within, paths_overlap
 from vanguard.oversight.models import (
     AWAITING_ANSWER,
     BUREAU_LEADER_ROLES,
@@ -151,7 +152,7 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
         path = enrollment.organization.path
         covered = any(
             batch_id == batch.pk
-            and (org_path.startswith(path) or path.startswith(org_path))
+            and paths_overlap(org_path, path)
             and (withdrawn_on is None or not running)
             for batch_id, org_path, withdrawn_on in dispatched
         )
@@ -194,7 +195,9 @@ def suggestions_answered(context: ComplianceContext) -> list[Finding]:
     findings = []
     for enrollment in context.enrollments:
         path = enrollment.organization.path
-        rows = [(count, oldest) for org_path, count, oldest in overdue if org_path.startswith(path)]
+        rows = [
+            (count, oldest) for org_path, count, oldest in overdue if path_within(org_path, path)
+        ]
         if not rows:
             continue
         count = sum(count for count, _oldest in rows)

@@ -125,9 +125,7 @@ def _leading_groups(campaign, units, rng) -> None:
             name=f"{org.name}先进性教育活动领导小组",
             established_on=enrollment.batch.starts_on + timedelta(days=rng.randint(2, 12)),
         )
-        people_here = list(
-            Member.objects.filter(organization__path__startswith=org.path).order_by("code")
-        )
+        people_here = list(Member.objects.within(org).order_by("code"))
         chosen = [people_here[0], people_here[1], *rng.sample(people_here[2:], 3)]
         roles = [
             (GroupRole.LEADER, "党组织书记"),

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from vanguard.accounts.models import Role
 from vanguard.campaigns.models import Campaign, Enrollment
+from vanguard.orgs.models import path_within
 
 
 def visible_campaigns(scope):
@@ -39,7 +40,7 @@ def me(request):
         for e in Enrollment.objects.select_related("campaign", "batch", "organization")
         .prefetch_related("phases")
         .order_by("-campaign__starts_on")
-        if path.startswith(e.organization.path)
+        if path_within(path, e.organization.path)
     ]
     plans = [
         {

@@ -50,7 +50,7 @@ PUBLIC_KINDS = (SourceKind.OPINION, SourceKind.PUBLIC_COMMENT)
 def enrollment_for(campaign: Campaign, organization: Organization) -> Enrollment | None:
     """The enrolment of the campaign covering `organization` (itself or an ancestor)."""
     for enrollment in Enrollment.objects.filter(campaign=campaign).select_related("organization"):
-        if organization.path.startswith(enrollment.organization.path):
+        if organization.is_in_subtree_of(enrollment.organization):
             return enrollment
     return None
 
@@ -177,7 +177,7 @@ def _placement(campaign, level, organization, member):
 
 
 def _check_responsible(responsible: Member | None, within: Organization) -> None:
-    if responsible is not None and not responsible.organization.path.startswith(within.path):
+    if responsible is not None and not responsible.organization.is_in_subtree_of(within):
         raise ValidationError(
             {"responsible": _("The responsible person must belong to %(unit)s.") % {"unit": within}}
         )

@@ -72,7 +72,7 @@ def deeds(request, pk, form=None):
     )
     unit = request.GET.get("unit", "")
     if unit.isdigit():
-        queryset = queryset.filter(organization__path__startswith=_unit_path(request, unit))
+        queryset = queryset.filter(_unit(request, unit).subtree_q("organization__"))
     page = Paginator(queryset, DEEDS_PER_PAGE).get_page(request.GET.get("page"))
     units = _deed_units(request, campaign)
     for deed in page:
@@ -92,8 +92,8 @@ def deeds(request, pk, form=None):
     return render(request, "rectification/deeds.html", context, status=400 if form else 200)
 
 
-def _unit_path(request, org_id) -> str:
-    return request.scope.get_org_or_404(int(org_id)).path
+def _unit(request, org_id):
+    return request.scope.get_org_or_404(int(org_id))
 
 
 @login_required
@@ -172,12 +172,8 @@ def longterm_context(request, enrollment, **forms):
         mechanism.form = forms.get(f"occurrence_{mechanism.pk}") or OccurrenceForm(
             prefix=f"m{mechanism.pk}", initial={"held_on": today}
         )
-    subtree = enrollment.organization.path
-    people = list(
-        Cultivation.objects.filter(organization__path__startswith=subtree).select_related(
-            "organization", "mentor"
-        )
-    )
+    subtree = enrollment.organization.subtree_q("organization__")
+    people = list(Cultivation.objects.filter(subtree).select_related("organization", "mentor"))
     pipeline = {stage: [p for p in people if p.stage == stage] for stage in Stage.values}
     can_manage = request.scope.can_manage_org(enrollment.organization)
     return {
@@ -186,7 +182,7 @@ def longterm_context(request, enrollment, **forms):
         "can_manage": can_manage,
         "mechanisms": mechanisms,
         "pipeline": [(Stage(stage).label, pipeline[stage]) for stage in Stage.values],
-        "pairings": Pairing.objects.filter(organization__path__startswith=subtree)
+        "pairings": Pairing.objects.filter(subtree)
         .select_related("member")
         .order_by("member__name", "started_on"),
         "mechanism_form": forms.get("mechanism_form") or MechanismForm(enrollment=enrollment),
@@ -267,7 +263,8 @@ def add_cultivation(request, pk, enrollment_pk):
 def advance_cultivation(request, pk, enrollment_pk, person_pk):
     enrollment = _reader_enrollment(request, pk, enrollment_pk, manage=True)
     person = get_object_or_404(
-        Cultivation, pk=person_pk, organization__path__startswith=enrollment.organization.path
+        Cultivation.objects.filter(enrollment.organization.subtree_q("organization__")),
+        pk=person_pk,
     )
     form = AdvanceForm(request.POST)
     if form.is_valid():

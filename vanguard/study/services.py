@@ -80,7 +80,7 @@ def checkin_open(session: StudySession, now: datetime | None = None) -> bool:
 
 def expected_members(session: StudySession):
     """The members of the session's organisation subtree, now."""
-    return Member.objects.filter(organization__path__startswith=session.organization.path)
+    return Member.objects.within(session.organization)
 
 
 def roll_rows(session: StudySession) -> list[tuple[Member, Attendance | None]]:
@@ -211,7 +211,7 @@ def check_in(
     """
     now = now or timezone.now()
     row = Attendance.objects.filter(session=session, member=member).first()
-    in_subtree = member.organization.path.startswith(session.organization.path)
+    in_subtree = member.organization.is_in_subtree_of(session.organization)
     if row is None and not in_subtree:
         raise CheckinRefused(
             _("This session is for the members of %(unit)s; you are not on its roll.")

@@ -185,7 +185,7 @@ def roll_call(request, pk):
                 "status": status,
                 "reason": reason,
                 "error": errors.get(member.pk),
-                "moved": not member.organization.path.startswith(session.organization.path),
+                "moved": not member.organization.is_in_subtree_of(session.organization),
             }
         )
     context = {

@@ -49,7 +49,7 @@ def _start(request, job: str, what: str, pk, enrollment_pk):
 
 
 def unit_hours_rows(enrollment, only_short: bool = False):
-    members = Member.objects.filter(organization__path__startswith=enrollment.organization.path)
+    members = Member.objects.within(enrollment.organization)
     rows = with_hours(members, enrollment.campaign)
     if only_short:
         rows = rows.filter(shortfall__gt=0)
@@ -133,7 +133,7 @@ def notes_member(request, enrollment):
     if not member_id.isdigit():
         return None
     member = request.scope.get_member_or_404(int(member_id))
-    if not member.organization.path.startswith(enrollment.organization.path):
+    if not member.organization.is_in_subtree_of(enrollment.organization):
         raise Http404
     return member
 
@@ -143,7 +143,7 @@ def notes_book(request, pk, enrollment_pk):
     enrollment = _staff_enrollment(request, pk, enrollment_pk)
     member = notes_member(request, enrollment)
     leaders = Member.objects.filter(
-        organization__path__startswith=enrollment.organization.path, is_leader_cadre=True
+        enrollment.organization.subtree_q("organization__"), is_leader_cadre=True
     ).order_by("organization__path", "code")
     context = _base(
         enrollment,
@@ -241,14 +241,10 @@ def material_file(request, pk):
 def five_one_grid(enrollment):
     """Members × the template's 五个一, each cell the record or None. Two queries."""
     items = enrollment.campaign.rules.five_ones
-    members = list(
-        Member.objects.filter(
-            organization__path__startswith=enrollment.organization.path
-        ).select_related("organization")
-    )
+    members = list(Member.objects.within(enrollment.organization).select_related("organization"))
     records = FiveOneRecord.objects.filter(
+        enrollment.organization.subtree_q("member__organization__"),
         campaign=enrollment.campaign,
-        member__organization__path__startswith=enrollment.organization.path,
     )
     by_cell = {(r.member_id, r.item): r for r in records}
     rows = [
@@ -274,7 +270,7 @@ def unit_five_ones(request, pk, enrollment_pk):
         if not can_manage:
             raise PermissionDenied
         member = request.scope.get_member_or_404(request.POST.get("member", "0") or 0, manage=True)
-        if not member.organization.path.startswith(enrollment.organization.path):
+        if not member.organization.is_in_subtree_of(enrollment.organization):
             raise Http404
         if form.is_valid():
             try:
@@ -307,7 +303,7 @@ def unit_five_one_clear(request, pk, enrollment_pk):
         pk, enrollment_pk, prefetch=PHASES, require=MANAGE
     )
     member = request.scope.get_member_or_404(request.POST.get("member", "0") or 0, manage=True)
-    if not member.organization.path.startswith(enrollment.organization.path):
+    if not member.organization.is_in_subtree_of(enrollment.organization):
         raise Http404
     services.unmark_five_one(enrollment.campaign, member, request.POST.get("item", ""))
     messages.success(request, _("%(name)s: saved.") % {"name": member.name})

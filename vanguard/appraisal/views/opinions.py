@@ -48,7 +48,7 @@ def filtered_opinions(request, campaign):
         opinions = opinions.filter(subject=params["subject"])
     if params.get("unit", "").isdigit():
         unit = request.scope.get_org_or_404(int(params["unit"]))
-        opinions = opinions.filter(responsible_unit__path__startswith=unit.path)
+        opinions = opinions.filter(unit.subtree_q("responsible_unit__"))
     query = params.get("q", "").strip()
     if query:
         opinions = opinions.filter(

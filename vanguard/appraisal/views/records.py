@@ -80,8 +80,8 @@ def self_analyses(request, campaign_pk, enrollment_pk):
     analyses = {
         a.member_id: a
         for a in SelfAnalysis.objects.filter(
+            enrollment.organization.subtree_q("member__organization__"),
             campaign_id=campaign_pk,
-            member__organization__path__startswith=enrollment.organization.path,
         )
     }
     rows = [(member, analyses.get(member.pk)) for member in unit_members(enrollment)]
@@ -252,11 +252,7 @@ def _meeting_or_404(request, pk, *, manage=False) -> OrgLifeMeeting:
 
 def _meeting_context(request, meeting, *, edit_form=None, item_form=None):
     attendees = list(meeting.attendees.order_by("code"))
-    members = list(
-        Member.objects.filter(organization__path__startswith=meeting.organization.path).order_by(
-            "code"
-        )
-    )
+    members = list(Member.objects.within(meeting.organization).order_by("code"))
     items = defaultdict(list)
     for item in meeting.items.select_related("raised_by"):
         items[item.member_id].append(item)

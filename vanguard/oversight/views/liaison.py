@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from vanguard.campaigns.models import Enrollment
 from vanguard.core.exports import Sheet
+from vanguard.orgs.models import path_within
 from vanguard.oversight import services
 from vanguard.oversight.forms import AnswerForm, DispatchForm, NoteForm, PointForm, VisitForm
 from vanguard.oversight.models import (
@@ -121,7 +122,7 @@ def _render_officers(request, campaign, form, status=200):
                     "assignments": [
                         a
                         for a in assignments.get(batch.pk, [])
-                        if a.organization.path.startswith(path)
+                        if path_within(a.organization.path, path)
                     ],
                 }
             )
@@ -286,7 +287,7 @@ def filtered_suggestions(request, campaign):
     unit = request.GET.get("unit", "")
     if unit.isdigit():
         org = request.scope.get_org_or_404(int(unit))
-        suggestions = suggestions.filter(visit__organization__path__startswith=org.path)
+        suggestions = suggestions.filter(org.subtree_q("visit__organization__"))
     status = request.GET.get("status", "")
     if status == "awaiting":
         suggestions = suggestions.filter(status__in=AWAITING_ANSWER)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from vanguard.campaigns import compliance
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 from vanguard.oversight import services
 from vanguard.oversight.models import GroupMembership, GroupRole, LeadingGroup, PointKind
 
@@ -47,7 +47,7 @@ def test_group_members_come_from_the_unit_and_one_head_is_marked(campaign, enrol
 def test_leading_group_verdict(campaign, enrollments, people, bureau_group):
     findings = {f.organization.code: f for f in _findings(campaign, "oversight.leading_groups")}
     assert set(findings) == {"A", "B"}  # the bureau's is complete; both units lack one
-    assert {f.level for f in findings.values()} == {Level.WARNING}
+    assert {f.level for f in findings.values()} == {Severity.WARNING}
 
     group = services.create_leading_group(campaign, enrollments["A"].organization)
     services.add_group_member(group, people["alice"], role=GroupRole.LEADER)
@@ -71,7 +71,7 @@ def test_a_missing_bureau_group_fails_but_only_where_the_bureau_is_seen(
         for f in _findings(campaign, "oversight.leading_groups")
         if f.organization == campaign.organization
     ]
-    assert [f.level for f in bureau] == [Level.FAILING]
+    assert [f.level for f in bureau] == [Severity.FAILING]
     alice_scope = Scope.for_user(personas["alice"])
     seen = _findings(campaign, "oversight.leading_groups", scope=alice_scope)
     assert {f.organization.code for f in seen} == {"A"}
@@ -194,14 +194,14 @@ def test_points_need_a_bureau_leader_and_the_right_kind(
 def test_liaison_point_verdict(campaign, bureau_group, people, tree, department, enrollments):
     findings = _findings(campaign, "oversight.liaison_points")
     assert {(f.members, f.level) for f in findings} == {
-        (("钱领导",), Level.FAILING),
-        (("韩副组长",), Level.FAILING),
+        (("钱领导",), Severity.FAILING),
+        (("韩副组长",), Severity.FAILING),
     }
     services.set_liaison_point(campaign, people["leader"], PointKind.UNIT, tree["A"])
     services.set_liaison_point(campaign, people["leader"], PointKind.DEPARTMENT, department)
     services.set_liaison_point(campaign, people["deputy"], PointKind.UNIT, tree["B"])
     findings = _findings(campaign, "oversight.liaison_points")
-    assert [(f.members, f.level) for f in findings] == [(("韩副组长",), Level.WARNING)]
+    assert [(f.members, f.level) for f in findings] == [(("韩副组长",), Severity.WARNING)]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from tests.reports.helpers import export
 from vanguard.accounts.access import Scope
 from vanguard.accounts.models import Role, RoleGrant
 from vanguard.campaigns import compliance
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 from vanguard.oversight import services
 from vanguard.oversight.models import LiaisonAssignment, Suggestion, SuggestionStatus
 
@@ -314,7 +314,7 @@ def _findings(campaign, code, **kwargs):
 def test_units_of_the_running_batch_need_an_officer(campaign, enrollments, batches, officer, tree):
     findings = _findings(campaign, "oversight.liaison_officers")
     levels = {f.organization.code: f.level for f in findings}
-    assert levels == {"A": Level.FAILING, "B": Level.WARNING}  # running / ended without one
+    assert levels == {"A": Severity.FAILING, "B": Severity.WARNING}  # running / ended without one
 
     services.dispatch_officer(batches[1], officer, tree["A"])
     services.dispatch_officer(batches[0], officer, tree["B"])
@@ -332,7 +332,7 @@ def test_unanswered_suggestions_past_their_deadline_fail(campaign, suggestion, p
     later = today + timedelta(days=15)
     assert _findings(campaign, "oversight.suggestions", today=today) == []
     failing = _findings(campaign, "oversight.suggestions", today=later)
-    assert [(f.organization.code, f.level) for f in failing] == [("A", Level.FAILING)]
+    assert [(f.organization.code, f.level) for f in failing] == [("A", Severity.FAILING)]
     assert "2" in failing[0].message  # both suggestions of the visit
 
     for item in Suggestion.objects.all():

@@ -1,4 +1,4 @@
-"""Compliance rules of 分析评议 (五.2), registered with `vanguard.campaigns.compliance.rule`:
+"""Compliance rules of 分析评议 (五.2), registered with `@compliance_rule`:
 opinions answered in time, feedback to the members concerned, self-analyses, talk
 coverage, and the democratic appraisal held, concluded and announced.
 
@@ -17,8 +17,8 @@ from vanguard.accounts.access import subtree_filter
 from vanguard.appraisal import rules, stats
 from vanguard.appraisal.models import Opinion, OpinionStatus
 from vanguard.campaigns.closure import closure_gate
-from vanguard.campaigns.compliance import EVIDENCE_NAMES_SHOWN, ComplianceContext, rule
-from vanguard.campaigns.verdicts import Finding, Level
+from vanguard.campaigns.compliance import EVIDENCE_NAMES_SHOWN, ComplianceContext, compliance_rule
+from vanguard.campaigns.verdicts import Finding, Severity
 
 CACHE_KEY = "appraisal_stats"
 
@@ -44,11 +44,11 @@ def _where(unit: stats.UnitStats) -> dict:
     return {"organization": unit.enrollment.organization, "enrollment_id": unit.enrollment.pk}
 
 
-@rule("appraisal.opinions", gettext_lazy("Opinions answered within the deadline"))
+@compliance_rule("appraisal.opinions", gettext_lazy("Opinions answered within the deadline"))
 def opinions_answered(context: ComplianceContext) -> list[Finding]:
     findings = [
         Finding(
-            Level.FAILING,
+            Severity.FAILING,
             ngettext(
                 "%(count)s opinion is past its answer deadline without an answer",
                 "%(count)s opinions are past their answer deadline without an answer",
@@ -81,7 +81,7 @@ def _overdue_outside_units(context: ComplianceContext) -> list[Finding]:
         counts[name] = counts.get(name, 0) + 1
     return [
         Finding(
-            Level.FAILING,
+            Severity.FAILING,
             ngettext(
                 "%(unit)s: %(count)s opinion is past its answer deadline without an answer",
                 "%(unit)s: %(count)s opinions are past their answer deadline without an answer",
@@ -93,7 +93,7 @@ def _overdue_outside_units(context: ComplianceContext) -> list[Finding]:
     ]
 
 
-@rule("appraisal.feedback", gettext_lazy("Opinions fed back to the members concerned"))
+@compliance_rule("appraisal.feedback", gettext_lazy("Opinions fed back to the members concerned"))
 def members_fed_back(context: ComplianceContext) -> list[Finding]:
     findings = []
     for unit in unit_stats(context).values():
@@ -116,7 +116,7 @@ def members_fed_back(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("appraisal.self_analysis", gettext_lazy("Every member's self-analysis handed in"))
+@compliance_rule("appraisal.self_analysis", gettext_lazy("Every member's self-analysis handed in"))
 def self_analyses(context: ComplianceContext) -> list[Finding]:
     findings = []
     for unit in unit_stats(context).values():
@@ -140,7 +140,7 @@ def self_analyses(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("appraisal.talks", gettext_lazy("Every member talked with"))
+@compliance_rule("appraisal.talks", gettext_lazy("Every member talked with"))
 def talk_coverage(context: ComplianceContext) -> list[Finding]:
     findings = []
     for unit in unit_stats(context).values():
@@ -164,7 +164,7 @@ def talk_coverage(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule(
+@compliance_rule(
     "appraisal.appraisal",
     gettext_lazy("Democratic appraisal held, every member concluded, results announced"),
 )
@@ -187,17 +187,17 @@ def _appraisal_finding(unit: stats.UnitStats, today) -> Finding | None:
             return None
         return Finding(level, _("No democratic appraisal round yet"), **_where(unit))
     if latest.state in ("scheduled", "open"):
-        if level != Level.FAILING:
+        if level != Severity.FAILING:
             return None
         return Finding(
-            Level.WARNING,
+            Severity.WARNING,
             _("Voting in %(round)s is still open after the phase ended") % {"round": latest.title},
             **_where(unit),
         )
     missing = latest.candidates - latest.concluded
     if missing:
         return Finding(
-            level or Level.WARNING,
+            level or Severity.WARNING,
             ngettext(
                 "%(count)s member has no appraisal conclusion yet",
                 "%(count)s members have no appraisal conclusion yet",
@@ -208,7 +208,7 @@ def _appraisal_finding(unit: stats.UnitStats, today) -> Finding | None:
         )
     if latest.state != "published":
         return Finding(
-            level or Level.WARNING,
+            level or Severity.WARNING,
             _("The results of %(round)s are not announced yet") % {"round": latest.title},
             **_where(unit),
         )

@@ -42,8 +42,14 @@ class Campaign(models.Model):
         return self.title
 
     @cached_property
-    def rules(self) -> CampaignTemplate:
+    def template(self) -> CampaignTemplate:
+        """The campaign's template (the notice's phases, steps, thresholds, vocabularies)."""
         return CampaignTemplate.from_dict(self.template_data)
+
+    @property
+    def rules(self) -> CampaignTemplate:
+        """The older name of `template`, still used by most callers."""
+        return self.template
 
 
 class Batch(models.Model):

@@ -24,7 +24,7 @@ from vanguard.campaigns.models import (
     StepRecord,
     StepStatus,
 )
-from vanguard.campaigns.rules import PlanProblem, phase_plan_problems
+from vanguard.campaigns.plan_checks import PlanProblem, phase_plan_problems
 from vanguard.campaigns.template import CampaignTemplate
 from vanguard.orgs.models import Organization
 

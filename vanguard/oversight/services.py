@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from vanguard.accounts.models import Role, RoleGrant
 from vanguard.campaigns.models import Batch, Campaign, Enrollment
-from vanguard.campaigns.rules import format_date
 from vanguard.core import registry
+from vanguard.core.dates import format_date
 from vanguard.orgs.models import Member, Organization, OrgCategory
 from vanguard.oversight import conf
 from vanguard.oversight.models import (

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vanguard.campaigns.rules import format_date
+from vanguard.core.dates import format_date
 from vanguard.core.exports import Sheet, pdf_response, sheets_response
 from vanguard.rectification import stats
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from vanguard.campaigns import revision
 from vanguard.campaigns.models import Campaign, Enrollment, PhaseWindow
-from vanguard.campaigns.rules import format_date
+from vanguard.core.dates import format_date
 from vanguard.orgs.models import Member, Organization
 from vanguard.study.hours import refresh_member_hours
 from vanguard.study.models import (

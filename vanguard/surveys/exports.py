@@ -16,7 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from vanguard.campaigns.rules import format_date
+from vanguard.core.dates import format_date
 from vanguard.core.exports import Sheet
 from vanguard.surveys.models import Draw, Invitation, Survey
 from vanguard.surveys.services import format_code

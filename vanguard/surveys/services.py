@@ -21,8 +21,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.models import Enrollment, EnrollmentStatus
-from vanguard.campaigns.rules import format_date
 from vanguard.core import tellers
+from vanguard.core.dates import format_date
 from vanguard.surveys import frames, pool, results, sampling
 from vanguard.surveys.models import (
     Channel,

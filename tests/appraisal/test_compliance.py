@@ -50,7 +50,9 @@ def test_an_opinion_fails_the_day_after_its_deadline(planned, opinion):
 
 
 def test_an_answered_opinion_is_no_longer_overdue(planned, opinion):
-    services.answer_opinion(opinion, text="已答复", user=None, today=opinion.due_on + timedelta(3))
+    services.answer_opinion(
+        opinion, text="已答复", user=None, today=opinion.due_on + timedelta(3), acting=None
+    )
     assert level(planned, "appraisal.opinions", opinion.due_on + timedelta(days=9)) == Severity.OK
 
 
@@ -61,6 +63,7 @@ def test_an_overdue_opinion_with_the_bureau_shows_on_the_dashboard(planned, camp
         subject=Subject.BUREAU,
         content="意见",
         received_on=date(2024, 8, 1),
+        acting=None,
     )
     report = compliance.evaluate(campaign_a, today=date(2024, 9, 1))
     findings = next(v for v in report.verdicts if v.code == "appraisal.opinions").findings
@@ -76,7 +79,7 @@ def test_feedback_to_the_member_is_due_with_the_phase(planned, opinion):
     assert level(planned, "appraisal.feedback", DURING) == Severity.WARNING
     failing = verdict(planned, "appraisal.feedback", AFTER)
     assert failing.level == Severity.FAILING and failing.findings[0].members == ("鲍勃",)
-    services.record_feedback(opinion, on=date(2024, 8, 25))
+    services.record_feedback(opinion, on=date(2024, 8, 25), acting=None)
     assert level(planned, "appraisal.feedback", AFTER) == Severity.OK
 
 
@@ -84,11 +87,13 @@ def test_every_member_hands_in_a_self_analysis(planned, campaign_a, members, per
     assert level(planned, "appraisal.self_analysis", BEFORE) == Severity.OK
     assert level(planned, "appraisal.self_analysis", DURING) == Severity.WARNING
     for member in members.values():
-        services.save_self_analysis(campaign_a, member, text="稿", submit=True)
+        services.save_self_analysis(campaign_a, member, text="稿", submit=True, acting=None)
     assert level(planned, "appraisal.self_analysis", AFTER) == Severity.OK
     # a returned one is missing again until resubmitted
     analysis = members["bob"].self_analyses.get()
-    services.review_self_analysis(analysis, accept=False, comments="重写", user=personas["alice"])
+    services.review_self_analysis(
+        analysis, accept=False, comments="重写", user=personas["alice"], acting=None
+    )
     failing = verdict(planned, "appraisal.self_analysis", AFTER)
     assert failing.level == Severity.FAILING and failing.findings[0].members == ("鲍勃",)
 
@@ -100,6 +105,7 @@ def test_every_member_is_talked_with(planned, members):
         initiator=members["dora"],
         partner=members["bob"],
         topic="谈心",
+        acting=None,
     )
     failing = verdict(planned, "appraisal.talks", AFTER)
     assert failing.level == Severity.FAILING
@@ -111,6 +117,7 @@ def test_every_member_is_talked_with(planned, members):
         initiator=members["dora"],
         partner=members["eve"],
         topic="谈心",
+        acting=None,
     )
     assert level(planned, "appraisal.talks", AFTER) == Severity.OK
 
@@ -127,7 +134,9 @@ def test_an_unplanned_unit_is_judged_by_its_batch(enrollments, members):
 
 def _round_over(planned, tree, members):
     appraisal_round = new_round(planned, organization=tree["A"], title="评议", **open_window())
-    services.cast_ballot(appraisal_round, ballot_for(appraisal_round), member=members["bob"])
+    services.cast_ballot(
+        appraisal_round, ballot_for(appraisal_round), member=members["bob"], acting=None
+    )
     close_now(appraisal_round)
     return appraisal_round
 
@@ -145,10 +154,10 @@ def test_the_appraisal_from_none_to_announced(planned, tree, members, personas):
     assert missing.findings[0].message == "3 members have no appraisal conclusion yet"
 
     entries = {pk: ("qualified", "") for pk, _n in services.candidates_of(appraisal_round)}
-    services.save_conclusions(appraisal_round, entries, user=personas["alice"])
+    services.save_conclusions(appraisal_round, entries, user=personas["alice"], acting=None)
     assert "not announced" in verdict(planned, "appraisal.appraisal", AFTER).findings[0].message
 
-    services.publish_notice(appraisal_round, text="通报", user=personas["alice"])
+    services.publish_notice(appraisal_round, text="通报", user=personas["alice"], acting=None)
     assert level(planned, "appraisal.appraisal", AFTER) == Severity.OK
 
 
@@ -190,6 +199,7 @@ def _add_busy_units(tree, batch, prefix, count):
             member=people[0],
             content="意见",
             received_on=date(2024, 8, 16),
+            acting=None,
         )
         services.record_talk(
             enrollment,
@@ -197,8 +207,9 @@ def _add_busy_units(tree, batch, prefix, count):
             initiator=people[0],
             partner=people[1],
             topic="谈",
+            acting=None,
         )
-        services.save_self_analysis(batch.campaign, people[2], text="稿", submit=True)
+        services.save_self_analysis(batch.campaign, people[2], text="稿", submit=True, acting=None)
         new_round(enrollment, organization=unit, title="评议", **open_window())
 
 

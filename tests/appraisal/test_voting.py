@@ -28,7 +28,7 @@ def refused(callable_, *args, **kwargs) -> str:
 
 
 def test_a_member_votes_once(open_round, members):
-    services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"])
+    services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"], acting=None)
     assert SealedBallot.objects.count() == 1
     assert VoterRoll.objects.get().member == members["bob"]
 
@@ -47,8 +47,8 @@ def test_the_database_itself_refuses_a_second_roll_entry(open_round, members):
 
 
 def test_a_code_votes_once(open_round):
-    [code] = services.issue_guest_codes(open_round, 1)
-    services.cast_ballot(open_round, ballot_for(open_round), code=code)
+    [code] = services.issue_guest_codes(open_round, 1, acting=None)
+    services.cast_ballot(open_round, ballot_for(open_round), code=code, acting=None)
 
     message = refused(services.cast_ballot, open_round, ballot_for(open_round), code=code)
 
@@ -57,8 +57,12 @@ def test_a_code_votes_once(open_round):
 
 
 def test_equal_ballots_get_different_receipts(open_round, members):
-    first = services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"])
-    second = services.cast_ballot(open_round, ballot_for(open_round), member=members["eve"])
+    first = services.cast_ballot(
+        open_round, ballot_for(open_round), member=members["bob"], acting=None
+    )
+    second = services.cast_ballot(
+        open_round, ballot_for(open_round), member=members["eve"], acting=None
+    )
     assert first.grades == second.grades
     assert first.receipt != second.receipt
 
@@ -66,10 +70,10 @@ def test_equal_ballots_get_different_receipts(open_round, members):
 def test_the_ballot_is_stored_only_sealed_and_of_one_length(open_round, members):
     # given ballots whose grades differ in length ("excellent" against "unqualified")
     bob = services.cast_ballot(
-        open_round, ballot_for(open_round, "excellent"), member=members["bob"]
+        open_round, ballot_for(open_round, "excellent"), member=members["bob"], acting=None
     )
     eve = services.cast_ballot(
-        open_round, ballot_for(open_round, "unqualified"), member=members["eve"]
+        open_round, ballot_for(open_round, "unqualified"), member=members["eve"], acting=None
     )
 
     # then the store holds boxes of one length, with neither receipt nor grade in clear
@@ -83,7 +87,7 @@ def test_the_ballot_is_stored_only_sealed_and_of_one_length(open_round, members)
 
 def test_no_vote_before_the_tellers_are_appointed(enrollments, tree, members):
     bare = services.open_round(
-        enrollments["A"], organization=tree["A"], title="无监票人", **open_window()
+        enrollments["A"], organization=tree["A"], title="无监票人", **open_window(), acting=None
     )
     message = refused(services.cast_ballot, bare, ballot_for(bare), member=members["bob"])
     assert message == "The tellers of this round have not been appointed yet."
@@ -91,7 +95,7 @@ def test_no_vote_before_the_tellers_are_appointed(enrollments, tree, members):
 
 
 def test_the_tellers_cannot_change_once_someone_voted(open_round, members):
-    services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"])
+    services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"], acting=None)
     message = refused(services.appoint_tellers, open_round, ["甲", "乙", "丙"])
     assert message == "Votes have been cast under the present tellers' key; it cannot change."
 
@@ -124,7 +128,9 @@ def test_a_closed_round_is_refused(open_round, members):
 
 def test_the_last_instant_before_closing_is_still_open(open_round, members):
     last = open_round.closes_at - timedelta(microseconds=1)
-    services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"], now=last)
+    services.cast_ballot(
+        open_round, ballot_for(open_round), member=members["bob"], now=last, acting=None
+    )
     assert SealedBallot.objects.count() == 1
 
 
@@ -156,7 +162,7 @@ def test_a_round_not_yet_open_is_refused(open_round, members):
     ],
 )
 def test_a_tampered_code_is_refused(open_round, tamper):
-    [code] = services.issue_guest_codes(open_round, 1)
+    [code] = services.issue_guest_codes(open_round, 1, acting=None)
     message = refused(services.cast_ballot, open_round, ballot_for(open_round), code=tamper(code))
     assert message == "This code is not valid for this appraisal round."
     assert nothing_written()
@@ -164,16 +170,16 @@ def test_a_tampered_code_is_refused(open_round, tamper):
 
 def test_a_code_of_another_round_is_refused(open_round, enrollments, tree, members):
     other = new_round(enrollments["A"], organization=tree["A1"], title="A1", **open_window())
-    [code] = services.issue_guest_codes(other, 1)
+    [code] = services.issue_guest_codes(other, 1, acting=None)
     message = refused(services.cast_ballot, open_round, ballot_for(open_round), code=code)
     assert message == "This code is not valid for this appraisal round."
     assert nothing_written()
 
 
 def test_a_code_typed_loosely_still_works(open_round):
-    [code] = services.issue_guest_codes(open_round, 1)
+    [code] = services.issue_guest_codes(open_round, 1, acting=None)
     loose = " " + code.lower().replace("-", " ") + " "
-    services.cast_ballot(open_round, ballot_for(open_round), code=loose)
+    services.cast_ballot(open_round, ballot_for(open_round), code=loose, acting=None)
     assert VoterRoll.objects.get().guest_code == GuestCode.objects.get()
 
 

@@ -76,7 +76,7 @@ def test_an_item_is_overdue_the_day_after_its_deadline(items, enrollments, today
 def test_an_explained_overdue_item_is_a_warning(items, enrollments, personas):
     alice = scope_of(personas["alice"])
     for key in ("A", "A1", "bob"):
-        services.explain(items[key], scope=alice, text="需经费，明年完成")
+        services.explain(items[key], acting=alice, text="需经费，明年完成")
     findings = findings_for(enrollments["A"], "rectification.overdue", date(2024, 12, 1))
     assert [f.level for f in findings] == [Severity.WARNING]
     assert "3" in findings[0].message
@@ -104,7 +104,7 @@ def test_a_unit_publishes_its_list_by_the_end_of_rectification(
     items, planned, personas, today, publish, level
 ):
     if publish:
-        services.publish(items["A"], scope=scope_of(personas["alice"]))
+        services.publish(items["A"], acting=scope_of(personas["alice"]))
     findings = findings_for(planned, "rectification.published", today)
     assert max((f.level for f in findings), default=Severity.OK) == level
     if findings:
@@ -128,7 +128,7 @@ def test_reopened_items_are_a_warning(items, enrollments, personas):
     services.apply_action(
         RectificationItem.objects.get(pk=items["A"].pk),
         "reopen",
-        scope=scope_of(personas["office"]),
+        acting=scope_of(personas["office"]),
         reason="群众不满意",
     )
     findings = findings_for(enrollments["A"], "rectification.reopened", date(2024, 10, 1))

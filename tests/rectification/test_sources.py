@@ -19,7 +19,7 @@ from vanguard.rectification.models import Level, RectificationItem, SourceKind
 def test_an_item_from_a_member_record_is_that_members_own(campaign, items, bob_member):
     # given a model that exists whatever lands first: orgs.Member
     item = services.create_item_from_source(
-        bob_member, campaign=campaign, level=Level.MEMBER, measures="谈心谈话"
+        bob_member, campaign=campaign, level=Level.MEMBER, measures="谈心谈话", acting=None
     )
 
     assert (item.level, item.member, item.organization) == (
@@ -33,12 +33,12 @@ def test_an_item_from_a_member_record_is_that_members_own(campaign, items, bob_m
 
 
 def test_an_item_from_a_public_comment_counts_as_the_publics(campaign, items, personas):
-    services.publish(items["A"], scope=scope_of(personas["alice"]))
+    services.publish(items["A"], acting=scope_of(personas["alice"]))
     comment = services.post_comment(
         RectificationItem.objects.get(pk=items["A"].pk), text="食堂饭菜太贵"
     )
 
-    item = services.create_item_from_source(comment, campaign=campaign)
+    item = services.create_item_from_source(comment, campaign=campaign, acting=None)
 
     assert (item.source_kind, item.from_public, item.organization) == (
         SourceKind.PUBLIC_COMMENT,
@@ -49,7 +49,9 @@ def test_an_item_from_a_public_comment_counts_as_the_publics(campaign, items, pe
 
 
 def test_the_snapshot_keeps_what_the_source_said(campaign, items, bob_member):
-    item = services.create_item_from_source(bob_member, campaign=campaign, level=Level.MEMBER)
+    item = services.create_item_from_source(
+        bob_member, campaign=campaign, level=Level.MEMBER, acting=None
+    )
     Member.objects.filter(pk=bob_member.pk).update(name="改名后")
     item.refresh_from_db()
     assert item.source_text == "鲍勃"
@@ -61,7 +63,7 @@ def test_a_source_outside_any_enrolled_unit_is_refused(campaign, tree):
 
     stray = make_member(tree["root"], "R-001", "局里的人")
     with pytest.raises(ValidationError):
-        services.create_item_from_source(stray, campaign=campaign)
+        services.create_item_from_source(stray, campaign=campaign, acting=None)
     assert not RectificationItem.objects.exists()
 
 
@@ -82,7 +84,7 @@ def test_the_kind_of_source_comes_from_its_app_and_model(app_label, model_name, 
 
 def test_an_opinion_is_counted_as_raised_by_the_public_unless_told(campaign, items, bob_member):
     item = services.create_item_from_source(
-        bob_member, campaign=campaign, level=Level.MEMBER, kind=SourceKind.OPINION
+        bob_member, campaign=campaign, level=Level.MEMBER, kind=SourceKind.OPINION, acting=None
     )
     assert item.from_public
     item = services.create_item_from_source(
@@ -91,6 +93,7 @@ def test_an_opinion_is_counted_as_raised_by_the_public_unless_told(campaign, ite
         level=Level.MEMBER,
         kind=SourceKind.OPINION,
         from_public=False,
+        acting=None,
     )
     assert not item.from_public
 
@@ -111,6 +114,7 @@ def bob_opinion(campaign, items, bob_member):
         member=bob_member,
         content="学习笔记太少",
         received_on=date(2024, 8, 20),
+        acting=None,
     ).opinion
 
 
@@ -166,7 +170,7 @@ def test_an_item_from_a_comment_belongs_where_the_comment_was_made(
     login, personas, campaign, items
 ):
     # given a public comment on sub-branch A1's item
-    services.publish(items["A1"], scope=scope_of(personas["alice"]))
+    services.publish(items["A1"], acting=scope_of(personas["alice"]))
     comment = services.post_comment(
         RectificationItem.objects.get(pk=items["A1"].pk), text="支部活动太少"
     )

@@ -39,7 +39,7 @@ def test_sessions_outside_the_phase_and_without_roll_are_warned(planned, make_se
 
 def test_members_short_of_hours_fail_once_the_phase_ended(planned, make_session, a_members):
     session = make_session(hours="2.0")
-    services.save_roll(session, {m.pk: Mark("present") for m in a_members}, user=None)
+    services.save_roll(session, {m.pk: Mark("present") for m in a_members}, user=None, acting=None)
 
     assert findings(planned["A"], "study.hours", DURING) == []
     [(level, message)] = findings(planned["A"], "study.hours", AFTER_STUDY)
@@ -58,6 +58,7 @@ def test_low_participation_is_warned_then_fails(planned, make_session, a_members
         make_session(),
         {bob.pk: Mark("present"), one.pk: Mark("absent"), two.pk: Mark("leave", "病")},
         user=None,
+        acting=None,
     )
     [(during, message)] = findings(planned["A"], "study.participation", DURING)
     assert during == Severity.WARNING and "33.3%" in message
@@ -66,7 +67,9 @@ def test_low_participation_is_warned_then_fails(planned, make_session, a_members
 
 
 def test_full_participation_passes(planned, make_session, a_members):
-    services.save_roll(make_session(), {m.pk: Mark("late") for m in a_members}, user=None)
+    services.save_roll(
+        make_session(), {m.pk: Mark("late") for m in a_members}, user=None, acting=None
+    )
     assert findings(planned["A"], "study.participation", AFTER_STUDY) == []
 
 
@@ -75,7 +78,7 @@ def test_five_ones_unfinished_after_the_concentrated_period_fail(planned, a_memb
     for member in a_members[:2]:
         for item in campaign.rules.five_ones:
             services.mark_five_one(
-                campaign, member, item.code, done_on=date(2024, 7, 1), partner="某人"
+                campaign, member, item.code, done_on=date(2024, 7, 1), partner="某人", acting=None
             )
     assert findings(planned["A"], "study.five_ones", AFTER_STUDY) == []
     [(level, message)] = findings(planned["A"], "study.five_ones", AFTER_ALL)
@@ -87,7 +90,7 @@ def test_sessions_without_a_log_fail_and_missing_records_are_warned(planned, mak
     [(level, message)] = findings(planned["A"], "study.two_books", DURING)
     assert level == Severity.FAILING and "log is empty" in message
 
-    services.save_log(first, content="记录")
+    services.save_log(first, content="记录", acting=None)
     [(level, message)] = findings(planned["A"], "study.two_books", DURING)
     assert level == Severity.WARNING and message.startswith("1 held session")
 
@@ -124,7 +127,7 @@ def test_study_rules_do_not_grow_with_units(planned, make_session, tree, batches
                 acting=None,
             )
             session = make_session(enrollment, day=date(2024, 1, 10))
-            services.save_roll(session, {member.pk: Mark("absent")}, user=None)
+            services.save_roll(session, {member.pk: Mark("absent")}, user=None, acting=None)
 
     add("X", 2)
     few = run()

@@ -128,12 +128,12 @@ def test_remedial_is_amber_then_red_when_its_end_passes_then_fine_after_a_passed
         )
     ]
     second = services.create_survey(
-        enrollment, opens_on=date(2024, 12, 16), closes_on=date(2024, 12, 20)
+        enrollment, opens_on=date(2024, 12, 16), closes_on=date(2024, 12, 20), acting=None
     )
     services.store_frame(
-        second, Method.REPRESENTATIVES, people(3, groups=("群众代表",)), filename="r"
+        second, Method.REPRESENTATIVES, people(3, groups=("群众代表",)), filename="r", acting=None
     )
-    issued = services.issue_codes(second, channel=Channel.SLIP)
+    issued = services.issue_codes(second, channel=Channel.SLIP, acting=None)
     open_(second)
     for _invitation, code in issued:
         services.submit_response(code, answers(), today=date(2024, 12, 17))
@@ -151,10 +151,12 @@ def test_survey_rules_take_constant_queries(tree, batches):
             enrollment = campaign_services.enroll(batches[1], unit)
             campaign_services.save_phase_plan(enrollment, PLAN, acting=None)
             survey = services.create_survey(
-                enrollment, opens_on=date(2024, 10, 1), closes_on=date(2024, 10, 10)
+                enrollment, opens_on=date(2024, 10, 1), closes_on=date(2024, 10, 10), acting=None
             )
-            services.store_frame(survey, Method.REPRESENTATIVES, people(2), filename="r")
-            issued = services.issue_codes(survey, channel=Channel.SLIP)
+            services.store_frame(
+                survey, Method.REPRESENTATIVES, people(2), filename="r", acting=None
+            )
+            issued = services.issue_codes(survey, channel=Channel.SLIP, acting=None)
             open_(survey)
             services.submit_response(issued[0][1], answers("dissatisfied"), today=date(2024, 10, 2))
             close(survey, today=date(2024, 10, 10))  # failed: 补课

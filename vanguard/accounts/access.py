@@ -20,7 +20,7 @@ above `orgs` and `accounts`; the campaign models are reached through the app reg
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -60,6 +60,18 @@ def subtree_filter(paths: Iterable[str], prefix: str = "") -> Q:
     for path in paths:
         query |= Q(**{f"{prefix}path__startswith": path})
     return query
+
+
+def require_acting(acting: Scope | None, allowed: Callable[[Scope], bool]) -> None:
+    """Refuse (PermissionDenied) an action the acting scope does not allow.
+
+    Every state-changing service takes `acting=`: the scope of the user on whose behalf it
+    runs, or None for the system itself (commands, the demo and data loaders, a service
+    that checked already). Every caller must say which, so a new view cannot forget the
+    check; `allowed` is one of the `Scope` rules below.
+    """
+    if acting is not None and not allowed(acting):
+        raise PermissionDenied
 
 
 @dataclass
@@ -165,6 +177,15 @@ class Scope:
         if self.member is not None:
             query |= Q(pk=self.member.pk)
         return Member.objects.filter(query)
+
+    def is_member(self, member: Member) -> bool:
+        """`member` is the signed-in user's own member record."""
+        return self.member is not None and self.member.pk == member.pk
+
+    def can_act_for_member(self, member: Member) -> bool:
+        """Records about one member (their 五个一, their self-analysis): the member themself
+        or the managers of the member's organisation."""
+        return self.is_member(member) or self.can_manage_member(member)
 
     def can_view_member(self, member: Member) -> bool:
         return (self.member is not None and member.pk == self.member.pk) or self.can_view_org(
@@ -366,6 +387,11 @@ class Scope:
         if self.is_office and self.can_manage_org(suggestion.visit.organization):
             return True
         return self.can_record_visit(suggestion.visit.assignment)
+
+    def is_office_over(self, org: Organization) -> bool:
+        """The campaign office acting on `org`: liaison points and dispatches, the review
+        of articles and commendations."""
+        return self.is_office and self.can_manage_org(org)
 
     def can_see_supervision(self, org: Organization) -> bool:
         """Visits and suggestions are working papers: staff readers, not members."""

@@ -106,7 +106,7 @@ def add_deed(request, pk):
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.record_deed(campaign, **data)
+            services.record_deed(campaign, **data, acting=request.scope)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -125,7 +125,9 @@ def deed_evidence(request, pk):
     request.scope.require(request.scope.can_manage_org(deed.organization))
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
-        services.add_evidence(deed=deed, user=request.user, **form.cleaned_data)
+        services.add_evidence(
+            deed=deed, user=request.user, **form.cleaned_data, acting=request.scope
+        )
         messages.success(request, _("Evidence uploaded."))
     else:
         messages.error(request, _("Not saved: %(errors)s") % {"errors": form.errors.as_text()})
@@ -212,7 +214,7 @@ def add_mechanism(request, pk, enrollment_pk):
     form = MechanismForm(request.POST, enrollment=enrollment)
     if form.is_valid():
         try:
-            services.institute_mechanism(enrollment, **form.cleaned_data)
+            services.institute_mechanism(enrollment, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -233,7 +235,7 @@ def add_occurrence(request, pk):
     form = OccurrenceForm(request.POST, prefix=f"m{mechanism.pk}")
     if form.is_valid():
         try:
-            services.record_occurrence(mechanism, **form.cleaned_data)
+            services.record_occurrence(mechanism, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -249,7 +251,9 @@ def add_cultivation(request, pk, enrollment_pk):
     form = CultivationForm(request.POST, enrollment=enrollment)
     if form.is_valid():
         try:
-            services.add_cultivation(enrollment.organization, **form.cleaned_data)
+            services.add_cultivation(
+                enrollment.organization, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -269,7 +273,7 @@ def advance_cultivation(request, pk, enrollment_pk, person_pk):
     form = AdvanceForm(request.POST)
     if form.is_valid():
         try:
-            services.advance_cultivation(person, **form.cleaned_data)
+            services.advance_cultivation(person, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -288,7 +292,7 @@ def add_pairing(request, pk, enrollment_pk):
         data = dict(form.cleaned_data)
         member = data.pop("member")
         try:
-            services.add_pairing(member, **data)
+            services.add_pairing(member, **data, acting=request.scope)
         except ValidationError as error:
             add_service_error(form, error)
         else:

@@ -274,7 +274,9 @@ def unit_five_ones(request, pk, enrollment_pk):
             raise Http404
         if form.is_valid():
             try:
-                services.mark_five_one(enrollment.campaign, member, **form.cleaned_data)
+                services.mark_five_one(
+                    enrollment.campaign, member, acting=request.scope, **form.cleaned_data
+                )
             except services.FiveOneError as error:
                 messages.error(request, f"{member.name}：{error}")
             else:
@@ -305,6 +307,8 @@ def unit_five_one_clear(request, pk, enrollment_pk):
     member = request.scope.get_member_or_404(request.POST.get("member", "0") or 0, manage=True)
     if not member.organization.is_in_subtree_of(enrollment.organization):
         raise Http404
-    services.unmark_five_one(enrollment.campaign, member, request.POST.get("item", ""))
+    services.unmark_five_one(
+        enrollment.campaign, member, request.POST.get("item", ""), acting=request.scope
+    )
     messages.success(request, _("%(name)s: saved.") % {"name": member.name})
     return redirect("study-unit-five-ones", pk=pk, enrollment_pk=enrollment.pk)

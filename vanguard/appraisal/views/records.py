@@ -45,7 +45,9 @@ def talks(request, campaign_pk, enrollment_pk):
     form = TalkForm(request.POST or None, enrollment=enrollment)
     if manage and form.is_valid():
         try:
-            services.record_talk(enrollment, user=request.user, **form.cleaned_data)
+            services.record_talk(
+                enrollment, user=request.user, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -141,6 +143,7 @@ def self_analysis_review(request, campaign_pk, member_pk):
                 accept=form.cleaned_data["decision"] == "accept",
                 comments=form.cleaned_data["comments"],
                 user=request.user,
+                acting=request.scope,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -159,7 +162,7 @@ def self_analysis_enter(request, campaign_pk, member_pk):
     if form.is_valid():
         try:
             services.save_self_analysis(
-                campaign, member, text=form.cleaned_data["text"], submit=True
+                campaign, member, text=form.cleaned_data["text"], submit=True, acting=request.scope
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -184,7 +187,11 @@ def my_self_analysis(request, campaign_pk):
             submit = "submit" in request.POST
             try:
                 services.save_self_analysis(
-                    campaign, member, text=form.cleaned_data["text"], submit=submit
+                    campaign,
+                    member,
+                    text=form.cleaned_data["text"],
+                    submit=submit,
+                    acting=request.scope,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -217,7 +224,9 @@ def meetings(request, campaign_pk, enrollment_pk):
     form = MeetingForm(request.POST or None, enrollment=enrollment)
     if manage and form.is_valid():
         try:
-            meeting = services.save_meeting(enrollment, user=request.user, **form.cleaned_data)
+            meeting = services.save_meeting(
+                enrollment, user=request.user, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -300,7 +309,9 @@ def meeting_edit(request, pk):
     form = MeetingForm(request.POST, enrollment=meeting.enrollment)
     if form.is_valid():
         try:
-            services.save_meeting(meeting.enrollment, meeting=meeting, **form.cleaned_data)
+            services.save_meeting(
+                meeting.enrollment, meeting=meeting, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -318,7 +329,7 @@ def meeting_item(request, pk):
     form = CriticismForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
-            services.add_criticism(meeting, **form.cleaned_data)
+            services.add_criticism(meeting, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -46,7 +46,7 @@ def rounds(request, campaign_pk, enrollment_pk):
         fields = {k: v for k, v in form.cleaned_data.items() if not k.startswith("teller_")}
         try:
             created, slips = services.open_round_with_tellers(
-                enrollment, tellers=form.names(), user=request.user, **fields
+                enrollment, tellers=form.names(), user=request.user, **fields, acting=request.scope
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -153,7 +153,7 @@ def round_tellers(request, pk):
         messages.error(request, _("Name the three tellers."))
         return redirect("appraisal-round", pk=pk)
     try:
-        slips = services.appoint_tellers(appraisal_round, form.names())
+        slips = services.appoint_tellers(appraisal_round, form.names(), acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("appraisal-round", pk=pk)
@@ -168,7 +168,7 @@ def round_count(request, pk):
     form = CountForm(request.POST, tellers=list(appraisal_round.tellers.all()))
     form.is_valid()
     try:
-        services.count_ballots(appraisal_round, form.codes())
+        services.count_ballots(appraisal_round, form.codes(), acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -188,7 +188,9 @@ def round_vote(request, pk):
     problem = services.voting_problem(appraisal_round, member)
     if request.method == "POST" and form.is_valid():
         try:
-            ballot = services.cast_ballot(appraisal_round, form.grades(), member=member)
+            ballot = services.cast_ballot(
+                appraisal_round, form.grades(), member=member, acting=request.scope
+            )
         except ValidationError as error:
             problem = " ".join(error.messages)
         else:
@@ -267,7 +269,9 @@ def round_codes(request, pk):
         messages.error(request, _("Not issued: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("appraisal-round", pk=pk)
     try:
-        issued = services.issue_guest_codes(appraisal_round, form.cleaned_data["count"])
+        issued = services.issue_guest_codes(
+            appraisal_round, form.cleaned_data["count"], acting=request.scope
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("appraisal-round", pk=pk)
@@ -282,7 +286,7 @@ def round_codes(request, pk):
 def round_close(request, pk):
     appraisal_round = _round_or_404(request, pk, manage=True)
     try:
-        services.close_round(appraisal_round)
+        services.close_round(appraisal_round, acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -362,7 +366,9 @@ def round_conclusions(request, pk):
         )
         if form.is_valid():
             try:
-                services.save_conclusions(appraisal_round, form.entries(), user=request.user)
+                services.save_conclusions(
+                    appraisal_round, form.entries(), user=request.user, acting=request.scope
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -380,7 +386,10 @@ def round_publish(request, pk):
     if form.is_valid():
         try:
             services.publish_notice(
-                appraisal_round, text=form.cleaned_data["notice"], user=request.user
+                appraisal_round,
+                text=form.cleaned_data["notice"],
+                user=request.user,
+                acting=request.scope,
             )
         except ValidationError as error:
             form.add_error(None, error)

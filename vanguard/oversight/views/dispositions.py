@@ -132,7 +132,9 @@ def case_new(request, campaign_pk):
     form = CaseForm(request.POST, campaign=campaign, scope=request.scope)
     if form.is_valid():
         try:
-            case = services.open_case(campaign, by=request.user, **form.cleaned_data)
+            case = services.open_case(
+                campaign, by=request.user, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -186,7 +188,7 @@ def _case_step(request, pk, form_class, name, action, success):
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            action(case, **form.cleaned_data)
+            action(case, acting=request.scope, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -81,7 +81,7 @@ def points_set(request, campaign_pk):
     form = PointForm(request.POST, campaign=campaign)
     if form.is_valid():
         try:
-            services.set_liaison_point(campaign, **form.cleaned_data)
+            services.set_liaison_point(campaign, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -145,7 +145,9 @@ def officers_dispatch(request, campaign_pk):
     form = DispatchForm(request.POST, campaign=campaign)
     if form.is_valid():
         try:
-            assignment = services.dispatch_officer(by=request.user, **form.cleaned_data)
+            assignment = services.dispatch_officer(
+                by=request.user, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -168,7 +170,7 @@ def assignment_withdraw(request, pk):
     require(request.scope.is_office)
     attempt(
         request,
-        lambda: services.withdraw_assignment(assignment),
+        lambda: services.withdraw_assignment(assignment, acting=request.scope),
         _("%(officer)s is recalled from %(unit)s.")
         % {"officer": assignment.officer, "unit": assignment.organization},
     )
@@ -245,6 +247,7 @@ def visit_new(request, assignment_pk):
                 checked=form.cleaned_data["checked"],
                 findings=form.cleaned_data["findings"],
                 suggestions=form.suggestion_lines(),
+                acting=request.scope,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -417,7 +420,9 @@ def suggestion_answer(request, pk):
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.answer_suggestion(suggestion, by=request.user, **form.cleaned_data)
+            services.answer_suggestion(
+                suggestion, by=request.user, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -433,7 +438,7 @@ def suggestion_accept(request, pk):
     require(request.scope.can_review_suggestion(suggestion))
     attempt(
         request,
-        lambda: services.accept_suggestion(suggestion, by=request.user),
+        lambda: services.accept_suggestion(suggestion, by=request.user, acting=request.scope),
         _("The answer was accepted."),
     )
     return redirect(suggestion)
@@ -447,7 +452,9 @@ def suggestion_return(request, pk):
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.return_suggestion(suggestion, by=request.user, note=form.cleaned_data["note"])
+            services.return_suggestion(
+                suggestion, by=request.user, note=form.cleaned_data["note"], acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -463,7 +470,9 @@ def suggestion_rectify(request, pk):
     require(request.scope.can_manage_org(suggestion.visit.organization))
     attempt(
         request,
-        lambda: services.convert_to_rectification(suggestion, by=request.user),
+        lambda: services.convert_to_rectification(
+            suggestion, by=request.user, acting=request.scope
+        ),
         _("The suggestion is now a rectification item."),
     )
     return redirect(suggestion)

@@ -42,6 +42,7 @@ def world(campaign, enrollments, batches, tree, people, personas, assignment, su
         nominated_by_unit=tree["A"],
         citation="c",
         nominated_by=personas["alice"],
+        nominated_on=batches[1].starts_on,
     )
     return {
         "campaign": campaign,

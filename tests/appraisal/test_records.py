@@ -227,7 +227,8 @@ def test_a_branch_meeting_takes_only_its_members(enrollments, members, tree):
             enrollments["A"],
             organization=tree["A1"],
             held_on=date(2024, 9, 1),
-            attendees=[members["bob"], members["dora"]],  # dora is in A, not A1, acting=None
+            attendees=[members["bob"], members["dora"]],  # dora is in A, not A1
+            acting=None,
         )
     assert "朵拉" in error.value.messages[0]
     assert not OrgLifeMeeting.objects.exists()

@@ -34,7 +34,7 @@ def publish(item, personas, who="office"):
 @pytest.fixture
 def published(items, personas):
     """A's and the bureau's items published; A1's, bob's and B's not."""
-    return {key: publish(items[key], personas, acting=None) for key in ("A", "bureau")}
+    return {key: publish(items[key], personas) for key in ("A", "bureau")}
 
 
 def campaign_url(campaign):
@@ -87,14 +87,14 @@ def test_an_unpublished_item_is_never_shown(client, campaign, tree, items, publi
 
 def test_a_unit_list_appears_once_published(client, campaign, tree, items, personas):
     assert client.get(unit_url(campaign, tree["A"].code)).status_code == 404
-    publish(items["A"], personas, "alice", acting=None)
+    publish(items["A"], personas, "alice")
     body = client.get(unit_url(campaign, tree["A"].code)).content.decode()
     assert "联系群众不够" in body and "设立接待日" in body and "甲书记" in body
 
 
 def test_the_index_lists_only_campaigns_with_something_published(client, campaign, items, personas):
     assert campaign.title not in client.get(reverse("public-rectification-index")).content.decode()
-    publish(items["A"], personas, acting=None)
+    publish(items["A"], personas)
     assert campaign.title in client.get(reverse("public-rectification-index")).content.decode()
 
 
@@ -109,7 +109,7 @@ def other_campaign(tree, personas, items):
     )
     campaign_services.enroll(other.batches.get(), tree["A"])
     item = unit_item(other, tree["A"], items["A"].responsible, problem="另一活动的问题")
-    return publish(item, personas, acting=None)
+    return publish(item, personas)
 
 
 def test_nothing_of_another_campaign_shows(client, campaign, tree, published, other_campaign):
@@ -187,7 +187,7 @@ def test_changes_before_publication_are_not_public(client, items, personas):
     alice = scope_of(personas["alice"])
     services.update_item(items["A"], acting=alice, measures="草稿措施")
     services.update_item(items["A"], acting=alice, measures="定稿措施")
-    item = publish(RectificationItem.objects.get(pk=items["A"].pk), personas, acting=None)
+    item = publish(RectificationItem.objects.get(pk=items["A"].pk), personas)
     body = client.get(item_url(item)).content.decode()
     assert "草稿措施" not in body and "定稿措施" in body
 
@@ -282,7 +282,7 @@ def test_public_list_queries_do_not_grow_with_items(client, campaign, tree, publ
     few = [count_queries(client, url) for url in urls]
     for index in range(12):
         item = unit_item(campaign, tree["A1"], published["A"].responsible, problem=f"问题{index}")
-        publish(item, personas, acting=None)
+        publish(item, personas)
     assert [count_queries(client, url) for url in urls] == few
 
 
@@ -297,7 +297,7 @@ def test_public_campaign_queries_do_not_grow_with_units(
         )
         campaign_services.enroll(batches[1], unit)
         owner = make_member(unit, f"X{index}-1", "成员")
-        publish(unit_item(campaign, unit, owner), personas, acting=None)
+        publish(unit_item(campaign, unit, owner), personas)
     assert count_queries(client, url) == few
 
 

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -78,14 +79,14 @@ def require_acting(acting: Scope | None, allowed: Callable[[Scope], bool]) -> No
 class Scope:
     """What one user may reach, resolved once per request."""
 
-    user: object
+    user: Any  # a User, or AnonymousUser
     today: date
     grants: list[tuple[str, str]] = field(default_factory=list)  # (role, org path)
     member: Member | None = None
     is_superuser: bool = False
 
     @classmethod
-    def for_user(cls, user, today: date | None = None) -> Scope:
+    def for_user(cls, user: Any, today: date | None = None) -> Scope:
         today = today or timezone.localdate()
         if not getattr(user, "is_authenticated", False):
             return cls(user=user, today=today)
@@ -158,15 +159,18 @@ class Scope:
         return any(org.path.startswith(path) and org.path != path for path in self.manage_paths)
 
     def orgs(self) -> QuerySet[Organization]:
-        return Organization.objects.filter(subtree_filter(self.read_paths))
+        orgs: QuerySet[Organization] = Organization.objects.filter(subtree_filter(self.read_paths))
+        return orgs
 
     def managed_orgs(self) -> QuerySet[Organization]:
-        return Organization.objects.filter(subtree_filter(self.manage_paths))
+        orgs: QuerySet[Organization] = Organization.objects.filter(
+            subtree_filter(self.manage_paths)
+        )
+        return orgs
 
-    def get_org_or_404(self, pk, *, manage: bool = False) -> Organization:
-        org = Organization.objects.filter(pk=pk).first()
-        allowed = org and (self.can_manage_org(org) if manage else self.can_view_org(org))
-        if not allowed:
+    def get_org_or_404(self, pk: int | str, *, manage: bool = False) -> Organization:
+        org: Organization | None = Organization.objects.filter(pk=pk).first()
+        if org is None or not (self.can_manage_org(org) if manage else self.can_view_org(org)):
             raise Http404
         return org
 
@@ -195,12 +199,11 @@ class Scope:
     def can_manage_member(self, member: Member) -> bool:
         return self.can_manage_org(member.organization)
 
-    def get_member_or_404(self, pk, *, manage: bool = False) -> Member:
-        member = Member.objects.select_related("organization").filter(pk=pk).first()
-        allowed = member and (
+    def get_member_or_404(self, pk: int | str, *, manage: bool = False) -> Member:
+        member: Member | None = Member.objects.select_related("organization").filter(pk=pk).first()
+        if member is None or not (
             self.can_manage_member(member) if manage else self.can_view_member(member)
-        )
-        if not allowed:
+        ):
             raise Http404
         return member
 
@@ -224,7 +227,15 @@ class Scope:
             return self.can_oversee_unit(org)
         raise ValueError(reach)
 
-    def get_or_404(self, queryset: QuerySet, *, unit=None, reach: str = UNIT, require=(), **lookup):
+    def get_or_404(
+        self,
+        queryset: QuerySet[Any],
+        *,
+        unit: Callable[[Any], Organization] | None = None,
+        reach: str = UNIT,
+        require: str | Iterable[str] = (),
+        **lookup: Any,
+    ) -> Any:
         """The object of `queryset` matching `lookup`: 404 unless its unit (`unit(obj)`,
         default `obj.organization`) is within `reach`; 403 unless every right named in
         `require` (`MANAGE`, `SUPERVISE`, `STAFF`, `UPPER`) holds on that unit."""
@@ -274,7 +285,7 @@ class Scope:
 
     # -- campaigns ---------------------------------------------------------------------
 
-    def get_campaign_or_404(self, pk, *, members: bool = False):
+    def get_campaign_or_404(self, pk: int | str, *, members: bool = False) -> Any:
         """A campaign whose units the user reads (a reading role on its organisation or
         under it); with `members`, also one the signed-in member takes part in."""
         campaign_model = apps.get_model("campaigns", "Campaign")
@@ -288,8 +299,15 @@ class Scope:
         raise Http404
 
     def get_enrollment_or_404(
-        self, campaign_pk, pk, *, reach: str = UNIT, require=(), prefetch=(), queryset=None
-    ):
+        self,
+        campaign_pk: int | str,
+        pk: int | str,
+        *,
+        reach: str = UNIT,
+        require: str | Iterable[str] = (),
+        prefetch: Iterable[Any] = (),
+        queryset: QuerySet[Any] | None = None,
+    ) -> Any:
         """An enrolled unit of the campaign, through `get_or_404` (same `reach`, `require`)."""
         if queryset is None:
             queryset = apps.get_model("campaigns", "Enrollment").objects.select_related(
@@ -303,16 +321,17 @@ class Scope:
             campaign_id=campaign_pk,
         )
 
-    def member_enrollments(self) -> QuerySet:
+    def member_enrollments(self) -> QuerySet[Any]:
         """The enrolments covering the signed-in member's organisation (one per campaign)."""
         enrollment_model = apps.get_model("campaigns", "Enrollment")
+        enrollments: QuerySet[Any] = enrollment_model.objects.all()
         if self.member is None:
-            return enrollment_model.objects.none()
-        return enrollment_model.objects.filter(
+            return enrollments.none()
+        return enrollments.filter(
             organization__path__in=self.member.organization.ancestor_paths()
         ).select_related("campaign", "batch", "organization")
 
-    def get_member_enrollment_or_404(self, campaign_pk):
+    def get_member_enrollment_or_404(self, campaign_pk: int | str) -> tuple[Any, Any]:
         """The signed-in member's campaign and their unit's enrolment in it."""
         enrollment = self.member_enrollments().filter(campaign_id=campaign_pk).first()
         if enrollment is None:
@@ -328,7 +347,7 @@ class Scope:
     # managers of the member's organisation, for a unit's item the managers of its parent,
     # for the bureau's items the campaign office.
 
-    def can_view_item(self, item) -> bool:
+    def can_view_item(self, item: Any) -> bool:
         org = item.organization
         if item.is_members_own:
             own = self.member is not None and self.member.pk == item.member_id
@@ -337,15 +356,15 @@ class Scope:
             return self.can_view_campaign_of(org)
         return self.can_view_unit(org)
 
-    def can_manage_item(self, item) -> bool:
+    def can_manage_item(self, item: Any) -> bool:
         return self.can_manage_org(item.organization)
 
-    def can_report_progress(self, item) -> bool:
+    def can_report_progress(self, item: Any) -> bool:
         if self.can_manage_item(item):
             return True
         return self.member is not None and self.member.pk in (item.member_id, item.responsible_id)
 
-    def can_judge_item(self, item) -> bool:
+    def can_judge_item(self, item: Any) -> bool:
         if item.is_members_own or item.is_bureaus:
             return self.can_manage_org(item.organization)
         return self.can_supervise_org(item.organization)
@@ -354,7 +373,7 @@ class Scope:
         """Whether a unit's list shows its members' own items (its readers only)."""
         return self.can_view_org(unit)
 
-    def get_item_or_404(self, queryset: QuerySet, pk):
+    def get_item_or_404(self, queryset: QuerySet[Any], pk: int | str) -> Any:
         item = queryset.filter(pk=pk).first()
         if item is None or not self.can_view_item(item):
             raise Http404
@@ -378,11 +397,11 @@ class Scope:
 
     # -- liaison officers' supervision (R27) ---------------------------------------------
 
-    def can_record_visit(self, assignment) -> bool:
+    def can_record_visit(self, assignment: Any) -> bool:
         """Only the dispatched officer, while the dispatch's grant is in force."""
-        return assignment.officer_id == self.user.pk and assignment.is_active(self.today)
+        return bool(assignment.officer_id == self.user.pk and assignment.is_active(self.today))
 
-    def can_review_suggestion(self, suggestion) -> bool:
+    def can_review_suggestion(self, suggestion: Any) -> bool:
         """Accepting or returning an answer: the officer (while in office) or the office."""
         if self.is_office and self.can_manage_org(suggestion.visit.organization):
             return True
@@ -441,7 +460,14 @@ class Scope:
             path.startswith(org.path) or org.path.startswith(path) for path in self.read_paths
         )
 
-    def get_in_unit_or_404(self, queryset: QuerySet, *, manage: bool = False, unit=None, **lookup):
+    def get_in_unit_or_404(
+        self,
+        queryset: QuerySet[Any],
+        *,
+        manage: bool = False,
+        unit: Callable[[Any], Organization] | None = None,
+        **lookup: Any,
+    ) -> Any:
         """The object of `queryset` matching `lookup`, if the user may see (or, with
         `manage`, change) the unit it belongs to; 404 otherwise.
 
@@ -482,14 +508,16 @@ class Scope:
 
     # -- background jobs ("my downloads") ----------------------------------------------
 
-    def jobs(self) -> QuerySet:
+    def jobs(self) -> QuerySet[Any]:
         """The background jobs (exports, imports) this user started: nobody else sees them."""
         job_model = apps.get_model("reports", "Job")
         if not getattr(self.user, "is_authenticated", False):
-            return job_model.objects.none()
-        return job_model.objects.owned_by(self.user)
+            none: QuerySet[Any] = job_model.objects.none()
+            return none
+        owned: QuerySet[Any] = job_model.objects.owned_by(self.user)
+        return owned
 
-    def get_job_or_404(self, pk):
+    def get_job_or_404(self, pk: int | str) -> Any:
         """One of the user's own jobs; anyone else's is 404 (even the office's)."""
         job = self.jobs().filter(pk=pk).first()
         if job is None:

@@ -63,7 +63,7 @@ class ComplianceContext:
         enrollment: Enrollment | None = None,
         unit_ids=None,
         bureau: bool | None = None,
-    ):
+    ) -> None:
         self.campaign = campaign
         self.scope = scope
         self.today = today or timezone.localdate()

@@ -38,7 +38,7 @@ class Campaign(models.Model):
         verbose_name_plural = _("campaigns")
         ordering = ["-starts_on"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @cached_property
@@ -73,7 +73,7 @@ class Batch(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -126,10 +126,10 @@ class Enrollment(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.organization} · {self.batch}"
 
-    def clean(self):
+    def clean(self) -> None:
         if self.batch_id and self.campaign_id and self.batch.campaign_id != self.campaign_id:
             raise ValidationError({"batch": _("The batch belongs to another campaign.")})
 
@@ -165,7 +165,7 @@ class RemedialCycle(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.enrollment} · 补课 {self.number}"
 
     @property
@@ -194,7 +194,7 @@ class PhaseWindow(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.phase_code}: {self.starts_on} – {self.ends_on}"
 
     @property
@@ -230,11 +230,11 @@ class StepRecord(models.Model):
             models.UniqueConstraint(fields=["enrollment", "step_code"], name="one_record_per_step"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.enrollment} · {self.step_code}"
 
 
-def evidence_path(instance, filename):
+def evidence_path(instance, filename) -> str:
     return (
         f"evidence/{instance.step_record.enrollment_id}/{instance.step_record.step_code}/{filename}"
     )
@@ -261,5 +261,5 @@ class StepEvidence(models.Model):
         verbose_name_plural = _("evidence files")
         ordering = ["uploaded_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title

@@ -155,7 +155,7 @@ def _move(keys) -> None:
 class _AtCommit:
     """The moves a transaction owes at its commit (one callback per transaction)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.keys: set[str] = set()
 
     def __call__(self):
@@ -214,7 +214,7 @@ def attributed_to(units: dict[int, int] | None, using: str = "default"):
 class _Entry:
     __slots__ = ("from_signal", "units")
 
-    def __init__(self, units, from_signal=False):
+    def __init__(self, units, from_signal=False) -> None:
         self.units = units
         self.from_signal = from_signal
 
@@ -282,7 +282,7 @@ def _copied(sender, connection, **kwargs) -> None:
     changed(connection)
 
 
-def _before_write(sender, instance, using="default", raw=False, **kwargs):
+def _before_write(sender, instance, using="default", raw=False, **kwargs) -> None:
     from vanguard.campaigns.attribution import units_of
 
     if not sender.__module__.startswith("vanguard.") or sender.__name__.startswith("Historical"):
@@ -292,7 +292,7 @@ def _before_write(sender, instance, using="default", raw=False, **kwargs):
     _stack(connections[using]).append(entry)
 
 
-def _after_write(sender, instance, using="default", **kwargs):
+def _after_write(sender, instance, using="default", **kwargs) -> None:
     entries = instance.__dict__.get("_revision_entries")
     if not entries:
         return
@@ -302,7 +302,7 @@ def _after_write(sender, instance, using="default", **kwargs):
         stack.remove(entry)
 
 
-def _forget(**kwargs):
+def _forget(**kwargs) -> None:
     """A save that raised leaves its entry behind: no request starts with one."""
     from vanguard.campaigns.attribution import forget
 

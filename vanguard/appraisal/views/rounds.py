@@ -31,6 +31,7 @@ from vanguard.appraisal.forms import (
     TellersForm,
 )
 from vanguard.appraisal.models import AppraisalConclusion, AppraisalRound, VoterRoll
+from vanguard.core.dates import format_date
 from vanguard.core.exports import Sheet
 from vanguard.reports import jobs
 
@@ -340,8 +341,8 @@ def draft_notice(appraisal_round) -> str:
         "The Party organisation concluded: %(spread)s."
     ) % {
         "unit": appraisal_round.organization.name,
-        "opens": timezone.localtime(appraisal_round.opens_at).strftime("%Y-%m-%d"),
-        "closes": timezone.localtime(appraisal_round.closes_at).strftime("%Y-%m-%d"),
+        "opens": format_date(timezone.localtime(appraisal_round.opens_at).date()),
+        "closes": format_date(timezone.localtime(appraisal_round.closes_at).date()),
         "ballots": result.ballots,
         "turnout": result.turnout,
         "eligible": result.eligible,

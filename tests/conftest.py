@@ -131,3 +131,24 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def close_served_files(monkeypatch):
+    """A file response a test does not read to the end (it checks the status only) keeps
+    its file open; close each one when the test ends (ResourceWarning is an error)."""
+    from django.test.client import ClientHandler
+
+    served = []
+    handle = ClientHandler.__call__
+
+    def call(self, environ):
+        response = handle(self, environ)
+        if getattr(response, "file_to_stream", None) is not None:
+            served.append(response.file_to_stream)
+        return response
+
+    monkeypatch.setattr(ClientHandler, "__call__", call)
+    yield
+    for file in served:
+        file.close()

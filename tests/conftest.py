@@ -136,7 +136,10 @@ def empty_cache():
 @pytest.fixture(autouse=True)
 def close_served_files(monkeypatch):
     """A file response a test does not read to the end (it checks the status only) keeps
-    its file open; close each one when the test ends (ResourceWarning is an error)."""
+    its file open; close each streamed response when the test ends, as the test client
+    does after reading one (ResourceWarning is an error)."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
     from django.test.client import ClientHandler
 
     served = []
@@ -144,11 +147,15 @@ def close_served_files(monkeypatch):
 
     def call(self, environ):
         response = handle(self, environ)
-        if getattr(response, "file_to_stream", None) is not None:
-            served.append(response.file_to_stream)
+        if response.streaming:
+            served.append(response)
         return response
 
     monkeypatch.setattr(ClientHandler, "__call__", call)
     yield
-    for file in served:
-        file.close()
+    request_finished.disconnect(close_old_connections)
+    try:
+        for response in served:
+            response.close()
+    finally:
+        request_finished.connect(close_old_connections)

@@ -257,7 +257,7 @@ def test_a_round_that_has_not_opened_cannot_be_closed(enrollments, tree, members
 
 
 def test_an_open_round_cannot_be_sealed(open_round):
-    assert refused(services.seal_round, open_round, acting=None) == "The round is still open."
+    assert refused(services.seal_round, open_round) == "The round is still open."
 
 
 def test_a_round_of_another_unit_is_refused(enrollments, tree):

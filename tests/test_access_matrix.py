@@ -90,7 +90,8 @@ def world(django_db_setup, django_db_blocker, module_media):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+            with open(os.devnull, "w") as devnull:
+                call_command("load_demo", stdout=devnull)
             yield _objects()
         finally:
             transaction.set_rollback(True)

@@ -255,6 +255,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Dates through the localised formats (`date:"DATE_FORMAT"`), ours for Chinese.
+FORMAT_MODULE_PATH = ["vanguard.formats"]
 LOCALE_PATHS = [BASE_DIR / "vanguard" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

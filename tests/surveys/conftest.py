@@ -64,16 +64,22 @@ def frame_bytes(frame_rows: list[FrameRow]) -> bytes:
 
 @pytest.fixture
 def survey(enrollments):
-    return services.create_survey(enrollments["A"], opens_on=OPENS, closes_on=CLOSES)
+    return services.create_survey(enrollments["A"], opens_on=OPENS, closes_on=CLOSES, acting=None)
 
 
 @pytest.fixture
 def open_survey(survey):
     """Survey of A, open, with 5 representatives and a drawn sample of 10 from 40."""
     services.store_frame(
-        survey, Method.REPRESENTATIVES, people(5, groups=("群众代表",)), filename="reps.xlsx"
+        survey,
+        Method.REPRESENTATIVES,
+        people(5, groups=("群众代表",)),
+        filename="reps.xlsx",
+        acting=None,
     )
-    frame = services.store_frame(survey, Method.RANDOM_SAMPLE, people(40), filename="list.xlsx")
+    frame = services.store_frame(
+        survey, Method.RANDOM_SAMPLE, people(40), filename="list.xlsx", acting=None
+    )
     draw = services.announce_draw(
         frame,
         services.Announcement(
@@ -83,8 +89,9 @@ def open_survey(survey):
             size=10,
             strata={},
         ),
+        acting=None,
     )
-    services.make_draw(draw)
+    services.make_draw(draw, acting=None)
     open_(survey)
     return survey
 
@@ -92,7 +99,9 @@ def open_survey(survey):
 @pytest.fixture
 def codes(open_survey):
     """Every invitation's code, issued as slips."""
-    return [code for _inv, code in services.issue_codes(open_survey, channel=Channel.SLIP)]
+    return [
+        code for _inv, code in services.issue_codes(open_survey, channel=Channel.SLIP, acting=None)
+    ]
 
 
 def answers(overall="satisfied", comment="", **graded):

@@ -82,7 +82,7 @@ def test_only_closed_surveys_have_a_result_and_published_only_filters(open_surve
     close(open_survey, today=CLOSES)
     assert results.latest_result(enrollment).survey_id == open_survey.pk
     assert results.latest_result(enrollment, published_only=True) is None
-    services.publish_results(open_survey, today=CLOSES)
+    services.publish_results(open_survey, today=CLOSES, acting=None)
     assert results.latest_result(enrollment, published_only=True).is_published
 
 
@@ -93,11 +93,17 @@ def _surveyed_units(tree, batch, count, prefix):
             tree["root"], dict(code=f"{prefix}{index}", name=f"{prefix}{index}", kind="branch")
         )
         enrollment = campaign_services.enroll(batch, unit)
-        survey = services.create_survey(enrollment, opens_on=date(2024, 11, 1), closes_on=CLOSES)
-        services.store_frame(
-            survey, Method.REPRESENTATIVES, people(3, groups=("群众代表",)), filename="r"
+        survey = services.create_survey(
+            enrollment, opens_on=date(2024, 11, 1), closes_on=CLOSES, acting=None
         )
-        issued = services.issue_codes(survey, channel=Channel.SLIP)
+        services.store_frame(
+            survey,
+            Method.REPRESENTATIVES,
+            people(3, groups=("群众代表",)),
+            filename="r",
+            acting=None,
+        )
+        issued = services.issue_codes(survey, channel=Channel.SLIP, acting=None)
         open_(survey)
         for _invitation, code in issued:
             services.submit_response(code, answers(), today=DURING)
@@ -130,7 +136,7 @@ def test_published_results_feed_the_campaigns_effect_figures(open_survey, codes)
     services.submit_response(codes[3], answers("dissatisfied"), today=DURING)
     close(open_survey, today=CLOSES)
     assert effect.latest_satisfaction(campaign, [enrollment.pk]) == {}  # not published yet
-    services.publish_results(open_survey, today=CLOSES)
+    services.publish_results(open_survey, today=CLOSES, acting=None)
     found = effect.latest_satisfaction(campaign, [enrollment.pk])[enrollment.pk]
     assert (found.satisfied_share, found.responses, found.surveyed_on) == (0.75, 4, CLOSES)
     assert found.redo_required is False

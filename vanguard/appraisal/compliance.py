@@ -1,4 +1,4 @@
-"""Compliance rules of 分析评议 (五.2), registered with `vanguard.campaigns.compliance.rule`:
+"""Compliance rules of 分析评议 (五.2), registered with `@compliance_rule`:
 opinions answered in time, feedback to the members concerned, self-analyses, talk
 coverage, and the democratic appraisal held, concluded and announced.
 
@@ -17,8 +17,8 @@ from vanguard.accounts.access import subtree_filter
 from vanguard.appraisal import rules, stats
 from vanguard.appraisal.models import Opinion, OpinionStatus
 from vanguard.campaigns.closure import closure_gate
-from vanguard.campaigns.compliance import EVIDENCE_NAMES_SHOWN, ComplianceContext, rule
-from vanguard.campaigns.verdicts import Finding, Level
+from vanguard.campaigns.compliance import EVIDENCE_NAMES_SHOWN, ComplianceContext, compliance_rule
+from vanguard.campaigns.verdicts import Finding, Severity
 
 CACHE_KEY = "appraisal_stats"
 
@@ -44,7 +44,7 @@ def _where(unit: stats.UnitStats) -> dict:
     return {"organization": unit.enrollment.organization, "enrollment_id": unit.enrollment.pk}
 
 
-@rule(
+@compliance_rule(
     "appraisal.opinions",
     gettext_lazy("Opinions answered within the deadline"),
     module="opinions",
@@ -52,7 +52,7 @@ def _where(unit: stats.UnitStats) -> dict:
 def opinions_answered(context: ComplianceContext) -> list[Finding]:
     findings = [
         Finding(
-            Level.FAILING,
+            Severity.FAILING,
             ngettext(
                 "%(count)s opinion is past its answer deadline without an answer",
                 "%(count)s opinions are past their answer deadline without an answer",
@@ -85,7 +85,7 @@ def _overdue_outside_units(context: ComplianceContext) -> list[Finding]:
         counts[name] = counts.get(name, 0) + 1
     return [
         Finding(
-            Level.FAILING,
+            Severity.FAILING,
             ngettext(
                 "%(unit)s: %(count)s opinion is past its answer deadline without an answer",
                 "%(unit)s: %(count)s opinions are past their answer deadline without an answer",
@@ -97,7 +97,7 @@ def _overdue_outside_units(context: ComplianceContext) -> list[Finding]:
     ]
 
 
-@rule(
+@compliance_rule(
     "appraisal.feedback",
     gettext_lazy("Opinions fed back to the members concerned"),
     module="opinions",
@@ -124,7 +124,7 @@ def members_fed_back(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule(
+@compliance_rule(
     "appraisal.self_analysis",
     gettext_lazy("Every member's self-analysis handed in"),
     module="self_analysis",
@@ -152,7 +152,7 @@ def self_analyses(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("appraisal.talks", gettext_lazy("Every member talked with"), module="talks")
+@compliance_rule("appraisal.talks", gettext_lazy("Every member talked with"), module="talks")
 def talk_coverage(context: ComplianceContext) -> list[Finding]:
     findings = []
     for unit in unit_stats(context).values():
@@ -176,7 +176,7 @@ def talk_coverage(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule(
+@compliance_rule(
     "appraisal.appraisal",
     gettext_lazy("Democratic appraisal held, every member concluded, results announced"),
     module="appraisal",
@@ -200,17 +200,17 @@ def _appraisal_finding(unit: stats.UnitStats, today) -> Finding | None:
             return None
         return Finding(level, _("No democratic appraisal round yet"), **_where(unit))
     if latest.state in ("scheduled", "open"):
-        if level != Level.FAILING:
+        if level != Severity.FAILING:
             return None
         return Finding(
-            Level.WARNING,
+            Severity.WARNING,
             _("Voting in %(round)s is still open after the phase ended") % {"round": latest.title},
             **_where(unit),
         )
     missing = latest.candidates - latest.concluded
     if missing:
         return Finding(
-            level or Level.WARNING,
+            level or Severity.WARNING,
             ngettext(
                 "%(count)s member has no appraisal conclusion yet",
                 "%(count)s members have no appraisal conclusion yet",
@@ -221,7 +221,7 @@ def _appraisal_finding(unit: stats.UnitStats, today) -> Finding | None:
         )
     if latest.state != "published":
         return Finding(
-            level or Level.WARNING,
+            level or Severity.WARNING,
             _("The results of %(round)s are not announced yet") % {"round": latest.title},
             **_where(unit),
         )

@@ -1,6 +1,6 @@
 """The compliance dashboard's rules: each returns the findings that make up a verdict.
 
-A rule is a function of a `ComplianceContext` registered with `@rule`. This module holds
+A rule is a function of a `ComplianceContext` registered with `@compliance_rule`. This module holds
 the rules of coverage (R2), phase windows (R5) and step completion (R6); later modules
 register theirs the same way (from their app's `ready()`), and `evaluate` runs them all.
 Rules load what they need in bulk through the context, so the number of queries does not
@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy
 
 from vanguard.accounts.access import covering_paths, subtree_filter
 from vanguard.campaigns.models import Campaign, Enrollment, StepRecord, StepStatus
-from vanguard.campaigns.rules import format_date, phase_plan_problems
-from vanguard.campaigns.verdicts import Finding, Level, Verdict
-from vanguard.orgs.models import Member, Organization, OrgKind
+from vanguard.campaigns.plan_checks import phase_plan_problems
+from vanguard.campaigns.verdicts import Finding, Severity, Verdict
+from vanguard.core.dates import format_date
+from vanguard.orgs.models import Member, Organization, OrgKind, path_within
 
 EVIDENCE_NAMES_SHOWN = 20
 
@@ -44,7 +45,7 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, title, *, per_unit: bool = True, module: str = ""):
+def compliance_rule(code: str, title, *, per_unit: bool = True, module: str = ""):
     """Register a compliance rule under `code` with a (lazily translated) title; with
     `module`, the rule runs only in campaigns whose template enables that module."""
 
@@ -76,7 +77,7 @@ class ComplianceContext:
         enrollment: Enrollment | None = None,
         unit_ids=None,
         bureau: bool | None = None,
-    ):
+    ) -> None:
         self.campaign = campaign
         self.scope = scope
         self.today = today or timezone.localdate()
@@ -133,7 +134,7 @@ class ComplianceContext:
         )
 
     def is_covered(self, path: str) -> bool:
-        return any(path.startswith(enrolled) for enrolled in self.enrolled_paths)
+        return any(path_within(path, enrolled) for enrolled in self.enrolled_paths)
 
 
 @dataclass
@@ -142,9 +143,9 @@ class ComplianceReport:
     verdicts: list[Verdict]
 
     @cached_property
-    def unit_levels(self) -> dict[int, Level]:
+    def unit_levels(self) -> dict[int, Severity]:
         """The worst level each enrolled unit earns across all verdicts."""
-        levels: dict[int, Level] = defaultdict(lambda: Level.OK)
+        levels: dict[int, Severity] = defaultdict(lambda: Severity.OK)
         for verdict in self.verdicts:
             for finding in verdict.findings:
                 if finding.enrollment_id is not None:
@@ -154,8 +155,8 @@ class ComplianceReport:
         return levels
 
     @property
-    def level(self) -> Level:
-        return max((verdict.level for verdict in self.verdicts), default=Level.OK)
+    def level(self) -> Severity:
+        return max((verdict.level for verdict in self.verdicts), default=Severity.OK)
 
 
 def evaluate(
@@ -201,7 +202,9 @@ def _run(context: ComplianceContext, rules) -> ComplianceReport:
 # -- R2 coverage ---------------------------------------------------------------------------
 
 
-@rule("coverage.units", gettext_lazy("Every base organisation enrolled in a batch"), per_unit=False)
+@compliance_rule(
+    "coverage.units", gettext_lazy("Every base organisation enrolled in a batch"), per_unit=False
+)
 def units_not_enrolled(context: ComplianceContext) -> list[Finding]:
     campaign = context.campaign
     kinds = [kind for kind in OrgKind.values if campaign.rules.enrolls_kind(kind)]
@@ -214,14 +217,14 @@ def units_not_enrolled(context: ComplianceContext) -> list[Finding]:
     enrolled = context.enrolled_paths
     findings, reported = [], []
     for org in orgs:
-        if context.is_covered(org.path) or any(org.path.startswith(p) for p in reported):
+        if context.is_covered(org.path) or any(path_within(org.path, p) for p in reported):
             continue
         if any(path.startswith(org.path) for path in enrolled):
             continue  # a unit under it is enrolled: covered in part (its members: below)
         reported.append(org.path)
         findings.append(
             Finding(
-                Level.FAILING,
+                Severity.FAILING,
                 _("%(unit)s is not enrolled in any batch") % {"unit": org.name},
                 organization=org,
             )
@@ -229,7 +232,7 @@ def units_not_enrolled(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("coverage.members", gettext_lazy("Every member takes part"), per_unit=False)
+@compliance_rule("coverage.members", gettext_lazy("Every member takes part"), per_unit=False)
 def members_not_covered(context: ComplianceContext) -> list[Finding]:
     uncovered = Member.objects.filter(
         subtree_filter(context.scope_paths, prefix="organization__")
@@ -245,7 +248,7 @@ def members_not_covered(context: ComplianceContext) -> list[Finding]:
         names.append(_("… and %(count)s more") % {"count": count - len(names)})
     return [
         Finding(
-            Level.FAILING,
+            Severity.FAILING,
             _("%(count)s members belong to no enrolled unit") % {"count": count},
             members=tuple(names),
         )
@@ -255,7 +258,7 @@ def members_not_covered(context: ComplianceContext) -> list[Finding]:
 # -- R5 phase windows ----------------------------------------------------------------------
 
 
-@rule("plan.phases", gettext_lazy("Phase plans inside the batch, in order, long enough"))
+@compliance_rule("plan.phases", gettext_lazy("Phase plans inside the batch, in order, long enough"))
 def phase_windows(context: ComplianceContext) -> list[Finding]:
     rules = context.campaign.rules
     findings = []
@@ -283,7 +286,7 @@ def phase_windows(context: ComplianceContext) -> list[Finding]:
 # -- R6 step completion --------------------------------------------------------------------
 
 
-@rule("plan.steps", gettext_lazy("Each phase's steps done, with their evidence"))
+@compliance_rule("plan.steps", gettext_lazy("Each phase's steps done, with their evidence"))
 def step_completion(context: ComplianceContext) -> list[Finding]:
     rules = context.campaign.rules
     findings = []
@@ -323,7 +326,7 @@ def _step_finding(context, enrollment, phase, step, deadline, records) -> Findin
     if not done:
         if deadline is not None and deadline < context.today:
             return Finding(
-                Level.FAILING,
+                Severity.FAILING,
                 _("Step %(step)s of %(phase)s was due on %(end)s and is not done")
                 % {"phase": phase.title, "end": format_date(deadline), "step": step.title},
                 dates=(deadline,),
@@ -332,7 +335,7 @@ def _step_finding(context, enrollment, phase, step, deadline, records) -> Findin
         return None
     if step.evidence and not context.evidence_counts.get((enrollment.pk, step.code)):
         return Finding(
-            Level.WARNING,
+            Severity.WARNING,
             _("Step %(step)s is done but its evidence (%(evidence)s) is not uploaded")
             % {"step": step.title, "evidence": "、".join(step.evidence)},
             dates=(record.done_on,) if record.done_on else (),
@@ -344,7 +347,9 @@ def _step_finding(context, enrollment, phase, step, deadline, records) -> Findin
 # -- 补课 ----------------------------------------------------------------------------------
 
 
-@rule("plan.remedial", gettext_lazy("Remedial cycles dated by the upper level"), module="remedial")
+@compliance_rule(
+    "plan.remedial", gettext_lazy("Remedial cycles dated by the upper level"), module="remedial"
+)
 def remedial_cycles_dated(context: ComplianceContext) -> list[Finding]:
     findings = []
     for enrollment in context.enrollments:
@@ -352,7 +357,7 @@ def remedial_cycles_dated(context: ComplianceContext) -> list[Finding]:
         if cycle is not None and cycle.ends_on is None:
             findings.append(
                 Finding(
-                    Level.WARNING,
+                    Severity.WARNING,
                     _("A remedial cycle opened on %(date)s has no dates yet")
                     % {"date": format_date(cycle.opened_on)},
                     organization=enrollment.organization,

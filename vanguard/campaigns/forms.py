@@ -18,7 +18,7 @@ DATE_WIDGET = forms.DateInput(
 class PhasePlanForm(forms.Form):
     """One start and one end date per phase of the campaign's template."""
 
-    def __init__(self, *args, enrollment, **kwargs):
+    def __init__(self, *args, enrollment, **kwargs) -> None:
         self.enrollment = enrollment
         self.problems = []
         initial = {}
@@ -105,7 +105,7 @@ class EnrollForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
-    def __init__(self, *args, campaign, scope, **kwargs):
+    def __init__(self, *args, campaign, scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         enrolled = dict(
             Enrollment.objects.filter(campaign=campaign).values_list("organization__path", "pk")
@@ -114,7 +114,8 @@ class EnrollForm(forms.Form):
         kinds = [kind for kind in OrgKind.values if campaign.rules.enrolls_kind(kind)]
         candidates = (
             scope.managed_orgs()
-            .filter(path__startswith=campaign.organization.path, kind__in=kinds)
+            .within(campaign.organization)
+            .filter(kind__in=kinds)
             .exclude(pk=campaign.organization_id)
             .order_by("path")
         )
@@ -141,7 +142,7 @@ class RemedialForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, enrollment, **kwargs):
+    def __init__(self, *args, enrollment, **kwargs) -> None:
         rules = enrollment.campaign.rules
         super().__init__(*args, initial={"steps": rules.redo_steps()}, **kwargs)
         self.fields["steps"].choices = [

@@ -38,16 +38,22 @@ class Campaign(models.Model):
         verbose_name_plural = _("campaigns")
         ordering = ["-starts_on"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @cached_property
-    def rules(self) -> CampaignTemplate:
+    def template(self) -> CampaignTemplate:
+        """The campaign's template (the notice's phases, steps, thresholds, vocabularies)."""
         return CampaignTemplate.from_dict(self.template_data)
 
     def has_module(self, code: str) -> bool:
         """Whether the campaign's template enables the module `code` (issue 16)."""
         return self.rules.has_module(code)
+
+    @property
+    def rules(self) -> CampaignTemplate:
+        """The older name of `template`, still used by most callers."""
+        return self.template
 
 
 class Batch(models.Model):
@@ -71,7 +77,7 @@ class Batch(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -124,10 +130,10 @@ class Enrollment(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.organization} · {self.batch}"
 
-    def clean(self):
+    def clean(self) -> None:
         if self.batch_id and self.campaign_id and self.batch.campaign_id != self.campaign_id:
             raise ValidationError({"batch": _("The batch belongs to another campaign.")})
 
@@ -163,7 +169,7 @@ class RemedialCycle(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.enrollment} · 补课 {self.number}"
 
     @property
@@ -192,7 +198,7 @@ class PhaseWindow(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.phase_code}: {self.starts_on} – {self.ends_on}"
 
     @property
@@ -228,11 +234,11 @@ class StepRecord(models.Model):
             models.UniqueConstraint(fields=["enrollment", "step_code"], name="one_record_per_step"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.enrollment} · {self.step_code}"
 
 
-def evidence_path(instance, filename):
+def evidence_path(instance, filename) -> str:
     return (
         f"evidence/{instance.step_record.enrollment_id}/{instance.step_record.step_code}/{filename}"
     )
@@ -259,5 +265,5 @@ class StepEvidence(models.Model):
         verbose_name_plural = _("evidence files")
         ordering = ["uploaded_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title

@@ -3,15 +3,15 @@ phases, recording steps. Views and commands call these; tests call them directly
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vanguard.accounts.access import Scope
+from vanguard.accounts.access import Scope, require_acting
 from vanguard.campaigns.closure import closure_problems
 from vanguard.campaigns.models import (
     Batch,
@@ -24,7 +24,7 @@ from vanguard.campaigns.models import (
     StepRecord,
     StepStatus,
 )
-from vanguard.campaigns.rules import PlanProblem, phase_plan_problems
+from vanguard.campaigns.plan_checks import PlanProblem, phase_plan_problems
 from vanguard.campaigns.template import CampaignTemplate
 from vanguard.orgs.models import Organization
 
@@ -80,9 +80,7 @@ def enroll(batch: Batch, organization: Organization) -> Enrollment:
         .filter(organization__path__in=_ancestor_paths(organization))
         .first()
     ) or (
-        Enrollment.objects.filter(
-            campaign=campaign, organization__path__startswith=organization.path
-        )
+        Enrollment.objects.filter(organization.subtree_q("organization__"), campaign=campaign)
         .select_related("organization", "batch")
         .first()
     )
@@ -109,15 +107,7 @@ def plan_problems(enrollment: Enrollment, windows: Mapping[str, tuple[date, date
     )
 
 
-def _check_actor(acting: Scope | None, allowed: Callable[[Scope], bool]) -> None:
-    """Refuse (PermissionDenied) an action the acting scope does not allow.
-
-    `acting` is the scope of the user on whose behalf the service runs; None is the system
-    itself (commands, the demo and data loaders, another service that checked already).
-    Every caller must say which, so a new view cannot forget the check.
-    """
-    if acting is not None and not allowed(acting):
-        raise PermissionDenied
+_check_actor = require_acting
 
 
 def save_phase_plan(

@@ -9,7 +9,7 @@ from enum import IntEnum
 from django.utils.translation import gettext_lazy as _
 
 
-class Level(IntEnum):
+class Severity(IntEnum):
     OK = 0
     WARNING = 1
     FAILING = 2
@@ -27,7 +27,7 @@ class Level(IntEnum):
 class Finding:
     """One problem found by a rule: what, how bad, where, and who or when it concerns."""
 
-    level: Level
+    level: Severity
     message: str
     organization: object | None = None  # an Organization
     enrollment_id: int | None = None
@@ -53,12 +53,12 @@ class Verdict:
         return len(self.findings) - len(self.shown_findings)
 
     @property
-    def level(self) -> Level:
-        return max((finding.level for finding in self.findings), default=Level.OK)
+    def level(self) -> Severity:
+        return max((finding.level for finding in self.findings), default=Severity.OK)
 
     def for_enrollment(self, enrollment_id: int) -> list[Finding]:
         return [f for f in self.findings if f.enrollment_id == enrollment_id]
 
 
-def worst(levels) -> Level:
-    return max(levels, default=Level.OK)
+def worst(levels) -> Severity:
+    return max(levels, default=Severity.OK)

@@ -37,8 +37,8 @@ from vanguard.campaigns.models import (
     StepRecord,
     StepStatus,
 )
-from vanguard.campaigns.rules import format_date
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
+from vanguard.core.dates import format_date
 from vanguard.ops.files import send_file
 
 
@@ -190,7 +190,7 @@ def enroll_unit(request, pk):
 def verdict_chart(batches) -> dict:
     """Units per batch by their worst verdict, for the overview's ECharts bar chart."""
     series = []
-    for level in Level:
+    for level in Severity:
         series.append(
             {
                 "name": level.label,
@@ -203,7 +203,7 @@ def verdict_chart(batches) -> dict:
     return {"categories": [group["batch"].title for group in batches], "series": series}
 
 
-LEVEL_COLOURS = {Level.OK: "#198754", Level.WARNING: "#ffc107", Level.FAILING: "#dc3545"}
+LEVEL_COLOURS = {Severity.OK: "#198754", Severity.WARNING: "#ffc107", Severity.FAILING: "#dc3545"}
 
 
 def _enrollment_or_404(request, campaign_pk, pk, *, manage=False, supervise=False) -> Enrollment:

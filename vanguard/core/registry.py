@@ -8,7 +8,7 @@ app declares what it contributes in one `PhaseApp` entry, registered from its
   on a unit's campaign page, on the member's own page and on the campaign overview;
 - `public_links`: entries of the public front page;
 - `compliance`, `closure`: modules registering the app's compliance rules
-  (`campaigns.compliance.rule`) and closure gates (`campaigns.closure`), imported here;
+  (`campaigns.compliance.compliance_rule`) and closure gates (`campaigns.closure`), imported here;
 - `demo_loader`, `data_generator`: dotted paths of `load_demo(campaign, rng)` and of the
   benchmark generator module (`manage.py load_demo`, `generate_data`);
 - `services`: functions offered to other apps by name (e.g. rectification's
@@ -46,7 +46,7 @@ class ModuleDef:
     """
 
     code: str
-    title: str
+    title: object  # a lazy translation
     default: bool = True
     needs: tuple[str, ...] = ()
 

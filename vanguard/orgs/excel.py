@@ -30,7 +30,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from vanguard.orgs.models import Gender, Member, MemberStatus, Organization, OrgCategory, OrgKind
+from vanguard.orgs.models import (
+    Gender,
+    Member,
+    MemberStatus,
+    Organization,
+    OrgCategory,
+    OrgKind,
+)
 from vanguard.reports.sheets import Bounds, SheetRefused, bounded_rows, load_bounded, safe_value
 
 # --- The file format ----------------------------------------------------------------
@@ -336,10 +343,10 @@ class _Importer:
     # -- scope -------------------------------------------------------------------------
 
     def manages(self, path: str) -> bool:
-        return self.scope.is_superuser or any(path.startswith(p) for p in self.scope.manage_paths)
+        return self.scope.is_superuser or self.scope.can_manage_path(path)
 
     def reads(self, path: str) -> bool:
-        return self.scope.is_superuser or any(path.startswith(p) for p in self.scope.read_paths)
+        return self.scope.is_superuser or self.scope.can_view_path(path)
 
     def parent_code(self, org: Organization) -> str:
         parent = self.orgs_by_path.get(org.path[: -Organization.steplen])

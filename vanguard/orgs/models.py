@@ -1,14 +1,17 @@
 """The organisation tree (committee → general branch → branch) and its Party members.
 
 The tree is a materialized path (django-treebeard's MP_Node): "this node and its whole
-subtree" is `path__startswith=node.path`, one query on an indexed column.
+subtree" is `path__startswith=node.path`, one query on an indexed column. That prefix rule
+is written here only: `Organization.objects.within(org)`, `Member.objects.within(org)`,
+`org.subtree_q("prefix__")` for other models, `a.is_in_subtree_of(b)` and `path_within`
+in Python (`tests/orgs/test_subtree_rule.py` greps the source for any other).
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 
 class OrgKind(models.TextChoices):
@@ -24,6 +27,47 @@ class OrgCategory(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise")
 
 
+def path_within(path: str, top: str) -> bool:
+    """Whether the organisation at `path` is the one at `top` or under it (no query)."""
+    return path.startswith(top)
+
+
+def paths_overlap(path: str, other: str) -> bool:
+    """Whether one of two organisations is in the other's subtree (no query)."""
+    return path.startswith(other) or other.startswith(path)
+
+
+class OrganizationQuerySet(MP_NodeQuerySet):
+    def within(self, org: "Organization") -> "OrganizationQuerySet":
+        """`org` and every organisation under it."""
+        return self.filter(path__startswith=org.path)
+
+    def within_path(self, path: str) -> "OrganizationQuerySet":
+        """The organisations whose path starts with `path` (a common prefix of paths)."""
+        return self.filter(path__startswith=path)
+
+    def within_any(self, orgs) -> "OrganizationQuerySet":
+        """The organisations in the subtree of any of `orgs` (none when `orgs` is empty)."""
+        condition = models.Q(pk__in=[])
+        for org in orgs:
+            condition |= org.subtree_q()
+        return self.filter(condition)
+
+
+class OrganizationManager(MP_NodeManager):
+    def get_queryset(self) -> OrganizationQuerySet:
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
+
+    def within(self, org: "Organization") -> OrganizationQuerySet:
+        return self.get_queryset().within(org)
+
+    def within_path(self, path: str) -> OrganizationQuerySet:
+        return self.get_queryset().within_path(path)
+
+    def within_any(self, orgs) -> OrganizationQuerySet:
+        return self.get_queryset().within_any(orgs)
+
+
 class Organization(MP_Node):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -32,6 +76,8 @@ class Organization(MP_Node):
         _("category"), max_length=20, choices=OrgCategory.choices, blank=True
     )
     history = HistoricalRecords()
+
+    objects = OrganizationManager()
 
     class Meta:
         verbose_name = _("organisation")
@@ -51,7 +97,7 @@ class Organization(MP_Node):
         return models.Q(**{f"{prefix}path__startswith": self.path})
 
     def is_in_subtree_of(self, other: "Organization") -> bool:
-        return self.path.startswith(other.path)
+        return path_within(self.path, other.path)
 
     def ancestor_paths(self) -> list[str]:
         """The paths of this organisation and all its ancestors (no query)."""
@@ -76,6 +122,10 @@ class MemberStatus(models.TextChoices):
 
 
 class MemberQuerySet(models.QuerySet):
+    def within(self, org: Organization) -> "MemberQuerySet":
+        """Members of `org` and of every organisation under it."""
+        return self.filter(org.subtree_q("organization__"))
+
     def active(self, on=None):
         """Members who have not left (by `on`, default today)."""
         from django.utils import timezone

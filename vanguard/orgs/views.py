@@ -59,7 +59,7 @@ def filtered_members(request):
     org_id = request.GET.get("org", "")
     if org_id.isdigit():
         org = request.scope.get_org_or_404(int(org_id))
-        members = members.filter(organization__path__startswith=org.path)
+        members = members.within(org)
     status = request.GET.get("status", "")
     if status in MemberStatus.values:
         members = members.filter(status=status)

@@ -16,9 +16,10 @@ from django.db.models import Count, Min, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from vanguard.campaigns.compliance import ComplianceContext, rule
-from vanguard.campaigns.rules import format_date
-from vanguard.campaigns.verdicts import Finding, Level
+from vanguard.campaigns.compliance import ComplianceContext, compliance_rule
+from vanguard.campaigns.verdicts import Finding, Severity
+from vanguard.core.dates import format_date
+from vanguard.orgs.models import path_within, paths_overlap
 from vanguard.oversight.models import (
     AWAITING_ANSWER,
     BUREAU_LEADER_ROLES,
@@ -45,7 +46,7 @@ def _where(enrollment) -> dict:
 # -- R25 leading groups --------------------------------------------------------------------
 
 
-@rule(
+@compliance_rule(
     "oversight.leading_groups",
     gettext_lazy("A leading group in the bureau and in every unit, its head responsible"),
     module="leading_groups",
@@ -75,20 +76,20 @@ def _group_findings(head_count, organization, where) -> list[Finding]:
     where = where or {"organization": organization}
     if head_count is None:
         message = _("%(unit)s has no leading group") % {"unit": organization.name}
-        level = Level.WARNING if where.get("enrollment_id") else Level.FAILING
+        level = Severity.WARNING if where.get("enrollment_id") else Severity.FAILING
         return [Finding(level, message, **where)]
     if head_count == 0:
         message = _("The leading group of %(unit)s has no responsible head marked") % {
             "unit": organization.name
         }
-        return [Finding(Level.WARNING, message, **where)]
+        return [Finding(Severity.WARNING, message, **where)]
     return []
 
 
 # -- R26 liaison points --------------------------------------------------------------------
 
 
-@rule(
+@compliance_rule(
     "oversight.liaison_points",
     gettext_lazy("Each bureau leader has a liaison-point unit and department"),
     per_unit=False,
@@ -118,20 +119,20 @@ def liaison_points(context: ComplianceContext) -> list[Finding]:
         name = membership.member.name
         if not has:
             message = _("%(leader)s has no liaison point") % {"leader": name}
-            findings.append(Finding(Level.FAILING, message, members=(name,)))
+            findings.append(Finding(Severity.FAILING, message, members=(name,)))
         elif PointKind.UNIT not in has:
             message = _("%(leader)s has no liaison-point unit") % {"leader": name}
-            findings.append(Finding(Level.WARNING, message, members=(name,)))
+            findings.append(Finding(Severity.WARNING, message, members=(name,)))
         elif PointKind.DEPARTMENT not in has:
             message = _("%(leader)s has no liaison-point department") % {"leader": name}
-            findings.append(Finding(Level.WARNING, message, members=(name,)))
+            findings.append(Finding(Severity.WARNING, message, members=(name,)))
     return findings
 
 
 # -- R27 liaison officers ------------------------------------------------------------------
 
 
-@rule(
+@compliance_rule(
     "oversight.liaison_officers",
     gettext_lazy("A liaison officer dispatched to every unit of its batch"),
     module="liaison",
@@ -154,7 +155,7 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
         path = enrollment.organization.path
         covered = any(
             batch_id == batch.pk
-            and (org_path.startswith(path) or path.startswith(org_path))
+            and paths_overlap(org_path, path)
             and (withdrawn_on is None or not running)
             for batch_id, org_path, withdrawn_on in dispatched
         )
@@ -165,14 +166,14 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
                 "unit": enrollment.organization.name,
                 "batch": batch.title,
             }
-            findings.append(Finding(Level.FAILING, message, **_where(enrollment)))
+            findings.append(Finding(Severity.FAILING, message, **_where(enrollment)))
         else:
             message = _("No liaison officer was dispatched to %(unit)s in %(batch)s") % {
                 "unit": enrollment.organization.name,
                 "batch": batch.title,
             }
             findings.append(
-                Finding(Level.WARNING, message, dates=(batch.ends_on,), **_where(enrollment))
+                Finding(Severity.WARNING, message, dates=(batch.ends_on,), **_where(enrollment))
             )
     return findings
 
@@ -180,7 +181,7 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
 # -- R27 suggestions answered --------------------------------------------------------------
 
 
-@rule(
+@compliance_rule(
     "oversight.suggestions",
     gettext_lazy("Supervision suggestions answered in time"),
     module="liaison",
@@ -201,7 +202,9 @@ def suggestions_answered(context: ComplianceContext) -> list[Finding]:
     findings = []
     for enrollment in context.enrollments:
         path = enrollment.organization.path
-        rows = [(count, oldest) for org_path, count, oldest in overdue if org_path.startswith(path)]
+        rows = [
+            (count, oldest) for org_path, count, oldest in overdue if path_within(org_path, path)
+        ]
         if not rows:
             continue
         count = sum(count for count, _oldest in rows)
@@ -211,5 +214,5 @@ def suggestions_answered(context: ComplianceContext) -> list[Finding]:
             "%(count)s suggestions unanswered past their deadline (the oldest %(date)s)",
             count,
         ) % {"count": count, "date": format_date(oldest)}
-        findings.append(Finding(Level.FAILING, message, dates=(oldest,), **_where(enrollment)))
+        findings.append(Finding(Severity.FAILING, message, dates=(oldest,), **_where(enrollment)))
     return findings

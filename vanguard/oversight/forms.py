@@ -59,7 +59,7 @@ class GroupMemberForm(StyledForm):
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        members = Member.objects.filter(organization__path__startswith=group.organization.path)
+        members = Member.objects.within(group.organization)
         if group.organization_id == group.campaign.organization_id:
             # The bureau's group: its leaders and the heads of its departments (六.1).
             members = members.filter(
@@ -86,9 +86,9 @@ class PointForm(StyledForm):
         self.fields["leader"].queryset = Member.objects.filter(pk__in=leader_ids).select_related(
             "organization"
         )
-        self.fields["organization"].queryset = Organization.objects.filter(
-            path__startswith=campaign.organization.path, depth__gt=campaign.organization.depth
-        ).order_by("path")
+        self.fields["organization"].queryset = Organization.objects.within(
+            campaign.organization
+        ).filter(depth__gt=campaign.organization.depth)
 
 
 # -- liaison officers ----------------------------------------------------------------------
@@ -148,7 +148,7 @@ class ArticleForm(StyledForm):
 
     def __init__(self, *args, campaign, scope, article=None, **kwargs):
         super().__init__(*args, **kwargs)
-        managed = scope.managed_orgs().filter(path__startswith=campaign.organization.path)
+        managed = scope.managed_orgs().within(campaign.organization)
         self.fields["organization"].queryset = managed.order_by("path")
         self.fields["member"].queryset = (
             Member.objects.filter(organization__in=managed)
@@ -179,7 +179,7 @@ class NominationForm(StyledForm):
         self.fields["kind"].choices = [
             (kind.code, kind.title) for kind in campaign.rules.commendation_kinds
         ]
-        managed = scope.managed_orgs().filter(path__startswith=campaign.organization.path)
+        managed = scope.managed_orgs().within(campaign.organization)
         self.fields["unit"].queryset = managed.order_by("path")
         self.fields["organization"].queryset = managed.order_by("path")
         self.fields["member"].queryset = (
@@ -201,9 +201,7 @@ class CaseForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = (
             Member.objects.filter(
-                organization__in=scope.managed_orgs().filter(
-                    path__startswith=campaign.organization.path
-                )
+                organization__in=scope.managed_orgs().within(campaign.organization)
             )
             .select_related("organization")
             .order_by("organization__path", "name")

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from vanguard.accounts.models import Role
 from vanguard.campaigns.models import Campaign, Enrollment
+from vanguard.orgs.models import path_within
 
 # The session key of the campaign in view (the sidebar's campaign picker).
 NAV_CAMPAIGN_KEY = "nav_campaign"
@@ -73,7 +74,7 @@ def me(request):
         for e in Enrollment.objects.select_related("campaign", "batch", "organization")
         .prefetch_related("phases")
         .order_by("-campaign__starts_on")
-        if path.startswith(e.organization.path)
+        if path_within(path, e.organization.path)
     ]
     plans = [
         {

@@ -20,10 +20,10 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vanguard.campaigns.compliance import ComplianceContext, rule
-from vanguard.campaigns.rules import format_date
+from vanguard.campaigns.compliance import ComplianceContext, compliance_rule
 from vanguard.campaigns.units import units_by_org
-from vanguard.campaigns.verdicts import Finding, Level
+from vanguard.campaigns.verdicts import Finding, Severity
+from vanguard.core.dates import format_date
 from vanguard.orgs.models import Member
 from vanguard.study.hours import with_hours
 from vanguard.study.summary import UnitStudy, unit_studies
@@ -59,7 +59,7 @@ def _last_window_ended(study: UnitStudy, today) -> bool:
     return bool(windows) and max(w.ends_on for w in windows) < today
 
 
-@rule(
+@compliance_rule(
     "study.sessions",
     gettext_lazy("Study sessions held in the study phase, roll taken"),
     module="sessions",
@@ -71,7 +71,7 @@ def sessions(context: ComplianceContext) -> list[Finding]:
         if not figures.held and _window_ended(study, context.today):
             findings.append(
                 Finding(
-                    Level.FAILING,
+                    Severity.FAILING,
                     _("No study session was held; the study phase ended on %(end)s")
                     % {"end": format_date(study.window.ends_on)},
                     dates=(study.window.ends_on,),
@@ -81,7 +81,7 @@ def sessions(context: ComplianceContext) -> list[Finding]:
         if figures.outside_window:
             findings.append(
                 Finding(
-                    Level.WARNING,
+                    Severity.WARNING,
                     _("%(count)s sessions were held outside the study phase")
                     % {"count": figures.outside_window},
                     **where,
@@ -90,7 +90,7 @@ def sessions(context: ComplianceContext) -> list[Finding]:
         if figures.without_roll:
             findings.append(
                 Finding(
-                    Level.WARNING,
+                    Severity.WARNING,
                     _("%(count)s past sessions have no roll-call")
                     % {"count": figures.without_roll},
                     **where,
@@ -118,7 +118,7 @@ def _short_names(context: ComplianceContext, enrollments) -> dict[int, list[str]
     return names
 
 
-@rule(
+@compliance_rule(
     "study.hours",
     gettext_lazy("Every member's concentrated study hours reach the minimum"),
     module="sessions",
@@ -139,7 +139,7 @@ def hours(context: ComplianceContext) -> list[Finding]:
         )
         findings.append(
             Finding(
-                Level.FAILING,
+                Severity.FAILING,
                 _(
                     "%(short)s of %(members)s members are short of the minimum hours, "
                     "%(hours)s hours in all"
@@ -157,7 +157,9 @@ def hours(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("study.participation", gettext_lazy("Participation rate of each unit"), module="sessions")
+@compliance_rule(
+    "study.participation", gettext_lazy("Participation rate of each unit"), module="sessions"
+)
 def participation(context: ComplianceContext) -> list[Finding]:
     minimum = min_participation(context.campaign.rules)
     findings = []
@@ -165,7 +167,7 @@ def participation(context: ComplianceContext) -> list[Finding]:
         rate = study.participation.rate
         if rate is None or rate >= minimum:
             continue
-        level = Level.FAILING if _window_ended(study, context.today) else Level.WARNING
+        level = Severity.FAILING if _window_ended(study, context.today) else Severity.WARNING
         findings.append(
             Finding(
                 level,
@@ -182,7 +184,9 @@ def participation(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("study.five_ones", gettext_lazy("Every member's five ones done"), module="five_ones")
+@compliance_rule(
+    "study.five_ones", gettext_lazy("Every member's five ones done"), module="five_ones"
+)
 def five_ones(context: ComplianceContext) -> list[Finding]:
     findings = []
     for study in _studies(context).values():
@@ -191,7 +195,7 @@ def five_ones(context: ComplianceContext) -> list[Finding]:
             continue
         findings.append(
             Finding(
-                Level.FAILING,
+                Severity.FAILING,
                 _("%(missing)s of %(members)s members have not done all of the five ones")
                 % {"missing": members - complete, "members": members},
                 **_where(study),
@@ -200,7 +204,9 @@ def five_ones(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("study.two_books", gettext_lazy("Two notebooks and the roster kept"), module="two_books")
+@compliance_rule(
+    "study.two_books", gettext_lazy("Two notebooks and the roster kept"), module="two_books"
+)
 def two_books(context: ComplianceContext) -> list[Finding]:
     findings = []
     for study in _studies(context).values():
@@ -208,7 +214,7 @@ def two_books(context: ComplianceContext) -> list[Finding]:
         if figures.held and not figures.logged:
             findings.append(
                 Finding(
-                    Level.FAILING,
+                    Severity.FAILING,
                     _("%(count)s sessions were held but the collective study log is empty")
                     % {"count": figures.held},
                     **where,
@@ -217,7 +223,7 @@ def two_books(context: ComplianceContext) -> list[Finding]:
         elif figures.held > figures.logged:
             findings.append(
                 Finding(
-                    Level.WARNING,
+                    Severity.WARNING,
                     _("%(count)s held sessions have no record in the collective study log")
                     % {"count": figures.held - figures.logged},
                     **where,
@@ -227,7 +233,7 @@ def two_books(context: ComplianceContext) -> list[Finding]:
         if missing_notes and _window_ended(study, context.today):
             findings.append(
                 Finding(
-                    Level.WARNING,
+                    Severity.WARNING,
                     _("%(count)s leader cadres have no study notes") % {"count": missing_notes},
                     **where,
                 )

@@ -1,4 +1,4 @@
-"""Compliance rules of this app, registered with `vanguard.campaigns.compliance.rule`:
+"""Compliance rules of this app, registered with `vanguard.campaigns.compliance.compliance_rule`:
 a survey before the unit's campaign ends (三.3), a survey the majority was not
 dissatisfied with, and the remedial cycle (补课) that follows one they were.
 
@@ -13,10 +13,10 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vanguard.campaigns.compliance import ComplianceContext, open_cycle, rule
+from vanguard.campaigns.compliance import ComplianceContext, compliance_rule, open_cycle
 from vanguard.campaigns.models import EnrollmentStatus
-from vanguard.campaigns.rules import format_date
-from vanguard.campaigns.verdicts import Finding, Level
+from vanguard.campaigns.verdicts import Finding, Severity
+from vanguard.core.dates import format_date
 from vanguard.surveys import results
 from vanguard.surveys.models import Outcome, Survey, SurveyStatus
 
@@ -54,7 +54,7 @@ def _last_phase(enrollment, rules):
     return window.starts_on, window.ends_on
 
 
-@rule(
+@compliance_rule(
     "surveys.taken",
     gettext_lazy("A public satisfaction survey before the unit's campaign ends"),
     module="surveys",
@@ -75,7 +75,7 @@ def survey_taken(context: ComplianceContext) -> list[Finding]:
                 message = _("The survey is not closed yet, though the campaign ended on %(date)s")
                 findings.append(
                     Finding(
-                        Level.WARNING,
+                        Severity.WARNING,
                         message % {"date": format_date(ends)},
                         dates=(ends,),
                         **_where(enrollment),
@@ -86,7 +86,7 @@ def survey_taken(context: ComplianceContext) -> list[Finding]:
             message = _("No satisfaction survey, though the campaign ended on %(date)s")
             findings.append(
                 Finding(
-                    Level.FAILING,
+                    Severity.FAILING,
                     message % {"date": format_date(ends)},
                     dates=(ends,),
                     **_where(enrollment),
@@ -96,7 +96,7 @@ def survey_taken(context: ComplianceContext) -> list[Finding]:
             message = _("No satisfaction survey yet; the last phase ends on %(date)s")
             findings.append(
                 Finding(
-                    Level.WARNING,
+                    Severity.WARNING,
                     message % {"date": format_date(ends)},
                     dates=(ends,),
                     **_where(enrollment),
@@ -105,7 +105,7 @@ def survey_taken(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule(
+@compliance_rule(
     "surveys.satisfied",
     gettext_lazy("The public not dissatisfied in the latest survey"),
     module="surveys",
@@ -133,16 +133,16 @@ def survey_satisfied(context: ComplianceContext) -> list[Finding]:
                 "dissatisfied": result.combined.dissatisfied,
                 "total": result.responses,
             }
-            findings.append(Finding(Level.FAILING, message, dates=dates, **_where(enrollment)))
+            findings.append(Finding(Severity.FAILING, message, dates=dates, **_where(enrollment)))
         else:
             message = _("Survey %(number)s closed with no responses; survey the unit again") % {
                 "number": result.number
             }
-            findings.append(Finding(Level.WARNING, message, dates=dates, **_where(enrollment)))
+            findings.append(Finding(Severity.WARNING, message, dates=dates, **_where(enrollment)))
     return findings
 
 
-@rule(
+@compliance_rule(
     "surveys.remedial",
     gettext_lazy("Remedial cycles (补课) followed by a passed survey"),
     module="surveys",
@@ -166,11 +166,11 @@ def remedial_resurveyed(context: ComplianceContext) -> list[Finding]:
                 "The remedial cycle opened on %(opened)s ended on %(ended)s without a passed "
                 "new survey"
             ) % {"opened": opened, "ended": format_date(cycle.ends_on)}
-            level = Level.FAILING
+            level = Severity.FAILING
         else:
             message = _(
                 "Remedial cycle (补课) in progress since %(opened)s: a new survey is required"
             ) % {"opened": opened}
-            level = Level.WARNING
+            level = Severity.WARNING
         findings.append(Finding(level, message, dates=(cycle.opened_on,), **_where(enrollment)))
     return findings

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.demo import GIVEN, SURNAMES
-from vanguard.datagen import bulk
+from vanguard.core import bulk
 from vanguard.orgs.models import OrgCategory
 from vanguard.surveys import sampling, services
 from vanguard.surveys.demo import (

@@ -233,7 +233,7 @@ class ValidCode(models.Model):
 
 class SurveyTeller(models.Model):
     """A teller (监票人) of a survey, holding one share of the survey's private key (as for
-    appraisal rounds, `vanguard.appraisal.tellers`): the share is printed once on the
+    appraisal rounds, `vanguard.core.tellers`): the share is printed once on the
     teller's slip; the database keeps its SHA-256 digest only."""
 
     survey = models.ForeignKey(

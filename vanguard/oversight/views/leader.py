@@ -19,6 +19,7 @@ from vanguard.accounts.models import Role
 from vanguard.campaigns import compliance
 from vanguard.campaigns.models import Campaign, Enrollment, StepStatus
 from vanguard.campaigns.views import timeline
+from vanguard.orgs.models import path_within, paths_overlap
 from vanguard.oversight import services
 from vanguard.oversight.models import LiaisonPoint, PointKind, Suggestion
 
@@ -115,7 +116,9 @@ def _unit_row(point, enrollments, report, open_suggestions, campaign) -> dict:
             else 0
         ),
         "findings": findings,
-        "suggestions": [s for s in open_suggestions if s.visit.organization.path.startswith(path)],
+        "suggestions": [
+            s for s in open_suggestions if path_within(s.visit.organization.path, path)
+        ],
     }
 
 
@@ -123,7 +126,7 @@ def _covering(enrollments: list[Enrollment], path: str) -> Enrollment | None:
     """The enrolment of the point's unit: the unit itself, an ancestor, or one inside it."""
     for enrollment in enrollments:
         enrolled = enrollment.organization.path
-        if path.startswith(enrolled) or enrolled.startswith(path):
+        if paths_overlap(path, enrolled):
             return enrollment
     return None
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanguard.campaigns.models import Enrollment
+from vanguard.core.exports import Sheet
+from vanguard.orgs.models import path_within
 from vanguard.oversight import services
 from vanguard.oversight.forms import AnswerForm, DispatchForm, NoteForm, PointForm, VisitForm
 from vanguard.oversight.models import (
@@ -30,7 +32,6 @@ from vanguard.oversight.views.common import (
     require_visible,
 )
 from vanguard.reports import jobs
-from vanguard.reports.exports import Sheet
 
 SUGGESTIONS_PER_PAGE = 50
 
@@ -80,7 +81,7 @@ def points_set(request, campaign_pk):
     form = PointForm(request.POST, campaign=campaign)
     if form.is_valid():
         try:
-            services.set_liaison_point(campaign, **form.cleaned_data)
+            services.set_liaison_point(campaign, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -121,7 +122,7 @@ def _render_officers(request, campaign, form, status=200):
                     "assignments": [
                         a
                         for a in assignments.get(batch.pk, [])
-                        if a.organization.path.startswith(path)
+                        if path_within(a.organization.path, path)
                     ],
                 }
             )
@@ -144,7 +145,9 @@ def officers_dispatch(request, campaign_pk):
     form = DispatchForm(request.POST, campaign=campaign)
     if form.is_valid():
         try:
-            assignment = services.dispatch_officer(by=request.user, **form.cleaned_data)
+            assignment = services.dispatch_officer(
+                by=request.user, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -167,7 +170,7 @@ def assignment_withdraw(request, pk):
     require(request.scope.is_office)
     attempt(
         request,
-        lambda: services.withdraw_assignment(assignment),
+        lambda: services.withdraw_assignment(assignment, acting=request.scope),
         _("%(officer)s is recalled from %(unit)s.")
         % {"officer": assignment.officer, "unit": assignment.organization},
     )
@@ -251,6 +254,7 @@ def visit_new(request, assignment_pk):
                 checked=form.cleaned_data["checked"],
                 findings=form.cleaned_data["findings"],
                 suggestions=form.suggestion_lines(),
+                acting=request.scope,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -294,7 +298,7 @@ def filtered_suggestions(request, campaign):
     unit = request.GET.get("unit", "")
     if unit.isdigit():
         org = request.scope.get_org_or_404(int(unit))
-        suggestions = suggestions.filter(visit__organization__path__startswith=org.path)
+        suggestions = suggestions.filter(org.subtree_q("visit__organization__"))
     status = request.GET.get("status", "")
     if status == "awaiting":
         suggestions = suggestions.filter(status__in=AWAITING_ANSWER)
@@ -425,7 +429,9 @@ def suggestion_answer(request, pk):
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.answer_suggestion(suggestion, by=request.user, **form.cleaned_data)
+            services.answer_suggestion(
+                suggestion, by=request.user, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -441,7 +447,7 @@ def suggestion_accept(request, pk):
     require(request.scope.can_review_suggestion(suggestion))
     attempt(
         request,
-        lambda: services.accept_suggestion(suggestion, by=request.user),
+        lambda: services.accept_suggestion(suggestion, by=request.user, acting=request.scope),
         _("The answer was accepted."),
     )
     return redirect(suggestion)
@@ -455,7 +461,9 @@ def suggestion_return(request, pk):
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.return_suggestion(suggestion, by=request.user, note=form.cleaned_data["note"])
+            services.return_suggestion(
+                suggestion, by=request.user, note=form.cleaned_data["note"], acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -471,7 +479,9 @@ def suggestion_rectify(request, pk):
     require(request.scope.can_manage_org(suggestion.visit.organization))
     attempt(
         request,
-        lambda: services.convert_to_rectification(suggestion, by=request.user),
+        lambda: services.convert_to_rectification(
+            suggestion, by=request.user, acting=request.scope
+        ),
         _("The suggestion is now a rectification item."),
     )
     return redirect(suggestion)

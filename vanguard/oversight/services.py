@@ -213,6 +213,7 @@ def dispatch_officer(
     A plain liaison grant the officer already holds on the unit (one made by hand, not by
     a dispatch) is taken over and dated; a grant of another dispatch is refused.
     """
+    batch.campaign.check_writable()
     enrollment = enrollment_of(batch.campaign, organization)
     if enrollment is None or enrollment.batch_id != batch.pk:
         raise ValidationError(
@@ -252,6 +253,7 @@ def dispatch_officer(
 
 def withdraw_assignment(assignment: LiaisonAssignment, *, today: date | None = None) -> None:
     """Recall an officer: the grant is deleted, so access ends at once; the record stays."""
+    assignment.batch.campaign.check_writable()
     if assignment.withdrawn_on is not None:
         raise ValidationError(_("This officer has already been recalled."))
     with transaction.atomic():

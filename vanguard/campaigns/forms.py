@@ -198,7 +198,7 @@ class TemplateUploadForm(StyledForm):
             try:
                 cleaned["text"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise forms.ValidationError(_("The file is not valid UTF-8 text.")) from None
+                raise forms.ValidationError(_("the file is not valid UTF-8 text")) from None
             cleaned["filename"] = upload.name
             # The editor shows the file's text, to be fixed and sent again.
             self.data = self.data.copy()

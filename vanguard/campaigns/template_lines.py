@@ -14,13 +14,14 @@ understand is skipped, and a problem it cannot place has no line (its key still 
 from __future__ import annotations
 
 import re
+import tomllib
 
 from vanguard.campaigns.template import TemplateProblem
 
 _ARRAY_HEADER = re.compile(r"^\s*\[\[\s*([^\[\]]+?)\s*\]\]\s*(#.*)?$")
 _TABLE_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
 _KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_\-.\"' ]+?)\s*=")
-_SYNTAX_LINE = re.compile(r"line (\d+)")
+_SYNTAX_LINE = re.compile(r"\(at line (\d+), column \d+\)$")
 _INDEX = re.compile(r"\[\d+\]$")
 
 
@@ -29,8 +30,15 @@ def _parts(dotted: str) -> list[str]:
 
 
 def key_lines(text: str) -> dict[str, int]:
-    """Every key of the file in the checker's notation → its 1-based line number."""
+    """Every key of the file in the checker's notation → its 1-based line number; a syntax
+    error's line under the empty key."""
     lines: dict[str, int] = {}
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = _SYNTAX_LINE.search(str(error))
+        if found:
+            lines[""] = int(found[1])
     counters: dict[str, int] = {}  # "phases" → tables seen; "phases[1].steps" → …
     current: list[str] = []  # the enclosing table's key parts, indices resolved
 
@@ -78,8 +86,7 @@ def key_lines(text: str) -> dict[str, int]:
 def problem_line(problem: TemplateProblem, lines: dict[str, int]) -> int | None:
     """The line of `problem` in the file whose `key_lines` are `lines`, if it can be placed."""
     if not problem.key:
-        found = _SYNTAX_LINE.search(problem.message)
-        return int(found[1]) if found else None
+        return lines.get("")
     key = problem.key
     while key:
         if key in lines:

@@ -71,10 +71,13 @@ def template_upload(request):
                 )
             except TemplateError as error:
                 lines = key_lines(text)
-                problems = [
-                    {"key": p.key, "line": problem_line(p, lines), "message": p.message}
-                    for p in error.problems
-                ]
+                problems = sorted(
+                    (
+                        {"key": p.key, "line": problem_line(p, lines), "message": p.message}
+                        for p in error.problems
+                    ),
+                    key=lambda problem: problem["line"] or 0,
+                )
             else:
                 messages.success(
                     request,

@@ -448,3 +448,34 @@ def test_the_office_dispatches_an_officer_to_units_of_a_batch(login, personas, t
         .status_code
         == 404
     )
+
+
+def test_an_ended_campaign_shows_its_unit_pages_without_forms(login, personas, enrollments):
+    enrollment = enrollments["A"]
+    services.end_campaign(enrollment.campaign, acting=None)
+    client = login(personas["alice"])
+    url = reverse("campaign-unit", args=[enrollment.campaign_id, enrollment.pk])
+    page = client.get(url).content.decode()
+    assert 'id="campaign-read-only"' in page
+    assert 'id="plan-form"' not in page
+    plan_url = reverse("campaign-unit-plan", args=[enrollment.campaign_id, enrollment.pk])
+    assert client.post(plan_url).status_code == 403
+    overview = login(personas["office"]).get(
+        reverse("campaign-overview", args=[enrollment.campaign_id])
+    )
+    assert "只读" in overview.content.decode()
+
+
+def test_a_write_refused_anywhere_answers_409_with_the_reason(rf, personas, running):
+    from vanguard.campaigns.middleware import CampaignReadOnlyMiddleware
+
+    services.end_campaign(running, acting=None)
+    request = rf.post("/anything/")
+    request.user = personas["office"]
+    request.scope = scope_of(personas["office"])
+    request.htmx = False
+    with pytest.raises(CampaignReadOnly) as raised:
+        running.check_writable()
+    response = CampaignReadOnlyMiddleware(lambda r: None).process_exception(request, raised.value)
+    assert response.status_code == 409
+    assert "只读" in response.content.decode()

@@ -46,7 +46,8 @@ def test_the_office_sets_up_a_campaign_from_an_uploaded_template(
     screenshot("template-error")
 
     # it fixes the mistake in the editor and checks again: kept, on to starting the campaign
-    page.fill("#id_text", page.input_value("#id_text").replace("min_study_hourz", "min_study_hours"))
+    fixed = page.input_value("#id_text").replace("min_study_hourz", "min_study_hours")
+    page.fill("#id_text", fixed)
     page.click("#template-submit")
     page.wait_for_url("**/campaigns/setup/start/**")
     page.fill("#id_code", "djxx-2026")

@@ -479,3 +479,27 @@ def test_a_write_refused_anywhere_answers_409_with_the_reason(rf, personas, runn
     response = CampaignReadOnlyMiddleware(lambda r: None).process_exception(request, raised.value)
     assert response.status_code == 409
     assert "只读" in response.content.decode()
+
+
+def test_an_ended_campaign_refuses_the_phase_apps_writes_too(personas, tree, enrollments):
+    """The phase apps' services ask the same check first (`Campaign.check_writable`)."""
+    from vanguard.appraisal import services as appraisal
+    from vanguard.rectification import services as rectification
+    from vanguard.study import services as study
+    from vanguard.surveys import services as surveys
+
+    enrollment = enrollments["A"]
+    campaign = enrollment.campaign
+    services.end_campaign(campaign, acting=None)
+    campaign.refresh_from_db()
+    enrollment.refresh_from_db()
+    member = tree["A1"].members.first()
+    writes = [
+        lambda: study.mark_five_one(campaign, member, "x", done_on=TODAY),
+        lambda: appraisal.save_self_analysis(campaign, member, text="t", submit=True),
+        lambda: rectification.record_deed(campaign, organization=tree["A"], title="t"),
+        lambda: surveys.create_survey(enrollment, opens_on=TODAY, closes_on=TODAY),
+    ]
+    for write in writes:
+        with pytest.raises(CampaignReadOnly):
+            write()

@@ -100,6 +100,7 @@ def receive_opinion(
 
     An anonymous opinion keeps no name and no contact, whatever was typed.
     """
+    campaign.check_writable()  # an ended campaign is read-only
     template = campaign.rules
     if channel not in {item.code for item in template.opinion_channels}:
         _refuse(_("Unknown channel."))
@@ -165,6 +166,7 @@ def pass_on(
 ) -> OpinionTransfer:
     """ "Not ours": pass the opinion up to the upper level or across to another unit of the
     campaign. The answer deadline stays where it was."""
+    opinion.campaign.check_writable()  # an ended campaign is read-only
     if opinion.status != OpinionStatus.OPEN:
         _refuse(_("Only an opinion awaiting its answer can be passed on."))
     if not reason.strip():
@@ -210,6 +212,7 @@ def link_member(opinion: Opinion, member: Member) -> Opinion:
 
 def answer_opinion(opinion: Opinion, *, text: str, user, today: date | None = None) -> Opinion:
     """Record (or amend) the unit's answer; the first answer dates it."""
+    opinion.campaign.check_writable()  # an ended campaign is read-only
     if opinion.status == OpinionStatus.CLOSED:
         _refuse(_("The opinion is closed."))
     if not text.strip():
@@ -224,6 +227,7 @@ def answer_opinion(opinion: Opinion, *, text: str, user, today: date | None = No
 
 def record_feedback(opinion: Opinion, *, on: date, today: date | None = None) -> Opinion:
     """The opinion was conveyed to the member concerned (五.2(2): 向党员本人进行反馈)."""
+    opinion.campaign.check_writable()  # an ended campaign is read-only
     if opinion.member_id is None:
         _refuse(_("Name the member concerned first."))
     if on > (today or timezone.localdate()):
@@ -236,6 +240,7 @@ def record_feedback(opinion: Opinion, *, on: date, today: date | None = None) ->
 
 
 def close_opinion(opinion: Opinion, *, today: date | None = None) -> Opinion:
+    opinion.campaign.check_writable()  # an ended campaign is read-only
     if opinion.status != OpinionStatus.ANSWERED:
         _refuse(_("Answer the opinion before closing it."))
     opinion.status = OpinionStatus.CLOSED
@@ -257,6 +262,7 @@ def record_talk(
     summary: str = "",
     user=None,
 ) -> Talk:
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     if initiator.pk == partner.pk:
         _refuse(_("A talk is between two different members."))
     for member in (initiator, partner):
@@ -295,6 +301,7 @@ def save_self_analysis(
 ) -> SelfAnalysis:
     """The member writes (or the unit enters a paper copy of) the self-analysis; while it is
     a draft or returned it may be changed, and `submit` hands it to the unit."""
+    campaign.check_writable()  # an ended campaign is read-only
     if enrollment_of(campaign, member) is None:
         _refuse(_("The member's unit does not take part in this campaign."))
     if submit and not text.strip():
@@ -318,6 +325,7 @@ def review_self_analysis(
     analysis: SelfAnalysis, *, accept: bool, comments: str, user, today: date | None = None
 ) -> SelfAnalysis:
     """The unit accepts a submitted self-analysis, or returns it with its comments."""
+    analysis.campaign.check_writable()  # an ended campaign is read-only
     if analysis.status != AnalysisStatus.SUBMITTED:
         _refuse(_("Only a submitted self-analysis can be reviewed."))
     if not accept and not comments.strip():
@@ -354,6 +362,7 @@ def save_meeting(
     meeting: OrgLifeMeeting | None = None,
 ) -> OrgLifeMeeting:
     """Record (or correct) a special organisational-life meeting and who attended."""
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     if not _within(organization, enrollment.organization):
         _refuse(_("The meeting must be held by the unit or one of its branches."))
     attendees = _members_under(organization, attendees)
@@ -380,6 +389,7 @@ def add_criticism(
     content: str,
     raised_by: Member | None = None,
 ) -> CriticismItem:
+    meeting.campaign.check_writable()  # an ended campaign is read-only
     _members_under(meeting.organization, [member] + ([raised_by] if raised_by else []))
     if kind not in CriticismKind.values:
         _refuse(_("Choose criticism or self-criticism."))
@@ -408,6 +418,7 @@ def open_round(
 ) -> AppraisalRound:
     """Set up a round: its members (the organisation's subtree, now) are both the voters
     and the members graded."""
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     if not _within(organization, enrollment.organization):
         _refuse(_("The round must be held by the unit or one of its branches."))
     if closes_at <= opens_at:
@@ -529,6 +540,7 @@ def cast_ballot(
     Roll entry and sealed ballot share a transaction id (PostgreSQL `xmin`) and an
     insertion order (SQLite rowid): that links a voter to a box nobody can open before
     the count, and the boxes are deleted by the count."""
+    appraisal_round.campaign.check_writable()  # an ended campaign is read-only
     now = now or timezone.now()
     with transaction.atomic():
         # Votes of a round are serialised with its closing and its count.
@@ -778,6 +790,7 @@ def save_conclusions(
 ) -> list[AppraisalConclusion]:
     """The unit's 评议意见: for each member id, (grade code, problems found). Members left
     without a grade are skipped; a conclusion may be revised until the notice is out."""
+    appraisal_round.campaign.check_writable()  # an ended campaign is read-only
     if not appraisal_round.is_closed():
         _refuse(_("Conclusions are written after voting closes."))
     ensure_sealed(appraisal_round)
@@ -814,6 +827,7 @@ def publish_notice(
     appraisal_round: AppraisalRound, *, text: str, user=None, today: date | None = None
 ) -> AppraisalRound:
     """Announce the results (通报) once every member has a conclusion."""
+    appraisal_round.campaign.check_writable()  # an ended campaign is read-only
     if not appraisal_round.is_closed():
         _refuse(_("The notice is published after voting closes."))
     ensure_sealed(appraisal_round)

@@ -25,6 +25,7 @@ from vanguard.campaigns.forms import (
     EnrolWorkbookForm,
     StartCampaignForm,
     TemplateUploadForm,
+    load_chosen_template,
 )
 from vanguard.campaigns.models import CampaignState, Enrollment, StoredTemplate
 from vanguard.campaigns.template import TemplateError, shipped_template_codes
@@ -124,7 +125,14 @@ def campaign_start(request):
                 return redirect("campaign-setup-detail", pk=campaign.pk)
         status = 400
     else:
-        form = StartCampaignForm(scope=scope, initial={"template": request.GET.get("template")})
+        initial = {"template": request.GET.get("template")}
+        try:  # the chosen template's code and title, to be changed as needed
+            rules = load_chosen_template(initial["template"] or "")
+        except (KeyError, TemplateError):
+            pass
+        else:
+            initial.update(code=rules.code, title=rules.title)
+        form = StartCampaignForm(scope=scope, initial=initial)
         status = 200
     return render(request, "campaigns/setup/start.html", {"form": form}, status=status)
 

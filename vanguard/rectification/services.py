@@ -104,6 +104,7 @@ def create_item(
     A member's item belongs to the member's organisation; a base organisation's to an
     organisation inside an enrolled unit; the bureau's to the campaign's organisation.
     """
+    campaign.check_writable()  # an ended campaign is read-only
     organization, enrollment = _placement(campaign, level, organization, member)
     if level == Level.MEMBER and responsible is None:
         responsible = member  # a member answers for their own item
@@ -212,6 +213,7 @@ def _locked(item: RectificationItem, user=None) -> RectificationItem:
 
 def update_item(item: RectificationItem, *, scope, user=None, **changes) -> RectificationItem:
     """Change an item's problem, measures, owner, deadline, weight or public flag."""
+    item.campaign.check_writable()  # an ended campaign is read-only
     scope.require(scope.can_manage_item(item))
     if item.status == Status.VERIFIED:
         raise ValidationError(
@@ -232,6 +234,7 @@ def update_item(item: RectificationItem, *, scope, user=None, **changes) -> Rect
 
 def delete_item(item: RectificationItem, *, scope) -> None:
     """Delete an item the public has not seen; a published item stays on record."""
+    item.campaign.check_writable()  # an ended campaign is read-only
     scope.require(scope.can_manage_item(item))
     if item.is_published:
         raise ValidationError(_("A published item stays on record and cannot be deleted."))
@@ -253,6 +256,7 @@ def apply_action(
     Refuses with a clear message an action impossible from the item's status, and with
     PermissionDenied an action the user's level may not take.
     """
+    item.campaign.check_writable()  # an ended campaign is read-only
     today = today or timezone.localdate()
     transition = workflow.TRANSITIONS.get(action)
     if transition is None:
@@ -321,6 +325,7 @@ def add_note(
     A planned item starts with its first note. 100 % is reached by marking the item done,
     and a done or verified item takes no more notes (only the upper level reopens it).
     """
+    item.campaign.check_writable()  # an ended campaign is read-only
     scope.require(scope.can_report_progress(item))
     today = timezone.localdate()
     noted_on = noted_on or today
@@ -357,6 +362,7 @@ def add_evidence(*, title: str, file, user=None, item=None, deed=None) -> Eviden
 def publish(item: RectificationItem, *, scope, user=None) -> RectificationItem:
     """Put an item on the public site. Publication is for good: the item and the history
     of its changes stay visible."""
+    item.campaign.check_writable()  # an ended campaign is read-only
     scope.require(scope.can_manage_item(item))
     if item.is_published:
         return item
@@ -398,6 +404,7 @@ def explain(
     item: RectificationItem, *, scope, text: str, user=None, today: date | None = None
 ) -> RectificationItem:
     """The unit's explanation to the public of an item it cannot solve yet (五.3(2))."""
+    item.campaign.check_writable()  # an ended campaign is read-only
     scope.require(scope.can_manage_item(item))
     if not text.strip():
         raise ValidationError({"text": _("Write the explanation.")})
@@ -441,6 +448,7 @@ def moderate(comment: PublicComment, *, scope, approve: bool, user=None) -> Publ
 
 def record_deed(campaign: Campaign, *, organization: Organization, **fields) -> PracticalDeed:
     """Record a practical deed of a unit (or of the bureau, for the campaign's organisation)."""
+    campaign.check_writable()  # an ended campaign is read-only
     enrollment = None
     if organization.pk != campaign.organization_id:
         enrollment = enrollment_for(campaign, organization)
@@ -455,6 +463,7 @@ def record_deed(campaign: Campaign, *, organization: Organization, **fields) -> 
 
 def institute_mechanism(enrollment: Enrollment, *, kind: str, **fields) -> Mechanism:
     """Institute one of the template's recurring activities in a unit."""
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     codes = {item.code for item in enrollment.campaign.rules.mechanisms}
     if kind not in codes:
         raise ValidationError({"kind": _("Not one of the campaign's long-term mechanisms.")})
@@ -466,6 +475,7 @@ def institute_mechanism(enrollment: Enrollment, *, kind: str, **fields) -> Mecha
 
 
 def record_occurrence(mechanism: Mechanism, **fields) -> Occurrence:
+    mechanism.campaign.check_writable()  # an ended campaign is read-only
     if fields["held_on"] > timezone.localdate():
         raise ValidationError({"held_on": _("Record an activity once it has been held.")})
     return Occurrence.objects.create(mechanism=mechanism, **fields)

@@ -132,6 +132,7 @@ def save_roll(
     theirs (new ones are marked absent), and marks for members not on the roll are
     ignored. Raises RollError, writing nothing, if any mark is invalid.
     """
+    session.enrollment.campaign.check_writable()  # an ended campaign is read-only
     errors = check_marks(marks)
     if errors:
         raise RollError(errors)
@@ -209,6 +210,7 @@ def check_in(
     outside the session's time window, or a second time. The first check-in of a session
     puts every current member of its subtree on the roll (absent until they check in).
     """
+    session.enrollment.campaign.check_writable()  # an ended campaign is read-only
     now = now or timezone.now()
     row = Attendance.objects.filter(session=session, member=member).first()
     in_subtree = member.organization.path.startswith(session.organization.path)
@@ -274,6 +276,7 @@ def _time(moment: datetime) -> str:
 def save_log(
     session: StudySession, *, content: str, summary: str = "", recorder: str = "", user=None
 ) -> SessionLog:
+    session.enrollment.campaign.check_writable()  # an ended campaign is read-only
     log, _created = SessionLog.objects.update_or_create(
         session=session,
         defaults={
@@ -304,6 +307,7 @@ def mark_five_one(
     today: date | None = None,
 ) -> FiveOneRecord:
     """Mark one of the template's 五个一 done for `member` (or update its record)."""
+    campaign.check_writable()  # an ended campaign is read-only
     try:
         definition = next(i for i in campaign.rules.five_ones if i.code == item)
     except StopIteration:
@@ -322,6 +326,7 @@ def mark_five_one(
 
 
 def unmark_five_one(campaign: Campaign, member: Member, item: str) -> None:
+    campaign.check_writable()  # an ended campaign is read-only
     for record in FiveOneRecord.objects.filter(campaign=campaign, member=member, item=item):
         record.delete()  # one by one, so the history keeps the deletion
 

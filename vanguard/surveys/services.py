@@ -84,6 +84,7 @@ def create_survey(enrollment: Enrollment, *, opens_on: date, closes_on: date) ->
     Refused for a closed unit, while another survey of the unit is unfinished, and — when
     the unit has had a remedial cycle — for a survey opening before that cycle opened.
     """
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     if enrollment.status == EnrollmentStatus.CLOSED:
         raise ValidationError(_("The unit's campaign is closed."))
     if closes_on < opens_on:
@@ -112,6 +113,7 @@ def create_survey(enrollment: Enrollment, *, opens_on: date, closes_on: date) ->
 
 
 def reschedule_survey(survey: Survey, *, opens_on: date, closes_on: date) -> Survey:
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     if survey.is_closed:
         raise ValidationError(_("The survey is closed."))
     if closes_on < opens_on:
@@ -155,6 +157,7 @@ def store_frame(
 ) -> Frame:
     """Keep checked rows as the survey's list for `method`, replacing an earlier list as
     long as no draw was announced from it and no code was issued."""
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     _require_draft(survey)
     _require_method(survey, method)
     with transaction.atomic():
@@ -223,6 +226,7 @@ class Announcement:
 def announce_draw(frame: Frame, announcement: Announcement, *, today: date | None = None) -> Draw:
     """Record the seed, its witnesses, the size and the strata before the draw: from then
     on the sample is fixed by the published frame fingerprint and these values."""
+    frame.survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     survey = frame.survey
     _require_draft(survey)
     if frame.method != Method.RANDOM_SAMPLE:
@@ -336,6 +340,7 @@ def issue_codes(
     only while no code has been used, since nothing says who has answered. Text messages
     go only to invitations with a phone number.
     """
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     if survey.is_closed:
         raise ValidationError(_("The survey is closed."))
     chosen = survey.invitations.select_related("frame_row")
@@ -548,6 +553,7 @@ def _shares_from(survey: Survey, typed) -> list[tellers.Share]:
 
 
 def open_survey(survey: Survey) -> Survey:
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     if survey.status != SurveyStatus.DRAFT:
         raise ValidationError(_("Only a survey being prepared can be opened."))
     pending = Draw.objects.filter(frame__survey=survey, drawn_on__isnull=True).exists()
@@ -571,6 +577,7 @@ def close_survey(survey: Survey, teller_codes, *, today: date | None = None) -> 
     the template's rule. When the majority of valid responses is dissatisfied, the unit
     enters a remedial cycle (补课) unless one is open. Contact details are erased (the
     codes can no longer be used, so they are not needed). Once only."""
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     today = _today(today)
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -665,6 +672,7 @@ def _remedial_reason(survey: Survey, counts: dict[str, int]) -> str:
 
 def publish_results(survey: Survey, *, today: date | None = None) -> Survey:
     """Show the results to the unit's own administrators and on the public site."""
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     if not survey.is_closed:
         raise ValidationError(_("Results are published once the survey is closed."))
     if survey.published_on is None:

@@ -138,10 +138,10 @@ def campaign_start(request):
 
 
 @login_required
-def campaign_detail(request, pk, batch_form=None):
+def campaign_detail(request, pk):
     scope = _scope(request)
     campaign = scope.get_setup_campaign_or_404(pk)
-    return _render_detail(request, campaign, batch_form)
+    return _render_detail(request, campaign)
 
 
 def _render_detail(request, campaign, batch_form=None, status=200):

@@ -10,6 +10,8 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Analysis and appraisal")
 
     def ready(self):
+        from vanguard.appraisal.notifications import EVENTS
+
         # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
         register(
             PhaseApp(
@@ -21,6 +23,8 @@ class AppraisalConfig(AppConfig):
                 compliance="vanguard.appraisal.compliance",
                 demo_loader="vanguard.appraisal.demo.load_demo",
                 data_generator="vanguard.appraisal.generate",
+                notification_events=EVENTS,
+                todo="vanguard.appraisal.todo.todo",
                 public_links=(
                     PublicLink(
                         "appraisal-public-opinion",

@@ -15,3 +15,7 @@ class CampaignsConfig(AppConfig):
         )
 
         revision.connect()
+
+        from vanguard.core.registry import register_todo
+
+        register_todo("campaigns", "vanguard.campaigns.todo.todo")

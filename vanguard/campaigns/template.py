@@ -26,6 +26,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from vanguard.core import registry
+
 SHIPPED_TEMPLATES_DIR = Path(__file__).resolve().parent / "definitions"
 SNAPSHOT_NAME = "<snapshot>"
 
@@ -168,6 +170,9 @@ class CampaignTemplate:
     member_groups: tuple[VocabularyItem, ...]
     satisfaction: SatisfactionRule
     batches_hint: tuple[BatchHint, ...] = ()
+    # {event code: lead days (() = the event's defaults), None = off}; None when the
+    # template has no [notifications] table (every event on, with its defaults).
+    notifications: dict[str, tuple[int, ...] | None] | None = None
 
     def redo_steps(self) -> list[str]:
         """The step codes a remedial cycle (补课) reopens by default."""
@@ -229,6 +234,16 @@ class CampaignTemplate:
             },
             **{name: _plain(getattr(self, name)) for name in VOCABULARIES},
             "satisfaction": _plain(self.satisfaction),
+            **(
+                {}
+                if self.notifications is None
+                else {
+                    "notifications": {
+                        code: False if leads is None else (list(leads) or True)
+                        for code, leads in self.notifications.items()
+                    }
+                }
+            ),
         }
 
     @classmethod
@@ -433,7 +448,14 @@ VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
     "unit_categories": (VocabularyItem, {}),
     "member_groups": (VocabularyItem, {}),
 }
-_TOP_LEVEL = ("campaign", "phases", "thresholds", *VOCABULARIES, "satisfaction")
+_TOP_LEVEL = (
+    "campaign",
+    "phases",
+    "thresholds",
+    *VOCABULARIES,
+    "satisfaction",
+    "notifications",
+)
 
 _INVALID = object()
 
@@ -651,6 +673,7 @@ def _check_document(checker: _Checker, document: Mapping[str, Any]) -> dict[str,
         "thresholds": _check_thresholds(checker, document, categories, groups),
         **vocabularies,
         "satisfaction": _check_satisfaction(checker, document),
+        "notifications": _check_notifications(checker, document),
     }
 
 
@@ -786,6 +809,36 @@ def _check_satisfaction(checker: _Checker, document: Mapping[str, Any]) -> dict[
     return {"options": [option for _path, option in options], **rule}
 
 
+def _check_notifications(checker: _Checker, document: Mapping[str, Any]):
+    """[notifications]: `event = [lead days…]`, `true` (its default days) or `false` (off);
+    an event the table does not list is off. No table: every event with its defaults."""
+    if "notifications" not in document:
+        return None
+    raw = document["notifications"]
+    if not isinstance(raw, dict):
+        checker.report("notifications", _("expected a table, got %(type)s") % _type_of(raw))
+        return None
+    known = [event.code for event in registry.notification_events()]
+    events: dict[str, tuple[int, ...] | None] = {}
+    for code, value in raw.items():
+        path = f"notifications.{code}"
+        if code not in known:
+            checker.report(path, _('unknown event "%(code)s"') % {"code": code})
+        elif isinstance(value, bool):
+            events[code] = () if value else None
+        elif (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)
+        ):
+            events[code] = tuple(sorted(set(value), reverse=True))
+        else:
+            checker.report(
+                path, _("expected true, false or a list of days ahead (whole numbers ≥ 0)")
+            )
+    return events
+
+
 def _unknown_step(code: Any) -> str:
     return _('unknown step "%(code)s"') % {"code": code}
 
@@ -832,6 +885,7 @@ def _build(data: Mapping[str, Any]) -> CampaignTemplate:
         variants=tuple(map(_build_variant, data["thresholds"]["variants"])),
         satisfaction=_build_satisfaction(data["satisfaction"]),
         batches_hint=tuple(BatchHint(**_tuples(b)) for b in campaign["batches_hint"]),
+        notifications=data.get("notifications"),
         **vocabularies,
     )
 

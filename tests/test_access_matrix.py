@@ -276,6 +276,7 @@ def pk(key):
 # portal, orgs, accounts
 case("home", "GET", none)
 case("me", "GET", none)
+case("pick-campaign", "GET", none)
 case("org-tree", "GET", none)
 case("member-list", "GET", none)
 case("member-detail", "GET", pk("colleague"))
@@ -628,6 +629,7 @@ EXPECTED: dict[str, str] = {
     "notifications": "2222222",
     "notifications-read-all": "2222222",
     "me": "2244242",
+    "pick-campaign": "2222222",
     "member-detail": "2222444",
     "member-leave": "2332444",
     "member-list": "2222424",

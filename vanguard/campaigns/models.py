@@ -81,6 +81,10 @@ class Campaign(models.Model):
                 % {"campaign": self.title, "date": self.archived_on}
             )
 
+    def has_module(self, code: str) -> bool:
+        """Whether the campaign's template enables the module `code` (issue 16)."""
+        return self.rules.has_module(code)
+
 
 class Batch(models.Model):
     campaign = models.ForeignKey(

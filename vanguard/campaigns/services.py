@@ -31,7 +31,7 @@ from vanguard.campaigns.models import (
 from vanguard.campaigns.rules import PlanProblem, phase_plan_problems
 from vanguard.campaigns.template import CampaignTemplate, parse_template
 from vanguard.orgs.excel import ImportProblem, WorkbookError
-from vanguard.orgs.models import Organization, OrgKind
+from vanguard.orgs.models import Organization
 
 
 def start_campaign(
@@ -70,6 +70,15 @@ def enroll(batch: Batch, organization: Organization) -> Enrollment:
     if not organization.is_in_subtree_of(campaign.organization):
         raise ValidationError(
             _("%(unit)s is outside the campaign's organisation") % {"unit": organization}
+        )
+    if organization.pk == campaign.organization_id:
+        raise ValidationError(
+            _("%(unit)s leads the campaign; enrol the units under it") % {"unit": organization}
+        )
+    if not campaign.rules.enrolls_kind(organization.kind):
+        raise ValidationError(
+            _("%(unit)s is a %(kind)s; this campaign's template does not enrol that kind")
+            % {"unit": organization, "kind": organization.get_kind_display()}
         )
     clash = (
         Enrollment.objects.filter(campaign=campaign)
@@ -397,13 +406,9 @@ def update_batch(
 
 
 def enrollable(organization: Organization, rules: CampaignTemplate) -> bool:
-    """Whether the template lets this kind of organisation be enrolled: a template may list
-    `enrollable_kinds`; otherwise every kind but a Party committee (which enrols its
-    branches)."""
-    kinds = getattr(rules, "enrollable_kinds", None)
-    if kinds:
-        return organization.kind in kinds
-    return organization.kind != OrgKind.COMMITTEE
+    """Whether the template lets this kind of organisation be enrolled (its
+    `enrollable_kinds`; by default every kind but a Party committee)."""
+    return rules.enrolls_kind(organization.kind)
 
 
 @dataclass

@@ -15,15 +15,21 @@ app declares what it contributes in one `PhaseApp` entry, registered from its
 - `services`: functions offered to other apps by name (e.g. rectification's
   `create_item_from_source`), so an app can use another one without importing it;
 - `notification_events`: the app's `NotificationEvent`s — what it tells people and when
-  (`vanguard.notifications` runs their finders and delivers what they find);
-- `archive_parts`: a slot for the coming archive issue (declared, not used yet).
+  (`vanguard.notifications` runs their finders and delivers what they find); `todo`: the
+  provider of the app's to-do items (待办) on the landing pages;
+- `archive_parts`: a slot for the coming archive issue (declared, not used yet);
+- `modules`: the campaign modules the app owns (`ModuleDef`). A campaign's template
+  enables modules by code (`[modules] enabled = [...]`); a module that is off shows
+  nothing and counts for nothing. `module` names the module(s) the app's nav and panels
+  need (shown when the campaign in view has any of them); a `PublicLink` carries its own.
+  The shell's own modules are registered by `campaigns` with `register_modules`.
 
 Registering the same label again replaces the entry: `ready()` may run more than once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import import_module
@@ -32,10 +38,26 @@ from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
+class ModuleDef:
+    """A part of a campaign that a template switches on or off (issue 16).
+
+    `default`: on in a template (or stored snapshot) without `[modules]`, i.e. part of the
+    original 先进性 set; a module added later says `default=False`. `needs`: top-level
+    template sections (vocabularies) that must be non-empty when the module is on.
+    """
+
+    code: str
+    title: str
+    default: bool = True
+    needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PublicLink:
     url_name: str
     title: str
     description: str
+    module: str = ""  # shown only while a campaign on the public site has this module
 
 
 @dataclass(frozen=True)
@@ -103,9 +125,18 @@ class PhaseApp:
     notification_events: tuple[NotificationEvent, ...] = ()
     todo: str = ""  # dotted path of `todo(scope, campaign, today) -> Iterable[TodoItem]`
     archive_parts: tuple[str, ...] = ()
+    modules: tuple[ModuleDef, ...] = ()
+    # The module(s) the app's nav and panels need: shown when the campaign in view has
+    # any of them ("" or (): always shown).
+    module: str | tuple[str, ...] = ""
+
+    @property
+    def required_modules(self) -> tuple[str, ...]:
+        return (self.module,) if isinstance(self.module, str) and self.module else self.module or ()
 
 
 _registry: dict[str, PhaseApp] = {}
+_shell_modules: dict[str, tuple[ModuleDef, ...]] = {}
 
 
 def register(app: PhaseApp) -> None:
@@ -114,6 +145,34 @@ def register(app: PhaseApp) -> None:
         if module:
             import_module(module)  # its decorators register the rules and gates
     _registry[app.label] = app
+
+
+def register_modules(owner: str, modules: Iterable[ModuleDef]) -> None:
+    """Declare the shell's own modules (`campaigns` does, from its `ready()`)."""
+    _shell_modules[owner] = tuple(modules)
+
+
+def modules() -> list[ModuleDef]:
+    """Every declared module: the shell's, then the phase apps' in the campaign's order."""
+    found = [m for owned in _shell_modules.values() for m in owned]
+    found += [m for app in phase_apps() for m in app.modules]
+    return found
+
+
+def module_codes() -> list[str]:
+    return [m.code for m in modules()]
+
+
+def default_module_codes() -> tuple[str, ...]:
+    """The modules of a template without `[modules]` (the original 先进性 set)."""
+    return tuple(m.code for m in modules() if m.default)
+
+
+def module(code: str) -> ModuleDef:
+    for found in modules():
+        if found.code == code:
+            return found
+    raise KeyError(code)
 
 
 def phase_apps() -> list[PhaseApp]:

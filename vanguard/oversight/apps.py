@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from vanguard.core.registry import PhaseApp, PublicLink, register
+from vanguard.core.registry import ModuleDef, PhaseApp, PublicLink, register
 
 
 class OversightConfig(AppConfig):
@@ -26,6 +26,18 @@ class OversightConfig(AppConfig):
                 data_generator="vanguard.oversight.generate",
                 notification_events=EVENTS,
                 todo="vanguard.oversight.todo.todo",
+                modules=(
+                    ModuleDef("leading_groups", _("Leading groups")),
+                    ModuleDef("liaison", _("Liaison points, liaison officers and supervision")),
+                    ModuleDef("publicity", _("News and model members' deeds")),
+                    ModuleDef(
+                        "commendations",
+                        _("Commendations"),
+                        needs=("commendation_kinds",),
+                    ),
+                    ModuleDef("dispositions", _("Handling of non-qualifying members")),
+                ),
+                module=("leading_groups", "liaison", "publicity", "commendations", "dispositions"),
                 public_links=(
                     PublicLink(
                         "oversight-public-news",
@@ -34,6 +46,7 @@ class OversightConfig(AppConfig):
                             "News of the campaign and the deeds of model members, reviewed and "
                             "published."
                         ),
+                        module="publicity",
                     ),
                     PublicLink(
                         "oversight-public-commendations",
@@ -42,6 +55,7 @@ class OversightConfig(AppConfig):
                             "Outstanding members, advanced organisations and Party workers "
                             "commended."
                         ),
+                        module="commendations",
                     ),
                 ),
             )

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from vanguard.core.registry import PhaseApp, register
+from vanguard.core.registry import ModuleDef, PhaseApp, register
 
 
 class StudyConfig(AppConfig):
@@ -26,5 +26,25 @@ class StudyConfig(AppConfig):
                 data_generator="vanguard.study.generate",
                 notification_events=EVENTS,
                 todo="vanguard.study.todo.todo",
+                modules=(
+                    ModuleDef("sessions", _("Concentrated study sessions and hours")),
+                    ModuleDef("materials", _("Study materials")),
+                    ModuleDef("two_books", _("Two notebooks and a roster (两本一册)")),
+                    ModuleDef("five_ones", _("Five ones (五个一)"), needs=("five_ones",)),
+                    ModuleDef("quizzes", _("Party Constitution quiz")),
+                    ModuleDef(
+                        "leader_visits",
+                        _("Leaders' three visits (三进)"),
+                        needs=("leader_visit_kinds",),
+                    ),
+                ),
+                module=(
+                    "sessions",
+                    "materials",
+                    "two_books",
+                    "five_ones",
+                    "quizzes",
+                    "leader_visits",
+                ),
             )
         )

@@ -48,7 +48,7 @@ SUGGESTIONS_PER_PAGE = 50
 
 def _bureau_page(request, campaign_pk):
     """The liaison points and the officers' board are the office's and the leaders'."""
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="liaison")
     scope = request.scope
     require_visible(scope.is_office or scope.is_leader)
     return campaign
@@ -236,6 +236,7 @@ def _assignment_for_visit(request, pk) -> LiaisonAssignment:
         request.scope.can_see_supervision(assignment.organization)
         or assignment.officer_id == request.user.pk
     )
+    request.scope.module_or_404(assignment.batch.campaign, "liaison")
     require(request.scope.can_record_visit(assignment))
     return assignment
 
@@ -278,6 +279,7 @@ def visit_detail(request, pk):
         pk=pk,
     )
     require_visible(request.scope.can_see_supervision(visit.organization))
+    request.scope.module_or_404(visit.assignment.batch.campaign, "liaison")
     context = {
         "visit": visit,
         "suggestions": visit.suggestions.all(),
@@ -317,7 +319,7 @@ def filtered_suggestions(request, campaign):
 
 @login_required
 def suggestion_list(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="liaison")
     page = Paginator(filtered_suggestions(request, campaign), SUGGESTIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -334,7 +336,7 @@ def suggestion_list(request, campaign_pk):
 @login_required
 @require_POST
 def suggestion_export(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="liaison")
     return jobs.start_response(
         request,
         "oversight.suggestions_xlsx",
@@ -346,7 +348,7 @@ def suggestion_export(request, campaign_pk):
 @jobs.export("oversight.suggestions_xlsx")
 def build_suggestion_export(ctx, campaign_pk) -> jobs.Output:
     """Made by the background worker; `ctx` carries the user's scope and query like a request."""
-    campaign = ctx.scope.get_campaign_or_404(campaign_pk)
+    campaign = ctx.scope.get_campaign_or_404(campaign_pk, module="liaison")
     suggestions = filtered_suggestions(ctx, campaign)
     rows = (
         (
@@ -391,6 +393,7 @@ def _suggestion_or_404(request, pk) -> Suggestion:
         pk=pk,
     )
     require_visible(request.scope.can_see_supervision(suggestion.visit.organization))
+    request.scope.module_or_404(suggestion.visit.assignment.batch.campaign, "liaison")
     return suggestion
 
 
@@ -489,7 +492,9 @@ def batch_dispatch(request, batch_pk):
     all or none."""
     request.scope.require_set_up()
     batch = get_object_or_404(Batch.objects.select_related("campaign"), pk=batch_pk)
-    campaign = request.scope.get_setup_campaign_or_404(batch.campaign_id)
+    campaign = request.scope.module_or_404(
+        request.scope.get_setup_campaign_or_404(batch.campaign_id), "liaison"
+    )
     form = BatchDispatchForm(request.POST, batch=batch)
     if not form.is_valid():
         messages.error(request, _("Choose an officer and the units."))

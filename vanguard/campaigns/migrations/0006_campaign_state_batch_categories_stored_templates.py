@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0004_campaign_history_protected'),
+        ('campaigns', '0005_xianjinxing_words_in_snapshot'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -314,6 +314,18 @@ case("campaign-unit-close", "POST", ce)
 case("campaign-unit-remedial", "POST", ce)
 case("campaign-unit-remedial-dates", "POST", ce)
 case("campaign-evidence", "GET", pk("evidence"))
+# setting campaigns up (issue 16): the office only, 404 for everyone else
+cb = lambda o: [o["campaign"].pk, o["enrollment"].batch_id]  # noqa: E731
+case("campaign-setup", "GET", none)
+case("campaign-setup-template", "GET", none)
+case("campaign-setup-start", "GET", none)
+case("campaign-setup-detail", "GET", c)
+case("campaign-setup-end", "POST", c)
+case("campaign-setup-archive", "POST", c)
+case("campaign-setup-batch-new", "POST", c)
+case("campaign-setup-batch", "GET", cb)
+case("campaign-setup-enroll", "POST", cb)
+case("campaign-setup-enroll-xlsx", "POST", cb)
 # study
 case("study-home", "GET", none)
 case("study-me", "GET", none)
@@ -453,6 +465,7 @@ case("oversight-points-set", "POST", c)
 case("oversight-officers", "GET", c)
 case("oversight-officers-dispatch", "POST", c)
 case("oversight-assignment-withdraw", "POST", pk("assignment"))
+case("oversight-batch-dispatch", "POST", lambda o: [o["enrollment"].batch_id])
 case("oversight-my-assignments", "GET", none)
 case("oversight-visit-new", "GET", pk("assignment"))
 case("oversight-visit", "GET", pk("supervision"))
@@ -584,6 +597,16 @@ EXPECTED: dict[str, str] = {
     "appraisal-vote": "2233244",
     "campaign-enroll": "2333434",
     "campaign-evidence": "2222444",
+    "campaign-setup": "2444444",
+    "campaign-setup-archive": "2444444",
+    "campaign-setup-batch": "2444444",
+    "campaign-setup-batch-new": "0444444",
+    "campaign-setup-detail": "2444444",
+    "campaign-setup-end": "2444444",
+    "campaign-setup-enroll": "0444444",
+    "campaign-setup-enroll-xlsx": "0444444",
+    "campaign-setup-start": "2444444",
+    "campaign-setup-template": "2444444",
     "campaign-overview": "2222424",
     "campaign-unit": "2222244",
     "campaign-unit-close": "2333344",
@@ -621,6 +644,7 @@ EXPECTED: dict[str, str] = {
     "oversight-article-new": "0330404",
     "oversight-articles": "2222424",
     "oversight-assignment-withdraw": "2344444",
+    "oversight-batch-dispatch": "2444444",
     "oversight-commendation-action": "2333444",
     "oversight-commendations": "2222424",
     "oversight-commendations-export": "2222424",

@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "vanguard.accounts.middleware.ScopeMiddleware",
+    # A write refused because its campaign has ended: 409 with the reason.
+    "vanguard.campaigns.middleware.CampaignReadOnlyMiddleware",
     "vanguard.accounts.middleware.IdleTimeoutMiddleware",
     "vanguard.accounts.middleware.TwoFactorMiddleware",
     "vanguard.uploads.OversizeUploadMiddleware",

@@ -535,6 +535,51 @@ class Scope:
         """Creating campaigns, batches and enrolments is the office's work."""
         return self.is_office
 
+    # -- setting campaigns up (issue 16) ---------------------------------------------------
+    # Templates, starting a campaign, its batches, enrolments in bulk, ending and archiving
+    # it: the campaign office (for campaigns led by its node or below) and superusers.
+    # Everyone else gets 404 on these pages, as if they did not exist.
+
+    @cached_property
+    def office_paths(self) -> tuple[str, ...]:
+        return self.paths_for({Role.OFFICE})
+
+    def can_set_up_campaigns(self) -> bool:
+        return self.is_superuser or bool(self.office_paths)
+
+    def can_set_up(self, campaign: Any) -> bool:
+        """May change `campaign`'s set-up: its office (a grant on its organisation or above)."""
+        if self.is_superuser:
+            return True
+        path = campaign.organization.path
+        return any(path.startswith(office) for office in self.office_paths)
+
+    def require_set_up(self) -> None:
+        """The set-up pages: 404 for anyone but the office and superusers."""
+        if not self.can_set_up_campaigns():
+            raise Http404
+
+    def setup_campaigns(self) -> QuerySet[Any]:
+        """The campaigns whose set-up this user may change."""
+        campaign_model = apps.get_model("campaigns", "Campaign")
+        campaigns: QuerySet[Any] = campaign_model.objects.select_related("organization")
+        if self.is_superuser:
+            return campaigns
+        return campaigns.filter(subtree_filter(self.office_paths, prefix="organization__"))
+
+    def get_setup_campaign_or_404(self, pk: int | str) -> Any:
+        campaign = self.setup_campaigns().filter(pk=pk).first()
+        if campaign is None:
+            raise Http404
+        return campaign
+
+    def setup_orgs(self) -> QuerySet[Organization]:
+        """The organisations that may lead a campaign this user starts."""
+        orgs: QuerySet[Organization] = Organization.objects.all()
+        if self.is_superuser:
+            return orgs
+        return orgs.filter(subtree_filter(self.office_paths))
+
     # -- evidence files, panels, check-in (issue 15) -------------------------------------
 
     def can_download_evidence(self, org: Organization) -> bool:

@@ -115,6 +115,7 @@ def receive_opinion(
     An anonymous opinion keeps no name and no contact, whatever was typed.
     """
     require_acting(acting, lambda scope: _may_enter(scope, unit, member))
+    campaign.check_writable()  # an ended campaign is read-only
     template = campaign.rules
     if channel not in {item.code for item in template.opinion_channels}:
         _refuse(_("Unknown channel."))
@@ -182,6 +183,7 @@ def pass_on(
     """ "Not ours": pass the opinion up to the upper level or across to another unit of the
     campaign. The answer deadline stays where it was."""
     require_acting(acting, lambda scope: scope.can_manage_org(opinion.responsible_unit))
+    opinion.campaign.check_writable()  # an ended campaign is read-only
     if opinion.status != OpinionStatus.OPEN:
         _refuse(_("Only an opinion awaiting its answer can be passed on."))
     if not reason.strip():
@@ -231,6 +233,7 @@ def answer_opinion(
 ) -> Opinion:
     """Record (or amend) the unit's answer; the first answer dates it."""
     require_acting(acting, lambda scope: scope.can_manage_org(opinion.responsible_unit))
+    opinion.campaign.check_writable()  # an ended campaign is read-only
     if opinion.status == OpinionStatus.CLOSED:
         _refuse(_("The opinion is closed."))
     if not text.strip():
@@ -248,6 +251,7 @@ def record_feedback(
 ) -> Opinion:
     """The opinion was conveyed to the member concerned (五.2(2): 向党员本人进行反馈)."""
     require_acting(acting, lambda scope: scope.can_manage_org(opinion.responsible_unit))
+    opinion.campaign.check_writable()  # an ended campaign is read-only
     if opinion.member_id is None:
         _refuse(_("Name the member concerned first."))
     if on > (today or timezone.localdate()):
@@ -261,6 +265,7 @@ def record_feedback(
 
 def close_opinion(opinion: Opinion, *, today: date | None = None, acting: Scope | None) -> Opinion:
     require_acting(acting, lambda scope: scope.can_manage_org(opinion.responsible_unit))
+    opinion.campaign.check_writable()  # an ended campaign is read-only
     if opinion.status != OpinionStatus.ANSWERED:
         _refuse(_("Answer the opinion before closing it."))
     opinion.status = OpinionStatus.CLOSED
@@ -284,6 +289,7 @@ def record_talk(
     acting: Scope | None,
 ) -> Talk:
     require_acting(acting, lambda scope: scope.can_manage_org(enrollment.organization))
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     if initiator.pk == partner.pk:
         _refuse(_("A talk is between two different members."))
     for member in (initiator, partner):
@@ -324,6 +330,7 @@ def save_self_analysis(
     """The member writes (or the unit enters a paper copy of) the self-analysis; while it is
     a draft or returned it may be changed, and `submit` hands it to the unit."""
     require_acting(acting, lambda scope: scope.can_act_for_member(member))
+    campaign.check_writable()  # an ended campaign is read-only
     if enrollment_of(campaign, member) is None:
         _refuse(_("The member's unit does not take part in this campaign."))
     if submit and not text.strip():
@@ -354,6 +361,7 @@ def review_self_analysis(
 ) -> SelfAnalysis:
     """The unit accepts a submitted self-analysis, or returns it with its comments."""
     require_acting(acting, lambda scope: scope.can_manage_member(analysis.member))
+    analysis.campaign.check_writable()  # an ended campaign is read-only
     if analysis.status != AnalysisStatus.SUBMITTED:
         _refuse(_("Only a submitted self-analysis can be reviewed."))
     if not accept and not comments.strip():
@@ -398,6 +406,7 @@ def save_meeting(
             and (meeting is None or scope.can_manage_org(meeting.organization))
         ),
     )
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     if not _within(organization, enrollment.organization):
         _refuse(_("The meeting must be held by the unit or one of its branches."))
     attendees = _members_under(organization, attendees)
@@ -426,6 +435,7 @@ def add_criticism(
     acting: Scope | None,
 ) -> CriticismItem:
     require_acting(acting, lambda scope: scope.can_manage_org(meeting.organization))
+    meeting.campaign.check_writable()  # an ended campaign is read-only
     _members_under(meeting.organization, [member] + ([raised_by] if raised_by else []))
     if kind not in CriticismKind.values:
         _refuse(_("Choose criticism or self-criticism."))
@@ -456,6 +466,7 @@ def open_round(
     """Set up a round: its members (the organisation's subtree, now) are both the voters
     and the members graded."""
     require_acting(acting, lambda scope: scope.can_manage_org(organization))
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     if not _within(organization, enrollment.organization):
         _refuse(_("The round must be held by the unit or one of its branches."))
     if closes_at <= opens_at:
@@ -589,6 +600,7 @@ def cast_ballot(
     insertion order (SQLite rowid): that links a voter to a box nobody can open before
     the count, and the boxes are deleted by the count."""
     require_acting(acting, lambda scope: member is None or scope.is_member(member))
+    appraisal_round.campaign.check_writable()  # an ended campaign is read-only
     now = now or timezone.now()
     with transaction.atomic():
         # Votes of a round are serialised with its closing and its count.
@@ -850,6 +862,7 @@ def save_conclusions(
     """The unit's 评议意见: for each member id, (grade code, problems found). Members left
     without a grade are skipped; a conclusion may be revised until the notice is out."""
     require_acting(acting, lambda scope: scope.can_manage_org(appraisal_round.organization))
+    appraisal_round.campaign.check_writable()  # an ended campaign is read-only
     if not appraisal_round.is_closed():
         _refuse(_("Conclusions are written after voting closes."))
     ensure_sealed(appraisal_round)
@@ -892,6 +905,7 @@ def publish_notice(
 ) -> AppraisalRound:
     """Announce the results (通报) once every member has a conclusion."""
     require_acting(acting, lambda scope: scope.can_manage_org(appraisal_round.organization))
+    appraisal_round.campaign.check_writable()  # an ended campaign is read-only
     if not appraisal_round.is_closed():
         _refuse(_("The notice is published after voting closes."))
     ensure_sealed(appraisal_round)

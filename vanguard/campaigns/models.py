@@ -18,6 +18,16 @@ from vanguard.orgs.models import Organization
 from vanguard.uploads import validate_evidence_file
 
 
+class CampaignState(models.TextChoices):
+    ACTIVE = "active", _("Running")
+    ENDED = "ended", _("Ended")
+    ARCHIVED = "archived", _("Archived")
+
+
+class CampaignReadOnly(ValidationError):
+    """A write refused because the campaign has ended or is archived (`check_writable`)."""
+
+
 class Campaign(models.Model):
     code = models.CharField(_("code"), max_length=50, unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -31,6 +41,14 @@ class Campaign(models.Model):
     template_data = models.JSONField(_("template snapshot"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    # Once ended (and later archived) the campaign is read-only everywhere: every service
+    # writing its records calls `check_writable()`, and pages hide their forms when
+    # `is_read_only`.
+    state = models.CharField(
+        _("state"), max_length=10, choices=CampaignState.choices, default=CampaignState.ACTIVE
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["template_data"])
 
     class Meta:
@@ -45,6 +63,24 @@ class Campaign(models.Model):
     def template(self) -> CampaignTemplate:
         """The campaign's template (the notice's phases, steps, thresholds, vocabularies)."""
         return CampaignTemplate.from_dict(self.template_data)
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.state != CampaignState.ACTIVE
+
+    def check_writable(self) -> None:
+        """The one check of a campaign's state: raise `CampaignReadOnly` (a
+        ValidationError with the message for the user) once it has ended or is archived."""
+        if self.state == CampaignState.ENDED:
+            raise CampaignReadOnly(
+                _("%(campaign)s ended on %(date)s; its records are read-only.")
+                % {"campaign": self.title, "date": self.ended_on}
+            )
+        if self.state == CampaignState.ARCHIVED:
+            raise CampaignReadOnly(
+                _("%(campaign)s is archived (since %(date)s); its records are read-only.")
+                % {"campaign": self.title, "date": self.archived_on}
+            )
 
     def has_module(self, code: str) -> bool:
         """Whether the campaign's template enables the module `code` (issue 16)."""
@@ -64,6 +100,9 @@ class Batch(models.Model):
     title = models.CharField(_("title"), max_length=100)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    # The unit categories (the template's `unit_categories`) this batch is for; "enrol by
+    # category" enrols the enrollable units of these categories.
+    categories = models.JSONField(_("unit categories"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -79,6 +118,33 @@ class Batch(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class StoredTemplate(models.Model):
+    """A template file the office uploaded through the browser, kept once it was checked
+    without a problem (a file with problems is never stored). A campaign started from it
+    keeps its own snapshot, so later uploads change no running campaign."""
+
+    code = models.CharField(_("template"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("template text"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("uploaded template")
+        verbose_name_plural = _("uploaded templates")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.code})"
 
 
 class EnrollmentStatus(models.TextChoices):

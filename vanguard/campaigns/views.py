@@ -95,7 +95,7 @@ def overview(request, pk):
         "as_of": state.as_of,
         "enroll_form": (
             EnrollForm(campaign=campaign, scope=request.scope)
-            if request.scope.can_manage_campaigns()
+            if request.scope.can_manage_campaigns() and not campaign.is_read_only
             else None
         ),
     }
@@ -221,6 +221,7 @@ def _can_edit(request, enrollment) -> bool:
     return (
         request.scope.can_manage_org(enrollment.organization)
         and enrollment.status != EnrollmentStatus.CLOSED
+        and not enrollment.campaign.is_read_only
     )
 
 
@@ -243,7 +244,8 @@ def _unit_context(request, enrollment, plan_form=None):
         "enrollment": enrollment,
         "can_manage": _can_edit(request, enrollment),
         "can_download_evidence": request.scope.can_download_evidence(enrollment.organization),
-        "can_supervise": request.scope.can_supervise_org(enrollment.organization),
+        "can_supervise": request.scope.can_supervise_org(enrollment.organization)
+        and not enrollment.campaign.is_read_only,
         "cycle": enrollment.remedial_cycles.filter(closed_on__isnull=True).first(),
         "closure_problems": cache.get_or_set(
             revision.cache_key(

@@ -4,8 +4,9 @@ The shell (`orgs`, `accounts`, `campaigns`, `portal`) never names a phase app. E
 app declares what it contributes in one `PhaseApp` entry, registered from its
 `AppConfig.ready()`; the shell's templates and views iterate `phase_apps()`:
 
-- `nav`, `unit_panel`, `member_panel`, `overview_panel`: templates included in the sidebar,
-  on a unit's campaign page, on the member's own page and on the campaign overview;
+- `nav`, `unit_panel`, `member_panel`, `overview_panel`, `batch_panel`: templates included
+  in the sidebar, on a unit's campaign page, on the member's own page, on the campaign
+  overview and on a batch's set-up page;
 - `public_links`: entries of the public front page;
 - `compliance`, `closure`: modules registering the app's compliance rules
   (`campaigns.compliance.compliance_rule`) and closure gates (`campaigns.closure`), imported here;
@@ -116,6 +117,9 @@ class PhaseApp:
     unit_panel: str = ""
     member_panel: str = ""
     overview_panel: str = ""
+    # Included on a batch's set-up page (`campaigns/setup/batch.html`) with `campaign`
+    # and `batch` in the context: e.g. oversight's liaison officers of the batch.
+    batch_panel: str = ""
     public_links: tuple[PublicLink, ...] = ()
     compliance: str = ""
     closure: str = ""

@@ -223,3 +223,26 @@ class OutcomeForm(StyledForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     outcome_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     note = _text(_("Details"), rows=2, required=False)
+
+
+class BatchDispatchForm(StyledForm):
+    """One officer dispatched to several units of one batch (the batch's set-up page)."""
+
+    officer = OfficerChoiceField(label=_("Liaison officer"), queryset=get_user_model().objects)
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units"),
+        queryset=Organization.objects,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, batch, **kwargs):
+        super().__init__(*args, **kwargs)
+        enrolled = Enrollment.objects.filter(batch=batch).values("organization_id")
+        self.fields["units"].queryset = Organization.objects.filter(pk__in=enrolled).order_by(
+            "path"
+        )
+        self.fields["officer"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, is_superuser=False)
+            .order_by("full_name", "username")
+        )

@@ -233,6 +233,7 @@ def dispatch_officer(
     a dispatch) is taken over and dated; a grant of another dispatch is refused.
     """
     require_acting(acting, lambda scope: scope.is_office_over(organization))
+    batch.campaign.check_writable()
     enrollment = enrollment_of(batch.campaign, organization)
     if enrollment is None or enrollment.batch_id != batch.pk:
         raise ValidationError(
@@ -275,6 +276,7 @@ def withdraw_assignment(
 ) -> None:
     """Recall an officer: the grant is deleted, so access ends at once; the record stays."""
     require_acting(acting, lambda scope: scope.is_office_over(assignment.organization))
+    assignment.batch.campaign.check_writable()
     if assignment.withdrawn_on is not None:
         raise ValidationError(_("This officer has already been recalled."))
     with transaction.atomic():

@@ -36,6 +36,11 @@ urlpatterns = [
         liaison.assignment_withdraw,
         name="oversight-assignment-withdraw",
     ),
+    path(
+        "batches/<int:batch_pk>/dispatch/",
+        liaison.batch_dispatch,
+        name="oversight-batch-dispatch",
+    ),
     path("mine/", liaison.my_assignments, name="oversight-my-assignments"),
     path(
         "assignments/<int:assignment_pk>/visits/new/",

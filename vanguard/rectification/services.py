@@ -131,6 +131,7 @@ def create_item(
     organisation inside an enrolled unit; the bureau's to the campaign's organisation.
     Whoever manages that organisation creates it (`acting`).
     """
+    campaign.check_writable()  # an ended campaign is read-only
     organization, enrollment = _placement(campaign, level, organization, member)
     require_acting(acting, lambda scope: scope.can_manage_org(organization))
     if level == Level.MEMBER and responsible is None:
@@ -245,6 +246,7 @@ def update_item(
 ) -> RectificationItem:
     """Change an item's problem, measures, owner, deadline, weight or public flag."""
     require_acting(acting, lambda scope: scope.can_manage_item(item))
+    item.campaign.check_writable()  # an ended campaign is read-only
     if item.status == Status.VERIFIED:
         raise ValidationError(
             _("A verified item is closed; the upper level reopens it to change it.")
@@ -265,6 +267,7 @@ def update_item(
 def delete_item(item: RectificationItem, *, acting: Scope | None) -> None:
     """Delete an item the public has not seen; a published item stays on record."""
     require_acting(acting, lambda scope: scope.can_manage_item(item))
+    item.campaign.check_writable()  # an ended campaign is read-only
     if item.is_published:
         raise ValidationError(_("A published item stays on record and cannot be deleted."))
     item.delete()
@@ -285,6 +288,7 @@ def apply_action(
     Refuses with a clear message an action impossible from the item's status, and with
     PermissionDenied an action the user's level may not take.
     """
+    item.campaign.check_writable()  # an ended campaign is read-only
     today = today or timezone.localdate()
     transition = workflow.TRANSITIONS.get(action)
     if transition is None:
@@ -355,6 +359,7 @@ def add_note(
     and a done or verified item takes no more notes (only the upper level reopens it).
     """
     require_acting(acting, lambda scope: scope.can_report_progress(item))
+    item.campaign.check_writable()  # an ended campaign is read-only
     today = timezone.localdate()
     noted_on = noted_on or today
     if noted_on > today:
@@ -398,6 +403,7 @@ def publish(item: RectificationItem, *, acting: Scope | None, user=None) -> Rect
     """Put an item on the public site. Publication is for good: the item and the history
     of its changes stay visible."""
     require_acting(acting, lambda scope: scope.can_manage_item(item))
+    item.campaign.check_writable()  # an ended campaign is read-only
     if item.is_published:
         return item
     problems = publication_problems(item)
@@ -444,6 +450,7 @@ def explain(
 ) -> RectificationItem:
     """The unit's explanation to the public of an item it cannot solve yet (五.3(2))."""
     require_acting(acting, lambda scope: scope.can_manage_item(item))
+    item.campaign.check_writable()  # an ended campaign is read-only
     if not text.strip():
         raise ValidationError({"text": _("Write the explanation.")})
     if item.is_solved:
@@ -491,6 +498,7 @@ def record_deed(
 ) -> PracticalDeed:
     """Record a practical deed of a unit (or of the bureau, for the campaign's organisation)."""
     require_acting(acting, lambda scope: scope.can_manage_org(organization))
+    campaign.check_writable()  # an ended campaign is read-only
     enrollment = None
     if organization.pk != campaign.organization_id:
         enrollment = enrollment_for(campaign, organization)
@@ -508,6 +516,7 @@ def institute_mechanism(
 ) -> Mechanism:
     """Institute one of the template's recurring activities in a unit."""
     require_acting(acting, lambda scope: scope.can_manage_org(enrollment.organization))
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     codes = {item.code for item in enrollment.campaign.rules.mechanisms}
     if kind not in codes:
         raise ValidationError({"kind": _("Not one of the campaign's long-term mechanisms.")})
@@ -521,6 +530,7 @@ def institute_mechanism(
 def record_occurrence(mechanism: Mechanism, *, acting: Scope | None, **fields) -> Occurrence:
     unit = mechanism.enrollment.organization
     require_acting(acting, lambda scope: scope.can_manage_org(unit))
+    mechanism.campaign.check_writable()  # an ended campaign is read-only
     if fields["held_on"] > timezone.localdate():
         raise ValidationError({"held_on": _("Record an activity once it has been held.")})
     return Occurrence.objects.create(mechanism=mechanism, **fields)

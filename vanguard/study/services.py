@@ -139,6 +139,7 @@ def save_roll(
     ignored. Raises RollError, writing nothing, if any mark is invalid.
     """
     require_acting(acting, lambda scope: scope.can_manage_org(session.organization))
+    session.enrollment.campaign.check_writable()  # an ended campaign is read-only
     errors = check_marks(marks)
     if errors:
         raise RollError(errors)
@@ -223,6 +224,7 @@ def check_in(
     Only the member themself checks in (`acting`).
     """
     require_acting(acting, lambda scope: scope.is_member(member))
+    session.enrollment.campaign.check_writable()  # an ended campaign is read-only
     now = now or timezone.now()
     row = Attendance.objects.filter(session=session, member=member).first()
     in_subtree = member.organization.is_in_subtree_of(session.organization)
@@ -295,6 +297,7 @@ def save_log(
     acting: Scope | None,
 ) -> SessionLog:
     require_acting(acting, lambda scope: scope.can_manage_org(session.organization))
+    session.enrollment.campaign.check_writable()  # an ended campaign is read-only
     log, _created = SessionLog.objects.update_or_create(
         session=session,
         defaults={
@@ -328,6 +331,7 @@ def mark_five_one(
     """Mark one of the template's 五个一 done for `member` (or update its record): the
     member themself or the managers of the member's organisation."""
     require_acting(acting, lambda scope: scope.can_act_for_member(member))
+    campaign.check_writable()  # an ended campaign is read-only
     try:
         definition = next(i for i in campaign.rules.five_ones if i.code == item)
     except StopIteration:
@@ -347,6 +351,7 @@ def mark_five_one(
 
 def unmark_five_one(campaign: Campaign, member: Member, item: str, *, acting: Scope | None) -> None:
     require_acting(acting, lambda scope: scope.can_act_for_member(member))
+    campaign.check_writable()  # an ended campaign is read-only
     for record in FiveOneRecord.objects.filter(campaign=campaign, member=member, item=item):
         record.delete()  # one by one, so the history keeps the deletion
 

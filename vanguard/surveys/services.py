@@ -88,6 +88,7 @@ def create_survey(
     the unit has had a remedial cycle — for a survey opening before that cycle opened.
     """
     require_acting(acting, lambda scope: scope.can_run_survey(enrollment.organization))
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     if enrollment.status == EnrollmentStatus.CLOSED:
         raise ValidationError(_("The unit's campaign is closed."))
     if closes_on < opens_on:
@@ -119,6 +120,7 @@ def reschedule_survey(
     survey: Survey, *, opens_on: date, closes_on: date, acting: Scope | None
 ) -> Survey:
     require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     if survey.is_closed:
         raise ValidationError(_("The survey is closed."))
     if closes_on < opens_on:
@@ -171,6 +173,7 @@ def store_frame(
     """Keep checked rows as the survey's list for `method`, replacing an earlier list as
     long as no draw was announced from it and no code was issued."""
     require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     _require_draft(survey)
     _require_method(survey, method)
     with transaction.atomic():
@@ -242,6 +245,7 @@ def announce_draw(
     """Record the seed, its witnesses, the size and the strata before the draw: from then
     on the sample is fixed by the published frame fingerprint and these values."""
     require_acting(acting, lambda scope: scope.can_run_survey(frame.survey.enrollment.organization))
+    frame.survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     survey = frame.survey
     _require_draft(survey)
     if frame.method != Method.RANDOM_SAMPLE:
@@ -360,6 +364,7 @@ def issue_codes(
     go only to invitations with a phone number.
     """
     require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     if survey.is_closed:
         raise ValidationError(_("The survey is closed."))
     chosen = survey.invitations.select_related("frame_row")
@@ -576,6 +581,7 @@ def _shares_from(survey: Survey, typed) -> list[tellers.Share]:
 
 def open_survey(survey: Survey, *, acting: Scope | None) -> Survey:
     require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     if survey.status != SurveyStatus.DRAFT:
         raise ValidationError(_("Only a survey being prepared can be opened."))
     pending = Draw.objects.filter(frame__survey=survey, drawn_on__isnull=True).exists()
@@ -602,6 +608,7 @@ def close_survey(
     enters a remedial cycle (补课) unless one is open. Contact details are erased (the
     codes can no longer be used, so they are not needed). Once only."""
     require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     today = _today(today)
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -697,6 +704,7 @@ def _remedial_reason(survey: Survey, counts: dict[str, int]) -> str:
 def publish_results(survey: Survey, *, today: date | None = None, acting: Scope | None) -> Survey:
     """Show the results to the unit's own administrators and on the public site."""
     require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     if not survey.is_closed:
         raise ValidationError(_("Results are published once the survey is closed."))
     if survey.published_on is None:

@@ -166,3 +166,29 @@ def oversight_me_panel(context):
         "cases": cases,
         "is_leader": scope.is_leader,
     }
+
+
+@register.inclusion_tag("oversight/_batch_officers.html", takes_context=True)
+def batch_officers(context, batch):
+    """The liaison officers of one batch and the form dispatching one to several of its
+    units, on the batch's set-up page (campaigns' `batch_panel` slot). Two queries."""
+    from vanguard.oversight.forms import BatchDispatchForm
+
+    scope = context["request"].scope
+    today = scope.today
+    assignments = list(
+        LiaisonAssignment.objects.filter(batch=batch).select_related(
+            "officer", "organization", "grant"
+        )
+    )
+    for assignment in assignments:
+        assignment.status_now = assignment.state(today)
+    form = context.get("batch_dispatch_form") or BatchDispatchForm(batch=batch)
+    return {
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+        "campaign": batch.campaign,
+        "batch": batch,
+        "assignments": assignments,
+        "form": form if not batch.campaign.is_read_only else None,
+    }

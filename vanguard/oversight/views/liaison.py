@@ -6,16 +6,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vanguard.campaigns.models import Enrollment
+from vanguard.campaigns.models import Batch, Enrollment
 from vanguard.core.exports import Sheet
 from vanguard.orgs.models import path_within
 from vanguard.oversight import services
-from vanguard.oversight.forms import AnswerForm, DispatchForm, NoteForm, PointForm, VisitForm
+from vanguard.oversight.forms import (
+    AnswerForm,
+    BatchDispatchForm,
+    DispatchForm,
+    NoteForm,
+    PointForm,
+    VisitForm,
+)
 from vanguard.oversight.models import (
     AWAITING_ANSWER,
     LiaisonAssignment,
@@ -485,3 +493,33 @@ def suggestion_rectify(request, pk):
         _("The suggestion is now a rectification item."),
     )
     return redirect(suggestion)
+
+
+@login_required
+@require_POST
+def batch_dispatch(request, batch_pk):
+    """From a batch's set-up page (the office): one officer to several units of the batch,
+    all or none."""
+    request.scope.require_set_up()
+    batch = get_object_or_404(Batch.objects.select_related("campaign"), pk=batch_pk)
+    campaign = request.scope.module_or_404(
+        request.scope.get_setup_campaign_or_404(batch.campaign_id), "liaison"
+    )
+    form = BatchDispatchForm(request.POST, batch=batch)
+    if not form.is_valid():
+        messages.error(request, _("Choose an officer and the units."))
+    else:
+        officer, units = form.cleaned_data["officer"], form.cleaned_data["units"]
+        try:
+            with transaction.atomic():
+                for unit in units:
+                    services.dispatch_officer(batch, officer, unit, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(officer)s is dispatched to %(count)s units.")
+                % {"officer": officer, "count": len(units)},
+            )
+    return redirect("campaign-setup-batch", pk=campaign.pk, batch_pk=batch.pk)

@@ -27,6 +27,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 SHIPPED_TEMPLATES_DIR = Path(__file__).resolve().parent / "definitions"
+# Survey validity when a template (or an older snapshot) does not set it.
+DEFAULT_MIN_RESPONSE_RATE = 0.5
+DEFAULT_MIN_RESPONDENTS = 10
+DEFAULT_MIN_GROUP_SIZE = 5
+
+
+def _number(value: float) -> str:
+    """50.0 → "50", 62.5 → "62.5"."""
+    return f"{value:g}"
 SNAPSHOT_NAME = "<snapshot>"
 
 
@@ -130,6 +139,35 @@ class SatisfactionRule:
     combine: str
     # The phases whose steps a remedial cycle (补课) redoes; empty means the last phase.
     redo_phases: tuple[str, ...] = ()
+    # A survey is valid (judged at all) only with at least this share of the invited
+    # answering and at least this many respondents; below either it is 无效.
+    min_response_rate: float = DEFAULT_MIN_RESPONSE_RATE
+    min_respondents: int = DEFAULT_MIN_RESPONDENTS
+    # k-anonymity: no result is shown for a group (or a survey) with fewer responses.
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE
+
+    def invalid_reason(self, responses: int, invited: int) -> str:
+        """Why a survey with `responses` of `invited` is not valid, or "" when it is.
+        At the minimum exactly, it is valid."""
+        reasons = []
+        if responses < self.min_respondents:
+            reasons.append(
+                _("%(responses)s respondents, fewer than the minimum of %(minimum)s")
+                % {"responses": responses, "minimum": self.min_respondents}
+            )
+        if not invited or responses < self.min_response_rate * invited:
+            rate = 100 * responses / invited if invited else 0
+            reasons.append(
+                _("response rate %(rate).1f%% (%(responses)s of %(invited)s invited), below the "
+                  "minimum of %(minimum)s%%")
+                % {
+                    "rate": rate,
+                    "responses": responses,
+                    "invited": invited,
+                    "minimum": _number(100 * self.min_response_rate),
+                }
+            )
+        return "；".join(reasons)
 
     def label(self, code: str) -> str:
         return _find(self.options, code, "satisfaction.options").title
@@ -417,6 +455,9 @@ _SATISFACTION = {
     "methods": _Key("texts", nonempty=True, choices=SURVEY_METHODS),
     "combine": _Key("text", choices=COMBINE),
     "redo_phases": _Key("texts", required=False),
+    "min_response_rate": _Key("number", required=False),
+    "min_respondents": _Key("int", required=False),
+    "min_group_size": _Key("int", required=False),
 }
 VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
     "session_kinds": (SessionKind, {"counts_for_step": _Key("code", required=False)}),
@@ -783,6 +824,10 @@ def _check_satisfaction(checker: _Checker, document: Mapping[str, Any]) -> dict[
     )
     for index, code in enumerate(rule.get("redo_phases", ()) or (), start=1):
         checker.known(code, f"satisfaction.redo_phases[{index}]", phase_codes, _unknown_phase)
+    if rule.get("min_response_rate", 0) > 1:
+        checker.report(
+            "satisfaction.min_response_rate", _("a rate is at most 1 (1 is 100 per cent)")
+        )
     return {"options": [option for _path, option in options], **rule}
 
 

@@ -126,6 +126,12 @@ def survey_satisfied(context: ComplianceContext) -> list[Finding]:
                 "total": result.responses,
             }
             findings.append(Finding(Level.FAILING, message, dates=dates, **_where(enrollment)))
+        elif result.invalid:
+            message = _(
+                "Survey %(number)s is invalid (neither passed nor failed): %(reason)s; survey "
+                "the unit again"
+            ) % {"number": result.number, "reason": result.invalid_reason}
+            findings.append(Finding(Level.WARNING, message, dates=dates, **_where(enrollment)))
         else:
             message = _("Survey %(number)s closed with no responses; survey the unit again") % {
                 "number": result.number

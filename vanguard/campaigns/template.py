@@ -206,6 +206,9 @@ class CampaignTemplate:
     member_groups: tuple[VocabularyItem, ...]
     satisfaction: SatisfactionRule
     batches_hint: tuple[BatchHint, ...] = ()
+    # The notice's clause each compliance rule enforces (rule code → clause), for rules
+    # not tied to one step; a step's own `notice_ref` is cited for its findings.
+    notice_refs: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def redo_steps(self) -> list[str]:
         """The step codes a remedial cycle (补课) reopens by default."""
@@ -267,6 +270,7 @@ class CampaignTemplate:
             },
             **{name: _plain(getattr(self, name)) for name in VOCABULARIES},
             "satisfaction": _plain(self.satisfaction),
+            "notice_refs": dict(self.notice_refs),
         }
 
     @classmethod
@@ -474,7 +478,7 @@ VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
     "unit_categories": (VocabularyItem, {}),
     "member_groups": (VocabularyItem, {}),
 }
-_TOP_LEVEL = ("campaign", "phases", "thresholds", *VOCABULARIES, "satisfaction")
+_TOP_LEVEL = ("campaign", "phases", "thresholds", *VOCABULARIES, "satisfaction", "notice_refs")
 
 _INVALID = object()
 
@@ -692,7 +696,22 @@ def _check_document(checker: _Checker, document: Mapping[str, Any]) -> dict[str,
         "thresholds": _check_thresholds(checker, document, categories, groups),
         **vocabularies,
         "satisfaction": _check_satisfaction(checker, document),
+        "notice_refs": _check_notice_refs(checker, document),
     }
+
+
+def _check_notice_refs(checker: _Checker, document: Mapping[str, Any]) -> dict[str, str]:
+    """The optional `[notice_refs]` table: rule code → the notice's clause (a text)."""
+    raw = document.get("notice_refs", {})
+    if not isinstance(raw, dict):
+        checker.report("notice_refs", _("expected a table, got %(type)s") % _type_of(raw))
+        return {}
+    refs = {}
+    for code, clause in raw.items():
+        value = checker.value(clause, _join("notice_refs", code), _Key("text"))
+        if value is not _INVALID:
+            refs[code] = value
+    return refs
 
 
 def _check_campaign(
@@ -877,6 +896,7 @@ def _build(data: Mapping[str, Any]) -> CampaignTemplate:
         variants=tuple(map(_build_variant, data["thresholds"]["variants"])),
         satisfaction=_build_satisfaction(data["satisfaction"]),
         batches_hint=tuple(BatchHint(**_tuples(b)) for b in campaign["batches_hint"]),
+        notice_refs=dict(data.get("notice_refs", {})),
         **vocabularies,
     )
 

@@ -121,7 +121,7 @@ def test_the_roll_page_shows_the_moved_member_greyed_with_the_marks(moved, login
 
 def test_a_check_in_at_a_session_of_the_old_unit_after_the_move_is_refused(moved, make_session):
     later = make_session(day=date(2024, 7, 25), starts=time(14))
-    now = timezone.make_aware(datetime(2024, 7, 25, 14, 0))
+    now = timezone.make_aware(datetime.combine(date(2024, 7, 25), time(14)))
     with pytest.raises(services.CheckinRefused):
         services.check_in(later, moved["bob"], later.checkin_code, now=now)
 

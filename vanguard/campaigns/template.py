@@ -36,6 +36,8 @@ DEFAULT_MIN_GROUP_SIZE = 5
 def _number(value: float) -> str:
     """50.0 → "50", 62.5 → "62.5"."""
     return f"{value:g}"
+
+
 SNAPSHOT_NAME = "<snapshot>"
 
 
@@ -158,8 +160,10 @@ class SatisfactionRule:
         if not invited or responses < self.min_response_rate * invited:
             rate = 100 * responses / invited if invited else 0
             reasons.append(
-                _("response rate %(rate).1f%% (%(responses)s of %(invited)s invited), below the "
-                  "minimum of %(minimum)s%%")
+                _(
+                    "response rate %(rate).1f%% (%(responses)s of %(invited)s invited), below the "
+                    "minimum of %(minimum)s%%"
+                )
                 % {
                     "rate": rate,
                     "responses": responses,

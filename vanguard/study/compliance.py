@@ -18,10 +18,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import F, Sum
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from django.urls import reverse
 
 from vanguard.campaigns.compliance import (
     ComplianceContext,

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from django.urls import reverse
 
 from vanguard.campaigns.compliance import (
     ComplianceContext,

@@ -316,14 +316,15 @@ class QuestionTally:
 def question_tallies(survey: Survey) -> tuple[list[QuestionTally], list[str]]:
     """Each graded question's answers counted, and the non-empty comments in random order
     (one query); nothing when the survey has fewer responses than the template's
-    k-anonymity threshold (two queries then)."""
+    k-anonymity threshold."""
     questionnaire = Questionnaire.from_dict(survey.questionnaire)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     comments = []
     k = survey.enrollment.campaign.rules.satisfaction.min_group_size
-    if survey.responses.count() < k:
+    rows = list(survey.responses.order_by("id").values_list("answers", "comment"))
+    if len(rows) < k:
         return [], []
-    for answers, comment in survey.responses.order_by("id").values_list("answers", "comment"):
+    for answers, comment in rows:
         for code, grade in (answers or {}).items():
             counts[code][grade] += 1
         if comment.strip():

@@ -44,7 +44,11 @@ def _where(unit: stats.UnitStats) -> dict:
     return {"organization": unit.enrollment.organization, "enrollment_id": unit.enrollment.pk}
 
 
-@rule("appraisal.opinions", gettext_lazy("Opinions answered within the deadline"))
+@rule(
+    "appraisal.opinions",
+    gettext_lazy("Opinions answered within the deadline"),
+    thresholds=("opinion_answer_days",),
+)
 def opinions_answered(context: ComplianceContext) -> list[Finding]:
     findings = [
         Finding(

@@ -177,7 +177,11 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
 # -- R27 suggestions answered --------------------------------------------------------------
 
 
-@rule("oversight.suggestions", gettext_lazy("Supervision suggestions answered in time"))
+@rule(
+    "oversight.suggestions",
+    gettext_lazy("Supervision suggestions answered in time"),
+    thresholds=("suggestion_answer_days",),
+)
 def suggestions_answered(context: ComplianceContext) -> list[Finding]:
     """Failing: suggestions the unit has not answered by their deadline (set when the
     suggestion is made: the visit's date plus `VANGUARD_SUGGESTION_ANSWER_DAYS`)."""

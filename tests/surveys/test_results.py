@@ -42,7 +42,7 @@ def test_results_by_method_and_group(open_survey, codes):
     groups = {part.label: part for part in result.by_group}
     assert groups["群众代表"].shown and groups["群众代表"].counts == {"satisfied": 4}
     assert sum(part.total for part in groups.values()) == 8
-    for part in groups.values():  # a group under the k-anonymity threshold would show how someone answered
+    for part in groups.values():  # under k, a group would show how someone answered
         assert part.shown == (part.total >= part.min_shown)
 
 

@@ -63,6 +63,27 @@ def frame_bytes(frame_rows: list[FrameRow]) -> bytes:
 
 
 @pytest.fixture
+def campaign(campaign):
+    """The shipped template with survey validity and k-anonymity loosened (one respondent
+    is valid, groups of 3 are shown): these tests are about the other rules of a survey,
+    with a handful of answers. Validity and k-anonymity at the shipped values have their
+    own tests (`test_validity.py`, which uses `strict_campaign`)."""
+    loosen(campaign, min_respondents=1, min_response_rate=0.01, min_group_size=3)
+    return campaign
+
+
+def loosen(campaign, **satisfaction):
+    """Change the campaign's stored template's `[satisfaction]` values."""
+    from vanguard.campaigns.models import Campaign
+
+    data = campaign.template_data
+    data["satisfaction"].update(satisfaction)
+    Campaign.objects.filter(pk=campaign.pk).update(template_data=data)
+    campaign.template_data = data
+    campaign.__dict__.pop("rules", None)
+
+
+@pytest.fixture
 def survey(enrollments):
     return services.create_survey(enrollments["A"], opens_on=OPENS, closes_on=CLOSES, acting=None)
 

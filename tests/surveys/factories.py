@@ -13,9 +13,10 @@ from vanguard.surveys.models import Channel, Method, Survey
 from vanguard.surveys.sampling import FrameRow
 
 
-def pass_a_survey(enrollment, *, opens_on: date = date(2024, 12, 1), answered: int = 3) -> Survey:
+def pass_a_survey(enrollment, *, opens_on: date = date(2024, 12, 1), answered: int = 10) -> Survey:
     """Create, answer (all 满意-style: the template's first option) and close a survey of
-    the unit, opening no earlier than its latest remedial cycle."""
+    the unit, opening no earlier than its latest remedial cycle. Everyone invited answers;
+    ten is the shipped template's minimum of respondents for a valid survey."""
     latest = enrollment.remedial_cycles.order_by("-opened_on").first()
     if latest is not None:
         opens_on = max(opens_on, latest.opened_on)

@@ -48,6 +48,7 @@ def _where(unit: stats.UnitStats) -> dict:
     "appraisal.opinions",
     gettext_lazy("Opinions answered within the deadline"),
     module="opinions",
+    thresholds=("opinion_answer_days",),
 )
 def opinions_answered(context: ComplianceContext) -> list[Finding]:
     findings = [

@@ -29,6 +29,17 @@ from django.utils.translation import ngettext, pgettext
 from vanguard.core import registry
 
 SHIPPED_TEMPLATES_DIR = Path(__file__).resolve().parent / "definitions"
+# Survey validity when a template (or an older snapshot) does not set it.
+DEFAULT_MIN_RESPONSE_RATE = 0.5
+DEFAULT_MIN_RESPONDENTS = 10
+DEFAULT_MIN_GROUP_SIZE = 5
+
+
+def _number(value: float) -> str:
+    """50.0 → "50", 62.5 → "62.5"."""
+    return f"{value:g}"
+
+
 SNAPSHOT_NAME = "<snapshot>"
 
 
@@ -201,6 +212,37 @@ class SatisfactionRule:
     # The graded questions asked beside the overall rating, and their grades (best first).
     questions: tuple[SurveyQuestion, ...] = ()
     grades: tuple[VocabularyItem, ...] = ()
+    # A survey is valid (judged at all) only with at least this share of the invited
+    # answering and at least this many respondents; below either it is 无效.
+    min_response_rate: float = DEFAULT_MIN_RESPONSE_RATE
+    min_respondents: int = DEFAULT_MIN_RESPONDENTS
+    # k-anonymity: no result is shown for a group (or a survey) with fewer responses.
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE
+
+    def invalid_reason(self, responses: int, invited: int) -> str:
+        """Why a survey with `responses` of `invited` is not valid, or "" when it is.
+        At the minimum exactly, it is valid."""
+        reasons = []
+        if responses < self.min_respondents:
+            reasons.append(
+                _("%(responses)s respondents, fewer than the minimum of %(minimum)s")
+                % {"responses": responses, "minimum": self.min_respondents}
+            )
+        if not invited or responses < self.min_response_rate * invited:
+            rate = 100 * responses / invited if invited else 0
+            reasons.append(
+                _(
+                    "response rate %(rate).1f%% (%(responses)s of %(invited)s invited), below the "
+                    "minimum of %(minimum)s%%"
+                )
+                % {
+                    "rate": rate,
+                    "responses": responses,
+                    "invited": invited,
+                    "minimum": _number(100 * self.min_response_rate),
+                }
+            )
+        return "；".join(reasons)
 
     def label(self, code: str) -> str:
         return _find(self.options, code, "satisfaction.options").title
@@ -276,6 +318,10 @@ class CampaignTemplate:
     def has_module(self, code: str) -> bool:
         """Whether the module `code` is on in this campaign (issue 16's module contract)."""
         return code in self.enabled_modules
+
+    # The notice's clause each compliance rule enforces (rule code → clause), for rules
+    # not tied to one step; a step's own `notice_ref` is cited for its findings.
+    notice_refs: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def redo_steps(self) -> list[str]:
         """The step codes a remedial cycle (补课) reopens by default."""
@@ -366,6 +412,7 @@ class CampaignTemplate:
             ),
             **({"texts": dict(self.texts)} if self.texts else {}),
             **({} if self.modules is None else {"modules": {"enabled": list(self.modules)}}),
+            "notice_refs": dict(self.notice_refs),
         }
 
     @classmethod
@@ -564,6 +611,9 @@ _SATISFACTION = {
     "methods": _Key("texts", nonempty=True, choices=SURVEY_METHODS),
     "combine": _Key("text", choices=COMBINE),
     "redo_phases": _Key("texts", required=False),
+    "min_response_rate": _Key("number", required=False),
+    "min_respondents": _Key("int", required=False),
+    "min_group_size": _Key("int", required=False),
 }
 VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
     "session_kinds": (SessionKind, {"counts_for_step": _Key("code", required=False)}),
@@ -597,6 +647,7 @@ _TOP_LEVEL = (
     *VOCABULARIES,
     "satisfaction",
     "notifications",
+    "notice_refs",
 )
 
 _INVALID = object()
@@ -824,6 +875,7 @@ def _check_document(checker: _Checker, document: Mapping[str, Any]) -> dict[str,
         "notifications": _check_notifications(checker, document),
         "modules": _check_modules(checker, document, vocabularies),
         "texts": _check_texts(checker, document),
+        "notice_refs": _check_notice_refs(checker, document),
     }
 
 
@@ -868,6 +920,20 @@ def _check_modules(
                     % {"code": code, "section": section},
                 )
     return list(seen)
+
+
+def _check_notice_refs(checker: _Checker, document: Mapping[str, Any]) -> dict[str, str]:
+    """The optional `[notice_refs]` table: rule code → the notice's clause (a text)."""
+    raw = document.get("notice_refs", {})
+    if not isinstance(raw, dict):
+        checker.report("notice_refs", _("expected a table, got %(type)s") % _type_of(raw))
+        return {}
+    refs = {}
+    for code, clause in raw.items():
+        value = checker.value(clause, _join("notice_refs", code), _Key("text"))
+        if value is not _INVALID:
+            refs[code] = value
+    return refs
 
 
 def _check_campaign(
@@ -1023,6 +1089,10 @@ def _check_satisfaction(checker: _Checker, document: Mapping[str, Any]) -> dict[
     )
     for index, code in enumerate(rule.get("redo_phases", ()) or (), start=1):
         checker.known(code, f"satisfaction.redo_phases[{index}]", phase_codes, _unknown_phase)
+    if rule.get("min_response_rate", 0) > 1:
+        checker.report(
+            "satisfaction.min_response_rate", _("a rate is at most 1 (1 is 100 per cent)")
+        )
     return {
         "options": [option for _path, option in options],
         "questions": [question for _path, question in questions],
@@ -1124,6 +1194,7 @@ def _build(data: Mapping[str, Any]) -> CampaignTemplate:
         modules=None if data["modules"] is None else tuple(data["modules"]),
         texts=dict(data["texts"]),
         enrollable_kinds=tuple(campaign.get("enrollable_kinds", ())),
+        notice_refs=dict(data.get("notice_refs", {})),
         **vocabularies,
     )
 

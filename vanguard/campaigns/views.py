@@ -116,15 +116,12 @@ def overview_figures(campaign: Campaign, scope) -> dict:
     batches = []
     for batch in campaign.batches.all():
         rows = [
-            {
-                "enrollment": e,
-                "level": report.unit_levels[e.pk],
-                "bars": report.units[e.pk].bars,
-                "steps_done": report.units[e.pk].steps_done,
-            }
+            unit_row(e, report.units[e.pk], report.unit_levels[e.pk])
             for e in report.context.enrollments
             if e.batch_id == batch.pk
         ]
+        # Worst first: most failing findings, then most warnings; the tree order after.
+        rows.sort(key=lambda row: (-row["failing"], -row["warning"]))
         batches.append({"batch": batch, "rows": rows})
     return {
         "chart": verdict_chart(batches),
@@ -132,6 +129,24 @@ def overview_figures(campaign: Campaign, scope) -> dict:
         "batches": batches,
         "step_total": len(rules.steps()),
         "phases": rules.phases,
+    }
+
+
+NOT_UNDER_WAY = "plan.started"  # the rule whose finding makes a unit 未开展
+
+
+def unit_row(enrollment: Enrollment, stored, level: Severity) -> dict:
+    """One unit's row on the overview: its stored figures, with its failing and warning
+    findings counted and whether it is under way at all."""
+    found = [f for findings in stored.verdicts.values() for f in findings]
+    return {
+        "enrollment": enrollment,
+        "level": level,
+        "bars": stored.bars,
+        "steps_done": stored.steps_done,
+        "failing": sum(1 for f in found if f.level == Severity.FAILING),
+        "warning": sum(1 for f in found if f.level == Severity.WARNING),
+        "not_started": bool(stored.verdicts.get(NOT_UNDER_WAY)),
     }
 
 

@@ -22,6 +22,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -37,6 +38,7 @@ from vanguard.orgs.models import (
     Organization,
     OrgCategory,
     OrgKind,
+    Transfer,
 )
 from vanguard.reports.sheets import Bounds, SheetRefused, bounded_rows, load_bounded, safe_value
 
@@ -598,19 +600,37 @@ class _Importer:
             bulk_create_with_history(
                 new_members, Member, batch_size=_WRITE_BATCH, default_user=self.user
             )
-        changed_members = []
+        changed_members, transfers = [], []
+        today = timezone.localdate()
         for member, row in self.member_updates:
             row.values.setdefault("organization_id", created.get(row.org_code))
+            old_org = member.organization_id
             for name in MEMBER_FIELDS:
                 setattr(member, name, row.values[name])
+            if member.organization_id != old_org:
+                # A move by import is a transfer like any other, dated the day of the import.
+                member.organization_since = today
+                transfers.append(
+                    Transfer(
+                        member=member,
+                        from_org_id=old_org,
+                        to_org_id=member.organization_id,
+                        on=today,
+                        recorded_by=self.user,
+                    )
+                )
             changed_members.append(member)
         if changed_members:
             bulk_update_with_history(
                 changed_members,
                 Member,
-                fields=list(MEMBER_FIELDS),
+                fields=[*MEMBER_FIELDS, "organization_since"],
                 batch_size=_WRITE_BATCH,
                 default_user=self.user,
+            )
+        if transfers:
+            bulk_create_with_history(
+                transfers, Transfer, batch_size=_WRITE_BATCH, default_user=self.user
             )
 
     def create_orgs(self) -> dict[str, int]:

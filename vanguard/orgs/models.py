@@ -133,6 +133,31 @@ class MemberQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(models.Q(left_on__isnull=True) | models.Q(left_on__gt=on))
 
+    def in_subtree_on(self, path: str, day):
+        """Members who belonged to the subtree at `path` on `day`, by the dated transfers
+        (`Transfer`): a member's organisation on a day is the one they left by their first
+        transfer after that day, or their present one if none. Two queries before the
+        returned queryset's own, whatever the number of members (transfers are few)."""
+        touching = Transfer.objects.filter(on__gt=day).filter(
+            models.Q(from_org__path__startswith=path) | models.Q(to_org__path__startswith=path)
+        )
+        candidates = set(touching.values_list("member_id", flat=True))
+        then_inside = []
+        if candidates:
+            first: dict[int, str] = {}
+            later = (
+                Transfer.objects.filter(on__gt=day, member_id__in=candidates)
+                .order_by("member_id", "on", "pk")
+                .values_list("member_id", "from_org__path")
+            )
+            for member_id, from_path in later:
+                first.setdefault(member_id, from_path)
+            then_inside = [pk for pk, from_path in first.items() if from_path.startswith(path)]
+        now_inside = models.Q(organization__path__startswith=path) & ~models.Q(
+            pk__in=list(candidates)
+        )
+        return self.filter(now_inside | models.Q(pk__in=then_inside))
+
 
 class Member(models.Model):
     code = models.CharField(_("member number"), max_length=32, unique=True)
@@ -185,3 +210,46 @@ class Member(models.Model):
         if self.is_leader_cadre:
             groups.append("leader_cadre")
         return tuple(groups)
+
+
+class Transfer(models.Model):
+    """A member's move from one organisation to another, with its date: the operation and
+    its history (`orgs.services.move`). Marks the member earned in the old unit stay theirs
+    (study hours belong to the member); a roll of a session held before the move still
+    counts them in the old unit (`MemberQuerySet.in_subtree_on`)."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("Party member"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_org = models.ForeignKey(
+        Organization,
+        verbose_name=_("from organisation"),
+        on_delete=models.PROTECT,
+        related_name="transfers_out",
+    )
+    to_org = models.ForeignKey(
+        Organization,
+        verbose_name=_("to organisation"),
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+    )
+    on = models.DateField(_("moved on"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["member", "on", "pk"]
+        indexes = [models.Index(fields=["on"])]
+
+    def __str__(self):
+        return f"{self.member} {self.from_org} → {self.to_org} ({self.on})"

@@ -185,6 +185,7 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
     "oversight.suggestions",
     gettext_lazy("Supervision suggestions answered in time"),
     module="liaison",
+    thresholds=("suggestion_answer_days",),
 )
 def suggestions_answered(context: ComplianceContext) -> list[Finding]:
     """Failing: suggestions the unit has not answered by their deadline (set when the

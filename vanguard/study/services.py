@@ -80,13 +80,16 @@ def checkin_open(session: StudySession, now: datetime | None = None) -> bool:
 
 
 def expected_members(session: StudySession):
-    """The members of the session's organisation subtree, now."""
-    return Member.objects.within(session.organization)
+    """The members of the session's organisation subtree on the session's day, by their
+    dated transfers: one who moved away after the session is still expected at it, one who
+    moved in after it is not."""
+    return Member.objects.in_subtree_on(session.organization.path, session.date)
 
 
 def roll_rows(session: StudySession) -> list[tuple[Member, Attendance | None]]:
-    """Who is on the roll: members already marked (even if they have moved since) and
-    current members of the subtree not yet marked. Two queries."""
+    """Who is on the roll: members already marked (kept, even if they have moved since:
+    their marks are never dropped) and the members of the subtree on the session's day not
+    yet marked. Four queries."""
     marked = {
         row.member_id: row
         for row in Attendance.objects.filter(session=session).select_related("member__organization")
@@ -227,7 +230,7 @@ def check_in(
     session.enrollment.campaign.check_writable()  # an ended campaign is read-only
     now = now or timezone.now()
     row = Attendance.objects.filter(session=session, member=member).first()
-    in_subtree = member.organization.is_in_subtree_of(session.organization)
+    in_subtree = expected_members(session).filter(pk=member.pk).exists()
     if row is None and not in_subtree:
         raise CheckinRefused(
             _("This session is for the members of %(unit)s; you are not on its roll.")

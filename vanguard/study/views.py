@@ -187,6 +187,7 @@ def roll_call(request, pk):
                 "status": status,
                 "reason": reason,
                 "error": errors.get(member.pk),
+                # Moved out of the session's unit since: greyed, the marks kept.
                 "moved": not member.organization.is_in_subtree_of(session.organization),
             }
         )

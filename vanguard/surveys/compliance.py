@@ -10,10 +10,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vanguard.campaigns.compliance import ComplianceContext, compliance_rule, open_cycle
+from vanguard.campaigns.compliance import (
+    ComplianceContext,
+    activity,
+    activity_ids,
+    compliance_rule,
+    open_cycle,
+    unit_links,
+)
 from vanguard.campaigns.models import EnrollmentStatus
 from vanguard.campaigns.verdicts import Finding, Severity
 from vanguard.core.dates import format_date
@@ -43,6 +51,20 @@ def _latest_closed(surveys: list[Survey]) -> Survey | None:
 
 def _where(enrollment) -> dict:
     return {"organization": enrollment.organization, "enrollment_id": enrollment.pk}
+
+
+@activity
+def units_with_surveys(context: ComplianceContext) -> set[int]:
+    """Units with a survey made (for 未开展): one query."""
+    ids = activity_ids(context)
+    if not ids:
+        return set()
+    return set(Survey.objects.filter(enrollment__in=ids).values_list("enrollment", flat=True))
+
+
+def _result_links(context, enrollment, survey_id) -> tuple:
+    url = reverse("surveys-results", args=[survey_id])
+    return unit_links(context, enrollment, (str(_("Survey results")), url))
 
 
 def _last_phase(enrollment, rules):
@@ -112,19 +134,39 @@ def survey_taken(context: ComplianceContext) -> list[Finding]:
 )
 def survey_satisfied(context: ComplianceContext) -> list[Finding]:
     surveys = _surveys(context)
-    failing = []
-    for enrollment in context.enrollments:
-        latest = _latest_closed(surveys.get(enrollment.pk, []))
-        if latest is not None and latest.outcome != Outcome.PASSED:
-            failing.append(enrollment)
-    if not failing:
+    closed = [
+        enrollment
+        for enrollment in context.enrollments
+        if _latest_closed(surveys.get(enrollment.pk, [])) is not None
+    ]
+    if not closed:
         return []
-    found = results.latest_results(failing)
+    found = results.latest_results(closed)
     findings = []
-    for enrollment in failing:
+    for enrollment in closed:
         result = found[enrollment.pk]
         dates = (result.closed_on,) if result.closed_on else ()
-        if result.failed:
+        links = _result_links(context, enrollment, result.survey_id)
+        if result.passed:
+            findings.append(
+                Finding(
+                    Severity.OK,
+                    _(
+                        "Survey %(number)s passed: %(dissatisfied)s of %(total)s valid "
+                        "responses dissatisfied (response rate %(rate)s)"
+                    )
+                    % {
+                        "number": result.number,
+                        "dissatisfied": result.combined.dissatisfied,
+                        "total": result.responses,
+                        "rate": f"{result.response_rate or 0:.1f}%",
+                    },
+                    dates=dates,
+                    links=links,
+                    **_where(enrollment),
+                )
+            )
+        elif result.failed:
             message = _(
                 "Survey %(number)s: %(dissatisfied)s of %(total)s valid responses dissatisfied, "
                 "a majority"
@@ -133,12 +175,24 @@ def survey_satisfied(context: ComplianceContext) -> list[Finding]:
                 "dissatisfied": result.combined.dissatisfied,
                 "total": result.responses,
             }
-            findings.append(Finding(Severity.FAILING, message, dates=dates, **_where(enrollment)))
+            findings.append(
+                Finding(Severity.FAILING, message, dates=dates, links=links, **_where(enrollment))
+            )
+        elif result.invalid:
+            message = _(
+                "Survey %(number)s is invalid (neither passed nor failed): %(reason)s; survey "
+                "the unit again"
+            ) % {"number": result.number, "reason": result.invalid_reason}
+            findings.append(
+                Finding(Severity.WARNING, message, dates=dates, links=links, **_where(enrollment))
+            )
         else:
             message = _("Survey %(number)s closed with no responses; survey the unit again") % {
                 "number": result.number
             }
-            findings.append(Finding(Severity.WARNING, message, dates=dates, **_where(enrollment)))
+            findings.append(
+                Finding(Severity.WARNING, message, dates=dates, links=links, **_where(enrollment))
+            )
     return findings
 
 

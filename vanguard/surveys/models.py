@@ -37,6 +37,8 @@ class Outcome(models.TextChoices):
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Majority dissatisfied")
     NO_RESPONSES = "no_responses", _("No responses")
+    # Below the template's minimum response rate or respondents: judged neither way.
+    INVALID = "invalid", _("Invalid")
 
 
 class Survey(models.Model):

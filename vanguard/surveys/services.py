@@ -645,12 +645,9 @@ def close_survey(
         _delete_pool(locked)
         enrollment = locked.enrollment
         counts = results.option_counts(locked)
-        if not sum(counts.values()):
-            outcome = Outcome.NO_RESPONSES
-        elif enrollment.campaign.rules.satisfaction.redo_required(counts):
-            outcome = Outcome.FAILED
-        else:
-            outcome = Outcome.PASSED
+        outcome = results.judge(
+            enrollment.campaign.rules.satisfaction, counts, locked.invitations.count()
+        )
         locked.status = SurveyStatus.CLOSED
         locked.outcome = outcome
         locked.closed_on = today

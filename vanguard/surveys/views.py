@@ -436,7 +436,7 @@ def _results_context(request, survey: Survey) -> dict:
         "oversee": request.scope.can_oversee_unit(org),
         "can_run": request.scope.can_run_survey(org),
         "cycle": cycle,
-        "min_shown": results.MIN_GROUP_SHOWN,
+        "min_shown": result.min_shown,
     }
 
 

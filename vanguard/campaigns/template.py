@@ -94,6 +94,72 @@ class CommendationKind(VocabularyItem):
 
 
 @dataclass(frozen=True)
+class GroupMatch:
+    """Which members a 分类指导 group takes, from member data (三.5). Every key given must
+    hold; an empty match takes everyone (a catch-all, listed last)."""
+
+    categories: tuple[str, ...] = ()  # the member's unit category is one of these
+    posts: tuple[str, ...] = ()  # the member's post kind (orgs.PostKind) is one of these
+    leader_cadre: bool | None = None
+    retired: bool | None = None
+
+    def matches(self, *, category: str | None, post: str, leader_cadre: bool, retired: bool):
+        return (
+            (not self.categories or category in self.categories)
+            and (not self.posts or post in self.posts)
+            and (self.leader_cadre is None or self.leader_cadre == leader_cadre)
+            and (self.retired is None or self.retired == retired)
+        )
+
+
+@dataclass(frozen=True)
+class MemberGroup(VocabularyItem):
+    """A member group. With `match` it is a 分类指导 group (三.5): each member is in exactly
+    one of them — the one the unit set, else the first in file order whose match fits —
+    and it carries the group's 先进性 requirements, education methods and focus, and the
+    五个一 items its members are held to (None: all of them). Without `match` it is one of
+    the built-in groups (`formal`, `probationary`, `leader_cadre`) that a member may be in
+    besides."""
+
+    match: GroupMatch | None = None
+    notice_ref: str | None = None
+    requirements: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    focus: tuple[str, ...] = ()
+    five_ones: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class LeaderDuty(VocabularyItem):
+    """An item of the leaders' 三先 or of the 市委“十个一”规定 (三.4) that each leader cadre
+    records with evidence; `kind` groups the items on the page."""
+
+    kind: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class SituationRule:
+    """五.1(1) 摸清问题: the unit's profile and its 突出问题 (the `[situation]` table)."""
+
+    step: str  # the step done when the profile is confirmed and the problems recorded
+    age_bands: tuple[int, ...]  # upper bounds of the age bands, ascending
+    entered: tuple[VocabularyItem, ...]  # what the unit enters (not computed)
+    min_problems: int = 1
+    notice_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetingRule:
+    """五.2(3) 在谈心活动的基础上召开专题组织生活会 (the `[org_life_meeting]` table): the
+    meeting is premature when held before every member's talk (and 党性分析) is done."""
+
+    after_talks: bool = True
+    after_self_analysis: bool = True
+    notice_ref: str | None = None
+
+
+@dataclass(frozen=True)
 class BatchHint:
     title: str
     starts: str  # YYYY-MM
@@ -168,6 +234,27 @@ class CampaignTemplate:
     member_groups: tuple[VocabularyItem, ...]
     satisfaction: SatisfactionRule
     batches_hint: tuple[BatchHint, ...] = ()
+    leader_duties: tuple[LeaderDuty, ...] = ()
+    situation: SituationRule | None = None
+    org_life_meeting: MeetingRule | None = None
+
+    def guidance_groups(self) -> tuple[MemberGroup, ...]:
+        """The 分类指导 groups (三.5): the member groups with a `match`, in file order."""
+        return tuple(group for group in self.member_groups if group.match is not None)
+
+    def guidance_group(
+        self, *, category: str | None, post: str, leader_cadre: bool, retired: bool
+    ) -> MemberGroup | None:
+        """The first 分类指导 group whose match fits a member's data, or None."""
+        for group in self.guidance_groups():
+            if group.match.matches(
+                category=category, post=post, leader_cadre=leader_cadre, retired=retired
+            ):
+                return group
+        return None
+
+    def member_group(self, code: str) -> MemberGroup:
+        return _find(self.member_groups, code, "member_groups")
 
     def redo_steps(self) -> list[str]:
         """The step codes a remedial cycle (补课) reopens by default."""
@@ -229,6 +316,11 @@ class CampaignTemplate:
             },
             **{name: _plain(getattr(self, name)) for name in VOCABULARIES},
             "satisfaction": _plain(self.satisfaction),
+            **{
+                name: _plain(getattr(self, name))
+                for name in _OPTIONAL_TABLES
+                if getattr(self, name) is not None
+            },
         }
 
     @classmethod
@@ -356,6 +448,8 @@ def _in_document_order(
 # --- The schema --------------------------------------------------------------------
 
 MATERIAL_KINDS = ("basic", "key", "auxiliary")
+# The post kinds a member has (orgs.PostKind), the legal values of a group's match.posts.
+POST_KINDS = ("teacher", "manager", "staff", "other")
 COMMENDATION_SUBJECTS = ("member", "organization")
 REDO_WHEN = ("dissatisfied_majority",)
 MAJORITIES = ("more_than_half",)
@@ -431,9 +525,49 @@ VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
     ),
     "mechanisms": (VocabularyItem, {}),
     "unit_categories": (VocabularyItem, {}),
-    "member_groups": (VocabularyItem, {}),
+    "member_groups": (
+        MemberGroup,
+        {
+            "notice_ref": _Key("text", required=False),
+            "requirements": _TEXTS,
+            "methods": _TEXTS,
+            "focus": _TEXTS,
+            "five_ones": _Key("texts", required=False),
+        },
+    ),
+    "leader_duties": (
+        LeaderDuty,
+        {"kind": _Key("text"), "description": _Key("text", required=False)},
+    ),
 }
-_TOP_LEVEL = ("campaign", "phases", "thresholds", *VOCABULARIES, "satisfaction")
+_NESTED = {"member_groups": ["match"]}
+_GROUP_MATCH = {
+    "categories": _TEXTS,
+    "posts": _Key("texts", required=False, default=(), choices=()),
+    "leader_cadre": _Key("bool", required=False),
+    "retired": _Key("bool", required=False),
+}
+_SITUATION = {
+    "step": _Key("code"),
+    "age_bands": _Key("ints", required=False, default=(35, 45, 55)),
+    "min_problems": _Key("int", required=False, default=1),
+    "notice_ref": _Key("text", required=False),
+}
+_MEETING = {
+    "after_talks": _Key("bool", required=False, default=True),
+    "after_self_analysis": _Key("bool", required=False, default=True),
+    "notice_ref": _Key("text", required=False),
+}
+# Optional top-level tables: a template without one has nothing of that part.
+_OPTIONAL_TABLES = ("situation", "org_life_meeting")
+_TOP_LEVEL = (
+    "campaign",
+    "phases",
+    "thresholds",
+    *VOCABULARIES,
+    "satisfaction",
+    *_OPTIONAL_TABLES,
+)
 
 _INVALID = object()
 
@@ -520,6 +654,8 @@ class _Checker:
     def value(self, value: Any, path: str, key: _Key) -> Any:
         if key.kind == "texts":
             return self.texts(value, path, key)
+        if key.kind == "ints":
+            return self.ints(value, path)
         message = _value_problem(value, key)
         if message is not None:
             self.report(path, message)
@@ -536,6 +672,22 @@ class _Checker:
         item_key = _Key("text", choices=key.choices)
         items = [self.value(item, f"{path}[{i}]", item_key) for i, item in enumerate(value, 1)]
         return _INVALID if _INVALID in items else list(items)
+
+    def ints(self, value: Any, path: str) -> Any:
+        """A non-empty list of positive integers in ascending order."""
+        if not isinstance(value, list | tuple):
+            self.report(path, _("expected a list, got %(type)s") % _type_of(value))
+            return _INVALID
+        if not value:
+            self.report(path, _("must not be empty"))
+            return _INVALID
+        items = [self.value(item, f"{path}[{i}]", _Key("int")) for i, item in enumerate(value, 1)]
+        if _INVALID in items:
+            return _INVALID
+        if list(items) != sorted(set(items)):
+            self.report(path, _("must be in ascending order, without repeats"))
+            return _INVALID
+        return list(items)
 
     def unique(
         self,
@@ -651,6 +803,8 @@ def _check_document(checker: _Checker, document: Mapping[str, Any]) -> dict[str,
         "thresholds": _check_thresholds(checker, document, categories, groups),
         **vocabularies,
         "satisfaction": _check_satisfaction(checker, document),
+        "situation": _check_situation(checker, document, step_codes),
+        "org_life_meeting": _check_optional_table(checker, document, "org_life_meeting", _MEETING),
     }
 
 
@@ -696,7 +850,15 @@ def _check_vocabularies(
     vocabularies = {}
     for name, (_cls, extra) in VOCABULARIES.items():
         entries = checker.table_list(document, name, "", required=False)
-        items = [(path, checker.table(raw, path, {**_ITEM, **extra})) for path, raw in entries]
+        nested = _NESTED.get(name, ())
+        items = [
+            (path, checker.table(raw, path, {**_ITEM, **extra}, nested=nested))
+            for path, raw in entries
+        ]
+        if name == "member_groups":
+            five_one_codes = [item.get("code") for item in vocabularies["five_ones"]]
+            for (path, item), (_path, raw) in zip(items, entries, strict=True):
+                _check_group(checker, path, item, raw, five_one_codes)
         checker.unique(items, "code", _duplicate_code)
         if name == "appraisal_grades":
             checker.unique(items, "order", _duplicate_order)
@@ -706,6 +868,54 @@ def _check_vocabularies(
                 checker.known(step, _join(path, "counts_for_step"), step_codes, _unknown_step)
         vocabularies[name] = [item for _path, item in items]
     return vocabularies
+
+
+def _check_group(
+    checker: _Checker,
+    path: str,
+    item: dict[str, Any],
+    raw: Mapping[str, Any],
+    five_one_codes: list[str],
+) -> None:
+    """A member group's `match` (read into `item`) and its 五个一 codes."""
+    for index, code in enumerate(item.get("five_ones") or (), start=1):
+        checker.known(code, f"{path}.five_ones[{index}]", five_one_codes, _unknown_five_one)
+    if "match" not in raw:
+        return
+    match_path = _join(path, "match")
+    if not isinstance(raw["match"], dict):
+        checker.report(match_path, _("expected a table, got %(type)s") % _type_of(raw["match"]))
+        return
+    match = checker.table(raw["match"], match_path, _GROUP_MATCH)
+    for index, code in enumerate(match.get("posts", ()), start=1):
+        checker.known(code, f"{match_path}.posts[{index}]", POST_KINDS, _unknown_post)
+    item["match"] = match
+
+
+def _check_optional_table(
+    checker: _Checker, document: Mapping[str, Any], name: str, schema: Mapping[str, _Key]
+) -> dict[str, Any] | None:
+    if name not in document:
+        return None
+    raw = checker.section(document, name)
+    if raw is None:
+        return None
+    return checker.table(raw, name, schema, nested=["entered"] if name == "situation" else ())
+
+
+def _check_situation(
+    checker: _Checker, document: Mapping[str, Any], step_codes: set[str]
+) -> dict[str, Any] | None:
+    situation = _check_optional_table(checker, document, "situation", _SITUATION)
+    if situation is None:
+        return None
+    checker.known(situation.get("step"), "situation.step", step_codes, _unknown_step)
+    entered = [
+        (path, checker.table(raw, path, _ITEM))
+        for path, raw in checker.table_list(document["situation"], "entered", "situation", required=False)
+    ]
+    checker.unique(entered, "code", _duplicate_code)
+    return {**situation, "entered": [item for _path, item in entered]}
 
 
 def _check_thresholds(
@@ -798,6 +1008,17 @@ def _unknown_group(code: Any) -> str:
     return _('unknown member group "%(code)s"') % {"code": code}
 
 
+def _unknown_five_one(code: Any) -> str:
+    return _('unknown five-ones item "%(code)s"') % {"code": code}
+
+
+def _unknown_post(code: Any) -> str:
+    return _('unknown post kind "%(code)s"; the post kinds are: %(kinds)s') % {
+        "code": code,
+        "kinds": ", ".join(POST_KINDS),
+    }
+
+
 def _unknown_phase(code: Any) -> str:
     return _('unknown phase "%(code)s"') % {"code": code}
 
@@ -820,6 +1041,12 @@ def _build(data: Mapping[str, Any]) -> CampaignTemplate:
         name: tuple(cls(**_tuples(item)) for item in data[name])
         for name, (cls, _extra) in VOCABULARIES.items()
     }
+    vocabularies["member_groups"] = tuple(
+        dataclasses.replace(group, match=GroupMatch(**_tuples(group.match)))
+        if isinstance(group.match, Mapping)
+        else group
+        for group in vocabularies["member_groups"]
+    )
     vocabularies["appraisal_grades"] = tuple(
         sorted(vocabularies["appraisal_grades"], key=lambda grade: grade.order)
     )
@@ -832,8 +1059,19 @@ def _build(data: Mapping[str, Any]) -> CampaignTemplate:
         variants=tuple(map(_build_variant, data["thresholds"]["variants"])),
         satisfaction=_build_satisfaction(data["satisfaction"]),
         batches_hint=tuple(BatchHint(**_tuples(b)) for b in campaign["batches_hint"]),
+        situation=_build_situation(data.get("situation")),
+        org_life_meeting=(
+            MeetingRule(**data["org_life_meeting"]) if data.get("org_life_meeting") else None
+        ),
         **vocabularies,
     )
+
+
+def _build_situation(rule: Mapping[str, Any] | None) -> SituationRule | None:
+    if rule is None:
+        return None
+    entered = tuple(VocabularyItem(**item) for item in rule.get("entered", ()))
+    return SituationRule(**{**_tuples(rule), "entered": entered})
 
 
 def _build_phase(phase: Mapping[str, Any]) -> PhaseDef:
@@ -863,6 +1101,12 @@ __all__ = [
     "CampaignTemplate",
     "CommendationKind",
     "FiveOne",
+    "GroupMatch",
+    "LeaderDuty",
+    "MeetingRule",
+    "MemberGroup",
+    "POST_KINDS",
+    "SituationRule",
     "LeaderVisitKind",
     "Material",
     "OpinionChannel",

@@ -136,6 +136,7 @@ class LeaderDuty(VocabularyItem):
 
     kind: str
     description: str | None = None
+    due_phase: str | None = None  # a phase code: due by its end (default the last phase)
 
 
 @dataclass(frozen=True)
@@ -537,7 +538,11 @@ VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
     ),
     "leader_duties": (
         LeaderDuty,
-        {"kind": _Key("text"), "description": _Key("text", required=False)},
+        {
+            "kind": _Key("text"),
+            "description": _Key("text", required=False),
+            "due_phase": _Key("code", required=False),
+        },
     ),
 }
 _NESTED = {"member_groups": ["match"]}
@@ -855,6 +860,11 @@ def _check_vocabularies(
             (path, checker.table(raw, path, {**_ITEM, **extra}, nested=nested))
             for path, raw in entries
         ]
+        if name == "leader_duties":
+            phase_codes = _phase_codes(document)
+            for path, item in items:
+                where = _join(path, "due_phase")
+                checker.known(item.get("due_phase"), where, phase_codes, _unknown_phase)
         if name == "member_groups":
             five_one_codes = [item.get("code") for item in vocabularies["five_ones"]]
             for (path, item), (_path, raw) in zip(items, entries, strict=True):
@@ -985,15 +995,17 @@ def _check_satisfaction(checker: _Checker, document: Mapping[str, Any]) -> dict[
     codes = [option["code"] for _path, option in options if "code" in option]
     for index, code in enumerate(rule.get("dissatisfied", ()), start=1):
         checker.known(code, f"satisfaction.dissatisfied[{index}]", codes, _unknown_option)
-    phases = document.get("phases")
-    phase_codes = (
-        [p.get("code") for p in phases if isinstance(p, Mapping)]
-        if isinstance(phases, list)
-        else []
-    )
+    phase_codes = _phase_codes(document)
     for index, code in enumerate(rule.get("redo_phases", ()) or (), start=1):
         checker.known(code, f"satisfaction.redo_phases[{index}]", phase_codes, _unknown_phase)
     return {"options": [option for _path, option in options], **rule}
+
+
+def _phase_codes(document: Mapping[str, Any]) -> list[Any]:
+    phases = document.get("phases")
+    if not isinstance(phases, list):
+        return []
+    return [p.get("code") for p in phases if isinstance(p, Mapping)]
 
 
 def _unknown_step(code: Any) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vanguard.campaigns import views
+from vanguard.campaigns import views, views_groups
 
 urlpatterns = [
     path("<int:pk>/", views.overview, name="campaign-overview"),
@@ -30,4 +30,14 @@ urlpatterns = [
         name="campaign-unit-remedial-dates",
     ),
     path("evidence/<int:pk>/", views.download_evidence, name="campaign-evidence"),
+    path(
+        "<int:pk>/units/<int:enrollment_pk>/groups/",
+        views_groups.unit_groups,
+        name="campaign-unit-groups",
+    ),
+    path(
+        "<int:pk>/units/<int:enrollment_pk>/groups/<int:member_pk>/",
+        views_groups.set_group,
+        name="campaign-unit-group-set",
+    ),
 ]

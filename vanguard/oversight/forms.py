@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vanguard.campaigns.models import Batch, Enrollment
 from vanguard.forms import StyledForm
+from vanguard.uploads import validate_evidence_file
 from vanguard.orgs.models import Member, Organization, OrgCategory
 from vanguard.oversight import services
 from vanguard.oversight.models import ArticleKind, GroupRole, Outcome, PointKind
@@ -225,3 +226,21 @@ class OutcomeForm(StyledForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     outcome_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     note = _text(_("Details"), rows=2, required=False)
+
+
+# -- 三.4 leaders' 三先 and 十个一 ---------------------------------------------------------
+
+
+class DutyRecordForm(StyledForm):
+    duty = forms.ChoiceField(label=_("Item"))
+    done_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    description = _text(_("What was done"), max_length=4000)
+    evidence = forms.FileField(
+        label=_("Evidence file"), required=False, validators=[validate_evidence_file]
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duty"].choices = [
+            (duty.code, f"{duty.kind} · {duty.title}") for duty in campaign.rules.leader_duties
+        ]

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from vanguard.accounts.models import Role
+from vanguard.campaigns.groups import member_group
 from vanguard.campaigns.models import Campaign, Enrollment
 
 
@@ -44,6 +45,8 @@ def me(request):
     plans = [
         {
             "enrollment": e,
+            # 三.5: the member's 分类指导 group in the campaign, with its requirements.
+            "group": member_group(e.campaign, member),
             "windows": [
                 (e.campaign.rules.phase(w.phase_code).title, w)
                 for w in sorted(e.phases.all(), key=lambda w: w.starts_on)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "vanguard.rectification",
     "vanguard.surveys",
     "vanguard.oversight",
+    "vanguard.situation",
     "vanguard.reports",
     "vanguard.datagen",
     "vanguard.portal",

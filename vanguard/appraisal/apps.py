@@ -21,6 +21,11 @@ class AppraisalConfig(AppConfig):
                 compliance="vanguard.appraisal.compliance",
                 demo_loader="vanguard.appraisal.demo.load_demo",
                 data_generator="vanguard.appraisal.generate",
+                # 五.1(1): a unit's 突出问题 links to its opinions and meetings (situation).
+                services={
+                    "problem_links.opinion": "vanguard.appraisal.links.opinion_targets",
+                    "problem_links.meeting": "vanguard.appraisal.links.meeting_targets",
+                },
                 public_links=(
                     PublicLink(
                         "appraisal-public-opinion",

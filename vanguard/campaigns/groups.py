@@ -94,7 +94,9 @@ def _match_q(match: GroupMatch, prefix: str = "") -> Q:
 def group_expression(rules: CampaignTemplate, campaign: Campaign | None = None):
     """A member's 分类指导 group code as an SQL expression over Member rows ("" for none);
     with `campaign`, the unit's choice first."""
-    whens = [When(_match_q(group.match), then=Value(group.code)) for group in rules.guidance_groups()]
+    whens = [
+        When(_match_q(group.match), then=Value(group.code)) for group in rules.guidance_groups()
+    ]
     computed = Case(*whens, default=Value(""), output_field=CharField())
     if campaign is None:
         return computed

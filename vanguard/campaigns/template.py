@@ -922,7 +922,9 @@ def _check_situation(
     checker.known(situation.get("step"), "situation.step", step_codes, _unknown_step)
     entered = [
         (path, checker.table(raw, path, _ITEM))
-        for path, raw in checker.table_list(document["situation"], "entered", "situation", required=False)
+        for path, raw in checker.table_list(
+            document["situation"], "entered", "situation", required=False
+        )
     ]
     checker.unique(entered, "code", _duplicate_code)
     return {**situation, "entered": [item for _path, item in entered]}
@@ -1105,6 +1107,7 @@ def _build_satisfaction(rule: Mapping[str, Any]) -> SatisfactionRule:
 __all__ = [
     "COMMENDATION_SUBJECTS",
     "MATERIAL_KINDS",
+    "POST_KINDS",
     "SHIPPED_TEMPLATES_DIR",
     "THRESHOLDS",
     "VOCABULARIES",
@@ -1115,16 +1118,15 @@ __all__ = [
     "FiveOne",
     "GroupMatch",
     "LeaderDuty",
-    "MeetingRule",
-    "MemberGroup",
-    "POST_KINDS",
-    "SituationRule",
     "LeaderVisitKind",
     "Material",
+    "MeetingRule",
+    "MemberGroup",
     "OpinionChannel",
     "PhaseDef",
     "SatisfactionRule",
     "SessionKind",
+    "SituationRule",
     "StepDef",
     "TemplateError",
     "TemplateProblem",

@@ -48,7 +48,12 @@ def unit_groups(request, pk, enrollment_pk):
         if group is not None:
             counts[group.code] += 1
         rows.append(
-            {"member": member, "computed": computed, "group": group, "chosen": chosen.get(member.pk)}
+            {
+                "member": member,
+                "computed": computed,
+                "group": group,
+                "chosen": chosen.get(member.pk),
+            }
         )
     context = {
         "campaign": campaign,

@@ -13,6 +13,10 @@ app declares what it contributes in one `PhaseApp` entry, registered from its
   benchmark generator module (`manage.py load_demo`, `generate_data`);
 - `services`: functions offered to other apps by name (e.g. rectification's
   `create_item_from_source`), so an app can use another one without importing it;
+- `owned_steps`: the dotted path of `f(rules) -> {step_code: url_name}`: template steps the
+  app completes itself from its own records (e.g. 摸清问题 from the unit's profile and
+  problems); the unit page links to the app's page (the url name takes the campaign's and
+  the enrolment's ids) instead of offering the status form;
 - `notification_events`, `archive_parts`: slots for the coming notification and archive
   issues (declared, not used yet).
 
@@ -49,6 +53,7 @@ class PhaseApp:
     demo_loader: str = ""
     data_generator: str = ""
     services: Mapping[str, str] = field(default_factory=dict)
+    owned_steps: str = ""
     notification_events: tuple[str, ...] = ()
     archive_parts: tuple[str, ...] = ()
 
@@ -79,6 +84,15 @@ def service(name: str) -> Callable | None:
         if name in app.services:
             return import_string(app.services[name])
     return None
+
+
+def step_pages(rules) -> dict[str, str]:
+    """The template steps some app completes itself, with the url name of its page."""
+    pages: dict[str, str] = {}
+    for app in phase_apps():
+        if app.owned_steps:
+            pages.update(import_string(app.owned_steps)(rules))
+    return pages
 
 
 def demo_loaders() -> list[Callable]:

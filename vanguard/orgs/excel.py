@@ -563,14 +563,14 @@ class _Importer:
                 "phone": self.phone(row),
             }
             yes_no = {True: YES, False: NO}
-            for header, field in OPTIONAL_MEMBER_FIELDS.items():
+            for header, name in OPTIONAL_MEMBER_FIELDS.items():
                 if header not in row.cells:
                     continue
                 if header == MEMBER_POST:
                     value = self.choice(MEMBER_SHEET, row, header, POST_LABELS, default="")
                 else:
                     value = self.choice(MEMBER_SHEET, row, header, yes_no, default=False)
-                values[field] = value
+                values[name] = value
             org_code = self.text(MEMBER_SHEET, row, MEMBER_ORG, required=True)
             if org_code and org_code not in self.orgs_by_code and org_code not in self.org_rows:
                 self.problem(MEMBER_SHEET, row.number, MEMBER_ORG, _unknown_org(org_code))
@@ -600,8 +600,8 @@ class _Importer:
                 self.member_creates.append(row)
                 self.result.members.created += 1
                 continue
-            for field in OPTIONAL_MEMBER_FIELDS.values():
-                row.values.setdefault(field, getattr(member, field))  # column absent: kept
+            for name in OPTIONAL_MEMBER_FIELDS.values():
+                row.values.setdefault(name, getattr(member, name))  # column absent: kept
             current = self.orgs_by_id[member.organization_id]
             changed = row.valid and any(
                 row.values.get(name) != getattr(member, name) for name in MEMBER_FIELDS

@@ -112,7 +112,9 @@ class Member(models.Model):
     is_leader_cadre = models.BooleanField(_("leader cadre"), default=False)
     position = models.CharField(_("position"), max_length=100, blank=True)
     # 五.1(1) 摸清党员队伍的基本情况: what the unit's profile counts beside category and age.
-    post_kind = models.CharField(_("post kind"), max_length=20, choices=PostKind.choices, blank=True)
+    post_kind = models.CharField(
+        _("post kind"), max_length=20, choices=PostKind.choices, blank=True
+    )
     retired = models.BooleanField(_("retired"), default=False)
     floating = models.BooleanField(_("floating member (流动党员)"), default=False)
     out_of_contact = models.BooleanField(_("out of contact"), default=False)

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from vanguard.campaigns.models import Batch, Enrollment
 from vanguard.forms import StyledForm
-from vanguard.uploads import validate_evidence_file
 from vanguard.orgs.models import Member, Organization, OrgCategory
 from vanguard.oversight import services
 from vanguard.oversight.models import ArticleKind, GroupRole, Outcome, PointKind
+from vanguard.uploads import validate_evidence_file
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -138,9 +138,7 @@ def _five_ones_complete_by_group(
     rules = campaign.rules
     units = units_by_org(enrollments)
     everything = [item.code for item in rules.five_ones]
-    required = {
-        group.code: required_five_ones(rules, group) for group in rules.guidance_groups()
-    }
+    required = {group.code: required_five_ones(rules, group) for group in rules.guidance_groups()}
     counts = {
         f"done_{index}": Count(
             "five_ones",

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanguard.accounts.access import STAFF
+from vanguard.ops.files import send_file
 from vanguard.oversight import duties
 from vanguard.oversight.forms import DutyRecordForm
 from vanguard.oversight.models import LeaderDutyRecord
-from vanguard.ops.files import send_file
 
 
 def _campaign_with_duties(request, campaign_pk):

@@ -16,5 +16,6 @@ class SituationConfig(AppConfig):
                 label="situation",
                 order=5,  # the first step of the first phase
                 owned_steps="vanguard.situation.services.owned_steps",
+                demo_loader="vanguard.situation.demo.load_demo",
             )
         )

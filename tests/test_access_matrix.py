@@ -107,6 +107,7 @@ def _objects() -> dict:
         Commendation,
         DispositionCase,
         GroupMembership,
+        LeaderDutyRecord,
         LeadingGroup,
         LiaisonAssignment,
         Suggestion,
@@ -121,6 +122,7 @@ def _objects() -> dict:
         RectificationItem,
     )
     from vanguard.reports.models import Job
+    from vanguard.situation.models import Problem, ProblemLink
     from vanguard.study.models import (
         LeaderVisit,
         Quiz,
@@ -144,7 +146,25 @@ def _objects() -> dict:
     group = LeadingGroup.objects.get(organization=unit)
     assignment = LiaisonAssignment.objects.filter(organization=unit).first()
     published = RectificationItem.objects.filter(published_at__isnull=False, **under).first()
+    cadre = Member.objects.filter(organization=unit, is_leader_cadre=True).first()
+    problem = Problem.objects.filter(enrollment=enrollment).first()
+    meeting = OrgLifeMeeting.objects.get(organization=unit)
     return {
+        # 三.4: a leader cadre of A and a record of theirs with an evidence file.
+        "cadre": cadre,
+        "duty_record": LeaderDutyRecord.objects.create(
+            campaign=enrollment.campaign,
+            member=cadre,
+            duty=enrollment.campaign.rules.leader_duties[0].code,
+            done_on=enrollment.batch.starts_on,
+            description="带头学习",
+            evidence=ContentFile(b"x", name="d.txt"),
+        ),
+        # 五.1(1): one of A's 突出问题, linked to its meeting.
+        "problem": problem,
+        "problem_link": ProblemLink.objects.create(
+            problem=problem, kind="meeting", object_id=meeting.pk, linked_on=meeting.held_on
+        ),
         "campaign": Campaign.objects.get(),
         "unit": unit,
         "enrollment": enrollment,
@@ -307,6 +327,8 @@ case("campaign-overview", "GET", c)
 case("campaign-enroll", "POST", c)
 case("campaign-verdict", "GET", lambda o: [o["campaign"].pk, "study.hours"])
 case("campaign-unit", "GET", ce)
+case("campaign-unit-groups", "GET", ce)
+case("campaign-unit-group-set", "POST", lambda o: [*ce(o), o["colleague"].pk])
 case("campaign-unit-plan", "POST", ce)
 case("campaign-unit-step", "POST", lambda o: [*ce(o), o["step"]])
 case("campaign-unit-evidence", "POST", lambda o: [*ce(o), o["step"]])
@@ -454,6 +476,17 @@ case("surveys-results", "GET", pk("survey"))
 case("surveys-results-pdf", "POST", pk("survey"))
 # oversight
 case("oversight-leader-home", "GET", none)
+case("oversight-cadre-duties", "GET", lambda o: [o["campaign"].pk, o["cadre"].pk])
+case("oversight-unit-duties", "GET", ce)
+case("oversight-duty-evidence", "GET", pk("duty_record"))
+case("oversight-duty-withdraw", "POST", pk("duty_record"))
+# situation (五.1(1) 摸清问题)
+case("situation-unit", "GET", ce)
+case("situation-profile", "POST", ce)
+case("situation-problem-add", "POST", ce)
+case("situation-problem-withdraw", "POST", pk("problem"))
+case("situation-problem-link", "POST", pk("problem"))
+case("situation-link-remove", "POST", pk("problem_link"))
 case("oversight-groups", "GET", c)
 case("oversight-group-create", "POST", c)
 case("oversight-group", "GET", pk("group"))
@@ -615,6 +648,18 @@ EXPECTED: dict[str, str] = {
     "campaign-unit-remedial": "2333344",
     "campaign-unit-remedial-dates": "4333344",
     "campaign-unit-step": "2332344",
+    "campaign-unit-groups": "2222444",
+    "campaign-unit-group-set": "2332444",
+    "oversight-cadre-duties": "2222444",
+    "oversight-unit-duties": "2222444",
+    "oversight-duty-evidence": "2222444",
+    "oversight-duty-withdraw": "2332444",
+    "situation-unit": "2222444",
+    "situation-profile": "2332444",
+    "situation-problem-add": "0330444",
+    "situation-problem-withdraw": "2332444",
+    "situation-problem-link": "2332444",
+    "situation-link-remove": "2332444",
     "campaign-verdict": "2222424",
     "downloads": "2222222",
     "home": "2222222",

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "vanguard.surveys",
     "vanguard.oversight",
     "vanguard.notifications",
+    "vanguard.situation",
     "vanguard.reports",
     "vanguard.datagen",
     "vanguard.portal",

@@ -461,6 +461,26 @@ class Scope:
         """Visits and suggestions are working papers: staff readers, not members."""
         return self.can_view_org(org)
 
+    # -- leaders' 三先 and the 市委“十个一”规定 (三.4, oversight.duties) -------------------
+
+    def can_view_leader_duties(self, member: Member) -> bool:
+        """A leader cadre's record: the cadre, and staff readers of their organisation."""
+        return self.can_view_member(member)
+
+    def can_record_leader_duty(self, member: Member) -> bool:
+        """The leader cadre records their own; the unit (or the office) for them."""
+        own = self.member is not None and member.pk == self.member.pk and member.is_leader_cadre
+        return own or self.can_manage_org(member.organization)
+
+    # -- the unit's situation and 突出问题 (五.1(1), situation) -----------------------------
+
+    def can_see_situation(self, org: Organization) -> bool:
+        """The profile and problems are working papers: staff readers, not members."""
+        return self.can_view_org(org)
+
+    def can_edit_situation(self, org: Organization) -> bool:
+        return self.can_manage_org(org)
+
     # -- non-qualifying members (R23) ---------------------------------------------------
     # Applied by every view, export, search, template tag and the Django admin
     # (`DispositionCase.objects.visible_to(scope)`):

@@ -10,6 +10,7 @@ warning while the unit's 分析评议 phase runs and failing once it has ended.
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -19,6 +20,7 @@ from vanguard.appraisal.models import Opinion, OpinionStatus
 from vanguard.campaigns.closure import closure_gate
 from vanguard.campaigns.compliance import EVIDENCE_NAMES_SHOWN, ComplianceContext, compliance_rule
 from vanguard.campaigns.verdicts import Finding, Severity
+from vanguard.orgs.models import path_within
 
 CACHE_KEY = "appraisal_stats"
 
@@ -174,6 +176,60 @@ def talk_coverage(context: ComplianceContext) -> list[Finding]:
                 **_where(unit),
             )
         )
+    return findings
+
+
+def premature_meetings(unit: stats.UnitStats, meeting_rule) -> list[tuple]:
+    """五.2(3) 要在谈心活动的基础上，召开专题组织生活会: the unit's meetings held before every
+    member of the meeting's organisation had their talk (and handed in their 党性分析, when
+    the template asks), as (date, members not ready by then). A talk or analysis on the
+    meeting's day counts as done before it; one a day later does not."""
+    found = []
+    for held_on, path in sorted(unit.meeting_dates):
+        not_ready = []
+        for pk, name in unit.members:
+            if not path_within(unit.member_paths.get(pk, ""), path):
+                continue
+            talk = unit.first_talk.get(pk)
+            analysis = unit.analysis_handed_in.get(pk)
+            late_talk = meeting_rule.after_talks and (talk is None or talk > held_on)
+            late_analysis = meeting_rule.after_self_analysis and (
+                analysis is None or analysis > held_on
+            )
+            if late_talk or late_analysis:
+                not_ready.append((pk, name))
+        if not_ready:
+            found.append((held_on, not_ready))
+    return found
+
+
+@compliance_rule(
+    "appraisal.talks_before_meeting",
+    gettext_lazy("The special organisational-life meeting held after the talks"),
+    module="meetings",
+)
+def talks_before_meeting(context: ComplianceContext) -> list[Finding]:
+    meeting_rule = context.campaign.rules.org_life_meeting
+    if meeting_rule is None:
+        return []  # a template without the rule: nothing of it
+    findings = []
+    for unit in unit_stats(context).values():
+        for held_on, not_ready in premature_meetings(unit, meeting_rule):
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    ngettext(
+                        "The special organisational-life meeting of %(date)s was held before "
+                        "%(count)s member had their talk and party-spirit analysis done",
+                        "The special organisational-life meeting of %(date)s was held before "
+                        "%(count)s members had their talks and party-spirit analyses done",
+                        len(not_ready),
+                    )
+                    % {"date": date_format(held_on, "DATE_FORMAT"), "count": len(not_ready)},
+                    members=_names(not_ready),
+                    **_where(unit),
+                )
+            )
     return findings
 
 

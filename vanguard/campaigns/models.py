@@ -333,3 +333,45 @@ class StepEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MemberGroupChoice(models.Model):
+    """A unit's choice of a member's 分类指导 group (三.5) in a campaign, overriding the group
+    computed from the member data (`campaigns.groups`). `group` is a code of the template's
+    `member_groups` with a `match`."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="member_group_choices",
+    )
+    member = models.ForeignKey(
+        "orgs.Member",
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="group_choices",
+    )
+    group = models.CharField(_("member group"), max_length=50)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    set_on = models.DateField(_("set on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member group choice")
+        verbose_name_plural = _("member group choices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "member"], name="one_group_choice_per_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.group}"

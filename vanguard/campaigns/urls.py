@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vanguard.campaigns import setup_views, views
+from vanguard.campaigns import setup_views, views, views_groups
 
 urlpatterns = [
     path("<int:pk>/", views.overview, name="campaign-overview"),
@@ -30,6 +30,16 @@ urlpatterns = [
         name="campaign-unit-remedial-dates",
     ),
     path("evidence/<int:pk>/", views.download_evidence, name="campaign-evidence"),
+    path(
+        "<int:pk>/units/<int:enrollment_pk>/groups/",
+        views_groups.unit_groups,
+        name="campaign-unit-groups",
+    ),
+    path(
+        "<int:pk>/units/<int:enrollment_pk>/groups/<int:member_pk>/",
+        views_groups.set_group,
+        name="campaign-unit-group-set",
+    ),
 ]
 
 # Setting campaigns up (活动设置): the campaign office and superusers only.

@@ -38,6 +38,7 @@ from vanguard.campaigns.models import (
     StepStatus,
 )
 from vanguard.campaigns.verdicts import Severity
+from vanguard.core import registry
 from vanguard.core.dates import format_date
 from vanguard.ops.files import send_file
 
@@ -249,8 +250,15 @@ def _unit_context(request, enrollment, plan_form=None):
         r.step_code: r
         for r in StepRecord.objects.filter(enrollment=enrollment).prefetch_related("evidence")
     }
+    pages = registry.step_pages(rules)
     phases = [
-        {"phase": phase, "steps": [_step_row(step, records.get(step.code)) for step in phase.steps]}
+        {
+            "phase": phase,
+            "steps": [
+                _step_row(step, records.get(step.code), pages.get(step.code))
+                for step in phase.steps
+            ],
+        }
         for phase in rules.phases
     ]
     sees_members = request.scope.sees_members_figures(enrollment.organization)
@@ -331,10 +339,11 @@ def recent_changes(enrollment, limit: int = 10) -> list[dict]:
     return sorted(changes, key=lambda change: change["when"], reverse=True)[:limit]
 
 
-def _step_row(step, record):
+def _step_row(step, record, page=None):
     return {
         "step": step,
         "record": record,
+        "page": page,  # a step an app completes itself: the url name of its page
         "form": StepForm(
             initial={
                 "status": record.status if record else StepStatus.TODO,
@@ -380,6 +389,9 @@ def update_step(request, pk, enrollment_pk, code):
     enrollment = _enrollment_or_404(request, pk, enrollment_pk, manage=True)
     step = _step_or_404(enrollment, code)
     form = StepForm(request.POST, prefix=code)
+    if code in registry.step_pages(enrollment.campaign.rules):
+        # Done by its own page (e.g. 摸清问题: the profile confirmed, the problems recorded).
+        form.add_error(None, _("This step is done on its own page, not here."))
     if form.is_valid():
         services.record_step(enrollment, code, **form.cleaned_data, acting=request.scope)
         if not request.htmx:
@@ -414,7 +426,7 @@ def _step_response(request, enrollment, step, form=None, evidence_form=None):
         .prefetch_related("evidence")
         .first()
     )
-    row = _step_row(step, record)
+    row = _step_row(step, record, registry.step_pages(enrollment.campaign.rules).get(step.code))
     if form is not None:
         row["form"] = form
     if evidence_form is not None:

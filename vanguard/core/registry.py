@@ -23,6 +23,10 @@ app declares what it contributes in one `PhaseApp` entry, registered from its
   nothing and counts for nothing. `module` names the module(s) the app's nav and panels
   need (shown when the campaign in view has any of them); a `PublicLink` carries its own.
   The shell's own modules are registered by `campaigns` with `register_modules`.
+- `owned_steps`: the dotted path of `f(rules) -> {step_code: url_name}`: template steps the
+  app completes itself from its own records (e.g. 摸清问题 from the unit's profile and
+  problems); the unit page links to the app's page (the url name takes the campaign's and
+  the enrolment's ids) instead of offering the status form;
 
 Registering the same label again replaces the entry: `ready()` may run more than once.
 """
@@ -128,6 +132,7 @@ class PhaseApp:
     services: Mapping[str, str] = field(default_factory=dict)
     notification_events: tuple[NotificationEvent, ...] = ()
     todo: str = ""  # dotted path of `todo(scope, campaign, today) -> Iterable[TodoItem]`
+    owned_steps: str = ""
     archive_parts: tuple[str, ...] = ()
     modules: tuple[ModuleDef, ...] = ()
     # The module(s) the app's nav and panels need: shown when the campaign in view has
@@ -194,6 +199,15 @@ def service(name: str) -> Callable | None:
         if name in app.services:
             return import_string(app.services[name])
     return None
+
+
+def step_pages(rules) -> dict[str, str]:
+    """The template steps some app completes itself, with the url name of its page."""
+    pages: dict[str, str] = {}
+    for app in phase_apps():
+        if app.owned_steps:
+            pages.update(import_string(app.owned_steps)(rules))
+    return pages
 
 
 def demo_loaders() -> list[Callable]:

@@ -121,6 +121,16 @@ class MemberStatus(models.TextChoices):
     PROBATIONARY = "probationary", _("Probationary member")
 
 
+class PostKind(models.TextChoices):
+    """The kind of post a member holds (三.5: 机关、直属事业单位和学校 members differ by post too);
+    the codes are the template's `POST_KINDS`."""
+
+    TEACHER = "teacher", _("Teacher")
+    MANAGER = "manager", _("Manager")
+    STAFF = "staff", _("Staff")
+    OTHER = "other", _("Other")
+
+
 class MemberQuerySet(models.QuerySet):
     def within(self, org: Organization) -> "MemberQuerySet":
         """Members of `org` and of every organisation under it."""
@@ -176,6 +186,13 @@ class Member(models.Model):
     )
     is_leader_cadre = models.BooleanField(_("leader cadre"), default=False)
     position = models.CharField(_("position"), max_length=100, blank=True)
+    # 五.1(1) 摸清党员队伍的基本情况: what the unit's profile counts beside category and age.
+    post_kind = models.CharField(
+        _("post kind"), max_length=20, choices=PostKind.choices, blank=True
+    )
+    retired = models.BooleanField(_("retired"), default=False)
+    floating = models.BooleanField(_("floating member (流动党员)"), default=False)
+    out_of_contact = models.BooleanField(_("out of contact"), default=False)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

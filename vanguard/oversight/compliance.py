@@ -20,6 +20,7 @@ from vanguard.campaigns.compliance import ComplianceContext, compliance_rule
 from vanguard.campaigns.verdicts import Finding, Severity
 from vanguard.core.dates import format_date
 from vanguard.orgs.models import path_within, paths_overlap
+from vanguard.oversight import duties
 from vanguard.oversight.models import (
     AWAITING_ANSWER,
     BUREAU_LEADER_ROLES,
@@ -216,4 +217,52 @@ def suggestions_answered(context: ComplianceContext) -> list[Finding]:
             count,
         ) % {"count": count, "date": format_date(oldest)}
         findings.append(Finding(Severity.FAILING, message, dates=(oldest,), **_where(enrollment)))
+    return findings
+
+
+# -- 三.4 leaders' 三先 and the 市委“十个一”规定 -------------------------------------------------
+
+
+@compliance_rule(
+    "oversight.leader_duties",
+    gettext_lazy("Leader cadres' 三先 and 十个一 recorded by the phase end"),
+)
+def leader_duties(context: ComplianceContext) -> list[Finding]:
+    """Failing for each unit with leader cadres who have an item without a record once the
+    item's phase window has ended (a template without `leader_duties`: nothing)."""
+    campaign = context.campaign
+    if not campaign.rules.leader_duties:
+        return []
+    cadres = duties.cadres_of(context.enrollments)
+    records = duties.records_of(campaign, [m for ms in cadres.values() for m in ms])
+    findings = []
+    for enrollment in context.enrollments:
+        windows = {w.phase_code: w for w in enrollment.phases.all()}
+        due = [
+            duty
+            for duty in campaign.rules.leader_duties
+            if (window := windows.get(duties.due_phase(campaign, duty))) is not None
+            and window.ends_on < context.today
+        ]
+        if not due:
+            continue
+        behind = [
+            cadre.name
+            for cadre in cadres[enrollment.pk]
+            if any(not records.get(cadre.pk, {}).get(duty.code) for duty in due)
+        ]
+        if behind:
+            findings.append(
+                Finding(
+                    Severity.FAILING,
+                    ngettext(
+                        "%(count)s leader cadre has items of the 三先 or 十个一 without a record",
+                        "%(count)s leader cadres have items of the 三先 or 十个一 without a record",
+                        len(behind),
+                    )
+                    % {"count": len(behind)},
+                    members=tuple(behind[:5]),
+                    **_where(enrollment),
+                )
+            )
     return findings

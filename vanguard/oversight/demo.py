@@ -24,7 +24,7 @@ from django.db import transaction
 from vanguard.accounts.models import Role, RoleGrant, User
 from vanguard.campaigns.models import Campaign
 from vanguard.orgs.models import Member, Organization
-from vanguard.oversight import services
+from vanguard.oversight import duties, services
 from vanguard.oversight.models import (
     ArticleKind,
     GroupMembership,
@@ -81,6 +81,7 @@ def load_demo(campaign: Campaign, rng: random.Random) -> None:
         _officers(campaign, units, rng)
         _publicity(campaign, units, rng)
         _dispositions(campaign, units)
+        _leader_duties(campaign, units)
 
 
 def _members(org: Organization) -> list[Member]:
@@ -549,3 +550,31 @@ def _dispositions(campaign, units) -> None:
         today=date(2024, 10, 25),
         acting=None,
     )
+
+
+# -- 三.4 leaders' 三先 and 十个一 ---------------------------------------------------------
+
+
+def _leader_duties(campaign, units) -> None:
+    """The bureau leader 钱军 has recorded every item; 考试中心's first cadre all but the
+    last, so the unit page shows the verdict once the phase has ended."""
+    rules = campaign.rules
+    if not rules.leader_duties:
+        return
+    leader = Member.objects.filter(user__username="qianjun").first()
+    cadres = [m for m in _members(units["KSZX"]) if m.is_leader_cadre]
+    plans = [(leader, rules.leader_duties)]
+    if cadres:
+        plans.append((cadres[0], rules.leader_duties[:-1]))
+    for member, items in plans:
+        if member is None:
+            continue
+        for index, duty in enumerate(items):
+            duties.record_duty(
+                campaign,
+                member,
+                duty.code,
+                done_on=campaign.starts_on + timedelta(days=20 + 7 * index),
+                description=f"{duty.title}：带头学习，带头查找问题，带头开展批评与自我批评，带头整改。",
+                acting=None,
+            )

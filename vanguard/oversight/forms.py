@@ -13,6 +13,7 @@ from vanguard.forms import StyledForm
 from vanguard.orgs.models import Member, Organization, OrgCategory
 from vanguard.oversight import services
 from vanguard.oversight.models import ArticleKind, GroupRole, Outcome, PointKind
+from vanguard.uploads import validate_evidence_file
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -246,3 +247,21 @@ class BatchDispatchForm(StyledForm):
             .objects.filter(is_active=True, is_superuser=False)
             .order_by("full_name", "username")
         )
+
+
+# -- 三.4 leaders' 三先 and 十个一 ---------------------------------------------------------
+
+
+class DutyRecordForm(StyledForm):
+    duty = forms.ChoiceField(label=_("Item"))
+    done_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    description = _text(_("What was done"), max_length=4000)
+    evidence = forms.FileField(
+        label=_("Evidence file"), required=False, validators=[validate_evidence_file]
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duty"].choices = [
+            (duty.code, f"{duty.kind} · {duty.title}") for duty in campaign.rules.leader_duties
+        ]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from vanguard.accounts.models import Role
+from vanguard.campaigns.groups import member_group
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.models import path_within
 
@@ -79,6 +80,8 @@ def me(request):
     plans = [
         {
             "enrollment": e,
+            # 三.5: the member's 分类指导 group in the campaign, with its requirements.
+            "group": member_group(e.campaign, member),
             "windows": [
                 (e.campaign.rules.phase(w.phase_code).title, w)
                 for w in sorted(e.phases.all(), key=lambda w: w.starts_on)

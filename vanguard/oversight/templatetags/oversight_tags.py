@@ -159,12 +159,18 @@ def oversight_me_panel(context):
         .prefetch_related("talks")
         .order_by("-opened_on")
     )
+    duty_campaigns = []
+    if member.is_leader_cadre:  # 三.4: the cadre's own 三先 and 十个一
+        duty_campaigns = [
+            e.campaign for e in scope.member_enrollments() if e.campaign.rules.leader_duties
+        ]
     return {
         "member": member,
         "scope": scope,
         "commendations": commendations,
         "cases": cases,
         "is_leader": scope.is_leader,
+        "duty_campaigns": duty_campaigns,
     }
 
 

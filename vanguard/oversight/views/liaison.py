@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from vanguard.campaigns.models import Batch, Enrollment
 from vanguard.core.exports import Sheet
 from vanguard.orgs.models import path_within
-from vanguard.oversight import services
+from vanguard.oversight import duties, services
 from vanguard.oversight.forms import (
     AnswerForm,
     BatchDispatchForm,
@@ -65,17 +65,24 @@ def _render_points(request, campaign, form, status=200):
     by_leader: dict[int, dict] = {}
     for point in LiaisonPoint.objects.filter(campaign=campaign).select_related("organization"):
         by_leader.setdefault(point.leader_id, {})[point.kind] = point.organization
+    leaders = services.bureau_leaders(campaign)
+    # 三.4: each leader's own 三先 and 十个一, beside their points.
+    has_duties = bool(campaign.rules.leader_duties)
+    records = duties.records_of(campaign, leaders) if has_duties else {}
     rows = [
         {
             "leader": leader,
             "unit": by_leader.get(leader.pk, {}).get(PointKind.UNIT),
             "department": by_leader.get(leader.pk, {}).get(PointKind.DEPARTMENT),
+            "duties_done": len(campaign.rules.leader_duties)
+            - len(duties.missing(campaign, records.get(leader.pk, {}))),
         }
-        for leader in services.bureau_leaders(campaign)
+        for leader in leaders
     ]
     context = {
         "campaign": campaign,
         "rows": rows,
+        "duty_total": len(campaign.rules.leader_duties),
         "form": form if request.scope.is_office else None,
     }
     return render(request, "oversight/points.html", context, status=status)

@@ -31,6 +31,7 @@ LAYERS = {
     "rectification": 4,
     "surveys": 4,
     "oversight": 4,
+    "schools": 4,
     "portal": 5,
     "datagen": 5,  # the benchmark's generator drives every app
     "<project>": 6,  # settings, urls

@@ -168,6 +168,13 @@ class CampaignTemplate:
     member_groups: tuple[VocabularyItem, ...]
     satisfaction: SatisfactionRule
     batches_hint: tuple[BatchHint, ...] = ()
+    # Issue 20 (五.1(4), 五.3(3)): optional parts; an empty vocabulary means the part is
+    # absent from the campaign.
+    writing_kinds: tuple[VocabularyItem, ...] = ()
+    lecture_kinds: tuple[VocabularyItem, ...] = ()
+    training_tracks: tuple[VocabularyItem, ...] = ()
+    post_grades: tuple[VocabularyItem, ...] = ()
+    teacher_roles: tuple[VocabularyItem, ...] = ()
 
     def redo_steps(self) -> list[str]:
         """The step codes a remedial cycle (补课) reopens by default."""
@@ -408,6 +415,9 @@ THRESHOLDS = {
     "suggestion_answer_days": _Key("int", required=False),
     # Days a unit has to answer an opinion (appraisal.opinions; 五.2(2) 及时).
     "opinion_answer_days": _Key("int", required=False),
+    # 网络党校 (五.1(4)二): the most hours of online study credited towards min_study_hours;
+    # absent, online study is tracked but counts for nothing.
+    "online_study_max_hours": _Key("number", required=False),
 }
 _MATCH = {"category": _Key("code", required=False), "group": _Key("code", required=False)}
 _SATISFACTION = {
@@ -432,6 +442,13 @@ VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
     "mechanisms": (VocabularyItem, {}),
     "unit_categories": (VocabularyItem, {}),
     "member_groups": (VocabularyItem, {}),
+    # Issue 20: 学习体会/调研文章, the 讲师团's kinds of lecture, 三培养's tracks, the grades
+    # of a 党员先锋岗's assessment, the four roles of teacher members.
+    "writing_kinds": (VocabularyItem, {}),
+    "lecture_kinds": (VocabularyItem, {}),
+    "training_tracks": (VocabularyItem, {}),
+    "post_grades": (VocabularyItem, {}),
+    "teacher_roles": (VocabularyItem, {}),
 }
 _TOP_LEVEL = ("campaign", "phases", "thresholds", *VOCABULARIES, "satisfaction")
 

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from vanguard.core.registry import PhaseApp, register
+from vanguard.core.registry import PhaseApp, PublicLink, register
 
 
 class StudyConfig(AppConfig):
@@ -23,5 +23,15 @@ class StudyConfig(AppConfig):
                 compliance="vanguard.study.compliance",
                 demo_loader="vanguard.study.demo.load_demo",
                 data_generator="vanguard.study.generate",
+                public_links=(
+                    PublicLink(
+                        "study-public-writings",
+                        _("Campaign column: study writings"),
+                        _(
+                            "Members' study writings and research articles, published by the "
+                            "office."
+                        ),
+                    ),
+                ),
             )
         )

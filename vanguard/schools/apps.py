@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from vanguard.core.registry import PhaseApp, register
+
+
+class SchoolsConfig(AppConfig):
+    name = "vanguard.schools"
+    label = "schools"
+    verbose_name = _("Schools' Party work")
+
+    def ready(self):
+        # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
+        register(
+            PhaseApp(
+                label="schools",
+                order=15,  # part of 学习动员 (五.1(4)二), kept up through 整改 (五.3(3))
+                nav="schools/_nav.html",
+                unit_panel="schools/_unit.html",
+                member_panel="schools/_me.html",
+            )
+        )

@@ -28,9 +28,9 @@
   }
 
   function show(data) {
-    var minutes = timer.querySelector("[data-online-minutes]");
+    var clock = timer.querySelector("[data-online-clock]");
     var hours = timer.querySelector("[data-online-hours]");
-    if (minutes) { minutes.textContent = data.minutes; }
+    if (clock) { clock.textContent = data.clock; }
     if (hours) { hours.textContent = data.hours; }
   }
 

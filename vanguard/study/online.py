@@ -11,7 +11,8 @@ Online time counts towards a member's concentrated study hours where the templat
 `[thresholds] online_study_max_hours` (absent: online study is not part of the campaign),
 the most hours of online time credited — the cap applies exactly (`online_hours`). The
 credited hours are part of the stored `MemberHours` (`hours.live_hours`), refreshed after
-each heartbeat that adds time.
+each heartbeat that adds time (code writing progress rows in bulk calls
+`hours.refresh_member_hours` itself).
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ def max_online_hours(campaign: Campaign) -> Decimal:
 def seconds_to_hours(seconds: int) -> Decimal:
     """Whole tenths of an hour (6 minutes), rounded down: time not yet a tenth earns none."""
     return (Decimal(seconds) / 3600).quantize(TENTH, rounding=ROUND_FLOOR)
+
+
+def clock(seconds: int) -> str:
+    """Time as minutes and seconds: 3:05."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def credited_hours(seconds: int, cap: Decimal) -> Decimal:
@@ -127,7 +133,7 @@ def heartbeat(
     progress.seconds = min(before + step, material.seconds_cap)
     progress.last_beat_at = now
     progress.save(update_fields=["seconds", "last_beat_at"])
-    if seconds_to_hours(progress.seconds) != seconds_to_hours(before):
+    if progress.seconds != before:
         from vanguard.study.hours import refresh_member_hours
 
         refresh_member_hours(material.campaign_id, [member.pk])

@@ -88,13 +88,15 @@ def online_material(request, pk):
     """The material's page: read or watch it; the heartbeat counts the time."""
     material = _material_or_404(request, pk)
     studying = request.scope.can_study_online(material)
-    seconds = _progress_of(request.scope.member, [material]).get(material.pk, 0)
+    member = request.scope.member
+    seconds = _progress_of(member, [material]).get(material.pk, 0)
+    hours = member_hours(material.campaign, [member])[member.pk] if studying else None
     context = {
         "campaign": material.campaign,
+        "hours": hours,
         "material": material,
         "studying": studying,
         "seconds": seconds,
-        "minutes": seconds // 60,
         "heartbeat_seconds": online.HEARTBEAT_SECONDS,
         "can_manage": request.scope.can_manage_online_material(material),
     }
@@ -112,8 +114,7 @@ def online_beat(request, pk):
     return JsonResponse(
         {
             "seconds": progress.seconds,
-            "minutes": progress.seconds // 60,
-            "limit_minutes": material.minutes,
+            "clock": online.clock(progress.seconds),
             "hours": str(member_hours(campaign, [member])[member.pk]),
         }
     )

@@ -85,6 +85,12 @@ def hours(value) -> str:
 
 
 @register.filter
+def clock(seconds) -> str:
+    """Seconds as minutes and seconds, 3:05."""
+    return online.clock(int(seconds or 0))
+
+
+@register.filter
 def minutes(seconds) -> int:
     """Seconds as whole minutes (rounded down)."""
     return int(seconds or 0) // 60

@@ -18,5 +18,6 @@ class SchoolsConfig(AppConfig):
                 nav="schools/_nav.html",
                 unit_panel="schools/_unit.html",
                 member_panel="schools/_me.html",
+                demo_loader="vanguard.schools.demo.load_demo",
             )
         )

@@ -76,6 +76,10 @@ def allowed_actions(writing: Writing, scope) -> list[str]:
 
 
 def act(writing: Writing, action: str, *, acting, note: str = "") -> Writing:
+    if acting is not None:  # the unit's managers and the campaign office act on writings
+        acting.require(
+            acting.can_review_writing(writing) or acting.is_campaign_office(writing.campaign)
+        )
     if action not in TRANSITIONS:
         raise ValidationError(_("Unknown action."))
     sources, target, actor = TRANSITIONS[action]

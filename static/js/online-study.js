@@ -38,11 +38,15 @@
   // pause itself is not credited.
   var paused = true;
 
+  var inFlight = false;  // one beat at a time: a slow answer is not overtaken
+
   function beat() {
+    if (inFlight) { return; }
     if (!active()) { paused = true; return; }
     var body = new URLSearchParams();
     if (paused) { body.set("start", "1"); }
     paused = false;
+    inFlight = true;
     fetch(url, {
       body: body,
       method: "POST",
@@ -50,7 +54,8 @@
       headers: { "X-CSRFToken": csrf, "X-Requested-With": "fetch" }
     }).then(function (response) {
       return response.ok ? response.json() : null;
-    }).then(function (data) { if (data) { show(data); } }).catch(function () {});
+    }).then(function (data) { if (data) { show(data); } }).catch(function () {})
+      .then(function () { inFlight = false; });
   }
 
   // The first beat starts the server's clock; each later one is credited the time since.

@@ -134,6 +134,7 @@ def heartbeat(
     progress.last_beat_at = now
     progress.save(update_fields=["seconds", "last_beat_at"])
     if progress.seconds != before:
+        # hours.py adds online time to the marks (it imports this module), hence here
         from vanguard.study.hours import refresh_member_hours
 
         refresh_member_hours(material.campaign_id, [member.pk])

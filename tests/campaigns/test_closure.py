@@ -23,7 +23,7 @@ def only_the_campaigns_gate(monkeypatch):
     """These tests are about the mechanism; the survey module tests its own gate."""
     from vanguard.campaigns import closure
 
-    monkeypatch.setattr(closure, "CLOSURE_GATES", [closure.every_step_done])
+    monkeypatch.setattr(closure, "CLOSURE_GATES", [(closure.every_step_done, "")])
 
 
 def finish_every_step(enrollment):

@@ -36,10 +36,12 @@ def test_a_plan_by_the_notice_has_no_problem():
 
 @pytest.mark.parametrize(
     ("rectification_days", "failing"),
-    [(14, True), (15, False)],  # 45 + 30 + 14 = 89 days: too short; 90 days: enough
+    # 45 + 30 + 16 = 91 days, 07-01 → 09-29: not three months; 92 days, → 09-30: three
+    # months. The notice says 3个月, calendar months ("3 months" in the template).
+    [(14, True), (15, True), (16, True), (17, False)],
 )
-def test_concentrated_period_boundary_89_vs_90_days(rectification_days, failing):
-    # given a plan of 89 or 90 days in all (the rectification phase short enough to warn)
+def test_concentrated_period_boundary_in_calendar_months(rectification_days, failing):
+    # given a plan whose last phase ends on 09-27 … 09-30
     windows = plan(date(2024, 7, 1), rectification=rectification_days)
 
     # when
@@ -49,11 +51,12 @@ def test_concentrated_period_boundary_89_vs_90_days(rectification_days, failing)
     too_short = [p for p in problems if p.kind == "too_short"]
     assert bool(too_short) is failing
     if failing:
-        assert "89" in too_short[0].message and "90" in too_short[0].message
+        assert "3" in too_short[0].message and "2024" in too_short[0].message
 
 
-def test_ninety_one_days_pass():
-    windows = plan(date(2024, 7, 1), rectification=16)
+def test_until_the_thirtieth_of_september_passes():
+    windows = plan(date(2024, 7, 1), rectification=17)
+    assert windows["rectification"][1] == date(2024, 9, 30)
     assert not [p for p in phase_plan_problems(windows, rules=RULES, **BATCH) if p.level]
 
 

@@ -12,6 +12,7 @@ from django.utils import translation
 from vanguard.campaigns.template import (
     SHIPPED_TEMPLATES_DIR,
     CampaignTemplate,
+    Duration,
     TemplateError,
     TemplateProblem,
     load_template,
@@ -156,7 +157,8 @@ def test_the_shipped_template_names_the_notice(shipped):
 
 def test_the_shipped_thresholds_are_the_notices(shipped):
     assert shipped.threshold("min_study_hours") == 40
-    assert shipped.threshold("min_concentrated_days") == 90
+    assert shipped.threshold("min_concentrated") == "3 months"
+    assert shipped.min_concentrated() == Duration(3, "months")
     assert shipped.threshold("phase_duration_tolerance") == 0.5
     assert shipped.variants == ()
 
@@ -467,7 +469,7 @@ MISTAKES = {
         [(THRESHOLDS, THRESHOLDS + VARIANT.replace("min_study_hours", "min_hours"))],
         "thresholds.variants[1].min_hours",
         "unknown threshold; the thresholds are: "
-        "min_study_hours, min_concentrated_days, phase_duration_tolerance, "
+        "min_study_hours, min_concentrated, min_concentrated_days, phase_duration_tolerance, "
         "min_participation_rate, suggestion_answer_days, opinion_answer_days",
     ),
     "variant overriding nothing": (

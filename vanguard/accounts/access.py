@@ -51,6 +51,20 @@ def covering_paths(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def campaign_of(obj):
+    """The campaign a campaign record belongs to: its `campaign`, or its enrolment's, or
+    its session's (a module's pages answer 404 when the campaign lacks the module)."""
+    for path in ("campaign", "enrollment.campaign", "session.enrollment.campaign"):
+        value = obj
+        for name in path.split("."):
+            value = getattr(value, name, None)
+            if value is None:
+                break
+        if value is not None:
+            return value
+    raise ValueError(f"{type(obj).__name__} belongs to no campaign")
+
+
 def subtree_filter(paths: Iterable[str], prefix: str = "") -> Q:
     """A filter for rows whose organisation (reached through `prefix`) lies under `paths`.
 
@@ -196,9 +210,19 @@ class Scope:
             return self.can_oversee_unit(org)
         raise ValueError(reach)
 
-    def get_or_404(self, queryset: QuerySet, *, unit=None, reach: str = UNIT, require=(), **lookup):
+    def get_or_404(
+        self,
+        queryset: QuerySet,
+        *,
+        unit=None,
+        reach: str = UNIT,
+        require=(),
+        module: str | Iterable[str] = "",
+        **lookup,
+    ):
         """The object of `queryset` matching `lookup`: 404 unless its unit (`unit(obj)`,
-        default `obj.organization`) is within `reach`; 403 unless every right named in
+        default `obj.organization`) is within `reach`, and (with `module`) unless its
+        campaign (`campaign_of(obj)`) has that module; 403 unless every right named in
         `require` (`MANAGE`, `SUPERVISE`, `STAFF`, `UPPER`) holds on that unit."""
         obj = queryset.filter(**lookup).first()
         if obj is None:
@@ -206,6 +230,8 @@ class Scope:
         org = unit(obj) if unit else obj.organization
         if not self.reaches(org, reach):
             raise Http404
+        if module:
+            self.module_or_404(campaign_of(obj), module)
         for right in (require,) if isinstance(require, str) else require:
             if not self.may(right, org):
                 raise PermissionDenied
@@ -246,34 +272,59 @@ class Scope:
 
     # -- campaigns ---------------------------------------------------------------------
 
-    def get_campaign_or_404(self, pk, *, members: bool = False):
+    # -- campaign modules (issue 16) -----------------------------------------------------
+    # A page of a module that the campaign's template leaves out does not exist: 404 for
+    # everyone, as for an object that does not exist.
+
+    @staticmethod
+    def module_or_404(campaign, module: str | Iterable[str] = ""):
+        """`campaign` when its template enables `module` (any of several), else 404."""
+        codes = (module,) if isinstance(module, str) else tuple(module)
+        codes = tuple(code for code in codes if code)
+        if codes and not any(campaign.has_module(code) for code in codes):
+            raise Http404
+        return campaign
+
+    def get_campaign_or_404(self, pk, *, members: bool = False, module: str | Iterable[str] = ""):
         """A campaign whose units the user reads (a reading role on its organisation or
-        under it); with `members`, also one the signed-in member takes part in."""
+        under it); with `members`, also one the signed-in member takes part in; with
+        `module`, only when its template enables that module."""
         campaign_model = apps.get_model("campaigns", "Campaign")
         campaign = campaign_model.objects.select_related("organization").filter(pk=pk).first()
         if campaign is None:
             raise Http404
         if self.can_view_campaign_of(campaign.organization):
-            return campaign
+            return self.module_or_404(campaign, module)
         if members and self.member_enrollments().filter(campaign=campaign).exists():
-            return campaign
+            return self.module_or_404(campaign, module)
         raise Http404
 
     def get_enrollment_or_404(
-        self, campaign_pk, pk, *, reach: str = UNIT, require=(), prefetch=(), queryset=None
+        self,
+        campaign_pk,
+        pk,
+        *,
+        reach: str = UNIT,
+        require=(),
+        prefetch=(),
+        queryset=None,
+        module: str | Iterable[str] = "",
     ):
-        """An enrolled unit of the campaign, through `get_or_404` (same `reach`, `require`)."""
+        """An enrolled unit of the campaign, through `get_or_404` (same `reach`, `require`);
+        with `module`, only when the campaign's template enables that module."""
         if queryset is None:
             queryset = apps.get_model("campaigns", "Enrollment").objects.select_related(
                 "campaign__organization", "organization", "batch"
             )
-        return self.get_or_404(
+        enrollment = self.get_or_404(
             queryset.prefetch_related(*prefetch),
             reach=reach,
             require=require,
             pk=pk,
             campaign_id=campaign_pk,
         )
+        self.module_or_404(enrollment.campaign, module)
+        return enrollment
 
     def member_enrollments(self) -> QuerySet:
         """The enrolments covering the signed-in member's organisation (one per campaign)."""
@@ -284,12 +335,13 @@ class Scope:
             organization__path__in=self.member.organization.ancestor_paths()
         ).select_related("campaign", "batch", "organization")
 
-    def get_member_enrollment_or_404(self, campaign_pk):
-        """The signed-in member's campaign and their unit's enrolment in it."""
+    def get_member_enrollment_or_404(self, campaign_pk, *, module: str | Iterable[str] = ""):
+        """The signed-in member's campaign and their unit's enrolment in it (with
+        `module`, only when the campaign's template enables that module)."""
         enrollment = self.member_enrollments().filter(campaign_id=campaign_pk).first()
         if enrollment is None:
             raise Http404
-        return enrollment.campaign, enrollment
+        return self.module_or_404(enrollment.campaign, module), enrollment
 
     # -- rectification items (整改) ------------------------------------------------------
     # A unit's items are seen by whoever may see the unit; the bureau's own items by every
@@ -326,10 +378,12 @@ class Scope:
         """Whether a unit's list shows its members' own items (its readers only)."""
         return self.can_view_org(unit)
 
-    def get_item_or_404(self, queryset: QuerySet, pk):
+    def get_item_or_404(self, queryset: QuerySet, pk, *, module: str | Iterable[str] = ""):
         item = queryset.filter(pk=pk).first()
         if item is None or not self.can_view_item(item):
             raise Http404
+        if module:
+            self.module_or_404(campaign_of(item), module)
         return item
 
     # -- satisfaction surveys (三.3) -----------------------------------------------------
@@ -457,9 +511,18 @@ class Scope:
             path.startswith(org.path) or org.path.startswith(path) for path in self.read_paths
         )
 
-    def get_in_unit_or_404(self, queryset: QuerySet, *, manage: bool = False, unit=None, **lookup):
+    def get_in_unit_or_404(
+        self,
+        queryset: QuerySet,
+        *,
+        manage: bool = False,
+        unit=None,
+        module: str | Iterable[str] = "",
+        **lookup,
+    ):
         """The object of `queryset` matching `lookup`, if the user may see (or, with
-        `manage`, change) the unit it belongs to; 404 otherwise.
+        `manage`, change) the unit it belongs to and (with `module`) its campaign has that
+        module; 404 otherwise.
 
         `unit(obj)` gives the object's organisation (default: `obj.organization`).
         """
@@ -470,6 +533,8 @@ class Scope:
         allowed = self.can_manage_org(org) if manage else self.can_view_unit(org)
         if not allowed:
             raise Http404
+        if module:
+            self.module_or_404(campaign_of(obj), module)
         return obj
 
     def can_manage_campaigns(self) -> bool:
@@ -511,3 +576,76 @@ class Scope:
         if job is None:
             raise Http404
         return job
+
+    # -- to-do lists (待办) ---------------------------------------------------------------
+
+    @cached_property
+    def admin_paths(self) -> tuple[str, ...]:
+        """Where the user is a unit administrator: their to-do list holds those units' work
+        (the office's holds the campaign's, in counts)."""
+        return self.paths_for({Role.UNIT_ADMIN})
+
+    def administers(self, org: Organization) -> bool:
+        return any(org.path.startswith(path) for path in self.admin_paths)
+
+    def administered_filter(self, prefix: str = "organization__") -> Q:
+        """Rows of the units the user administers (no rows when they administer none)."""
+        if not self.admin_paths:
+            return Q(pk__in=[])
+        return subtree_filter(self.admin_paths, prefix=prefix)
+
+    # -- notifications -------------------------------------------------------------------
+
+    def notifications(self) -> QuerySet:
+        """The user's own notifications: nobody else reads them."""
+        model = apps.get_model("notifications", "Notification")
+        if not getattr(self.user, "is_authenticated", False):
+            return model.objects.none()
+        return model.objects.filter(recipient=self.user)
+
+    def get_notification_or_404(self, pk):
+        found = self.notifications().filter(pk=pk).first()
+        if found is None:
+            raise Http404
+        return found
+
+    @property
+    def reads_delivery_log(self) -> bool:
+        """The delivery log (every message, its channel and failures): the office."""
+        return self.is_office or self.is_superuser
+
+    def group_robots(self) -> QuerySet:
+        """The group robots of the organisations the user manages."""
+        model = apps.get_model("notifications", "GroupRobot")
+        if self.is_superuser:
+            return model.objects.all()
+        if not self.manage_paths:
+            return model.objects.none()
+        return model.objects.filter(subtree_filter(self.manage_paths, prefix="organization__"))
+
+    def get_group_robot_or_404(self, pk):
+        found = self.group_robots().filter(pk=pk).first()
+        if found is None:
+            raise Http404
+        return found
+
+
+# -- who is told ------------------------------------------------------------------------
+
+
+def role_holders(role: str, organizations: Iterable[Organization], today: date) -> dict:
+    """{organisation id: set of user ids} of the users holding `role` on each organisation
+    or one of its ancestors today (the people a notification about it may go to)."""
+    organizations = list(organizations)
+    if not organizations:
+        return {}
+    grants = list(
+        RoleGrant.objects.filter(role=role, user__is_active=True)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values_list("user_id", "organization__path")
+    )
+    return {
+        org.pk: {user_id for user_id, path in grants if org.path.startswith(path)}
+        for org in organizations
+    }

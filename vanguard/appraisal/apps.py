@@ -1,7 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from vanguard.core.registry import PhaseApp, PublicLink, register
+from vanguard.appraisal.conf import APPRAISAL_MODULES
+from vanguard.core.registry import ModuleDef, PhaseApp, PublicLink, register
 
 
 class AppraisalConfig(AppConfig):
@@ -10,6 +11,8 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Analysis and appraisal")
 
     def ready(self):
+        from vanguard.appraisal.notifications import EVENTS
+
         # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
         register(
             PhaseApp(
@@ -21,6 +24,20 @@ class AppraisalConfig(AppConfig):
                 compliance="vanguard.appraisal.compliance",
                 demo_loader="vanguard.appraisal.demo.load_demo",
                 data_generator="vanguard.appraisal.generate",
+                notification_events=EVENTS,
+                todo="vanguard.appraisal.todo.todo",
+                modules=(
+                    ModuleDef("opinions", _("Opinions and feedback"), needs=("opinion_channels",)),
+                    ModuleDef("self_analysis", _("Party-spirit self-analysis (党性分析)")),
+                    ModuleDef("talks", _("Heart-to-heart talks (谈心)")),
+                    ModuleDef("meetings", _("Special organisational life meetings")),
+                    ModuleDef(
+                        "appraisal",
+                        _("Democratic appraisal of members (民主评议)"),
+                        needs=("appraisal_grades",),
+                    ),
+                ),
+                module=APPRAISAL_MODULES,
                 public_links=(
                     PublicLink(
                         "appraisal-public-opinion",
@@ -29,16 +46,19 @@ class AppraisalConfig(AppConfig):
                             "Tell us about a member, a unit or the bureau — anonymously if you "
                             "wish. Keep the receipt code to read the answer."
                         ),
+                        module="opinions",
                     ),
                     PublicLink(
                         "appraisal-public-receipt",
                         _("Look up an answer"),
                         _("Enter your receipt code to see how your opinion was answered."),
+                        module="opinions",
                     ),
                     PublicLink(
                         "appraisal-public-notices",
                         _("Democratic appraisal notices"),
                         _("The results of the democratic appraisal of members, unit by unit."),
+                        module="appraisal",
                     ),
                 ),
             )

@@ -44,7 +44,11 @@ def _where(unit: stats.UnitStats) -> dict:
     return {"organization": unit.enrollment.organization, "enrollment_id": unit.enrollment.pk}
 
 
-@rule("appraisal.opinions", gettext_lazy("Opinions answered within the deadline"))
+@rule(
+    "appraisal.opinions",
+    gettext_lazy("Opinions answered within the deadline"),
+    module="opinions",
+)
 def opinions_answered(context: ComplianceContext) -> list[Finding]:
     findings = [
         Finding(
@@ -93,7 +97,11 @@ def _overdue_outside_units(context: ComplianceContext) -> list[Finding]:
     ]
 
 
-@rule("appraisal.feedback", gettext_lazy("Opinions fed back to the members concerned"))
+@rule(
+    "appraisal.feedback",
+    gettext_lazy("Opinions fed back to the members concerned"),
+    module="opinions",
+)
 def members_fed_back(context: ComplianceContext) -> list[Finding]:
     findings = []
     for unit in unit_stats(context).values():
@@ -116,7 +124,11 @@ def members_fed_back(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("appraisal.self_analysis", gettext_lazy("Every member's self-analysis handed in"))
+@rule(
+    "appraisal.self_analysis",
+    gettext_lazy("Every member's self-analysis handed in"),
+    module="self_analysis",
+)
 def self_analyses(context: ComplianceContext) -> list[Finding]:
     findings = []
     for unit in unit_stats(context).values():
@@ -140,7 +152,7 @@ def self_analyses(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("appraisal.talks", gettext_lazy("Every member talked with"))
+@rule("appraisal.talks", gettext_lazy("Every member talked with"), module="talks")
 def talk_coverage(context: ComplianceContext) -> list[Finding]:
     findings = []
     for unit in unit_stats(context).values():
@@ -167,6 +179,7 @@ def talk_coverage(context: ComplianceContext) -> list[Finding]:
 @rule(
     "appraisal.appraisal",
     gettext_lazy("Democratic appraisal held, every member concluded, results announced"),
+    module="appraisal",
 )
 def appraisal_done(context: ComplianceContext) -> list[Finding]:
     findings = []
@@ -222,8 +235,9 @@ def _appraisal_finding(unit: stats.UnitStats, today) -> Finding | None:
 def analysis_settled(enrollment) -> list[str]:
     """A unit does not close with opinions unanswered or an appraisal left unconcluded."""
     unit = stats.load(enrollment.campaign, [enrollment], today=timezone.localdate())[enrollment.pk]
+    campaign = enrollment.campaign
     problems = []
-    if unit.open:
+    if unit.open and campaign.has_module("opinions"):
         problems.append(
             ngettext(
                 "%(count)s opinion is not answered",
@@ -233,7 +247,7 @@ def analysis_settled(enrollment) -> list[str]:
             % {"count": unit.open}
         )
     latest = unit.latest_round
-    if latest is not None and latest.state != "published":
+    if latest is not None and latest.state != "published" and campaign.has_module("appraisal"):
         problems.append(
             _("The democratic appraisal %(round)s is not concluded and announced")
             % {"round": latest.title}

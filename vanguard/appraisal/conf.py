@@ -29,3 +29,8 @@ def public_opinion_rate() -> str:
 
 def public_lookup_rate() -> str:
     return getattr(settings, "VANGUARD_PUBLIC_LOOKUP_RATE", "30/h")
+
+
+# The campaign modules this app owns (issue 16; declared in apps.py's PhaseApp): a page
+# of the app as a whole (the units at a glance) exists while the campaign has any of them.
+APPRAISAL_MODULES = ("opinions", "self_analysis", "talks", "meetings", "appraisal")

@@ -112,7 +112,8 @@ class PublicOpinionForm(forms.Form):
             (Subject.BUREAU, _("The bureau as a whole")),
         ]
         self.fields["subject"].initial = Subject.UNIT
-        self.fields["unit"].queryset = campaign_units(campaign).exclude(kind=OrgKind.COMMITTEE)
+        kinds = [kind for kind in OrgKind.values if campaign.rules.enrolls_kind(kind)]
+        self.fields["unit"].queryset = campaign_units(campaign).filter(kind__in=kinds)
         limit_length(self.fields["content"], conf.opinion_max_chars())
 
     def clean(self):

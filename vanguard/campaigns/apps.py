@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from vanguard.core import registry
+from vanguard.core.registry import ModuleDef
+
 
 class CampaignsConfig(AppConfig):
     name = "vanguard.campaigns"
@@ -15,3 +18,12 @@ class CampaignsConfig(AppConfig):
         )
 
         revision.connect()
+
+        from vanguard.core.registry import register_todo
+
+        register_todo("campaigns", "vanguard.campaigns.todo.todo")
+        # The shell's own campaign modules (the phase apps declare theirs in their PhaseApp).
+        registry.register_modules(
+            "campaigns",
+            [ModuleDef("remedial", _("Remedial cycles (补课)"))],
+        )

@@ -11,17 +11,29 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
-CLOSURE_GATES: list[Callable] = []
+CLOSURE_GATES: list[tuple[Callable, str]] = []  # (gate, module; "" for always)
 
 
-def closure_gate(gate: Callable) -> Callable:
-    """Register `gate(enrollment) -> list[str]` as a condition for closing a unit."""
-    CLOSURE_GATES.append(gate)
-    return gate
+def closure_gate(gate: Callable | None = None, *, module: str = ""):
+    """Register `gate(enrollment) -> list[str]` as a condition for closing a unit; as
+    `@closure_gate(module="surveys")` it holds only in campaigns with that module."""
+
+    def register(gate: Callable) -> Callable:
+        CLOSURE_GATES[:] = [(g, m) for g, m in CLOSURE_GATES if g is not gate]
+        CLOSURE_GATES.append((gate, module))
+        return gate
+
+    return register if gate is None else register(gate)
 
 
 def closure_problems(enrollment) -> list[str]:
-    return [problem for gate in CLOSURE_GATES for problem in gate(enrollment)]
+    campaign = enrollment.campaign
+    return [
+        problem
+        for gate, module in CLOSURE_GATES
+        if not module or campaign.has_module(module)
+        for problem in gate(enrollment)
+    ]
 
 
 @closure_gate

@@ -35,19 +35,33 @@ class Rule:
     title: object  # a lazy translation
     check: Callable[[ComplianceContext], list[Finding]]
     per_unit: bool  # its findings concern enrolled units (shown on each unit's page)
+    module: str = ""  # the campaign module it belongs to ("": always on)
+
+    def applies_to(self, campaign: Campaign) -> bool:
+        return not self.module or campaign.has_module(self.module)
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, title, *, per_unit: bool = True):
-    """Register a compliance rule under `code` with a (lazily translated) title."""
+def rule(code: str, title, *, per_unit: bool = True, module: str = ""):
+    """Register a compliance rule under `code` with a (lazily translated) title; with
+    `module`, the rule runs only in campaigns whose template enables that module."""
 
     def register(check):
-        RULES[code] = Rule(code, title, check, per_unit)
+        RULES[code] = Rule(code, title, check, per_unit, module)
         return check
 
     return register
+
+
+def rules_for(campaign: Campaign, *, per_unit: bool | None = None) -> list[Rule]:
+    """The registered rules that apply to the campaign (its template's modules)."""
+    return [
+        r
+        for r in RULES.values()
+        if r.applies_to(campaign) and (per_unit is None or r.per_unit == per_unit)
+    ]
 
 
 class ComplianceContext:
@@ -178,6 +192,8 @@ def evaluate_campaign_part(
 
 
 def _run(context: ComplianceContext, rules) -> ComplianceReport:
+    # A rule of a module the campaign lacks gives no verdict and counts for nothing.
+    rules = [r for r in rules if r.applies_to(context.campaign)]
     verdicts = [Verdict(code=r.code, title=str(r.title), findings=r.check(context)) for r in rules]
     return ComplianceReport(context, verdicts)
 
@@ -187,16 +203,21 @@ def _run(context: ComplianceContext, rules) -> ComplianceReport:
 
 @rule("coverage.units", gettext_lazy("Every base organisation enrolled in a batch"), per_unit=False)
 def units_not_enrolled(context: ComplianceContext) -> list[Finding]:
+    campaign = context.campaign
+    kinds = [kind for kind in OrgKind.values if campaign.rules.enrolls_kind(kind)]
     orgs = (
-        Organization.objects.filter(subtree_filter(context.scope_paths))
-        .exclude(kind=OrgKind.COMMITTEE)
+        Organization.objects.filter(subtree_filter(context.scope_paths), kind__in=kinds)
+        .exclude(pk=campaign.organization_id)
         .only("pk", "path", "name", "code")
         .order_by("path")
     )
+    enrolled = context.enrolled_paths
     findings, reported = [], []
     for org in orgs:
         if context.is_covered(org.path) or any(org.path.startswith(p) for p in reported):
             continue
+        if any(path.startswith(org.path) for path in enrolled):
+            continue  # a unit under it is enrolled: covered in part (its members: below)
         reported.append(org.path)
         findings.append(
             Finding(
@@ -323,7 +344,7 @@ def _step_finding(context, enrollment, phase, step, deadline, records) -> Findin
 # -- 补课 ----------------------------------------------------------------------------------
 
 
-@rule("plan.remedial", gettext_lazy("Remedial cycles dated by the upper level"))
+@rule("plan.remedial", gettext_lazy("Remedial cycles dated by the upper level"), module="remedial")
 def remedial_cycles_dated(context: ComplianceContext) -> list[Finding]:
     findings = []
     for enrollment in context.enrollments:

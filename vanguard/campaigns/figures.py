@@ -243,7 +243,10 @@ def campaign_report(campaign: Campaign, *, scope=None, codes=None) -> Compliance
     data). `report.units` holds each enrolment's stored figures."""
     context = ComplianceContext(campaign, scope=scope)
     context.__dict__["enrollments"] = enrollments_in(campaign, scope)
-    rules = list(RULES.values()) if codes is None else [RULES[code] for code in codes]
+    if codes is None:
+        rules = compliance.rules_for(campaign)
+    else:  # a module the campaign lacks has no verdict
+        rules = [RULES[code] for code in codes if RULES[code].applies_to(campaign)]
     codes = [r.code for r in rules]
     part = cache.get_or_set(
         revision.cache_key(
@@ -277,7 +280,6 @@ def unit_report(enrollment: Enrollment) -> ComplianceReport:
     context = ComplianceContext(enrollment.campaign, enrollment=enrollment)
     verdicts = [
         Verdict(code=r.code, title=str(r.title), findings=list(found.get(r.code, [])))
-        for r in RULES.values()
-        if r.per_unit
+        for r in compliance.rules_for(enrollment.campaign, per_unit=True)
     ]
     return ComplianceReport(context, verdicts)

@@ -110,10 +110,12 @@ class EnrollForm(forms.Form):
         enrolled = dict(
             Enrollment.objects.filter(campaign=campaign).values_list("organization__path", "pk")
         )
+        # The kinds the template enrols (a school set up as a 党委 too, when it says so).
+        kinds = [kind for kind in OrgKind.values if campaign.rules.enrolls_kind(kind)]
         candidates = (
             scope.managed_orgs()
-            .filter(path__startswith=campaign.organization.path)
-            .exclude(kind=OrgKind.COMMITTEE)
+            .filter(path__startswith=campaign.organization.path, kind__in=kinds)
+            .exclude(pk=campaign.organization_id)
             .order_by("path")
         )
         # Not inside an enrolled unit's subtree (a lookup per ancestor, not per unit).

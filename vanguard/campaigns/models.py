@@ -45,6 +45,10 @@ class Campaign(models.Model):
     def rules(self) -> CampaignTemplate:
         return CampaignTemplate.from_dict(self.template_data)
 
+    def has_module(self, code: str) -> bool:
+        """Whether the campaign's template enables the module `code` (issue 16)."""
+        return self.rules.has_module(code)
+
 
 class Batch(models.Model):
     campaign = models.ForeignKey(

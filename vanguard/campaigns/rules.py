@@ -146,16 +146,25 @@ def _length_problems(planned, rules: CampaignTemplate, category) -> list[PlanPro
                 )
             )
     if planned:
-        minimum = rules.threshold("min_concentrated_days", category=category)
+        # 五: 一般不得少于3个月 — in calendar months or days, as the template says it.
+        minimum = rules.min_concentrated(category=category)
         first_start, last_end = planned[0][1], planned[-1][2]
-        total = inclusive_days(first_start, last_end)
-        if total < minimum:
+        if not minimum.reached(first_start, last_end):
             problems.append(
                 PlanProblem(
                     "too_short",
                     Level.FAILING,
-                    _("The concentrated period lasts %(days)s days, less than %(minimum)s")
-                    % {"days": total, "minimum": minimum},
+                    _(
+                        "The concentrated period (%(start)s – %(end)s, %(days)s days) is "
+                        "shorter than %(minimum)s: it would have to last until %(until)s"
+                    )
+                    % {
+                        "start": format_date(first_start),
+                        "end": format_date(last_end),
+                        "days": inclusive_days(first_start, last_end),
+                        "minimum": minimum.label(),
+                        "until": format_date(minimum.last_day(first_start)),
+                    },
                 )
             )
     return problems

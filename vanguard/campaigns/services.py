@@ -65,6 +65,15 @@ def enroll(batch: Batch, organization: Organization) -> Enrollment:
         raise ValidationError(
             _("%(unit)s is outside the campaign's organisation") % {"unit": organization}
         )
+    if organization.pk == campaign.organization_id:
+        raise ValidationError(
+            _("%(unit)s leads the campaign; enrol the units under it") % {"unit": organization}
+        )
+    if not campaign.rules.enrolls_kind(organization.kind):
+        raise ValidationError(
+            _("%(unit)s is a %(kind)s; this campaign's template does not enrol that kind")
+            % {"unit": organization, "kind": organization.get_kind_display()}
+        )
     clash = (
         Enrollment.objects.filter(campaign=campaign)
         .select_related("organization", "batch")

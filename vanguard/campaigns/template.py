@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
+
+from vanguard.core import registry
 
 SHIPPED_TEMPLATES_DIR = Path(__file__).resolve().parent / "definitions"
 SNAPSHOT_NAME = "<snapshot>"
@@ -103,6 +105,67 @@ class BatchHint:
 
 
 @dataclass(frozen=True)
+class Duration:
+    """A length as a notice says it: "3 months" (calendar months) or "90 days".
+
+    Both ends of a period count (1 January – 31 March is 90 days). A period from `start`
+    lasts `n` months when it reaches the day before the same day `n` months later
+    (07-01 → 09-30 is 3 months, 07-01 → 09-29 is not); when that month has no such day
+    (08-31 + 1 month), the month's last day is enough (08-31 → 09-30).
+    """
+
+    amount: int
+    unit: str  # "days" or "months"
+
+    @classmethod
+    def parse(cls, value: Any) -> Duration | None:
+        """A duration from the template's text, or from a number of days (the older
+        `min_concentrated_days`); None when the value is not one."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return cls(value, "days") if value > 0 else None
+        if not isinstance(value, str):
+            return None
+        found = _DURATION_RE.fullmatch(value.strip())
+        if found is None or int(found["amount"]) <= 0:
+            return None
+        unit = "months" if found["unit"] in ("month", "months", "个月", "月") else "days"
+        return cls(int(found["amount"]), unit)
+
+    def last_day(self, start: datetime.date) -> datetime.date:
+        """The first day on which a period begun on `start` has lasted this long."""
+        if self.unit == "days":
+            return start + datetime.timedelta(days=self.amount - 1)
+        month_index = start.month - 1 + self.amount
+        year, month = start.year + month_index // 12, month_index % 12 + 1
+        days_in_month = _days_in_month(year, month)
+        if start.day > days_in_month:  # no corresponding day: the month's last day
+            return datetime.date(year, month, days_in_month)
+        return datetime.date(year, month, start.day) - datetime.timedelta(days=1)
+
+    def reached(self, start: datetime.date, end: datetime.date) -> bool:
+        return end >= self.last_day(start)
+
+    def label(self) -> str:
+        """As users read it: 3个月, 90天."""
+        if self.unit == "months":
+            return ngettext("%(count)s month", "%(count)s months", self.amount) % {
+                "count": self.amount
+            }
+        return ngettext("%(count)s day", "%(count)s days", self.amount) % {"count": self.amount}
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.unit}"
+
+
+def _days_in_month(year: int, month: int) -> int:
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return (following - datetime.timedelta(days=1)).day
+
+
+_DURATION_RE = re.compile(r"(?P<amount>\d+)\s*(?P<unit>days?|months?|天|个月|月)")
+
+
+@dataclass(frozen=True)
 class Variant:
     """Threshold overrides for a unit category and/or a member group."""
 
@@ -121,6 +184,11 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class SurveyQuestion(VocabularyItem):
+    notice_ref: str = ""
+
+
+@dataclass(frozen=True)
 class SatisfactionRule:
     options: tuple[VocabularyItem, ...]
     dissatisfied: tuple[str, ...]
@@ -130,6 +198,9 @@ class SatisfactionRule:
     combine: str
     # The phases whose steps a remedial cycle (补课) redoes; empty means the last phase.
     redo_phases: tuple[str, ...] = ()
+    # The graded questions asked beside the overall rating, and their grades (best first).
+    questions: tuple[SurveyQuestion, ...] = ()
+    grades: tuple[VocabularyItem, ...] = ()
 
     def label(self, code: str) -> str:
         return _find(self.options, code, "satisfaction.options").title
@@ -175,6 +246,43 @@ class CampaignTemplate:
     training_tracks: tuple[VocabularyItem, ...] = ()
     post_grades: tuple[VocabularyItem, ...] = ()
     teacher_roles: tuple[VocabularyItem, ...] = ()
+    # {event code: lead days (() = the event's defaults), None = off}; None when the
+    # template has no [notifications] table (every event on, with its defaults).
+    notifications: dict[str, tuple[int, ...] | None] | None = None
+    # The campaign's own words (`[texts]`): the site's tagline, the public introduction,
+    # the survey's overall question …; a text the template leaves out is the neutral default.
+    texts: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The organisation kinds that may be enrolled (`[campaign] enrollable_kinds`); empty:
+    # every kind but the committee (the original rule).
+    enrollable_kinds: tuple[str, ...] = ()
+    # The enabled modules (`[modules] enabled`); None: the template has no [modules]
+    # table, so the original set (`registry.default_module_codes()`) is on.
+    modules: tuple[str, ...] | None = None
+
+    @property
+    def enabled_modules(self) -> tuple[str, ...]:
+        if self.modules is None:
+            return registry.default_module_codes()
+        return self.modules
+
+    def enrolls_kind(self, kind: str) -> bool:
+        """Whether an organisation of this kind (orgs.OrgKind) may be enrolled: the kinds the
+        template lists, or every kind but the committee when it lists none (a school set up
+        as a 党委 is enrolled when the template lists "committee")."""
+        if self.enrollable_kinds:
+            return kind in self.enrollable_kinds
+        return kind != "committee"
+
+    def text(self, name: str) -> str:
+        """The campaign's own wording for `name` (a key of `TEXTS`), or "" when the template
+        leaves it to the engine's neutral default."""
+        if name not in TEXTS:
+            raise KeyError(name)
+        return self.texts.get(name, "")
+
+    def has_module(self, code: str) -> bool:
+        """Whether the module `code` is on in this campaign (issue 16's module contract)."""
+        return code in self.enabled_modules
 
     def redo_steps(self) -> list[str]:
         """The step codes a remedial cycle (补课) reopens by default."""
@@ -208,6 +316,21 @@ class CampaignTemplate:
                 value = variant.values[name]
         return value
 
+    def min_concentrated(
+        self, *, category: str | None = None, groups: Iterable[str] = ()
+    ) -> Duration:
+        """The shortest concentrated period for a unit category (and member groups):
+        `min_concentrated` ("3 months", "90 days") or the older `min_concentrated_days`,
+        whichever the template (or a matching variant, later ones winning) gives."""
+        value = self.thresholds.get("min_concentrated", self.thresholds.get(_OLD_MINIMUM))
+        group_set = {groups} if isinstance(groups, str) else set(groups)
+        for variant in self.variants:
+            if variant.matches(category, group_set):
+                for name in ("min_concentrated", _OLD_MINIMUM):
+                    if name in variant.values:
+                        value = variant.values[name]
+        return Duration.parse(value)
+
     def phase_duration_bounds(
         self, code: str, *, category: str | None = None, groups: Iterable[str] = ()
     ) -> tuple[float, float]:
@@ -227,6 +350,8 @@ class CampaignTemplate:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable snapshot, in the shape of the TOML file."""
         campaign = {"code": self.code, "title": self.title, "source": self.source}
+        if self.enrollable_kinds:
+            campaign["enrollable_kinds"] = list(self.enrollable_kinds)
         return {
             "campaign": {**campaign, "batches_hint": _plain(self.batches_hint)},
             "phases": _plain(self.phases),
@@ -236,6 +361,18 @@ class CampaignTemplate:
             },
             **{name: _plain(getattr(self, name)) for name in VOCABULARIES},
             "satisfaction": _plain(self.satisfaction),
+            **(
+                {}
+                if self.notifications is None
+                else {
+                    "notifications": {
+                        code: False if leads is None else (list(leads) or True)
+                        for code, leads in self.notifications.items()
+                    }
+                }
+            ),
+            **({"texts": dict(self.texts)} if self.texts else {}),
+            **({} if self.modules is None else {"modules": {"enabled": list(self.modules)}}),
         }
 
     @classmethod
@@ -375,7 +512,7 @@ _MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 @dataclass(frozen=True)
 class _Key:
-    kind: str  # code, text, month, int, number, bool, texts (a list of text)
+    kind: str  # code, text, month, duration, int, number, bool, texts (a list of text)
     required: bool = True
     default: Any = None
     choices: tuple[str, ...] = ()
@@ -384,7 +521,14 @@ class _Key:
 
 _TEXTS = _Key("texts", required=False, default=())
 _ITEM = {"code": _Key("code"), "title": _Key("text")}
-_CAMPAIGN = {"code": _Key("code"), "title": _Key("text"), "source": _Key("text")}
+_CAMPAIGN = {
+    "code": _Key("code"),
+    "title": _Key("text"),
+    "source": _Key("text"),
+    # The organisation kinds that may be enrolled (orgs.OrgKind codes); absent: every
+    # kind but the committee.
+    "enrollable_kinds": _Key("texts", required=False),
+}
 _BATCH = {
     "title": _Key("text"),
     "starts": _Key("month"),
@@ -406,9 +550,12 @@ _STEP = {
     "description": _Key("text"),
     "evidence": _TEXTS,
 }
+_OLD_MINIMUM = "min_concentrated_days"  # a number of days, before "3 months" could be said
 THRESHOLDS = {
     "min_study_hours": _Key("number"),
-    "min_concentrated_days": _Key("int"),
+    # 五: 一般不得少于3个月 — "3 months" (calendar months) or "90 days"; one of the two keys.
+    "min_concentrated": _Key("duration", required=False),
+    _OLD_MINIMUM: _Key("int", required=False),
     "phase_duration_tolerance": _Key("number"),
     "min_participation_rate": _Key("number", required=False),
     # Days a unit has to answer a liaison officer's suggestion (oversight.suggestions).
@@ -450,7 +597,24 @@ VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
     "post_grades": (VocabularyItem, {}),
     "teacher_roles": (VocabularyItem, {}),
 }
-_TOP_LEVEL = ("campaign", "phases", "thresholds", *VOCABULARIES, "satisfaction")
+_MODULES = {"enabled": _Key("texts")}
+# The campaign's own words; each is optional (the engine's neutral wording otherwise).
+TEXTS = {
+    "tagline": _Key("text", required=False),  # under the site's name (the sign-in page)
+    "public_intro": _Key("text", required=False),  # the public site's introduction
+    "survey_question": _Key("text", required=False),  # the survey's overall question
+}
+_QUESTION = {**_ITEM, "notice_ref": _Key("text", required=False)}
+_TOP_LEVEL = (
+    "campaign",
+    "modules",
+    "texts",
+    "phases",
+    "thresholds",
+    *VOCABULARIES,
+    "satisfaction",
+    "notifications",
+)
 
 _INVALID = object()
 
@@ -587,6 +751,12 @@ def _unknown_key_message(name: str, allowed: list[str]) -> str:
 def _value_problem(value: Any, key: _Key) -> str | None:
     if key.kind in ("code", "text", "month"):
         return _string_problem(value, key)
+    if key.kind == "duration":
+        if isinstance(value, str) and Duration.parse(value) is not None:
+            return None
+        return _('expected a duration such as "3 months" or "90 days", got %(value)s') % {
+            "value": value
+        }
     if key.kind == "bool":
         if isinstance(value, bool):
             return None
@@ -668,7 +838,53 @@ def _check_document(checker: _Checker, document: Mapping[str, Any]) -> dict[str,
         "thresholds": _check_thresholds(checker, document, categories, groups),
         **vocabularies,
         "satisfaction": _check_satisfaction(checker, document),
+        "notifications": _check_notifications(checker, document),
+        "modules": _check_modules(checker, document, vocabularies),
+        "texts": _check_texts(checker, document),
     }
+
+
+def _check_texts(checker: _Checker, document: Mapping[str, Any]) -> dict[str, str]:
+    if "texts" not in document:
+        return {}
+    raw = checker.section(document, "texts")
+    return {} if raw is None else checker.table(raw, "texts", TEXTS)
+
+
+def _check_modules(
+    checker: _Checker, document: Mapping[str, Any], vocabularies: Mapping[str, list]
+) -> list[str] | None:
+    """The enabled module codes, or None when the template has no [modules] table."""
+    if "modules" not in document:
+        return None
+    raw = checker.section(document, "modules")
+    if raw is None:
+        return None
+    table = checker.table(raw, "modules", _MODULES)
+    enabled = table.get("enabled", [])
+    known = registry.module_codes()
+    seen: dict[str, str] = {}
+    for index, code in enumerate(enabled, start=1):
+        path = f"modules.enabled[{index}]"
+        if code in seen:
+            checker.report(path, _duplicate_code(code, seen[code]))
+            continue
+        seen[code] = path
+        if code not in known:
+            close = difflib.get_close_matches(code, known, n=1)
+            message = _('unknown module "%(code)s"') % {"code": code}
+            if close:
+                message += _("; did you mean %(suggestion)s?") % {"suggestion": close[0]}
+            checker.report(path, message)
+            continue
+        for section in registry.module(code).needs:
+            if not vocabularies.get(section):
+                checker.report(
+                    path,
+                    _('the module "%(code)s" needs at least one [[%(section)s]] entry')
+                    % {"code": code, "section": section},
+                )
+    return list(seen)
 
 
 def _check_campaign(
@@ -678,6 +894,8 @@ def _check_campaign(
     if raw is None:
         return {}
     campaign = checker.table(raw, "campaign", _CAMPAIGN, nested=["batches_hint"])
+    for index, kind in enumerate(campaign.get("enrollable_kinds", ()), start=1):
+        checker.known(kind, f"campaign.enrollable_kinds[{index}]", _org_kinds(), _unknown_org_kind)
     batches = []
     for path, batch_raw in checker.table_list(raw, "batches_hint", "campaign", required=False):
         batch = checker.table(batch_raw, path, _BATCH)
@@ -732,6 +950,14 @@ def _check_thresholds(
     if raw is None:
         return {}
     thresholds = checker.table(raw, "thresholds", THRESHOLDS, nested=["variants"])
+    given = [name for name in ("min_concentrated", _OLD_MINIMUM) if name in raw]
+    if not given:
+        checker.report("thresholds.min_concentrated", _("missing required key"))
+    elif len(given) > 1:
+        checker.report(
+            f"thresholds.{_OLD_MINIMUM}",
+            _("give min_concentrated or min_concentrated_days, not both"),
+        )
     variants = [
         _check_variant(checker, path, variant_raw, categories, groups)
         for path, variant_raw in checker.table_list(raw, "variants", "thresholds", required=False)
@@ -783,12 +1009,26 @@ def _check_satisfaction(checker: _Checker, document: Mapping[str, Any]) -> dict[
     raw = checker.section(document, "satisfaction")
     if raw is None:
         return {}
-    rule = checker.table(raw, "satisfaction", _SATISFACTION, nested=["options"])
+    rule = checker.table(
+        raw, "satisfaction", _SATISFACTION, nested=["options", "questions", "grades"]
+    )
     options = [
         (path, checker.table(option_raw, path, _ITEM))
         for path, option_raw in checker.table_list(raw, "options", "satisfaction", required=True)
     ]
     checker.unique(options, "code", _duplicate_code)
+    questions = [
+        (path, checker.table(item, path, _QUESTION))
+        for path, item in checker.table_list(raw, "questions", "satisfaction", required=False)
+    ]
+    checker.unique(questions, "code", _duplicate_code)
+    grades = [
+        (path, checker.table(item, path, _ITEM))
+        for path, item in checker.table_list(raw, "grades", "satisfaction", required=False)
+    ]
+    checker.unique(grades, "code", _duplicate_code)
+    if questions and not grades:
+        checker.report("satisfaction.grades", _("the graded questions need their grades"))
     codes = [option["code"] for _path, option in options if "code" in option]
     for index, code in enumerate(rule.get("dissatisfied", ()), start=1):
         checker.known(code, f"satisfaction.dissatisfied[{index}]", codes, _unknown_option)
@@ -800,7 +1040,55 @@ def _check_satisfaction(checker: _Checker, document: Mapping[str, Any]) -> dict[
     )
     for index, code in enumerate(rule.get("redo_phases", ()) or (), start=1):
         checker.known(code, f"satisfaction.redo_phases[{index}]", phase_codes, _unknown_phase)
-    return {"options": [option for _path, option in options], **rule}
+    return {
+        "options": [option for _path, option in options],
+        "questions": [question for _path, question in questions],
+        "grades": [grade for _path, grade in grades],
+        **rule,
+    }
+
+
+def _org_kinds() -> list[str]:
+    from vanguard.orgs.models import OrgKind  # the organisation kinds (orgs, below campaigns)
+
+    return list(OrgKind.values)
+
+
+def _unknown_org_kind(code: Any) -> str:
+    return _('unknown organisation kind "%(code)s"; the kinds are: %(kinds)s') % {
+        "code": code,
+        "kinds": ", ".join(_org_kinds()),
+    }
+
+
+def _check_notifications(checker: _Checker, document: Mapping[str, Any]):
+    """[notifications]: `event = [lead days…]`, `true` (its default days) or `false` (off);
+    an event the table does not list is off. No table: every event with its defaults."""
+    if "notifications" not in document:
+        return None
+    raw = document["notifications"]
+    if not isinstance(raw, dict):
+        checker.report("notifications", _("expected a table, got %(type)s") % _type_of(raw))
+        return None
+    known = [event.code for event in registry.notification_events()]
+    events: dict[str, tuple[int, ...] | None] = {}
+    for code, value in raw.items():
+        path = f"notifications.{code}"
+        if code not in known:
+            checker.report(path, _('unknown event "%(code)s"') % {"code": code})
+        elif isinstance(value, bool):
+            events[code] = () if value else None
+        elif (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)
+        ):
+            events[code] = tuple(sorted(set(value), reverse=True))
+        else:
+            checker.report(
+                path, _("expected true, false or a list of days ahead (whole numbers ≥ 0)")
+            )
+    return events
 
 
 def _unknown_step(code: Any) -> str:
@@ -849,6 +1137,10 @@ def _build(data: Mapping[str, Any]) -> CampaignTemplate:
         variants=tuple(map(_build_variant, data["thresholds"]["variants"])),
         satisfaction=_build_satisfaction(data["satisfaction"]),
         batches_hint=tuple(BatchHint(**_tuples(b)) for b in campaign["batches_hint"]),
+        notifications=data.get("notifications"),
+        modules=None if data["modules"] is None else tuple(data["modules"]),
+        texts=dict(data["texts"]),
+        enrollable_kinds=tuple(campaign.get("enrollable_kinds", ())),
         **vocabularies,
     )
 
@@ -866,19 +1158,25 @@ def _build_variant(variant: Mapping[str, Any]) -> Variant:
 
 def _build_satisfaction(rule: Mapping[str, Any]) -> SatisfactionRule:
     options = tuple(VocabularyItem(**option) for option in rule["options"])
-    return SatisfactionRule(**{**_tuples(rule), "options": options})
+    questions = tuple(SurveyQuestion(**question) for question in rule.get("questions", ()))
+    grades = tuple(VocabularyItem(**grade) for grade in rule.get("grades", ()))
+    return SatisfactionRule(
+        **{**_tuples(rule), "options": options, "questions": questions, "grades": grades}
+    )
 
 
 __all__ = [
     "COMMENDATION_SUBJECTS",
     "MATERIAL_KINDS",
     "SHIPPED_TEMPLATES_DIR",
+    "TEXTS",
     "THRESHOLDS",
     "VOCABULARIES",
     "AppraisalGrade",
     "BatchHint",
     "CampaignTemplate",
     "CommendationKind",
+    "Duration",
     "FiveOne",
     "LeaderVisitKind",
     "Material",
@@ -887,6 +1185,7 @@ __all__ = [
     "SatisfactionRule",
     "SessionKind",
     "StepDef",
+    "SurveyQuestion",
     "TemplateError",
     "TemplateProblem",
     "Variant",

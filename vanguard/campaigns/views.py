@@ -139,8 +139,8 @@ def overview_figures(campaign: Campaign, scope) -> dict:
 def verdict_detail(request, pk, code):
     """Every finding of one verdict over the campaign, as far as the user reaches."""
     campaign = request.scope.get_campaign_or_404(pk)
-    if code not in compliance.RULES:
-        raise Http404
+    if code not in compliance.RULES or not compliance.RULES[code].applies_to(campaign):
+        raise Http404  # no such verdict, or its module is off in this campaign
     scope = request.scope
     state = figures.state(campaign)
     verdict = cache.get_or_set(

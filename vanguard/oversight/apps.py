@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from vanguard.core.registry import PhaseApp, PublicLink, register
+from vanguard.core.registry import ModuleDef, PhaseApp, PublicLink, register
 
 
 class OversightConfig(AppConfig):
@@ -10,6 +10,8 @@ class OversightConfig(AppConfig):
     verbose_name = _("Leadership and supervision")
 
     def ready(self):
+        from vanguard.oversight.notifications import EVENTS
+
         # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
         register(
             PhaseApp(
@@ -21,6 +23,20 @@ class OversightConfig(AppConfig):
                 compliance="vanguard.oversight.compliance",
                 demo_loader="vanguard.oversight.demo.load_demo",
                 data_generator="vanguard.oversight.generate",
+                notification_events=EVENTS,
+                todo="vanguard.oversight.todo.todo",
+                modules=(
+                    ModuleDef("leading_groups", _("Leading groups")),
+                    ModuleDef("liaison", _("Liaison points, liaison officers and supervision")),
+                    ModuleDef("publicity", _("News and model members' deeds")),
+                    ModuleDef(
+                        "commendations",
+                        _("Commendations"),
+                        needs=("commendation_kinds",),
+                    ),
+                    ModuleDef("dispositions", _("Handling of non-qualifying members")),
+                ),
+                module=("leading_groups", "liaison", "publicity", "commendations", "dispositions"),
                 public_links=(
                     PublicLink(
                         "oversight-public-news",
@@ -29,6 +45,7 @@ class OversightConfig(AppConfig):
                             "News of the campaign and the deeds of model members, reviewed and "
                             "published."
                         ),
+                        module="publicity",
                     ),
                     PublicLink(
                         "oversight-public-commendations",
@@ -37,6 +54,7 @@ class OversightConfig(AppConfig):
                             "Outstanding members, advanced organisations and Party workers "
                             "commended."
                         ),
+                        module="commendations",
                     ),
                 ),
             )

@@ -48,6 +48,7 @@ def _where(enrollment) -> dict:
 @rule(
     "oversight.leading_groups",
     gettext_lazy("A leading group in the bureau and in every unit, its head responsible"),
+    module="leading_groups",
 )
 def leading_groups(context: ComplianceContext) -> list[Finding]:
     campaign = context.campaign
@@ -91,6 +92,7 @@ def _group_findings(head_count, organization, where) -> list[Finding]:
     "oversight.liaison_points",
     gettext_lazy("Each bureau leader has a liaison-point unit and department"),
     per_unit=False,
+    module="liaison",
 )
 def liaison_points(context: ComplianceContext) -> list[Finding]:
     if not _covers_bureau(context):
@@ -132,6 +134,7 @@ def liaison_points(context: ComplianceContext) -> list[Finding]:
 @rule(
     "oversight.liaison_officers",
     gettext_lazy("A liaison officer dispatched to every unit of its batch"),
+    module="liaison",
 )
 def liaison_officers(context: ComplianceContext) -> list[Finding]:
     """Failing: a unit of the running batch has no officer in post. Warning: a unit of a
@@ -177,7 +180,11 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
 # -- R27 suggestions answered --------------------------------------------------------------
 
 
-@rule("oversight.suggestions", gettext_lazy("Supervision suggestions answered in time"))
+@rule(
+    "oversight.suggestions",
+    gettext_lazy("Supervision suggestions answered in time"),
+    module="liaison",
+)
 def suggestions_answered(context: ComplianceContext) -> list[Finding]:
     """Failing: suggestions the unit has not answered by their deadline (set when the
     suggestion is made: the visit's date plus `VANGUARD_SUGGESTION_ANSWER_DAYS`)."""

@@ -3,14 +3,28 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from vanguard.accounts.models import Role
 from vanguard.campaigns.models import Campaign, Enrollment
 
+# The session key of the campaign in view (the sidebar's campaign picker).
+NAV_CAMPAIGN_KEY = "nav_campaign"
+
 
 def visible_campaigns(scope):
-    campaigns = Campaign.objects.select_related("organization").order_by("-starts_on")
+    campaigns = Campaign.objects.select_related("organization").order_by("-starts_on", "-pk")
     return [c for c in campaigns if scope.can_view_campaign_of(c.organization)]
+
+
+def chosen_campaign(request, campaigns):
+    """The campaign the user picked in the sidebar (kept in the session) if still among
+    `campaigns`, else the newest."""
+    picked = request.session.get(NAV_CAMPAIGN_KEY) if hasattr(request, "session") else None
+    for campaign in campaigns:
+        if campaign.pk == picked:
+            return campaign
+    return campaigns[0] if campaigns else None
 
 
 @login_required
@@ -26,6 +40,26 @@ def home(request):
     if scope.member is not None:
         return redirect("me")
     return render(request, "portal/no_role.html")
+
+
+@login_required
+def pick_campaign(request):
+    """The sidebar's campaign picker: the campaign in view, kept in the session, among those
+    the user reads (several campaigns may run at once); then back to the page."""
+    pk = request.GET.get("campaign", "")
+    if pk:
+        campaigns = {c.pk: c for c in visible_campaigns(request.scope)}
+        if not pk.isdigit() or int(pk) not in campaigns:
+            raise Http404
+        request.session[NAV_CAMPAIGN_KEY] = int(pk)
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    if not target and pk:
+        return redirect("campaign-overview", pk=int(pk))
+    return redirect(target or "home")
 
 
 @login_required
@@ -51,4 +85,9 @@ def me(request):
         }
         for e in enrollments
     ]
-    return render(request, "portal/me.html", {"member": member, "plans": plans})
+    context = {
+        "member": member,
+        "plans": plans,
+        "member_campaigns": [e.campaign for e in enrollments],
+    }
+    return render(request, "portal/me.html", context)

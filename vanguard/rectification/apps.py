@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from vanguard.core.registry import PhaseApp, PublicLink, register
+from vanguard.core.registry import ModuleDef, PhaseApp, PublicLink, register
 
 # Offered to the other apps (a supervision suggestion becomes an item) through the registry.
 CREATE_ITEM_FROM_SOURCE = "vanguard.rectification.services.create_item_from_source"
@@ -13,6 +13,8 @@ class RectificationConfig(AppConfig):
     verbose_name = _("Rectification")
 
     def ready(self):
+        from vanguard.rectification.notifications import EVENTS
+
         # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
         register(
             PhaseApp(
@@ -26,6 +28,12 @@ class RectificationConfig(AppConfig):
                 services={"create_item_from_source": CREATE_ITEM_FROM_SOURCE},
                 demo_loader="vanguard.rectification.demo.load_demo",
                 data_generator="vanguard.rectification.generate",
+                notification_events=EVENTS,
+                todo="vanguard.rectification.todo.todo",
+                modules=(
+                    ModuleDef("rectification", _("Rectification lists and long-term mechanisms")),
+                ),
+                module="rectification",
                 public_links=(
                     PublicLink(
                         "public-rectification-index",
@@ -34,6 +42,7 @@ class RectificationConfig(AppConfig):
                             "Each unit's rectification measures and their progress, open to the "
                             "public's comments."
                         ),
+                        module="rectification",
                     ),
                 ),
             )

@@ -101,7 +101,11 @@ def _names(rows) -> tuple[str, ...]:
     return tuple(names)
 
 
-@rule("rectification.owners", gettext_lazy("Every rectification item has an owner and a deadline"))
+@rule(
+    "rectification.owners",
+    gettext_lazy("Every rectification item has an owner and a deadline"),
+    module="rectification",
+)
 def items_without_owner_or_deadline(context: ComplianceContext) -> list[Finding]:
     loaded = _loaded(context)
     findings = []
@@ -124,7 +128,11 @@ def items_without_owner_or_deadline(context: ComplianceContext) -> list[Finding]
     return findings
 
 
-@rule("rectification.overdue", gettext_lazy("Overdue items are finished or explained"))
+@rule(
+    "rectification.overdue",
+    gettext_lazy("Overdue items are finished or explained"),
+    module="rectification",
+)
 def overdue_items(context: ComplianceContext) -> list[Finding]:
     loaded = _loaded(context)
     findings = []
@@ -161,6 +169,7 @@ def overdue_items(context: ComplianceContext) -> list[Finding]:
 @rule(
     "rectification.published",
     gettext_lazy("Each unit publishes its list by the end of its rectification phase"),
+    module="rectification",
 )
 def unpublished_lists(context: ComplianceContext) -> list[Finding]:
     loaded = _loaded(context)
@@ -192,7 +201,11 @@ def unpublished_lists(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("rectification.reopened", gettext_lazy("Reopened items reworked under supervision"))
+@rule(
+    "rectification.reopened",
+    gettext_lazy("Reopened items reworked under supervision"),
+    module="rectification",
+)
 def reopened_items(context: ComplianceContext) -> list[Finding]:
     loaded = _loaded(context)
     findings = []

@@ -57,7 +57,7 @@ def item_or_404(request, pk) -> RectificationItem:
         "member",
         "responsible",
     )
-    return request.scope.get_item_or_404(queryset, pk)
+    return request.scope.get_item_or_404(queryset, pk, module="rectification")
 
 
 def list_items(scope, enrollment: Enrollment | None, campaign: Campaign):
@@ -94,7 +94,7 @@ def _query_string(request) -> str:
 
 @login_required
 def overview(request, pk):
-    campaign = request.scope.get_campaign_or_404(pk)
+    campaign = request.scope.get_campaign_or_404(pk, module="rectification")
     today = timezone.localdate()
     enrollments = list(
         Enrollment.objects.filter(campaign=campaign)
@@ -131,7 +131,7 @@ def overview(request, pk):
 
 @login_required
 def effect_page(request, pk):
-    campaign = request.scope.get_campaign_or_404(pk)
+    campaign = request.scope.get_campaign_or_404(pk, module="rectification")
     today = timezone.localdate()
     enrollments = list(
         Enrollment.objects.filter(campaign=campaign)
@@ -169,13 +169,13 @@ def effect_page(request, pk):
 
 @login_required
 def unit_list(request, pk, enrollment_pk):
-    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk)
+    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, module="rectification")
     return _list_page(request, enrollment.campaign, enrollment)
 
 
 @login_required
 def bureau_list(request, pk):
-    campaign = request.scope.get_campaign_or_404(pk)
+    campaign = request.scope.get_campaign_or_404(pk, module="rectification")
     return _list_page(request, campaign, None)
 
 
@@ -208,11 +208,13 @@ def _list_page(request, campaign, enrollment):
 def publish_unit(request, pk, enrollment_pk=None):
     scope = request.scope
     if enrollment_pk is None:
-        campaign = request.scope.get_campaign_or_404(pk)
+        campaign = request.scope.get_campaign_or_404(pk, module="rectification")
         scope.require(scope.can_manage_org(campaign.organization))
         enrollment, target = None, redirect("rectification-bureau", pk=pk)
     else:
-        enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, require=MANAGE)
+        enrollment = request.scope.get_enrollment_or_404(
+            pk, enrollment_pk, require=MANAGE, module="rectification"
+        )
         campaign = enrollment.campaign
         target = redirect("rectification-unit", pk=pk, enrollment_pk=enrollment.pk)
     items = list_items(scope, enrollment, campaign)
@@ -242,13 +244,15 @@ def publish_unit(request, pk, enrollment_pk=None):
 
 @login_required
 def new_unit_item(request, pk, enrollment_pk):
-    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, require=MANAGE)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, require=MANAGE, module="rectification"
+    )
     return _new_item(request, enrollment.campaign, enrollment)
 
 
 @login_required
 def new_bureau_item(request, pk):
-    campaign = request.scope.get_campaign_or_404(pk)
+    campaign = request.scope.get_campaign_or_404(pk, module="rectification")
     request.scope.require(request.scope.can_manage_org(campaign.organization))
     return _new_item(request, campaign, None)
 
@@ -309,7 +313,7 @@ def new_item_from_source(request, pk, type_id, object_id):
 
     The record's organisation must be one the user manages, inside an enrolled unit.
     """
-    campaign = request.scope.get_campaign_or_404(pk)
+    campaign = request.scope.get_campaign_or_404(pk, module="rectification")
     content_type = get_object_or_404(ContentType, pk=type_id)
     model = content_type.model_class()
     if model is None:
@@ -531,7 +535,7 @@ def download_evidence(request, pk):
 
 @login_required
 def comments(request, pk):
-    campaign = request.scope.get_campaign_or_404(pk)
+    campaign = request.scope.get_campaign_or_404(pk, module="rectification")
     status = request.GET.get("status", CommentStatus.PENDING)
     if status not in CommentStatus.values:
         status = CommentStatus.PENDING

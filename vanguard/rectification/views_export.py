@@ -23,7 +23,7 @@ def _check(fmt):
 @require_POST
 def unit_export(request, pk, enrollment_pk, fmt):
     _check(fmt)
-    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk)
+    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, module="rectification")
     params = {"pk": pk, "enrollment_pk": enrollment.pk, "fmt": fmt}
     title = f"{title_of(enrollment.organization.name)} ({fmt.upper()})"
     return jobs.start_response(request, "rectification.unit_list", title, params)
@@ -33,7 +33,7 @@ def unit_export(request, pk, enrollment_pk, fmt):
 @require_POST
 def campaign_export(request, pk, fmt):
     _check(fmt)
-    campaign = request.scope.get_campaign_or_404(pk)
+    campaign = request.scope.get_campaign_or_404(pk, module="rectification")
     title = f"{title_of(campaign.organization.name)} ({fmt.upper()})"
     return jobs.start_response(
         request, "rectification.campaign_list", title, {"pk": pk, "fmt": fmt}

@@ -62,7 +62,7 @@ def _deed_units(request, campaign):
 
 @login_required
 def deeds(request, pk, form=None):
-    campaign = request.scope.get_campaign_or_404(pk)
+    campaign = request.scope.get_campaign_or_404(pk, module="rectification")
     queryset = (
         PracticalDeed.objects.filter(campaign=campaign)
         .filter(request.scope.unit_filter())
@@ -99,7 +99,7 @@ def _unit_path(request, org_id) -> str:
 @login_required
 @require_POST
 def add_deed(request, pk):
-    campaign = request.scope.get_campaign_or_404(pk)
+    campaign = request.scope.get_campaign_or_404(pk, module="rectification")
     units = _deed_units(request, campaign)
     request.scope.require(units.exists())
     form = DeedForm(request.POST, organizations=units)
@@ -137,7 +137,7 @@ def deed_evidence(request, pk):
 
 def _reader_enrollment(request, pk, enrollment_pk, *, manage=False) -> Enrollment:
     """A unit's long-term page is for the unit's readers: it names students and activists."""
-    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk)
+    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, module="rectification")
     if not request.scope.can_view_org(enrollment.organization):
         raise Http404
     if manage:

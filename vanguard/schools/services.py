@@ -24,11 +24,8 @@ from vanguard.schools.models import (
 
 
 def _has_part(campaign: Campaign, module: str, vocabulary: str) -> bool:
-    """Declared by the template's vocabulary (and, with the module mechanism of issue 16,
-    its module enabled)."""
-    has_module = getattr(campaign, "has_module", None)
-    declared = bool(getattr(campaign.rules, vocabulary))
-    return declared and (has_module is None or has_module(module))
+    """The template enables the module (issue 16) and names its vocabulary."""
+    return bool(getattr(campaign.rules, vocabulary)) and campaign.has_module(module)
 
 
 def trainings_on(campaign: Campaign) -> bool:

@@ -59,7 +59,11 @@ def _last_window_ended(study: UnitStudy, today) -> bool:
     return bool(windows) and max(w.ends_on for w in windows) < today
 
 
-@rule("study.sessions", gettext_lazy("Study sessions held in the study phase, roll taken"))
+@rule(
+    "study.sessions",
+    gettext_lazy("Study sessions held in the study phase, roll taken"),
+    module="sessions",
+)
 def sessions(context: ComplianceContext) -> list[Finding]:
     findings = []
     for study in _studies(context).values():
@@ -114,7 +118,11 @@ def _short_names(context: ComplianceContext, enrollments) -> dict[int, list[str]
     return names
 
 
-@rule("study.hours", gettext_lazy("Every member's concentrated study hours reach the minimum"))
+@rule(
+    "study.hours",
+    gettext_lazy("Every member's concentrated study hours reach the minimum"),
+    module="sessions",
+)
 def hours(context: ComplianceContext) -> list[Finding]:
     ended = [
         study
@@ -149,7 +157,7 @@ def hours(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("study.participation", gettext_lazy("Participation rate of each unit"))
+@rule("study.participation", gettext_lazy("Participation rate of each unit"), module="sessions")
 def participation(context: ComplianceContext) -> list[Finding]:
     minimum = min_participation(context.campaign.rules)
     findings = []
@@ -174,7 +182,7 @@ def participation(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("study.five_ones", gettext_lazy("Every member's five ones done"))
+@rule("study.five_ones", gettext_lazy("Every member's five ones done"), module="five_ones")
 def five_ones(context: ComplianceContext) -> list[Finding]:
     findings = []
     for study in _studies(context).values():
@@ -192,7 +200,7 @@ def five_ones(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("study.two_books", gettext_lazy("Two notebooks and the roster kept"))
+@rule("study.two_books", gettext_lazy("Two notebooks and the roster kept"), module="two_books")
 def two_books(context: ComplianceContext) -> list[Finding]:
     findings = []
     for study in _studies(context).values():

@@ -36,10 +36,9 @@ TENTH = Decimal("0.1")
 
 
 def has_part(campaign: Campaign, module: str, declared: bool) -> bool:
-    """A part of the campaign exists when its template declares it (and, with the module
-    mechanism of issue 16, enables its module)."""
-    has_module = getattr(campaign, "has_module", None)
-    return declared and (has_module is None or has_module(module))
+    """A part of the campaign exists when its template enables its module (issue 16) and
+    declares what it needs (its vocabulary or threshold)."""
+    return declared and campaign.has_module(module)
 
 
 def online_study_on(campaign: Campaign) -> bool:

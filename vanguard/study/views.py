@@ -48,7 +48,9 @@ def _sessions_for(request, enrollment):
 
 @login_required
 def session_list(request, pk, enrollment_pk):
-    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, prefetch=PHASES)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, module="sessions"
+    )
     window = services.study_window(enrollment)
     sessions = list(_sessions_for(request, enrollment))
     rules = enrollment.campaign.rules
@@ -70,7 +72,7 @@ def session_list(request, pk, enrollment_pk):
 @login_required
 def session_create(request, pk, enrollment_pk):
     enrollment = request.scope.get_enrollment_or_404(
-        pk, enrollment_pk, prefetch=PHASES, require=MANAGE
+        pk, enrollment_pk, prefetch=PHASES, require=MANAGE, module="sessions"
     )
     form = SessionForm(request.POST or None, enrollment=enrollment)
     if request.method == "POST" and form.is_valid():
@@ -84,7 +86,7 @@ def session_create(request, pk, enrollment_pk):
 
 @login_required
 def session_edit(request, pk):
-    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk)
+    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk, module="sessions")
     enrollment = session.enrollment
     form = SessionForm(request.POST or None, instance=session, enrollment=enrollment)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +104,7 @@ def session_edit(request, pk):
 
 @login_required
 def session_detail(request, pk):
-    session = request.scope.get_or_404(SESSIONS, pk=pk)
+    session = request.scope.get_or_404(SESSIONS, pk=pk, module="sessions")
     enrollment = session.enrollment
     rules = enrollment.campaign.rules
     is_staff = request.scope.can_view_org(session.organization)
@@ -156,7 +158,7 @@ def _marks_from(post, rows) -> dict[int, services.Mark]:
 
 @login_required
 def roll_call(request, pk):
-    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk)
+    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk, module="sessions")
     rows = services.roll_rows(session)
     errors: dict[int, str] = {}
     typed: dict[int, services.Mark] = {}
@@ -209,7 +211,7 @@ def checkin_url(request, session) -> str:
 @login_required
 def checkin_display(request, pk):
     """The code and QR to show on the screen at the session (managers only)."""
-    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk)
+    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk, module="sessions")
     url = checkin_url(request, session)
     qr = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     context = {
@@ -230,6 +232,7 @@ def _checkin_session(request, pk) -> tuple[StudySession, Member]:
     session = get_object_or_404(
         StudySession.objects.select_related("organization", "enrollment__campaign"), pk=pk
     )
+    request.scope.module_or_404(session.enrollment.campaign, "sessions")
     on_roll = (
         member is not None and Attendance.objects.filter(session=session, member=member).exists()
     )
@@ -272,7 +275,7 @@ def checkin(request, pk):
 
 @login_required
 def session_log(request, pk):
-    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk)
+    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk, module="sessions")
     log = session.log if _has_log(session) else None
     form = SessionLogForm(request.POST or None, instance=log)
     if request.method == "POST" and form.is_valid():
@@ -291,7 +294,7 @@ def session_log(request, pk):
 @login_required
 @require_POST
 def renew_checkin_code(request, pk):
-    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk)
+    session = request.scope.get_or_404(SESSIONS, require=MANAGE, pk=pk, module="sessions")
     session.checkin_code = new_checkin_code()
     session.save(update_fields=["checkin_code"])
     messages.success(request, _("A new check-in code was made; the old one no longer works."))

@@ -49,7 +49,7 @@ def home(request):
         campaigns = [
             c
             for c in Campaign.objects.select_related("organization").order_by("-starts_on")
-            if scope.can_view_campaign_of(c.organization)
+            if scope.can_view_campaign_of(c.organization) and c.has_module("sessions")
         ]
         if campaigns:
             return redirect("study-overview", pk=campaigns[0].pk)
@@ -60,7 +60,7 @@ def home(request):
 
 @login_required
 def overview(request, pk):
-    campaign = request.scope.get_campaign_or_404(pk)
+    campaign = request.scope.get_campaign_or_404(pk, module="sessions")
     today = timezone.localdate()
     enrollments = list(_staff_enrollments(request, campaign))
     studies = unit_studies(campaign, enrollments, today)
@@ -107,7 +107,7 @@ def short_members(request, campaign):
 
 @login_required
 def shortfalls(request, pk):
-    campaign = request.scope.get_campaign_or_404(pk)
+    campaign = request.scope.get_campaign_or_404(pk, module="sessions")
     enrollments, units, members = short_members(request, campaign)
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
     by_pk = {e.pk: e for e in enrollments}
@@ -128,7 +128,7 @@ def shortfalls(request, pk):
 @login_required
 @require_POST
 def shortfalls_xlsx(request, pk):
-    campaign = request.scope.get_campaign_or_404(pk)
+    campaign = request.scope.get_campaign_or_404(pk, module="sessions")
     title = f"{campaign.title} · {_('Study hours')}"
     return jobs.start_response(request, "study.shortfalls_xlsx", title, {"pk": pk})
 
@@ -156,7 +156,7 @@ def _may_log_for(request, member) -> bool:
 
 @login_required
 def visits(request, pk):
-    campaign = request.scope.get_campaign_or_404(pk, members=True)
+    campaign = request.scope.get_campaign_or_404(pk, members=True, module="leader_visits")
     me = request.scope.member
     can_log = me is not None and me.is_leader_cadre
     form = VisitForm(request.POST or None, campaign=campaign)
@@ -189,6 +189,7 @@ def _visit_or_404(request, pk) -> LeaderVisit:
     )
     if visit is None or not _visits_visible(request, visit.campaign).filter(pk=pk).exists():
         raise Http404
+    request.scope.module_or_404(visit.campaign, "leader_visits")
     if not _may_log_for(request, visit.member):
         raise PermissionDenied
     return visit

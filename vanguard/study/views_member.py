@@ -86,7 +86,7 @@ def my_study(request):
 @login_required
 @require_POST
 def my_five_one(request, pk):
-    campaign, _enrollment = request.scope.get_member_enrollment_or_404(pk)
+    campaign, _enrollment = request.scope.get_member_enrollment_or_404(pk, module="five_ones")
     member = request.scope.member
     form = FiveOneForm(request.POST)
     if form.is_valid():
@@ -103,7 +103,7 @@ def my_five_one(request, pk):
 
 @login_required
 def my_notes(request, pk):
-    campaign, enrollment = request.scope.get_member_enrollment_or_404(pk)
+    campaign, enrollment = request.scope.get_member_enrollment_or_404(pk, module="two_books")
     member = request.scope.member
     sessions = StudySession.objects.filter(
         enrollment=enrollment,
@@ -126,6 +126,7 @@ def _own_note_or_404(request, pk) -> StudyNote:
     note = StudyNote.objects.select_related("campaign").filter(pk=pk).first()
     if member is None or note is None or note.member_id != member.pk:
         raise Http404
+    request.scope.module_or_404(note.campaign, "two_books")
     return note
 
 

@@ -41,6 +41,7 @@ def _quiz_or_404(request, pk, *, manage=False) -> Quiz:
     quiz = Quiz.objects.select_related("campaign", "organization").filter(pk=pk).first()
     if quiz is None or not _visible(request.scope, quiz):
         raise Http404
+    request.scope.module_or_404(quiz.campaign, "quizzes")
     if manage and not request.scope.can_manage_org(quiz.organization):
         raise PermissionDenied
     return quiz
@@ -48,7 +49,7 @@ def _quiz_or_404(request, pk, *, manage=False) -> Quiz:
 
 @login_required
 def quiz_list(request, pk):
-    campaign = request.scope.get_campaign_or_404(pk, members=True)
+    campaign = request.scope.get_campaign_or_404(pk, members=True, module="quizzes")
     scope = request.scope
     candidates = Quiz.objects.filter(campaign=campaign).select_related("organization")
     rows = [q for q in candidates if _visible(scope, q)]
@@ -162,6 +163,7 @@ def _own_attempt_or_404(request, pk) -> QuizAttempt:
     )
     if member is None or attempt is None or attempt.member_id != member.pk:
         raise Http404
+    request.scope.module_or_404(attempt.quiz.campaign, "quizzes")
     return attempt
 
 

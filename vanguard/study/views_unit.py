@@ -29,18 +29,21 @@ from vanguard.study.models import FiveOneRecord, UnitMaterial
 PHASES = ("phases",)  # study pages show the unit's phase windows
 
 
-def _staff_enrollment(request, pk, enrollment_pk):
-    """An enrolled unit whose working papers the user reads (its members get 403)."""
-    return request.scope.get_enrollment_or_404(pk, enrollment_pk, prefetch=PHASES, require=STAFF)
+def _staff_enrollment(request, pk, enrollment_pk, module):
+    """An enrolled unit whose working papers the user reads (its members get 403), in a
+    campaign with the page's module (else 404)."""
+    return request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF, module=module
+    )
 
 
 def _base(enrollment, **extra) -> dict:
     return {"campaign": enrollment.campaign, "enrollment": enrollment, **extra}
 
 
-def _start(request, job: str, what: str, pk, enrollment_pk):
+def _start(request, job: str, what: str, pk, enrollment_pk, module):
     """Check access now (an outsider gets 404), then let the worker make the file."""
-    enrollment = _staff_enrollment(request, pk, enrollment_pk)
+    enrollment = _staff_enrollment(request, pk, enrollment_pk, module)
     title = f"{enrollment.organization.name} · {what}"
     return jobs.start_response(request, job, title, {"pk": pk, "enrollment_pk": enrollment.pk})
 
@@ -59,7 +62,7 @@ def unit_hours_rows(enrollment, only_short: bool = False):
 @login_required
 def unit_hours(request, pk, enrollment_pk):
     enrollment = request.scope.get_enrollment_or_404(
-        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF, module="sessions"
     )
     only_short = request.GET.get("short") == "1"
     summary = hours_by_enrollment(enrollment.campaign, [enrollment]).get(enrollment.pk)
@@ -76,7 +79,7 @@ def unit_hours(request, pk, enrollment_pk):
 @login_required
 @require_POST
 def unit_hours_xlsx(request, pk, enrollment_pk):
-    return _start(request, "study.unit_hours_xlsx", _("Study hours"), pk, enrollment_pk)
+    return _start(request, "study.unit_hours_xlsx", _("Study hours"), pk, enrollment_pk, "sessions")
 
 
 # -- 两本一册 -------------------------------------------------------------------------------
@@ -85,7 +88,7 @@ def unit_hours_xlsx(request, pk, enrollment_pk):
 @login_required
 def roster(request, pk, enrollment_pk):
     enrollment = request.scope.get_enrollment_or_404(
-        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF, module="two_books"
     )
     context = _base(enrollment, roster=books.roster(enrollment), legend=books.legend())
     return render(request, "study/roster.html", context)
@@ -94,19 +97,19 @@ def roster(request, pk, enrollment_pk):
 @login_required
 @require_POST
 def roster_pdf(request, pk, enrollment_pk):
-    return _start(request, "study.roster_pdf", _("Roster"), pk, enrollment_pk)
+    return _start(request, "study.roster_pdf", _("Roster"), pk, enrollment_pk, "two_books")
 
 
 @login_required
 @require_POST
 def roster_xlsx(request, pk, enrollment_pk):
-    return _start(request, "study.roster_xlsx", _("Roster"), pk, enrollment_pk)
+    return _start(request, "study.roster_xlsx", _("Roster"), pk, enrollment_pk, "two_books")
 
 
 @login_required
 def study_log(request, pk, enrollment_pk):
     enrollment = request.scope.get_enrollment_or_404(
-        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF, module="two_books"
     )
     context = _base(
         enrollment,
@@ -119,13 +122,17 @@ def study_log(request, pk, enrollment_pk):
 @login_required
 @require_POST
 def study_log_pdf(request, pk, enrollment_pk):
-    return _start(request, "study.log_pdf", _("Collective study log"), pk, enrollment_pk)
+    return _start(
+        request, "study.log_pdf", _("Collective study log"), pk, enrollment_pk, "two_books"
+    )
 
 
 @login_required
 @require_POST
 def study_log_xlsx(request, pk, enrollment_pk):
-    return _start(request, "study.log_xlsx", _("Collective study log"), pk, enrollment_pk)
+    return _start(
+        request, "study.log_xlsx", _("Collective study log"), pk, enrollment_pk, "two_books"
+    )
 
 
 def notes_member(request, enrollment):
@@ -140,7 +147,7 @@ def notes_member(request, enrollment):
 
 @login_required
 def notes_book(request, pk, enrollment_pk):
-    enrollment = _staff_enrollment(request, pk, enrollment_pk)
+    enrollment = _staff_enrollment(request, pk, enrollment_pk, "two_books")
     member = notes_member(request, enrollment)
     leaders = Member.objects.filter(
         organization__path__startswith=enrollment.organization.path, is_leader_cadre=True
@@ -158,15 +165,15 @@ def notes_book(request, pk, enrollment_pk):
 @login_required
 @require_POST
 def notes_pdf(request, pk, enrollment_pk):
-    notes_member(request, _staff_enrollment(request, pk, enrollment_pk))
-    return _start(request, "study.notes_pdf", _("Study notes"), pk, enrollment_pk)
+    notes_member(request, _staff_enrollment(request, pk, enrollment_pk, "two_books"))
+    return _start(request, "study.notes_pdf", _("Study notes"), pk, enrollment_pk, "two_books")
 
 
 @login_required
 @require_POST
 def notes_xlsx(request, pk, enrollment_pk):
-    notes_member(request, _staff_enrollment(request, pk, enrollment_pk))
-    return _start(request, "study.notes_xlsx", _("Study notes"), pk, enrollment_pk)
+    notes_member(request, _staff_enrollment(request, pk, enrollment_pk, "two_books"))
+    return _start(request, "study.notes_xlsx", _("Study notes"), pk, enrollment_pk, "two_books")
 
 
 # -- materials ------------------------------------------------------------------------------
@@ -174,7 +181,9 @@ def notes_xlsx(request, pk, enrollment_pk):
 
 @login_required
 def materials(request, pk, enrollment_pk):
-    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, prefetch=PHASES)
+    enrollment = request.scope.get_enrollment_or_404(
+        pk, enrollment_pk, prefetch=PHASES, module="materials"
+    )
     can_manage = request.scope.can_manage_org(enrollment.organization)
     form = MaterialForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -204,9 +213,10 @@ def materials(request, pk, enrollment_pk):
 
 def _material_or_404(request, pk, *, manage=False) -> UnitMaterial:
     material = request.scope.get_in_unit_or_404(
-        UnitMaterial.objects.select_related("enrollment__organization"),
+        UnitMaterial.objects.select_related("enrollment__organization", "enrollment__campaign"),
         pk=pk,
         unit=lambda m: m.enrollment.organization,
+        module="materials",
     )
     if manage and not request.scope.can_manage_org(material.enrollment.organization):
         raise PermissionDenied
@@ -266,7 +276,7 @@ def five_one_grid(enrollment):
 @login_required
 def unit_five_ones(request, pk, enrollment_pk):
     enrollment = request.scope.get_enrollment_or_404(
-        pk, enrollment_pk, prefetch=PHASES, require=STAFF
+        pk, enrollment_pk, prefetch=PHASES, require=STAFF, module="five_ones"
     )
     can_manage = request.scope.can_manage_org(enrollment.organization)
     form = FiveOneForm(request.POST or None)
@@ -304,7 +314,7 @@ def unit_five_ones(request, pk, enrollment_pk):
 @require_POST
 def unit_five_one_clear(request, pk, enrollment_pk):
     enrollment = request.scope.get_enrollment_or_404(
-        pk, enrollment_pk, prefetch=PHASES, require=MANAGE
+        pk, enrollment_pk, prefetch=PHASES, require=MANAGE, module="five_ones"
     )
     member = request.scope.get_member_or_404(request.POST.get("member", "0") or 0, manage=True)
     if not member.organization.path.startswith(enrollment.organization.path):

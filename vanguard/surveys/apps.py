@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from vanguard.core.registry import PhaseApp, PublicLink, register
+from vanguard.core.registry import ModuleDef, PhaseApp, PublicLink, register
 
 
 class SurveysConfig(AppConfig):
@@ -25,11 +25,14 @@ class SurveysConfig(AppConfig):
                 closure="vanguard.surveys.closure",
                 demo_loader="vanguard.surveys.demo.load_demo",
                 data_generator="vanguard.surveys.generate",
+                modules=(ModuleDef("surveys", _("Public satisfaction surveys")),),
+                module="surveys",
                 public_links=(
                     PublicLink(
                         "public-survey-start",
                         _("Satisfaction survey"),
                         _("Invited to the survey? Enter or scan your code and give your opinion."),
+                        module="surveys",
                     ),
                     PublicLink(
                         "public-survey-draws",
@@ -38,6 +41,7 @@ class SurveysConfig(AppConfig):
                             "How each random sample was drawn, to check it yourself, and the "
                             "results."
                         ),
+                        module="surveys",
                     ),
                 ),
             )

@@ -21,7 +21,7 @@ def passed_survey_after(enrollment):
     return passed.order_by("-number").first(), cycle
 
 
-@closure_gate
+@closure_gate(module="surveys")
 def passed_survey_required(enrollment) -> list[str]:
     survey, cycle = passed_survey_after(enrollment)
     if survey is not None:

@@ -54,7 +54,11 @@ def _last_phase(enrollment, rules):
     return window.starts_on, window.ends_on
 
 
-@rule("surveys.taken", gettext_lazy("A public satisfaction survey before the unit's campaign ends"))
+@rule(
+    "surveys.taken",
+    gettext_lazy("A public satisfaction survey before the unit's campaign ends"),
+    module="surveys",
+)
 def survey_taken(context: ComplianceContext) -> list[Finding]:
     rules = context.campaign.rules
     surveys = _surveys(context)
@@ -101,7 +105,11 @@ def survey_taken(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("surveys.satisfied", gettext_lazy("The public not dissatisfied in the latest survey"))
+@rule(
+    "surveys.satisfied",
+    gettext_lazy("The public not dissatisfied in the latest survey"),
+    module="surveys",
+)
 def survey_satisfied(context: ComplianceContext) -> list[Finding]:
     surveys = _surveys(context)
     failing = []
@@ -134,7 +142,11 @@ def survey_satisfied(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("surveys.remedial", gettext_lazy("Remedial cycles (补课) followed by a passed survey"))
+@rule(
+    "surveys.remedial",
+    gettext_lazy("Remedial cycles (补课) followed by a passed survey"),
+    module="surveys",
+)
 def remedial_resurveyed(context: ComplianceContext) -> list[Finding]:
     surveys = _surveys(context)
     findings = []

@@ -146,7 +146,9 @@ class ResponseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
         self.fields["overall"] = forms.ChoiceField(
-            label=_("Overall, how satisfied are you with this unit's campaign?"),
+            # The campaign's own wording (template `[texts] survey_question`), else neutral.
+            label=questionnaire.prompt
+            or _("Overall, how satisfied are you with this unit's campaign?"),
             choices=[(o.code, o.title) for o in questionnaire.options],
             widget=forms.RadioSelect,
             error_messages={"required": _("Choose one of the overall ratings.")},

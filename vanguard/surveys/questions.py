@@ -1,10 +1,10 @@
 """What a survey asks: the template's overall rating and the graded questions, as data.
 
-The overall rating is the campaign template's `[satisfaction].options` (满意 / 基本满意 /
-不满意), which the 补课 rule counts. The graded questions and their grades are declared in
-`definitions/questions.toml` until the template format carries them; a template whose
-`satisfaction` gains `questions` and `grades` (see the proposal in this module's
-`template_questions`) is used instead.
+All of it is the campaign template's (issue 16): the overall rating is
+`[satisfaction].options` (满意 / 基本满意 / 不满意), which the 补课 rule counts; the graded
+questions and their grades are `[[satisfaction.questions]]` and `[[satisfaction.grades]]`;
+the overall question's wording is `[texts] survey_question` (a neutral one otherwise). A
+template without questions asks the overall rating only.
 
 A survey keeps a snapshot of its questionnaire (`Questionnaire.to_dict()`), so its form and
 results do not change when the template or the file does.
@@ -12,13 +12,8 @@ results do not change when the template or the file does.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import asdict, dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
-
-QUESTIONS_FILE = Path(__file__).resolve().parent / "definitions" / "questions.toml"
 
 
 @dataclass(frozen=True)
@@ -39,12 +34,14 @@ class Questionnaire:
     options: tuple[Choice, ...]  # the overall rating: the template's satisfaction options
     questions: tuple[Question, ...]
     grades: tuple[Choice, ...]
+    prompt: str = ""  # the overall question in the campaign's words ("": the neutral one)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "options": [asdict(option) for option in self.options],
             "questions": [asdict(question) for question in self.questions],
             "grades": [asdict(grade) for grade in self.grades],
+            **({"prompt": self.prompt} if self.prompt else {}),
         }
 
     @classmethod
@@ -53,6 +50,7 @@ class Questionnaire:
             options=tuple(Choice(**option) for option in data["options"]),
             questions=tuple(Question(**question) for question in data.get("questions", ())),
             grades=tuple(Choice(**grade) for grade in data.get("grades", ())),
+            prompt=data.get("prompt", ""),
         )
 
     def option_title(self, code: str) -> str:
@@ -62,65 +60,12 @@ class Questionnaire:
         return next((grade.title for grade in self.grades if grade.code == code), code)
 
 
-class QuestionsError(ValueError):
-    """A questions file that breaks the format; the message names the key."""
-
-
-@cache
-def default_questions() -> tuple[tuple[Question, ...], tuple[Choice, ...]]:
-    """The graded questions and grades of `definitions/questions.toml`, checked."""
-    with QUESTIONS_FILE.open("rb") as file:
-        return parse_questions(tomllib.load(file))
-
-
-def parse_questions(data: dict[str, Any]) -> tuple[tuple[Question, ...], tuple[Choice, ...]]:
-    unknown = set(data) - {"questions", "grades"}
-    if unknown:
-        raise QuestionsError(f"unknown keys: {', '.join(sorted(unknown))}")
-    questions = tuple(_items(data, "questions", Question, optional=("notice_ref",)))
-    grades = tuple(_items(data, "grades", Choice))
-    if questions and not grades:
-        raise QuestionsError("grades: must not be empty when there are questions")
-    return questions, grades
-
-
-def _items(data: dict[str, Any], name: str, cls, optional: tuple[str, ...] = ()) -> list:
-    items, seen = [], set()
-    for index, raw in enumerate(data.get(name, ()), start=1):
-        where = f"{name}[{index}]"
-        if not isinstance(raw, dict):
-            raise QuestionsError(f"{where}: expected a table")
-        allowed = {"code", "title", *optional}
-        if set(raw) - allowed or not {"code", "title"} <= set(raw):
-            raise QuestionsError(f"{where}: expected the keys {', '.join(sorted(allowed))}")
-        if not all(isinstance(value, str) and value.strip() for value in raw.values()):
-            raise QuestionsError(f"{where}: values must be non-empty strings")
-        if raw["code"] in seen:
-            raise QuestionsError(f'{where}.code: duplicate code "{raw["code"]}"')
-        seen.add(raw["code"])
-        items.append(cls(**raw))
-    return items
-
-
-def template_questions(rules) -> tuple[tuple[Question, ...], tuple[Choice, ...]] | None:
-    """The template's own graded questions, once the template format has them.
-
-    Proposed format (docs/campaign-templates.md, `[satisfaction]`):
-    `questions = [{ code, title, notice_ref }]` and `grades = [{ code, title }]`.
-    """
-    satisfaction = rules.satisfaction
-    questions = getattr(satisfaction, "questions", None)
-    if not questions:
-        return None
-    grades = getattr(satisfaction, "grades", ())
-    return (
-        tuple(Question(q.code, q.title, getattr(q, "notice_ref", "")) for q in questions),
-        tuple(Choice(g.code, g.title) for g in grades),
-    )
-
-
 def questionnaire_for(rules) -> Questionnaire:
     """The questionnaire a new survey of a campaign with these rules asks."""
-    questions, grades = template_questions(rules) or default_questions()
-    options = tuple(Choice(option.code, option.title) for option in rules.satisfaction.options)
-    return Questionnaire(options=options, questions=questions, grades=grades)
+    satisfaction = rules.satisfaction
+    return Questionnaire(
+        options=tuple(Choice(option.code, option.title) for option in satisfaction.options),
+        questions=tuple(Question(q.code, q.title, q.notice_ref) for q in satisfaction.questions),
+        grades=tuple(Choice(grade.code, grade.title) for grade in satisfaction.grades),
+        prompt=rules.text("survey_question"),
+    )

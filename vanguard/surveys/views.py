@@ -42,7 +42,7 @@ def _survey_or_404(request, pk, *, run: bool = False) -> Survey:
         "enrollment__organization", "enrollment__campaign", "enrollment__batch"
     )
     survey = request.scope.get_in_unit_or_404(
-        queryset, pk=pk, unit=lambda s: s.enrollment.organization
+        queryset, pk=pk, unit=lambda s: s.enrollment.organization, module="surveys"
     )
     org = survey.enrollment.organization
     if not request.scope.can_oversee_unit(org):
@@ -61,7 +61,7 @@ def _back(survey: Survey):
 
 @login_required
 def index(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="surveys")
     enrollments = list(
         Enrollment.objects.filter(campaign=campaign)
         .filter(request.scope.unit_filter())
@@ -96,7 +96,7 @@ def index(request, campaign_pk):
 @login_required
 def create(request, enrollment_pk):
     queryset = Enrollment.objects.select_related("organization", "campaign", "batch")
-    enrollment = request.scope.get_in_unit_or_404(queryset, pk=enrollment_pk)
+    enrollment = request.scope.get_in_unit_or_404(queryset, pk=enrollment_pk, module="surveys")
     if not request.scope.can_run_survey(enrollment.organization):
         raise PermissionDenied
     form = SurveyDatesForm(request.POST or None)
@@ -406,7 +406,7 @@ def _results_survey_or_404(request, pk) -> Survey:
         "enrollment__organization", "enrollment__campaign", "enrollment__batch"
     )
     survey = request.scope.get_in_unit_or_404(
-        queryset, pk=pk, unit=lambda s: s.enrollment.organization
+        queryset, pk=pk, unit=lambda s: s.enrollment.organization, module="surveys"
     )
     org = survey.enrollment.organization
     if not request.scope.can_see_survey_results(org, published=survey.published_on is not None):

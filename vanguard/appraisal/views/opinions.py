@@ -74,7 +74,7 @@ def _row(opinion, rules, today):
 
 @login_required
 def opinion_list(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="opinions")
     rules = campaign.rules
     today = timezone.localdate()
     page = Paginator(filtered_opinions(request, campaign), OPINIONS_PER_PAGE).get_page(
@@ -98,7 +98,7 @@ def opinion_list(request, campaign_pk):
 @login_required
 @require_POST
 def opinion_export(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="opinions")
     return jobs.start_response(
         request,
         "appraisal.opinions_xlsx",
@@ -110,7 +110,7 @@ def opinion_export(request, campaign_pk):
 @jobs.export("appraisal.opinions_xlsx")
 def build_opinion_export(ctx, campaign_pk) -> jobs.Output:
     """Made by the background worker; `ctx` carries the user's scope and query like a request."""
-    campaign = ctx.scope.get_campaign_or_404(campaign_pk)
+    campaign = ctx.scope.get_campaign_or_404(campaign_pk, module="opinions")
     rules = campaign.rules
     opinions = filtered_opinions(ctx, campaign)
     headers = [
@@ -148,7 +148,7 @@ def build_opinion_export(ctx, campaign_pk) -> jobs.Output:
 
 @login_required
 def opinion_new(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="opinions")
     request.scope.require_manager()
     form = StaffOpinionForm(request.POST or None, campaign=campaign, scope=request.scope)
     if request.method == "POST" and form.is_valid():
@@ -180,6 +180,7 @@ def _opinion_or_404(request, pk, *, manage=False) -> Opinion:
         reach=STAFF,
         unit=lambda opinion: opinion.responsible_unit,
         require=MANAGE if manage else (),
+        module="opinions",
         pk=pk,
     )
 

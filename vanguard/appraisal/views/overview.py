@@ -7,12 +7,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from vanguard.appraisal import stats
+from vanguard.appraisal.conf import APPRAISAL_MODULES
 from vanguard.campaigns.models import Enrollment
 
 
 @login_required
 def overview(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module=APPRAISAL_MODULES)
     enrollments = list(
         Enrollment.objects.filter(campaign=campaign)
         .filter(request.scope.unit_filter())

@@ -40,17 +40,35 @@ def _private(response):
     return response
 
 
-def public_campaign() -> Campaign | None:
-    """The latest campaign that takes opinions from the public."""
-    for campaign in Campaign.objects.select_related("organization").order_by("-starts_on"):
-        if any(channel.public for channel in campaign.rules.opinion_channels):
+def opinion_campaigns() -> list[Campaign]:
+    """The campaigns that take opinions from the public (the opinions module and a public
+    channel), newest first."""
+    return [
+        campaign
+        for campaign in Campaign.objects.select_related("organization").order_by(
+            "-starts_on", "-pk"
+        )
+        if campaign.has_module("opinions")
+        and any(channel.public for channel in campaign.rules.opinion_channels)
+    ]
+
+
+def public_campaign(request=None) -> Campaign | None:
+    """The campaign the visitor picked (`campaign`, in the query or the form), else the
+    newest that takes opinions from the public."""
+    campaigns = opinion_campaigns()
+    wanted = ""
+    if request is not None:
+        wanted = request.POST.get("campaign") or request.GET.get("campaign", "")
+    for campaign in campaigns:
+        if str(campaign.pk) == wanted:
             return campaign
-    return None
+    return campaigns[0] if campaigns else None
 
 
 @ratelimit(group="appraisal-opinion", key="ip", rate=_opinion_rate, method="POST", block=False)
 def public_opinion(request):
-    campaign = public_campaign()
+    campaign = public_campaign(request)
     form = PublicOpinionForm(request.POST or None, campaign=campaign) if campaign else None
     status = 200
     if form is not None and request.method == "POST":
@@ -72,7 +90,7 @@ def public_opinion(request):
             else:
                 context = {"opinion": received.opinion, "receipt": received.receipt}
                 return _private(render(request, "appraisal/public/opinion_sent.html", context))
-    context = {"campaign": campaign, "form": form}
+    context = {"campaign": campaign, "campaigns": opinion_campaigns(), "form": form}
     return render(request, "appraisal/public/opinion_form.html", context, status=status)
 
 

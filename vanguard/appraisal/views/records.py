@@ -40,7 +40,11 @@ from vanguard.orgs.models import Member
 def talks(request, campaign_pk, enrollment_pk):
     manage = request.method == "POST"
     enrollment = request.scope.get_enrollment_or_404(
-        campaign_pk, enrollment_pk, reach=STAFF, require=MANAGE if manage else ()
+        campaign_pk,
+        enrollment_pk,
+        reach=STAFF,
+        require=MANAGE if manage else (),
+        module="talks",
     )
     form = TalkForm(request.POST or None, enrollment=enrollment)
     if manage and form.is_valid():
@@ -76,7 +80,9 @@ def talks(request, campaign_pk, enrollment_pk):
 
 @login_required
 def self_analyses(request, campaign_pk, enrollment_pk):
-    enrollment = request.scope.get_enrollment_or_404(campaign_pk, enrollment_pk, reach=STAFF)
+    enrollment = request.scope.get_enrollment_or_404(
+        campaign_pk, enrollment_pk, reach=STAFF, module="self_analysis"
+    )
     analyses = {
         a.member_id: a
         for a in SelfAnalysis.objects.filter(
@@ -96,7 +102,9 @@ def self_analyses(request, campaign_pk, enrollment_pk):
 
 
 def _member_in_campaign_or_404(request, campaign_pk, member_pk, *, manage=False):
-    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    campaign = request.scope.module_or_404(
+        get_object_or_404(Campaign, pk=campaign_pk), "self_analysis"
+    )
     member = request.scope.get_or_404(
         Member.objects.select_related("organization"),
         reach=STAFF,
@@ -172,7 +180,9 @@ def self_analysis_enter(request, campaign_pk, member_pk):
 @login_required
 def my_self_analysis(request, campaign_pk):
     member = request.scope.member
-    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    campaign = request.scope.module_or_404(
+        get_object_or_404(Campaign, pk=campaign_pk), "self_analysis"
+    )
     if member is None or services.enrollment_of(campaign, member) is None:
         raise Http404
     analysis = SelfAnalysis.objects.filter(campaign=campaign, member=member).first()
@@ -212,7 +222,11 @@ def my_self_analysis(request, campaign_pk):
 def meetings(request, campaign_pk, enrollment_pk):
     manage = request.method == "POST"
     enrollment = request.scope.get_enrollment_or_404(
-        campaign_pk, enrollment_pk, reach=STAFF, require=MANAGE if manage else ()
+        campaign_pk,
+        enrollment_pk,
+        reach=STAFF,
+        require=MANAGE if manage else (),
+        module="meetings",
     )
     form = MeetingForm(request.POST or None, enrollment=enrollment)
     if manage and form.is_valid():
@@ -246,6 +260,7 @@ def _meeting_or_404(request, pk, *, manage=False) -> OrgLifeMeeting:
         reach=STAFF,
         unit=lambda meeting: meeting.organization,
         require=MANAGE if manage else (),
+        module="meetings",
         pk=pk,
     )
 

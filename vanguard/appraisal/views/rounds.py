@@ -39,7 +39,11 @@ from vanguard.reports.exports import Sheet
 def rounds(request, campaign_pk, enrollment_pk):
     manage = request.method == "POST"
     enrollment = request.scope.get_enrollment_or_404(
-        campaign_pk, enrollment_pk, reach=STAFF, require=MANAGE if manage else ()
+        campaign_pk,
+        enrollment_pk,
+        reach=STAFF,
+        require=MANAGE if manage else (),
+        module="appraisal",
     )
     form = RoundWithTellersForm(request.POST or None, enrollment=enrollment)
     if manage and form.is_valid():
@@ -83,6 +87,7 @@ def _round_or_404(request, pk, *, manage=False, staff=False) -> AppraisalRound:
         unit=lambda r: r.organization,
         reach=STAFF if staff else UNIT,
         require=MANAGE if manage else (),
+        module="appraisal",
         pk=pk,
     )
 

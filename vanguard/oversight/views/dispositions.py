@@ -31,7 +31,7 @@ PER_PAGE = 50
 
 
 def _list_campaign(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="dispositions")
     require_visible(request.scope.manages_something)
     return campaign
 
@@ -147,6 +147,7 @@ def _case_or_404(request, pk) -> DispositionCase:
         pk=pk,
     )
     require_visible(request.scope.can_see_disposition_of(case.member))
+    request.scope.module_or_404(case.campaign, "dispositions")
     return case
 
 

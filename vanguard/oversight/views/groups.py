@@ -31,12 +31,13 @@ def _group_or_404(request, pk) -> LeadingGroup:
         LeadingGroup.objects.select_related("campaign__organization", "organization"), pk=pk
     )
     require_visible(_can_view_group(request.scope, group))
+    request.scope.module_or_404(group.campaign, "leading_groups")
     return group
 
 
 @login_required
 def group_list(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="leading_groups")
     return _render_list(request, campaign, GroupCreateForm(campaign=campaign, scope=request.scope))
 
 
@@ -69,7 +70,7 @@ def _bureau_q(campaign):
 @login_required
 @require_POST
 def group_create(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="leading_groups")
     require(bool(request.scope.manage_paths))
     form = GroupCreateForm(request.POST, campaign=campaign, scope=request.scope)
     if form.is_valid():
@@ -124,6 +125,7 @@ def _membership_to_change(request, pk) -> GroupMembership:
         pk=pk,
     )
     require_visible(_can_view_group(request.scope, membership.group))
+    request.scope.module_or_404(membership.group.campaign, "leading_groups")
     require(request.scope.can_manage_org(membership.group.organization))
     return membership
 

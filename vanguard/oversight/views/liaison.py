@@ -40,7 +40,7 @@ SUGGESTIONS_PER_PAGE = 50
 
 def _bureau_page(request, campaign_pk):
     """The liaison points and the officers' board are the office's and the leaders'."""
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="liaison")
     scope = request.scope
     require_visible(scope.is_office or scope.is_leader)
     return campaign
@@ -207,7 +207,13 @@ def my_assignments(request):
         .select_related("organization")
         .prefetch_related("suggestions")
     )
-    context = {"assignments": assignments, "visits": visits, "today": scope.today}
+    campaigns = {a.batch.campaign_id: a.batch.campaign for a in assignments if a.active}
+    context = {
+        "assignments": assignments,
+        "visits": visits,
+        "today": scope.today,
+        "todo_campaigns": list(campaigns.values()),
+    }
     return render(request, "oversight/my_assignments.html", context)
 
 
@@ -222,6 +228,7 @@ def _assignment_for_visit(request, pk) -> LiaisonAssignment:
         request.scope.can_see_supervision(assignment.organization)
         or assignment.officer_id == request.user.pk
     )
+    request.scope.module_or_404(assignment.batch.campaign, "liaison")
     require(request.scope.can_record_visit(assignment))
     return assignment
 
@@ -264,6 +271,7 @@ def visit_detail(request, pk):
         pk=pk,
     )
     require_visible(request.scope.can_see_supervision(visit.organization))
+    request.scope.module_or_404(visit.assignment.batch.campaign, "liaison")
     context = {
         "visit": visit,
         "suggestions": visit.suggestions.all(),
@@ -303,7 +311,7 @@ def filtered_suggestions(request, campaign):
 
 @login_required
 def suggestion_list(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="liaison")
     page = Paginator(filtered_suggestions(request, campaign), SUGGESTIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -320,7 +328,7 @@ def suggestion_list(request, campaign_pk):
 @login_required
 @require_POST
 def suggestion_export(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="liaison")
     return jobs.start_response(
         request,
         "oversight.suggestions_xlsx",
@@ -332,7 +340,7 @@ def suggestion_export(request, campaign_pk):
 @jobs.export("oversight.suggestions_xlsx")
 def build_suggestion_export(ctx, campaign_pk) -> jobs.Output:
     """Made by the background worker; `ctx` carries the user's scope and query like a request."""
-    campaign = ctx.scope.get_campaign_or_404(campaign_pk)
+    campaign = ctx.scope.get_campaign_or_404(campaign_pk, module="liaison")
     suggestions = filtered_suggestions(ctx, campaign)
     rows = (
         (
@@ -377,6 +385,7 @@ def _suggestion_or_404(request, pk) -> Suggestion:
         pk=pk,
     )
     require_visible(request.scope.can_see_supervision(suggestion.visit.organization))
+    request.scope.module_or_404(suggestion.visit.assignment.batch.campaign, "liaison")
     return suggestion
 
 

@@ -39,7 +39,7 @@ PER_PAGE = 30
 
 @login_required
 def article_list(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="publicity")
     articles = (
         Article.objects.filter(campaign=campaign)
         .filter(request.scope.unit_filter())
@@ -61,7 +61,7 @@ def article_list(request, campaign_pk):
 
 @login_required
 def article_new(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="publicity")
     require(bool(request.scope.manage_paths))
     form = ArticleForm(request.POST or None, campaign=campaign, scope=request.scope)
     if request.method == "POST" and form.is_valid():
@@ -86,6 +86,7 @@ def _article_or_404(request, pk) -> Article:
         Article.objects.select_related("campaign", "organization", "member", "author"), pk=pk
     )
     require_visible(request.scope.can_view_org(article.organization))
+    request.scope.module_or_404(article.campaign, "publicity")
     return article
 
 
@@ -181,7 +182,7 @@ def filtered_commendations(request, campaign):
 
 @login_required
 def commendation_list(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="commendations")
     form = NominationForm(campaign=campaign, scope=request.scope)
     return _render_commendations(request, campaign, form)
 
@@ -208,7 +209,7 @@ def _render_commendations(request, campaign, form, status=200):
 @login_required
 @require_POST
 def commendation_nominate(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="commendations")
     require(bool(request.scope.manage_paths))
     form = NominationForm(request.POST, campaign=campaign, scope=request.scope)
     if form.is_valid():
@@ -232,6 +233,7 @@ def commendation_action(request, pk, action):
         pk=pk,
     )
     scope = request.scope
+    scope.module_or_404(commendation.campaign, "commendations")
     subject_org = commendation.member.organization if commendation.member_id else None
     subject_org = subject_org or commendation.organization
     require_visible(
@@ -263,7 +265,7 @@ def commendation_action(request, pk, action):
 @login_required
 @require_POST
 def commendation_export(request, campaign_pk):
-    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="commendations")
     return jobs.start_response(
         request,
         "oversight.commendations_xlsx",
@@ -275,7 +277,7 @@ def commendation_export(request, campaign_pk):
 @jobs.export("oversight.commendations_xlsx")
 def build_commendation_export(ctx, campaign_pk) -> jobs.Output:
     """Made by the background worker; `ctx` carries the user's scope and query like a request."""
-    campaign = ctx.scope.get_campaign_or_404(campaign_pk)
+    campaign = ctx.scope.get_campaign_or_404(campaign_pk, module="commendations")
     rows = (
         (
             c.kind_label,

@@ -1,0 +1,69 @@
+"""Template filters of the campaign shell: which modules a campaign has (issue 16).
+
+    {% load campaigns_tags %}
+    {% if campaign|has_module:"five_ones" %} … {% endif %}
+    {% if nav_campaign|shows:app %}{% include app.nav %}{% endif %}
+
+With no campaign in view (None) every module counts as on: the page is not about a
+campaign, so nothing is hidden for one.
+"""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def has_module(campaign, code: str) -> bool:
+    if campaign is None or campaign == "":
+        return True
+    return campaign.has_module(code)
+
+
+@register.filter
+def shows(campaign, entry) -> bool:
+    """Whether a registry entry (a `PhaseApp`'s nav or panels, a `PublicLink`) shows for
+    the campaign: it needs none of the campaign's modules, or the campaign has one."""
+    required = getattr(entry, "required_modules", None)
+    if required is None:
+        module = getattr(entry, "module", "")
+        required = (module,) if module else ()
+    if not required or campaign is None or campaign == "":
+        return True
+    return any(campaign.has_module(code) for code in required)
+
+
+@register.filter
+def any_shows(campaigns, entry) -> bool:
+    """Whether the entry shows for at least one of `campaigns` (a member's page, which
+    speaks of every campaign the member takes part in); with none, it shows."""
+    campaigns = list(campaigns or ())
+    return not campaigns or any(shows(campaign, entry) for campaign in campaigns)
+
+
+@register.simple_tag
+def campaign_tagline() -> str:
+    """The newest campaign's tagline (template `[texts] tagline`), "" when it has none:
+    the sign-in page shows it under the site's name."""
+    from vanguard.campaigns.models import Campaign
+
+    campaign = Campaign.objects.order_by("-starts_on", "-pk").only("template_data").first()
+    return campaign.rules.text("tagline") if campaign is not None else ""
+
+
+@register.filter
+def campaign_text(campaign, name: str) -> str:
+    """The campaign's own wording for `name` (template `[texts]`), "" when none."""
+    if campaign is None or campaign == "":
+        return ""
+    return campaign.rules.text(name)
+
+
+@register.filter
+def phase_title(campaign, code: str) -> str:
+    """The title the campaign's template gives its phase `code` ("" when there is no
+    campaign or no such phase): a section heads itself with the campaign's own words."""
+    if campaign is None or campaign == "":
+        return ""
+    phase = next((p for p in campaign.rules.phases if p.code == code), None)
+    return phase.title if phase is not None else ""

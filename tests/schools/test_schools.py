@@ -284,3 +284,18 @@ def test_the_parts_show_where_their_users_work(enrollments, personas, client):
     assert 'id="schools-panel"' in unit.content.decode()
     client.force_login(personas["bob"])
     assert 'id="schools-me"' in client.get(reverse("me")).content.decode()
+
+
+def test_a_template_whose_modules_leave_them_out_shows_nothing_of_them(
+    enrollments, post, personas, client
+):
+    campaign = enrollments["A"].campaign
+    data = campaign.template_data
+    data["modules"] = {"enabled": ["sessions"]}  # issue 16: only what is listed is on
+    Campaign.objects.filter(pk=campaign.pk).update(template_data=data)
+    client.force_login(personas["alice"])
+    for name in ("schools-trainings", "schools-posts", "schools-roles"):
+        assert client.get(reverse(name, args=[campaign.pk, enrollments["A"].pk])).status_code == 404
+    client.force_login(personas["bob"])
+    for name in ("study-online-mine", "study-writings-mine", "schools-my-roles"):
+        assert client.get(reverse(name, args=[campaign.pk])).status_code == 404

@@ -122,14 +122,18 @@ def _objects() -> dict:
         RectificationItem,
     )
     from vanguard.reports.models import Job
+    from vanguard.schools.models import RoleCommitment, TrainingRecord, VanguardPost
     from vanguard.situation.models import Problem, ProblemLink
     from vanguard.study.models import (
         LeaderVisit,
+        Lecturer,
+        OnlineMaterial,
         Quiz,
         QuizAttempt,
         StudyNote,
         StudySession,
         UnitMaterial,
+        Writing,
     )
     from vanguard.surveys.models import Draw, Frame, Survey
 
@@ -149,6 +153,13 @@ def _objects() -> dict:
     cadre = Member.objects.filter(organization=unit, is_leader_cadre=True).first()
     problem = Problem.objects.filter(enrollment=enrollment).first()
     meeting = OrgLifeMeeting.objects.get(organization=unit)
+    post = VanguardPost.objects.create(
+        enrollment=enrollment,
+        title="先锋岗",
+        starts_on=enrollment.batch.starts_on,
+        ends_on=enrollment.batch.ends_on,
+    )
+    post.holders.set([member])
     return {
         # 三.4: a leader cadre of A and a record of theirs with an evidence file.
         "cadre": cadre,
@@ -184,6 +195,42 @@ def _objects() -> dict:
             written_on=enrollment.batch.starts_on,
             title="笔记",
             content="学习体会",
+        ),
+        # issue 20: 网络党校, writings (published: also in the public column), 讲师团, schools
+        "online_material": OnlineMaterial.objects.create(
+            campaign=enrollment.campaign,
+            enrollment=enrollment,
+            title="网上材料",
+            kind="document",
+            minutes=10,
+            file=ContentFile(b"x", name="o.txt"),
+        ),
+        "writing": Writing.objects.create(
+            campaign=enrollment.campaign,
+            enrollment=enrollment,
+            member=member,
+            kind="experience",
+            title="体会",
+            body="正文",
+            status="published",
+            submitted_at="2024-07-10T10:00:00+08:00",
+            published_at="2024-07-12T10:00:00+08:00",
+        ),
+        "lecturer": Lecturer.objects.create(campaign=enrollment.campaign, name="讲师"),
+        "training": TrainingRecord.objects.create(
+            enrollment=enrollment,
+            track="member_to_teacher",
+            name=member.name,
+            member=member,
+            started_on=enrollment.batch.starts_on,
+        ),
+        "post": post,
+        "commitment": RoleCommitment.objects.create(
+            enrollment=enrollment,
+            member=member,
+            role="mentor",
+            pledge="结对",
+            made_on=enrollment.batch.starts_on,
         ),
         "quiz": Quiz.objects.first(),
         "attempt": QuizAttempt.objects.filter(member=member).first(),
@@ -399,6 +446,29 @@ case("study-quiz", "GET", pk("quiz"))
 case("study-quiz-import", "POST", pk("quiz"))
 case("study-quiz-start", "POST", pk("quiz"))
 case("study-attempt", "GET", pk("attempt"))
+# 网络党校, 学习体会/调研文章, 讲师团 (issue 20)
+case("study-online-mine", "GET", c)
+case("study-online-office", "GET", c)
+case("study-online-unit", "GET", ce)
+case("study-online-material", "GET", pk("online_material"))
+case("study-online-beat", "POST", pk("online_material"))
+case("study-online-file", "GET", pk("online_material"))
+case("study-online-withdraw", "POST", pk("online_material"))
+case("study-writings-mine", "GET", c)
+case("study-writings-campaign", "GET", c)
+case("study-writings-unit", "GET", ce)
+case("study-writing", "GET", pk("writing"))
+case("study-writing-act", "POST", pk("writing"))
+case("study-lecturers", "GET", c)
+case("study-lecturer", "GET", pk("lecturer"))
+# schools: 三培养, 党员先锋岗, the four roles (issue 20)
+case("schools-trainings", "GET", ce)
+case("schools-training", "GET", pk("training"))
+case("schools-posts", "GET", ce)
+case("schools-post", "GET", pk("post"))
+case("schools-roles", "GET", ce)
+case("schools-my-roles", "GET", c)
+case("schools-role-record", "POST", pk("commitment"))
 # appraisal
 case("appraisal-me", "GET", none)
 case("appraisal-overview", "GET", c)
@@ -550,6 +620,8 @@ PUBLIC = [
     ("oversight-public-news", "GET", none),
     ("oversight-public-article", "GET", pk("article")),
     ("oversight-public-commendations", "GET", none),
+    ("study-public-writings", "GET", none),
+    ("study-public-writing", "GET", pk("writing")),
 ]
 for _name, _method, _args in PUBLIC:
     case(_name, _method, _args, anonymous="2")
@@ -566,6 +638,7 @@ OPEN_TO_OUTSIDERS = {
     "study-quiz",  # the bureau's quiz, open to every member of the campaign
     "study-quiz-start",
     "study-quiz-import",  # … and seen, not changed (403), by the units' admins
+    "study-lecturer",  # the campaign's 讲师团 roster; the lectures listed are the user's units'
 }
 # POSTs a leader may make as a member: their own quiz attempt and 五个一.
 # … and their own notifications, marked as read.
@@ -595,6 +668,28 @@ EXPORTS = {
 
 # The answers, persona by persona (PERSONAS order), reviewed against the access rules.
 EXPECTED: dict[str, str] = {
+    # issue 20: study carriers and schools' Party work
+    "schools-my-roles": "4444444",  # the demo's member is not in a school
+    "schools-post": "2222244",
+    "schools-posts": "2222344",
+    "schools-role-record": "4444244",
+    "schools-roles": "2222344",
+    "schools-training": "2222444",
+    "schools-trainings": "2222344",
+    "study-lecturer": "2222424",
+    "study-lecturers": "2222424",
+    "study-online-beat": "3333244",
+    "study-online-file": "2222244",
+    "study-online-material": "2222244",
+    "study-online-mine": "2244242",
+    "study-online-office": "2222424",
+    "study-online-unit": "2222344",
+    "study-online-withdraw": "2332344",
+    "study-writing": "2222244",
+    "study-writing-act": "2332344",
+    "study-writings-campaign": "2222424",
+    "study-writings-mine": "2244242",
+    "study-writings-unit": "2222344",
     "appraisal-ballots": "2222244",
     "appraisal-conclusions": "2332444",
     "appraisal-me": "2244242",

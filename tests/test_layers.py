@@ -32,6 +32,7 @@ LAYERS = {
     "surveys": 4,
     "oversight": 4,
     "situation": 4,
+    "schools": 4,
     "portal": 5,
     "datagen": 5,  # the benchmark's generator drives every app
     "<project>": 6,  # settings, urls

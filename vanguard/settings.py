@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "vanguard.orgs",
     "vanguard.campaigns",
     "vanguard.study",
+    "vanguard.schools",
     "vanguard.appraisal",
     "vanguard.rectification",
     "vanguard.surveys",

@@ -30,10 +30,13 @@ PNG = b"\x89PNG\r\n\x1a\n"
 JPEG = b"\xff\xd8\xff"
 ZIP = b"PK\x03\x04"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+EBML = b"\x1a\x45\xdf\xa3"  # WebM (Matroska)
 
 EVIDENCE_TYPES = ("pdf", "png", "jpg", "jpeg", "docx", "xlsx", "doc", "xls", "txt")
 WORKBOOK_TYPES = ("xlsx",)
 TEMPLATE_TYPES = ("toml", "txt")
+# 网络党校 materials: documents to read online and videos to watch (MP4, WebM).
+STUDY_MATERIAL_TYPES = ("pdf", "docx", "doc", "txt", "mp4", "webm")
 
 
 def max_upload_bytes() -> int:
@@ -52,6 +55,10 @@ def content_type_of(head: bytes, file) -> str | None:
         return "ole"  # .doc or .xls: both are OLE compound files
     if head.startswith(ZIP):
         return _office_package(file)
+    if head[4:8] == b"ftyp":
+        return "mp4"  # ISO base media: the first box is the file type
+    if head.startswith(EBML):
+        return "webm"
     if _is_text(head):
         return "txt"
     return None
@@ -101,6 +108,8 @@ _MATCHES = {
     "xls": {"ole"},
     "txt": {"txt"},
     "toml": {"txt"},
+    "mp4": {"mp4"},
+    "webm": {"webm"},
 }
 
 
@@ -136,6 +145,11 @@ class FileTypeValidator:
             return _("The file is not a valid Excel workbook (.xlsx).")
         if self.types == TEMPLATE_TYPES:
             return _("A campaign template is a plain text TOML file (.toml).")
+        if self.types == STUDY_MATERIAL_TYPES:
+            return _(
+                "This type of file is not accepted: upload a PDF, a Word document, a plain "
+                "text file or a video (MP4 or WebM), whose content matches its name."
+            )
         return _(
             "This type of file is not accepted: upload a PDF, an image (PNG or JPEG), a Word "
             "or Excel document or a plain text file, whose content matches its name."
@@ -152,6 +166,7 @@ class FileTypeValidator:
 validate_evidence_file = FileTypeValidator(EVIDENCE_TYPES)
 validate_workbook_file = FileTypeValidator(WORKBOOK_TYPES)
 validate_template_file = FileTypeValidator(TEMPLATE_TYPES, max_mb=1)
+validate_study_material = FileTypeValidator(STUDY_MATERIAL_TYPES)
 
 
 class LimitedUploadHandler(FileUploadHandler):

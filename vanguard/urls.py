@@ -15,6 +15,7 @@ urlpatterns = [
     path("orgs/", include("vanguard.orgs.urls")),
     path("campaigns/", include("vanguard.campaigns.urls")),
     path("study/", include("vanguard.study.urls")),
+    path("schools/", include("vanguard.schools.urls")),
     path("appraisal/", include("vanguard.appraisal.urls")),
     path("rectification/", include("vanguard.rectification.urls")),
     path("surveys/", include("vanguard.surveys.urls")),

@@ -507,6 +507,55 @@ class Scope:
         own = self.member is not None and member.pk == self.member.pk
         return own or self.can_manage_member(member)
 
+    # -- study: 网络党校, 学习体会/调研文章, 讲师团 (五.1(4)二, issue 20) ----------------------
+    # An online material of the office is offered to every member of the campaign's units
+    # and read by every staff reader of the campaign; a unit's to its members and readers.
+    # Its publisher (the office, or the unit's managers) changes it. A writing is seen by
+    # its author and the readers of its unit, reviewed by the unit's managers; the campaign
+    # office reads the ones recommended to it and publishes them.
+
+    def online_material_org(self, material: Any) -> Organization:
+        owner = material.enrollment if material.enrollment_id else material.campaign
+        org: Organization = owner.organization
+        return org
+
+    def can_study_online(self, material: Any) -> bool:
+        if self.member is None or material.withdrawn_at is not None:
+            return False
+        enrollments = self.member_enrollments().filter(campaign_id=material.campaign_id)
+        if material.enrollment_id:
+            enrollments = enrollments.filter(pk=material.enrollment_id)
+        return bool(enrollments.exists())
+
+    def can_view_online_material(self, material: Any) -> bool:
+        org = self.online_material_org(material)
+        if material.enrollment_id is None:
+            return self.can_view_campaign_of(org) or self.can_study_online(material)
+        return self.can_view_org(org) or self.can_study_online(material)
+
+    def can_manage_online_material(self, material: Any) -> bool:
+        return self.can_manage_org(self.online_material_org(material))
+
+    def can_view_writing(self, writing: Any) -> bool:
+        if self.member is not None and writing.member_id == self.member.pk:
+            return True
+        return self.can_view_org(writing.enrollment.organization)
+
+    def can_review_writing(self, writing: Any) -> bool:
+        return self.can_manage_org(writing.enrollment.organization)
+
+    def is_campaign_office(self, campaign: Any) -> bool:
+        """The campaign's office: publishes in its public column, keeps its 讲师团 roster
+        and its 网络党校 materials for every unit."""
+        return self.is_office and self.can_manage_org(campaign.organization)
+
+    # -- schools: 三培养, 党员先锋岗, the four roles of teacher members (issue 20) ----------
+    # A unit's records are read by its readers and changed by its managers; a teacher
+    # member keeps their own commitments (and sees them), the unit reads them all.
+
+    def can_keep_commitment(self, commitment: Any) -> bool:
+        return self.member is not None and commitment.member_id == self.member.pk
+
     # -- campaign units ----------------------------------------------------------------
 
     def can_view_unit(self, org: Organization) -> bool:

@@ -348,6 +348,13 @@ class CampaignTemplate:
     member_groups: tuple[VocabularyItem, ...]
     satisfaction: SatisfactionRule
     batches_hint: tuple[BatchHint, ...] = ()
+    # Issue 20 (五.1(4), 五.3(3)): optional parts; an empty vocabulary means the part is
+    # absent from the campaign.
+    writing_kinds: tuple[VocabularyItem, ...] = ()
+    lecture_kinds: tuple[VocabularyItem, ...] = ()
+    training_tracks: tuple[VocabularyItem, ...] = ()
+    post_grades: tuple[VocabularyItem, ...] = ()
+    teacher_roles: tuple[VocabularyItem, ...] = ()
     # {event code: lead days (() = the event's defaults), None = off}; None when the
     # template has no [notifications] table (every event on, with its defaults).
     notifications: dict[str, tuple[int, ...] | None] | None = None
@@ -697,6 +704,9 @@ THRESHOLDS = {
     "suggestion_answer_days": _Key("int", required=False),
     # Days a unit has to answer an opinion (appraisal.opinions; 五.2(2) 及时).
     "opinion_answer_days": _Key("int", required=False),
+    # 网络党校 (五.1(4)二): the most hours of online study credited towards min_study_hours;
+    # absent, online study is tracked but counts for nothing.
+    "online_study_max_hours": _Key("number", required=False),
 }
 _MATCH = {"category": _Key("code", required=False), "group": _Key("code", required=False)}
 _SATISFACTION = {
@@ -741,6 +751,13 @@ VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
             "due_phase": _Key("code", required=False),
         },
     ),
+    # Issue 20: 学习体会/调研文章, the 讲师团's kinds of lecture, 三培养's tracks, the grades
+    # of a 党员先锋岗's assessment, the four roles of teacher members.
+    "writing_kinds": (VocabularyItem, {}),
+    "lecture_kinds": (VocabularyItem, {}),
+    "training_tracks": (VocabularyItem, {}),
+    "post_grades": (VocabularyItem, {}),
+    "teacher_roles": (VocabularyItem, {}),
 }
 _MODULES = {"enabled": _Key("texts")}
 # The campaign's own words; each is optional (the engine's neutral wording otherwise).

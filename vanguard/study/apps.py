@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from vanguard.core.registry import ModuleDef, PhaseApp, register
+from vanguard.core.registry import ModuleDef, PhaseApp, PublicLink, register
 
 
 class StudyConfig(AppConfig):
@@ -24,6 +24,16 @@ class StudyConfig(AppConfig):
                 compliance="vanguard.study.compliance",
                 demo_loader="vanguard.study.demo.load_demo",
                 data_generator="vanguard.study.generate",
+                public_links=(
+                    PublicLink(
+                        "study-public-writings",
+                        _("Campaign column: study writings"),
+                        _(
+                            "Members' study writings and research articles, published by the "
+                            "office."
+                        ),
+                    ),
+                ),
                 notification_events=EVENTS,
                 todo="vanguard.study.todo.todo",
                 modules=(
@@ -37,6 +47,18 @@ class StudyConfig(AppConfig):
                         _("Leaders' three visits (三进)"),
                         needs=("leader_visit_kinds",),
                     ),
+                    # Issue 20 (五.1(4)二): clauses of the 先进性 notice, so on in a template
+                    # without [modules]; each also needs its own declaration in the template
+                    # (`online.has_part`), so an old snapshot without it has none of them.
+                    ModuleDef("online_study", _("Online Party school (网络党校)")),
+                    ModuleDef(
+                        "writings",
+                        _("Study writings and research articles"),
+                        needs=("writing_kinds",),
+                    ),
+                    ModuleDef(
+                        "lecturers", _("Lecturers' group (讲师团)"), needs=("lecture_kinds",)
+                    ),
                 ),
                 module=(
                     "sessions",
@@ -45,6 +67,9 @@ class StudyConfig(AppConfig):
                     "five_ones",
                     "quizzes",
                     "leader_visits",
+                    "online_study",
+                    "writings",
+                    "lecturers",
                 ),
             )
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -30,14 +30,20 @@ from vanguard.study.models import (
     AttendanceStatus,
     FiveOneRecord,
     LeaderVisit,
+    Lecture,
+    Lecturer,
+    OnlineMaterial,
     Quiz,
     QuizAttempt,
     SessionLog,
     StudyNote,
     StudySession,
     UnitMaterial,
+    Writing,
 )
+from vanguard.study.online import online_study_on
 from vanguard.study.services import study_window
+from vanguard.study.writings import writings_on
 
 TOPICS = [
     "学习《保持共产党员先进性教育读本》",
@@ -210,6 +216,7 @@ def load_demo(campaign: Campaign, rng: random.Random) -> None:
         _five_ones(rng, campaign, members, window.ends_on, 0.9 if code == SLOPPY else 1)
     _visits(rng, campaign, enrollments)
     _quiz(rng, campaign, office)
+    _carriers(campaign, enrollments, office)
     # The marks above went in bulk, past the signals that keep the stored sums current.
     refresh_member_hours(campaign.pk)
 
@@ -458,3 +465,57 @@ def _question_workbook() -> io.BytesIO:
     workbook.save(file)
     file.seek(0)
     return file
+
+
+def _carriers(campaign: Campaign, enrollments, office) -> None:
+    """网络党校 materials, writings and the 讲师团 (issue 20); no use of the rng, so the
+    other loaders' data stay as they were."""
+    if online_study_on(campaign):
+        for title, minutes in (("《保持共产党员先进性教育读本》导读", 30), ("党章学习辅导", 20)):
+            OnlineMaterial.objects.create(
+                campaign=campaign,
+                title=title,
+                kind="document",
+                text="（网络党校学习材料正文）",
+                minutes=minutes,
+                added_by=office,
+            )
+    planned = [e for e in enrollments if study_window(e) is not None]
+    if writings_on(campaign) and planned:
+        for enrollment in planned[:2]:
+            author = Member.objects.within(enrollment.organization).first()
+            window = study_window(enrollment)
+            if author is None or window is None:
+                continue
+            start = window.starts_on
+            Writing.objects.create(
+                campaign=campaign,
+                enrollment=enrollment,
+                member=author,
+                kind="experience",
+                title=f"{enrollment.organization.name}党员学习体会",
+                body="通过集中学习，进一步认识到保持共产党员先进性的重要意义。",
+                status="published",
+                submitted_at=datetime.combine(start, time(9), tzinfo=UTC),
+                recommended_at=datetime.combine(start, time(10), tzinfo=UTC),
+                published_at=datetime.combine(start, time(11), tzinfo=UTC),
+            )
+    if campaign.rules.lecture_kinds:
+        lecturer = Lecturer.objects.create(
+            campaign=campaign,
+            name="王建国",
+            affiliation="市委党校 教授",
+            topics="党章辅导；保持共产党员先进性",
+        )
+        session = StudySession.objects.filter(
+            enrollment__in=planned, kind__in=[k.code for k in campaign.rules.lecture_kinds]
+        ).first()
+        if session is not None:
+            Lecture.objects.create(
+                lecturer=lecturer,
+                enrollment=session.enrollment,
+                kind=session.kind,
+                topic=session.topic,
+                given_on=session.date,
+                session=session,
+            )

@@ -14,11 +14,16 @@ from django.utils.translation import gettext_lazy
 from vanguard.orgs.models import Organization
 from vanguard.study.models import (
     LeaderVisit,
+    Lecture,
+    Lecturer,
+    OnlineMaterial,
+    OnlineMaterialKind,
     Quiz,
     SessionLog,
     StudyNote,
     StudySession,
     UnitMaterial,
+    Writing,
 )
 from vanguard.uploads import validate_workbook_file
 
@@ -268,3 +273,90 @@ class CheckinForm(forms.Form):
             }
         ),
     )
+
+
+# -- 网络党校, 学习体会/调研文章, 讲师团 (issue 20) ----------------------------------------
+
+
+class OnlineMaterialForm(forms.ModelForm):
+    class Meta:
+        model = OnlineMaterial
+        fields = ["title", "kind", "minutes", "description", "text", "file"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "text": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        kind, upload, text = data.get("kind"), data.get("file"), data.get("text")
+        name = (getattr(upload, "name", "") or "").lower()
+        if kind == OnlineMaterialKind.VIDEO:
+            if not name.endswith((".mp4", ".webm")):
+                self.add_error("file", _("A video material needs its video file (MP4 or WebM)."))
+        elif not upload and not (text or "").strip():
+            self.add_error("text", _("Give the text to read or upload the document."))
+        elif name.endswith((".mp4", ".webm")):
+            self.add_error("kind", _("A video file makes a video material."))
+        return data
+
+
+class WritingForm(forms.ModelForm):
+    class Meta:
+        model = Writing
+        fields = ["kind", "title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"] = forms.ChoiceField(
+            label=_("Kind"), choices=[(k.code, k.title) for k in campaign.rules.writing_kinds]
+        )
+        _style(self)
+
+
+class LecturerForm(forms.ModelForm):
+    class Meta:
+        model = Lecturer
+        fields = ["name", "affiliation", "topics"]
+        widgets = {"topics": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class LectureForm(forms.ModelForm):
+    class Meta:
+        model = Lecture
+        fields = ["enrollment", "kind", "topic", "given_on", "session", "notes"]
+        widgets = {"given_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, campaign, enrollments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrollment"].queryset = enrollments
+        self.fields["enrollment"].label_from_instance = lambda e: e.organization.name
+        self.fields["kind"] = forms.ChoiceField(
+            label=_("Kind of lecture"),
+            choices=[(k.code, k.title) for k in campaign.rules.lecture_kinds],
+        )
+        self.fields["session"].queryset = StudySession.objects.filter(
+            enrollment__in=enrollments
+        ).select_related("enrollment__organization")
+        self.fields["session"].label_from_instance = lambda s: (
+            f"{s.enrollment.organization.name} · {s.date:%Y-%m-%d} · {s.topic}"
+        )
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        session, enrollment = data.get("session"), data.get("enrollment")
+        if session and enrollment and session.enrollment_id != enrollment.pk:
+            self.add_error("session", _("The session is not one of this unit's."))
+        if session and data.get("given_on") and session.date != data["given_on"]:
+            self.add_error("given_on", _("The lecture's date is not the session's date."))
+        return data

@@ -2,7 +2,8 @@
 
 A member's hours in a campaign are the credited hours of the campaign's sessions they
 attended (present or late; leave and absence earn nothing), wherever the session was
-held: attendance belongs to the member, not to the unit. The minimum is the template's
+held: attendance belongs to the member, not to the unit; plus their online study (网络党校)
+up to the template's cap (`vanguard.study.online`). The minimum is the template's
 `min_study_hours`, which may vary by unit category and member group; `required_hours`
 asks the template for one member and `required_hours_expression` computes the same value
 in SQL, so that "who is short" can be counted per unit in one query.
@@ -44,6 +45,7 @@ from vanguard.campaigns.template import CampaignTemplate
 from vanguard.campaigns.units import sum_by_unit, units_by_org
 from vanguard.orgs.models import Member
 from vanguard.study.models import ATTENDED, Attendance, MemberHours
+from vanguard.study.online import online_hours
 
 HOURS_THRESHOLD = "min_study_hours"
 HOURS_FIELD = DecimalField(max_digits=8, decimal_places=1)
@@ -90,14 +92,18 @@ def required_hours_expression(rules: CampaignTemplate, campaign: Campaign | None
 
 
 def live_hours(campaign_id: int, member_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
-    """Members' hours in a campaign added up from their marks (only members with some)."""
+    """Members' hours in a campaign added up from their marks, plus the online study the
+    template credits (`vanguard.study.online`); only members with some."""
     attended = Attendance.objects.filter(
         status__in=ATTENDED, session__enrollment__campaign=campaign_id
     )
     if member_ids is not None:
         attended = attended.filter(member__in=list(member_ids))
     rows = attended.order_by().values("member").annotate(total=Sum("session__hours"))
-    return {row["member"]: _decimal(row["total"]) for row in rows}
+    hours = {row["member"]: _decimal(row["total"]) for row in rows}
+    for member, online in online_hours(campaign_id, member_ids).items():
+        hours[member] = hours.get(member, ZERO) + online
+    return hours
 
 
 def refresh_member_hours(campaign_id: int, member_ids: Iterable[int] | None = None) -> None:

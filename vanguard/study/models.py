@@ -28,7 +28,7 @@ from simple_history.models import HistoricalRecords
 
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.models import Member, Organization
-from vanguard.uploads import validate_evidence_file
+from vanguard.uploads import validate_evidence_file, validate_study_material
 
 CHECKIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a screen
 CHECKIN_CODE_LENGTH = 6
@@ -481,3 +481,210 @@ class QuizAttempt(models.Model):
 
     def __str__(self):
         return f"{self.quiz} · {self.member} · {self.number}"
+
+
+# -- 网络党校, 学习体会 and 调研文章, 讲师团 (五.1(4)二, issue 20) ------------------------------
+
+
+class OnlineMaterialKind(models.TextChoices):
+    DOCUMENT = "document", _("Document")
+    VIDEO = "video", _("Video")
+
+
+class OnlineMaterial(models.Model):
+    """A material of the 网络党校: a document to read or a video to watch online.
+
+    Uploaded by the campaign office for every unit (`enrollment` empty) or by a unit for
+    its own members. `minutes` is the time it takes: no member is credited more than that
+    for it, however long the page stays open. Withdrawn, it is no longer offered; the time
+    already spent on it still counts.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="online_materials",
+    )
+    enrollment = models.ForeignKey(
+        Enrollment,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="online_materials",
+        help_text=_("Empty: the office's material, for every unit."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=OnlineMaterialKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    text = models.TextField(_("text to read"), blank=True)
+    file = models.FileField(
+        _("file"), upload_to="study/online/%Y/", blank=True, validators=[validate_study_material]
+    )
+    minutes = models.PositiveSmallIntegerField(
+        _("time it takes (minutes)"),
+        help_text=_("No member is credited more than this for the material."),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("online study material")
+        verbose_name_plural = _("online study materials")
+        ordering = ["campaign", "-added_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__gt=0), name="online_material_minutes_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def seconds_cap(self) -> int:
+        return self.minutes * 60
+
+
+class OnlineProgress(models.Model):
+    """The time a member spent on an online material, counted by the page's heartbeat
+    (only while the page is visible and in use; `vanguard.study.online`). Written every
+    half minute while a member reads, so no history table: `seconds` only ever grows."""
+
+    material = models.ForeignKey(OnlineMaterial, on_delete=models.PROTECT, related_name="progress")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="online_progress")
+    seconds = models.PositiveIntegerField(_("seconds"), default=0)
+    first_at = models.DateTimeField(_("first opened"), auto_now_add=True)
+    last_beat_at = models.DateTimeField(_("last active"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("online study time")
+        verbose_name_plural = _("online study time")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["material", "member"], name="one_progress_per_material"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.material} · {self.seconds}s"
+
+
+class WritingStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    ACCEPTED = "accepted", _("Accepted by the unit")
+    RECOMMENDED = "recommended", _("Recommended to the office")
+    PUBLISHED = "published", _("Published in the column")
+
+
+class Writing(models.Model):
+    """A member's 学习体会 or 调研文章 (五.1(4)二: 交流…学习体会、调研文章).
+
+    The member submits it; the unit returns it for revision or accepts it, and may
+    recommend it to the office; the office publishes it in the campaign's public column
+    (and may take it down again: it goes back to recommended).
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="writings"
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="writings"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("author"), on_delete=models.PROTECT, related_name="writings"
+    )
+    kind = models.CharField(_("kind"), max_length=50)  # a template writing_kinds code
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=WritingStatus.choices, default=WritingStatus.SUBMITTED
+    )
+    review_note = models.TextField(_("reviewer's note"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    recommended_at = models.DateTimeField(_("recommended at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("study writing")
+        verbose_name_plural = _("study writings")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self):
+        return self.title
+
+
+class Lecturer(models.Model):
+    """A member of the 讲师团 (五.1(4)二: 教育系统党风廉政建设讲师团), kept by the office."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="lecturers"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    affiliation = models.CharField(_("work unit and post"), max_length=200, blank=True)
+    topics = models.TextField(_("topics offered"), blank=True)
+    active = models.BooleanField(_("on the roster"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lecturer")
+        verbose_name_plural = _("lecturers")
+        ordering = ["campaign", "name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Lecture(models.Model):
+    """A lecture a lecturer gave to a unit (党课辅导、专题讲座、先进事迹报告会), linked to the
+    unit's study session it was part of."""
+
+    lecturer = models.ForeignKey(
+        Lecturer, verbose_name=_("lecturer"), on_delete=models.PROTECT, related_name="lectures"
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="lectures"
+    )
+    kind = models.CharField(_("kind of lecture"), max_length=50)  # template lecture_kinds
+    topic = models.CharField(_("topic"), max_length=200)
+    given_on = models.DateField(_("date"))
+    session = models.ForeignKey(
+        StudySession,
+        verbose_name=_("study session"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lectures",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lecture")
+        verbose_name_plural = _("lectures")
+        ordering = ["-given_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.lecturer} · {self.topic}"

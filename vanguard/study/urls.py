@@ -1,6 +1,13 @@
 from django.urls import path
 
-from vanguard.study import views, views_campaign, views_member, views_quiz, views_unit
+from vanguard.study import (
+    views,
+    views_campaign,
+    views_member,
+    views_online,
+    views_quiz,
+    views_unit,
+)
 
 UNIT = "<int:pk>/units/<int:enrollment_pk>/"
 
@@ -56,4 +63,21 @@ urlpatterns = [
     path("quizzes/<int:pk>/import/", views_quiz.quiz_import, name="study-quiz-import"),
     path("quizzes/<int:pk>/start/", views_quiz.quiz_start, name="study-quiz-start"),
     path("attempts/<int:pk>/", views_quiz.attempt, name="study-attempt"),
+    # 网络党校 (五.1(4)二)
+    path("<int:pk>/online/", views_online.online_mine, name="study-online-mine"),
+    path("<int:pk>/online/office/", views_online.online_office, name="study-online-office"),
+    path(UNIT + "online/", views_online.online_unit, name="study-online-unit"),
+    path("online/<int:pk>/", views_online.online_material, name="study-online-material"),
+    path("online/<int:pk>/beat/", views_online.online_beat, name="study-online-beat"),
+    path("online/<int:pk>/file/", views_online.online_file, name="study-online-file"),
+    path("online/<int:pk>/withdraw/", views_online.online_withdraw, name="study-online-withdraw"),
+    # 学习体会, 调研文章
+    path("<int:pk>/writings/mine/", views_online.writings_mine, name="study-writings-mine"),
+    path("<int:pk>/writings/", views_online.writings_campaign, name="study-writings-campaign"),
+    path(UNIT + "writings/", views_online.writings_unit, name="study-writings-unit"),
+    path("writings/<int:pk>/", views_online.writing_detail, name="study-writing"),
+    path("writings/<int:pk>/act/", views_online.writing_act, name="study-writing-act"),
+    # 讲师团
+    path("<int:pk>/lecturers/", views_online.lecturers, name="study-lecturers"),
+    path("lecturers/<int:pk>/", views_online.lecturer_detail, name="study-lecturer"),
 ]

@@ -4,7 +4,7 @@ member's page. Each loads its data in a constant number of queries."""
 from django import template
 from django.utils import timezone
 
-from vanguard.study import services
+from vanguard.study import online, services, writings
 from vanguard.study.hours import member_hours, required_hours
 from vanguard.study.models import AttendanceStatus, StudySession
 from vanguard.study.summary import unit_studies
@@ -82,3 +82,27 @@ def hours(value) -> str:
         return ""
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
+
+
+@register.filter
+def clock(seconds) -> str:
+    """Seconds as minutes and seconds, 3:05."""
+    return online.clock(int(seconds or 0))
+
+
+@register.filter
+def minutes(seconds) -> int:
+    """Seconds as whole minutes (rounded down)."""
+    return int(seconds or 0) // 60
+
+
+@register.filter
+def has_study_part(campaign, part: str) -> bool:
+    """Whether the campaign's template has one of the study carriers of issue 20:
+    `online_study`, `writings`, `lecturers`."""
+    checks = {
+        "online_study": online.online_study_on,
+        "writings": writings.writings_on,
+        "lecturers": online.lecturers_on,
+    }
+    return bool(campaign) and checks[part](campaign)

@@ -23,9 +23,10 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/python manage.py load_demo
-	@echo "后台任务进程（db_worker）与网站一同启动；按 Ctrl-C 同时停止。"
+	@echo "后台任务进程（db_worker）和每5分钟一次的通知调度（send_notifications）与网站一同启动；按 Ctrl-C 同时停止。"
 	$(BIN)/python manage.py db_worker --queue-name default & worker=$$!; \
-	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	while true; do $(BIN)/python manage.py send_notifications -v 0 >/dev/null; sleep 300; done & notify=$$!; \
+	trap "kill $$worker $$notify 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed-dev

@@ -200,6 +200,7 @@ def _objects() -> dict:
         or Commendation.objects.filter(member__organization=unit).first(),
         "case": DispositionCase.objects.get(member__organization=unit),
         "notice_round": AppraisalRound.objects.filter(published_on__isnull=False).first(),
+        **_notification_objects(unit),
         # A finished export started by A's admin: only its owner sees it.
         "job": Job.objects.create(
             kind=Job.Kind.EXPORT,
@@ -210,6 +211,38 @@ def _objects() -> dict:
             file=ContentFile(b"x", name="roster.xlsx"),
             filename="roster.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    }
+
+
+def _notification_objects(unit) -> dict:
+    """A notification of A's admin (only its recipient opens it), a failed delivery of it
+    (the office's delivery log) and unit A's group robot (its managers)."""
+    from django.utils import timezone
+
+    from vanguard.notifications.models import Delivery, GroupRobot, Notification
+
+    notification = Notification.objects.create(
+        recipient=get_user_model().objects.get(username=USERNAMES["admin_a"]),
+        event="item_overdue",
+        key="matrix:1",
+        title="整改事项已超期",
+        url="/me/",
+        organization=unit,
+    )
+    return {
+        "notification": notification,
+        "delivery": Delivery.objects.create(
+            notification=notification,
+            channel="email",
+            address="a@example.org",
+            status="failed",
+            next_attempt_at=timezone.now(),
+        ),
+        "robot": GroupRobot.objects.create(
+            organization=unit,
+            channel="dingtalk_robot",
+            webhook="https://oapi.dingtalk.com/robot/send?access_token=x",
         ),
     }
 
@@ -259,6 +292,15 @@ case("two-factor-setup", "GET", none)
 case("downloads", "GET", none)
 case("job-detail", "GET", pk("job"))
 case("job-file", "GET", pk("job"))
+# notifications: one's own, the office's delivery log, the managers' group robots
+case("notifications", "GET", none)
+case("notification-open", "POST", pk("notification"))
+case("notifications-read-all", "POST", none)
+case("notification-preferences", "GET", none)
+case("notification-log", "GET", none)
+case("notification-retry", "POST", pk("delivery"))
+case("notification-robots", "GET", none)
+case("notification-robot-toggle", "POST", pk("robot"))
 # campaigns
 case("campaign-overview", "GET", c)
 case("campaign-enroll", "POST", c)
@@ -479,7 +521,8 @@ OPEN_TO_OUTSIDERS = {
     "study-quiz-import",  # … and seen, not changed (403), by the units' admins
 }
 # POSTs a leader may make as a member: their own quiz attempt and 五个一.
-LEADERS_ACT = {"study-quiz-start", "study-my-five-one"}
+# … and their own notifications, marked as read.
+LEADERS_ACT = {"study-quiz-start", "study-my-five-one", "notifications-read-all"}
 # POSTs that change nothing of the campaign: an export starts a background job making a
 # file of what the user may read (my downloads), so a read-only leader may start one.
 EXPORTS = {
@@ -554,6 +597,14 @@ EXPECTED: dict[str, str] = {
     "job-detail": "4442444",
     "job-file": "4442444",
     "login-events": "2444444",
+    "notification-log": "2444444",
+    "notification-open": "4442444",
+    "notification-preferences": "2222222",
+    "notification-retry": "2444444",
+    "notification-robot-toggle": "2442444",
+    "notification-robots": "2442424",
+    "notifications": "2222222",
+    "notifications-read-all": "2222222",
     "me": "2244242",
     "pick-campaign": "2222222",
     "member-detail": "2222444",

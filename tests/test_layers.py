@@ -26,6 +26,9 @@ LAYERS = {
     "orgs": 1,
     "accounts": 2,
     "campaigns": 3,
+    # Notifications run the finders the phase apps declare in the registry; they import
+    # campaigns (running campaigns, their templates) and no phase app.
+    "notifications": 3.5,
     "study": 4,
     "appraisal": 4,
     "rectification": 4,

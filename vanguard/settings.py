@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "vanguard.rectification",
     "vanguard.surveys",
     "vanguard.oversight",
+    "vanguard.notifications",
     "vanguard.reports",
     "vanguard.datagen",
     "vanguard.portal",
@@ -134,6 +135,7 @@ TEMPLATES = [
                 "vanguard.accounts.context_processors.scope",
                 "vanguard.portal.context_processors.navigation",
                 "vanguard.core.registry.context",
+                "vanguard.notifications.context_processors.unread",
                 "vanguard.campaigns.revision.figures_timeout",
             ],
         },
@@ -345,4 +347,42 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("VANGUARD_LOG_LEVEL", "WARNING")},
+}
+
+
+# --- Notifications (vanguard/notifications, docs/notifications.md) ----------------------
+# Email goes through Django's SMTP backend when VANGUARD_EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("VANGUARD_EMAIL_HOST", "")
+EMAIL_PORT = envint("VANGUARD_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("VANGUARD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("VANGUARD_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("VANGUARD_EMAIL_TLS", False)
+EMAIL_TIMEOUT = envint("VANGUARD_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("VANGUARD_EMAIL_FROM", "vanguard@localhost")
+# 企业微信: the API's base, the corp, the app's secret and agent id (app messages to a
+# person); group robots' webhooks must start with the base.
+VANGUARD_WECOM_API = os.environ.get("VANGUARD_WECOM_API", "https://qyapi.weixin.qq.com")
+VANGUARD_WECOM_CORP_ID = os.environ.get("VANGUARD_WECOM_CORP_ID", "")
+VANGUARD_WECOM_SECRET = os.environ.get("VANGUARD_WECOM_SECRET", "")
+VANGUARD_WECOM_AGENT_ID = os.environ.get("VANGUARD_WECOM_AGENT_ID", "0")
+# 钉钉: likewise (work notices to a person; signed group robots).
+VANGUARD_DINGTALK_API = os.environ.get("VANGUARD_DINGTALK_API", "https://oapi.dingtalk.com")
+VANGUARD_DINGTALK_APP_KEY = os.environ.get("VANGUARD_DINGTALK_APP_KEY", "")
+VANGUARD_DINGTALK_APP_SECRET = os.environ.get("VANGUARD_DINGTALK_APP_SECRET", "")
+VANGUARD_DINGTALK_AGENT_ID = os.environ.get("VANGUARD_DINGTALK_AGENT_ID", "0")
+# SMS through Alibaba Cloud's SendSms (or a gateway speaking its shape).
+VANGUARD_SMS_ENDPOINT = os.environ.get("VANGUARD_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com")
+VANGUARD_SMS_ACCESS_KEY_ID = os.environ.get("VANGUARD_SMS_ACCESS_KEY_ID", "")
+VANGUARD_SMS_ACCESS_KEY_SECRET = os.environ.get("VANGUARD_SMS_ACCESS_KEY_SECRET", "")
+VANGUARD_SMS_SIGN_NAME = os.environ.get("VANGUARD_SMS_SIGN_NAME", "")
+VANGUARD_SMS_TEMPLATE_CODE = os.environ.get("VANGUARD_SMS_TEMPLATE_CODE", "")
+VANGUARD_NOTIFY_TIMEOUT = envint("VANGUARD_NOTIFY_TIMEOUT", 10)
+# Messages per minute and channel (the providers' own limits: a DingTalk robot takes 20).
+VANGUARD_NOTIFY_RATES = {
+    "email": envint("VANGUARD_NOTIFY_RATE_EMAIL", 120),
+    "sms": envint("VANGUARD_NOTIFY_RATE_SMS", 60),
+    "wecom": envint("VANGUARD_NOTIFY_RATE_WECOM", 300),
+    "dingtalk": envint("VANGUARD_NOTIFY_RATE_DINGTALK", 300),
+    "wecom_robot": envint("VANGUARD_NOTIFY_RATE_WECOM_ROBOT", 20),
+    "dingtalk_robot": envint("VANGUARD_NOTIFY_RATE_DINGTALK_ROBOT", 20),
 }

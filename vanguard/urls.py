@@ -20,6 +20,7 @@ urlpatterns = [
     path("surveys/", include("vanguard.surveys.urls")),
     path("oversight/", include("vanguard.oversight.urls")),
     path("downloads/", include("vanguard.reports.urls")),
+    path("notifications/", include("vanguard.notifications.urls")),
     # The public site: no login.
     path("public/", include("vanguard.portal.public_urls")),
     path("public/opinions/", include("vanguard.appraisal.public_urls")),

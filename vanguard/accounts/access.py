@@ -527,3 +527,76 @@ class Scope:
         if job is None:
             raise Http404
         return job
+
+    # -- to-do lists (待办) ---------------------------------------------------------------
+
+    @cached_property
+    def admin_paths(self) -> tuple[str, ...]:
+        """Where the user is a unit administrator: their to-do list holds those units' work
+        (the office's holds the campaign's, in counts)."""
+        return self.paths_for({Role.UNIT_ADMIN})
+
+    def administers(self, org: Organization) -> bool:
+        return any(org.path.startswith(path) for path in self.admin_paths)
+
+    def administered_filter(self, prefix: str = "organization__") -> Q:
+        """Rows of the units the user administers (no rows when they administer none)."""
+        if not self.admin_paths:
+            return Q(pk__in=[])
+        return subtree_filter(self.admin_paths, prefix=prefix)
+
+    # -- notifications -------------------------------------------------------------------
+
+    def notifications(self) -> QuerySet:
+        """The user's own notifications: nobody else reads them."""
+        model = apps.get_model("notifications", "Notification")
+        if not getattr(self.user, "is_authenticated", False):
+            return model.objects.none()
+        return model.objects.filter(recipient=self.user)
+
+    def get_notification_or_404(self, pk):
+        found = self.notifications().filter(pk=pk).first()
+        if found is None:
+            raise Http404
+        return found
+
+    @property
+    def reads_delivery_log(self) -> bool:
+        """The delivery log (every message, its channel and failures): the office."""
+        return self.is_office or self.is_superuser
+
+    def group_robots(self) -> QuerySet:
+        """The group robots of the organisations the user manages."""
+        model = apps.get_model("notifications", "GroupRobot")
+        if self.is_superuser:
+            return model.objects.all()
+        if not self.manage_paths:
+            return model.objects.none()
+        return model.objects.filter(subtree_filter(self.manage_paths, prefix="organization__"))
+
+    def get_group_robot_or_404(self, pk):
+        found = self.group_robots().filter(pk=pk).first()
+        if found is None:
+            raise Http404
+        return found
+
+
+# -- who is told ------------------------------------------------------------------------
+
+
+def role_holders(role: str, organizations: Iterable[Organization], today: date) -> dict:
+    """{organisation id: set of user ids} of the users holding `role` on each organisation
+    or one of its ancestors today (the people a notification about it may go to)."""
+    organizations = list(organizations)
+    if not organizations:
+        return {}
+    grants = list(
+        RoleGrant.objects.filter(role=role, user__is_active=True)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values_list("user_id", "organization__path")
+    )
+    return {
+        org.pk: {user_id for user_id, path in grants if org.path.startswith(path)}
+        for org in organizations
+    }

@@ -11,6 +11,8 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Analysis and appraisal")
 
     def ready(self):
+        from vanguard.appraisal.notifications import EVENTS
+
         # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
         register(
             PhaseApp(
@@ -22,6 +24,8 @@ class AppraisalConfig(AppConfig):
                 compliance="vanguard.appraisal.compliance",
                 demo_loader="vanguard.appraisal.demo.load_demo",
                 data_generator="vanguard.appraisal.generate",
+                notification_events=EVENTS,
+                todo="vanguard.appraisal.todo.todo",
                 modules=(
                     ModuleDef("opinions", _("Opinions and feedback"), needs=("opinion_channels",)),
                     ModuleDef("self_analysis", _("Party-spirit self-analysis (党性分析)")),

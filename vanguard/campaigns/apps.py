@@ -18,6 +18,10 @@ class CampaignsConfig(AppConfig):
         )
 
         revision.connect()
+
+        from vanguard.core.registry import register_todo
+
+        register_todo("campaigns", "vanguard.campaigns.todo.todo")
         # The shell's own campaign modules (the phase apps declare theirs in their PhaseApp).
         registry.register_modules(
             "campaigns",

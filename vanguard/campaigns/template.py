@@ -239,6 +239,9 @@ class CampaignTemplate:
     member_groups: tuple[VocabularyItem, ...]
     satisfaction: SatisfactionRule
     batches_hint: tuple[BatchHint, ...] = ()
+    # {event code: lead days (() = the event's defaults), None = off}; None when the
+    # template has no [notifications] table (every event on, with its defaults).
+    notifications: dict[str, tuple[int, ...] | None] | None = None
     # The campaign's own words (`[texts]`): the site's tagline, the public introduction,
     # the survey's overall question …; a text the template leaves out is the neutral default.
     texts: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -351,6 +354,16 @@ class CampaignTemplate:
             },
             **{name: _plain(getattr(self, name)) for name in VOCABULARIES},
             "satisfaction": _plain(self.satisfaction),
+            **(
+                {}
+                if self.notifications is None
+                else {
+                    "notifications": {
+                        code: False if leads is None else (list(leads) or True)
+                        for code, leads in self.notifications.items()
+                    }
+                }
+            ),
             **({"texts": dict(self.texts)} if self.texts else {}),
             **({} if self.modules is None else {"modules": {"enabled": list(self.modules)}}),
         }
@@ -583,6 +596,7 @@ _TOP_LEVEL = (
     "thresholds",
     *VOCABULARIES,
     "satisfaction",
+    "notifications",
 )
 
 _INVALID = object()
@@ -807,6 +821,7 @@ def _check_document(checker: _Checker, document: Mapping[str, Any]) -> dict[str,
         "thresholds": _check_thresholds(checker, document, categories, groups),
         **vocabularies,
         "satisfaction": _check_satisfaction(checker, document),
+        "notifications": _check_notifications(checker, document),
         "modules": _check_modules(checker, document, vocabularies),
         "texts": _check_texts(checker, document),
     }
@@ -1029,6 +1044,36 @@ def _unknown_org_kind(code: Any) -> str:
     }
 
 
+def _check_notifications(checker: _Checker, document: Mapping[str, Any]):
+    """[notifications]: `event = [lead days…]`, `true` (its default days) or `false` (off);
+    an event the table does not list is off. No table: every event with its defaults."""
+    if "notifications" not in document:
+        return None
+    raw = document["notifications"]
+    if not isinstance(raw, dict):
+        checker.report("notifications", _("expected a table, got %(type)s") % _type_of(raw))
+        return None
+    known = [event.code for event in registry.notification_events()]
+    events: dict[str, tuple[int, ...] | None] = {}
+    for code, value in raw.items():
+        path = f"notifications.{code}"
+        if code not in known:
+            checker.report(path, _('unknown event "%(code)s"') % {"code": code})
+        elif isinstance(value, bool):
+            events[code] = () if value else None
+        elif (
+            isinstance(value, list)
+            and value
+            and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)
+        ):
+            events[code] = tuple(sorted(set(value), reverse=True))
+        else:
+            checker.report(
+                path, _("expected true, false or a list of days ahead (whole numbers ≥ 0)")
+            )
+    return events
+
+
 def _unknown_step(code: Any) -> str:
     return _('unknown step "%(code)s"') % {"code": code}
 
@@ -1075,6 +1120,7 @@ def _build(data: Mapping[str, Any]) -> CampaignTemplate:
         variants=tuple(map(_build_variant, data["thresholds"]["variants"])),
         satisfaction=_build_satisfaction(data["satisfaction"]),
         batches_hint=tuple(BatchHint(**_tuples(b)) for b in campaign["batches_hint"]),
+        notifications=data.get("notifications"),
         modules=None if data["modules"] is None else tuple(data["modules"]),
         texts=dict(data["texts"]),
         enrollable_kinds=tuple(campaign.get("enrollable_kinds", ())),

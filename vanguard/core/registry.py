@@ -13,8 +13,10 @@ app declares what it contributes in one `PhaseApp` entry, registered from its
   benchmark generator module (`manage.py load_demo`, `generate_data`);
 - `services`: functions offered to other apps by name (e.g. rectification's
   `create_item_from_source`), so an app can use another one without importing it;
-- `notification_events`, `archive_parts`: slots for the coming notification and archive
-  issues (declared, not used yet);
+- `notification_events`: the app's `NotificationEvent`s — what it tells people and when
+  (`vanguard.notifications` runs their finders and delivers what they find); `todo`: the
+  provider of the app's to-do items (待办) on the landing pages;
+- `archive_parts`: a slot for the coming archive issue (declared, not used yet);
 - `modules`: the campaign modules the app owns (`ModuleDef`). A campaign's template
   enables modules by code (`[modules] enabled = [...]`); a module that is off shows
   nothing and counts for nothing. `module` names the module(s) the app's nav and panels
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import import_module
 
 from django.utils.module_loading import import_string
@@ -57,6 +60,55 @@ class PublicLink:
 
 
 @dataclass(frozen=True)
+class Due:
+    """One thing to tell one user, found by an event's finder.
+
+    `key` names the occurrence (e.g. "item_due:42:3" for item 42, three days ahead): the
+    same key never makes a second notification for the same user.
+    """
+
+    user_id: int | None
+    key: str
+    title: str
+    body: str = ""
+    url: str = ""
+    organization_id: int | None = None
+    # A person of the public, not a user (the survey's sample): reached by text message
+    # only, `user_id` None.
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class NotificationEvent:
+    """A kind of event people are told about.
+
+    `finder` is the dotted path of `find(campaign, today, lead_days) -> Iterable[Due]`: it
+    returns, for one campaign on one day, what is due; `lead_days` are the days ahead
+    (`phase ends in 7 and in 1 days`) from the campaign's template or `default_lead_days`.
+    It must only address users whose scope reaches the object it is about.
+    """
+
+    code: str
+    title: object  # a lazy translation, shown on the preferences page
+    finder: str
+    default_lead_days: tuple[int, ...] = ()
+    audience: object = ""  # who receives it (a lazy translation)
+    module: str = ""  # the campaign module it belongs to: off with the module
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One thing the user has to do, shown on their landing page (待办), linked to where it
+    is done. `due` (a date) orders the list; `overdue` items come first, in red."""
+
+    title: str
+    url: str
+    due: date | None = None
+    overdue: bool = False
+    count: int | None = None  # how many of them ("5 条意见待答复")
+
+
+@dataclass(frozen=True)
 class PhaseApp:
     label: str
     order: int  # the campaign's phase order: the sidebar and the panels follow it
@@ -70,7 +122,8 @@ class PhaseApp:
     demo_loader: str = ""
     data_generator: str = ""
     services: Mapping[str, str] = field(default_factory=dict)
-    notification_events: tuple[str, ...] = ()
+    notification_events: tuple[NotificationEvent, ...] = ()
+    todo: str = ""  # dotted path of `todo(scope, campaign, today) -> Iterable[TodoItem]`
     archive_parts: tuple[str, ...] = ()
     modules: tuple[ModuleDef, ...] = ()
     # The module(s) the app's nav and panels need: shown when the campaign in view has
@@ -147,6 +200,43 @@ def data_generators() -> list[tuple[str, object]]:
     return [
         (app.label, import_module(app.data_generator)) for app in phase_apps() if app.data_generator
     ]
+
+
+_shell_events: dict[str, NotificationEvent] = {}
+
+
+def register_events(*events: NotificationEvent) -> None:
+    """Events of the shell itself (the campaign's phases), registered by `notifications`."""
+    for event in events:
+        _shell_events[event.code] = event
+
+
+def notification_events() -> list[NotificationEvent]:
+    """Every declared event, the shell's first, then the phase apps' in their order."""
+    events = list(_shell_events.values())
+    for app in phase_apps():
+        events.extend(app.notification_events)
+    return events
+
+
+def notification_event(code: str) -> NotificationEvent | None:
+    return next((event for event in notification_events() if event.code == code), None)
+
+
+_shell_todo: dict[str, str] = {}
+
+
+def register_todo(name: str, provider: str) -> None:
+    """A to-do provider of the shell itself (campaigns: the unit's plan and steps)."""
+    _shell_todo[name] = provider
+
+
+def todo_items(scope, campaign, today: date) -> list[TodoItem]:
+    """The user's to-do list in a campaign: every provider's items, overdue first, then by
+    due date (undated last)."""
+    providers = [*_shell_todo.values(), *(app.todo for app in phase_apps() if app.todo)]
+    items = [item for path in providers for item in import_string(path)(scope, campaign, today)]
+    return sorted(items, key=lambda i: (not i.overdue, i.due or date.max, i.title))
 
 
 def context(request) -> dict:

@@ -10,6 +10,8 @@ class OversightConfig(AppConfig):
     verbose_name = _("Leadership and supervision")
 
     def ready(self):
+        from vanguard.oversight.notifications import EVENTS
+
         # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
         register(
             PhaseApp(
@@ -21,6 +23,8 @@ class OversightConfig(AppConfig):
                 compliance="vanguard.oversight.compliance",
                 demo_loader="vanguard.oversight.demo.load_demo",
                 data_generator="vanguard.oversight.generate",
+                notification_events=EVENTS,
+                todo="vanguard.oversight.todo.todo",
                 modules=(
                     ModuleDef("leading_groups", _("Leading groups")),
                     ModuleDef("liaison", _("Liaison points, liaison officers and supervision")),

@@ -13,6 +13,8 @@ class RectificationConfig(AppConfig):
     verbose_name = _("Rectification")
 
     def ready(self):
+        from vanguard.rectification.notifications import EVENTS
+
         # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
         register(
             PhaseApp(
@@ -26,6 +28,8 @@ class RectificationConfig(AppConfig):
                 services={"create_item_from_source": CREATE_ITEM_FROM_SOURCE},
                 demo_loader="vanguard.rectification.demo.load_demo",
                 data_generator="vanguard.rectification.generate",
+                notification_events=EVENTS,
+                todo="vanguard.rectification.todo.todo",
                 modules=(
                     ModuleDef("rectification", _("Rectification lists and long-term mechanisms")),
                 ),

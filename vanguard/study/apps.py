@@ -12,6 +12,7 @@ class StudyConfig(AppConfig):
     def ready(self):
         # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
         from . import signals  # noqa: F401
+        from .notifications import EVENTS
 
         register(
             PhaseApp(
@@ -23,6 +24,8 @@ class StudyConfig(AppConfig):
                 compliance="vanguard.study.compliance",
                 demo_loader="vanguard.study.demo.load_demo",
                 data_generator="vanguard.study.generate",
+                notification_events=EVENTS,
+                todo="vanguard.study.todo.todo",
                 modules=(
                     ModuleDef("sessions", _("Concentrated study sessions and hours")),
                     ModuleDef("materials", _("Study materials")),

@@ -12,6 +12,7 @@ class SurveysConfig(AppConfig):
     def ready(self):
         # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
         from . import effect
+        from .notifications import EVENTS
 
         effect.register()  # the campaign's effect figures (R30) show the survey results
         register(
@@ -27,6 +28,7 @@ class SurveysConfig(AppConfig):
                 data_generator="vanguard.surveys.generate",
                 modules=(ModuleDef("surveys", _("Public satisfaction surveys")),),
                 module="surveys",
+                notification_events=EVENTS,
                 public_links=(
                     PublicLink(
                         "public-survey-start",

@@ -3,12 +3,16 @@
     {% load campaigns_tags %}
     {% if campaign|has_module:"five_ones" %} … {% endif %}
     {% if nav_campaign|shows:app %}{% include app.nav %}{% endif %}
+    {% todo_list campaign %}  — the user's to-do list (待办) in the campaign
 
 With no campaign in view (None) every module counts as on: the page is not about a
 campaign, so nothing is hidden for one.
 """
 
 from django import template
+from django.utils import timezone
+
+from vanguard.core.registry import todo_items
 
 register = template.Library()
 
@@ -67,3 +71,13 @@ def phase_title(campaign, code: str) -> str:
         return ""
     phase = next((p for p in campaign.rules.phases if p.code == code), None)
     return phase.title if phase is not None else ""
+
+
+@register.inclusion_tag("includes/todo.html", takes_context=True)
+def todo_list(context, campaign, heading=True):
+    request = context.get("request")
+    scope = getattr(request, "scope", None)
+    if scope is None or campaign is None or scope.is_anonymous:
+        return {"items": [], "campaign": campaign}
+    today = timezone.localdate()
+    return {"items": todo_items(scope, campaign, today), "campaign": campaign, "heading": heading}

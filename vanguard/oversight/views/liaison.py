@@ -207,7 +207,13 @@ def my_assignments(request):
         .select_related("organization")
         .prefetch_related("suggestions")
     )
-    context = {"assignments": assignments, "visits": visits, "today": scope.today}
+    campaigns = {a.batch.campaign_id: a.batch.campaign for a in assignments if a.active}
+    context = {
+        "assignments": assignments,
+        "visits": visits,
+        "today": scope.today,
+        "todo_campaigns": list(campaigns.values()),
+    }
     return render(request, "oversight/my_assignments.html", context)
 
 

@@ -1,0 +1,74 @@
+"""The shell's to-do items (待办): a unit administrator's plan and steps; the office's
+units without a plan. The phase apps add theirs through the registry (`PhaseApp.todo`)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from vanguard.campaigns.models import Enrollment, EnrollmentStatus, StepStatus
+from vanguard.core.registry import TodoItem
+
+
+def todo(scope, campaign, today):
+    items = []
+    if scope.admin_paths:
+        enrollments = (
+            Enrollment.objects.filter(campaign=campaign)
+            .filter(scope.administered_filter())
+            .exclude(status=EnrollmentStatus.CLOSED)
+            .select_related("organization", "batch")
+            .prefetch_related("phases", "steps")
+        )
+        for enrollment in enrollments:
+            items.extend(_unit_items(campaign, enrollment, today))
+    if scope.is_office:
+        items.extend(_office_items(campaign, today))
+    return items
+
+
+def _unit_items(campaign, enrollment, today):
+    unit = enrollment.organization.name
+    args = [campaign.pk, enrollment.pk]
+    windows = sorted(enrollment.phases.all(), key=lambda w: w.starts_on)
+    if not windows:
+        yield TodoItem(
+            title=_("%(unit)s: plan the phases") % {"unit": unit},
+            url=reverse("campaign-unit-plan", args=args),
+            due=enrollment.batch.starts_on,
+            overdue=enrollment.batch.starts_on <= today,
+        )
+        return
+    done = {s.step_code for s in enrollment.steps.all() if s.status == StepStatus.DONE}
+    for window in windows:
+        if window.starts_on > today:
+            continue
+        phase = campaign.rules.phase(window.phase_code)
+        left = [step for step in phase.steps if step.code not in done]
+        if not left:
+            continue
+        yield TodoItem(
+            title=_("%(unit)s: %(count)s steps of %(phase)s not done")
+            % {"unit": unit, "count": len(left), "phase": phase.title},
+            url=reverse("campaign-unit", args=args),
+            due=window.ends_on,
+            overdue=window.ends_on < today,
+            count=len(left),
+        )
+
+
+def _office_items(campaign, today):
+    unplanned = (
+        Enrollment.objects.filter(
+            campaign=campaign, batch__starts_on__lte=today, phases__isnull=True
+        )
+        .exclude(status=EnrollmentStatus.CLOSED)
+        .count()
+    )
+    if unplanned:
+        yield TodoItem(
+            title=_("%(count)s units have started without a phase plan") % {"count": unplanned},
+            url=reverse("campaign-overview", args=[campaign.pk]),
+            overdue=True,
+            count=unplanned,
+        )

@@ -34,6 +34,7 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/python scripts/check_messages.py
+	env -u DATABASE_URL $(BIN)/mypy --no-error-summary
 	scripts/run_tests.sh
 
 # The benchmark (bench/run.py): city scale on SQLite and PostgreSQL, writes bench/RESULTS.md.

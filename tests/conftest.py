@@ -131,3 +131,31 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def close_served_files(monkeypatch):
+    """A file response a test does not read to the end (it checks the status only) keeps
+    its file open; close each streamed response when the test ends, as the test client
+    does after reading one (ResourceWarning is an error)."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+    from django.test.client import ClientHandler
+
+    served = []
+    handle = ClientHandler.__call__
+
+    def call(self, environ):
+        response = handle(self, environ)
+        if response.streaming:
+            served.append(response)
+        return response
+
+    monkeypatch.setattr(ClientHandler, "__call__", call)
+    yield
+    request_finished.disconnect(close_old_connections)
+    try:
+        for response in served:
+            response.close()
+    finally:
+        request_finished.connect(close_old_connections)

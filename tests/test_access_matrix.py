@@ -90,7 +90,8 @@ def world(django_db_setup, django_db_blocker, module_media):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+            with open(os.devnull, "w") as devnull:
+                call_command("load_demo", stdout=devnull)
             yield _objects()
         finally:
             transaction.set_rollback(True)
@@ -106,6 +107,7 @@ def _objects() -> dict:
         Commendation,
         DispositionCase,
         GroupMembership,
+        LeaderDutyRecord,
         LeadingGroup,
         LiaisonAssignment,
         Suggestion,
@@ -120,6 +122,7 @@ def _objects() -> dict:
         RectificationItem,
     )
     from vanguard.reports.models import Job
+    from vanguard.situation.models import Problem, ProblemLink
     from vanguard.study.models import (
         LeaderVisit,
         Quiz,
@@ -143,7 +146,25 @@ def _objects() -> dict:
     group = LeadingGroup.objects.get(organization=unit)
     assignment = LiaisonAssignment.objects.filter(organization=unit).first()
     published = RectificationItem.objects.filter(published_at__isnull=False, **under).first()
+    cadre = Member.objects.filter(organization=unit, is_leader_cadre=True).first()
+    problem = Problem.objects.filter(enrollment=enrollment).first()
+    meeting = OrgLifeMeeting.objects.get(organization=unit)
     return {
+        # 三.4: a leader cadre of A and a record of theirs with an evidence file.
+        "cadre": cadre,
+        "duty_record": LeaderDutyRecord.objects.create(
+            campaign=enrollment.campaign,
+            member=cadre,
+            duty=enrollment.campaign.rules.leader_duties[0].code,
+            done_on=enrollment.batch.starts_on,
+            description="带头学习",
+            evidence=ContentFile(b"x", name="d.txt"),
+        ),
+        # 五.1(1): one of A's 突出问题, linked to its meeting.
+        "problem": problem,
+        "problem_link": ProblemLink.objects.create(
+            problem=problem, kind="meeting", object_id=meeting.pk, linked_on=meeting.held_on
+        ),
         "campaign": Campaign.objects.get(),
         "unit": unit,
         "enrollment": enrollment,
@@ -306,6 +327,8 @@ case("campaign-overview", "GET", c)
 case("campaign-enroll", "POST", c)
 case("campaign-verdict", "GET", lambda o: [o["campaign"].pk, "study.hours"])
 case("campaign-unit", "GET", ce)
+case("campaign-unit-groups", "GET", ce)
+case("campaign-unit-group-set", "POST", lambda o: [*ce(o), o["colleague"].pk])
 case("campaign-unit-plan", "POST", ce)
 case("campaign-unit-step", "POST", lambda o: [*ce(o), o["step"]])
 case("campaign-unit-evidence", "POST", lambda o: [*ce(o), o["step"]])
@@ -313,6 +336,18 @@ case("campaign-unit-close", "POST", ce)
 case("campaign-unit-remedial", "POST", ce)
 case("campaign-unit-remedial-dates", "POST", ce)
 case("campaign-evidence", "GET", pk("evidence"))
+# setting campaigns up (issue 16): the office only, 404 for everyone else
+cb = lambda o: [o["campaign"].pk, o["enrollment"].batch_id]  # noqa: E731
+case("campaign-setup", "GET", none)
+case("campaign-setup-template", "GET", none)
+case("campaign-setup-start", "GET", none)
+case("campaign-setup-detail", "GET", c)
+case("campaign-setup-end", "POST", c)
+case("campaign-setup-archive", "POST", c)
+case("campaign-setup-batch-new", "POST", c)
+case("campaign-setup-batch", "GET", cb)
+case("campaign-setup-enroll", "POST", cb)
+case("campaign-setup-enroll-xlsx", "POST", cb)
 # study
 case("study-home", "GET", none)
 case("study-me", "GET", none)
@@ -441,6 +476,17 @@ case("surveys-results", "GET", pk("survey"))
 case("surveys-results-pdf", "POST", pk("survey"))
 # oversight
 case("oversight-leader-home", "GET", none)
+case("oversight-cadre-duties", "GET", lambda o: [o["campaign"].pk, o["cadre"].pk])
+case("oversight-unit-duties", "GET", ce)
+case("oversight-duty-evidence", "GET", pk("duty_record"))
+case("oversight-duty-withdraw", "POST", pk("duty_record"))
+# situation (五.1(1) 摸清问题)
+case("situation-unit", "GET", ce)
+case("situation-profile", "POST", ce)
+case("situation-problem-add", "POST", ce)
+case("situation-problem-withdraw", "POST", pk("problem"))
+case("situation-problem-link", "POST", pk("problem"))
+case("situation-link-remove", "POST", pk("problem_link"))
 case("oversight-groups", "GET", c)
 case("oversight-group-create", "POST", c)
 case("oversight-group", "GET", pk("group"))
@@ -452,6 +498,7 @@ case("oversight-points-set", "POST", c)
 case("oversight-officers", "GET", c)
 case("oversight-officers-dispatch", "POST", c)
 case("oversight-assignment-withdraw", "POST", pk("assignment"))
+case("oversight-batch-dispatch", "POST", lambda o: [o["enrollment"].batch_id])
 case("oversight-my-assignments", "GET", none)
 case("oversight-visit-new", "GET", pk("assignment"))
 case("oversight-visit", "GET", pk("supervision"))
@@ -583,6 +630,16 @@ EXPECTED: dict[str, str] = {
     "appraisal-vote": "2233244",
     "campaign-enroll": "2333434",
     "campaign-evidence": "2222444",
+    "campaign-setup": "2444444",
+    "campaign-setup-archive": "2444444",
+    "campaign-setup-batch": "2444444",
+    "campaign-setup-batch-new": "0444444",
+    "campaign-setup-detail": "2444444",
+    "campaign-setup-end": "2444444",
+    "campaign-setup-enroll": "0444444",
+    "campaign-setup-enroll-xlsx": "0444444",
+    "campaign-setup-start": "2444444",
+    "campaign-setup-template": "2444444",
     "campaign-overview": "2222424",
     "campaign-unit": "2222244",
     "campaign-unit-close": "2333344",
@@ -591,6 +648,18 @@ EXPECTED: dict[str, str] = {
     "campaign-unit-remedial": "2333344",
     "campaign-unit-remedial-dates": "4333344",
     "campaign-unit-step": "2332344",
+    "campaign-unit-groups": "2222444",
+    "campaign-unit-group-set": "2332444",
+    "oversight-cadre-duties": "2222444",
+    "oversight-unit-duties": "2222444",
+    "oversight-duty-evidence": "2222444",
+    "oversight-duty-withdraw": "2332444",
+    "situation-unit": "2222444",
+    "situation-profile": "2332444",
+    "situation-problem-add": "0330444",
+    "situation-problem-withdraw": "2332444",
+    "situation-problem-link": "2332444",
+    "situation-link-remove": "2332444",
     "campaign-verdict": "2222424",
     "downloads": "2222222",
     "home": "2222222",
@@ -620,6 +689,7 @@ EXPECTED: dict[str, str] = {
     "oversight-article-new": "0330404",
     "oversight-articles": "2222424",
     "oversight-assignment-withdraw": "2344444",
+    "oversight-batch-dispatch": "2444444",
     "oversight-commendation-action": "2333444",
     "oversight-commendations": "2222424",
     "oversight-commendations-export": "2222424",

@@ -14,15 +14,12 @@ ROOT = Path(vanguard.__file__).parent
 
 # Shared helpers everybody may import: `vanguard/core/`, the project's form base classes and
 # upload checks (`vanguard/forms.py`, `uploads.py`), the operations helpers (`vanguard/ops`:
-# sending stored files, health, backups; they import no app), and `reports` (exports,
-# bounded workbook reading, and the background jobs of `reports/jobs.py`, which rebuild
-# the owner's scope through `User.access_scope()` rather than importing `accounts`);
-# `reports.exports` is to move into `vanguard/core/` (issue 12).
+# sending stored files, health, backups; they import no app), and `reports`
+# (bounded workbook reading, the background jobs of `reports/jobs.py`, which rebuild
+# the owner's scope through `User.access_scope()` rather than importing `accounts`).
 CORE = {"core", "forms", "uploads", "ops", "reports"}
 LAYERS = {
     "core": 0,
-    # The generators' bulk writer moves the data revision (campaigns.revision):
-    "datagen.bulk": 3.5,  # above campaigns, below the phase apps
     "orgs": 1,
     "accounts": 2,
     "campaigns": 3,
@@ -34,6 +31,7 @@ LAYERS = {
     "rectification": 4,
     "surveys": 4,
     "oversight": 4,
+    "situation": 4,
     "portal": 5,
     "datagen": 5,  # the benchmark's generator drives every app
     "<project>": 6,  # settings, urls
@@ -43,9 +41,6 @@ PEER_IMPORTS = {
     # The campaign's effect figures (R30) take the survey results: the survey app
     # registers itself as their provider.
     ("surveys", "rectification"),
-    # The survey's tellers use the ballot's sealing construction (`appraisal.tellers`:
-    # Shamir-split key, sealed boxes); it belongs in a lower layer with `appraisal.codes`.
-    ("surveys", "appraisal"),
 }
 
 

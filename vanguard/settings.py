@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "vanguard.surveys",
     "vanguard.oversight",
     "vanguard.notifications",
+    "vanguard.situation",
     "vanguard.reports",
     "vanguard.datagen",
     "vanguard.portal",
@@ -111,6 +112,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "vanguard.accounts.middleware.ScopeMiddleware",
+    # A write refused because its campaign has ended: 409 with the reason.
+    "vanguard.campaigns.middleware.CampaignReadOnlyMiddleware",
     "vanguard.accounts.middleware.IdleTimeoutMiddleware",
     "vanguard.accounts.middleware.TwoFactorMiddleware",
     "vanguard.uploads.OversizeUploadMiddleware",
@@ -255,6 +258,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Dates through the localised formats (`date:"DATE_FORMAT"`), ours for Chinese.
+FORMAT_MODULE_PATH = ["vanguard.formats"]
 LOCALE_PATHS = [BASE_DIR / "vanguard" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

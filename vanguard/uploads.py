@@ -33,6 +33,7 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 EVIDENCE_TYPES = ("pdf", "png", "jpg", "jpeg", "docx", "xlsx", "doc", "xls", "txt")
 WORKBOOK_TYPES = ("xlsx",)
+TEMPLATE_TYPES = ("toml", "txt")
 
 
 def max_upload_bytes() -> int:
@@ -99,6 +100,7 @@ _MATCHES = {
     "doc": {"ole"},
     "xls": {"ole"},
     "txt": {"txt"},
+    "toml": {"txt"},
 }
 
 
@@ -132,6 +134,8 @@ class FileTypeValidator:
     def message(self) -> str:
         if self.types == WORKBOOK_TYPES:
             return _("The file is not a valid Excel workbook (.xlsx).")
+        if self.types == TEMPLATE_TYPES:
+            return _("A campaign template is a plain text TOML file (.toml).")
         return _(
             "This type of file is not accepted: upload a PDF, an image (PNG or JPEG), a Word "
             "or Excel document or a plain text file, whose content matches its name."
@@ -147,6 +151,7 @@ class FileTypeValidator:
 
 validate_evidence_file = FileTypeValidator(EVIDENCE_TYPES)
 validate_workbook_file = FileTypeValidator(WORKBOOK_TYPES)
+validate_template_file = FileTypeValidator(TEMPLATE_TYPES, max_mb=1)
 
 
 class LimitedUploadHandler(FileUploadHandler):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("rectification/", include("vanguard.rectification.urls")),
     path("surveys/", include("vanguard.surveys.urls")),
     path("oversight/", include("vanguard.oversight.urls")),
+    path("situation/", include("vanguard.situation.urls")),
     path("downloads/", include("vanguard.reports.urls")),
     path("notifications/", include("vanguard.notifications.urls")),
     # The public site: no login.

@@ -65,7 +65,7 @@ def _announce(frame, size: int, strata: dict[str, str], today):
         size=size,
         strata=strata,
     )
-    return services.announce_draw(frame, announcement, today=today)
+    return services.announce_draw(frame, announcement, today=today, acting=None)
 
 
 # -- the response submission ---------------------------------------------------------------
@@ -86,14 +86,19 @@ def _bench_survey(enrollment) -> tuple[Survey, list[str]]:
     elif survey is not None:
         raise ValidationError("the unit has a survey in preparation")
     closes_on = today + LASTS
-    survey = services.create_survey(enrollment, opens_on=today, closes_on=closes_on)
+    survey = services.create_survey(enrollment, opens_on=today, closes_on=closes_on, acting=None)
     frame = services.store_frame(
-        survey, Method.RANDOM_SAMPLE, _people(CODES + CODES // 10), filename=BENCH_FILE, today=today
+        survey,
+        Method.RANDOM_SAMPLE,
+        _people(CODES + CODES // 10),
+        filename=BENCH_FILE,
+        today=today,
+        acting=None,
     )
-    services.make_draw(_announce(frame, CODES, {}, today), today=today)
-    issued = services.issue_codes(survey, channel=Channel.SLIP, today=today)
-    services.appoint_tellers(survey, ["基准监票人甲", "基准监票人乙", "基准监票人丙"])
-    services.open_survey(survey)
+    services.make_draw(_announce(frame, CODES, {}, today), today=today, acting=None)
+    issued = services.issue_codes(survey, channel=Channel.SLIP, today=today, acting=None)
+    services.appoint_tellers(survey, ["基准监票人甲", "基准监票人乙", "基准监票人丙"], acting=None)
+    services.open_survey(survey, acting=None)
     return survey, [code for _invitation, code in issued]
 
 
@@ -162,9 +167,14 @@ def _draw_of_100000(fixture) -> int | None:
     if enrollment is None:
         return None
     closes_on = today + timedelta(days=30)
-    survey = services.create_survey(enrollment, opens_on=today, closes_on=closes_on)
+    survey = services.create_survey(enrollment, opens_on=today, closes_on=closes_on, acting=None)
     frame = services.store_frame(
-        survey, Method.RANDOM_SAMPLE, _people(DRAW_FRAME), filename=DRAW_FILE, today=today
+        survey,
+        Method.RANDOM_SAMPLE,
+        _people(DRAW_FRAME),
+        filename=DRAW_FILE,
+        today=today,
+        acting=None,
     )
     return _announce(frame, DRAW_SIZE, STRATA, today).pk
 
@@ -176,6 +186,6 @@ def measure(fixture: dict) -> dict[str, float | str]:
         return {name: "no unit free for a survey"}
 
     def draw():
-        services.make_draw(Draw.objects.select_related("frame__survey").get(pk=pk))
+        services.make_draw(Draw.objects.select_related("frame__survey").get(pk=pk), acting=None)
 
     return {name: timed(draw)}

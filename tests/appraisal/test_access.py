@@ -35,14 +35,19 @@ def world(enrollments, members, personas, tree, opinion):
         initiator=members["dora"],
         partner=members["bob"],
         topic="谈心",
+        acting=None,
     )
-    services.save_self_analysis(campaign, members["bob"], text="稿", submit=True)
+    services.save_self_analysis(campaign, members["bob"], text="稿", submit=True, acting=None)
     meeting = services.save_meeting(
-        enrollment, organization=tree["A"], held_on=date(2024, 9, 1), attendees=[members["bob"]]
+        enrollment,
+        organization=tree["A"],
+        held_on=date(2024, 9, 1),
+        attendees=[members["bob"]],
+        acting=None,
     )
     open_round = new_round(enrollment, organization=tree["A"], title="进行中", **open_window())
     closed = new_round(enrollment, organization=tree["A1"], title="已结束", **open_window())
-    services.cast_ballot(closed, ballot_for(closed), member=members["bob"])
+    services.cast_ballot(closed, ballot_for(closed), member=members["bob"], acting=None)
     close_now(closed)
     return {
         "campaign": campaign.pk,
@@ -199,7 +204,9 @@ def test_changes(login, personas, world, members, tree, name, keys, data, person
     if name == "appraisal-opinion-close":
         from vanguard.appraisal.models import Opinion
 
-        services.answer_opinion(Opinion.objects.get(pk=world["opinion"]), text="已答复", user=None)
+        services.answer_opinion(
+            Opinion.objects.get(pk=world["opinion"]), text="已答复", user=None, acting=None
+        )
     response = login(personas[persona]).post(
         url_of(world, name, *keys), _data(world, members, tree, data)
     )
@@ -212,12 +219,12 @@ def test_changes(login, personas, world, members, tree, name, keys, data, person
 
 
 def test_bob_is_not_told_who_wrote_about_him(login, personas, opinion):
-    services.answer_opinion(opinion, text="已批评教育", user=personas["alice"])
+    services.answer_opinion(opinion, text="已批评教育", user=personas["alice"], acting=None)
     client = login(personas["bob"])
     page = client.get(reverse("appraisal-me")).content.decode()
     assert "上课时经常接打电话" not in page  # not fed back yet
 
-    services.record_feedback(opinion, on=date(2024, 8, 21))
+    services.record_feedback(opinion, on=date(2024, 8, 21), acting=None)
     page = client.get(reverse("appraisal-me")).content.decode()
     assert "上课时经常接打电话" in page and "已批评教育" in page
     for identity in ("alice", "教师恳谈会", "teacher_forum"):
@@ -235,7 +242,8 @@ def test_a_named_author_is_never_shown_to_the_member(login, personas, campaign_a
         author_name="张三丰",
         author_contact="13912345678",
         received_on=date(2024, 8, 20),
+        acting=None,
     )
-    services.record_feedback(received.opinion, on=date(2024, 8, 21))
+    services.record_feedback(received.opinion, on=date(2024, 8, 21), acting=None)
     page = login(personas["bob"]).get(reverse("appraisal-me")).content.decode()
     assert "意见" in page and "张三丰" not in page and "13912345678" not in page

@@ -18,7 +18,7 @@ from vanguard.appraisal.models import AppraisalRound, Subject
 from vanguard.campaigns import compliance
 from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.closure import closure_problems
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 from vanguard.orgs.models import Organization
 
 BEFORE, DURING, AFTER = date(2024, 8, 14), date(2024, 8, 15), date(2024, 9, 14)
@@ -43,15 +43,17 @@ def level(enrollment, code, today):
 
 
 def test_an_opinion_fails_the_day_after_its_deadline(planned, opinion):
-    assert level(planned, "appraisal.opinions", opinion.due_on) == Level.OK
+    assert level(planned, "appraisal.opinions", opinion.due_on) == Severity.OK
     after = verdict(planned, "appraisal.opinions", opinion.due_on + timedelta(days=1))
-    assert after.level == Level.FAILING
+    assert after.level == Severity.FAILING
     assert after.findings[0].message == "1 opinion is past its answer deadline without an answer"
 
 
 def test_an_answered_opinion_is_no_longer_overdue(planned, opinion):
-    services.answer_opinion(opinion, text="已答复", user=None, today=opinion.due_on + timedelta(3))
-    assert level(planned, "appraisal.opinions", opinion.due_on + timedelta(days=9)) == Level.OK
+    services.answer_opinion(
+        opinion, text="已答复", user=None, today=opinion.due_on + timedelta(3), acting=None
+    )
+    assert level(planned, "appraisal.opinions", opinion.due_on + timedelta(days=9)) == Severity.OK
 
 
 def test_an_overdue_opinion_with_the_bureau_shows_on_the_dashboard(planned, campaign_a, tree):
@@ -61,10 +63,11 @@ def test_an_overdue_opinion_with_the_bureau_shows_on_the_dashboard(planned, camp
         subject=Subject.BUREAU,
         content="意见",
         received_on=date(2024, 8, 1),
+        acting=None,
     )
     report = compliance.evaluate(campaign_a, today=date(2024, 9, 1))
     findings = next(v for v in report.verdicts if v.code == "appraisal.opinions").findings
-    assert [(f.enrollment_id, f.level) for f in findings] == [(None, Level.FAILING)]
+    assert [(f.enrollment_id, f.level) for f in findings] == [(None, Severity.FAILING)]
     assert tree["root"].name in findings[0].message
 
 
@@ -72,25 +75,27 @@ def test_an_overdue_opinion_with_the_bureau_shows_on_the_dashboard(planned, camp
 
 
 def test_feedback_to_the_member_is_due_with_the_phase(planned, opinion):
-    assert level(planned, "appraisal.feedback", BEFORE) == Level.OK
-    assert level(planned, "appraisal.feedback", DURING) == Level.WARNING
+    assert level(planned, "appraisal.feedback", BEFORE) == Severity.OK
+    assert level(planned, "appraisal.feedback", DURING) == Severity.WARNING
     failing = verdict(planned, "appraisal.feedback", AFTER)
-    assert failing.level == Level.FAILING and failing.findings[0].members == ("鲍勃",)
-    services.record_feedback(opinion, on=date(2024, 8, 25))
-    assert level(planned, "appraisal.feedback", AFTER) == Level.OK
+    assert failing.level == Severity.FAILING and failing.findings[0].members == ("鲍勃",)
+    services.record_feedback(opinion, on=date(2024, 8, 25), acting=None)
+    assert level(planned, "appraisal.feedback", AFTER) == Severity.OK
 
 
 def test_every_member_hands_in_a_self_analysis(planned, campaign_a, members, personas):
-    assert level(planned, "appraisal.self_analysis", BEFORE) == Level.OK
-    assert level(planned, "appraisal.self_analysis", DURING) == Level.WARNING
+    assert level(planned, "appraisal.self_analysis", BEFORE) == Severity.OK
+    assert level(planned, "appraisal.self_analysis", DURING) == Severity.WARNING
     for member in members.values():
-        services.save_self_analysis(campaign_a, member, text="稿", submit=True)
-    assert level(planned, "appraisal.self_analysis", AFTER) == Level.OK
+        services.save_self_analysis(campaign_a, member, text="稿", submit=True, acting=None)
+    assert level(planned, "appraisal.self_analysis", AFTER) == Severity.OK
     # a returned one is missing again until resubmitted
     analysis = members["bob"].self_analyses.get()
-    services.review_self_analysis(analysis, accept=False, comments="重写", user=personas["alice"])
+    services.review_self_analysis(
+        analysis, accept=False, comments="重写", user=personas["alice"], acting=None
+    )
     failing = verdict(planned, "appraisal.self_analysis", AFTER)
-    assert failing.level == Level.FAILING and failing.findings[0].members == ("鲍勃",)
+    assert failing.level == Severity.FAILING and failing.findings[0].members == ("鲍勃",)
 
 
 def test_every_member_is_talked_with(planned, members):
@@ -100,9 +105,10 @@ def test_every_member_is_talked_with(planned, members):
         initiator=members["dora"],
         partner=members["bob"],
         topic="谈心",
+        acting=None,
     )
     failing = verdict(planned, "appraisal.talks", AFTER)
-    assert failing.level == Level.FAILING
+    assert failing.level == Severity.FAILING
     assert failing.findings[0].message == "1 of 3 members has had no talk"
     assert failing.findings[0].members == ("伊芙",)
     services.record_talk(
@@ -111,15 +117,16 @@ def test_every_member_is_talked_with(planned, members):
         initiator=members["dora"],
         partner=members["eve"],
         topic="谈心",
+        acting=None,
     )
-    assert level(planned, "appraisal.talks", AFTER) == Level.OK
+    assert level(planned, "appraisal.talks", AFTER) == Severity.OK
 
 
 def test_an_unplanned_unit_is_judged_by_its_batch(enrollments, members):
     enrollment = enrollments["A"]  # batch 2: July to December 2024
-    assert level(enrollment, "appraisal.talks", date(2024, 6, 30)) == Level.OK
-    assert level(enrollment, "appraisal.talks", date(2024, 7, 1)) == Level.WARNING
-    assert level(enrollment, "appraisal.talks", date(2025, 1, 1)) == Level.FAILING
+    assert level(enrollment, "appraisal.talks", date(2024, 6, 30)) == Severity.OK
+    assert level(enrollment, "appraisal.talks", date(2024, 7, 1)) == Severity.WARNING
+    assert level(enrollment, "appraisal.talks", date(2025, 1, 1)) == Severity.FAILING
 
 
 # -- the democratic appraisal --------------------------------------------------------------
@@ -127,35 +134,37 @@ def test_an_unplanned_unit_is_judged_by_its_batch(enrollments, members):
 
 def _round_over(planned, tree, members):
     appraisal_round = new_round(planned, organization=tree["A"], title="评议", **open_window())
-    services.cast_ballot(appraisal_round, ballot_for(appraisal_round), member=members["bob"])
+    services.cast_ballot(
+        appraisal_round, ballot_for(appraisal_round), member=members["bob"], acting=None
+    )
     close_now(appraisal_round)
     return appraisal_round
 
 
 def test_the_appraisal_from_none_to_announced(planned, tree, members, personas):
-    assert level(planned, "appraisal.appraisal", BEFORE) == Level.OK
-    assert level(planned, "appraisal.appraisal", DURING) == Level.WARNING
+    assert level(planned, "appraisal.appraisal", BEFORE) == Severity.OK
+    assert level(planned, "appraisal.appraisal", DURING) == Severity.WARNING
     assert verdict(planned, "appraisal.appraisal", AFTER).findings[0].message == (
         "No democratic appraisal round yet"
     )
 
     appraisal_round = _round_over(planned, tree, members)
     missing = verdict(planned, "appraisal.appraisal", AFTER)
-    assert missing.level == Level.FAILING
+    assert missing.level == Severity.FAILING
     assert missing.findings[0].message == "3 members have no appraisal conclusion yet"
 
     entries = {pk: ("qualified", "") for pk, _n in services.candidates_of(appraisal_round)}
-    services.save_conclusions(appraisal_round, entries, user=personas["alice"])
+    services.save_conclusions(appraisal_round, entries, user=personas["alice"], acting=None)
     assert "not announced" in verdict(planned, "appraisal.appraisal", AFTER).findings[0].message
 
-    services.publish_notice(appraisal_round, text="通报", user=personas["alice"])
-    assert level(planned, "appraisal.appraisal", AFTER) == Level.OK
+    services.publish_notice(appraisal_round, text="通报", user=personas["alice"], acting=None)
+    assert level(planned, "appraisal.appraisal", AFTER) == Severity.OK
 
 
 def test_a_round_still_open_after_the_phase_is_a_warning(planned, tree, members):
     new_round(planned, organization=tree["A"], title="评议", **open_window())
-    assert level(planned, "appraisal.appraisal", DURING) == Level.OK
-    assert level(planned, "appraisal.appraisal", AFTER) == Level.WARNING
+    assert level(planned, "appraisal.appraisal", DURING) == Severity.OK
+    assert level(planned, "appraisal.appraisal", AFTER) == Severity.WARNING
 
 
 # -- closing a unit's campaign -------------------------------------------------------------
@@ -190,6 +199,7 @@ def _add_busy_units(tree, batch, prefix, count):
             member=people[0],
             content="意见",
             received_on=date(2024, 8, 16),
+            acting=None,
         )
         services.record_talk(
             enrollment,
@@ -197,8 +207,9 @@ def _add_busy_units(tree, batch, prefix, count):
             initiator=people[0],
             partner=people[1],
             topic="谈",
+            acting=None,
         )
-        services.save_self_analysis(batch.campaign, people[2], text="稿", submit=True)
+        services.save_self_analysis(batch.campaign, people[2], text="稿", submit=True, acting=None)
         new_round(enrollment, organization=unit, title="评议", **open_window())
 
 

@@ -19,6 +19,7 @@ def voted(open_round, members):
             open_round,
             ballot_for(open_round, "qualified", {dora: "excellent"}),
             member=members[name],
+            acting=None,
         )
         receipts[name] = ballot.receipt
     return receipts
@@ -30,7 +31,9 @@ def everyone(appraisal_round, grade="qualified", problems=""):
 
 def test_conclusions_wait_for_the_end_of_voting(open_round, personas):
     with pytest.raises(ValidationError):
-        services.save_conclusions(open_round, everyone(open_round), user=personas["alice"])
+        services.save_conclusions(
+            open_round, everyone(open_round), user=personas["alice"], acting=None
+        )
     assert not AppraisalConclusion.objects.exists()
 
 
@@ -46,29 +49,33 @@ def test_the_tally_counts_each_member(open_round, voted, members):
 def test_the_notice_needs_every_conclusion_then_freezes_them(open_round, voted, members, personas):
     close_now(open_round)
     partial = {members["bob"].pk: ("qualified", "学习不够系统")}
-    services.save_conclusions(open_round, partial, user=personas["alice"])
+    services.save_conclusions(open_round, partial, user=personas["alice"], acting=None)
     with pytest.raises(ValidationError) as error:
-        services.publish_notice(open_round, text="通报", user=personas["alice"])
+        services.publish_notice(open_round, text="通报", user=personas["alice"], acting=None)
     assert "朵拉" in error.value.messages[0] and "伊芙" in error.value.messages[0]
 
-    services.save_conclusions(open_round, everyone(open_round), user=personas["alice"])
-    services.publish_notice(open_round, text="通报", user=personas["alice"])
+    services.save_conclusions(open_round, everyone(open_round), user=personas["alice"], acting=None)
+    services.publish_notice(open_round, text="通报", user=personas["alice"], acting=None)
     with pytest.raises(ValidationError):
-        services.save_conclusions(open_round, everyone(open_round, "excellent"), user=None)
+        services.save_conclusions(
+            open_round, everyone(open_round, "excellent"), user=None, acting=None
+        )
     assert set(AppraisalConclusion.objects.values_list("grade", flat=True)) == {"qualified"}
 
 
 def test_a_conclusion_with_an_unknown_grade_is_refused(open_round, voted, members):
     close_now(open_round)
     with pytest.raises(ValidationError):
-        services.save_conclusions(open_round, {members["bob"].pk: ("splendid", "")}, user=None)
+        services.save_conclusions(
+            open_round, {members["bob"].pk: ("splendid", "")}, user=None, acting=None
+        )
     assert not AppraisalConclusion.objects.exists()
 
 
 def test_a_conclusion_names_the_member_for_the_rectification_module(open_round, voted, members):
     close_now(open_round)
     [conclusion] = services.save_conclusions(
-        open_round, {members["bob"].pk: ("qualified", "")}, user=None
+        open_round, {members["bob"].pk: ("qualified", "")}, user=None, acting=None
     )
     assert str(conclusion) == "鲍勃: 合格 (甲中学民主评议)"
     assert conclusion.get_absolute_url().endswith(f"#member-{members['bob'].pk}")
@@ -113,7 +120,9 @@ def test_the_tally_and_conclusions_wait_for_the_count(open_round, voted, persona
     close_now(open_round, count=False)
     assert services.tally(open_round).ballots == 0
     with pytest.raises(ValidationError) as error:
-        services.save_conclusions(open_round, everyone(open_round), user=personas["alice"])
+        services.save_conclusions(
+            open_round, everyone(open_round), user=personas["alice"], acting=None
+        )
     assert error.value.messages == ["The tellers count the ballots first."]
 
 
@@ -135,7 +144,7 @@ def test_the_round_page_guides_a_member(login, personas, open_round, members):
     client = login(personas["bob"])
     url = reverse("appraisal-round", args=[open_round.pk])
     assert reverse("appraisal-vote", args=[open_round.pk]) in client.get(url).content.decode()
-    services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"])
+    services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"], acting=None)
     page = client.get(url)
     assert page.context["has_voted"] and page.context["voting_problem"]
     assert "tally" not in page.context  # members see no tally

@@ -54,7 +54,7 @@ def test_concurrent_ballots_of_one_member_let_exactly_one_through(open_round, me
     grades = [ballot_for(open_round, grade) for grade in ("excellent", "qualified", "unqualified")]
 
     results = run_in_threads(
-        lambda i: services.cast_ballot(open_round, grades[i % 3], member=bob), 6
+        lambda i: services.cast_ballot(open_round, grades[i % 3], member=bob, acting=None), 6
     )
 
     cast = [r for r in results if isinstance(r, services.Cast)]
@@ -66,10 +66,11 @@ def test_concurrent_ballots_of_one_member_let_exactly_one_through(open_round, me
 
 
 def test_concurrent_uses_of_one_code_let_exactly_one_through(open_round):
-    [code] = services.issue_guest_codes(open_round, 1)
+    [code] = services.issue_guest_codes(open_round, 1, acting=None)
 
     results = run_in_threads(
-        lambda i: services.cast_ballot(open_round, ballot_for(open_round), code=code), 4
+        lambda i: services.cast_ballot(open_round, ballot_for(open_round), code=code, acting=None),
+        4,
     )
 
     assert sum(isinstance(r, services.Cast) for r in results) == 1, results
@@ -80,7 +81,9 @@ def test_different_members_voting_together_are_all_counted(open_round, members):
     voters = list(members.values())
 
     results = run_in_threads(
-        lambda i: services.cast_ballot(open_round, ballot_for(open_round), member=voters[i]),
+        lambda i: services.cast_ballot(
+            open_round, ballot_for(open_round), member=voters[i], acting=None
+        ),
         len(voters),
     )
 

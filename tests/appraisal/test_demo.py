@@ -18,7 +18,7 @@ from vanguard.appraisal.models import (
 )
 from vanguard.campaigns import compliance
 from vanguard.campaigns.models import Campaign
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 from vanguard.orgs.models import Member
 
 
@@ -51,7 +51,7 @@ def test_the_demo_fills_every_page_and_shows_problems(db):
 
     report = compliance.evaluate(Campaign.objects.get())
     levels = {v.code: v.level for v in report.verdicts if v.code.startswith("appraisal.")}
-    assert levels["appraisal.opinions"] == Level.FAILING
+    assert levels["appraisal.opinions"] == Severity.FAILING
     assert set(levels) == {
         "appraisal.opinions",
         "appraisal.feedback",

@@ -18,9 +18,9 @@ def workbook(response):
 
 def test_the_opinion_export_follows_the_filters(login, personas, opinion, campaign_a, tree):
     services.receive_opinion(
-        campaign_a, channel="online", subject="unit", unit=tree["A"], content="另一条"
+        campaign_a, channel="online", subject="unit", unit=tree["A"], content="另一条", acting=None
     )
-    services.answer_opinion(opinion, text="已答复", user=None)
+    services.answer_opinion(opinion, text="已答复", user=None, acting=None)
     url = reverse("appraisal-opinions-export", args=[campaign_a.pk])
 
     book = workbook(export(login(personas["alice"]), f"{url}?status=answered"))
@@ -32,7 +32,9 @@ def test_the_opinion_export_follows_the_filters(login, personas, opinion, campai
 
 def test_the_round_export_has_the_tally_and_every_ballot(login, personas, open_round, members):
     for member in members.values():
-        services.cast_ballot(open_round, ballot_for(open_round, "excellent"), member=member)
+        services.cast_ballot(
+            open_round, ballot_for(open_round, "excellent"), member=member, acting=None
+        )
     close_now(open_round)
     response = export(
         login(personas["alice"]), reverse("appraisal-round-export", args=[open_round.pk])
@@ -66,10 +68,13 @@ def test_the_printable_results(login, personas, open_round, members):
     from pypdf import PdfReader
 
     for member in members.values():
-        services.cast_ballot(open_round, ballot_for(open_round), member=member)
+        services.cast_ballot(open_round, ballot_for(open_round), member=member, acting=None)
     close_now(open_round)
     services.save_conclusions(
-        open_round, {members["bob"].pk: ("qualified", "学习不够系统")}, user=personas["alice"]
+        open_round,
+        {members["bob"].pk: ("qualified", "学习不够系统")},
+        user=personas["alice"],
+        acting=None,
     )
     response = export(
         login(personas["alice"]), reverse("appraisal-round-pdf", args=[open_round.pk])

@@ -18,7 +18,7 @@ def receive(campaign, **fields):
         "content": "意见内容",
         "received_on": date(2024, 8, 20),
     }
-    return services.receive_opinion(campaign, **{**defaults, **fields})
+    return services.receive_opinion(campaign, **{**defaults, **fields}, acting=None)
 
 
 # -- routing -------------------------------------------------------------------------------
@@ -48,7 +48,7 @@ def test_a_person_named_by_the_public_stays_with_the_unit_until_linked(campaign_
         None,
         "张老师",
     )
-    services.link_member(opinion, members["bob"])
+    services.link_member(opinion, members["bob"], acting=None)
     opinion.refresh_from_db()
     assert opinion.member == members["bob"] and opinion.about_label == "鲍勃"
 
@@ -57,7 +57,7 @@ def test_only_a_member_of_the_responsible_unit_can_be_linked(campaign_a, tree):
     opinion = receive(campaign_a, subject=Subject.UNIT, unit=tree["A1"]).opinion
     outsider = make_member(tree["B"], "B-100", "外人")
     with pytest.raises(ValidationError):
-        services.link_member(opinion, outsider)
+        services.link_member(opinion, outsider, acting=None)
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,9 @@ def test_a_template_threshold_would_take_precedence_with_its_variants(campaign_a
 def test_overdue_is_the_day_after_the_deadline(opinion):
     assert not opinion.is_overdue(opinion.due_on)
     assert opinion.is_overdue(opinion.due_on + timedelta(days=1))
-    services.answer_opinion(opinion, text="已答复", user=None, today=opinion.due_on + timedelta(1))
+    services.answer_opinion(
+        opinion, text="已答复", user=None, today=opinion.due_on + timedelta(1), acting=None
+    )
     assert not opinion.is_overdue(opinion.due_on + timedelta(days=5))
     assert opinion.answered_late
 
@@ -137,10 +139,10 @@ def test_overdue_is_the_day_after_the_deadline(opinion):
 
 def test_answer_feed_back_close(opinion, personas):
     services.answer_opinion(
-        opinion, text="已批评教育", user=personas["alice"], today=date(2024, 8, 25)
+        opinion, text="已批评教育", user=personas["alice"], today=date(2024, 8, 25), acting=None
     )
-    services.record_feedback(opinion, on=date(2024, 8, 26), today=date(2024, 8, 27))
-    services.close_opinion(opinion, today=date(2024, 8, 27))
+    services.record_feedback(opinion, on=date(2024, 8, 26), today=date(2024, 8, 27), acting=None)
+    services.close_opinion(opinion, today=date(2024, 8, 27), acting=None)
     opinion.refresh_from_db()
     assert (opinion.status, opinion.answered_on, opinion.fed_back_on, opinion.closed_on) == (
         OpinionStatus.CLOSED,
@@ -152,23 +154,23 @@ def test_answer_feed_back_close(opinion, personas):
 
 
 def test_amending_an_answer_keeps_its_first_date(opinion):
-    services.answer_opinion(opinion, text="一", user=None, today=date(2024, 8, 25))
-    services.answer_opinion(opinion, text="二", user=None, today=date(2024, 8, 30))
+    services.answer_opinion(opinion, text="一", user=None, today=date(2024, 8, 25), acting=None)
+    services.answer_opinion(opinion, text="二", user=None, today=date(2024, 8, 30), acting=None)
     assert (opinion.answer, opinion.answered_on) == ("二", date(2024, 8, 25))
 
 
 def test_an_unanswered_opinion_cannot_be_closed(opinion):
     with pytest.raises(ValidationError):
-        services.close_opinion(opinion)
+        services.close_opinion(opinion, acting=None)
     opinion.refresh_from_db()
     assert opinion.status == OpinionStatus.OPEN
 
 
 def test_a_closed_opinion_takes_no_new_answer(opinion):
-    services.answer_opinion(opinion, text="一", user=None)
-    services.close_opinion(opinion)
+    services.answer_opinion(opinion, text="一", user=None, acting=None)
+    services.close_opinion(opinion, acting=None)
     with pytest.raises(ValidationError):
-        services.answer_opinion(opinion, text="二", user=None)
+        services.answer_opinion(opinion, text="二", user=None, acting=None)
 
 
 @pytest.mark.parametrize(
@@ -180,14 +182,14 @@ def test_a_closed_opinion_takes_no_new_answer(opinion):
 )
 def test_feedback_dates_are_checked(opinion, on, message):
     with pytest.raises(ValidationError) as error:
-        services.record_feedback(opinion, on=on)
+        services.record_feedback(opinion, on=on, acting=None)
     assert error.value.messages == [message]
 
 
 def test_feedback_needs_a_member(campaign_a, tree):
     opinion = receive(campaign_a, subject=Subject.UNIT, unit=tree["A"]).opinion
     with pytest.raises(ValidationError):
-        services.record_feedback(opinion, on=date(2024, 8, 21))
+        services.record_feedback(opinion, on=date(2024, 8, 21), acting=None)
 
 
 # -- not ours ------------------------------------------------------------------------------
@@ -195,7 +197,9 @@ def test_feedback_needs_a_member(campaign_a, tree):
 
 def test_passing_up_goes_to_the_parent_and_keeps_the_deadline(opinion, tree, personas):
     due = opinion.due_on
-    transfer = services.pass_on(opinion, direction="up", reason="涉及总支", user=personas["alice"])
+    transfer = services.pass_on(
+        opinion, direction="up", reason="涉及总支", user=personas["alice"], acting=None
+    )
     opinion.refresh_from_db()
     assert opinion.responsible_unit == tree["A"] and opinion.due_on == due
     assert (transfer.from_unit, transfer.to_unit, transfer.reason) == (
@@ -207,7 +211,12 @@ def test_passing_up_goes_to_the_parent_and_keeps_the_deadline(opinion, tree, per
 
 def test_passing_across_goes_to_the_unit_chosen(opinion, tree, personas):
     services.pass_on(
-        opinion, direction="across", to_unit=tree["B"], reason="属于乙中心", user=personas["alice"]
+        opinion,
+        direction="across",
+        to_unit=tree["B"],
+        reason="属于乙中心",
+        user=personas["alice"],
+        acting=None,
     )
     opinion.refresh_from_db()
     assert opinion.responsible_unit == tree["B"]
@@ -216,7 +225,7 @@ def test_passing_across_goes_to_the_unit_chosen(opinion, tree, personas):
 def test_the_leading_organisation_cannot_pass_up(campaign_a, personas):
     opinion = receive(campaign_a, subject=Subject.BUREAU).opinion
     with pytest.raises(ValidationError):
-        services.pass_on(opinion, direction="up", reason="x", user=personas["office"])
+        services.pass_on(opinion, direction="up", reason="x", user=personas["office"], acting=None)
 
 
 @pytest.mark.parametrize(
@@ -238,6 +247,7 @@ def test_bad_passes_are_refused_and_nothing_moves(
             to_unit=tree[target] if target else None,
             reason=reason,
             user=personas["alice"],
+            acting=None,
         )
     opinion.refresh_from_db()
     assert opinion.responsible_unit == tree["A1"]
@@ -245,9 +255,9 @@ def test_bad_passes_are_refused_and_nothing_moves(
 
 
 def test_an_answered_opinion_is_not_passed_on(opinion, tree, personas):
-    services.answer_opinion(opinion, text="已答复", user=None)
+    services.answer_opinion(opinion, text="已答复", user=None, acting=None)
     with pytest.raises(ValidationError):
-        services.pass_on(opinion, direction="up", reason="x", user=personas["alice"])
+        services.pass_on(opinion, direction="up", reason="x", user=personas["alice"], acting=None)
 
 
 def test_the_rectification_module_can_cite_an_opinion(opinion):

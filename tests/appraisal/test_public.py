@@ -117,7 +117,7 @@ def test_sending_is_rate_limited_per_address(send, settings):
 def test_the_answer_is_looked_up_by_receipt(send, client, personas):
     receipt = send(content="意见").context["receipt"]
     opinion = Opinion.objects.get()
-    services.answer_opinion(opinion, text="已经整改", user=personas["alice"])
+    services.answer_opinion(opinion, text="已经整改", user=personas["alice"], acting=None)
 
     response = client.post(reverse("appraisal-public-receipt"), {"code": receipt.lower()})
 
@@ -150,14 +150,17 @@ def test_the_front_page_links_here(client, db):
 @pytest.fixture
 def published_round(open_round, members, personas):
     for member in members.values():
-        services.cast_ballot(open_round, ballot_for(open_round), member=member)
+        services.cast_ballot(open_round, ballot_for(open_round), member=member, acting=None)
     close_now(open_round)
     services.save_conclusions(
         open_round,
         {pk: ("qualified", "") for pk, _n in services.candidates_of(open_round)},
         user=personas["alice"],
+        acting=None,
     )
-    return services.publish_notice(open_round, text="<b>通报</b>全文", user=personas["alice"])
+    return services.publish_notice(
+        open_round, text="<b>通报</b>全文", user=personas["alice"], acting=None
+    )
 
 
 def test_only_published_notices_are_public(client, open_round, published_round):
@@ -178,7 +181,7 @@ def test_an_unpublished_notice_is_404(client, open_round):
 
 
 def test_a_guest_votes_with_a_code_and_finds_the_ballot_after_closing(client, open_round):
-    [code] = services.issue_guest_codes(open_round, 1)
+    [code] = services.issue_guest_codes(open_round, 1, acting=None)
     url = reverse("appraisal-public-ballot")
 
     # the code opens the ballot

@@ -42,7 +42,11 @@ def grow(enrollments, tree, personas, members):
     enrollment = enrollments["A"]
     campaign = enrollment.campaign
     meeting = services.save_meeting(
-        enrollment, organization=tree["A"], held_on=date(2024, 9, 1), attendees=[members["bob"]]
+        enrollment,
+        organization=tree["A"],
+        held_on=date(2024, 9, 1),
+        attendees=[members["bob"]],
+        acting=None,
     )
     state = {"added": 0}
 
@@ -61,9 +65,10 @@ def grow(enrollments, tree, personas, members):
                 member=person,
                 content="意见",
                 received_on=date(2024, 8, 20),
+                acting=None,
             ).opinion
-            services.answer_opinion(opinion, text="答复", user=None)
-            services.record_feedback(opinion, on=date(2024, 8, 21))
+            services.answer_opinion(opinion, text="答复", user=None, acting=None)
+            services.record_feedback(opinion, on=date(2024, 8, 21), acting=None)
             if person.code != "G-0":  # bob's own opinion list grows too
                 services.receive_opinion(
                     campaign,
@@ -72,6 +77,7 @@ def grow(enrollments, tree, personas, members):
                     member=members["bob"],
                     content="关于鲍勃",
                     received_on=date(2024, 8, 20),
+                    acting=None,
                 )
             services.record_talk(
                 enrollment,
@@ -79,24 +85,30 @@ def grow(enrollments, tree, personas, members):
                 initiator=members["dora"],
                 partner=person,
                 topic="谈心",
+                acting=None,
             )
-            services.save_self_analysis(campaign, person, text="稿", submit=True)
-            services.add_criticism(meeting, member=members["bob"], kind="self", content="检讨")
+            services.save_self_analysis(campaign, person, text="稿", submit=True, acting=None)
+            services.add_criticism(
+                meeting, member=members["bob"], kind="self", content="检讨", acting=None
+            )
             services.save_meeting(
                 enrollment,
                 organization=tree["A"],
                 held_on=date(2024, 9, 2),
                 attendees=[members["bob"], members["dora"]],
+                acting=None,
             )
         appraisal_round = new_round(
             enrollment, organization=tree["A"], title=f"评议{start}", **open_window()
         )
         for person in [*people, members["bob"]]:
-            services.cast_ballot(appraisal_round, ballot_for(appraisal_round), member=person)
+            services.cast_ballot(
+                appraisal_round, ballot_for(appraisal_round), member=person, acting=None
+            )
         close_now(appraisal_round)
         entries = {pk: ("qualified", "") for pk, _n in services.candidates_of(appraisal_round)}
-        services.save_conclusions(appraisal_round, entries, user=personas["alice"])
-        services.publish_notice(appraisal_round, text="通报", user=personas["alice"])
+        services.save_conclusions(appraisal_round, entries, user=personas["alice"], acting=None)
+        services.publish_notice(appraisal_round, text="通报", user=personas["alice"], acting=None)
         return appraisal_round
 
     return add

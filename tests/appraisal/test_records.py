@@ -27,6 +27,7 @@ def test_a_talk_between_two_members_of_the_unit(enrollments, members, personas):
         partner=members["bob"],
         topic="思想工作情况",
         user=personas["alice"],
+        acting=None,
     )
     assert (talk.campaign, talk.recorded_by) == (enrollments["A"].campaign, personas["alice"])
 
@@ -41,6 +42,7 @@ def test_bad_talks_are_refused(enrollments, members, tree, partner):
             initiator=members["dora"],
             partner=other,
             topic="谈心",
+            acting=None,
         )
     assert not Talk.objects.exists()
 
@@ -52,6 +54,7 @@ def test_the_talks_page_shows_who_is_not_yet_covered(login, personas, enrollment
         initiator=members["dora"],
         partner=members["bob"],
         topic="谈心",
+        acting=None,
     )
     url = reverse("appraisal-talks", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
     response = login(personas["alice"]).get(url)
@@ -82,45 +85,49 @@ def test_a_bad_talk_form_keeps_what_was_typed(login, personas, enrollments, memb
 
 def test_the_self_analysis_workflow(campaign_a, members, personas):
     bob = members["bob"]
-    draft = services.save_self_analysis(campaign_a, bob, text="初稿")
+    draft = services.save_self_analysis(campaign_a, bob, text="初稿", acting=None)
     assert draft.status == AnalysisStatus.DRAFT
 
     submitted = services.save_self_analysis(
-        campaign_a, bob, text="正式稿", submit=True, today=date(2024, 8, 25)
+        campaign_a, bob, text="正式稿", submit=True, today=date(2024, 8, 25), acting=None
     )
     assert (submitted.status, submitted.submitted_on) == (
         AnalysisStatus.SUBMITTED,
         date(2024, 8, 25),
     )
     with pytest.raises(ValidationError):  # with the unit now
-        services.save_self_analysis(campaign_a, bob, text="改")
+        services.save_self_analysis(campaign_a, bob, text="改", acting=None)
 
     returned = services.review_self_analysis(
-        submitted, accept=False, comments="剖析不深", user=personas["alice"]
+        submitted, accept=False, comments="剖析不深", user=personas["alice"], acting=None
     )
     assert returned.status == AnalysisStatus.RETURNED
-    revised = services.save_self_analysis(campaign_a, bob, text="修改稿")
+    revised = services.save_self_analysis(campaign_a, bob, text="修改稿", acting=None)
     assert revised.status == AnalysisStatus.RETURNED  # a saved revision is not yet resubmitted
-    resubmitted = services.save_self_analysis(campaign_a, bob, text="修改稿", submit=True)
+    resubmitted = services.save_self_analysis(
+        campaign_a, bob, text="修改稿", submit=True, acting=None
+    )
     accepted = services.review_self_analysis(
-        resubmitted, accept=True, comments="", user=personas["alice"]
+        resubmitted, accept=True, comments="", user=personas["alice"], acting=None
     )
     assert accepted.status == AnalysisStatus.ACCEPTED and accepted.reviewed_by == personas["alice"]
     assert SelfAnalysis.history.filter(id=accepted.pk).count() >= 5  # every step audited
 
 
 def test_returning_needs_comments_and_a_submitted_analysis(campaign_a, members, personas):
-    analysis = services.save_self_analysis(campaign_a, members["bob"], text="稿", submit=True)
+    analysis = services.save_self_analysis(
+        campaign_a, members["bob"], text="稿", submit=True, acting=None
+    )
     with pytest.raises(ValidationError):
-        services.review_self_analysis(analysis, accept=False, comments=" ", user=None)
-    draft = services.save_self_analysis(campaign_a, members["eve"], text="稿")
+        services.review_self_analysis(analysis, accept=False, comments=" ", user=None, acting=None)
+    draft = services.save_self_analysis(campaign_a, members["eve"], text="稿", acting=None)
     with pytest.raises(ValidationError):
-        services.review_self_analysis(draft, accept=True, comments="", user=None)
+        services.review_self_analysis(draft, accept=True, comments="", user=None, acting=None)
 
 
 def test_an_empty_self_analysis_is_not_submitted(campaign_a, members):
     with pytest.raises(ValidationError):
-        services.save_self_analysis(campaign_a, members["bob"], text="  ", submit=True)
+        services.save_self_analysis(campaign_a, members["bob"], text="  ", submit=True, acting=None)
     assert not SelfAnalysis.objects.exists()
 
 
@@ -132,7 +139,7 @@ def test_a_member_outside_the_campaign_has_no_self_analysis(campaign_a, tree):
     )
     stranger = make_member(elsewhere, "C-1", "丙某")
     with pytest.raises(ValidationError):
-        services.save_self_analysis(campaign_a, stranger, text="稿")
+        services.save_self_analysis(campaign_a, stranger, text="稿", acting=None)
 
 
 def test_a_member_writes_and_submits_on_their_page(login, personas, campaign_a, members):
@@ -147,8 +154,8 @@ def test_a_member_writes_and_submits_on_their_page(login, personas, campaign_a, 
 
 
 def test_the_unit_sees_who_is_missing(login, personas, enrollments, campaign_a, members):
-    services.save_self_analysis(campaign_a, members["bob"], text="稿", submit=True)
-    services.save_self_analysis(campaign_a, members["eve"], text="稿")
+    services.save_self_analysis(campaign_a, members["bob"], text="稿", submit=True, acting=None)
+    services.save_self_analysis(campaign_a, members["eve"], text="稿", acting=None)
     url = reverse(
         "appraisal-self-analyses", args=[enrollments["A"].campaign_id, enrollments["A"].pk]
     )
@@ -176,14 +183,18 @@ def test_a_meeting_with_attendance_and_criticism(enrollments, members, tree, per
         attendees=[members["bob"], members["dora"]],
         minutes="开展批评与自我批评",
         user=personas["alice"],
+        acting=None,
     )
-    services.add_criticism(meeting, member=members["bob"], kind="self", content="学习不够")
+    services.add_criticism(
+        meeting, member=members["bob"], kind="self", content="学习不够", acting=None
+    )
     services.add_criticism(
         meeting,
         member=members["bob"],
         kind="criticism",
         content="多沟通",
         raised_by=members["dora"],
+        acting=None,
     )
     assert set(meeting.attendees.all()) == {members["bob"], members["dora"]}
     assert CriticismItem.objects.filter(meeting=meeting).count() == 2
@@ -195,11 +206,17 @@ def test_criticism_needs_who_raised_it(enrollments, members, tree):
         organization=tree["A"],
         held_on=date(2024, 9, 1),
         attendees=[members["bob"]],
+        acting=None,
     )
     for raised_by in (None, members["bob"]):
         with pytest.raises(ValidationError):
             services.add_criticism(
-                meeting, member=members["bob"], kind="criticism", content="x", raised_by=raised_by
+                meeting,
+                member=members["bob"],
+                kind="criticism",
+                content="x",
+                raised_by=raised_by,
+                acting=None,
             )
     assert not CriticismItem.objects.exists()
 
@@ -211,6 +228,7 @@ def test_a_branch_meeting_takes_only_its_members(enrollments, members, tree):
             organization=tree["A1"],
             held_on=date(2024, 9, 1),
             attendees=[members["bob"], members["dora"]],  # dora is in A, not A1
+            acting=None,
         )
     assert "朵拉" in error.value.messages[0]
     assert not OrgLifeMeeting.objects.exists()
@@ -222,8 +240,11 @@ def test_the_meeting_page_lists_items_member_by_member(login, personas, enrollme
         organization=tree["A"],
         held_on=date(2024, 9, 1),
         attendees=[members["bob"], members["dora"]],
+        acting=None,
     )
-    services.add_criticism(meeting, member=members["dora"], kind="self", content="学习不够")
+    services.add_criticism(
+        meeting, member=members["dora"], kind="self", content="学习不够", acting=None
+    )
     response = login(personas["alice"]).get(reverse("appraisal-meeting", args=[meeting.pk]))
     rows = {row["member"].name: row for row in response.context["rows"]}
     assert rows["伊芙"]["attended"] is False

@@ -105,7 +105,7 @@ def test_the_roll_says_who_voted_never_when_or_how():
 
 
 def test_only_a_hash_of_a_guest_code_is_stored(open_round):
-    plain = services.issue_guest_codes(open_round, 2)
+    plain = services.issue_guest_codes(open_round, 2, acting=None)
     stored = list(GuestCode.objects.values_list("digest", flat=True))
     assert sorted(stored) == sorted(codes.digest(code) for code in plain)
     assert not any(codes.normalize(code) in value for code in plain for value in stored)
@@ -114,7 +114,7 @@ def test_only_a_hash_of_a_guest_code_is_stored(open_round):
 def test_the_count_deletes_the_pool_and_publishes_two_lists(open_round, members):
     # given three ballots cast (sealed, in the pool)
     receipts = [
-        services.cast_ballot(open_round, ballot_for(open_round), member=member).receipt
+        services.cast_ballot(open_round, ballot_for(open_round), member=member, acting=None).receipt
         for member in members.values()
     ]
     assert SealedBallot.objects.count() == 3 and not Ballot.objects.exists()
@@ -169,6 +169,7 @@ def test_an_anonymous_opinion_keeps_no_name_even_if_typed(enrollments, tree):
         anonymous=True,
         author_name="张三",
         author_contact="13800000000",
+        acting=None,
     ).opinion
     opinion.refresh_from_db()
     assert (opinion.author_name, opinion.author_contact) == ("", "")
@@ -186,7 +187,7 @@ def test_receiving_an_opinion_writes_no_history(opinion):
 
 
 def test_staff_changes_are_audited_from_then_on(opinion, personas):
-    services.answer_opinion(opinion, text="已整改", user=personas["alice"])
+    services.answer_opinion(opinion, text="已整改", user=personas["alice"], acting=None)
     history = Opinion.history.filter(id=opinion.pk)
     assert history.count() == 1 and history.get().history_type == "~"
 
@@ -251,6 +252,7 @@ def test_resealing_rewrites_past_opinions_without_changing_them(enrollments, tre
             unit=tree["A"],
             content=f"意见{i}",
             received_on=date(2024, 8, 20),
+            acting=None,
         ).opinion
         for i in range(3)
     ]

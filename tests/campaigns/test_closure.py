@@ -9,7 +9,7 @@ from django.urls import reverse
 from vanguard.campaigns import compliance, services
 from vanguard.campaigns.closure import closure_problems
 from vanguard.campaigns.models import EnrollmentStatus, StepRecord, StepStatus
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 
 PLAN = {
     "study": (date(2024, 7, 1), date(2024, 8, 14)),
@@ -86,16 +86,16 @@ def test_reopened_steps_are_due_by_the_cycle_end(enrollments):
 
     undated = compliance.evaluate_unit(enrollment, today=date(2024, 11, 2))
     levels = {v.code: v.level for v in undated.verdicts}
-    assert levels["plan.remedial"] == Level.WARNING  # the office must date it
-    assert levels["plan.steps"] != Level.FAILING  # not overdue by the old phase end
+    assert levels["plan.remedial"] == Severity.WARNING  # the office must date it
+    assert levels["plan.steps"] != Severity.FAILING  # not overdue by the old phase end
 
     services.schedule_remedial(
         cycle, starts_on=date(2024, 11, 5), ends_on=date(2024, 12, 5), acting=None
     )
     during = compliance.evaluate_unit(enrollment, today=date(2024, 12, 5))
-    assert {v.code: v.level for v in during.verdicts}["plan.steps"] != Level.FAILING
+    assert {v.code: v.level for v in during.verdicts}["plan.steps"] != Severity.FAILING
     after = compliance.evaluate_unit(enrollment, today=date(2024, 12, 6))
-    assert {v.code: v.level for v in after.verdicts}["plan.steps"] == Level.FAILING
+    assert {v.code: v.level for v in after.verdicts}["plan.steps"] == Severity.FAILING
 
 
 def test_closing_closes_the_remedial_cycle(enrollments):

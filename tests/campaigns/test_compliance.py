@@ -10,7 +10,7 @@ from tests.conftest import make_member
 from vanguard.accounts.access import Scope
 from vanguard.campaigns import compliance, services
 from vanguard.campaigns.models import Enrollment, StepStatus
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 from vanguard.orgs.models import Organization
 
 PLAN = {
@@ -64,23 +64,23 @@ def test_coverage_names_the_units_and_members_not_enrolled(tree, personas, batch
     units = verdict(report, "coverage.units")
     assert [f.organization.code for f in units.findings] == ["A"]  # A1 is reported through A
     members = verdict(report, "coverage.members")
-    assert members.level == Level.FAILING
+    assert members.level == Severity.FAILING
     assert any("鲍勃" in name for name in members.findings[0].members)
 
 
 def test_full_coverage_is_ok(tree, personas, enrollments):
     report = compliance.evaluate(enrollments["A"].campaign)
-    assert verdict(report, "coverage.units").level == Level.OK
-    assert verdict(report, "coverage.members").level == Level.OK
+    assert verdict(report, "coverage.units").level == Severity.OK
+    assert verdict(report, "coverage.members").level == Severity.OK
 
 
 def test_coverage_seen_by_a_unit_admin_is_limited_to_their_subtree(tree, personas, batches):
     services.enroll(batches[1], tree["A"])  # B is not enrolled
     scope = Scope.for_user(personas["alice"])
     report = compliance.evaluate(batches[0].campaign, scope=scope)
-    assert verdict(report, "coverage.units").level == Level.OK
+    assert verdict(report, "coverage.units").level == Severity.OK
     office = compliance.evaluate(batches[0].campaign, scope=Scope.for_user(personas["office"]))
-    assert verdict(office, "coverage.units").level == Level.FAILING
+    assert verdict(office, "coverage.units").level == Severity.FAILING
 
 
 # -- phase windows (R5) -------------------------------------------------------------------
@@ -89,12 +89,12 @@ def test_coverage_seen_by_a_unit_admin_is_limited_to_their_subtree(tree, persona
 def test_unplanned_unit_fails_and_a_good_plan_passes(enrollments):
     enrollment = enrollments["A"]
     before = compliance.evaluate_unit(enrollment)
-    assert verdict(before, "plan.phases").level == Level.FAILING
+    assert verdict(before, "plan.phases").level == Severity.FAILING
 
     services.save_phase_plan(enrollment, PLAN, acting=None)
 
     after = compliance.evaluate_unit(enrollment)
-    assert verdict(after, "plan.phases").level == Level.OK
+    assert verdict(after, "plan.phases").level == Severity.OK
 
 
 def test_plan_outside_the_batch_is_saved_and_failing(enrollments):
@@ -102,7 +102,7 @@ def test_plan_outside_the_batch_is_saved_and_failing(enrollments):
     problems = services.save_phase_plan(enrollment, PLAN, acting=None)
     assert {p.kind for p in problems} == {"outside_batch"}
     assert enrollment.phases.count() == 3
-    assert verdict(compliance.evaluate_unit(enrollment), "plan.phases").level == Level.FAILING
+    assert verdict(compliance.evaluate_unit(enrollment), "plan.phases").level == Severity.FAILING
 
 
 def test_overlapping_plan_is_not_saved(enrollments):
@@ -120,11 +120,11 @@ def test_steps_of_an_ended_phase_must_be_done(enrollments):
     services.save_phase_plan(enrollment, PLAN, acting=None)
 
     during = compliance.evaluate_unit(enrollment, today=date(2024, 8, 14))
-    assert verdict(during, "plan.steps").level == Level.OK  # the phase is still running
+    assert verdict(during, "plan.steps").level == Severity.OK  # the phase is still running
 
     after = compliance.evaluate_unit(enrollment, today=date(2024, 8, 15))
     steps = verdict(after, "plan.steps")
-    assert steps.level == Level.FAILING
+    assert steps.level == Severity.FAILING
     assert len(steps.findings) == 4  # the four steps of 学习动员
 
 
@@ -134,7 +134,7 @@ def test_a_done_step_without_its_evidence_warns(enrollments, personas):
     record = services.record_step(enrollment, "make_plan", status=StepStatus.DONE, acting=None)
 
     report = compliance.evaluate_unit(enrollment, today=date(2024, 7, 10))
-    assert verdict(report, "plan.steps").level == Level.WARNING
+    assert verdict(report, "plan.steps").level == Severity.WARNING
 
     services.add_evidence(
         record,
@@ -144,7 +144,7 @@ def test_a_done_step_without_its_evidence_warns(enrollments, personas):
         acting=None,
     )
     report = compliance.evaluate_unit(enrollment, today=date(2024, 7, 10))
-    assert verdict(report, "plan.steps").level == Level.OK
+    assert verdict(report, "plan.steps").level == Severity.OK
 
 
 def test_marking_a_step_done_dates_it_today_and_undoing_clears_the_date(enrollments):

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from vanguard.campaigns.rules import phase_plan_problems
+from vanguard.campaigns.plan_checks import phase_plan_problems
 from vanguard.campaigns.template import (
     CampaignTemplate,
     Duration,

@@ -19,7 +19,7 @@ from vanguard.campaigns import compliance, services
 from vanguard.campaigns.closure import closure_problems
 from vanguard.campaigns.forms import EnrollForm
 from vanguard.campaigns.models import StepStatus
-from vanguard.campaigns.rules import phase_plan_problems
+from vanguard.campaigns.plan_checks import phase_plan_problems
 from vanguard.campaigns.template import load_template, shipped_template_path
 from vanguard.orgs.models import Organization, OrgCategory, OrgKind
 from vanguard.surveys.forms import ResponseForm

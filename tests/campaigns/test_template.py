@@ -242,7 +242,16 @@ def test_the_shipped_vocabularies(shipped):
         "school",
         "enterprise",
     ]
-    assert [g.code for g in shipped.member_groups] == ["leader_cadre", "probationary", "formal"]
+    assert [g.code for g in shipped.member_groups] == [
+        "leader_cadre",
+        "probationary",
+        "formal",
+        "retired_members",
+        "leading_cadres",
+        "school_teachers",
+        "organ_members",
+        "institution_members",
+    ]
 
 
 def test_label_of_an_unknown_vocabulary_or_code_is_a_key_error(shipped):

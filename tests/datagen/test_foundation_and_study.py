@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from vanguard.campaigns.rules import phase_plan_problems
+from vanguard.campaigns.plan_checks import phase_plan_problems
 from vanguard.datagen.generate import generate_campaign
 from vanguard.datagen.scales import SCALES
 from vanguard.orgs.models import Member, Organization

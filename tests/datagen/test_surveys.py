@@ -107,16 +107,17 @@ def test_verify_draw_says_the_files_as_imported_match(generated, tmp_path):
         sheet.append((row.name, row.group, row.phone, row.address))
     path = tmp_path / "抽样名单.xlsx"
     workbook.save(path)
-    call_command(  # raises CommandError unless the re-drawn rows and fingerprint match
-        "verify_draw",
-        str(path),
-        seed=draw.seed,
-        size=draw.size,
-        strata=sampling.format_strata(draw.strata),
-        rows=",".join(map(str, draw.selected_rows)),
-        fingerprint=draw.fingerprint,
-        stdout=open(tmp_path / "out.txt", "w"),  # noqa: SIM115
-    )
+    with open(tmp_path / "out.txt", "w") as out:
+        call_command(  # raises CommandError unless the re-drawn rows and fingerprint match
+            "verify_draw",
+            str(path),
+            seed=draw.seed,
+            size=draw.size,
+            strata=sampling.format_strata(draw.strata),
+            rows=",".join(map(str, draw.selected_rows)),
+            fingerprint=draw.fingerprint,
+            stdout=out,
+        )
 
 
 def test_the_invited_are_the_drawn_and_the_representatives_with_hashed_codes(generated):

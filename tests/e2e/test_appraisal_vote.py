@@ -24,8 +24,11 @@ def appraisal_round(personas, enrollments, tree):
         title="甲中学民主评议党员",
         opens_at=now - timedelta(hours=1),
         closes_at=now + timedelta(hours=2),
+        acting=None,
     )
-    appraisal_round.slips = services.appoint_tellers(appraisal_round, ["甲", "乙", "丙"])
+    appraisal_round.slips = services.appoint_tellers(
+        appraisal_round, ["甲", "乙", "丙"], acting=None
+    )
     return appraisal_round
 
 
@@ -61,7 +64,7 @@ def test_a_member_votes_and_finds_the_receipt_in_the_published_list(
     assert page.locator("#ballot-form").count() == 0
 
     # when voting closes, alice (the unit's administrator) has two tellers type their codes
-    services.close_round(appraisal_round)
+    services.close_round(appraisal_round, acting=None)
     slips = appraisal_round.slips
     page.context.clear_cookies()
     round_url = f"{live_server.url}/appraisal/rounds/{appraisal_round.pk}/"

@@ -15,7 +15,7 @@ def dispatched(personas, enrollments, batches, tree):
     from tests.conftest import make_user
 
     officer = make_user("officer")
-    services.dispatch_officer(batches[1], officer, tree["A"], by=personas["office"])
+    services.dispatch_officer(batches[1], officer, tree["A"], by=personas["office"], acting=None)
     return officer
 
 

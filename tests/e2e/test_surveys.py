@@ -24,10 +24,15 @@ def survey_ready(enrollments):
     """Unit A's survey, open today, with three representatives and no codes yet."""
     today = timezone.localdate()
     survey = services.create_survey(
-        enrollments["A"], opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=7)
+        enrollments["A"],
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=7),
+        acting=None,
     )
     people = [FrameRow(n, f"代表{n}", "群众代表", f"1390000000{n}", "") for n in range(2, 5)]
-    services.store_frame(survey, Method.REPRESENTATIVES, people, filename="群众代表.xlsx")
+    services.store_frame(
+        survey, Method.REPRESENTATIVES, people, filename="群众代表.xlsx", acting=None
+    )
     open_(survey)
     return survey
 

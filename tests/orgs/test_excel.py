@@ -297,7 +297,12 @@ def test_a_changed_organisation_name_updates_it(tree, office_scope):
 def test_a_member_can_move_to_another_managed_organisation(tree, personas, office_scope):
     import_workbook(xlsx([], [member_row("A1-001", "B", **{MEMBER_GENDER: "男"})]), office_scope)
 
-    assert Member.objects.get(code="A1-001").organization == tree["B"]
+    member = Member.objects.get(code="A1-001")
+    assert member.organization == tree["B"]
+    # the move is a dated transfer like any other, kept in the member's history
+    (transfer,) = member.transfers.all()
+    assert (transfer.from_org, transfer.to_org) == (tree["A1"], tree["B"])
+    assert transfer.on == member.organization_since == timezone.localdate()
 
 
 # --- Mistakes: every problem reported, nothing written ------------------------------

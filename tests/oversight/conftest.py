@@ -62,18 +62,26 @@ def people(personas, tree, department):
 
 @pytest.fixture
 def bureau_group(campaign, people):
-    group = services.create_leading_group(campaign, campaign.organization)
-    services.add_group_member(group, people["leader"], role=GroupRole.LEADER, is_responsible=True)
-    services.add_group_member(group, people["deputy"], role=GroupRole.DEPUTY)
-    services.add_group_member(group, people["office_head"], role=GroupRole.OFFICE_DIRECTOR)
+    group = services.create_leading_group(campaign, campaign.organization, acting=None)
+    services.add_group_member(
+        group, people["leader"], role=GroupRole.LEADER, is_responsible=True, acting=None
+    )
+    services.add_group_member(group, people["deputy"], role=GroupRole.DEPUTY, acting=None)
+    services.add_group_member(
+        group, people["office_head"], role=GroupRole.OFFICE_DIRECTOR, acting=None
+    )
     return group
 
 
 @pytest.fixture
 def points(campaign, bureau_group, people, tree, department, enrollments):
     return [
-        services.set_liaison_point(campaign, people["leader"], PointKind.UNIT, tree["A"]),
-        services.set_liaison_point(campaign, people["leader"], PointKind.DEPARTMENT, department),
+        services.set_liaison_point(
+            campaign, people["leader"], PointKind.UNIT, tree["A"], acting=None
+        ),
+        services.set_liaison_point(
+            campaign, people["leader"], PointKind.DEPARTMENT, department, acting=None
+        ),
     ]
 
 
@@ -86,7 +94,9 @@ def officer(db):
 @pytest.fixture
 def assignment(batches, enrollments, officer, tree, personas):
     """`officer` dispatched to unit A for the running batch 2."""
-    return services.dispatch_officer(batches[1], officer, tree["A"], by=personas["office"])
+    return services.dispatch_officer(
+        batches[1], officer, tree["A"], by=personas["office"], acting=None
+    )
 
 
 @pytest.fixture
@@ -98,6 +108,7 @@ def visit(assignment, officer, today):
         checked="两本一册",
         findings="点名册不全",
         suggestions=["补全点名册", "组织补学"],
+        acting=None,
     )
 
 
@@ -115,6 +126,7 @@ def case(campaign, people, personas, today):
         by=personas["alice"],
         opened_on=today,
         reason="长期不参加组织生活",
+        acting=None,
     )
 
 

@@ -20,7 +20,7 @@ from vanguard.oversight.models import (
 def everything(campaign, points, suggestion, case, personas, tree, people):
     """One object of every kind, for URL arguments."""
     article = services.create_article(
-        campaign, tree["A"], author=None, kind=ArticleKind.NEWS, title="t", body="b"
+        campaign, tree["A"], author=None, kind=ArticleKind.NEWS, title="t", body="b", acting=None
     )
     commendation = services.nominate(
         campaign,
@@ -29,6 +29,7 @@ def everything(campaign, points, suggestion, case, personas, tree, people):
         citation="c",
         by=None,
         member=people["carol"],
+        acting=None,
     )
     group = LeadingGroup.objects.get(organization=campaign.organization)
     return {
@@ -145,8 +146,10 @@ def test_creating_unit_a_group(login, personas, campaign, enrollments, tree, per
 def test_removing_someone_from_a_units_group(
     login, personas, campaign, enrollments, people, persona, status
 ):
-    group = services.create_leading_group(campaign, enrollments["A"].organization)
-    membership = services.add_group_member(group, people["carol"], role=GroupRole.MEMBER)
+    group = services.create_leading_group(campaign, enrollments["A"].organization, acting=None)
+    membership = services.add_group_member(
+        group, people["carol"], role=GroupRole.MEMBER, acting=None
+    )
     response = login(personas[persona]).post(
         reverse("oversight-membership-remove", args=[membership.pk])
     )
@@ -172,7 +175,7 @@ def test_only_the_office_recalls(login, personas, assignment, persona, status):
     [("officer", 302), ("office", 302), ("alice", 403), ("leader", 403), ("bob", 404)],
 )
 def test_returning_an_answer(login, personas, officer, suggestion, persona, status):
-    services.answer_suggestion(suggestion, by=personas["alice"], answer="已整改")
+    services.answer_suggestion(suggestion, by=personas["alice"], answer="已整改", acting=None)
     user = officer if persona == "officer" else personas[persona]
     response = login(user).post(
         reverse("oversight-suggestion-return", args=[suggestion.pk]), {"note": "请补充"}
@@ -200,9 +203,9 @@ def test_only_managers_convert_suggestions(login, personas, officer, suggestion,
 )
 def test_only_the_office_returns_an_article(login, personas, campaign, tree, persona, status):
     article = services.create_article(
-        campaign, tree["A"], author=None, kind=ArticleKind.NEWS, title="t", body="b"
+        campaign, tree["A"], author=None, kind=ArticleKind.NEWS, title="t", body="b", acting=None
     )
-    services.submit_article(article)
+    services.submit_article(article, acting=None)
     response = login(personas[persona]).post(
         reverse("oversight-article-action", args=[article.pk, "return"]), {"note": "请修改"}
     )
@@ -216,7 +219,7 @@ def test_only_the_office_returns_an_article(login, personas, campaign, tree, per
     [("office", 302), ("alice", 302), ("bob", 403), ("leader", 404), ("liaison", 404)],
 )
 def test_outcome_only_by_the_entitled(login, personas, case, today, persona, status):
-    services.record_talk(case, held_on=today, talked_by="支部书记", summary="谈心")
+    services.record_talk(case, held_on=today, talked_by="支部书记", summary="谈心", acting=None)
     client = login(personas[persona])
     response = client.post(
         reverse("oversight-disposition-outcome", args=[case.pk]),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from vanguard.accounts.models import Role, RoleGrant, User
 from vanguard.campaigns import compliance
 from vanguard.campaigns.models import Campaign
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 from vanguard.oversight.models import (
     Article,
     ArticleStatus,
@@ -73,10 +73,10 @@ def check_dispatches(demo):
 def check_verdicts(demo):
     report = compliance.evaluate(demo)
     levels = {v.code: v.level for v in report.verdicts if v.code.startswith("oversight.")}
-    assert levels["oversight.leading_groups"] == Level.WARNING
-    assert levels["oversight.liaison_points"] == Level.WARNING
-    assert levels["oversight.liaison_officers"] == Level.WARNING
-    assert levels["oversight.suggestions"] == Level.FAILING
+    assert levels["oversight.leading_groups"] == Severity.WARNING
+    assert levels["oversight.liaison_points"] == Severity.WARNING
+    assert levels["oversight.liaison_officers"] == Severity.WARNING
+    assert levels["oversight.suggestions"] == Severity.FAILING
 
 
 def check_states():

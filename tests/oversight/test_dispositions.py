@@ -90,7 +90,12 @@ def test_charlie_lists_his_own_units_cases_but_not_a(login, personas, case, camp
 
     colleague = make_member(tree["B"], "B-009", "乙同事")
     services.open_case(
-        campaign, colleague, by=personas["charlie"], opened_on=case.opened_on, reason="问题"
+        campaign,
+        colleague,
+        by=personas["charlie"],
+        opened_on=case.opened_on,
+        reason="问题",
+        acting=None,
     )
     body = login(personas["charlie"]).get(_cases_url(case)).content.decode()
     assert "乙同事" in body and "鲍勃" not in body
@@ -231,44 +236,58 @@ def test_admin_offers_no_adding_and_no_history_view(client, staff, case, tree):
 
 
 def test_a_case_runs_talk_deadline_outcome(case, today):
-    talk = services.record_talk(case, held_on=today, talked_by="支部书记", summary="谈心")
-    services.set_deadline(case, set_on=today, improve_by=today + timedelta(days=30))
+    talk = services.record_talk(
+        case, held_on=today, talked_by="支部书记", summary="谈心", acting=None
+    )
+    services.set_deadline(case, set_on=today, improve_by=today + timedelta(days=30), acting=None)
     with pytest.raises(ValidationError):  # the procedure waits for the deadline
-        services.conclude_case(case, outcome=Outcome.PROCEDURE, outcome_on=today)
-    services.conclude_case(case, outcome=Outcome.TRANSFORMED, outcome_on=today, note="已转化")
+        services.conclude_case(case, outcome=Outcome.PROCEDURE, outcome_on=today, acting=None)
+    services.conclude_case(
+        case, outcome=Outcome.TRANSFORMED, outcome_on=today, note="已转化", acting=None
+    )
 
     case.refresh_from_db()
     assert (talk.held_on, case.deadline_set_on, case.outcome_on) == (today, today, today)
     assert case.outcome == Outcome.TRANSFORMED
     with pytest.raises(ValidationError):  # concluded: nothing more
-        services.record_talk(case, held_on=today, talked_by="x", summary="y")
+        services.record_talk(case, held_on=today, talked_by="x", summary="y", acting=None)
 
 
 def test_deadline_needs_a_talk_first_and_dates_cannot_be_in_the_future(case, today):
     with pytest.raises(ValidationError):
-        services.set_deadline(case, set_on=today, improve_by=today + timedelta(days=10))
+        services.set_deadline(
+            case, set_on=today, improve_by=today + timedelta(days=10), acting=None
+        )
     with pytest.raises(ValidationError):
         services.record_talk(
-            case, held_on=today + timedelta(days=1), talked_by="支部书记", summary="谈心"
+            case,
+            held_on=today + timedelta(days=1),
+            talked_by="支部书记",
+            summary="谈心",
+            acting=None,
         )
 
 
 def test_procedure_after_the_deadline_and_discipline_without_one(case, campaign, people, today):
-    services.record_talk(case, held_on=today, talked_by="支部书记", summary="谈心")
+    services.record_talk(case, held_on=today, talked_by="支部书记", summary="谈心", acting=None)
     case.opened_on = case.deadline_set_on = today - timedelta(days=40)
     case.improve_by = today - timedelta(days=1)
     case.save()
-    services.conclude_case(case, outcome=Outcome.PROCEDURE, outcome_on=today)
+    services.conclude_case(case, outcome=Outcome.PROCEDURE, outcome_on=today, acting=None)
     assert case.outcome == Outcome.PROCEDURE
 
-    other = services.open_case(campaign, people["carol"], by=None, opened_on=today, reason="违纪")
-    services.conclude_case(other, outcome=Outcome.DISCIPLINE, outcome_on=today)
+    other = services.open_case(
+        campaign, people["carol"], by=None, opened_on=today, reason="违纪", acting=None
+    )
+    services.conclude_case(other, outcome=Outcome.DISCIPLINE, outcome_on=today, acting=None)
     assert DispositionCase.objects.filter(outcome=Outcome.DISCIPLINE).count() == 1
 
 
 def test_one_open_case_per_member(case, campaign, people, today):
     with pytest.raises(ValidationError):
-        services.open_case(campaign, people["bob"], by=None, opened_on=today, reason="again")
+        services.open_case(
+            campaign, people["bob"], by=None, opened_on=today, reason="again", acting=None
+        )
 
 
 def test_failed_talk_form_keeps_what_was_typed(login, personas, case, today):

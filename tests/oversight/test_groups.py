@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from vanguard.campaigns import compliance
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 from vanguard.oversight import services
 from vanguard.oversight.models import GroupMembership, GroupRole, LeadingGroup, PointKind
 
@@ -21,22 +21,22 @@ def _findings(campaign, code, **kwargs):
 
 
 def test_groups_only_for_the_bureau_and_enrolled_units(campaign, enrollments, tree):
-    services.create_leading_group(campaign, tree["A"])
+    services.create_leading_group(campaign, tree["A"], acting=None)
     with pytest.raises(ValidationError):  # A1 is not enrolled itself
-        services.create_leading_group(campaign, tree["A1"])
+        services.create_leading_group(campaign, tree["A1"], acting=None)
     with pytest.raises(ValidationError):  # one group per unit
-        services.create_leading_group(campaign, tree["A"])
+        services.create_leading_group(campaign, tree["A"], acting=None)
 
 
 def test_group_members_come_from_the_unit_and_one_head_is_marked(campaign, enrollments, people):
-    group = services.create_leading_group(campaign, enrollments["A"].organization)
+    group = services.create_leading_group(campaign, enrollments["A"].organization, acting=None)
     head = services.add_group_member(
-        group, people["alice"], role=GroupRole.LEADER, is_responsible=True
+        group, people["alice"], role=GroupRole.LEADER, is_responsible=True, acting=None
     )
-    deputy = services.add_group_member(group, people["carol"], role=GroupRole.DEPUTY)
+    deputy = services.add_group_member(group, people["carol"], role=GroupRole.DEPUTY, acting=None)
     with pytest.raises(ValidationError):  # not a member of A
-        services.add_group_member(group, people["deputy"], role=GroupRole.MEMBER)
-    services.mark_responsible(deputy)
+        services.add_group_member(group, people["deputy"], role=GroupRole.MEMBER, acting=None)
+    services.mark_responsible(deputy, acting=None)
     head.refresh_from_db()
     assert [m.member for m in group.memberships.filter(is_responsible=True)] == [people["carol"]]
     assert head.is_responsible is False
@@ -47,16 +47,16 @@ def test_group_members_come_from_the_unit_and_one_head_is_marked(campaign, enrol
 def test_leading_group_verdict(campaign, enrollments, people, bureau_group):
     findings = {f.organization.code: f for f in _findings(campaign, "oversight.leading_groups")}
     assert set(findings) == {"A", "B"}  # the bureau's is complete; both units lack one
-    assert {f.level for f in findings.values()} == {Level.WARNING}
+    assert {f.level for f in findings.values()} == {Severity.WARNING}
 
-    group = services.create_leading_group(campaign, enrollments["A"].organization)
-    services.add_group_member(group, people["alice"], role=GroupRole.LEADER)
+    group = services.create_leading_group(campaign, enrollments["A"].organization, acting=None)
+    services.add_group_member(group, people["alice"], role=GroupRole.LEADER, acting=None)
     findings = {f.organization.code: f for f in _findings(campaign, "oversight.leading_groups")}
     no_head = gettext("The leading group of %(unit)s has no responsible head marked")
     assert set(findings) == {"A", "B"}
     assert findings["A"].message == no_head % {"unit": enrollments["A"].organization.name}
 
-    services.mark_responsible(group.memberships.get())
+    services.mark_responsible(group.memberships.get(), acting=None)
     codes = {f.organization.code for f in _findings(campaign, "oversight.leading_groups")}
     assert codes == {"B"}
 
@@ -71,7 +71,7 @@ def test_a_missing_bureau_group_fails_but_only_where_the_bureau_is_seen(
         for f in _findings(campaign, "oversight.leading_groups")
         if f.organization == campaign.organization
     ]
-    assert [f.level for f in bureau] == [Level.FAILING]
+    assert [f.level for f in bureau] == [Severity.FAILING]
     alice_scope = Scope.for_user(personas["alice"])
     seen = _findings(campaign, "oversight.leading_groups", scope=alice_scope)
     assert {f.organization.code for f in seen} == {"A"}
@@ -102,8 +102,10 @@ def test_group_list_needs_login(client, campaign):
 
 @pytest.fixture
 def group_a(campaign, enrollments, people):
-    group = services.create_leading_group(campaign, enrollments["A"].organization)
-    services.add_group_member(group, people["alice"], role=GroupRole.LEADER, is_responsible=True)
+    group = services.create_leading_group(campaign, enrollments["A"].organization, acting=None)
+    services.add_group_member(
+        group, people["alice"], role=GroupRole.LEADER, is_responsible=True, acting=None
+    )
     return group
 
 
@@ -181,27 +183,37 @@ def test_points_need_a_bureau_leader_and_the_right_kind(
     campaign, bureau_group, people, tree, department, enrollments
 ):
     with pytest.raises(ValidationError):  # alice is no bureau leader
-        services.set_liaison_point(campaign, people["alice"], PointKind.UNIT, tree["A"])
+        services.set_liaison_point(
+            campaign, people["alice"], PointKind.UNIT, tree["A"], acting=None
+        )
     with pytest.raises(ValidationError):  # a school is no department
-        services.set_liaison_point(campaign, people["leader"], PointKind.DEPARTMENT, tree["A"])
+        services.set_liaison_point(
+            campaign, people["leader"], PointKind.DEPARTMENT, tree["A"], acting=None
+        )
     with pytest.raises(ValidationError):  # a department is no school or unit
-        services.set_liaison_point(campaign, people["leader"], PointKind.UNIT, department)
-    services.set_liaison_point(campaign, people["leader"], PointKind.UNIT, tree["A"])
-    point = services.set_liaison_point(campaign, people["leader"], PointKind.UNIT, tree["B"])
+        services.set_liaison_point(
+            campaign, people["leader"], PointKind.UNIT, department, acting=None
+        )
+    services.set_liaison_point(campaign, people["leader"], PointKind.UNIT, tree["A"], acting=None)
+    point = services.set_liaison_point(
+        campaign, people["leader"], PointKind.UNIT, tree["B"], acting=None
+    )
     assert point.organization == tree["B"]  # one unit per leader: replaced
 
 
 def test_liaison_point_verdict(campaign, bureau_group, people, tree, department, enrollments):
     findings = _findings(campaign, "oversight.liaison_points")
     assert {(f.members, f.level) for f in findings} == {
-        (("钱领导",), Level.FAILING),
-        (("韩副组长",), Level.FAILING),
+        (("钱领导",), Severity.FAILING),
+        (("韩副组长",), Severity.FAILING),
     }
-    services.set_liaison_point(campaign, people["leader"], PointKind.UNIT, tree["A"])
-    services.set_liaison_point(campaign, people["leader"], PointKind.DEPARTMENT, department)
-    services.set_liaison_point(campaign, people["deputy"], PointKind.UNIT, tree["B"])
+    services.set_liaison_point(campaign, people["leader"], PointKind.UNIT, tree["A"], acting=None)
+    services.set_liaison_point(
+        campaign, people["leader"], PointKind.DEPARTMENT, department, acting=None
+    )
+    services.set_liaison_point(campaign, people["deputy"], PointKind.UNIT, tree["B"], acting=None)
     findings = _findings(campaign, "oversight.liaison_points")
-    assert [(f.members, f.level) for f in findings] == [(("韩副组长",), Level.WARNING)]
+    assert [(f.members, f.level) for f in findings] == [(("韩副组长",), Severity.WARNING)]
 
 
 @pytest.mark.parametrize(

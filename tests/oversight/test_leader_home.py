@@ -61,7 +61,7 @@ def test_leader_without_points_is_told_so(login, personas, bureau_group):
 
 
 def test_other_leaders_points_are_not_shown(login, personas, points, campaign, people, tree):
-    services.set_liaison_point(campaign, people["deputy"], "unit", tree["B"])
+    services.set_liaison_point(campaign, people["deputy"], "unit", tree["B"], acting=None)
     units = login(personas["leader"]).get(URL).context["units"]
     assert tree["B"] not in [row["point"].organization for row in units]
 
@@ -88,7 +88,7 @@ def _grow(campaign, tree, batches, officer, prefix, count):
             acting=None,
         )
         campaign_services.record_step(enrollment, "mobilize", status=StepStatus.DONE, acting=None)
-        assignment = services.dispatch_officer(batches[1], officer, unit)
+        assignment = services.dispatch_officer(batches[1], officer, unit, acting=None)
         services.record_visit(
             assignment,
             by=officer,
@@ -96,6 +96,7 @@ def _grow(campaign, tree, batches, officer, prefix, count):
             checked="c",
             findings="f",
             suggestions=["s1", "s2"],
+            acting=None,
         )
         inside = Organization.objects.add_child(
             tree["A"], dict(code=f"A-{code}", name=f"甲{code}", kind="branch", category="school")
@@ -125,6 +126,7 @@ def test_leader_home_queries_do_not_grow_with_data(
             checked="c",
             findings="f",
             suggestions=[f"建议{number}"],
+            acting=None,
         )
     many = _count(client)
     assert few == many

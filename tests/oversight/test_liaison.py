@@ -13,7 +13,7 @@ from tests.reports.helpers import export
 from vanguard.accounts.access import Scope
 from vanguard.accounts.models import Role, RoleGrant
 from vanguard.campaigns import compliance
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 from vanguard.oversight import services
 from vanguard.oversight.models import LiaisonAssignment, Suggestion, SuggestionStatus
 
@@ -33,23 +33,25 @@ def test_dispatch_creates_a_grant_dated_with_the_batch(assignment, batches, offi
 
 def test_dispatch_only_to_units_of_the_batch(batches, enrollments, officer, tree):
     with pytest.raises(ValidationError):  # A is in batch 2, not batch 1
-        services.dispatch_officer(batches[0], officer, tree["A"])
-    services.dispatch_officer(batches[1], officer, tree["A1"])  # inside an enrolled unit
+        services.dispatch_officer(batches[0], officer, tree["A"], acting=None)
+    services.dispatch_officer(
+        batches[1], officer, tree["A1"], acting=None
+    )  # inside an enrolled unit
     with pytest.raises(ValidationError):  # the same dispatch twice
-        services.dispatch_officer(batches[1], officer, tree["A1"])
+        services.dispatch_officer(batches[1], officer, tree["A1"], acting=None)
     assert LiaisonAssignment.objects.count() == 1
 
 
 def test_dispatch_takes_over_a_plain_grant(batches, enrollments, personas, tree):
     plain = RoleGrant.objects.get(user=personas["liaison"], organization=tree["A"])
-    assignment = services.dispatch_officer(batches[1], personas["liaison"], tree["A"])
+    assignment = services.dispatch_officer(batches[1], personas["liaison"], tree["A"], acting=None)
     plain.refresh_from_db()
     assert assignment.grant == plain
     assert (plain.starts_on, plain.ends_on) == (batches[1].starts_on, batches[1].ends_on)
 
 
 def test_withdrawing_ends_access_at_once(assignment, officer, tree):
-    services.withdraw_assignment(assignment)
+    services.withdraw_assignment(assignment, acting=None)
     assert not RoleGrant.objects.filter(user=officer).exists()
     assert not Scope.for_user(officer).can_view_org(tree["A"])
     assignment.refresh_from_db()
@@ -81,7 +83,9 @@ def test_officer_reaches_the_assigned_unit_only(login, assignment, officer, enro
 
 
 def test_officer_of_an_ended_batch_gets_404(login, batches, enrollments, officer, tree):
-    services.dispatch_officer(batches[0], officer, tree["B"])  # batch 1 ended yesterday
+    services.dispatch_officer(
+        batches[0], officer, tree["B"], acting=None
+    )  # batch 1 ended yesterday
     client = login(officer)
     assert client.get(unit_url(enrollments["B"])).status_code == 404
     assert client.get(reverse("oversight-my-assignments")).status_code == 200  # the record
@@ -173,17 +177,19 @@ def test_visit_and_suggestion_pages_access(login, personas, officer, suggestion,
 
 def test_suggestion_answered_returned_answered_accepted(suggestion, personas, officer, today):
     with pytest.raises(ValidationError):  # nothing to accept yet
-        services.accept_suggestion(suggestion, by=officer)
-    services.answer_suggestion(suggestion, by=personas["alice"], answer="已补全")
-    services.return_suggestion(suggestion, by=officer, note="请附点名册照片")
+        services.accept_suggestion(suggestion, by=officer, acting=None)
+    services.answer_suggestion(suggestion, by=personas["alice"], answer="已补全", acting=None)
+    services.return_suggestion(suggestion, by=officer, note="请附点名册照片", acting=None)
     assert suggestion.status == SuggestionStatus.RETURNED
     assert suggestion.answer_due_on == today + timedelta(days=14)
-    services.answer_suggestion(suggestion, by=personas["alice"], answer="已补全并附照片")
-    services.accept_suggestion(suggestion, by=officer)
+    services.answer_suggestion(
+        suggestion, by=personas["alice"], answer="已补全并附照片", acting=None
+    )
+    services.accept_suggestion(suggestion, by=officer, acting=None)
     suggestion.refresh_from_db()
     assert (suggestion.status, suggestion.accepted_by) == (SuggestionStatus.ACCEPTED, officer)
     with pytest.raises(ValidationError):  # accepted is final
-        services.answer_suggestion(suggestion, by=personas["alice"], answer="再答")
+        services.answer_suggestion(suggestion, by=personas["alice"], answer="再答", acting=None)
 
 
 @pytest.mark.parametrize(
@@ -220,7 +226,7 @@ def test_the_unit_answers(login, personas, officer, suggestion, persona, status)
     ],
 )
 def test_the_officer_or_the_office_accepts(login, personas, officer, suggestion, persona, status):
-    services.answer_suggestion(suggestion, by=personas["alice"], answer="已整改")
+    services.answer_suggestion(suggestion, by=personas["alice"], answer="已整改", acting=None)
     user = officer if persona == "officer" else personas[persona]
     response = login(user).post(reverse("oversight-suggestion-accept", args=[suggestion.pk]))
     assert response.status_code == status
@@ -259,7 +265,7 @@ def test_without_the_rectification_function_the_button_is_hidden(
     assert response.context["can_convert"] is False
     assert 'id="rectify-form"' not in response.content.decode()
     with pytest.raises(ValidationError):
-        services.convert_to_rectification(suggestion, by=personas["alice"])
+        services.convert_to_rectification(suggestion, by=personas["alice"], acting=None)
 
 
 def test_with_the_rectification_function_a_suggestion_becomes_an_item(
@@ -267,7 +273,7 @@ def test_with_the_rectification_function_a_suggestion_becomes_an_item(
 ):
     made = []
 
-    def create_item_from_source(source, *, campaign, organization, problem):
+    def create_item_from_source(source, *, campaign, organization, problem, acting):
         made.append((source, campaign, organization, problem))
         return source.visit  # any model instance stands for the item
 
@@ -293,14 +299,14 @@ def test_a_suggestion_becomes_a_real_rectification_item(suggestion, personas):
     from vanguard.core.registry import service
 
     assert service("create_item_from_source") is not None  # the rectification module is installed
-    item = services.convert_to_rectification(suggestion, by=personas["alice"])
+    item = services.convert_to_rectification(suggestion, by=personas["alice"], acting=None)
     model = apps.get_model("rectification", "RectificationItem")
     assert model.objects.get() == item
     assert (item.organization.code, item.problem) == ("A", "补全点名册")
     suggestion.refresh_from_db()
     assert suggestion.rectification_item == item
     with pytest.raises(ValidationError):  # once only
-        services.convert_to_rectification(suggestion, by=personas["alice"])
+        services.convert_to_rectification(suggestion, by=personas["alice"], acting=None)
 
 
 # -- verdicts ------------------------------------------------------------------------------
@@ -314,16 +320,16 @@ def _findings(campaign, code, **kwargs):
 def test_units_of_the_running_batch_need_an_officer(campaign, enrollments, batches, officer, tree):
     findings = _findings(campaign, "oversight.liaison_officers")
     levels = {f.organization.code: f.level for f in findings}
-    assert levels == {"A": Level.FAILING, "B": Level.WARNING}  # running / ended without one
+    assert levels == {"A": Severity.FAILING, "B": Severity.WARNING}  # running / ended without one
 
-    services.dispatch_officer(batches[1], officer, tree["A"])
-    services.dispatch_officer(batches[0], officer, tree["B"])
+    services.dispatch_officer(batches[1], officer, tree["A"], acting=None)
+    services.dispatch_officer(batches[0], officer, tree["B"], acting=None)
     assert _findings(campaign, "oversight.liaison_officers") == []
 
 
 def test_a_recalled_officer_leaves_the_running_unit_uncovered(campaign, assignment):
     assert _findings(campaign, "oversight.liaison_officers")[0].organization.code == "B"
-    services.withdraw_assignment(assignment)
+    services.withdraw_assignment(assignment, acting=None)
     codes = {f.organization.code for f in _findings(campaign, "oversight.liaison_officers")}
     assert "A" in codes
 
@@ -332,11 +338,11 @@ def test_unanswered_suggestions_past_their_deadline_fail(campaign, suggestion, p
     later = today + timedelta(days=15)
     assert _findings(campaign, "oversight.suggestions", today=today) == []
     failing = _findings(campaign, "oversight.suggestions", today=later)
-    assert [(f.organization.code, f.level) for f in failing] == [("A", Level.FAILING)]
+    assert [(f.organization.code, f.level) for f in failing] == [("A", Severity.FAILING)]
     assert "2" in failing[0].message  # both suggestions of the visit
 
     for item in Suggestion.objects.all():
-        services.answer_suggestion(item, by=personas["alice"], answer="已答复")
+        services.answer_suggestion(item, by=personas["alice"], answer="已答复", acting=None)
     assert _findings(campaign, "oversight.suggestions", today=later) == []
 
 
@@ -345,7 +351,13 @@ def test_the_answer_deadline_is_a_setting(settings, assignment, officer, today, 
     campaign.template_data["thresholds"].pop("suggestion_answer_days", None)
     campaign.save()
     visit = services.record_visit(
-        assignment, by=officer, visited_on=today, checked="c", findings="f", suggestions=["s"]
+        assignment,
+        by=officer,
+        visited_on=today,
+        checked="c",
+        findings="f",
+        suggestions=["s"],
+        acting=None,
     )
     assert visit.suggestions.get().answer_due_on == today + timedelta(days=7)
 

@@ -27,41 +27,50 @@ def article(campaign, tree, personas):
         kind=ArticleKind.NEWS,
         title="甲中学召开动员大会",
         body="全体党员参加。",
+        acting=None,
     )
 
 
 def test_article_goes_public_only_after_review(client, article, personas):
     public = reverse("oversight-public-article", args=[article.pk])
     assert client.get(public).status_code == 404  # a draft
-    services.submit_article(article)
+    services.submit_article(article, acting=None)
     assert client.get(public).status_code == 404  # awaiting review
     assert article.title not in client.get(reverse("oversight-public-news")).content.decode()
 
-    services.publish_article(article, by=personas["office"])
+    services.publish_article(article, by=personas["office"], acting=None)
     assert client.get(public).status_code == 200
     assert article.title in client.get(reverse("oversight-public-news")).content.decode()
 
-    services.return_article(article, by=personas["office"], note="数据有误")  # taken down
+    services.return_article(
+        article, by=personas["office"], note="数据有误", acting=None
+    )  # taken down
     assert client.get(public).status_code == 404
 
 
 def test_forbidden_article_transitions(article, personas):
     with pytest.raises(ValidationError):  # a draft is not published unreviewed
-        services.publish_article(article, by=personas["office"])
-    services.submit_article(article)
+        services.publish_article(article, by=personas["office"], acting=None)
+    services.submit_article(article, acting=None)
     with pytest.raises(ValidationError):
-        services.submit_article(article)
+        services.submit_article(article, acting=None)
     with pytest.raises(ValidationError):  # edits wait for the review
-        services.update_article(article, title="改", body="改")
+        services.update_article(article, title="改", body="改", acting=None)
     with pytest.raises(ValidationError):  # a return says why
-        services.return_article(article, by=personas["office"], note=" ")
+        services.return_article(article, by=personas["office"], note=" ", acting=None)
     assert Article.objects.get().status == ArticleStatus.SUBMITTED
 
 
 def test_deeds_name_a_member_of_the_unit(campaign, tree, personas, people):
     with pytest.raises(ValidationError):
         services.create_article(
-            campaign, tree["A"], author=None, kind=ArticleKind.DEEDS, title="t", body="b"
+            campaign,
+            tree["A"],
+            author=None,
+            kind=ArticleKind.DEEDS,
+            title="t",
+            body="b",
+            acting=None,
         )
     with pytest.raises(ValidationError):  # 郭主任 is not in A
         services.create_article(
@@ -72,6 +81,7 @@ def test_deeds_name_a_member_of_the_unit(campaign, tree, personas, people):
             title="t",
             body="b",
             member=people["office_head"],
+            acting=None,
         )
 
 
@@ -91,7 +101,7 @@ def test_who_submits_and_who_publishes(login, personas, article, persona, submit
     url = reverse("oversight-article-action", args=[article.pk, "submit"])
     assert client.post(url).status_code == submit
     if submit != 302:
-        services.submit_article(article)
+        services.submit_article(article, acting=None)
     url = reverse("oversight-article-action", args=[article.pk, "publish"])
     assert client.post(url).status_code == publish
     article.refresh_from_db()
@@ -173,16 +183,17 @@ def nomination(campaign, tree, personas, people):
         citation="教书育人成绩突出",
         by=personas["alice"],
         member=people["carol"],
+        acting=None,
     )
 
 
 def test_nomination_review_publication(nomination, personas, client):
     assert nomination.status == CommendationStatus.NOMINATED
-    services.review_nomination(nomination, approve=True, by=personas["office"])
+    services.review_nomination(nomination, approve=True, by=personas["office"], acting=None)
     assert (
         client.get(reverse("oversight-public-commendations")).content.decode().count("卡罗尔") == 0
     )
-    services.publish_commendation(nomination)
+    services.publish_commendation(nomination, acting=None)
     assert nomination.status == CommendationStatus.PUBLISHED and nomination.published_on
     assert "卡罗尔" in client.get(reverse("oversight-public-commendations")).content.decode()
 
@@ -203,12 +214,14 @@ def test_nomination_review_publication(nomination, personas, client):
 def test_forbidden_commendation_transitions(nomination, personas, steps, forbidden):
     office = personas["office"]
     run = {
-        "approve": lambda: services.review_nomination(nomination, approve=True, by=office),
-        "reject": lambda: services.review_nomination(
-            nomination, approve=False, by=office, note="材料不足"
+        "approve": lambda: services.review_nomination(
+            nomination, approve=True, by=office, acting=None
         ),
-        "publish": lambda: services.publish_commendation(nomination),
-        "withdraw": lambda: services.withdraw_nomination(nomination),
+        "reject": lambda: services.review_nomination(
+            nomination, approve=False, by=office, note="材料不足", acting=None
+        ),
+        "publish": lambda: services.publish_commendation(nomination, acting=None),
+        "withdraw": lambda: services.withdraw_nomination(nomination, acting=None),
     }
     for step in steps:
         run[step]()
@@ -220,7 +233,9 @@ def test_forbidden_commendation_transitions(nomination, personas, steps, forbidd
 
 def test_nominations_follow_the_templates_kinds_and_subjects(campaign, tree, people, nomination):
     with pytest.raises(ValidationError):  # not a kind of the template
-        services.nominate(campaign, "hero", unit=tree["A"], citation="x", by=None, member=None)
+        services.nominate(
+            campaign, "hero", unit=tree["A"], citation="x", by=None, member=None, acting=None
+        )
     with pytest.raises(ValidationError):  # an organisation's commendation needs one
         services.nominate(
             campaign,
@@ -229,6 +244,7 @@ def test_nominations_follow_the_templates_kinds_and_subjects(campaign, tree, peo
             citation="x",
             by=None,
             member=people["carol"],
+            acting=None,
         )
     with pytest.raises(ValidationError):  # B is not under A
         services.nominate(
@@ -238,6 +254,7 @@ def test_nominations_follow_the_templates_kinds_and_subjects(campaign, tree, peo
             citation="x",
             by=None,
             organization=tree["B"],
+            acting=None,
         )
     with pytest.raises(ValidationError):  # carol is nominated already for this kind
         services.nominate(
@@ -247,8 +264,9 @@ def test_nominations_follow_the_templates_kinds_and_subjects(campaign, tree, peo
             citation="x",
             by=None,
             member=people["carol"],
+            acting=None,
         )
-    services.withdraw_nomination(nomination)  # … and once withdrawn, may be again
+    services.withdraw_nomination(nomination, acting=None)  # … and once withdrawn, may be again
     services.nominate(
         campaign,
         "outstanding_member",
@@ -256,6 +274,7 @@ def test_nominations_follow_the_templates_kinds_and_subjects(campaign, tree, peo
         citation="x",
         by=None,
         member=people["carol"],
+        acting=None,
     )
 
 
@@ -325,15 +344,21 @@ def test_member_and_unit_pages_show_published_commendations(
 ):
     bob = people["bob"]
     commendation = services.nominate(
-        campaign, "party_vanguard", unit=tree["A"], citation="先锋", by=None, member=bob
+        campaign,
+        "party_vanguard",
+        unit=tree["A"],
+        citation="先锋",
+        by=None,
+        member=bob,
+        acting=None,
     )
     unit_url = reverse("campaign-unit", args=[campaign.pk, enrollments["A"].pk])
     client = login(personas["bob"])
     assert 'id="my-commendations"' not in client.get(reverse("me")).content.decode()
     assert "党员先锋" not in login(personas["alice"]).get(unit_url).content.decode()
     client = login(personas["bob"])
-    services.review_nomination(commendation, approve=True, by=personas["office"])
-    services.publish_commendation(commendation)
+    services.review_nomination(commendation, approve=True, by=personas["office"], acting=None)
+    services.publish_commendation(commendation, acting=None)
     assert "党员先锋" in client.get(reverse("me")).content.decode()
     panel = login(personas["alice"]).get(unit_url).content.decode()
     assert "党员先锋" in panel and "鲍勃" in panel

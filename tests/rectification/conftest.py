@@ -61,7 +61,7 @@ def unit_item(campaign, org, responsible=None, **fields):
         "responsible": responsible,
     }
     return services.create_item(
-        campaign, level=Level.ORGANIZATION, organization=org, **{**defaults, **fields}
+        campaign, level=Level.ORGANIZATION, organization=org, **{**defaults, **fields}, acting=None
     )
 
 
@@ -79,6 +79,7 @@ def items(campaign, enrollments, tree, personas, bob_member, secretary):
             problem="理论学习不够系统",
             measures="制定学习计划",
             deadline=date(2024, 11, 30),
+            acting=None,
         ),
         "bureau": services.create_item(
             campaign,
@@ -87,6 +88,7 @@ def items(campaign, enrollments, tree, personas, bob_member, secretary):
             measures="推行限时办结",
             responsible=secretary,
             deadline=date(2024, 12, 31),
+            acting=None,
         ),
         "B": unit_item(campaign, tree["B"], b_member, problem="乙中心窗口服务差"),
     }

@@ -12,8 +12,8 @@ from tests.conftest import make_member
 from tests.rectification.conftest import scope_of, unit_item
 from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.compliance import RULES, ComplianceContext, _run, evaluate, evaluate_unit
-from vanguard.campaigns.rules import format_date
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
+from vanguard.core.dates import format_date
 from vanguard.orgs.models import Organization
 from vanguard.rectification import services
 from vanguard.rectification.models import RectificationItem, Status
@@ -45,9 +45,9 @@ def planned(enrollments):
 @pytest.mark.parametrize(
     ("responsible", "deadline", "level"),
     [
-        (True, date(2024, 11, 30), Level.OK),
-        (False, date(2024, 11, 30), Level.FAILING),
-        (True, None, Level.FAILING),
+        (True, date(2024, 11, 30), Severity.OK),
+        (False, date(2024, 11, 30), Severity.FAILING),
+        (True, None, Severity.FAILING),
     ],
 )
 def test_items_need_an_owner_and_a_deadline(
@@ -55,7 +55,7 @@ def test_items_need_an_owner_and_a_deadline(
 ):
     unit_item(campaign, tree["A"], secretary if responsible else None, deadline=deadline)
     findings = findings_for(enrollments["A"], "rectification.owners", date(2024, 10, 1))
-    assert max((f.level for f in findings), default=Level.OK) == level
+    assert max((f.level for f in findings), default=Severity.OK) == level
     if findings:  # the evidence names the item, with its deadline when it has one
         when = f"（{format_date(deadline)}）" if deadline else ""
         assert findings[0].members == (f"联系群众不够{when}",)
@@ -66,19 +66,19 @@ def test_items_need_an_owner_and_a_deadline(
 
 @pytest.mark.parametrize(
     ("today", "level"),
-    [(date(2024, 11, 30), Level.OK), (date(2024, 12, 1), Level.FAILING)],
+    [(date(2024, 11, 30), Severity.OK), (date(2024, 12, 1), Severity.FAILING)],
 )
 def test_an_item_is_overdue_the_day_after_its_deadline(items, enrollments, today, level):
     findings = findings_for(enrollments["A"], "rectification.overdue", today)
-    assert max((f.level for f in findings), default=Level.OK) == level
+    assert max((f.level for f in findings), default=Severity.OK) == level
 
 
 def test_an_explained_overdue_item_is_a_warning(items, enrollments, personas):
     alice = scope_of(personas["alice"])
     for key in ("A", "A1", "bob"):
-        services.explain(items[key], scope=alice, text="需经费，明年完成")
+        services.explain(items[key], acting=alice, text="需经费，明年完成")
     findings = findings_for(enrollments["A"], "rectification.overdue", date(2024, 12, 1))
-    assert [f.level for f in findings] == [Level.WARNING]
+    assert [f.level for f in findings] == [Severity.WARNING]
     assert "3" in findings[0].message
 
 
@@ -95,25 +95,25 @@ def test_a_solved_item_past_its_deadline_is_not_overdue(items, enrollments):
 @pytest.mark.parametrize(
     ("today", "publish", "level"),
     [
-        (date(2024, 10, 13), False, Level.OK),  # the last day of 整改提高: not yet
-        (date(2024, 10, 14), False, Level.FAILING),
-        (date(2024, 10, 14), True, Level.OK),
+        (date(2024, 10, 13), False, Severity.OK),  # the last day of 整改提高: not yet
+        (date(2024, 10, 14), False, Severity.FAILING),
+        (date(2024, 10, 14), True, Severity.OK),
     ],
 )
 def test_a_unit_publishes_its_list_by_the_end_of_rectification(
     items, planned, personas, today, publish, level
 ):
     if publish:
-        services.publish(items["A"], scope=scope_of(personas["alice"]))
+        services.publish(items["A"], acting=scope_of(personas["alice"]))
     findings = findings_for(planned, "rectification.published", today)
-    assert max((f.level for f in findings), default=Level.OK) == level
+    assert max((f.level for f in findings), default=Severity.OK) == level
     if findings:
         assert "整改提高" in findings[0].message and findings[0].dates == (date(2024, 10, 13),)
 
 
 def test_a_unit_without_items_fails_once_rectification_ended(planned):
     findings = findings_for(planned, "rectification.published", date(2024, 10, 14))
-    assert [f.level for f in findings] == [Level.FAILING]
+    assert [f.level for f in findings] == [Severity.FAILING]
 
 
 def test_a_unit_without_a_plan_is_not_judged_on_publication(items, enrollments):
@@ -128,11 +128,11 @@ def test_reopened_items_are_a_warning(items, enrollments, personas):
     services.apply_action(
         RectificationItem.objects.get(pk=items["A"].pk),
         "reopen",
-        scope=scope_of(personas["office"]),
+        acting=scope_of(personas["office"]),
         reason="群众不满意",
     )
     findings = findings_for(enrollments["A"], "rectification.reopened", date(2024, 10, 1))
-    assert [f.level for f in findings] == [Level.WARNING]
+    assert [f.level for f in findings] == [Severity.WARNING]
     assert findings[0].members == (f"联系群众不够（{format_date(date(2024, 11, 30))}）",)
 
 

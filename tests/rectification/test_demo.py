@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from vanguard.campaigns.compliance import evaluate
 from vanguard.campaigns.models import Campaign
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 from vanguard.rectification import changes
 from vanguard.rectification.models import Level as ItemLevel
 from vanguard.rectification.models import (
@@ -44,10 +44,10 @@ def test_the_demo_verdicts_show_red_and_amber(demo):
     report = evaluate(demo)
     levels = {v.code: v.level for v in report.verdicts if v.code.startswith("rectification.")}
     assert levels == {
-        "rectification.owners": Level.FAILING,
-        "rectification.overdue": Level.FAILING,
-        "rectification.published": Level.FAILING,
-        "rectification.reopened": Level.WARNING,
+        "rectification.owners": Severity.FAILING,
+        "rectification.overdue": Severity.FAILING,
+        "rectification.published": Severity.FAILING,
+        "rectification.reopened": Severity.WARNING,
     }
 
 

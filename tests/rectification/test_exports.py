@@ -89,7 +89,7 @@ def test_the_bureaus_whole_list_in_pdf(login, personas, items, needs_weasyprint)
 
 
 def test_the_public_list_prints_published_items_only(client, campaign, tree, items, personas):
-    services.publish(items["A"], scope=scope_of(personas["alice"]))
+    services.publish(items["A"], acting=scope_of(personas["alice"]))
     url = reverse("public-rectification-unit-export", args=[campaign.code, tree["A"].code, "xlsx"])
     problems = [row[3] for row in workbook_rows(client.get(url))[1:]]
     assert problems == ["联系群众不够"]
@@ -100,7 +100,7 @@ def test_the_public_list_prints_published_items_only(client, campaign, tree, ite
 
 
 def test_the_public_pdf(client, campaign, tree, items, personas, needs_weasyprint):
-    services.publish(items["A"], scope=scope_of(personas["alice"]))
+    services.publish(items["A"], acting=scope_of(personas["alice"]))
     url = reverse("public-rectification-unit-export", args=[campaign.code, tree["A"].code, "pdf"])
     text = pdf_text(client.get(url))
     assert "联系群众不够" in text and "支部学习不经常" not in text

@@ -54,7 +54,7 @@ def test_deeds_page_shows_deeds_in_scope(
     login, personas, campaign, tree, enrollments, persona, status, sees
 ):
     services.record_deed(
-        campaign, organization=tree["A"], **{**DEED, "done_on": date(2024, 10, 20)}
+        campaign, organization=tree["A"], **{**DEED, "done_on": date(2024, 10, 20)}, acting=None
     )
     response = login(personas[persona]).get(reverse("rectification-deeds", args=[campaign.pk]))
     assert response.status_code == status
@@ -104,7 +104,7 @@ def test_a_bad_deed_keeps_what_was_typed(login, personas, campaign, tree, enroll
 
 def test_the_bureau_records_its_own_deeds(campaign, tree):
     deed = services.record_deed(
-        campaign, organization=tree["root"], **{**DEED, "done_on": date(2024, 9, 1)}
+        campaign, organization=tree["root"], **{**DEED, "done_on": date(2024, 9, 1)}, acting=None
     )
     assert deed.enrollment is None
 
@@ -112,7 +112,7 @@ def test_the_bureau_records_its_own_deeds(campaign, tree):
 @pytest.mark.parametrize(("persona", "status"), [("alice", 302), ("leader", 403), ("charlie", 404)])
 def test_deed_evidence_access(login, personas, campaign, tree, enrollments, persona, status):
     deed = services.record_deed(
-        campaign, organization=tree["A"], **{**DEED, "done_on": date(2024, 9, 1)}
+        campaign, organization=tree["A"], **{**DEED, "done_on": date(2024, 9, 1)}, acting=None
     )
     upload = SimpleUploadedFile("照片.jpg", b"\xff\xd8\xff\xe0" + b"jpeg")  # JPEG by content
     response = login(personas[persona]).post(
@@ -134,9 +134,14 @@ def test_deeds_page_queries_do_not_grow(login, personas, campaign, tree, enrollm
 
     def add(index):
         deed = services.record_deed(
-            campaign, organization=tree["A"], **{**DEED, "done_on": date(2024, 9, index + 1)}
+            campaign,
+            organization=tree["A"],
+            **{**DEED, "done_on": date(2024, 9, index + 1)},
+            acting=None,
         )
-        services.add_evidence(deed=deed, title="照片", file=SimpleUploadedFile("a.jpg", b"a"))
+        services.add_evidence(
+            deed=deed, title="照片", file=SimpleUploadedFile("a.jpg", b"a"), acting=None
+        )
 
     add(0)
     few = count()
@@ -190,6 +195,7 @@ def test_only_managers_record_occurrences(login, personas, enrollments, persona,
         kind="current_affairs_reports",
         rhythm=Rhythm.QUARTERLY,
         started_on=date(2024, 10, 14),
+        acting=None,
     )
     response = login(personas[persona]).post(
         reverse("rectification-occurrence-add", args=[mechanism.pk]),
@@ -209,10 +215,11 @@ def test_an_occurrence_in_the_future_is_refused(enrollments):
         kind="heart_to_heart_talks",
         rhythm=Rhythm.TERMLY,
         started_on=date(2024, 10, 14),
+        acting=None,
     )
     with pytest.raises(ValidationError):
         services.record_occurrence(
-            mechanism, held_on=timezone.localdate() + timedelta(days=1), topic="谈心"
+            mechanism, held_on=timezone.localdate() + timedelta(days=1), topic="谈心", acting=None
         )
 
 
@@ -229,9 +236,10 @@ def test_a_monthly_activity_falls_behind_after_a_month(
         kind="weekend_classes",
         rhythm=Rhythm.MONTHLY,
         started_on=today - timedelta(days=400),
+        acting=None,
     )
     services.record_occurrence(
-        mechanism, held_on=today - timedelta(days=last_held_days_ago), topic="讲座"
+        mechanism, held_on=today - timedelta(days=last_held_days_ago), topic="讲座", acting=None
     )
     response = login(personas["alice"]).get(longterm_url(enrollments["A"]))
     shown = response.context["mechanisms"][0]
@@ -291,7 +299,9 @@ def test_the_pipelines_dates_are_in_order(login, personas, enrollments, fields, 
 
 
 def test_advancing_out_of_order_is_refused(login, personas, tree, enrollments):
-    person = services.add_cultivation(tree["A"], name="王丽君", activist_on=date(2023, 3, 1))
+    person = services.add_cultivation(
+        tree["A"], name="王丽君", activist_on=date(2023, 3, 1), acting=None
+    )
     response = login(personas["alice"]).post(
         longterm_url(enrollments["A"], "rectification-cultivation-advance", person.pk),
         {"formal_on": "2025-01-01"},
@@ -343,18 +353,29 @@ def test_longterm_page_queries_do_not_grow(login, personas, tree, enrollments, b
     few = None
     for index, kind in enumerate(["weekend_classes", "summer_training", "heart_to_heart_talks"]):
         mechanism = services.institute_mechanism(
-            enrollments["A"], kind=kind, rhythm=Rhythm.MONTHLY, started_on=date(2024, 1, 1)
+            enrollments["A"],
+            kind=kind,
+            rhythm=Rhythm.MONTHLY,
+            started_on=date(2024, 1, 1),
+            acting=None,
         )
         for month in range(1, 6):
-            services.record_occurrence(mechanism, held_on=date(2024, month, 10), topic="活动")
+            services.record_occurrence(
+                mechanism, held_on=date(2024, month, 10), topic="活动", acting=None
+            )
         services.add_cultivation(
-            tree["A1"], name=f"积极分子{index}", activist_on=date(2023, 1, 1), mentor=bob_member
+            tree["A1"],
+            name=f"积极分子{index}",
+            activist_on=date(2023, 1, 1),
+            mentor=bob_member,
+            acting=None,
         )
         services.add_pairing(
             bob_member,
             partner_kind="young_teacher",
             partner_name=f"老师{index}",
             started_on=date(2024, 9, 1),
+            acting=None,
         )
         few = few or count()  # with one of each
     assert count() == few

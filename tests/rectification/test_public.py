@@ -28,7 +28,7 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def publish(item, personas, who="office"):
-    return services.publish(item, scope=scope_of(personas[who]))
+    return services.publish(item, acting=scope_of(personas[who]))
 
 
 @pytest.fixture
@@ -125,8 +125,8 @@ def test_only_approved_comments_show(client, published, personas):
     pending = services.post_comment(item, text="等待审核的意见")
     rejected = services.post_comment(item, text="被拒绝的意见")
     approved = services.post_comment(item, text="审核通过的意见", name="张先生")
-    services.moderate(rejected, scope=scope_of(personas["alice"]), approve=False)
-    services.moderate(approved, scope=scope_of(personas["alice"]), approve=True)
+    services.moderate(rejected, acting=scope_of(personas["alice"]), approve=False)
+    services.moderate(approved, acting=scope_of(personas["alice"]), approve=True)
 
     body = client.get(item_url(item)).content.decode()
 
@@ -144,7 +144,7 @@ def test_hostile_input_is_stored_as_typed_and_shown_escaped(client, published, p
     assert response.status_code == 302
     comment = PublicComment.objects.get()
     assert comment.text == HOSTILE  # stored safely, as typed
-    services.moderate(comment, scope=scope_of(personas["alice"]), approve=True)
+    services.moderate(comment, acting=scope_of(personas["alice"]), approve=True)
 
     body = client.get(item_url(item)).content.decode()
 
@@ -156,7 +156,7 @@ def test_public_pages_expose_nothing_internal(client, campaign, tree, published,
     item = published["A"]
     RectificationItem.objects.filter(pk=item.pk).update(source_text="某某老师在座谈会上说")
     services.post_comment(item, text="意见", contact="13912345678")
-    services.add_note(item, scope=scope_of(personas["alice"]), progress=50, text="内部进度说明")
+    services.add_note(item, acting=scope_of(personas["alice"]), progress=50, text="内部进度说明")
     pages = [
         client.get(url).content.decode()
         for url in (campaign_url(campaign), unit_url(campaign, tree["A"].code), item_url(item))
@@ -173,8 +173,8 @@ def test_public_pages_expose_nothing_internal(client, campaign, tree, published,
 def test_the_history_of_a_published_item_stays_visible(client, published, personas):
     item = published["A"]
     alice = scope_of(personas["alice"])
-    services.add_note(item, scope=alice, progress=40, text="推进中")
-    services.update_item(item, scope=alice, measures="设立接待日并公开电话")
+    services.add_note(item, acting=alice, progress=40, text="推进中")
+    services.update_item(item, acting=alice, measures="设立接待日并公开电话")
 
     body = client.get(item_url(item)).content.decode()
     history = body[body.index('id="public-history"') :]
@@ -185,8 +185,8 @@ def test_the_history_of_a_published_item_stays_visible(client, published, person
 
 def test_changes_before_publication_are_not_public(client, items, personas):
     alice = scope_of(personas["alice"])
-    services.update_item(items["A"], scope=alice, measures="草稿措施")
-    services.update_item(items["A"], scope=alice, measures="定稿措施")
+    services.update_item(items["A"], acting=alice, measures="草稿措施")
+    services.update_item(items["A"], acting=alice, measures="定稿措施")
     item = publish(RectificationItem.objects.get(pk=items["A"].pk), personas)
     body = client.get(item_url(item)).content.decode()
     assert "草稿措施" not in body and "定稿措施" in body
@@ -212,7 +212,7 @@ def test_a_comments_history_keeps_its_moderation_but_no_time_of_day(client, publ
     )
     comment = PublicComment.objects.get()
     services.moderate(
-        comment, scope=scope_of(personas["alice"]), approve=True, user=personas["alice"]
+        comment, acting=scope_of(personas["alice"]), approve=True, user=personas["alice"]
     )
     arrival, moderation = comment.history.order_by("history_id")
     local = timezone.localtime(arrival.history_date)
@@ -307,8 +307,8 @@ def test_public_item_queries_do_not_grow_with_history_and_comments(client, publi
     few = count_queries(client, url)
     alice = scope_of(personas["alice"])
     for index in range(6):
-        services.add_note(item, scope=alice, progress=10 + index, text="推进")
+        services.add_note(item, acting=alice, progress=10 + index, text="推进")
         comment = services.post_comment(item, text=f"意见{index}", name=f"群众{index}")
-        services.moderate(comment, scope=alice, approve=True)
-    services.update_item(item, scope=alice, deadline=timezone.localdate() + timedelta(days=9))
+        services.moderate(comment, acting=alice, approve=True)
+    services.update_item(item, acting=alice, deadline=timezone.localdate() + timedelta(days=9))
     assert count_queries(client, url) == few

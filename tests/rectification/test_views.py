@@ -484,7 +484,7 @@ def test_evidence_over_the_size_limit_is_refused(login, personas, items, setting
 )
 def test_evidence_download_access(login, personas, items, persona, status):
     evidence = services.add_evidence(
-        item=items["A"], title="记录", file=SimpleUploadedFile("r.txt", b"record")
+        item=items["A"], title="记录", file=SimpleUploadedFile("r.txt", b"record"), acting=None
     )
     response = get(login, personas, persona, reverse("rectification-evidence", args=[evidence.pk]))
     assert response.status_code == status
@@ -497,7 +497,7 @@ def test_evidence_download_access(login, personas, items, persona, status):
 
 @pytest.fixture
 def comment(items, personas):
-    services.publish(items["A"], scope=scope_of(personas["alice"]))
+    services.publish(items["A"], acting=scope_of(personas["alice"]))
     item = RectificationItem.objects.get(pk=items["A"].pk)
     return services.post_comment(item, text="希望落到实处", contact="13800000000")
 

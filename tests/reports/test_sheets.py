@@ -13,10 +13,10 @@ from openpyxl import Workbook, load_workbook
 
 from tests.conftest import make_member
 from tests.reports.helpers import content, export
+from vanguard.core.exports import Sheet, write_sheets
 from vanguard.orgs import excel as org_excel
 from vanguard.orgs.excel import WorkbookError
 from vanguard.reports import sheets
-from vanguard.reports.exports import Sheet, write_sheets
 from vanguard.study import quiz
 from vanguard.surveys import frames
 
@@ -192,7 +192,7 @@ def test_the_member_export_writes_formula_like_text_as_text(login, personas, tre
 
 WRITERS_ALLOWED = {
     # the one renderer and the member export write through `sheets.safe_value`
-    "vanguard/reports/exports.py",
+    "vanguard/core/exports.py",
     "vanguard/orgs/excel.py",
     # blank templates and the demo's quiz file: fixed text of our own, no user input
     "vanguard/surveys/frames.py",
@@ -202,7 +202,7 @@ WRITERS_ALLOWED = {
 
 
 def test_every_workbook_is_written_by_a_known_writer():
-    """Every other export yields rows to `reports.exports` (which neutralises them): a new
+    """Every other export yields rows to `core.exports` (which neutralises them): a new
     module creating its own openpyxl Workbook must be added here after review."""
     root = Path(__file__).resolve().parents[2]
     writers = {

@@ -27,7 +27,10 @@ def test_first_roll_puts_every_member_of_the_subtree_on_it(make_session, a_membe
     bob, one, two = a_members
 
     call = services.save_roll(
-        session, {bob.pk: Mark("late"), one.pk: Mark("leave", "病假")}, user=personas["alice"]
+        session,
+        {bob.pk: Mark("late"), one.pk: Mark("leave", "病假")},
+        user=personas["alice"],
+        acting=None,
     )
 
     marks = dict(Attendance.objects.filter(session=session).values_list("member_id", "status"))
@@ -39,7 +42,7 @@ def test_first_roll_puts_every_member_of_the_subtree_on_it(make_session, a_membe
 
 def test_a_branch_session_expects_only_the_branch(make_session, tree, a_members, personas):
     session = make_session(org=tree["A1"])
-    services.save_roll(session, {}, user=personas["alice"])
+    services.save_roll(session, {}, user=personas["alice"], acting=None)
     expected = set(Attendance.objects.filter(session=session).values_list("member_id", flat=True))
     assert expected == {a_members[0].pk, a_members[2].pk}
 
@@ -47,9 +50,11 @@ def test_a_branch_session_expects_only_the_branch(make_session, tree, a_members,
 def test_saving_again_records_only_the_changes(make_session, a_members, personas):
     session = make_session()
     bob = a_members[0]
-    services.save_roll(session, {bob.pk: Mark("absent")}, user=personas["alice"])
+    services.save_roll(session, {bob.pk: Mark("absent")}, user=personas["alice"], acting=None)
 
-    call = services.save_roll(session, {bob.pk: Mark("present")}, user=personas["office"])
+    call = services.save_roll(
+        session, {bob.pk: Mark("present")}, user=personas["office"], acting=None
+    )
 
     assert call.changes == [[bob.pk, "absent", "present", ""]]
     assert RollCall.objects.filter(session=session).count() == 2
@@ -63,7 +68,10 @@ def test_a_leave_without_reason_is_refused_and_nothing_is_written(
 
     with pytest.raises(RollError) as error:
         services.save_roll(
-            session, {bob.pk: Mark("present"), one.pk: Mark("leave")}, user=personas["alice"]
+            session,
+            {bob.pk: Mark("present"), one.pk: Mark("leave")},
+            user=personas["alice"],
+            acting=None,
         )
 
     assert list(error.value.errors) == [one.pk]
@@ -73,7 +81,9 @@ def test_a_leave_without_reason_is_refused_and_nothing_is_written(
 
 def test_an_unknown_status_is_refused(make_session, a_members, personas):
     with pytest.raises(RollError):
-        services.save_roll(make_session(), {a_members[0].pk: Mark("asleep")}, user=None)
+        services.save_roll(
+            make_session(), {a_members[0].pk: Mark("asleep")}, user=None, acting=None
+        )
 
 
 # -- the roll-call screen ------------------------------------------------------------------
@@ -156,7 +166,7 @@ def test_check_in_marks_present_and_puts_the_unit_on_the_roll(session_now, a_mem
     bob, one, two = a_members
 
     row = services.check_in(
-        session_now, bob, session_now.checkin_code, now=at(session_now.date, 13, 50)
+        session_now, bob, session_now.checkin_code, now=at(session_now.date, 13, 50), acting=None
     )
 
     assert row.status == "present" and row.checked_in_at is not None
@@ -171,13 +181,16 @@ def test_check_in_after_ten_minutes_is_late(session_now, a_members):
         a_members[0],
         session_now.checkin_code.lower(),
         now=at(session_now.date, 14, 11),
+        acting=None,
     )
     assert row.status == AttendanceStatus.LATE
 
 
 def test_check_in_with_a_wrong_code_is_refused(session_now, a_members):
     with pytest.raises(CheckinRefused, match="wrong"):
-        services.check_in(session_now, a_members[0], "WRONG1", now=at(session_now.date, 14))
+        services.check_in(
+            session_now, a_members[0], "WRONG1", now=at(session_now.date, 14), acting=None
+        )
     assert not Attendance.objects.exists()
 
 
@@ -188,7 +201,11 @@ def test_check_in_with_a_wrong_code_is_refused(session_now, a_members):
 def test_check_in_outside_the_time_window_is_refused(session_now, a_members, moment, pattern):
     with pytest.raises(CheckinRefused, match=pattern):
         services.check_in(
-            session_now, a_members[0], session_now.checkin_code, now=at(session_now.date, *moment)
+            session_now,
+            a_members[0],
+            session_now.checkin_code,
+            now=at(session_now.date, *moment),
+            acting=None,
         )
     assert not Attendance.objects.exists()
 
@@ -196,24 +213,40 @@ def test_check_in_outside_the_time_window_is_refused(session_now, a_members, mom
 def test_check_in_on_another_day_is_refused(session_now, a_members):
     tomorrow = at(session_now.date + timedelta(days=1), 14, 30)
     with pytest.raises(CheckinRefused):
-        services.check_in(session_now, a_members[0], session_now.checkin_code, now=tomorrow)
+        services.check_in(
+            session_now, a_members[0], session_now.checkin_code, now=tomorrow, acting=None
+        )
 
 
 def test_a_second_check_in_is_refused(session_now, a_members):
     services.check_in(
-        session_now, a_members[0], session_now.checkin_code, now=at(session_now.date, 14)
+        session_now,
+        a_members[0],
+        session_now.checkin_code,
+        now=at(session_now.date, 14),
+        acting=None,
     )
     with pytest.raises(CheckinRefused, match="14:00"):
         services.check_in(
-            session_now, a_members[0], session_now.checkin_code, now=at(session_now.date, 14, 5)
+            session_now,
+            a_members[0],
+            session_now.checkin_code,
+            now=at(session_now.date, 14, 5),
+            acting=None,
         )
 
 
 def test_check_in_after_the_roll_marked_present_is_refused(session_now, a_members, personas):
-    services.save_roll(session_now, {a_members[0].pk: Mark("present")}, user=personas["alice"])
+    services.save_roll(
+        session_now, {a_members[0].pk: Mark("present")}, user=personas["alice"], acting=None
+    )
     with pytest.raises(CheckinRefused):
         services.check_in(
-            session_now, a_members[0], session_now.checkin_code, now=at(session_now.date, 14)
+            session_now,
+            a_members[0],
+            session_now.checkin_code,
+            now=at(session_now.date, 14),
+            acting=None,
         )
 
 
@@ -221,7 +254,11 @@ def test_a_member_of_another_unit_is_refused(session_now, tree):
     outsider = make_member(tree["B"], "B-009", "乙九")
     with pytest.raises(CheckinRefused, match=tree["A"].name):
         services.check_in(
-            session_now, outsider, session_now.checkin_code, now=at(session_now.date, 14)
+            session_now,
+            outsider,
+            session_now.checkin_code,
+            now=at(session_now.date, 14),
+            acting=None,
         )
     assert not Attendance.objects.exists()
 

@@ -44,10 +44,15 @@ def kept(make_session, a_members, personas, planned):
     first = make_session(day=date(2024, 7, 2), topic="学习党章总纲")
     second = make_session(day=date(2024, 7, 9), topic="党课：做合格党员", kind="party_lecture")
     services.save_roll(
-        first, {bob.pk: Mark("present"), one.pk: Mark("leave", "出差")}, user=personas["alice"]
+        first,
+        {bob.pk: Mark("present"), one.pk: Mark("leave", "出差")},
+        user=personas["alice"],
+        acting=None,
     )
-    services.save_roll(second, {bob.pk: Mark("late")}, user=personas["alice"])
-    services.save_log(first, content="支部书记领学党章总纲，大家交流体会。", summary="学习认真")
+    services.save_roll(second, {bob.pk: Mark("late")}, user=personas["alice"], acting=None)
+    services.save_log(
+        first, content="支部书记领学党章总纲，大家交流体会。", summary="学习认真", acting=None
+    )
     one.is_leader_cadre = True
     one.save()
     StudyNote.objects.create(
@@ -127,8 +132,8 @@ def grow(planned, make_session, personas, members: int, sessions: int, prefix: s
     people = [make_member(branch, f"{prefix}{i:03d}", f"{prefix}{i}") for i in range(members)]
     for index in range(sessions):
         session = make_session(day=date(2024, 7, 1) + timedelta(days=index), topic=prefix)
-        services.save_roll(session, {m.pk: Mark("present") for m in people}, user=None)
-        services.save_log(session, content="记录")
+        services.save_roll(session, {m.pk: Mark("present") for m in people}, user=None, acting=None)
+        services.save_log(session, content="记录", acting=None)
     StudyNote.objects.create(
         campaign=planned["A"].campaign,
         member=people[0],

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.conftest import make_member
 from vanguard.campaigns import compliance
 from vanguard.campaigns import services as campaign_services
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 from vanguard.orgs.models import Organization
 from vanguard.study import services
 from vanguard.study.services import Mark
@@ -27,23 +27,23 @@ def findings(enrollment, code, today):
 def test_no_session_in_an_ended_study_phase_fails(planned):
     assert findings(planned["A"], "study.sessions", DURING) == []
     [(level, message)] = findings(planned["A"], "study.sessions", AFTER_STUDY)
-    assert level == Level.FAILING and "No study session" in message
+    assert level == Severity.FAILING and "No study session" in message
 
 
 def test_sessions_outside_the_phase_and_without_roll_are_warned(planned, make_session):
     make_session(day=date(2024, 9, 1))
     levels = findings(planned["A"], "study.sessions", date(2024, 9, 2))
-    assert [level for level, _ in levels] == [Level.WARNING, Level.WARNING]
+    assert [level for level, _ in levels] == [Severity.WARNING, Severity.WARNING]
     assert "outside the study phase" in levels[0][1] and "no roll-call" in levels[1][1]
 
 
 def test_members_short_of_hours_fail_once_the_phase_ended(planned, make_session, a_members):
     session = make_session(hours="2.0")
-    services.save_roll(session, {m.pk: Mark("present") for m in a_members}, user=None)
+    services.save_roll(session, {m.pk: Mark("present") for m in a_members}, user=None, acting=None)
 
     assert findings(planned["A"], "study.hours", DURING) == []
     [(level, message)] = findings(planned["A"], "study.hours", AFTER_STUDY)
-    assert level == Level.FAILING
+    assert level == Severity.FAILING
     assert "3 of 3 members" in message and "114" in message  # 3 × 38 hours missing
     report = compliance.evaluate(planned["A"].campaign, today=AFTER_STUDY)
     [finding] = next(v for v in report.verdicts if v.code == "study.hours").for_enrollment(
@@ -58,15 +58,18 @@ def test_low_participation_is_warned_then_fails(planned, make_session, a_members
         make_session(),
         {bob.pk: Mark("present"), one.pk: Mark("absent"), two.pk: Mark("leave", "病")},
         user=None,
+        acting=None,
     )
     [(during, message)] = findings(planned["A"], "study.participation", DURING)
-    assert during == Level.WARNING and "33.3%" in message
+    assert during == Severity.WARNING and "33.3%" in message
     [(after, _message)] = findings(planned["A"], "study.participation", AFTER_STUDY)
-    assert after == Level.FAILING
+    assert after == Severity.FAILING
 
 
 def test_full_participation_passes(planned, make_session, a_members):
-    services.save_roll(make_session(), {m.pk: Mark("late") for m in a_members}, user=None)
+    services.save_roll(
+        make_session(), {m.pk: Mark("late") for m in a_members}, user=None, acting=None
+    )
     assert findings(planned["A"], "study.participation", AFTER_STUDY) == []
 
 
@@ -75,21 +78,21 @@ def test_five_ones_unfinished_after_the_concentrated_period_fail(planned, a_memb
     for member in a_members[:2]:
         for item in campaign.rules.five_ones:
             services.mark_five_one(
-                campaign, member, item.code, done_on=date(2024, 7, 1), partner="某人"
+                campaign, member, item.code, done_on=date(2024, 7, 1), partner="某人", acting=None
             )
     assert findings(planned["A"], "study.five_ones", AFTER_STUDY) == []
     [(level, message)] = findings(planned["A"], "study.five_ones", AFTER_ALL)
-    assert level == Level.FAILING and message.startswith("1 of 3")
+    assert level == Severity.FAILING and message.startswith("1 of 3")
 
 
 def test_sessions_without_a_log_fail_and_missing_records_are_warned(planned, make_session):
     first, _second = make_session(day=date(2024, 7, 1)), make_session(day=date(2024, 7, 2))
     [(level, message)] = findings(planned["A"], "study.two_books", DURING)
-    assert level == Level.FAILING and "log is empty" in message
+    assert level == Severity.FAILING and "log is empty" in message
 
-    services.save_log(first, content="记录")
+    services.save_log(first, content="记录", acting=None)
     [(level, message)] = findings(planned["A"], "study.two_books", DURING)
-    assert level == Level.WARNING and message.startswith("1 held session")
+    assert level == Severity.WARNING and message.startswith("1 held session")
 
 
 def test_leader_cadres_without_notes_are_warned(planned, a_members):
@@ -98,7 +101,7 @@ def test_leader_cadres_without_notes_are_warned(planned, a_members):
     leader.save()
     assert findings(planned["A"], "study.two_books", DURING) == []
     [(level, message)] = findings(planned["A"], "study.two_books", AFTER_STUDY)
-    assert level == Level.WARNING and "leader cadres have no study notes" in message
+    assert level == Severity.WARNING and "leader cadres have no study notes" in message
 
 
 def test_study_rules_do_not_grow_with_units(planned, make_session, tree, batches):
@@ -124,7 +127,7 @@ def test_study_rules_do_not_grow_with_units(planned, make_session, tree, batches
                 acting=None,
             )
             session = make_session(enrollment, day=date(2024, 1, 10))
-            services.save_roll(session, {member.pk: Mark("absent")}, user=None)
+            services.save_roll(session, {member.pk: Mark("absent")}, user=None, acting=None)
 
     add("X", 2)
     few = run()

@@ -113,12 +113,14 @@ def test_roll_call_after_a_move_keeps_the_member_on_the_old_roll(
     make_session, planned, tree, a_members, personas
 ):
     session = make_session()
-    services.save_roll(session, {}, user=personas["alice"])  # all three on the roll
+    services.save_roll(session, {}, user=personas["alice"], acting=None)  # all three on the roll
     bob = a_members[0]
     bob.organization = tree["B"]
     bob.save()
 
-    services.save_roll(session, {bob.pk: Mark(AttendanceStatus.PRESENT)}, user=personas["alice"])
+    services.save_roll(
+        session, {bob.pk: Mark(AttendanceStatus.PRESENT)}, user=personas["alice"], acting=None
+    )
 
     assert Attendance.objects.get(session=session, member=bob).status == "present"
     assert Attendance.objects.filter(session=session).count() == 3
@@ -224,8 +226,9 @@ def test_participation_per_unit_and_batch(make_session, planned, a_members, pers
             two.pk: Mark("leave", "出差"),
         },
         user=personas["alice"],
+        acting=None,
     )
-    services.save_roll(second, {bob.pk: Mark("absent")}, user=personas["alice"])
+    services.save_roll(second, {bob.pk: Mark("absent")}, user=personas["alice"], acting=None)
     make_session(day=date(2024, 7, 3))  # roll not taken: not counted
 
     # 3 of 6 person-sessions attended (present + late)

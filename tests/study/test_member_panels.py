@@ -19,7 +19,7 @@ AFTER_STUDY = date(2024, 8, 20)  # unit A's study phase ended on 14 August
 def short_of_hours(planned, make_session, a_members, monkeypatch):
     """Every member of A is short of hours once the study phase has ended."""
     session = make_session(hours="2.0")
-    services.save_roll(session, {m.pk: Mark("present") for m in a_members}, user=None)
+    services.save_roll(session, {m.pk: Mark("present") for m in a_members}, user=None, acting=None)
     monkeypatch.setattr(timezone, "localdate", lambda *args: AFTER_STUDY)
     return planned["A"]
 

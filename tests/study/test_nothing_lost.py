@@ -20,7 +20,7 @@ from vanguard.study.services import Mark
 def marked(make_session, a_members):
     """A session of unit A with the roll taken: attendance marks of bob and two more."""
     session = make_session()
-    services.save_roll(session, {m.pk: Mark("present") for m in a_members}, user=None)
+    services.save_roll(session, {m.pk: Mark("present") for m in a_members}, user=None, acting=None)
     return session
 
 

@@ -143,14 +143,23 @@ def test_member_keeps_study_notes(login, personas, planned, make_session):
 def test_five_ones_need_a_partner_where_the_template_says(campaign, personas):
     member = personas["bob"].member
     with pytest.raises(services.FiveOneError, match="name the person"):
-        services.mark_five_one(campaign, member, "pair_with_needy", done_on=date(2024, 7, 1))
+        services.mark_five_one(
+            campaign, member, "pair_with_needy", done_on=date(2024, 7, 1), acting=None
+        )
     record = services.mark_five_one(
-        campaign, member, "pair_with_needy", done_on=date(2024, 7, 1), partner="初二学生小王"
+        campaign,
+        member,
+        "pair_with_needy",
+        done_on=date(2024, 7, 1),
+        partner="初二学生小王",
+        acting=None,
     )
     assert record.partner == "初二学生小王"
-    services.mark_five_one(campaign, member, "renew_oath", done_on=date(2024, 7, 1))
+    services.mark_five_one(campaign, member, "renew_oath", done_on=date(2024, 7, 1), acting=None)
     with pytest.raises(services.FiveOneError):
-        services.mark_five_one(campaign, member, "no_such_item", done_on=date(2024, 7, 1))
+        services.mark_five_one(
+            campaign, member, "no_such_item", done_on=date(2024, 7, 1), acting=None
+        )
     with pytest.raises(services.FiveOneError, match="future"):
         services.mark_five_one(
             campaign,
@@ -158,6 +167,7 @@ def test_five_ones_need_a_partner_where_the_template_says(campaign, personas):
             "mentor",
             done_on=timezone.localdate() + timedelta(days=1),
             partner="x",
+            acting=None,
         )
     assert FiveOneRecord.objects.count() == 2
 

@@ -23,12 +23,12 @@ def make_session(enrollment, kind: str) -> StudySession:
 
 def test_taking_the_roll_of_a_mobilisation_meeting_marks_the_step_done(enrollments, personas):
     session = make_session(enrollments["A"], "mobilization_meeting")
-    services.save_roll(session, {}, user=personas["alice"])
+    services.save_roll(session, {}, user=personas["alice"], acting=None)
     record = StepRecord.objects.get(enrollment=enrollments["A"], step_code="mobilize")
     assert (record.status, record.done_on) == (StepStatus.DONE, date(2024, 7, 3))
 
 
 def test_other_sessions_mark_no_step(enrollments, personas):
     session = make_session(enrollments["A"], "concentrated_study")
-    services.save_roll(session, {}, user=personas["alice"])
+    services.save_roll(session, {}, user=personas["alice"], acting=None)
     assert not StepRecord.objects.filter(enrollment=enrollments["A"]).exists()

@@ -30,11 +30,17 @@ def test_roll_call_and_its_corrections(make_session, a_members, personas, campai
     bob, one, two = a_members
     session = make_session(hours="2.5")
     services.save_roll(
-        session, {bob.pk: Mark("present"), one.pk: Mark("late")}, user=personas["alice"]
+        session,
+        {bob.pk: Mark("present"), one.pk: Mark("late")},
+        user=personas["alice"],
+        acting=None,
     )
     assert stored(campaign) == {bob.pk: Decimal("2.5"), one.pk: Decimal("2.5")}
     services.save_roll(
-        session, {bob.pk: Mark("absent"), two.pk: Mark("present")}, user=personas["alice"]
+        session,
+        {bob.pk: Mark("absent"), two.pk: Mark("present")},
+        user=personas["alice"],
+        acting=None,
     )
     assert stored(campaign) == {one.pk: Decimal("2.5"), two.pk: Decimal("2.5")}
     assert_current(campaign)
@@ -44,7 +50,7 @@ def test_check_in(make_session, a_members, campaign):
     bob = a_members[0]
     session = make_session(day=date(2024, 7, 10), starts=time(14), ends=time(16), hours="2.0")
     now = timezone.make_aware(datetime.combine(session.date, time(13, 55)))
-    services.check_in(session, bob, session.checkin_code, now=now)
+    services.check_in(session, bob, session.checkin_code, now=now, acting=None)
     assert stored(campaign) == {bob.pk: Decimal("2.0")}
     assert_current(campaign)
 
@@ -65,7 +71,10 @@ def test_a_session_whose_hours_change_or_which_is_deleted(
     first, second = make_session(day=date(2024, 7, 1)), make_session(day=date(2024, 7, 2))
     for session in (first, second):
         services.save_roll(
-            session, {bob.pk: Mark("present"), one.pk: Mark("present")}, user=personas["alice"]
+            session,
+            {bob.pk: Mark("present"), one.pk: Mark("present")},
+            user=personas["alice"],
+            acting=None,
         )
     assert stored(campaign)[bob.pk] == Decimal("4.0")
     first.hours = Decimal("3.0")
@@ -83,7 +92,9 @@ def test_a_session_whose_hours_change_or_which_is_deleted(
 
 def test_the_command_repairs_and_reports(make_session, a_members, personas, campaign, capsys):
     bob = a_members[0]
-    services.save_roll(make_session(), {bob.pk: Mark("present")}, user=personas["alice"])
+    services.save_roll(
+        make_session(), {bob.pk: Mark("present")}, user=personas["alice"], acting=None
+    )
     MemberHours.objects.filter(member=bob).update(hours=Decimal("99.0"))
     with pytest.raises(SystemExit):
         call_command("refresh_study_hours", check=True)

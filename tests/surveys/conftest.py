@@ -63,17 +63,44 @@ def frame_bytes(frame_rows: list[FrameRow]) -> bytes:
 
 
 @pytest.fixture
+def campaign(campaign):
+    """The shipped template with survey validity and k-anonymity loosened (one respondent
+    is valid, groups of 3 are shown): these tests are about the other rules of a survey,
+    with a handful of answers. Validity and k-anonymity at the shipped values have their
+    own tests (`test_validity.py`, which uses `strict_campaign`)."""
+    loosen(campaign, min_respondents=1, min_response_rate=0.01, min_group_size=3)
+    return campaign
+
+
+def loosen(campaign, **satisfaction):
+    """Change the campaign's stored template's `[satisfaction]` values."""
+    from vanguard.campaigns.models import Campaign
+
+    data = campaign.template_data
+    data["satisfaction"].update(satisfaction)
+    Campaign.objects.filter(pk=campaign.pk).update(template_data=data)
+    campaign.template_data = data
+    campaign.__dict__.pop("rules", None)
+
+
+@pytest.fixture
 def survey(enrollments):
-    return services.create_survey(enrollments["A"], opens_on=OPENS, closes_on=CLOSES)
+    return services.create_survey(enrollments["A"], opens_on=OPENS, closes_on=CLOSES, acting=None)
 
 
 @pytest.fixture
 def open_survey(survey):
     """Survey of A, open, with 5 representatives and a drawn sample of 10 from 40."""
     services.store_frame(
-        survey, Method.REPRESENTATIVES, people(5, groups=("群众代表",)), filename="reps.xlsx"
+        survey,
+        Method.REPRESENTATIVES,
+        people(5, groups=("群众代表",)),
+        filename="reps.xlsx",
+        acting=None,
     )
-    frame = services.store_frame(survey, Method.RANDOM_SAMPLE, people(40), filename="list.xlsx")
+    frame = services.store_frame(
+        survey, Method.RANDOM_SAMPLE, people(40), filename="list.xlsx", acting=None
+    )
     draw = services.announce_draw(
         frame,
         services.Announcement(
@@ -83,8 +110,9 @@ def open_survey(survey):
             size=10,
             strata={},
         ),
+        acting=None,
     )
-    services.make_draw(draw)
+    services.make_draw(draw, acting=None)
     open_(survey)
     return survey
 
@@ -92,7 +120,9 @@ def open_survey(survey):
 @pytest.fixture
 def codes(open_survey):
     """Every invitation's code, issued as slips."""
-    return [code for _inv, code in services.issue_codes(open_survey, channel=Channel.SLIP)]
+    return [
+        code for _inv, code in services.issue_codes(open_survey, channel=Channel.SLIP, acting=None)
+    ]
 
 
 def answers(overall="satisfied", comment="", **graded):

@@ -13,7 +13,7 @@ from tests.surveys.conftest import CLOSES, DURING, answers, people
 from tests.surveys.factories import close, open_
 from vanguard.campaigns import compliance
 from vanguard.campaigns import services as campaign_services
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 from vanguard.orgs.models import Organization
 from vanguard.surveys import services
 from vanguard.surveys.models import Channel, Method
@@ -42,13 +42,14 @@ def test_no_survey_is_nothing_before_the_last_phase_then_amber_then_red(enrollme
     campaign = enrollment.campaign
     assert findings(campaign, "surveys.taken", date(2024, 9, 13), enrollment) == []
     assert findings(campaign, "surveys.taken", date(2024, 9, 14), enrollment) == [
-        (Level.WARNING, "No satisfaction survey yet; the last phase ends on Oct. 13, 2024")
+        (Severity.WARNING, "No satisfaction survey yet; the last phase ends on Oct. 13, 2024")
     ]
     assert (
-        findings(campaign, "surveys.taken", date(2024, 10, 13), enrollment)[0][0] == Level.WARNING
+        findings(campaign, "surveys.taken", date(2024, 10, 13), enrollment)[0][0]
+        == Severity.WARNING
     )
     assert findings(campaign, "surveys.taken", date(2024, 10, 14), enrollment) == [
-        (Level.FAILING, "No satisfaction survey, though the campaign ended on Oct. 13, 2024")
+        (Severity.FAILING, "No satisfaction survey, though the campaign ended on Oct. 13, 2024")
     ]
 
 
@@ -56,7 +57,9 @@ def test_an_unplanned_unit_is_judged_by_its_batch_end(enrollments):
     enrollment = enrollments["A"]  # batch 2 ends 2024-12-31
     campaign = enrollment.campaign
     assert findings(campaign, "surveys.taken", date(2024, 12, 31), enrollment) == []
-    assert findings(campaign, "surveys.taken", date(2025, 1, 1), enrollment)[0][0] == Level.FAILING
+    assert (
+        findings(campaign, "surveys.taken", date(2025, 1, 1), enrollment)[0][0] == Severity.FAILING
+    )
 
 
 def test_a_survey_in_progress_after_the_end_is_amber_and_a_closed_one_is_fine(open_survey, codes):
@@ -64,7 +67,10 @@ def test_a_survey_in_progress_after_the_end_is_amber_and_a_closed_one_is_fine(op
     campaign = enrollment.campaign
     late = date(2025, 1, 5)
     assert findings(campaign, "surveys.taken", late, enrollment) == [
-        (Level.WARNING, "The survey is not closed yet, though the campaign ended on Dec. 31, 2024")
+        (
+            Severity.WARNING,
+            "The survey is not closed yet, though the campaign ended on Dec. 31, 2024",
+        )
     ]
     close(open_survey, today=CLOSES)
     assert findings(campaign, "surveys.taken", late, enrollment) == []
@@ -81,7 +87,7 @@ def _close_with(survey, codes, dissatisfied, satisfied):
 def test_a_failed_survey_is_red_with_its_counts(open_survey, codes):
     _close_with(open_survey, codes, 6, 5)
     assert findings(open_survey.enrollment.campaign, "surveys.satisfied", CLOSES) == [
-        (Level.FAILING, "Survey 1: 6 of 11 valid responses dissatisfied, a majority")
+        (Severity.FAILING, "Survey 1: 6 of 11 valid responses dissatisfied, a majority")
     ]
 
 
@@ -93,7 +99,7 @@ def test_half_dissatisfied_is_not_a_finding(open_survey, codes):
 def test_a_survey_nobody_answered_is_amber(open_survey, codes):
     close(open_survey, today=CLOSES)
     assert findings(open_survey.enrollment.campaign, "surveys.satisfied", CLOSES) == [
-        (Level.WARNING, "Survey 1 closed with no responses; survey the unit again")
+        (Severity.WARNING, "Survey 1 closed with no responses; survey the unit again")
     ]
 
 
@@ -105,7 +111,7 @@ def test_remedial_is_amber_then_red_when_its_end_passes_then_fine_after_a_passed
     _close_with(open_survey, codes, 6, 5)
     assert findings(campaign, "surveys.remedial", CLOSES) == [
         (
-            Level.WARNING,
+            Severity.WARNING,
             "Remedial cycle (补课) in progress since Nov. 30, 2024: a new survey is required",
         )
     ]
@@ -113,21 +119,21 @@ def test_remedial_is_amber_then_red_when_its_end_passes_then_fine_after_a_passed
     campaign_services.schedule_remedial(
         cycle, starts_on=date(2024, 12, 1), ends_on=date(2024, 12, 15), acting=None
     )
-    assert findings(campaign, "surveys.remedial", date(2024, 12, 15))[0][0] == Level.WARNING
+    assert findings(campaign, "surveys.remedial", date(2024, 12, 15))[0][0] == Severity.WARNING
     assert findings(campaign, "surveys.remedial", date(2024, 12, 16)) == [
         (
-            Level.FAILING,
+            Severity.FAILING,
             "The remedial cycle opened on Nov. 30, 2024 ended on Dec. 15, 2024 without a passed "
             "new survey",
         )
     ]
     second = services.create_survey(
-        enrollment, opens_on=date(2024, 12, 16), closes_on=date(2024, 12, 20)
+        enrollment, opens_on=date(2024, 12, 16), closes_on=date(2024, 12, 20), acting=None
     )
     services.store_frame(
-        second, Method.REPRESENTATIVES, people(3, groups=("群众代表",)), filename="r"
+        second, Method.REPRESENTATIVES, people(3, groups=("群众代表",)), filename="r", acting=None
     )
-    issued = services.issue_codes(second, channel=Channel.SLIP)
+    issued = services.issue_codes(second, channel=Channel.SLIP, acting=None)
     open_(second)
     for _invitation, code in issued:
         services.submit_response(code, answers(), today=date(2024, 12, 17))
@@ -145,10 +151,12 @@ def test_survey_rules_take_constant_queries(tree, batches):
             enrollment = campaign_services.enroll(batches[1], unit)
             campaign_services.save_phase_plan(enrollment, PLAN, acting=None)
             survey = services.create_survey(
-                enrollment, opens_on=date(2024, 10, 1), closes_on=date(2024, 10, 10)
+                enrollment, opens_on=date(2024, 10, 1), closes_on=date(2024, 10, 10), acting=None
             )
-            services.store_frame(survey, Method.REPRESENTATIVES, people(2), filename="r")
-            issued = services.issue_codes(survey, channel=Channel.SLIP)
+            services.store_frame(
+                survey, Method.REPRESENTATIVES, people(2), filename="r", acting=None
+            )
+            issued = services.issue_codes(survey, channel=Channel.SLIP, acting=None)
             open_(survey)
             services.submit_response(issued[0][1], answers("dissatisfied"), today=date(2024, 10, 2))
             close(survey, today=date(2024, 10, 10))  # failed: 补课

@@ -16,7 +16,9 @@ from vanguard.surveys.models import Frame, FrameRow, Invitation, Method
 
 
 def import_(survey, data: bytes, method=Method.RANDOM_SAMPLE):
-    return services.import_frame(survey, method, io.BytesIO(data), filename="名单.xlsx")
+    return services.import_frame(
+        survey, method, io.BytesIO(data), filename="名单.xlsx", acting=None
+    )
 
 
 def problems(survey, data: bytes):
@@ -147,6 +149,7 @@ def test_a_list_is_replaced_until_a_draw_is_announced(survey):
         services.Announcement(
             seed="1", seed_source="骰子", witnesses=["甲", "乙"], size=3, strata={}
         ),
+        acting=None,
     )
     with pytest.raises(ValidationError):
         import_(survey, frame_bytes(people(14)))

@@ -134,8 +134,10 @@ def test_markup_is_stored_as_typed_and_shown_escaped(
 ):
     script = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     client.post(respond_url(codes[0]), good_answers(comment=script, extra_field="ignored"))
+    for code in codes[1:3]:  # three responses: the k-anonymity threshold of these tests
+        client.post(respond_url(code), good_answers())
     close(open_survey, today=CLOSES)
-    assert Response.objects.get().comment == script
+    assert Response.objects.filter(comment=script).count() == 1
     body = (
         login(personas["office"])
         .get(reverse("surveys-results", args=[open_survey.pk]))
@@ -204,7 +206,7 @@ def test_only_published_results_are_public(client, open_survey, codes):
     name = open_survey.enrollment.organization.name
     body = client.get(reverse("public-survey-draws")).content.decode()
     assert 'id="published-results"' in body and body.count(name) == 1  # the draw only
-    services.publish_results(open_survey, today=CLOSES)
+    services.publish_results(open_survey, today=CLOSES, acting=None)
     assert client.get(reverse("public-survey-draws")).content.decode().count(name) == 2
 
 

@@ -44,12 +44,12 @@ def test_a_survey_snapshots_the_templates_options_and_the_questions(survey):
 
 def test_one_unfinished_survey_per_unit(survey):
     with pytest.raises(ValidationError):
-        services.create_survey(survey.enrollment, opens_on=OPENS, closes_on=CLOSES)
+        services.create_survey(survey.enrollment, opens_on=OPENS, closes_on=CLOSES, acting=None)
 
 
 def test_dates_must_be_in_order(enrollments):
     with pytest.raises(ValidationError):
-        services.create_survey(enrollments["A"], opens_on=CLOSES, closes_on=OPENS)
+        services.create_survey(enrollments["A"], opens_on=CLOSES, closes_on=OPENS, acting=None)
 
 
 # -- the draw ----------------------------------------------------------------------------
@@ -59,23 +59,25 @@ def announce(frame, **changes):
     values = dict(
         seed="4-4-2-6", seed_source="掷骰子", witnesses=["王芳", "李强"], size=6, strata={}
     )
-    return services.announce_draw(frame, services.Announcement(**{**values, **changes}))
+    return services.announce_draw(
+        frame, services.Announcement(**{**values, **changes}), acting=None
+    )
 
 
 def test_the_draw_invites_the_rows_the_algorithm_selects(survey):
     from vanguard.surveys.sampling import DrawSpec, draw_frame
 
     rows = people(30)
-    frame = services.store_frame(survey, Method.RANDOM_SAMPLE, rows, filename="l.xlsx")
+    frame = services.store_frame(survey, Method.RANDOM_SAMPLE, rows, filename="l.xlsx", acting=None)
     draw = services.make_draw(
-        announce(frame, strata={"学生家长": "1", "教师": "1", "社区居民": "1"})
+        announce(frame, strata={"学生家长": "1", "教师": "1", "社区居民": "1"}), acting=None
     )
     expected = draw_frame(rows, DrawSpec("4-4-2-6", 6, {"学生家长": 1, "教师": 1, "社区居民": 1}))
     assert (draw.fingerprint, draw.selected_rows) == expected
     invited = survey.invitations.values_list("frame_row__number", flat=True)
     assert sorted(invited) == draw.selected_rows
     with pytest.raises(ValidationError):
-        services.make_draw(draw)  # once only
+        services.make_draw(draw, acting=None)  # once only
 
 
 @pytest.mark.parametrize(
@@ -92,7 +94,9 @@ def test_the_draw_invites_the_rows_the_algorithm_selects(survey):
     ],
 )
 def test_an_impossible_announcement_is_refused_and_nothing_is_kept(survey, changes, message):
-    frame = services.store_frame(survey, Method.RANDOM_SAMPLE, people(30), filename="l.xlsx")
+    frame = services.store_frame(
+        survey, Method.RANDOM_SAMPLE, people(30), filename="l.xlsx", acting=None
+    )
     with translation.override("en"), pytest.raises(ValidationError) as error:
         announce(frame, **changes)
     assert error.value.messages == [message]
@@ -100,7 +104,9 @@ def test_an_impossible_announcement_is_refused_and_nothing_is_kept(survey, chang
 
 
 def test_representatives_are_not_drawn_from(survey):
-    frame = services.store_frame(survey, Method.REPRESENTATIVES, people(5), filename="r.xlsx")
+    frame = services.store_frame(
+        survey, Method.REPRESENTATIVES, people(5), filename="r.xlsx", acting=None
+    )
     with pytest.raises(ValidationError):
         announce(frame)
 
@@ -108,11 +114,13 @@ def test_representatives_are_not_drawn_from(survey):
 def test_the_survey_opens_only_with_invitations_and_no_pending_draw(survey):
     with pytest.raises(ValidationError):
         open_(survey)
-    frame = services.store_frame(survey, Method.RANDOM_SAMPLE, people(10), filename="l.xlsx")
+    frame = services.store_frame(
+        survey, Method.RANDOM_SAMPLE, people(10), filename="l.xlsx", acting=None
+    )
     draw = announce(frame, size=3)
     with pytest.raises(ValidationError):
         open_(survey)
-    services.make_draw(draw)
+    services.make_draw(draw, acting=None)
     assert open_(survey).status == SurveyStatus.OPEN
 
 
@@ -145,9 +153,11 @@ def test_codes_are_read_however_they_are_typed(open_survey, codes):
 
 
 def test_issuing_again_skips_those_with_a_code_unless_reissuing(open_survey, codes):
-    assert services.issue_codes(open_survey, channel=Channel.SLIP) == []
+    assert services.issue_codes(open_survey, channel=Channel.SLIP, acting=None) == []
     old = codes[0]
-    reissued = services.issue_codes(open_survey, channel=Channel.SLIP, reissue=True, today=DURING)
+    reissued = services.issue_codes(
+        open_survey, channel=Channel.SLIP, reissue=True, today=DURING, acting=None
+    )
     assert len(reissued) == 15
     with pytest.raises(services.CodeRefused) as refused:
         services.find_code(old, today=DURING)
@@ -160,15 +170,15 @@ def test_no_reissue_once_a_code_is_used(open_survey, codes):
     """Nothing says who answered, so new codes for all would let someone answer twice."""
     services.submit_response(codes[0], answers(), today=DURING)
     with pytest.raises(ValidationError):
-        services.issue_codes(open_survey, channel=Channel.SLIP, reissue=True)
+        services.issue_codes(open_survey, channel=Channel.SLIP, reissue=True, acting=None)
     assert ValidCode.objects.count() == 15
     services.find_code(codes[1], today=DURING)  # the other codes still work
 
 
 def test_text_messages_go_only_to_people_with_a_phone(survey):
     rows = [*people(3, groups=("群众代表",)), FrameRow_("无电话", "群众代表", address="幸福小区")]
-    services.store_frame(survey, Method.REPRESENTATIVES, rows, filename="r.xlsx")
-    issued = services.issue_codes(survey, channel=Channel.SMS)
+    services.store_frame(survey, Method.REPRESENTATIVES, rows, filename="r.xlsx", acting=None)
+    issued = services.issue_codes(survey, channel=Channel.SMS, acting=None)
     assert len(issued) == 3
     assert {inv.channel for inv, _code in issued} == {Channel.SMS}
 
@@ -319,9 +329,9 @@ def test_closing_erases_contact_details(open_survey, codes):
 
 def test_only_open_surveys_close_and_only_closed_ones_publish(survey):
     with pytest.raises(ValidationError):
-        services.close_survey(survey, [])
+        services.close_survey(survey, [], acting=None)
     with pytest.raises(ValidationError):
-        services.publish_results(survey)
+        services.publish_results(survey, acting=None)
 
 
 def _finish_steps(enrollment):
@@ -355,14 +365,18 @@ def test_after_remedial_a_new_passed_survey_is_required_then_the_unit_closes(ope
         ]
     # A new survey may not open before the remedial cycle did.
     with pytest.raises(ValidationError):
-        services.create_survey(enrollment, opens_on=CLOSES - timedelta(days=1), closes_on=CLOSES)
+        services.create_survey(
+            enrollment, opens_on=CLOSES - timedelta(days=1), closes_on=CLOSES, acting=None
+        )
     second = services.create_survey(
-        enrollment, opens_on=date(2024, 12, 10), closes_on=date(2024, 12, 20)
+        enrollment, opens_on=date(2024, 12, 10), closes_on=date(2024, 12, 20), acting=None
     )
     services.store_frame(
-        second, Method.REPRESENTATIVES, people(4, groups=("群众代表",)), filename="r"
+        second, Method.REPRESENTATIVES, people(4, groups=("群众代表",)), filename="r", acting=None
     )
-    new_codes = [code for _inv, code in services.issue_codes(second, channel=Channel.SLIP)]
+    new_codes = [
+        code for _inv, code in services.issue_codes(second, channel=Channel.SLIP, acting=None)
+    ]
     open_(second)
     for code in new_codes:
         services.submit_response(code, answers(), today=date(2024, 12, 12))
@@ -378,7 +392,7 @@ def test_a_closed_unit_gets_no_new_survey(enrollments, survey):
     enrollment.status = EnrollmentStatus.CLOSED
     enrollment.save()
     with pytest.raises(ValidationError):
-        services.create_survey(enrollment, opens_on=OPENS, closes_on=CLOSES)
+        services.create_survey(enrollment, opens_on=OPENS, closes_on=CLOSES, acting=None)
 
 
 def test_the_factory_for_other_apps_tests_passes_the_gate(enrollments):

@@ -20,10 +20,11 @@ above `orgs` and `accounts`; the campaign models are reached through the app reg
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -51,7 +52,7 @@ def covering_paths(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def campaign_of(obj):
+def campaign_of(obj: Any) -> Any:
     """The campaign a campaign record belongs to: its `campaign`, or its enrolment's, or
     its session's (a module's pages answer 404 when the campaign lacks the module)."""
     for path in ("campaign", "enrollment.campaign", "session.enrollment.campaign"):
@@ -76,18 +77,30 @@ def subtree_filter(paths: Iterable[str], prefix: str = "") -> Q:
     return query
 
 
+def require_acting(acting: Scope | None, allowed: Callable[[Scope], bool]) -> None:
+    """Refuse (PermissionDenied) an action the acting scope does not allow.
+
+    Every state-changing service takes `acting=`: the scope of the user on whose behalf it
+    runs, or None for the system itself (commands, the demo and data loaders, a service
+    that checked already). Every caller must say which, so a new view cannot forget the
+    check; `allowed` is one of the `Scope` rules below.
+    """
+    if acting is not None and not allowed(acting):
+        raise PermissionDenied
+
+
 @dataclass
 class Scope:
     """What one user may reach, resolved once per request."""
 
-    user: object
+    user: Any  # a User, or AnonymousUser
     today: date
     grants: list[tuple[str, str]] = field(default_factory=list)  # (role, org path)
     member: Member | None = None
     is_superuser: bool = False
 
     @classmethod
-    def for_user(cls, user, today: date | None = None) -> Scope:
+    def for_user(cls, user: Any, today: date | None = None) -> Scope:
         today = today or timezone.localdate()
         if not getattr(user, "is_authenticated", False):
             return cls(user=user, today=today)
@@ -139,10 +152,17 @@ class Scope:
     # -- organisations -----------------------------------------------------------------
 
     def can_view_org(self, org: Organization) -> bool:
-        return any(org.path.startswith(path) for path in self.read_paths)
+        return self.can_view_path(org.path)
 
     def can_manage_org(self, org: Organization) -> bool:
-        return any(org.path.startswith(path) for path in self.manage_paths)
+        return self.can_manage_path(org.path)
+
+    def can_view_path(self, path: str) -> bool:
+        """`can_view_org` for an organisation known by its path only (an import's rows)."""
+        return any(path.startswith(read) for read in self.read_paths)
+
+    def can_manage_path(self, path: str) -> bool:
+        return any(path.startswith(managed) for managed in self.manage_paths)
 
     def can_supervise_org(self, org: Organization) -> bool:
         """Is the upper level of `org`: manages one of its ancestors (not `org` itself).
@@ -153,15 +173,18 @@ class Scope:
         return any(org.path.startswith(path) and org.path != path for path in self.manage_paths)
 
     def orgs(self) -> QuerySet[Organization]:
-        return Organization.objects.filter(subtree_filter(self.read_paths))
+        orgs: QuerySet[Organization] = Organization.objects.filter(subtree_filter(self.read_paths))
+        return orgs
 
     def managed_orgs(self) -> QuerySet[Organization]:
-        return Organization.objects.filter(subtree_filter(self.manage_paths))
+        orgs: QuerySet[Organization] = Organization.objects.filter(
+            subtree_filter(self.manage_paths)
+        )
+        return orgs
 
-    def get_org_or_404(self, pk, *, manage: bool = False) -> Organization:
-        org = Organization.objects.filter(pk=pk).first()
-        allowed = org and (self.can_manage_org(org) if manage else self.can_view_org(org))
-        if not allowed:
+    def get_org_or_404(self, pk: int | str, *, manage: bool = False) -> Organization:
+        org: Organization | None = Organization.objects.filter(pk=pk).first()
+        if org is None or not (self.can_manage_org(org) if manage else self.can_view_org(org)):
             raise Http404
         return org
 
@@ -173,6 +196,15 @@ class Scope:
             query |= Q(pk=self.member.pk)
         return Member.objects.filter(query)
 
+    def is_member(self, member: Member) -> bool:
+        """`member` is the signed-in user's own member record."""
+        return self.member is not None and self.member.pk == member.pk
+
+    def can_act_for_member(self, member: Member) -> bool:
+        """Records about one member (their 五个一, their self-analysis): the member themself
+        or the managers of the member's organisation."""
+        return self.is_member(member) or self.can_manage_member(member)
+
     def can_view_member(self, member: Member) -> bool:
         return (self.member is not None and member.pk == self.member.pk) or self.can_view_org(
             member.organization
@@ -181,12 +213,11 @@ class Scope:
     def can_manage_member(self, member: Member) -> bool:
         return self.can_manage_org(member.organization)
 
-    def get_member_or_404(self, pk, *, manage: bool = False) -> Member:
-        member = Member.objects.select_related("organization").filter(pk=pk).first()
-        allowed = member and (
+    def get_member_or_404(self, pk: int | str, *, manage: bool = False) -> Member:
+        member: Member | None = Member.objects.select_related("organization").filter(pk=pk).first()
+        if member is None or not (
             self.can_manage_member(member) if manage else self.can_view_member(member)
-        )
-        if not allowed:
+        ):
             raise Http404
         return member
 
@@ -212,14 +243,14 @@ class Scope:
 
     def get_or_404(
         self,
-        queryset: QuerySet,
+        queryset: QuerySet[Any],
         *,
-        unit=None,
+        unit: Callable[[Any], Organization] | None = None,
         reach: str = UNIT,
-        require=(),
+        require: str | Iterable[str] = (),
         module: str | Iterable[str] = "",
-        **lookup,
-    ):
+        **lookup: Any,
+    ) -> Any:
         """The object of `queryset` matching `lookup`: 404 unless its unit (`unit(obj)`,
         default `obj.organization`) is within `reach`, and (with `module`) unless its
         campaign (`campaign_of(obj)`) has that module; 403 unless every right named in
@@ -277,7 +308,7 @@ class Scope:
     # everyone, as for an object that does not exist.
 
     @staticmethod
-    def module_or_404(campaign, module: str | Iterable[str] = ""):
+    def module_or_404(campaign: Any, module: str | Iterable[str] = "") -> Any:
         """`campaign` when its template enables `module` (any of several), else 404."""
         codes = (module,) if isinstance(module, str) else tuple(module)
         codes = tuple(code for code in codes if code)
@@ -285,7 +316,9 @@ class Scope:
             raise Http404
         return campaign
 
-    def get_campaign_or_404(self, pk, *, members: bool = False, module: str | Iterable[str] = ""):
+    def get_campaign_or_404(
+        self, pk: int | str, *, members: bool = False, module: str | Iterable[str] = ""
+    ) -> Any:
         """A campaign whose units the user reads (a reading role on its organisation or
         under it); with `members`, also one the signed-in member takes part in; with
         `module`, only when its template enables that module."""
@@ -301,15 +334,15 @@ class Scope:
 
     def get_enrollment_or_404(
         self,
-        campaign_pk,
-        pk,
+        campaign_pk: int | str,
+        pk: int | str,
         *,
         reach: str = UNIT,
-        require=(),
-        prefetch=(),
-        queryset=None,
+        require: str | Iterable[str] = (),
+        prefetch: Iterable[Any] = (),
+        queryset: QuerySet[Any] | None = None,
         module: str | Iterable[str] = "",
-    ):
+    ) -> Any:
         """An enrolled unit of the campaign, through `get_or_404` (same `reach`, `require`);
         with `module`, only when the campaign's template enables that module."""
         if queryset is None:
@@ -326,16 +359,19 @@ class Scope:
         self.module_or_404(enrollment.campaign, module)
         return enrollment
 
-    def member_enrollments(self) -> QuerySet:
+    def member_enrollments(self) -> QuerySet[Any]:
         """The enrolments covering the signed-in member's organisation (one per campaign)."""
         enrollment_model = apps.get_model("campaigns", "Enrollment")
+        enrollments: QuerySet[Any] = enrollment_model.objects.all()
         if self.member is None:
-            return enrollment_model.objects.none()
-        return enrollment_model.objects.filter(
+            return enrollments.none()
+        return enrollments.filter(
             organization__path__in=self.member.organization.ancestor_paths()
         ).select_related("campaign", "batch", "organization")
 
-    def get_member_enrollment_or_404(self, campaign_pk, *, module: str | Iterable[str] = ""):
+    def get_member_enrollment_or_404(
+        self, campaign_pk: int | str, *, module: str | Iterable[str] = ""
+    ) -> tuple[Any, Any]:
         """The signed-in member's campaign and their unit's enrolment in it (with
         `module`, only when the campaign's template enables that module)."""
         enrollment = self.member_enrollments().filter(campaign_id=campaign_pk).first()
@@ -352,7 +388,7 @@ class Scope:
     # managers of the member's organisation, for a unit's item the managers of its parent,
     # for the bureau's items the campaign office.
 
-    def can_view_item(self, item) -> bool:
+    def can_view_item(self, item: Any) -> bool:
         org = item.organization
         if item.is_members_own:
             own = self.member is not None and self.member.pk == item.member_id
@@ -361,15 +397,15 @@ class Scope:
             return self.can_view_campaign_of(org)
         return self.can_view_unit(org)
 
-    def can_manage_item(self, item) -> bool:
+    def can_manage_item(self, item: Any) -> bool:
         return self.can_manage_org(item.organization)
 
-    def can_report_progress(self, item) -> bool:
+    def can_report_progress(self, item: Any) -> bool:
         if self.can_manage_item(item):
             return True
         return self.member is not None and self.member.pk in (item.member_id, item.responsible_id)
 
-    def can_judge_item(self, item) -> bool:
+    def can_judge_item(self, item: Any) -> bool:
         if item.is_members_own or item.is_bureaus:
             return self.can_manage_org(item.organization)
         return self.can_supervise_org(item.organization)
@@ -378,7 +414,9 @@ class Scope:
         """Whether a unit's list shows its members' own items (its readers only)."""
         return self.can_view_org(unit)
 
-    def get_item_or_404(self, queryset: QuerySet, pk, *, module: str | Iterable[str] = ""):
+    def get_item_or_404(
+        self, queryset: QuerySet[Any], pk: int | str, *, module: str | Iterable[str] = ""
+    ) -> Any:
         item = queryset.filter(pk=pk).first()
         if item is None or not self.can_view_item(item):
             raise Http404
@@ -404,19 +442,44 @@ class Scope:
 
     # -- liaison officers' supervision (R27) ---------------------------------------------
 
-    def can_record_visit(self, assignment) -> bool:
+    def can_record_visit(self, assignment: Any) -> bool:
         """Only the dispatched officer, while the dispatch's grant is in force."""
-        return assignment.officer_id == self.user.pk and assignment.is_active(self.today)
+        return bool(assignment.officer_id == self.user.pk and assignment.is_active(self.today))
 
-    def can_review_suggestion(self, suggestion) -> bool:
+    def can_review_suggestion(self, suggestion: Any) -> bool:
         """Accepting or returning an answer: the officer (while in office) or the office."""
         if self.is_office and self.can_manage_org(suggestion.visit.organization):
             return True
         return self.can_record_visit(suggestion.visit.assignment)
 
+    def is_office_over(self, org: Organization) -> bool:
+        """The campaign office acting on `org`: liaison points and dispatches, the review
+        of articles and commendations."""
+        return self.is_office and self.can_manage_org(org)
+
     def can_see_supervision(self, org: Organization) -> bool:
         """Visits and suggestions are working papers: staff readers, not members."""
         return self.can_view_org(org)
+
+    # -- leaders' 三先 and the 市委“十个一”规定 (三.4, oversight.duties) -------------------
+
+    def can_view_leader_duties(self, member: Member) -> bool:
+        """A leader cadre's record: the cadre, and staff readers of their organisation."""
+        return self.can_view_member(member)
+
+    def can_record_leader_duty(self, member: Member) -> bool:
+        """The leader cadre records their own; the unit (or the office) for them."""
+        own = self.member is not None and member.pk == self.member.pk and member.is_leader_cadre
+        return own or self.can_manage_org(member.organization)
+
+    # -- the unit's situation and 突出问题 (五.1(1), situation) -----------------------------
+
+    def can_see_situation(self, org: Organization) -> bool:
+        """The profile and problems are working papers: staff readers, not members."""
+        return self.can_view_org(org)
+
+    def can_edit_situation(self, org: Organization) -> bool:
+        return self.can_manage_org(org)
 
     # -- non-qualifying members (R23) ---------------------------------------------------
     # Applied by every view, export, search, template tag and the Django admin
@@ -464,13 +527,13 @@ class Scope:
 
     def get_in_unit_or_404(
         self,
-        queryset: QuerySet,
+        queryset: QuerySet[Any],
         *,
         manage: bool = False,
-        unit=None,
+        unit: Callable[[Any], Organization] | None = None,
         module: str | Iterable[str] = "",
-        **lookup,
-    ):
+        **lookup: Any,
+    ) -> Any:
         """The object of `queryset` matching `lookup`, if the user may see (or, with
         `manage`, change) the unit it belongs to and (with `module`) its campaign has that
         module; 404 otherwise.
@@ -491,6 +554,51 @@ class Scope:
     def can_manage_campaigns(self) -> bool:
         """Creating campaigns, batches and enrolments is the office's work."""
         return self.is_office
+
+    # -- setting campaigns up (issue 16) ---------------------------------------------------
+    # Templates, starting a campaign, its batches, enrolments in bulk, ending and archiving
+    # it: the campaign office (for campaigns led by its node or below) and superusers.
+    # Everyone else gets 404 on these pages, as if they did not exist.
+
+    @cached_property
+    def office_paths(self) -> tuple[str, ...]:
+        return self.paths_for({Role.OFFICE})
+
+    def can_set_up_campaigns(self) -> bool:
+        return self.is_superuser or bool(self.office_paths)
+
+    def can_set_up(self, campaign: Any) -> bool:
+        """May change `campaign`'s set-up: its office (a grant on its organisation or above)."""
+        if self.is_superuser:
+            return True
+        path = campaign.organization.path
+        return any(path.startswith(office) for office in self.office_paths)
+
+    def require_set_up(self) -> None:
+        """The set-up pages: 404 for anyone but the office and superusers."""
+        if not self.can_set_up_campaigns():
+            raise Http404
+
+    def setup_campaigns(self) -> QuerySet[Any]:
+        """The campaigns whose set-up this user may change."""
+        campaign_model = apps.get_model("campaigns", "Campaign")
+        campaigns: QuerySet[Any] = campaign_model.objects.select_related("organization")
+        if self.is_superuser:
+            return campaigns
+        return campaigns.filter(subtree_filter(self.office_paths, prefix="organization__"))
+
+    def get_setup_campaign_or_404(self, pk: int | str) -> Any:
+        campaign = self.setup_campaigns().filter(pk=pk).first()
+        if campaign is None:
+            raise Http404
+        return campaign
+
+    def setup_orgs(self) -> QuerySet[Organization]:
+        """The organisations that may lead a campaign this user starts."""
+        orgs: QuerySet[Organization] = Organization.objects.all()
+        if self.is_superuser:
+            return orgs
+        return orgs.filter(subtree_filter(self.office_paths))
 
     # -- evidence files, panels, check-in (issue 15) -------------------------------------
 
@@ -514,14 +622,16 @@ class Scope:
 
     # -- background jobs ("my downloads") ----------------------------------------------
 
-    def jobs(self) -> QuerySet:
+    def jobs(self) -> QuerySet[Any]:
         """The background jobs (exports, imports) this user started: nobody else sees them."""
         job_model = apps.get_model("reports", "Job")
         if not getattr(self.user, "is_authenticated", False):
-            return job_model.objects.none()
-        return job_model.objects.owned_by(self.user)
+            none: QuerySet[Any] = job_model.objects.none()
+            return none
+        owned: QuerySet[Any] = job_model.objects.owned_by(self.user)
+        return owned
 
-    def get_job_or_404(self, pk):
+    def get_job_or_404(self, pk: int | str) -> Any:
         """One of the user's own jobs; anyone else's is 404 (even the office's)."""
         job = self.jobs().filter(pk=pk).first()
         if job is None:
@@ -547,14 +657,17 @@ class Scope:
 
     # -- notifications -------------------------------------------------------------------
 
-    def notifications(self) -> QuerySet:
+    def notifications(self) -> QuerySet[Any]:
         """The user's own notifications: nobody else reads them."""
         model = apps.get_model("notifications", "Notification")
-        if not getattr(self.user, "is_authenticated", False):
-            return model.objects.none()
-        return model.objects.filter(recipient=self.user)
+        found: QuerySet[Any] = (
+            model.objects.filter(recipient=self.user)
+            if getattr(self.user, "is_authenticated", False)
+            else model.objects.none()
+        )
+        return found
 
-    def get_notification_or_404(self, pk):
+    def get_notification_or_404(self, pk: int | str) -> Any:
         found = self.notifications().filter(pk=pk).first()
         if found is None:
             raise Http404
@@ -565,16 +678,17 @@ class Scope:
         """The delivery log (every message, its channel and failures): the office."""
         return self.is_office or self.is_superuser
 
-    def group_robots(self) -> QuerySet:
+    def group_robots(self) -> QuerySet[Any]:
         """The group robots of the organisations the user manages."""
         model = apps.get_model("notifications", "GroupRobot")
+        robots: QuerySet[Any] = model.objects.all()
         if self.is_superuser:
-            return model.objects.all()
+            return robots
         if not self.manage_paths:
-            return model.objects.none()
-        return model.objects.filter(subtree_filter(self.manage_paths, prefix="organization__"))
+            return robots.none()
+        return robots.filter(subtree_filter(self.manage_paths, prefix="organization__"))
 
-    def get_group_robot_or_404(self, pk):
+    def get_group_robot_or_404(self, pk: int | str) -> Any:
         found = self.group_robots().filter(pk=pk).first()
         if found is None:
             raise Http404
@@ -584,7 +698,9 @@ class Scope:
 # -- who is told ------------------------------------------------------------------------
 
 
-def role_holders(role: str, organizations: Iterable[Organization], today: date) -> dict:
+def role_holders(
+    role: str, organizations: Iterable[Organization], today: date
+) -> dict[int, set[int]]:
     """{organisation id: set of user ids} of the users holding `role` on each organisation
     or one of its ancestors today (the people a notification about it may go to)."""
     organizations = list(organizations)

@@ -6,15 +6,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from vanguard.accounts.models import RoleGrant, User
 
 
-class RoleGrantInline(admin.TabularInline):
+class RoleGrantInline(admin.TabularInline[RoleGrant, User]):
     model = RoleGrant
     extra = 0
     raw_id_fields = ["organization"]
 
 
 @admin.register(User)
-class VanguardUserAdmin(UserAdmin, SimpleHistoryAdmin):
-    fieldsets = (*UserAdmin.fieldsets, (_("Vanguard"), {"fields": ["full_name"]}))
+class VanguardUserAdmin(UserAdmin[User], SimpleHistoryAdmin):
+    fieldsets = (*(UserAdmin.fieldsets or ()), (_("Vanguard"), {"fields": ["full_name"]}))
     list_display = ["username", "full_name", "is_staff", "is_superuser", "is_active"]
     search_fields = ["username", "full_name"]
     inlines = [RoleGrantInline]

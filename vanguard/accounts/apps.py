@@ -7,5 +7,5 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts and roles")
 
-    def ready(self):
+    def ready(self) -> None:
         from vanguard.accounts import checks, signals  # noqa: F401  (registers them)

@@ -27,7 +27,7 @@ def lacks_shared_cache() -> bool:
 
 
 @register(deploy=True)
-def shared_cache_in_production(app_configs, **kwargs):
+def shared_cache_in_production(app_configs: object, **kwargs: object) -> list[Error]:
     if not lacks_shared_cache():
         return []
     return [Error(MESSAGE, id="vanguard.E001")]

@@ -1,2 +1,5 @@
-def scope(request):
+from typing import Any
+
+
+def scope(request: Any) -> dict[str, Any]:
     return {"scope": getattr(request, "scope", None)}

@@ -11,5 +11,6 @@ class TokenForm(forms.Form):
         ),
     )
 
-    def clean_token(self):
-        return self.cleaned_data["token"].replace(" ", "").strip()
+    def clean_token(self) -> str:
+        token: str = self.cleaned_data["token"]
+        return token.replace(" ", "").strip()

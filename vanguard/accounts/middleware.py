@@ -2,10 +2,13 @@
 the second factor. The sign-in policy itself is in `security.py`."""
 
 import time
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -16,10 +19,10 @@ from vanguard.accounts.access import Scope
 
 
 class ScopeMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[Any], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> HttpResponse:
         request.scope = SimpleLazyObject(lambda: Scope.for_user(request.user))
         return self.get_response(request)
 
@@ -27,10 +30,10 @@ class ScopeMiddleware:
 class IdleTimeoutMiddleware:
     """Staff roles are signed out after `VANGUARD_STAFF_IDLE_MINUTES` without a request."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[Any], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> HttpResponse:
         session = getattr(request, "session", None)
         if session is not None and request.user.is_authenticated:
             now = time.time()
@@ -50,10 +53,10 @@ OPEN_NAMES = ("login", "logout", "two-factor-verify", "two-factor-setup")
 class TwoFactorMiddleware:
     """A session that must give a second factor reaches nothing else until it has."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[Any], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> HttpResponse:
         session = getattr(request, "session", None)
         if (
             session is not None
@@ -67,5 +70,5 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _open(path: str) -> bool:
-        return path.startswith(OPEN_PREFIXES) or path in {reverse(n) for n in OPEN_NAMES}
+    def _open(url: str) -> bool:
+        return url.startswith(OPEN_PREFIXES) or url in {reverse(n) for n in OPEN_NAMES}

@@ -4,10 +4,18 @@ A role granted on a node reaches the node's whole subtree. What each role may do
 decided in one place: `vanguard.accounts.access`.
 """
 
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from vanguard.accounts.access import Scope
 
 
 class User(AbstractUser):
@@ -19,17 +27,17 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name or self.username
 
-    def access_scope(self, today=None):
+    def access_scope(self, today: date | None = None) -> Scope:
         """This user's `Scope` outside a request (the background worker's jobs rebuild
         their owner's scope through it, without importing `accounts` from below it)."""
         from vanguard.accounts.access import Scope
 
         return Scope.for_user(self, today)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # A sign-in stamps `last_login` only: no change of the account worth a history row
         # (the sign-in itself is in the login events).
         if set(kwargs.get("update_fields") or ()) == {"last_login"}:
@@ -76,7 +84,7 @@ class RoleGrant(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
 
 
@@ -113,5 +121,5 @@ class LoginEvent(models.Model):
         verbose_name_plural = _("login events")
         ordering = ["-at", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"

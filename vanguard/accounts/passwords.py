@@ -19,7 +19,7 @@ class ComplexityValidator:
             ]
         )
 
-    def validate(self, password, user=None):
+    def validate(self, password: str, user: object = None) -> None:
         if self._classes(password) < self.classes_required:
             raise ValidationError(
                 _(
@@ -29,7 +29,7 @@ class ComplexityValidator:
                 code="password_too_simple",
             )
 
-    def get_help_text(self):
+    def get_help_text(self) -> str:
         return _(
             "Your password must mix at least three of: lower-case letters, upper-case "
             "letters, digits and other characters."

@@ -5,8 +5,10 @@ without a database query.
 """
 
 import time
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from vanguard.accounts.models import Role, RoleGrant
 
@@ -17,7 +19,7 @@ MUST_ENROL = "vanguard_must_enrol"  # … and the user has no device yet: set on
 TOUCH_EVERY = 60
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     if request is None:
         return None
     header = settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR"
@@ -25,18 +27,18 @@ def client_ip(request) -> str | None:
     return value.split(",")[0].strip() or None
 
 
-def requires_second_factor(user) -> bool:
+def requires_second_factor(user: Any) -> bool:
     """The office and superusers must sign in with two factors when the policy is on."""
     if not settings.VANGUARD_REQUIRE_2FA:
         return False
     return user.is_superuser or RoleGrant.objects.filter(user=user, role=Role.OFFICE).exists()
 
 
-def is_staff_role(user) -> bool:
+def is_staff_role(user: Any) -> bool:
     return user.is_staff or user.is_superuser or RoleGrant.objects.filter(user=user).exists()
 
 
-def note_login(request, user, *, has_device: bool) -> None:
+def note_login(request: HttpRequest, user: Any, *, has_device: bool) -> None:
     session = request.session
     if is_staff_role(user):
         session[IDLE_LIMIT] = settings.VANGUARD_STAFF_IDLE_MINUTES * 60
@@ -48,13 +50,13 @@ def note_login(request, user, *, has_device: bool) -> None:
     session[MUST_ENROL] = required and not has_device
 
 
-def is_idle_expired(session, now: float) -> bool:
+def is_idle_expired(session: Any, now: float) -> bool:
     limit = session.get(IDLE_LIMIT)
     last = session.get(LAST_SEEN)
     return bool(limit and last and now - last > limit)
 
 
-def touch(session, now: float) -> None:
+def touch(session: Any, now: float) -> None:
     """Note activity, at most once a minute (each note is a session write)."""
     if now - session.get(LAST_SEEN, 0) >= TOUCH_EVERY:
         session[LAST_SEEN] = int(now)
@@ -65,7 +67,7 @@ def touch(session, now: float) -> None:
 BACKUP_TOKENS = 10
 
 
-def pending_totp_device(user):
+def pending_totp_device(user: Any) -> Any:
     """The user's TOTP device being set up (created unconfirmed on first visit)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -73,7 +75,7 @@ def pending_totp_device(user):
     return device or TOTPDevice.objects.create(user=user, name="totp", confirmed=False)
 
 
-def confirm_totp(device, token: str) -> list[str] | None:
+def confirm_totp(device: Any, token: str) -> list[str] | None:
     """Confirm the device with a code from the app; return fresh backup codes, or None
     when the code is wrong."""
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -89,7 +91,7 @@ def confirm_totp(device, token: str) -> list[str] | None:
     return tokens
 
 
-def verified_device(user, token: str):
+def verified_device(user: Any, token: str) -> Any:
     """The confirmed device (TOTP or a backup code, used up) that accepts `token`."""
     from django_otp import match_token
 

@@ -1,12 +1,14 @@
 """Sign-in pages beyond Django's login: lock-out, second factor, the login events."""
 
+from typing import Any
+
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,13 +19,19 @@ from vanguard.accounts.forms import TokenForm
 from vanguard.accounts.models import LoginEvent
 
 
-def locked_out(request, response=None, credentials=None, *args, **kwargs):
+def locked_out(
+    request: HttpRequest,
+    response: object = None,
+    credentials: object = None,
+    *args: object,
+    **kwargs: object,
+) -> HttpResponse:
     """django-axes' answer to a locked-out login (both login pages)."""
     hours = settings.AXES_COOLOFF_TIME
     return render(request, "accounts/locked_out.html", {"hours": hours}, status=429)
 
 
-def _next_url(request) -> str:
+def _next_url(request: HttpRequest) -> str:
     url = request.POST.get("next") or request.GET.get("next") or "/"
     if url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
         return url
@@ -31,7 +39,7 @@ def _next_url(request) -> str:
 
 
 @login_required
-def two_factor_verify(request):
+def two_factor_verify(request: Any) -> HttpResponse:
     if request.user.is_verified():
         return redirect(_next_url(request))
     form = TokenForm(request.POST or None)
@@ -47,7 +55,7 @@ def two_factor_verify(request):
 
 
 @login_required
-def two_factor_setup(request):
+def two_factor_setup(request: Any) -> HttpResponse:
     """Set up an authenticator app: scan the QR code, confirm with one code."""
     session = request.session
     if (
@@ -78,7 +86,7 @@ def two_factor_setup(request):
 
 
 @login_required
-def login_events(request):
+def login_events(request: Any) -> HttpResponse:
     """Login, logout and failed logins, for the office and the system administrators."""
     scope = request.scope
     if not (scope.is_office or scope.is_superuser):

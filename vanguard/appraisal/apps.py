@@ -38,6 +38,11 @@ class AppraisalConfig(AppConfig):
                     ),
                 ),
                 module=APPRAISAL_MODULES,
+                # 五.1(1): a unit's 突出问题 links to its opinions and meetings (situation).
+                services={
+                    "problem_links.opinion": "vanguard.appraisal.links.opinion_targets",
+                    "problem_links.meeting": "vanguard.appraisal.links.meeting_targets",
+                },
                 public_links=(
                     PublicLink(
                         "appraisal-public-opinion",

@@ -12,39 +12,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 import secrets
 
-# Crockford's base 32 without I, L, O and U: nothing to misread.
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# The alphabet and the reading of typed codes are shared with the tellers' codes (core).
+from vanguard.core.codes import (  # noqa: F401  (the appraisal's code helpers, in one place)
+    ALPHABET,
+    BALLOT_RECEIPT_LENGTH,
+    digest,
+    grouped,
+    is_well_formed,
+    new_code,
+    normalize,
+)
+
 RECEIPT_LENGTH = 12  # 60 bits
 GUEST_CODE_LENGTH = 10  # 50 bits; one-time, for one round, tried at a limited rate
-BALLOT_RECEIPT_LENGTH = 16  # 80 bits of the hash
-_SEPARATORS = re.compile(r"[\s\-_.]+")
-_READ_AS = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
-
-
-def new_code(length: int) -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(length))
-
-
-def normalize(code: str) -> str:
-    """What the person typed, in canonical form: upper case, no separators, I/L/O read
-    as 1/1/0 (as Crockford's base 32 does)."""
-    return _SEPARATORS.sub("", code or "").upper().translate(_READ_AS)
-
-
-def is_well_formed(code: str, length: int) -> bool:
-    return len(code) == length and all(char in ALPHABET for char in code)
-
-
-def grouped(code: str, size: int = 4) -> str:
-    """ABCD-EFGH-JKMN: easier to read out and copy."""
-    return "-".join(code[i : i + size] for i in range(0, len(code), size))
-
-
-def digest(code: str) -> str:
-    return hashlib.sha256(normalize(code).encode()).hexdigest()
 
 
 def new_salt() -> str:

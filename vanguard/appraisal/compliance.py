@@ -1,4 +1,4 @@
-"""Compliance rules of 分析评议 (五.2), registered with `vanguard.campaigns.compliance.rule`:
+"""Compliance rules of 分析评议 (五.2), registered with `@compliance_rule`:
 opinions answered in time, feedback to the members concerned, self-analyses, talk
 coverage, and the democratic appraisal held, concluded and announced.
 
@@ -10,6 +10,7 @@ warning while the unit's 分析评议 phase runs and failing once it has ended.
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -17,8 +18,9 @@ from vanguard.accounts.access import subtree_filter
 from vanguard.appraisal import rules, stats
 from vanguard.appraisal.models import Opinion, OpinionStatus
 from vanguard.campaigns.closure import closure_gate
-from vanguard.campaigns.compliance import EVIDENCE_NAMES_SHOWN, ComplianceContext, rule
-from vanguard.campaigns.verdicts import Finding, Level
+from vanguard.campaigns.compliance import EVIDENCE_NAMES_SHOWN, ComplianceContext, compliance_rule
+from vanguard.campaigns.verdicts import Finding, Severity
+from vanguard.orgs.models import path_within
 
 CACHE_KEY = "appraisal_stats"
 
@@ -44,15 +46,16 @@ def _where(unit: stats.UnitStats) -> dict:
     return {"organization": unit.enrollment.organization, "enrollment_id": unit.enrollment.pk}
 
 
-@rule(
+@compliance_rule(
     "appraisal.opinions",
     gettext_lazy("Opinions answered within the deadline"),
     module="opinions",
+    thresholds=("opinion_answer_days",),
 )
 def opinions_answered(context: ComplianceContext) -> list[Finding]:
     findings = [
         Finding(
-            Level.FAILING,
+            Severity.FAILING,
             ngettext(
                 "%(count)s opinion is past its answer deadline without an answer",
                 "%(count)s opinions are past their answer deadline without an answer",
@@ -85,7 +88,7 @@ def _overdue_outside_units(context: ComplianceContext) -> list[Finding]:
         counts[name] = counts.get(name, 0) + 1
     return [
         Finding(
-            Level.FAILING,
+            Severity.FAILING,
             ngettext(
                 "%(unit)s: %(count)s opinion is past its answer deadline without an answer",
                 "%(unit)s: %(count)s opinions are past their answer deadline without an answer",
@@ -97,7 +100,7 @@ def _overdue_outside_units(context: ComplianceContext) -> list[Finding]:
     ]
 
 
-@rule(
+@compliance_rule(
     "appraisal.feedback",
     gettext_lazy("Opinions fed back to the members concerned"),
     module="opinions",
@@ -124,7 +127,7 @@ def members_fed_back(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule(
+@compliance_rule(
     "appraisal.self_analysis",
     gettext_lazy("Every member's self-analysis handed in"),
     module="self_analysis",
@@ -152,7 +155,7 @@ def self_analyses(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("appraisal.talks", gettext_lazy("Every member talked with"), module="talks")
+@compliance_rule("appraisal.talks", gettext_lazy("Every member talked with"), module="talks")
 def talk_coverage(context: ComplianceContext) -> list[Finding]:
     findings = []
     for unit in unit_stats(context).values():
@@ -176,7 +179,61 @@ def talk_coverage(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule(
+def premature_meetings(unit: stats.UnitStats, meeting_rule) -> list[tuple]:
+    """五.2(3) 要在谈心活动的基础上，召开专题组织生活会: the unit's meetings held before every
+    member of the meeting's organisation had their talk (and handed in their 党性分析, when
+    the template asks), as (date, members not ready by then). A talk or analysis on the
+    meeting's day counts as done before it; one a day later does not."""
+    found = []
+    for held_on, path in sorted(unit.meeting_dates):
+        not_ready = []
+        for pk, name in unit.members:
+            if not path_within(unit.member_paths.get(pk, ""), path):
+                continue
+            talk = unit.first_talk.get(pk)
+            analysis = unit.analysis_handed_in.get(pk)
+            late_talk = meeting_rule.after_talks and (talk is None or talk > held_on)
+            late_analysis = meeting_rule.after_self_analysis and (
+                analysis is None or analysis > held_on
+            )
+            if late_talk or late_analysis:
+                not_ready.append((pk, name))
+        if not_ready:
+            found.append((held_on, not_ready))
+    return found
+
+
+@compliance_rule(
+    "appraisal.talks_before_meeting",
+    gettext_lazy("The special organisational-life meeting held after the talks"),
+    module="meetings",
+)
+def talks_before_meeting(context: ComplianceContext) -> list[Finding]:
+    meeting_rule = context.campaign.rules.org_life_meeting
+    if meeting_rule is None:
+        return []  # a template without the rule: nothing of it
+    findings = []
+    for unit in unit_stats(context).values():
+        for held_on, not_ready in premature_meetings(unit, meeting_rule):
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    ngettext(
+                        "The special organisational-life meeting of %(date)s was held before "
+                        "%(count)s member had their talk and party-spirit analysis done",
+                        "The special organisational-life meeting of %(date)s was held before "
+                        "%(count)s members had their talks and party-spirit analyses done",
+                        len(not_ready),
+                    )
+                    % {"date": date_format(held_on, "DATE_FORMAT"), "count": len(not_ready)},
+                    members=_names(not_ready),
+                    **_where(unit),
+                )
+            )
+    return findings
+
+
+@compliance_rule(
     "appraisal.appraisal",
     gettext_lazy("Democratic appraisal held, every member concluded, results announced"),
     module="appraisal",
@@ -200,17 +257,17 @@ def _appraisal_finding(unit: stats.UnitStats, today) -> Finding | None:
             return None
         return Finding(level, _("No democratic appraisal round yet"), **_where(unit))
     if latest.state in ("scheduled", "open"):
-        if level != Level.FAILING:
+        if level != Severity.FAILING:
             return None
         return Finding(
-            Level.WARNING,
+            Severity.WARNING,
             _("Voting in %(round)s is still open after the phase ended") % {"round": latest.title},
             **_where(unit),
         )
     missing = latest.candidates - latest.concluded
     if missing:
         return Finding(
-            level or Level.WARNING,
+            level or Severity.WARNING,
             ngettext(
                 "%(count)s member has no appraisal conclusion yet",
                 "%(count)s members have no appraisal conclusion yet",
@@ -221,7 +278,7 @@ def _appraisal_finding(unit: stats.UnitStats, today) -> Finding | None:
         )
     if latest.state != "published":
         return Finding(
-            level or Level.WARNING,
+            level or Severity.WARNING,
             _("The results of %(round)s are not announced yet") % {"round": latest.title},
             **_where(unit),
         )

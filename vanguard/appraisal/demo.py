@@ -121,7 +121,7 @@ def load_demo(campaign: Campaign, rng: random.Random) -> None:
         start, end = rules.analysis_window(enrollment)
         code = enrollment.organization.code
         members = list(
-            Member.objects.filter(organization__path__startswith=enrollment.organization.path)
+            Member.objects.within(enrollment.organization)
             .select_related("organization")
             .order_by("code")
         )
@@ -153,6 +153,7 @@ def _bureau_opinions(rng: random.Random, campaign: Campaign, office) -> None:
             author_contact="" if index != 1 else "138****5678",
             entered_by=None if index else office,
             received_on=start + timedelta(days=7 * index),
+            acting=None,
         )
         _settle(rng, received.opinion, office)
 
@@ -176,6 +177,7 @@ def _opinions(rng, enrollment, members, start, end, user) -> None:
             author_name="热心群众",
             entered_by=None if public else user,
             received_on=_day(rng, start, end - timedelta(days=5)),
+            acting=None,
         )
         opinion = received.opinion
         if index < overdue:
@@ -192,11 +194,13 @@ def _settle(rng, opinion, user, *, feed_back: bool = True) -> None:
         else opinion.due_on - timedelta(days=rng.randint(1, 12))
     )
     answered_on = max(answered_on, opinion.received_on)
-    services.answer_opinion(opinion, text=rng.choice(ANSWERS), user=user, today=answered_on)
+    services.answer_opinion(
+        opinion, text=rng.choice(ANSWERS), user=user, today=answered_on, acting=None
+    )
     if opinion.member_id and feed_back:
-        services.record_feedback(opinion, on=answered_on)
+        services.record_feedback(opinion, on=answered_on, acting=None)
     if rng.random() < 0.8:
-        services.close_opinion(opinion, today=answered_on + timedelta(days=2))
+        services.close_opinion(opinion, today=answered_on + timedelta(days=2), acting=None)
 
 
 def _talks(rng, enrollment, members, start, end, user) -> None:
@@ -316,11 +320,11 @@ def _round(rng, enrollment, members, end, user) -> None:
     teller_names = [m.name for m in rng.sample(members, k=min(3, len(members)))]
     if len(teller_names) < 2:
         teller_names.append("群众代表")
-    slips = services.appoint_tellers(appraisal_round, teller_names, now=opens_at)
+    slips = services.appoint_tellers(appraisal_round, teller_names, now=opens_at, acting=None)
     vote_at = timezone.now() if code == OPEN_NOW else opens_at + timedelta(hours=1)
     _ballots(rng, appraisal_round, members, voters, bias, vote_at)
     if code == OPEN_NOW:
-        services.issue_guest_codes(appraisal_round, 3)
+        services.issue_guest_codes(appraisal_round, 3, acting=None)
         # The demo's open round is counted by whoever tries the demo: its tellers' codes
         # are printed once, with the logins. (A real round prints them on slips.)
         sys.stdout.write(
@@ -330,7 +334,7 @@ def _round(rng, enrollment, members, end, user) -> None:
         )
         return
     services.seal_round(appraisal_round, now=closes_at)
-    services.count_ballots(appraisal_round, [s.code for s in slips[:2]], now=closes_at)
+    services.count_ballots(appraisal_round, [s.code for s in slips[:2]], now=closes_at, acting=None)
     _conclude(rng, appraisal_round, code, user, closes_at.date())
 
 
@@ -343,7 +347,7 @@ def _ballots(rng, appraisal_round, members, voters, bias, now) -> None:
             weights = list(GRADE_WEIGHTS.values())
             weights[0] *= 0.3 + 1.4 * bias[member.pk]  # some members are seen as better
             grades[str(member.pk)] = rng.choices(codes_by_weight, weights=weights)[0]
-        services.cast_ballot(appraisal_round, grades, member=voter, now=now)
+        services.cast_ballot(appraisal_round, grades, member=voter, now=now, acting=None)
 
 
 def _conclude(rng, appraisal_round, code, user, closed_on) -> None:

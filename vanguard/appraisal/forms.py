@@ -53,7 +53,7 @@ class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
 def campaign_units(campaign):
     """Every organisation of the campaign below its leading one: where opinions may go."""
     return (
-        Organization.objects.filter(path__startswith=campaign.organization.path)
+        Organization.objects.within(campaign.organization)
         .exclude(pk=campaign.organization.pk)
         .order_by("path")
     )
@@ -189,11 +189,11 @@ class StaffOpinionForm(forms.Form):
         ]
         self.fields["received_on"].initial = timezone.localdate()
         self.fields["subject"].initial = Subject.MEMBER
-        managed = scope.managed_orgs().filter(path__startswith=campaign.organization.path)
+        managed = scope.managed_orgs().within(campaign.organization)
         self.fields["unit"].queryset = managed.exclude(pk=campaign.organization.pk).order_by("path")
         self.fields["member"].queryset = (
             Member.objects.filter(
-                organization__in=managed, organization__path__startswith=campaign.organization.path
+                campaign.organization.subtree_q("organization__"), organization__in=managed
             )
             .select_related("organization")
             .order_by("organization__path", "code")
@@ -272,7 +272,7 @@ class LinkMemberForm(forms.Form):
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = (
-            Member.objects.filter(organization__path__startswith=unit.path)
+            Member.objects.within(unit)
             .select_related("organization")
             .order_by("organization__path", "code")
         )
@@ -293,16 +293,14 @@ class ReceiptForm(forms.Form):
 
 def unit_members(enrollment):
     return (
-        Member.objects.filter(organization__path__startswith=enrollment.organization.path)
+        Member.objects.within(enrollment.organization)
         .select_related("organization")
         .order_by("organization__path", "code")
     )
 
 
 def unit_orgs(enrollment):
-    return Organization.objects.filter(path__startswith=enrollment.organization.path).order_by(
-        "path"
-    )
+    return Organization.objects.within(enrollment.organization).order_by("path")
 
 
 class TalkForm(forms.Form):
@@ -405,9 +403,7 @@ class CriticismForm(forms.Form):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        members = Member.objects.filter(
-            organization__path__startswith=meeting.organization.path
-        ).order_by("code")
+        members = Member.objects.within(meeting.organization).order_by("code")
         self.fields["member"].queryset = members
         self.fields["raised_by"].queryset = members
 

@@ -12,7 +12,7 @@ Secrecy is built into the schema, not promised by the views:
 - A **ballot** is sealed the moment it is cast: encrypted to the round's public key
   (`SealedBallot`, a libsodium sealed box) whose private key exists only while the round's
   tellers (监票人) count — it is split among them (`Teller`, 2 of 3 by default, see
-  `appraisal/tellers.py` and `docs/secrecy.md`). The pool of sealed ballots has no voter
+  `core/tellers.py` and `docs/secrecy.md`). The pool of sealed ballots has no voter
   column, a random key, no timestamp, no history; who voted is on the separate **roll**
   (`VoterRoll`), whose unique constraints refuse a second ballot in the database. At the
   count the sealed ballots are opened, shuffled and published as the anonymous list

@@ -108,7 +108,8 @@ def analysis_reviewed(campaign, today, lead_days):
 def _round_members(round_, today):
     return (
         Member.objects.active(today)
-        .filter(organization__path__startswith=round_.organization.path, user__isnull=False)
+        .within(round_.organization)
+        .filter(user__isnull=False)
         .values_list("user_id", "organization_id")
     )
 

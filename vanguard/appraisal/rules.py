@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from vanguard.appraisal import conf
 from vanguard.campaigns.template import CampaignTemplate
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 
 # The template's phase of 分析评议 (五.2). Codes never change once a campaign uses them;
 # a template without this phase falls back to the unit's batch (see `analysis_window`).
@@ -45,14 +45,14 @@ def analysis_window(enrollment) -> tuple[date, date]:
     return enrollment.batch.starts_on, enrollment.batch.ends_on
 
 
-def lateness(window: tuple[date, date], today: date) -> Level | None:
+def lateness(window: tuple[date, date], today: date) -> Severity | None:
     """How bad something missing is: failing once the window has ended, a warning while
     it runs, nothing before it starts."""
     starts_on, ends_on = window
     if today > ends_on:
-        return Level.FAILING
+        return Severity.FAILING
     if today >= starts_on:
-        return Level.WARNING
+        return Severity.WARNING
     return None
 
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from vanguard.appraisal import codes, rules, tellers
+from vanguard.accounts.access import Scope, require_acting
+from vanguard.appraisal import codes, rules
 from vanguard.appraisal.models import (
     HANDED_IN,
     AnalysisStatus,
@@ -44,7 +45,8 @@ from vanguard.appraisal.models import (
     VoterRoll,
 )
 from vanguard.campaigns.models import Campaign, Enrollment
-from vanguard.orgs.models import Member, Organization
+from vanguard.core import tellers
+from vanguard.orgs.models import Member, Organization, path_within
 
 CREATE_ATTEMPTS = 5  # random keys and codes: retry on the (rare) collision
 MAX_GUEST_CODES = 200
@@ -55,7 +57,7 @@ def _refuse(message: str):
 
 
 def _within(org: Organization, top: Organization) -> bool:
-    return org.path.startswith(top.path)
+    return org.is_in_subtree_of(top)
 
 
 # -- opinions ------------------------------------------------------------------------------
@@ -81,6 +83,16 @@ def responsible_unit_for(
     return campaign.organization
 
 
+def _may_enter(scope: Scope, unit: Organization | None, member: Member | None) -> bool:
+    """Staff entering an opinion received on paper or by phone: about a unit or member they
+    manage (an opinion about the bureau: anyone who manages something)."""
+    if member is not None:
+        return scope.can_manage_member(member)
+    if unit is not None:
+        return scope.can_manage_org(unit)
+    return scope.manages_something
+
+
 def receive_opinion(
     campaign: Campaign,
     *,
@@ -95,11 +107,15 @@ def receive_opinion(
     author_contact: str = "",
     entered_by=None,
     received_on: date | None = None,
+    acting: Scope | None,
 ) -> Received:
-    """Record an opinion and route it; return it with its receipt code.
+    """Record an opinion and route it; return it with its receipt code. The public channel
+    is the system's (`acting=None`); staff entering one act with their scope.
 
     An anonymous opinion keeps no name and no contact, whatever was typed.
     """
+    require_acting(acting, lambda scope: _may_enter(scope, unit, member))
+    campaign.check_writable()  # an ended campaign is read-only
     template = campaign.rules
     if channel not in {item.code for item in template.opinion_channels}:
         _refuse(_("Unknown channel."))
@@ -162,9 +178,12 @@ def pass_on(
     user,
     to_unit: Organization | None = None,
     today: date | None = None,
+    acting: Scope | None,
 ) -> OpinionTransfer:
     """ "Not ours": pass the opinion up to the upper level or across to another unit of the
     campaign. The answer deadline stays where it was."""
+    require_acting(acting, lambda scope: scope.can_manage_org(opinion.responsible_unit))
+    opinion.campaign.check_writable()  # an ended campaign is read-only
     if opinion.status != OpinionStatus.OPEN:
         _refuse(_("Only an opinion awaiting its answer can be passed on."))
     if not reason.strip():
@@ -196,8 +215,9 @@ def pass_on(
     return transfer
 
 
-def link_member(opinion: Opinion, member: Member) -> Opinion:
+def link_member(opinion: Opinion, member: Member, *, acting: Scope | None) -> Opinion:
     """The unit names the member an opinion concerns (the public names people freely)."""
+    require_acting(acting, lambda scope: scope.can_manage_org(opinion.responsible_unit))
     if not _within(member.organization, opinion.responsible_unit):
         _refuse(_("The member is not in the responsible unit; pass the opinion on instead."))
     opinion.subject = Subject.MEMBER
@@ -208,8 +228,12 @@ def link_member(opinion: Opinion, member: Member) -> Opinion:
     return opinion
 
 
-def answer_opinion(opinion: Opinion, *, text: str, user, today: date | None = None) -> Opinion:
+def answer_opinion(
+    opinion: Opinion, *, text: str, user, today: date | None = None, acting: Scope | None
+) -> Opinion:
     """Record (or amend) the unit's answer; the first answer dates it."""
+    require_acting(acting, lambda scope: scope.can_manage_org(opinion.responsible_unit))
+    opinion.campaign.check_writable()  # an ended campaign is read-only
     if opinion.status == OpinionStatus.CLOSED:
         _refuse(_("The opinion is closed."))
     if not text.strip():
@@ -222,8 +246,12 @@ def answer_opinion(opinion: Opinion, *, text: str, user, today: date | None = No
     return opinion
 
 
-def record_feedback(opinion: Opinion, *, on: date, today: date | None = None) -> Opinion:
+def record_feedback(
+    opinion: Opinion, *, on: date, today: date | None = None, acting: Scope | None
+) -> Opinion:
     """The opinion was conveyed to the member concerned (五.2(2): 向党员本人进行反馈)."""
+    require_acting(acting, lambda scope: scope.can_manage_org(opinion.responsible_unit))
+    opinion.campaign.check_writable()  # an ended campaign is read-only
     if opinion.member_id is None:
         _refuse(_("Name the member concerned first."))
     if on > (today or timezone.localdate()):
@@ -235,7 +263,9 @@ def record_feedback(opinion: Opinion, *, on: date, today: date | None = None) ->
     return opinion
 
 
-def close_opinion(opinion: Opinion, *, today: date | None = None) -> Opinion:
+def close_opinion(opinion: Opinion, *, today: date | None = None, acting: Scope | None) -> Opinion:
+    require_acting(acting, lambda scope: scope.can_manage_org(opinion.responsible_unit))
+    opinion.campaign.check_writable()  # an ended campaign is read-only
     if opinion.status != OpinionStatus.ANSWERED:
         _refuse(_("Answer the opinion before closing it."))
     opinion.status = OpinionStatus.CLOSED
@@ -256,7 +286,10 @@ def record_talk(
     topic: str,
     summary: str = "",
     user=None,
+    acting: Scope | None,
 ) -> Talk:
+    require_acting(acting, lambda scope: scope.can_manage_org(enrollment.organization))
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     if initiator.pk == partner.pk:
         _refuse(_("A talk is between two different members."))
     for member in (initiator, partner):
@@ -280,7 +313,7 @@ def enrollment_of(campaign: Campaign, member: Member) -> Enrollment | None:
     """The enrolled unit of the campaign the member belongs to."""
     path = member.organization.path
     for enrollment in Enrollment.objects.filter(campaign=campaign).select_related("organization"):
-        if path.startswith(enrollment.organization.path):
+        if path_within(path, enrollment.organization.path):
             return enrollment
     return None
 
@@ -292,9 +325,12 @@ def save_self_analysis(
     text: str,
     submit: bool = False,
     today: date | None = None,
+    acting: Scope | None,
 ) -> SelfAnalysis:
     """The member writes (or the unit enters a paper copy of) the self-analysis; while it is
     a draft or returned it may be changed, and `submit` hands it to the unit."""
+    require_acting(acting, lambda scope: scope.can_act_for_member(member))
+    campaign.check_writable()  # an ended campaign is read-only
     if enrollment_of(campaign, member) is None:
         _refuse(_("The member's unit does not take part in this campaign."))
     if submit and not text.strip():
@@ -315,9 +351,17 @@ def save_self_analysis(
 
 
 def review_self_analysis(
-    analysis: SelfAnalysis, *, accept: bool, comments: str, user, today: date | None = None
+    analysis: SelfAnalysis,
+    *,
+    accept: bool,
+    comments: str,
+    user,
+    today: date | None = None,
+    acting: Scope | None,
 ) -> SelfAnalysis:
     """The unit accepts a submitted self-analysis, or returns it with its comments."""
+    require_acting(acting, lambda scope: scope.can_manage_member(analysis.member))
+    analysis.campaign.check_writable()  # an ended campaign is read-only
     if analysis.status != AnalysisStatus.SUBMITTED:
         _refuse(_("Only a submitted self-analysis can be reviewed."))
     if not accept and not comments.strip():
@@ -352,8 +396,17 @@ def save_meeting(
     minutes: str = "",
     user=None,
     meeting: OrgLifeMeeting | None = None,
+    acting: Scope | None,
 ) -> OrgLifeMeeting:
     """Record (or correct) a special organisational-life meeting and who attended."""
+    require_acting(
+        acting,
+        lambda scope: (
+            scope.can_manage_org(organization)
+            and (meeting is None or scope.can_manage_org(meeting.organization))
+        ),
+    )
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     if not _within(organization, enrollment.organization):
         _refuse(_("The meeting must be held by the unit or one of its branches."))
     attendees = _members_under(organization, attendees)
@@ -379,7 +432,10 @@ def add_criticism(
     kind: str,
     content: str,
     raised_by: Member | None = None,
+    acting: Scope | None,
 ) -> CriticismItem:
+    require_acting(acting, lambda scope: scope.can_manage_org(meeting.organization))
+    meeting.campaign.check_writable()  # an ended campaign is read-only
     _members_under(meeting.organization, [member] + ([raised_by] if raised_by else []))
     if kind not in CriticismKind.values:
         _refuse(_("Choose criticism or self-criticism."))
@@ -405,14 +461,17 @@ def open_round(
     opens_at: datetime,
     closes_at: datetime,
     user=None,
+    acting: Scope | None,
 ) -> AppraisalRound:
     """Set up a round: its members (the organisation's subtree, now) are both the voters
     and the members graded."""
+    require_acting(acting, lambda scope: scope.can_manage_org(organization))
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     if not _within(organization, enrollment.organization):
         _refuse(_("The round must be held by the unit or one of its branches."))
     if closes_at <= opens_at:
         _refuse(_("Voting must close after it opens."))
-    members = list(Member.objects.filter(organization__path__startswith=organization.path))
+    members = list(Member.objects.within(organization))
     if not members:
         _refuse(_("%(unit)s has no members to appraise.") % {"unit": organization})
     with transaction.atomic():
@@ -432,19 +491,29 @@ def open_round(
 
 
 def open_round_with_tellers(
-    enrollment: Enrollment, *, tellers: Iterable[str], user=None, **round_fields
+    enrollment: Enrollment,
+    *,
+    tellers: Iterable[str],
+    user=None,
+    acting: Scope | None,
+    **round_fields,
 ) -> tuple[AppraisalRound, list[TellerSlip]]:
     """Set up a round and appoint its tellers at once (all or nothing)."""
     with transaction.atomic():
-        appraisal_round = open_round(enrollment, user=user, **round_fields)
-        slips = appoint_tellers(appraisal_round, tellers)
+        appraisal_round = open_round(enrollment, user=user, acting=acting, **round_fields)
+        slips = appoint_tellers(appraisal_round, tellers, acting=None)  # checked by open_round
     return appraisal_round, slips
 
 
 def issue_guest_codes(
-    appraisal_round: AppraisalRound, count: int, *, now: datetime | None = None
+    appraisal_round: AppraisalRound,
+    count: int,
+    *,
+    now: datetime | None = None,
+    acting: Scope | None,
 ) -> list[str]:
     """One-time codes for voters who are not members; returned once, stored as hashes."""
+    require_acting(acting, lambda scope: scope.can_manage_org(appraisal_round.organization))
     if not 1 <= count <= MAX_GUEST_CODES:
         _refuse(_("Issue between 1 and %(max)s codes at a time.") % {"max": MAX_GUEST_CODES})
     issued_on = timezone.localdate(now) if now else timezone.localdate()
@@ -521,6 +590,7 @@ def cast_ballot(
     member: Member | None = None,
     code: str | None = None,
     now: datetime | None = None,
+    acting: Scope | None,
 ) -> Cast:
     """Cast one secret ballot: a roll entry (who voted) and the ballot sealed for the
     tellers (how), in one transaction. The roll's unique constraints refuse a second ballot
@@ -529,6 +599,8 @@ def cast_ballot(
     Roll entry and sealed ballot share a transaction id (PostgreSQL `xmin`) and an
     insertion order (SQLite rowid): that links a voter to a box nobody can open before
     the count, and the boxes are deleted by the count."""
+    require_acting(acting, lambda scope: member is None or scope.is_member(member))
+    appraisal_round.campaign.check_writable()  # an ended campaign is read-only
     now = now or timezone.now()
     with transaction.atomic():
         # Votes of a round are serialised with its closing and its count.
@@ -575,8 +647,11 @@ def has_voted(appraisal_round: AppraisalRound, member: Member) -> bool:
     return VoterRoll.objects.filter(round=appraisal_round, member=member).exists()
 
 
-def close_round(appraisal_round: AppraisalRound, *, now: datetime | None = None) -> AppraisalRound:
+def close_round(
+    appraisal_round: AppraisalRound, *, now: datetime | None = None, acting: Scope | None
+) -> AppraisalRound:
     """End voting now (before the planned close): no vote is taken from now on."""
+    require_acting(acting, lambda scope: scope.can_manage_org(appraisal_round.organization))
     now = now or timezone.now()
     with transaction.atomic():
         locked = AppraisalRound.objects.select_for_update().get(pk=appraisal_round.pk)
@@ -626,11 +701,13 @@ def appoint_tellers(
     *,
     threshold: int = TELLERS_NEEDED,
     now: datetime | None = None,
+    acting: Scope | None,
 ) -> list[TellerSlip]:
     """Appoint the round's tellers (监票人) and make its key: the public key is stored, the
     private key is split among the tellers (`threshold` of them open the ballots) and
     exists nowhere else. Returns each teller's slip, shown once. Possible until the first
     vote: the ballots are sealed to the key of the tellers appointed then."""
+    require_acting(acting, lambda scope: scope.can_manage_org(appraisal_round.organization))
     names = [name.strip() for name in names if name and name.strip()]
     if len(names) < 2:
         _refuse(_("Appoint at least two tellers."))
@@ -689,12 +766,17 @@ def _shares_from(appraisal_round: AppraisalRound, typed: Iterable[str]) -> list[
 
 
 def count_ballots(
-    appraisal_round: AppraisalRound, teller_codes: Iterable[str], *, now: datetime | None = None
+    appraisal_round: AppraisalRound,
+    teller_codes: Iterable[str],
+    *,
+    now: datetime | None = None,
+    acting: Scope | None,
 ) -> AppraisalRound:
     """The count: the tellers' codes rebuild the round's private key, every sealed ballot
     is opened, and the ballots are published as two lists — the receipts in code order and
     the contents in random order, as many of each as voters on the roll — in one
     transaction that deletes the sealed pool. Once only."""
+    require_acting(acting, lambda scope: scope.can_manage_org(appraisal_round.organization))
     now = now or timezone.now()
     with transaction.atomic():
         locked = AppraisalRound.objects.select_for_update().get(pk=appraisal_round.pk)
@@ -775,9 +857,12 @@ def save_conclusions(
     *,
     user,
     today: date | None = None,
+    acting: Scope | None,
 ) -> list[AppraisalConclusion]:
     """The unit's 评议意见: for each member id, (grade code, problems found). Members left
     without a grade are skipped; a conclusion may be revised until the notice is out."""
+    require_acting(acting, lambda scope: scope.can_manage_org(appraisal_round.organization))
+    appraisal_round.campaign.check_writable()  # an ended campaign is read-only
     if not appraisal_round.is_closed():
         _refuse(_("Conclusions are written after voting closes."))
     ensure_sealed(appraisal_round)
@@ -811,9 +896,16 @@ def save_conclusions(
 
 
 def publish_notice(
-    appraisal_round: AppraisalRound, *, text: str, user=None, today: date | None = None
+    appraisal_round: AppraisalRound,
+    *,
+    text: str,
+    user=None,
+    today: date | None = None,
+    acting: Scope | None,
 ) -> AppraisalRound:
     """Announce the results (通报) once every member has a conclusion."""
+    require_acting(acting, lambda scope: scope.can_manage_org(appraisal_round.organization))
+    appraisal_round.campaign.check_writable()  # an ended campaign is read-only
     if not appraisal_round.is_closed():
         _refuse(_("The notice is published after voting closes."))
     ensure_sealed(appraisal_round)

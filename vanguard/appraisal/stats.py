@@ -55,6 +55,12 @@ class UnitStats:
     analyses: dict[int, str] = field(default_factory=dict)  # member id → status
     meetings: int = 0
     rounds: list[RoundState] = field(default_factory=list)
+    # 五.2(3) talks before the meeting: each member's organisation path, first talk and
+    # handing in of their 党性分析, and the unit's meetings as (date, organisation path).
+    member_paths: dict[int, str] = field(default_factory=dict)
+    first_talk: dict[int, date] = field(default_factory=dict)
+    analysis_handed_in: dict[int, date] = field(default_factory=dict)
+    meeting_dates: list[tuple[date, str]] = field(default_factory=list)
 
     @property
     def member_count(self) -> int:
@@ -104,10 +110,11 @@ def _load_members(stats, units):
     members = (
         Member.objects.filter(organization__in=list(units))
         .order_by("organization__path", "code")
-        .values_list("pk", "name", "organization_id")
+        .values_list("pk", "name", "organization_id", "organization__path")
     )
-    for pk, name, org in members:
+    for pk, name, org, path in members:
         stats[units[org]].members.append((pk, name))
+        stats[units[org]].member_paths[pk] = path
 
 
 def _load_opinions(stats, units, campaign, today):
@@ -139,32 +146,37 @@ def _load_opinions(stats, units, campaign, today):
 
 def _load_talks(stats, campaign):
     rows = Talk.objects.filter(campaign=campaign, enrollment__in=list(stats)).values_list(
-        "enrollment_id", "initiator_id", "partner_id"
+        "enrollment_id", "initiator_id", "partner_id", "talked_on"
     )
-    for enrollment_id, initiator_id, partner_id in rows:
-        stats[enrollment_id].talks += 1
-        stats[enrollment_id].talked.update((initiator_id, partner_id))
+    for enrollment_id, initiator_id, partner_id, talked_on in rows:
+        unit = stats[enrollment_id]
+        unit.talks += 1
+        unit.talked.update((initiator_id, partner_id))
+        for member_id in (initiator_id, partner_id):
+            first = unit.first_talk.get(member_id)
+            if first is None or talked_on < first:
+                unit.first_talk[member_id] = talked_on
 
 
 def _load_analyses(stats, units, campaign):
     rows = (
         SelfAnalysis.objects.filter(campaign=campaign, member__organization__in=list(units))
         .order_by()
-        .values_list("member_id", "member__organization_id", "status")
+        .values_list("member_id", "member__organization_id", "status", "submitted_on")
     )
-    for member_id, org, status in rows:
+    for member_id, org, status, submitted_on in rows:
         stats[units[org]].analyses[member_id] = status
+        if status in HANDED_IN and submitted_on is not None:
+            stats[units[org]].analysis_handed_in[member_id] = submitted_on
 
 
 def _load_meetings(stats):
-    rows = (
-        OrgLifeMeeting.objects.filter(enrollment__in=list(stats))
-        .values("enrollment_id")
-        .annotate(count=Count("pk"))
-        .values_list("enrollment_id", "count")
+    rows = OrgLifeMeeting.objects.filter(enrollment__in=list(stats)).values_list(
+        "enrollment_id", "held_on", "organization__path"
     )
-    for enrollment_id, count in rows:
-        stats[enrollment_id].meetings = count
+    for enrollment_id, held_on, path in rows:
+        stats[enrollment_id].meetings += 1
+        stats[enrollment_id].meeting_dates.append((held_on, path))
 
 
 def _count(model):

@@ -10,7 +10,7 @@ class CampaignsConfig(AppConfig):
     label = "campaigns"
     verbose_name = _("Campaigns")
 
-    def ready(self):
+    def ready(self) -> None:
         # Register the compliance rules of this app with the one compliance registry.
         from . import (
             compliance,  # noqa: F401

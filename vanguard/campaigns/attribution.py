@@ -95,7 +95,7 @@ _LOCAL_APPS = {"study", "appraisal", "rectification", "surveys", "oversight", "c
 
 def _resolve(targets, using) -> dict[int, int] | None:
     from vanguard.campaigns.models import Campaign, Enrollment
-    from vanguard.orgs.models import Member, Organization
+    from vanguard.orgs.models import Member, Organization, path_within
 
     units: dict[int, int] = {}
     known = targets["campaign_of"]
@@ -131,7 +131,7 @@ def _resolve(targets, using) -> dict[int, int] | None:
         )
         for path in paths:
             for campaign, root in roots:
-                if not path.startswith(root):
+                if not path_within(path, root):
                     continue
                 unit = next(
                     (

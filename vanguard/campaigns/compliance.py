@@ -1,6 +1,6 @@
 """The compliance dashboard's rules: each returns the findings that make up a verdict.
 
-A rule is a function of a `ComplianceContext` registered with `@rule`. This module holds
+A rule is a function of a `ComplianceContext` registered with `@compliance_rule`. This module holds
 the rules of coverage (R2), phase windows (R5) and step completion (R6); later modules
 register theirs the same way (from their app's `ready()`), and `evaluate` runs them all.
 Rules load what they need in bulk through the context, so the number of queries does not
@@ -16,15 +16,23 @@ from datetime import date
 from functools import cached_property
 
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vanguard.accounts.access import covering_paths, subtree_filter
-from vanguard.campaigns.models import Campaign, Enrollment, StepRecord, StepStatus
-from vanguard.campaigns.rules import format_date, phase_plan_problems
-from vanguard.campaigns.verdicts import Finding, Level, Verdict
-from vanguard.orgs.models import Member, Organization, OrgKind
+from vanguard.campaigns.models import (
+    Campaign,
+    Enrollment,
+    EnrollmentStatus,
+    StepRecord,
+    StepStatus,
+)
+from vanguard.campaigns.plan_checks import phase_plan_problems
+from vanguard.campaigns.verdicts import Finding, Severity, Verdict
+from vanguard.core.dates import format_date
+from vanguard.orgs.models import Member, Organization, OrgKind, path_within
 
 EVIDENCE_NAMES_SHOWN = 20
 
@@ -36,20 +44,54 @@ class Rule:
     check: Callable[[ComplianceContext], list[Finding]]
     per_unit: bool  # its findings concern enrolled units (shown on each unit's page)
     module: str = ""  # the campaign module it belongs to ("": always on)
+    thresholds: tuple[str, ...] = ()  # the template thresholds it applies
 
     def applies_to(self, campaign: Campaign) -> bool:
         return not self.module or campaign.has_module(self.module)
 
+    def verdict(self, campaign_rules, found) -> Verdict:
+        """The verdict of what the rule found, citing the notice's clause (the template's
+        `[notice_refs]`) and the template's thresholds it applied."""
+        return Verdict.of(
+            self.code,
+            str(self.title),
+            found,
+            notice_ref=campaign_rules.notice_refs.get(self.code, ""),
+            thresholds=tuple(
+                describe_threshold(campaign_rules, name)
+                for name in self.thresholds
+                if name in campaign_rules.thresholds
+            ),
+        )
+
 
 RULES: dict[str, Rule] = {}
 
+# What a threshold is called on pages (the template's key is shown beside it).
+THRESHOLD_LABELS = {
+    "min_study_hours": gettext_lazy("minimum study hours"),
+    "min_concentrated_days": gettext_lazy("minimum concentrated days"),
+    "phase_duration_tolerance": gettext_lazy("phase length tolerance"),
+    "min_participation_rate": gettext_lazy("minimum participation rate"),
+    "suggestion_answer_days": gettext_lazy("days to answer a suggestion"),
+    "opinion_answer_days": gettext_lazy("days to answer an opinion"),
+}
 
-def rule(code: str, title, *, per_unit: bool = True, module: str = ""):
-    """Register a compliance rule under `code` with a (lazily translated) title; with
-    `module`, the rule runs only in campaigns whose template enables that module."""
+
+def compliance_rule(
+    code: str,
+    title,
+    *,
+    per_unit: bool = True,
+    module: str = "",
+    thresholds: tuple[str, ...] = (),
+):
+    """Register a compliance rule under `code` with a (lazily translated) title, the
+    template thresholds it applies (cited with every verdict) and, with `module`, the
+    campaign module it belongs to (it runs only where the template enables the module)."""
 
     def register(check):
-        RULES[code] = Rule(code, title, check, per_unit, module)
+        RULES[code] = Rule(code, title, check, per_unit, module, tuple(thresholds))
         return check
 
     return register
@@ -64,6 +106,35 @@ def rules_for(campaign: Campaign, *, per_unit: bool | None = None) -> list[Rule]
     ]
 
 
+def describe_threshold(campaign_rules, name: str, *, category: str | None = None) -> str:
+    """The template's threshold as a page states it: "minimum study hours
+    (thresholds.min_study_hours) = 40", with the variant that applied to a unit of
+    `category` and those that apply to member groups."""
+    if name not in campaign_rules.thresholds:
+        return ""
+    label = THRESHOLD_LABELS.get(name, name)
+    value = campaign_rules.threshold(name, category=category)
+    text = f"{label}（thresholds.{name}）= {_plain_number(value)}"
+    applied = [
+        v
+        for v in campaign_rules.variants
+        if name in v.values and v.group is None and category and v.category == category
+    ]
+    if applied:
+        text += _("; variant for unit category %(category)s applied") % {"category": category}
+    for variant in campaign_rules.variants:
+        if name in variant.values and variant.group and variant.category in (None, category):
+            text += _("; member group %(group)s: %(value)s") % {
+                "group": variant.group,
+                "value": _plain_number(variant.values[name]),
+            }
+    return text
+
+
+def _plain_number(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 class ComplianceContext:
     """A campaign seen through one user's scope on one day, with its data loaded once."""
 
@@ -76,7 +147,7 @@ class ComplianceContext:
         enrollment: Enrollment | None = None,
         unit_ids=None,
         bureau: bool | None = None,
-    ):
+    ) -> None:
         self.campaign = campaign
         self.scope = scope
         self.today = today or timezone.localdate()
@@ -133,7 +204,7 @@ class ComplianceContext:
         )
 
     def is_covered(self, path: str) -> bool:
-        return any(path.startswith(enrolled) for enrolled in self.enrolled_paths)
+        return any(path_within(path, enrolled) for enrolled in self.enrolled_paths)
 
 
 @dataclass
@@ -142,9 +213,9 @@ class ComplianceReport:
     verdicts: list[Verdict]
 
     @cached_property
-    def unit_levels(self) -> dict[int, Level]:
+    def unit_levels(self) -> dict[int, Severity]:
         """The worst level each enrolled unit earns across all verdicts."""
-        levels: dict[int, Level] = defaultdict(lambda: Level.OK)
+        levels: dict[int, Severity] = defaultdict(lambda: Severity.OK)
         for verdict in self.verdicts:
             for finding in verdict.findings:
                 if finding.enrollment_id is not None:
@@ -154,8 +225,8 @@ class ComplianceReport:
         return levels
 
     @property
-    def level(self) -> Level:
-        return max((verdict.level for verdict in self.verdicts), default=Level.OK)
+    def level(self) -> Severity:
+        return max((verdict.level for verdict in self.verdicts), default=Severity.OK)
 
 
 def evaluate(
@@ -194,14 +265,17 @@ def evaluate_campaign_part(
 def _run(context: ComplianceContext, rules) -> ComplianceReport:
     # A rule of a module the campaign lacks gives no verdict and counts for nothing.
     rules = [r for r in rules if r.applies_to(context.campaign)]
-    verdicts = [Verdict(code=r.code, title=str(r.title), findings=r.check(context)) for r in rules]
+    template = context.campaign.rules
+    verdicts = [r.verdict(template, r.check(context)) for r in rules]
     return ComplianceReport(context, verdicts)
 
 
 # -- R2 coverage ---------------------------------------------------------------------------
 
 
-@rule("coverage.units", gettext_lazy("Every base organisation enrolled in a batch"), per_unit=False)
+@compliance_rule(
+    "coverage.units", gettext_lazy("Every base organisation enrolled in a batch"), per_unit=False
+)
 def units_not_enrolled(context: ComplianceContext) -> list[Finding]:
     campaign = context.campaign
     kinds = [kind for kind in OrgKind.values if campaign.rules.enrolls_kind(kind)]
@@ -214,29 +288,37 @@ def units_not_enrolled(context: ComplianceContext) -> list[Finding]:
     enrolled = context.enrolled_paths
     findings, reported = [], []
     for org in orgs:
-        if context.is_covered(org.path) or any(org.path.startswith(p) for p in reported):
+        if context.is_covered(org.path) or any(path_within(org.path, p) for p in reported):
             continue
         if any(path.startswith(org.path) for path in enrolled):
             continue  # a unit under it is enrolled: covered in part (its members: below)
         reported.append(org.path)
         findings.append(
             Finding(
-                Level.FAILING,
+                Severity.FAILING,
                 _("%(unit)s is not enrolled in any batch") % {"unit": org.name},
                 organization=org,
+            )
+        )
+    if not findings:
+        findings.append(
+            Finding(
+                Severity.OK,
+                _("%(units)s units enrolled; every base organisation is covered")
+                % {"units": len(context.enrolled_paths)},
             )
         )
     return findings
 
 
-@rule("coverage.members", gettext_lazy("Every member takes part"), per_unit=False)
+@compliance_rule("coverage.members", gettext_lazy("Every member takes part"), per_unit=False)
 def members_not_covered(context: ComplianceContext) -> list[Finding]:
     uncovered = Member.objects.filter(
         subtree_filter(context.scope_paths, prefix="organization__")
     ).exclude(subtree_filter(context.enrolled_paths, prefix="organization__"))
     count = uncovered.count()
     if not count:
-        return []
+        return [Finding(Severity.OK, _("Every member belongs to an enrolled unit"))]
     shown = uncovered.order_by("organization__path", "code").values_list(
         "name", "organization__name"
     )[:EVIDENCE_NAMES_SHOWN]
@@ -245,7 +327,7 @@ def members_not_covered(context: ComplianceContext) -> list[Finding]:
         names.append(_("… and %(count)s more") % {"count": count - len(names)})
     return [
         Finding(
-            Level.FAILING,
+            Severity.FAILING,
             _("%(count)s members belong to no enrolled unit") % {"count": count},
             members=tuple(names),
         )
@@ -255,12 +337,25 @@ def members_not_covered(context: ComplianceContext) -> list[Finding]:
 # -- R5 phase windows ----------------------------------------------------------------------
 
 
-@rule("plan.phases", gettext_lazy("Phase plans inside the batch, in order, long enough"))
+def unit_links(context: ComplianceContext, enrollment, *more) -> tuple[tuple[str, str], ...]:
+    """The unit's page, then `more` (label, URL) pairs: the records behind a finding."""
+    unit = reverse("campaign-unit", args=[context.campaign.pk, enrollment.pk])
+    return ((str(_("Unit page")), unit), *more)
+
+
+@compliance_rule(
+    "plan.phases",
+    gettext_lazy("Phase plans inside the batch, in order, long enough"),
+    thresholds=("min_concentrated_days", "phase_duration_tolerance"),
+)
 def phase_windows(context: ComplianceContext) -> list[Finding]:
     rules = context.campaign.rules
     findings = []
+    phase_refs = {phase.code: phase.notice_ref for phase in rules.phases}
     for enrollment in context.enrollments:
         windows = {w.phase_code: (w.starts_on, w.ends_on) for w in enrollment.phases.all()}
+        category = enrollment.organization.category or None
+        threshold = describe_threshold(rules, "min_concentrated_days", category=category)
         for problem in phase_plan_problems(
             windows,
             batch_start=enrollment.batch.starts_on,
@@ -275,6 +370,9 @@ def phase_windows(context: ComplianceContext) -> list[Finding]:
                     organization=enrollment.organization,
                     enrollment_id=enrollment.pk,
                     dates=tuple(windows.get(problem.phase_code, ())),
+                    threshold=threshold,
+                    notice_ref=phase_refs.get(problem.phase_code, ""),
+                    links=unit_links(context, enrollment),
                 )
             )
     return findings
@@ -283,20 +381,34 @@ def phase_windows(context: ComplianceContext) -> list[Finding]:
 # -- R6 step completion --------------------------------------------------------------------
 
 
-@rule("plan.steps", gettext_lazy("Each phase's steps done, with their evidence"))
+@compliance_rule("plan.steps", gettext_lazy("Each phase's steps done, with their evidence"))
 def step_completion(context: ComplianceContext) -> list[Finding]:
     rules = context.campaign.rules
+    total = len(rules.steps())
     findings = []
     for enrollment in context.enrollments:
         deadlines = _step_deadlines(enrollment, rules)
         records = {r.step_code: r for r in enrollment.steps.all()}
+        found = []
         for phase in rules.phases:
             for step in phase.steps:
                 finding = _step_finding(
                     context, enrollment, phase, step, deadlines.get(step.code), records
                 )
                 if finding is not None:
-                    findings.append(finding)
+                    found.append(finding)
+        if not found:
+            done = sum(1 for r in records.values() if r.status == StepStatus.DONE)
+            found.append(
+                Finding(
+                    Severity.OK,
+                    _("%(done)s of %(total)s steps done; none overdue")
+                    % {"done": done, "total": total},
+                    organization=enrollment.organization,
+                    enrollment_id=enrollment.pk,
+                )
+            )
+        findings += found
     return findings
 
 
@@ -319,11 +431,16 @@ def _step_deadlines(enrollment: Enrollment, rules) -> dict[str, date | None]:
 def _step_finding(context, enrollment, phase, step, deadline, records) -> Finding | None:
     record = records.get(step.code)
     done = record is not None and record.status == StepStatus.DONE
-    where = {"organization": enrollment.organization, "enrollment_id": enrollment.pk}
+    where = {
+        "organization": enrollment.organization,
+        "enrollment_id": enrollment.pk,
+        "notice_ref": step.notice_ref,
+        "links": unit_links(context, enrollment),
+    }
     if not done:
         if deadline is not None and deadline < context.today:
             return Finding(
-                Level.FAILING,
+                Severity.FAILING,
                 _("Step %(step)s of %(phase)s was due on %(end)s and is not done")
                 % {"phase": phase.title, "end": format_date(deadline), "step": step.title},
                 dates=(deadline,),
@@ -332,7 +449,7 @@ def _step_finding(context, enrollment, phase, step, deadline, records) -> Findin
         return None
     if step.evidence and not context.evidence_counts.get((enrollment.pk, step.code)):
         return Finding(
-            Level.WARNING,
+            Severity.WARNING,
             _("Step %(step)s is done but its evidence (%(evidence)s) is not uploaded")
             % {"step": step.title, "evidence": "、".join(step.evidence)},
             dates=(record.done_on,) if record.done_on else (),
@@ -341,10 +458,72 @@ def _step_finding(context, enrollment, phase, step, deadline, records) -> Findin
     return None
 
 
+# -- 未开展: a phase started and nothing recorded ---------------------------------------------
+
+# Functions of a context returning the ids of its enrolments with something recorded in a
+# phase app (a session held, an opinion received, a survey made …), registered by the phase
+# apps' compliance modules with `@activity`; one query each per context.
+ACTIVITY: list[Callable[[ComplianceContext], set[int]]] = []
+
+
+def activity(probe):
+    ACTIVITY.append(probe)
+    return probe
+
+
+@compliance_rule("plan.started", gettext_lazy("Units whose phase has started are under way"))
+def under_way(context: ComplianceContext) -> list[Finding]:
+    """A unit whose first phase has started but where nothing at all is recorded (no step,
+    no record in any phase app) is 未开展 — not passing for want of anything to check."""
+    waiting = []
+    for enrollment in context.enrollments:
+        started = [w for w in enrollment.phases.all() if w.starts_on <= context.today]
+        if enrollment.status == EnrollmentStatus.CLOSED or not started:
+            continue
+        if any(True for _record in enrollment.steps.all()):
+            continue
+        waiting.append((enrollment, min(started, key=lambda w: w.starts_on)))
+    if not waiting:
+        return []
+    context.__dict__["unit_ids_for_activity"] = [e.pk for e, _w in waiting]
+    active: set[int] = set()
+    for probe in ACTIVITY:
+        active |= probe(context)
+    rules = context.campaign.rules
+    findings = []
+    for enrollment, window in waiting:
+        if enrollment.pk in active:
+            continue
+        phase = next((p for p in rules.phases if p.code == window.phase_code), None)
+        findings.append(
+            Finding(
+                Severity.FAILING,
+                _("Not under way: %(phase)s started on %(date)s and nothing has been recorded")
+                % {
+                    "phase": phase.title if phase else window.phase_code,
+                    "date": format_date(window.starts_on),
+                },
+                organization=enrollment.organization,
+                enrollment_id=enrollment.pk,
+                dates=(window.starts_on,),
+                notice_ref=phase.notice_ref if phase else "",
+                links=unit_links(context, enrollment),
+            )
+        )
+    return findings
+
+
+def activity_ids(context: ComplianceContext) -> list[int]:
+    """The enrolments an activity probe asks about (those with nothing else recorded)."""
+    return context.__dict__.get("unit_ids_for_activity", [e.pk for e in context.enrollments])
+
+
 # -- 补课 ----------------------------------------------------------------------------------
 
 
-@rule("plan.remedial", gettext_lazy("Remedial cycles dated by the upper level"), module="remedial")
+@compliance_rule(
+    "plan.remedial", gettext_lazy("Remedial cycles dated by the upper level"), module="remedial"
+)
 def remedial_cycles_dated(context: ComplianceContext) -> list[Finding]:
     findings = []
     for enrollment in context.enrollments:
@@ -352,7 +531,7 @@ def remedial_cycles_dated(context: ComplianceContext) -> list[Finding]:
         if cycle is not None and cycle.ends_on is None:
             findings.append(
                 Finding(
-                    Level.WARNING,
+                    Severity.WARNING,
                     _("A remedial cycle opened on %(date)s has no dates yet")
                     % {"date": format_date(cycle.opened_on)},
                     organization=enrollment.organization,

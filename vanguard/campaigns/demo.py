@@ -18,7 +18,15 @@ from vanguard.campaigns import services
 from vanguard.campaigns.models import Campaign, StepStatus
 from vanguard.campaigns.template import load_template, shipped_template_path
 from vanguard.core import registry
-from vanguard.orgs.models import Gender, Member, MemberStatus, Organization, OrgCategory, OrgKind
+from vanguard.orgs.models import (
+    Gender,
+    Member,
+    MemberStatus,
+    Organization,
+    OrgCategory,
+    OrgKind,
+    PostKind,
+)
 
 TEMPLATE_CODE = "xianjinxing-2024"
 # Each phase app adds its demo data through the registry (`PhaseApp.demo_loader`).
@@ -156,9 +164,20 @@ def _add_members(rng: random.Random, org: Organization, count: int) -> None:
                 is_leader_cadre=index < 2,
                 position=_position(rng, org, index),
                 phone=f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+                # 五.1(1): what the unit's profile counts (no draw, so the rest is unchanged).
+                post_kind=_post_kind(org, index),
+                retired=index % 13 == 12,
+                floating=index % 17 == 16,
+                out_of_contact=index % 29 == 28,
             )
         )
     Member.objects.bulk_create(members)
+
+
+def _post_kind(org: Organization, index: int) -> str:
+    if index < 2:
+        return PostKind.MANAGER
+    return PostKind.TEACHER if org.category == OrgCategory.SCHOOL else PostKind.STAFF
 
 
 def _name(rng: random.Random) -> str:

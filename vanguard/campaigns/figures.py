@@ -35,7 +35,6 @@ from django_tasks import task
 from vanguard.campaigns import compliance, revision
 from vanguard.campaigns.compliance import RULES, ComplianceContext, ComplianceReport
 from vanguard.campaigns.models import Campaign, Enrollment, StepStatus
-from vanguard.campaigns.verdicts import Verdict
 
 LOCK_SECONDS = 120  # a computation that takes longer (or a dead worker) loses the lock
 QUEUED_SECONDS = 30  # a queued refresh not started by then may be queued again
@@ -101,7 +100,7 @@ def compute_units(campaign: Campaign, unit_ids, today) -> dict[int, dict]:
         for e in report.context.enrollments
     }
     for verdict in report.verdicts:
-        for finding in verdict.findings:
+        for finding in [*verdict.findings, *verdict.evidence]:
             if finding.enrollment_id in figures:
                 figures[finding.enrollment_id]["verdicts"].setdefault(verdict.code, []).append(
                     finding
@@ -262,13 +261,14 @@ def campaign_report(campaign: Campaign, *, scope=None, codes=None) -> Compliance
         timeout=revision.timeout(),
     )
     units = stored_units(context.enrollments, campaign)
+    template = campaign.rules
     verdicts = []
     for rule, general in zip(rules, part, strict=True):
-        findings = [f for f in general.findings if f.enrollment_id is None]
+        findings = [f for f in [*general.findings, *general.evidence] if f.enrollment_id is None]
         if rule.per_unit:
             for enrollment in context.enrollments:
                 findings += units[enrollment.pk].verdicts.get(rule.code, [])
-        verdicts.append(Verdict(code=rule.code, title=str(rule.title), findings=findings))
+        verdicts.append(rule.verdict(template, findings))
     report = ComplianceReport(context, verdicts)
     report.units = units
     return report
@@ -278,8 +278,9 @@ def unit_report(enrollment: Enrollment) -> ComplianceReport:
     """The per-unit verdicts of one enrolled unit, from its stored figures."""
     found = stored_units([enrollment], enrollment.campaign)[enrollment.pk].verdicts
     context = ComplianceContext(enrollment.campaign, enrollment=enrollment)
+    template = enrollment.campaign.rules
     verdicts = [
-        Verdict(code=r.code, title=str(r.title), findings=list(found.get(r.code, [])))
+        r.verdict(template, found.get(r.code, []))
         for r in compliance.rules_for(enrollment.campaign, per_unit=True)
     ]
     return ComplianceReport(context, verdicts)

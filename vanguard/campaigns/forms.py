@@ -1,14 +1,28 @@
 """Forms of the unit page: the phase plan, a step's record, an evidence file."""
 
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vanguard.campaigns import services
-from vanguard.campaigns.models import Batch, Enrollment, StepStatus
+from vanguard.campaigns.models import Batch, Campaign, Enrollment, StepStatus, StoredTemplate
+from vanguard.campaigns.template import (
+    CampaignTemplate,
+    TemplateError,
+    load_template,
+    parse_template,
+    shipped_template_codes,
+    shipped_template_path,
+)
 from vanguard.campaigns.units import unit_of
+from vanguard.forms import StyledForm
 from vanguard.orgs.models import Organization, OrgKind
-from vanguard.uploads import validate_evidence_file
+from vanguard.uploads import (
+    validate_evidence_file,
+    validate_template_file,
+    validate_workbook_file,
+)
 
 DATE_WIDGET = forms.DateInput(
     attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
@@ -18,7 +32,7 @@ DATE_WIDGET = forms.DateInput(
 class PhasePlanForm(forms.Form):
     """One start and one end date per phase of the campaign's template."""
 
-    def __init__(self, *args, enrollment, **kwargs):
+    def __init__(self, *args, enrollment, **kwargs) -> None:
         self.enrollment = enrollment
         self.problems = []
         initial = {}
@@ -105,7 +119,7 @@ class EnrollForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
-    def __init__(self, *args, campaign, scope, **kwargs):
+    def __init__(self, *args, campaign, scope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         enrolled = dict(
             Enrollment.objects.filter(campaign=campaign).values_list("organization__path", "pk")
@@ -114,7 +128,8 @@ class EnrollForm(forms.Form):
         kinds = [kind for kind in OrgKind.values if campaign.rules.enrolls_kind(kind)]
         candidates = (
             scope.managed_orgs()
-            .filter(path__startswith=campaign.organization.path, kind__in=kinds)
+            .within(campaign.organization)
+            .filter(kind__in=kinds)
             .exclude(pk=campaign.organization_id)
             .order_by("path")
         )
@@ -141,7 +156,7 @@ class RemedialForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, enrollment, **kwargs):
+    def __init__(self, *args, enrollment, **kwargs) -> None:
         rules = enrollment.campaign.rules
         super().__init__(*args, initial={"steps": rules.redo_steps()}, **kwargs)
         self.fields["steps"].choices = [
@@ -159,3 +174,180 @@ class RemedialDatesForm(forms.Form):
         if start and end and end < start:
             self.add_error("ends_on", _("The remedial cycle ends before it starts."))
         return cleaned
+
+
+# --- Setting a campaign up (issue 16): the office's forms ------------------------------
+
+
+class TemplateUploadForm(StyledForm):
+    """A template as a file, or as text typed (or fixed) in the editor."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Template file (.toml)"),
+        required=False,
+        validators=[validate_template_file],
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Template text"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 24, "class": "form-control font-monospace small"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            try:
+                cleaned["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(_("the file is not valid UTF-8 text")) from None
+            cleaned["filename"] = upload.name
+            # The editor shows the file's text, to be fixed and sent again.
+            self.data = self.data.copy()
+            self.data["text"] = cleaned["text"]
+        elif not self.errors.get("file"):
+            if not (cleaned.get("text") or "").strip():
+                raise forms.ValidationError(_("Choose a file or type the template's text."))
+            cleaned["filename"] = "template.toml"
+        return cleaned
+
+
+SHIPPED, UPLOADED = "shipped", "uploaded"
+
+
+def template_choices() -> list[tuple[str, str]]:
+    """The templates a campaign can start from: shipped files and checked uploads."""
+    choices = [
+        (f"{SHIPPED}:{code}", _("%(code)s (shipped)") % {"code": code})
+        for code in shipped_template_codes()
+    ]
+    for stored in StoredTemplate.objects.all()[:50]:
+        label = _("%(title)s (%(code)s, uploaded %(when)s)") % {
+            "title": stored.title,
+            "code": stored.code,
+            "when": formats.date_format(timezone.localtime(stored.uploaded_at), "Y-m-d H:i"),
+        }
+        choices.append((f"{UPLOADED}:{stored.pk}", label))
+    return choices
+
+
+def load_chosen_template(choice: str) -> CampaignTemplate:
+    """The template behind a choice of `template_choices` (KeyError when there is none)."""
+    kind, _sep, key = choice.partition(":")
+    if kind == SHIPPED and key in shipped_template_codes():
+        return load_template(shipped_template_path(key))
+    if kind == UPLOADED and key.isdigit():
+        stored = StoredTemplate.objects.filter(pk=int(key)).first()
+        if stored is not None:
+            return parse_template(stored.text, str(stored))
+    raise KeyError(choice)
+
+
+class StartCampaignForm(StyledForm):
+    template = forms.ChoiceField(label=gettext_lazy("Template"))
+    code = forms.SlugField(label=gettext_lazy("Code"), max_length=50)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    organization = forms.ModelChoiceField(
+        label=gettext_lazy("Leading organisation"), queryset=Organization.objects.none()
+    )
+    starts_on = forms.DateField(label=gettext_lazy("Starts on"), widget=DATE_WIDGET)
+    ends_on = forms.DateField(label=gettext_lazy("Ends on"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = template_choices()
+        self.fields["organization"].queryset = scope.setup_orgs().order_by("path")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The campaign ends before it starts."))
+        code = cleaned.get("code")
+        if code and Campaign.objects.filter(code=code).exists():
+            self.add_error(
+                "code", _("A campaign with the code %(code)s exists already.") % {"code": code}
+            )
+        if cleaned.get("template"):
+            try:
+                cleaned["rules"] = load_chosen_template(cleaned["template"])
+            except (KeyError, TemplateError):
+                self.add_error("template", _("This template cannot be read."))
+        return cleaned
+
+
+class BatchForm(StyledForm):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=100)
+    starts_on = forms.DateField(label=gettext_lazy("Starts on"), widget=DATE_WIDGET)
+    ends_on = forms.DateField(label=gettext_lazy("Ends on"), widget=DATE_WIDGET)
+    categories = forms.MultipleChoiceField(
+        label=gettext_lazy("Unit categories"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, campaign, batch=None, **kwargs):
+        self.campaign, self.batch = campaign, batch
+        if batch is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "title": batch.title,
+                    "starts_on": batch.starts_on,
+                    "ends_on": batch.ends_on,
+                    "categories": batch.categories,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = [
+            (item.code, item.title) for item in campaign.rules.unit_categories
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        for problem in services.batch_problems(
+            self.campaign,
+            starts_on=cleaned["starts_on"],
+            ends_on=cleaned["ends_on"],
+            categories=cleaned.get("categories") or [],
+            batch=self.batch,
+        ):
+            self.add_error(None, problem)
+        return cleaned
+
+
+class EnrolTreeForm(forms.Form):
+    """Units ticked in the organisation tree (any unit of the leading organisation's tree:
+    the service explains the refusals)."""
+
+    units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Units"), queryset=Organization.objects.none()
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Organization.objects.filter(
+            campaign.organization.subtree_q()
+        )
+
+
+class EnrolCategoryForm(forms.Form):
+    categories = forms.MultipleChoiceField(
+        label=gettext_lazy("Unit categories"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, campaign, batch, **kwargs):
+        super().__init__(*args, initial={"categories": batch.categories}, **kwargs)
+        self.fields["categories"].choices = [
+            (item.code, item.title) for item in campaign.rules.unit_categories
+        ]
+
+
+class EnrolWorkbookForm(StyledForm):
+    file = forms.FileField(
+        label=gettext_lazy("Excel list (.xlsx)"), validators=[validate_workbook_file]
+    )

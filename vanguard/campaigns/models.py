@@ -18,6 +18,16 @@ from vanguard.orgs.models import Organization
 from vanguard.uploads import validate_evidence_file
 
 
+class CampaignState(models.TextChoices):
+    ACTIVE = "active", _("Running")
+    ENDED = "ended", _("Ended")
+    ARCHIVED = "archived", _("Archived")
+
+
+class CampaignReadOnly(ValidationError):
+    """A write refused because the campaign has ended or is archived (`check_writable`)."""
+
+
 class Campaign(models.Model):
     code = models.CharField(_("code"), max_length=50, unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -31,6 +41,14 @@ class Campaign(models.Model):
     template_data = models.JSONField(_("template snapshot"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    # Once ended (and later archived) the campaign is read-only everywhere: every service
+    # writing its records calls `check_writable()`, and pages hide their forms when
+    # `is_read_only`.
+    state = models.CharField(
+        _("state"), max_length=10, choices=CampaignState.choices, default=CampaignState.ACTIVE
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["template_data"])
 
     class Meta:
@@ -38,16 +56,40 @@ class Campaign(models.Model):
         verbose_name_plural = _("campaigns")
         ordering = ["-starts_on"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @cached_property
-    def rules(self) -> CampaignTemplate:
+    def template(self) -> CampaignTemplate:
+        """The campaign's template (the notice's phases, steps, thresholds, vocabularies)."""
         return CampaignTemplate.from_dict(self.template_data)
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.state != CampaignState.ACTIVE
+
+    def check_writable(self) -> None:
+        """The one check of a campaign's state: raise `CampaignReadOnly` (a
+        ValidationError with the message for the user) once it has ended or is archived."""
+        if self.state == CampaignState.ENDED:
+            raise CampaignReadOnly(
+                _("%(campaign)s ended on %(date)s; its records are read-only.")
+                % {"campaign": self.title, "date": self.ended_on}
+            )
+        if self.state == CampaignState.ARCHIVED:
+            raise CampaignReadOnly(
+                _("%(campaign)s is archived (since %(date)s); its records are read-only.")
+                % {"campaign": self.title, "date": self.archived_on}
+            )
 
     def has_module(self, code: str) -> bool:
         """Whether the campaign's template enables the module `code` (issue 16)."""
         return self.rules.has_module(code)
+
+    @property
+    def rules(self) -> CampaignTemplate:
+        """The older name of `template`, still used by most callers."""
+        return self.template
 
 
 class Batch(models.Model):
@@ -58,6 +100,9 @@ class Batch(models.Model):
     title = models.CharField(_("title"), max_length=100)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    # The unit categories (the template's `unit_categories`) this batch is for; "enrol by
+    # category" enrols the enrollable units of these categories.
+    categories = models.JSONField(_("unit categories"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -71,8 +116,35 @@ class Batch(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
+
+
+class StoredTemplate(models.Model):
+    """A template file the office uploaded through the browser, kept once it was checked
+    without a problem (a file with problems is never stored). A campaign started from it
+    keeps its own snapshot, so later uploads change no running campaign."""
+
+    code = models.CharField(_("template"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("template text"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("uploaded template")
+        verbose_name_plural = _("uploaded templates")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.code})"
 
 
 class EnrollmentStatus(models.TextChoices):
@@ -124,10 +196,10 @@ class Enrollment(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.organization} · {self.batch}"
 
-    def clean(self):
+    def clean(self) -> None:
         if self.batch_id and self.campaign_id and self.batch.campaign_id != self.campaign_id:
             raise ValidationError({"batch": _("The batch belongs to another campaign.")})
 
@@ -163,7 +235,7 @@ class RemedialCycle(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.enrollment} · 补课 {self.number}"
 
     @property
@@ -192,7 +264,7 @@ class PhaseWindow(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.phase_code}: {self.starts_on} – {self.ends_on}"
 
     @property
@@ -228,11 +300,11 @@ class StepRecord(models.Model):
             models.UniqueConstraint(fields=["enrollment", "step_code"], name="one_record_per_step"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.enrollment} · {self.step_code}"
 
 
-def evidence_path(instance, filename):
+def evidence_path(instance, filename) -> str:
     return (
         f"evidence/{instance.step_record.enrollment_id}/{instance.step_record.step_code}/{filename}"
     )
@@ -259,5 +331,47 @@ class StepEvidence(models.Model):
         verbose_name_plural = _("evidence files")
         ordering = ["uploaded_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
+
+
+class MemberGroupChoice(models.Model):
+    """A unit's choice of a member's 分类指导 group (三.5) in a campaign, overriding the group
+    computed from the member data (`campaigns.groups`). `group` is a code of the template's
+    `member_groups` with a `match`."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="member_group_choices",
+    )
+    member = models.ForeignKey(
+        "orgs.Member",
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="group_choices",
+    )
+    group = models.CharField(_("member group"), max_length=50)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    set_on = models.DateField(_("set on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member group choice")
+        verbose_name_plural = _("member group choices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "member"], name="one_group_choice_per_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.group}"

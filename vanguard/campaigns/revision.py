@@ -50,6 +50,8 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 
+from vanguard.core import bulk
+
 WRITES = ("INSERT", "UPDATE", "DELETE")
 IGNORED = (
     '"django_session"',
@@ -153,7 +155,7 @@ def _move(keys) -> None:
 class _AtCommit:
     """The moves a transaction owes at its commit (one callback per transaction)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.keys: set[str] = set()
 
     def __call__(self):
@@ -212,7 +214,7 @@ def attributed_to(units: dict[int, int] | None, using: str = "default"):
 class _Entry:
     __slots__ = ("from_signal", "units")
 
-    def __init__(self, units, from_signal=False):
+    def __init__(self, units, from_signal=False) -> None:
         self.units = units
         self.from_signal = from_signal
 
@@ -272,9 +274,15 @@ def connect() -> None:
     post_save.connect(_after_write, dispatch_uid="vanguard-revision-post-save")
     post_delete.connect(_after_write, dispatch_uid="vanguard-revision-post-delete")
     request_started.connect(_forget, dispatch_uid="vanguard-revision-forget")
+    bulk.rows_copied.connect(_copied, dispatch_uid="vanguard-revision-copied")
 
 
-def _before_write(sender, instance, using="default", raw=False, **kwargs):
+def _copied(sender, connection, **kwargs) -> None:
+    """Rows written with COPY (`core.bulk.insert`) passed no execute-wrapper."""
+    changed(connection)
+
+
+def _before_write(sender, instance, using="default", raw=False, **kwargs) -> None:
     from vanguard.campaigns.attribution import units_of
 
     if not sender.__module__.startswith("vanguard.") or sender.__name__.startswith("Historical"):
@@ -284,7 +292,7 @@ def _before_write(sender, instance, using="default", raw=False, **kwargs):
     _stack(connections[using]).append(entry)
 
 
-def _after_write(sender, instance, using="default", **kwargs):
+def _after_write(sender, instance, using="default", **kwargs) -> None:
     entries = instance.__dict__.get("_revision_entries")
     if not entries:
         return
@@ -294,7 +302,7 @@ def _after_write(sender, instance, using="default", **kwargs):
         stack.remove(entry)
 
 
-def _forget(**kwargs):
+def _forget(**kwargs) -> None:
     """A save that raised leaves its entry behind: no request starts with one."""
     from vanguard.campaigns.attribution import forget
 

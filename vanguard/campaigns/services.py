@@ -3,19 +3,22 @@ phases, recording steps. Views and commands call these; tests call them directly
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vanguard.accounts.access import Scope
+from vanguard.accounts.access import Scope, require_acting
+from vanguard.campaigns import enrolment_list
 from vanguard.campaigns.closure import closure_problems
 from vanguard.campaigns.models import (
     Batch,
     Campaign,
+    CampaignState,
     Enrollment,
     EnrollmentStatus,
     PhaseWindow,
@@ -23,10 +26,12 @@ from vanguard.campaigns.models import (
     StepEvidence,
     StepRecord,
     StepStatus,
+    StoredTemplate,
 )
-from vanguard.campaigns.rules import PlanProblem, phase_plan_problems
-from vanguard.campaigns.template import CampaignTemplate
-from vanguard.orgs.models import Organization
+from vanguard.campaigns.plan_checks import PlanProblem, phase_plan_problems
+from vanguard.campaigns.template import CampaignTemplate, parse_template
+from vanguard.orgs.excel import ImportProblem, WorkbookError
+from vanguard.orgs.models import Organization, path_within
 
 
 def start_campaign(
@@ -61,6 +66,7 @@ def enroll(batch: Batch, organization: Organization) -> Enrollment:
     already covered by it: both are refused with a message naming the enrolment in the way.
     """
     campaign = batch.campaign
+    campaign.check_writable()
     if not organization.is_in_subtree_of(campaign.organization):
         raise ValidationError(
             _("%(unit)s is outside the campaign's organisation") % {"unit": organization}
@@ -80,9 +86,7 @@ def enroll(batch: Batch, organization: Organization) -> Enrollment:
         .filter(organization__path__in=_ancestor_paths(organization))
         .first()
     ) or (
-        Enrollment.objects.filter(
-            campaign=campaign, organization__path__startswith=organization.path
-        )
+        Enrollment.objects.filter(organization.subtree_q("organization__"), campaign=campaign)
         .select_related("organization", "batch")
         .first()
     )
@@ -109,15 +113,7 @@ def plan_problems(enrollment: Enrollment, windows: Mapping[str, tuple[date, date
     )
 
 
-def _check_actor(acting: Scope | None, allowed: Callable[[Scope], bool]) -> None:
-    """Refuse (PermissionDenied) an action the acting scope does not allow.
-
-    `acting` is the scope of the user on whose behalf the service runs; None is the system
-    itself (commands, the demo and data loaders, another service that checked already).
-    Every caller must say which, so a new view cannot forget the check.
-    """
-    if acting is not None and not allowed(acting):
-        raise PermissionDenied
+_check_actor = require_acting
 
 
 def save_phase_plan(
@@ -129,6 +125,7 @@ def save_phase_plan(
     leave the plan unchanged; the others are saved and show on the compliance dashboard.
     """
     _check_actor(acting, lambda scope: scope.can_manage_org(enrollment.organization))
+    enrollment.campaign.check_writable()
     problems = plan_problems(enrollment, windows)
     if any(problem.blocking for problem in problems):
         return problems
@@ -156,6 +153,7 @@ def record_step(
 ) -> StepRecord:
     """Record a step's status; a step marked done without a date is done today."""
     _check_actor(acting, lambda scope: scope.can_manage_org(enrollment.organization))
+    enrollment.campaign.check_writable()
     enrollment.campaign.rules.step(step_code)  # KeyError for a step the template lacks
     if status == StepStatus.DONE and done_on is None:
         done_on = timezone.localdate()
@@ -174,6 +172,7 @@ def add_evidence(
 ) -> StepEvidence:
     organization = record.enrollment.organization
     _check_actor(acting, lambda scope: scope.can_manage_org(organization))
+    record.enrollment.campaign.check_writable()
     return StepEvidence.objects.create(step_record=record, title=title, file=file, uploaded_by=user)
 
 
@@ -191,6 +190,7 @@ def start_remedial(
     The reopened steps go back to "not started"; their history keeps what was done before.
     """
     _check_actor(acting, lambda scope: scope.can_supervise_org(enrollment.organization))
+    enrollment.campaign.check_writable()
     rules = enrollment.campaign.rules
     if step_codes is None:
         step_codes = rules.redo_steps()
@@ -223,6 +223,7 @@ def schedule_remedial(
 ) -> RemedialCycle:
     """The upper level sets the dates of a remedial cycle."""
     _check_actor(acting, lambda scope: scope.can_supervise_org(cycle.enrollment.organization))
+    cycle.enrollment.campaign.check_writable()
     if ends_on < starts_on:
         raise ValidationError(_("The remedial cycle ends before it starts."))
     cycle.starts_on, cycle.ends_on = starts_on, ends_on
@@ -238,6 +239,7 @@ def close_enrollment(
     Closing also closes an open remedial cycle.
     """
     _check_actor(acting, lambda scope: scope.can_supervise_org(enrollment.organization))
+    enrollment.campaign.check_writable()
     problems = closure_problems(enrollment)
     if problems:
         raise ValidationError(problems)
@@ -248,3 +250,305 @@ def close_enrollment(
         enrollment.closed_on = today
         enrollment.save(update_fields=["status", "closed_on"])
     return enrollment
+
+
+# --- Setting a campaign up in the browser (issue 16) ----------------------------------
+# The campaign office (and superusers) upload templates, start campaigns, make batches,
+# enrol units in bulk and end and archive campaigns. Every function takes the acting
+# scope; every write to a campaign first asks `Campaign.check_writable()`.
+
+
+def _check_set_up(acting: Scope | None, campaign: Campaign | None = None) -> None:
+    if campaign is None:
+        _check_actor(acting, lambda scope: scope.can_set_up_campaigns())
+    else:
+        _check_actor(acting, lambda scope: scope.can_set_up(campaign))
+
+
+def store_template(text: str, *, filename: str, user=None, acting: Scope | None) -> StoredTemplate:
+    """Keep an uploaded template once it checks without a problem.
+
+    A template with problems raises `TemplateError` listing every one; nothing is stored.
+    """
+    _check_set_up(acting)
+    template = parse_template(text, filename)
+    return StoredTemplate.objects.create(
+        code=template.code, title=template.title, text=text, uploaded_by=user
+    )
+
+
+def create_campaign(
+    template: CampaignTemplate,
+    *,
+    code: str,
+    title: str,
+    organization: Organization,
+    starts_on: date,
+    ends_on: date,
+    acting: Scope | None,
+) -> Campaign:
+    """Start a campaign led by `organization` from `template`; its batches come next."""
+    _check_set_up(acting)
+    if acting is not None and not acting.setup_orgs().filter(pk=organization.pk).exists():
+        raise PermissionDenied
+    if ends_on < starts_on:
+        raise ValidationError(_("The campaign ends before it starts."))
+    if Campaign.objects.filter(code=code).exists():
+        raise ValidationError(
+            _("A campaign with the code %(code)s exists already.") % {"code": code}
+        )
+    return Campaign.objects.create(
+        code=code,
+        title=title,
+        organization=organization,
+        template_code=template.code,
+        template_data=template.to_dict(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+
+
+def batch_problems(
+    campaign: Campaign, *, starts_on: date, ends_on: date, categories, batch: Batch | None = None
+) -> list[str]:
+    """Why these dates and categories cannot make a batch of `campaign` (empty: they can)."""
+    problems = []
+    if ends_on < starts_on:
+        problems.append(_("The batch ends before it starts."))
+    if starts_on < campaign.starts_on or ends_on > campaign.ends_on:
+        problems.append(
+            _("The batch must lie within the campaign's dates (%(start)s – %(end)s).")
+            % {"start": campaign.starts_on, "end": campaign.ends_on}
+        )
+    known = {item.code for item in campaign.rules.unit_categories}
+    unknown = [code for code in categories if code not in known]
+    if unknown:
+        problems.append(
+            _("Unknown unit categories: %(codes)s") % {"codes": ", ".join(map(str, unknown))}
+        )
+    if batch is not None:
+        outside = (
+            PhaseWindow.objects.filter(enrollment__batch=batch)
+            .filter(models.Q(starts_on__lt=starts_on) | models.Q(ends_on__gt=ends_on))
+            .select_related("enrollment__organization")
+            .first()
+        )
+        if outside is not None:
+            problems.append(
+                _("%(unit)s has planned a phase outside these dates (%(start)s – %(end)s).")
+                % {
+                    "unit": outside.enrollment.organization,
+                    "start": outside.starts_on,
+                    "end": outside.ends_on,
+                }
+            )
+    return problems
+
+
+def create_batch(
+    campaign: Campaign,
+    *,
+    title: str,
+    starts_on: date,
+    ends_on: date,
+    categories=(),
+    acting: Scope | None,
+) -> Batch:
+    _check_set_up(acting, campaign)
+    campaign.check_writable()
+    problems = batch_problems(campaign, starts_on=starts_on, ends_on=ends_on, categories=categories)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        number = (campaign.batches.aggregate(top=models.Max("number"))["top"] or 0) + 1
+        return Batch.objects.create(
+            campaign=campaign,
+            number=number,
+            title=title,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            categories=list(categories),
+        )
+
+
+def update_batch(
+    batch: Batch,
+    *,
+    title: str,
+    starts_on: date,
+    ends_on: date,
+    categories=(),
+    acting: Scope | None,
+) -> Batch:
+    campaign = batch.campaign
+    _check_set_up(acting, campaign)
+    campaign.check_writable()
+    problems = batch_problems(
+        campaign, starts_on=starts_on, ends_on=ends_on, categories=categories, batch=batch
+    )
+    if problems:
+        raise ValidationError(problems)
+    batch.title, batch.starts_on, batch.ends_on = title, starts_on, ends_on
+    batch.categories = list(categories)
+    batch.save(update_fields=["title", "starts_on", "ends_on", "categories"])
+    return batch
+
+
+def enrollable(organization: Organization, rules: CampaignTemplate) -> bool:
+    """Whether the template lets this kind of organisation be enrolled (its
+    `enrollable_kinds`; by default every kind but a Party committee)."""
+    return rules.enrolls_kind(organization.kind)
+
+
+@dataclass
+class EnrolmentOutcome:
+    """What a bulk enrolment did: the units enrolled and, for each one refused, why."""
+
+    enrolled: list[Enrollment] = field(default_factory=list)
+    refused: list[tuple[Organization, str]] = field(default_factory=list)
+
+
+def enrollment_refusals(
+    batch: Batch, organizations: list[Organization], *, today: date | None = None
+) -> dict[int, str]:
+    """Why each of `organizations` cannot be enrolled in `batch` now (pk → reason); a unit
+    not named can be. Units listed together are judged together: a unit under another one
+    in the list is covered by it. Two queries, whatever the number of units."""
+    campaign = batch.campaign
+    rules = campaign.rules
+    today = today or timezone.localdate()
+    existing = {
+        e.organization.path: e
+        for e in Enrollment.objects.filter(campaign=campaign).select_related(
+            "organization", "batch"
+        )
+    }
+    refusals: dict[int, str] = {}
+    accepted: list[Organization] = []
+    for org in sorted(organizations, key=lambda o: o.path):
+        reason = None
+        if not org.is_in_subtree_of(campaign.organization):
+            reason = _("outside the campaign's leading organisation %(org)s") % {
+                "org": campaign.organization
+            }
+        elif not enrollable(org, rules):
+            reason = _("a %(kind)s is not a type of unit this campaign enrols") % {
+                "kind": org.get_kind_display()
+            }
+        elif batch.ends_on < today:
+            reason = _("the batch ended on %(date)s") % {"date": batch.ends_on}
+        else:
+            clash = next(
+                (e for path, e in existing.items() if path_within(org.path, path)), None
+            ) or next((e for path, e in existing.items() if path.startswith(org.path)), None)
+            if clash is not None and clash.organization.pk == org.pk:
+                reason = _("already enrolled in %(batch)s") % {"batch": clash.batch}
+            elif clash is not None:
+                reason = _("already covered by the enrolment of %(other)s in %(batch)s") % {
+                    "other": clash.organization,
+                    "batch": clash.batch,
+                }
+            else:
+                above = next((a for a in accepted if path_within(org.path, a.path)), None)
+                if above is not None:
+                    reason = _("covered by %(other)s, enrolled with it") % {"other": above}
+        if reason is None:
+            accepted.append(org)
+        else:
+            refusals[org.pk] = reason
+    return refusals
+
+
+def enroll_units(
+    batch: Batch,
+    organizations: list[Organization],
+    *,
+    all_or_nothing: bool = False,
+    acting: Scope | None,
+    today: date | None = None,
+) -> EnrolmentOutcome:
+    """Enrol several units in `batch`; each refusal says why. With `all_or_nothing`, one
+    refusal enrols nothing (a list from a file is fixed and sent again)."""
+    campaign = batch.campaign
+    _check_set_up(acting, campaign)
+    campaign.check_writable()
+    outcome = EnrolmentOutcome()
+    with transaction.atomic():
+        refusals = enrollment_refusals(batch, organizations, today=today)
+        by_pk = {org.pk: org for org in organizations}
+        outcome.refused = [(by_pk[pk], reason) for pk, reason in refusals.items()]
+        outcome.refused.sort(key=lambda pair: pair[0].path)
+        if all_or_nothing and outcome.refused:
+            return outcome
+        accepted = sorted(
+            (org for org in by_pk.values() if org.pk not in refusals), key=lambda o: o.path
+        )
+        outcome.enrolled = [
+            Enrollment.objects.create(campaign=campaign, batch=batch, organization=org)
+            for org in accepted
+        ]
+    return outcome
+
+
+def units_of_categories(batch: Batch, categories) -> list[Organization]:
+    """The enrollable units of the campaign's organisation in these categories, top-most
+    first: a unit under another of the list is left to it (enrolling the upper one covers
+    it)."""
+    campaign = batch.campaign
+    rules = campaign.rules
+    candidates = [
+        org
+        for org in Organization.objects.filter(
+            campaign.organization.subtree_q(), category__in=list(categories)
+        ).order_by("path")
+        if enrollable(org, rules)
+    ]
+    top: list[Organization] = []
+    for org in candidates:
+        if not any(path_within(org.path, kept.path) for kept in top):
+            top.append(org)
+    return top
+
+
+def end_campaign(campaign: Campaign, *, acting: Scope | None, today: date | None = None):
+    """End a running campaign: from now on its records are read-only."""
+    _check_set_up(acting, campaign)
+    if campaign.state != CampaignState.ACTIVE:
+        campaign.check_writable()
+    campaign.state = CampaignState.ENDED
+    campaign.ended_on = today or timezone.localdate()
+    campaign.save(update_fields=["state", "ended_on"])
+    return campaign
+
+
+def archive_campaign(campaign: Campaign, *, acting: Scope | None, today: date | None = None):
+    """Archive an ended campaign (it stays read-only, listed apart)."""
+    _check_set_up(acting, campaign)
+    if campaign.state != CampaignState.ENDED:
+        raise ValidationError(_("Only an ended campaign can be archived."))
+    campaign.state = CampaignState.ARCHIVED
+    campaign.archived_on = today or timezone.localdate()
+    campaign.save(update_fields=["state", "archived_on"])
+    return campaign
+
+
+def enroll_from_list(
+    batch: Batch, file, *, acting: Scope | None, today: date | None = None
+) -> EnrolmentOutcome:
+    """Enrol the units of an Excel list (`enrolment_list`), all or nothing: any problem of
+    the file or any unit refused raises `WorkbookError` with its row and column."""
+    campaign = batch.campaign
+    _check_set_up(acting, campaign)
+    campaign.check_writable()
+    rows = enrolment_list.read_unit_list(file)
+    refusals = enrollment_refusals(batch, [org for _n, org, _s in rows], today=today)
+    if refusals:
+        raise WorkbookError(
+            ImportProblem(sheet, number, enrolment_list.CODE, f"{org}: {refusals[org.pk]}")
+            for number, org, sheet in rows
+            if org.pk in refusals
+        )
+    return enroll_units(
+        batch, [org for _n, org, _s in rows], all_or_nothing=True, acting=acting, today=today
+    )

@@ -29,6 +29,17 @@ from django.utils.translation import ngettext, pgettext
 from vanguard.core import registry
 
 SHIPPED_TEMPLATES_DIR = Path(__file__).resolve().parent / "definitions"
+# Survey validity when a template (or an older snapshot) does not set it.
+DEFAULT_MIN_RESPONSE_RATE = 0.5
+DEFAULT_MIN_RESPONDENTS = 10
+DEFAULT_MIN_GROUP_SIZE = 5
+
+
+def _number(value: float) -> str:
+    """50.0 → "50", 62.5 → "62.5"."""
+    return f"{value:g}"
+
+
 SNAPSHOT_NAME = "<snapshot>"
 
 
@@ -93,6 +104,73 @@ class AppraisalGrade(VocabularyItem):
 @dataclass(frozen=True)
 class CommendationKind(VocabularyItem):
     subject: str  # one of COMMENDATION_SUBJECTS
+
+
+@dataclass(frozen=True)
+class GroupMatch:
+    """Which members a 分类指导 group takes, from member data (三.5). Every key given must
+    hold; an empty match takes everyone (a catch-all, listed last)."""
+
+    categories: tuple[str, ...] = ()  # the member's unit category is one of these
+    posts: tuple[str, ...] = ()  # the member's post kind (orgs.PostKind) is one of these
+    leader_cadre: bool | None = None
+    retired: bool | None = None
+
+    def matches(self, *, category: str | None, post: str, leader_cadre: bool, retired: bool):
+        return (
+            (not self.categories or category in self.categories)
+            and (not self.posts or post in self.posts)
+            and (self.leader_cadre is None or self.leader_cadre == leader_cadre)
+            and (self.retired is None or self.retired == retired)
+        )
+
+
+@dataclass(frozen=True)
+class MemberGroup(VocabularyItem):
+    """A member group. With `match` it is a 分类指导 group (三.5): each member is in exactly
+    one of them — the one the unit set, else the first in file order whose match fits —
+    and it carries the group's 先进性 requirements, education methods and focus, and the
+    五个一 items its members are held to (None: all of them). Without `match` it is one of
+    the built-in groups (`formal`, `probationary`, `leader_cadre`) that a member may be in
+    besides."""
+
+    match: GroupMatch | None = None
+    notice_ref: str | None = None
+    requirements: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    focus: tuple[str, ...] = ()
+    five_ones: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class LeaderDuty(VocabularyItem):
+    """An item of the leaders' 三先 or of the 市委“十个一”规定 (三.4) that each leader cadre
+    records with evidence; `kind` groups the items on the page."""
+
+    kind: str
+    description: str | None = None
+    due_phase: str | None = None  # a phase code: due by its end (default the last phase)
+
+
+@dataclass(frozen=True)
+class SituationRule:
+    """五.1(1) 摸清问题: the unit's profile and its 突出问题 (the `[situation]` table)."""
+
+    step: str  # the step done when the profile is confirmed and the problems recorded
+    age_bands: tuple[int, ...]  # upper bounds of the age bands, ascending
+    entered: tuple[VocabularyItem, ...]  # what the unit enters (not computed)
+    min_problems: int = 1
+    notice_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetingRule:
+    """五.2(3) 在谈心活动的基础上召开专题组织生活会 (the `[org_life_meeting]` table): the
+    meeting is premature when held before every member's talk (and 党性分析) is done."""
+
+    after_talks: bool = True
+    after_self_analysis: bool = True
+    notice_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +279,37 @@ class SatisfactionRule:
     # The graded questions asked beside the overall rating, and their grades (best first).
     questions: tuple[SurveyQuestion, ...] = ()
     grades: tuple[VocabularyItem, ...] = ()
+    # A survey is valid (judged at all) only with at least this share of the invited
+    # answering and at least this many respondents; below either it is 无效.
+    min_response_rate: float = DEFAULT_MIN_RESPONSE_RATE
+    min_respondents: int = DEFAULT_MIN_RESPONDENTS
+    # k-anonymity: no result is shown for a group (or a survey) with fewer responses.
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE
+
+    def invalid_reason(self, responses: int, invited: int) -> str:
+        """Why a survey with `responses` of `invited` is not valid, or "" when it is.
+        At the minimum exactly, it is valid."""
+        reasons = []
+        if responses < self.min_respondents:
+            reasons.append(
+                _("%(responses)s respondents, fewer than the minimum of %(minimum)s")
+                % {"responses": responses, "minimum": self.min_respondents}
+            )
+        if not invited or responses < self.min_response_rate * invited:
+            rate = 100 * responses / invited if invited else 0
+            reasons.append(
+                _(
+                    "response rate %(rate).1f%% (%(responses)s of %(invited)s invited), below the "
+                    "minimum of %(minimum)s%%"
+                )
+                % {
+                    "rate": rate,
+                    "responses": responses,
+                    "invited": invited,
+                    "minimum": _number(100 * self.min_response_rate),
+                }
+            )
+        return "；".join(reasons)
 
     def label(self, code: str) -> str:
         return _find(self.options, code, "satisfaction.options").title
@@ -276,6 +385,31 @@ class CampaignTemplate:
     def has_module(self, code: str) -> bool:
         """Whether the module `code` is on in this campaign (issue 16's module contract)."""
         return code in self.enabled_modules
+
+    # The notice's clause each compliance rule enforces (rule code → clause), for rules
+    # not tied to one step; a step's own `notice_ref` is cited for its findings.
+    notice_refs: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    leader_duties: tuple[LeaderDuty, ...] = ()
+    situation: SituationRule | None = None
+    org_life_meeting: MeetingRule | None = None
+
+    def guidance_groups(self) -> tuple[MemberGroup, ...]:
+        """The 分类指导 groups (三.5): the member groups with a `match`, in file order."""
+        return tuple(group for group in self.member_groups if group.match is not None)
+
+    def guidance_group(
+        self, *, category: str | None, post: str, leader_cadre: bool, retired: bool
+    ) -> MemberGroup | None:
+        """The first 分类指导 group whose match fits a member's data, or None."""
+        for group in self.guidance_groups():
+            if group.match.matches(
+                category=category, post=post, leader_cadre=leader_cadre, retired=retired
+            ):
+                return group
+        return None
+
+    def member_group(self, code: str) -> MemberGroup:
+        return _find(self.member_groups, code, "member_groups")
 
     def redo_steps(self) -> list[str]:
         """The step codes a remedial cycle (补课) reopens by default."""
@@ -366,6 +500,12 @@ class CampaignTemplate:
             ),
             **({"texts": dict(self.texts)} if self.texts else {}),
             **({} if self.modules is None else {"modules": {"enabled": list(self.modules)}}),
+            "notice_refs": dict(self.notice_refs),
+            **{
+                name: _plain(getattr(self, name))
+                for name in _OPTIONAL_TABLES
+                if getattr(self, name) is not None
+            },
         }
 
     @classmethod
@@ -493,6 +633,8 @@ def _in_document_order(
 # --- The schema --------------------------------------------------------------------
 
 MATERIAL_KINDS = ("basic", "key", "auxiliary")
+# The post kinds a member has (orgs.PostKind), the legal values of a group's match.posts.
+POST_KINDS = ("teacher", "manager", "staff", "other")
 COMMENDATION_SUBJECTS = ("member", "organization")
 REDO_WHEN = ("dissatisfied_majority",)
 MAJORITIES = ("more_than_half",)
@@ -564,6 +706,9 @@ _SATISFACTION = {
     "methods": _Key("texts", nonempty=True, choices=SURVEY_METHODS),
     "combine": _Key("text", choices=COMBINE),
     "redo_phases": _Key("texts", required=False),
+    "min_response_rate": _Key("number", required=False),
+    "min_respondents": _Key("int", required=False),
+    "min_group_size": _Key("int", required=False),
 }
 VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
     "session_kinds": (SessionKind, {"counts_for_step": _Key("code", required=False)}),
@@ -578,7 +723,24 @@ VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
     ),
     "mechanisms": (VocabularyItem, {}),
     "unit_categories": (VocabularyItem, {}),
-    "member_groups": (VocabularyItem, {}),
+    "member_groups": (
+        MemberGroup,
+        {
+            "notice_ref": _Key("text", required=False),
+            "requirements": _TEXTS,
+            "methods": _TEXTS,
+            "focus": _TEXTS,
+            "five_ones": _Key("texts", required=False),
+        },
+    ),
+    "leader_duties": (
+        LeaderDuty,
+        {
+            "kind": _Key("text"),
+            "description": _Key("text", required=False),
+            "due_phase": _Key("code", required=False),
+        },
+    ),
 }
 _MODULES = {"enabled": _Key("texts")}
 # The campaign's own words; each is optional (the engine's neutral wording otherwise).
@@ -588,6 +750,26 @@ TEXTS = {
     "survey_question": _Key("text", required=False),  # the survey's overall question
 }
 _QUESTION = {**_ITEM, "notice_ref": _Key("text", required=False)}
+_NESTED = {"member_groups": ["match"]}
+_GROUP_MATCH = {
+    "categories": _TEXTS,
+    "posts": _Key("texts", required=False, default=(), choices=()),
+    "leader_cadre": _Key("bool", required=False),
+    "retired": _Key("bool", required=False),
+}
+_SITUATION = {
+    "step": _Key("code"),
+    "age_bands": _Key("ints", required=False, default=(35, 45, 55)),
+    "min_problems": _Key("int", required=False, default=1),
+    "notice_ref": _Key("text", required=False),
+}
+_MEETING = {
+    "after_talks": _Key("bool", required=False, default=True),
+    "after_self_analysis": _Key("bool", required=False, default=True),
+    "notice_ref": _Key("text", required=False),
+}
+# Optional top-level tables: a template without one has nothing of that part.
+_OPTIONAL_TABLES = ("situation", "org_life_meeting")
 _TOP_LEVEL = (
     "campaign",
     "modules",
@@ -597,6 +779,8 @@ _TOP_LEVEL = (
     *VOCABULARIES,
     "satisfaction",
     "notifications",
+    "notice_refs",
+    *_OPTIONAL_TABLES,
 )
 
 _INVALID = object()
@@ -684,6 +868,8 @@ class _Checker:
     def value(self, value: Any, path: str, key: _Key) -> Any:
         if key.kind == "texts":
             return self.texts(value, path, key)
+        if key.kind == "ints":
+            return self.ints(value, path)
         message = _value_problem(value, key)
         if message is not None:
             self.report(path, message)
@@ -700,6 +886,22 @@ class _Checker:
         item_key = _Key("text", choices=key.choices)
         items = [self.value(item, f"{path}[{i}]", item_key) for i, item in enumerate(value, 1)]
         return _INVALID if _INVALID in items else list(items)
+
+    def ints(self, value: Any, path: str) -> Any:
+        """A non-empty list of positive integers in ascending order."""
+        if not isinstance(value, list | tuple):
+            self.report(path, _("expected a list, got %(type)s") % _type_of(value))
+            return _INVALID
+        if not value:
+            self.report(path, _("must not be empty"))
+            return _INVALID
+        items = [self.value(item, f"{path}[{i}]", _Key("int")) for i, item in enumerate(value, 1)]
+        if _INVALID in items:
+            return _INVALID
+        if list(items) != sorted(set(items)):
+            self.report(path, _("must be in ascending order, without repeats"))
+            return _INVALID
+        return list(items)
 
     def unique(
         self,
@@ -824,6 +1026,9 @@ def _check_document(checker: _Checker, document: Mapping[str, Any]) -> dict[str,
         "notifications": _check_notifications(checker, document),
         "modules": _check_modules(checker, document, vocabularies),
         "texts": _check_texts(checker, document),
+        "notice_refs": _check_notice_refs(checker, document),
+        "situation": _check_situation(checker, document, step_codes),
+        "org_life_meeting": _check_optional_table(checker, document, "org_life_meeting", _MEETING),
     }
 
 
@@ -870,6 +1075,20 @@ def _check_modules(
     return list(seen)
 
 
+def _check_notice_refs(checker: _Checker, document: Mapping[str, Any]) -> dict[str, str]:
+    """The optional `[notice_refs]` table: rule code → the notice's clause (a text)."""
+    raw = document.get("notice_refs", {})
+    if not isinstance(raw, dict):
+        checker.report("notice_refs", _("expected a table, got %(type)s") % _type_of(raw))
+        return {}
+    refs = {}
+    for code, clause in raw.items():
+        value = checker.value(clause, _join("notice_refs", code), _Key("text"))
+        if value is not _INVALID:
+            refs[code] = value
+    return refs
+
+
 def _check_campaign(
     checker: _Checker, document: Mapping[str, Any], categories: list[str]
 ) -> dict[str, Any]:
@@ -914,7 +1133,20 @@ def _check_vocabularies(
     vocabularies = {}
     for name, (_cls, extra) in VOCABULARIES.items():
         entries = checker.table_list(document, name, "", required=False)
-        items = [(path, checker.table(raw, path, {**_ITEM, **extra})) for path, raw in entries]
+        nested = _NESTED.get(name, ())
+        items = [
+            (path, checker.table(raw, path, {**_ITEM, **extra}, nested=nested))
+            for path, raw in entries
+        ]
+        if name == "leader_duties":
+            phase_codes = _phase_codes(document)
+            for path, item in items:
+                where = _join(path, "due_phase")
+                checker.known(item.get("due_phase"), where, phase_codes, _unknown_phase)
+        if name == "member_groups":
+            five_one_codes = [item.get("code") for item in vocabularies["five_ones"]]
+            for (path, item), (_path, raw) in zip(items, entries, strict=True):
+                _check_group(checker, path, item, raw, five_one_codes)
         checker.unique(items, "code", _duplicate_code)
         if name == "appraisal_grades":
             checker.unique(items, "order", _duplicate_order)
@@ -924,6 +1156,56 @@ def _check_vocabularies(
                 checker.known(step, _join(path, "counts_for_step"), step_codes, _unknown_step)
         vocabularies[name] = [item for _path, item in items]
     return vocabularies
+
+
+def _check_group(
+    checker: _Checker,
+    path: str,
+    item: dict[str, Any],
+    raw: Mapping[str, Any],
+    five_one_codes: list[str],
+) -> None:
+    """A member group's `match` (read into `item`) and its 五个一 codes."""
+    for index, code in enumerate(item.get("five_ones") or (), start=1):
+        checker.known(code, f"{path}.five_ones[{index}]", five_one_codes, _unknown_five_one)
+    if "match" not in raw:
+        return
+    match_path = _join(path, "match")
+    if not isinstance(raw["match"], dict):
+        checker.report(match_path, _("expected a table, got %(type)s") % _type_of(raw["match"]))
+        return
+    match = checker.table(raw["match"], match_path, _GROUP_MATCH)
+    for index, code in enumerate(match.get("posts", ()), start=1):
+        checker.known(code, f"{match_path}.posts[{index}]", POST_KINDS, _unknown_post)
+    item["match"] = match
+
+
+def _check_optional_table(
+    checker: _Checker, document: Mapping[str, Any], name: str, schema: Mapping[str, _Key]
+) -> dict[str, Any] | None:
+    if name not in document:
+        return None
+    raw = checker.section(document, name)
+    if raw is None:
+        return None
+    return checker.table(raw, name, schema, nested=["entered"] if name == "situation" else ())
+
+
+def _check_situation(
+    checker: _Checker, document: Mapping[str, Any], step_codes: set[str]
+) -> dict[str, Any] | None:
+    situation = _check_optional_table(checker, document, "situation", _SITUATION)
+    if situation is None:
+        return None
+    checker.known(situation.get("step"), "situation.step", step_codes, _unknown_step)
+    entered = [
+        (path, checker.table(raw, path, _ITEM))
+        for path, raw in checker.table_list(
+            document["situation"], "entered", "situation", required=False
+        )
+    ]
+    checker.unique(entered, "code", _duplicate_code)
+    return {**situation, "entered": [item for _path, item in entered]}
 
 
 def _check_thresholds(
@@ -1015,14 +1297,13 @@ def _check_satisfaction(checker: _Checker, document: Mapping[str, Any]) -> dict[
     codes = [option["code"] for _path, option in options if "code" in option]
     for index, code in enumerate(rule.get("dissatisfied", ()), start=1):
         checker.known(code, f"satisfaction.dissatisfied[{index}]", codes, _unknown_option)
-    phases = document.get("phases")
-    phase_codes = (
-        [p.get("code") for p in phases if isinstance(p, Mapping)]
-        if isinstance(phases, list)
-        else []
-    )
+    phase_codes = _phase_codes(document)
     for index, code in enumerate(rule.get("redo_phases", ()) or (), start=1):
         checker.known(code, f"satisfaction.redo_phases[{index}]", phase_codes, _unknown_phase)
+    if rule.get("min_response_rate", 0) > 1:
+        checker.report(
+            "satisfaction.min_response_rate", _("a rate is at most 1 (1 is 100 per cent)")
+        )
     return {
         "options": [option for _path, option in options],
         "questions": [question for _path, question in questions],
@@ -1074,6 +1355,13 @@ def _check_notifications(checker: _Checker, document: Mapping[str, Any]):
     return events
 
 
+def _phase_codes(document: Mapping[str, Any]) -> list[Any]:
+    phases = document.get("phases")
+    if not isinstance(phases, list):
+        return []
+    return [p.get("code") for p in phases if isinstance(p, Mapping)]
+
+
 def _unknown_step(code: Any) -> str:
     return _('unknown step "%(code)s"') % {"code": code}
 
@@ -1084,6 +1372,17 @@ def _unknown_category(code: Any) -> str:
 
 def _unknown_group(code: Any) -> str:
     return _('unknown member group "%(code)s"') % {"code": code}
+
+
+def _unknown_five_one(code: Any) -> str:
+    return _('unknown five-ones item "%(code)s"') % {"code": code}
+
+
+def _unknown_post(code: Any) -> str:
+    return _('unknown post kind "%(code)s"; the post kinds are: %(kinds)s') % {
+        "code": code,
+        "kinds": ", ".join(POST_KINDS),
+    }
 
 
 def _unknown_phase(code: Any) -> str:
@@ -1108,6 +1407,12 @@ def _build(data: Mapping[str, Any]) -> CampaignTemplate:
         name: tuple(cls(**_tuples(item)) for item in data[name])
         for name, (cls, _extra) in VOCABULARIES.items()
     }
+    vocabularies["member_groups"] = tuple(
+        dataclasses.replace(group, match=GroupMatch(**_tuples(group.match)))
+        if isinstance(group.match, Mapping)
+        else group
+        for group in vocabularies["member_groups"]
+    )
     vocabularies["appraisal_grades"] = tuple(
         sorted(vocabularies["appraisal_grades"], key=lambda grade: grade.order)
     )
@@ -1124,8 +1429,20 @@ def _build(data: Mapping[str, Any]) -> CampaignTemplate:
         modules=None if data["modules"] is None else tuple(data["modules"]),
         texts=dict(data["texts"]),
         enrollable_kinds=tuple(campaign.get("enrollable_kinds", ())),
+        notice_refs=dict(data.get("notice_refs", {})),
+        situation=_build_situation(data.get("situation")),
+        org_life_meeting=(
+            MeetingRule(**data["org_life_meeting"]) if data.get("org_life_meeting") else None
+        ),
         **vocabularies,
     )
+
+
+def _build_situation(rule: Mapping[str, Any] | None) -> SituationRule | None:
+    if rule is None:
+        return None
+    entered = tuple(VocabularyItem(**item) for item in rule.get("entered", ()))
+    return SituationRule(**{**_tuples(rule), "entered": entered})
 
 
 def _build_phase(phase: Mapping[str, Any]) -> PhaseDef:
@@ -1151,6 +1468,7 @@ def _build_satisfaction(rule: Mapping[str, Any]) -> SatisfactionRule:
 __all__ = [
     "COMMENDATION_SUBJECTS",
     "MATERIAL_KINDS",
+    "POST_KINDS",
     "SHIPPED_TEMPLATES_DIR",
     "TEXTS",
     "THRESHOLDS",
@@ -1161,12 +1479,17 @@ __all__ = [
     "CommendationKind",
     "Duration",
     "FiveOne",
+    "GroupMatch",
+    "LeaderDuty",
     "LeaderVisitKind",
     "Material",
+    "MeetingRule",
+    "MemberGroup",
     "OpinionChannel",
     "PhaseDef",
     "SatisfactionRule",
     "SessionKind",
+    "SituationRule",
     "StepDef",
     "SurveyQuestion",
     "TemplateError",

@@ -24,7 +24,7 @@ def units_by_org(enrollments: Iterable) -> dict[int, int]:
     common = os.path.commonprefix(list(unit_of_path))  # noqa: RUF071 (a character prefix)
     common = common[: len(common) - len(common) % Organization.steplen]
     units = {}
-    for pk, path in Organization.objects.filter(path__startswith=common).values_list("pk", "path"):
+    for pk, path in Organization.objects.within_path(common).values_list("pk", "path"):
         unit = unit_of(path, unit_of_path)
         if unit is not None:
             units[pk] = unit

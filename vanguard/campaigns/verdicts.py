@@ -9,7 +9,7 @@ from enum import IntEnum
 from django.utils.translation import gettext_lazy as _
 
 
-class Level(IntEnum):
+class Severity(IntEnum):
     OK = 0
     WARNING = 1
     FAILING = 2
@@ -25,23 +25,55 @@ class Level(IntEnum):
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem found by a rule: what, how bad, where, and who or when it concerns."""
+    """One problem found by a rule: what, how bad, where, and who or when it concerns.
 
-    level: Level
+    A finding at `Severity.OK` is not a problem but the evidence of a green verdict: what the
+    rule counted ("38 名党员，平均 41.5 学时"); `Verdict.of` keeps those apart. `threshold`
+    states the template's value that applied (with its variant), `notice_ref` the notice's
+    clause when it is the finding's own (a step's), `links` the records behind it as
+    (label, URL) pairs."""
+
+    level: Severity
     message: str
     organization: object | None = None  # an Organization
     enrollment_id: int | None = None
     members: tuple[str, ...] = ()
     dates: tuple[date, ...] = ()
+    threshold: str = ""
+    notice_ref: str = ""
+    links: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
 class Verdict:
     code: str
     title: str
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # the problems (warning, failing)
     summary: str = ""
     shown: int | None = None  # how many findings a page lists (None: all of them)
+    evidence: list[Finding] = field(default_factory=list)  # what a green rule counted
+    notice_ref: str = ""  # the notice's clause the rule enforces (from the template)
+    thresholds: tuple[str, ...] = ()  # the template's values the rule applies, described
+
+    @classmethod
+    def of(cls, code: str, title: str, found, **fields) -> Verdict:
+        """A verdict from everything a rule returned: problems and evidence apart."""
+        found = list(found)
+        return cls(
+            code=code,
+            title=title,
+            findings=[f for f in found if f.level > Severity.OK],
+            evidence=[f for f in found if f.level == Severity.OK],
+            **fields,
+        )
+
+    def counts(self, enrollment_id: int | None = None) -> tuple[int, int]:
+        """(failing, warning) findings, of one unit or of all."""
+        findings = self.findings
+        if enrollment_id is not None:
+            findings = self.for_enrollment(enrollment_id)
+        failing = sum(1 for f in findings if f.level == Severity.FAILING)
+        return failing, sum(1 for f in findings if f.level == Severity.WARNING)
 
     @property
     def shown_findings(self) -> list[Finding]:
@@ -53,12 +85,12 @@ class Verdict:
         return len(self.findings) - len(self.shown_findings)
 
     @property
-    def level(self) -> Level:
-        return max((finding.level for finding in self.findings), default=Level.OK)
+    def level(self) -> Severity:
+        return max((finding.level for finding in self.findings), default=Severity.OK)
 
     def for_enrollment(self, enrollment_id: int) -> list[Finding]:
         return [f for f in self.findings if f.enrollment_id == enrollment_id]
 
 
-def worst(levels) -> Level:
-    return max(levels, default=Level.OK)
+def worst(levels) -> Severity:
+    return max(levels, default=Severity.OK)

@@ -37,8 +37,9 @@ from vanguard.campaigns.models import (
     StepRecord,
     StepStatus,
 )
-from vanguard.campaigns.rules import format_date
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
+from vanguard.core import registry
+from vanguard.core.dates import format_date
 from vanguard.ops.files import send_file
 
 
@@ -95,7 +96,7 @@ def overview(request, pk):
         "as_of": state.as_of,
         "enroll_form": (
             EnrollForm(campaign=campaign, scope=request.scope)
-            if request.scope.can_manage_campaigns()
+            if request.scope.can_manage_campaigns() and not campaign.is_read_only
             else None
         ),
     }
@@ -116,15 +117,12 @@ def overview_figures(campaign: Campaign, scope) -> dict:
     batches = []
     for batch in campaign.batches.all():
         rows = [
-            {
-                "enrollment": e,
-                "level": report.unit_levels[e.pk],
-                "bars": report.units[e.pk].bars,
-                "steps_done": report.units[e.pk].steps_done,
-            }
+            unit_row(e, report.units[e.pk], report.unit_levels[e.pk])
             for e in report.context.enrollments
             if e.batch_id == batch.pk
         ]
+        # Worst first: most failing findings, then most warnings; the tree order after.
+        rows.sort(key=lambda row: (-row["failing"], -row["warning"]))
         batches.append({"batch": batch, "rows": rows})
     return {
         "chart": verdict_chart(batches),
@@ -132,6 +130,24 @@ def overview_figures(campaign: Campaign, scope) -> dict:
         "batches": batches,
         "step_total": len(rules.steps()),
         "phases": rules.phases,
+    }
+
+
+NOT_UNDER_WAY = "plan.started"  # the rule whose finding makes a unit 未开展
+
+
+def unit_row(enrollment: Enrollment, stored, level: Severity) -> dict:
+    """One unit's row on the overview: its stored figures, with its failing and warning
+    findings counted and whether it is under way at all."""
+    found = [f for findings in stored.verdicts.values() for f in findings]
+    return {
+        "enrollment": enrollment,
+        "level": level,
+        "bars": stored.bars,
+        "steps_done": stored.steps_done,
+        "failing": sum(1 for f in found if f.level == Severity.FAILING),
+        "warning": sum(1 for f in found if f.level == Severity.WARNING),
+        "not_started": bool(stored.verdicts.get(NOT_UNDER_WAY)),
     }
 
 
@@ -190,7 +206,7 @@ def enroll_unit(request, pk):
 def verdict_chart(batches) -> dict:
     """Units per batch by their worst verdict, for the overview's ECharts bar chart."""
     series = []
-    for level in Level:
+    for level in Severity:
         series.append(
             {
                 "name": level.label,
@@ -203,7 +219,7 @@ def verdict_chart(batches) -> dict:
     return {"categories": [group["batch"].title for group in batches], "series": series}
 
 
-LEVEL_COLOURS = {Level.OK: "#198754", Level.WARNING: "#ffc107", Level.FAILING: "#dc3545"}
+LEVEL_COLOURS = {Severity.OK: "#198754", Severity.WARNING: "#ffc107", Severity.FAILING: "#dc3545"}
 
 
 def _enrollment_or_404(request, campaign_pk, pk, *, manage=False, supervise=False) -> Enrollment:
@@ -221,6 +237,7 @@ def _can_edit(request, enrollment) -> bool:
     return (
         request.scope.can_manage_org(enrollment.organization)
         and enrollment.status != EnrollmentStatus.CLOSED
+        and not enrollment.campaign.is_read_only
     )
 
 
@@ -233,8 +250,15 @@ def _unit_context(request, enrollment, plan_form=None):
         r.step_code: r
         for r in StepRecord.objects.filter(enrollment=enrollment).prefetch_related("evidence")
     }
+    pages = registry.step_pages(rules)
     phases = [
-        {"phase": phase, "steps": [_step_row(step, records.get(step.code)) for step in phase.steps]}
+        {
+            "phase": phase,
+            "steps": [
+                _step_row(step, records.get(step.code), pages.get(step.code))
+                for step in phase.steps
+            ],
+        }
         for phase in rules.phases
     ]
     sees_members = request.scope.sees_members_figures(enrollment.organization)
@@ -243,7 +267,8 @@ def _unit_context(request, enrollment, plan_form=None):
         "enrollment": enrollment,
         "can_manage": _can_edit(request, enrollment),
         "can_download_evidence": request.scope.can_download_evidence(enrollment.organization),
-        "can_supervise": request.scope.can_supervise_org(enrollment.organization),
+        "can_supervise": request.scope.can_supervise_org(enrollment.organization)
+        and not enrollment.campaign.is_read_only,
         "cycle": enrollment.remedial_cycles.filter(closed_on__isnull=True).first(),
         "closure_problems": cache.get_or_set(
             revision.cache_key(
@@ -314,10 +339,11 @@ def recent_changes(enrollment, limit: int = 10) -> list[dict]:
     return sorted(changes, key=lambda change: change["when"], reverse=True)[:limit]
 
 
-def _step_row(step, record):
+def _step_row(step, record, page=None):
     return {
         "step": step,
         "record": record,
+        "page": page,  # a step an app completes itself: the url name of its page
         "form": StepForm(
             initial={
                 "status": record.status if record else StepStatus.TODO,
@@ -363,6 +389,9 @@ def update_step(request, pk, enrollment_pk, code):
     enrollment = _enrollment_or_404(request, pk, enrollment_pk, manage=True)
     step = _step_or_404(enrollment, code)
     form = StepForm(request.POST, prefix=code)
+    if code in registry.step_pages(enrollment.campaign.rules):
+        # Done by its own page (e.g. 摸清问题: the profile confirmed, the problems recorded).
+        form.add_error(None, _("This step is done on its own page, not here."))
     if form.is_valid():
         services.record_step(enrollment, code, **form.cleaned_data, acting=request.scope)
         if not request.htmx:
@@ -397,7 +426,7 @@ def _step_response(request, enrollment, step, form=None, evidence_form=None):
         .prefetch_related("evidence")
         .first()
     )
-    row = _step_row(step, record)
+    row = _step_row(step, record, registry.step_pages(enrollment.campaign.rules).get(step.code))
     if form is not None:
         row["form"] = form
     if evidence_form is not None:

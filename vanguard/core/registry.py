@@ -4,11 +4,12 @@ The shell (`orgs`, `accounts`, `campaigns`, `portal`) never names a phase app. E
 app declares what it contributes in one `PhaseApp` entry, registered from its
 `AppConfig.ready()`; the shell's templates and views iterate `phase_apps()`:
 
-- `nav`, `unit_panel`, `member_panel`, `overview_panel`: templates included in the sidebar,
-  on a unit's campaign page, on the member's own page and on the campaign overview;
+- `nav`, `unit_panel`, `member_panel`, `overview_panel`, `batch_panel`: templates included
+  in the sidebar, on a unit's campaign page, on the member's own page, on the campaign
+  overview and on a batch's set-up page;
 - `public_links`: entries of the public front page;
 - `compliance`, `closure`: modules registering the app's compliance rules
-  (`campaigns.compliance.rule`) and closure gates (`campaigns.closure`), imported here;
+  (`campaigns.compliance.compliance_rule`) and closure gates (`campaigns.closure`), imported here;
 - `demo_loader`, `data_generator`: dotted paths of `load_demo(campaign, rng)` and of the
   benchmark generator module (`manage.py load_demo`, `generate_data`);
 - `services`: functions offered to other apps by name (e.g. rectification's
@@ -22,6 +23,10 @@ app declares what it contributes in one `PhaseApp` entry, registered from its
   nothing and counts for nothing. `module` names the module(s) the app's nav and panels
   need (shown when the campaign in view has any of them); a `PublicLink` carries its own.
   The shell's own modules are registered by `campaigns` with `register_modules`.
+- `owned_steps`: the dotted path of `f(rules) -> {step_code: url_name}`: template steps the
+  app completes itself from its own records (e.g. 摸清问题 from the unit's profile and
+  problems); the unit page links to the app's page (the url name takes the campaign's and
+  the enrolment's ids) instead of offering the status form;
 
 Registering the same label again replaces the entry: `ready()` may run more than once.
 """
@@ -46,7 +51,7 @@ class ModuleDef:
     """
 
     code: str
-    title: str
+    title: object  # a lazy translation
     default: bool = True
     needs: tuple[str, ...] = ()
 
@@ -116,6 +121,9 @@ class PhaseApp:
     unit_panel: str = ""
     member_panel: str = ""
     overview_panel: str = ""
+    # Included on a batch's set-up page (`campaigns/setup/batch.html`) with `campaign`
+    # and `batch` in the context: e.g. oversight's liaison officers of the batch.
+    batch_panel: str = ""
     public_links: tuple[PublicLink, ...] = ()
     compliance: str = ""
     closure: str = ""
@@ -124,6 +132,7 @@ class PhaseApp:
     services: Mapping[str, str] = field(default_factory=dict)
     notification_events: tuple[NotificationEvent, ...] = ()
     todo: str = ""  # dotted path of `todo(scope, campaign, today) -> Iterable[TodoItem]`
+    owned_steps: str = ""
     archive_parts: tuple[str, ...] = ()
     modules: tuple[ModuleDef, ...] = ()
     # The module(s) the app's nav and panels need: shown when the campaign in view has
@@ -190,6 +199,15 @@ def service(name: str) -> Callable | None:
         if name in app.services:
             return import_string(app.services[name])
     return None
+
+
+def step_pages(rules) -> dict[str, str]:
+    """The template steps some app completes itself, with the url name of its page."""
+    pages: dict[str, str] = {}
+    for app in phase_apps():
+        if app.owned_steps:
+            pages.update(import_string(app.owned_steps)(rules))
+    return pages
 
 
 def demo_loaders() -> list[Callable]:

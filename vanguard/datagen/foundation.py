@@ -78,7 +78,7 @@ def _units(root: Organization, scale: Scale, code: str) -> list[Organization]:
         )
     Organization.objects.bulk_create(units, batch_size=BATCH_SIZE)
     Organization.objects.filter(pk=root.pk).update(numchild=len(units))
-    return list(Organization.objects.filter(path__startswith=root.path, depth=2).order_by("path"))
+    return list(Organization.objects.within(root).filter(depth=2).order_by("path"))
 
 
 def _members(units, scale: Scale, rng: random.Random, code: str) -> dict[int, list[int]]:

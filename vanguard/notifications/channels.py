@@ -278,7 +278,7 @@ def send_email(address: str, message: Message) -> None:
 
 def configured(channel: str) -> bool:
     """Whether the site has the keys a personal channel needs."""
-    return {
+    needs: dict[str, bool] = {
         Channel.EMAIL: bool(settings.EMAIL_HOST),
         Channel.WECOM: bool(settings.VANGUARD_WECOM_CORP_ID and settings.VANGUARD_WECOM_SECRET),
         Channel.DINGTALK: bool(
@@ -287,7 +287,8 @@ def configured(channel: str) -> bool:
         Channel.SMS: bool(
             settings.VANGUARD_SMS_ACCESS_KEY_ID and settings.VANGUARD_SMS_TEMPLATE_CODE
         ),
-    }.get(channel, True)
+    }
+    return needs.get(channel, True)
 
 
 def send(channel: str, address: str, secret: str, message: Message) -> None:

@@ -55,15 +55,17 @@ def addresses(user: User, preferences: Preferences | None, phone: str) -> dict[s
     return {c: a for c, a in found.items() if a and channels.configured(c)}
 
 
-def notify(campaign, event: str, dues: Iterable[Due]) -> list[Notification]:
+def notify(campaign, event: str, found: Iterable[Due]) -> list[Notification]:
     """Store the notifications not stored yet and plan their deliveries; the new ones."""
-    dues = {(due.user_id or due.phone, due.key): due for due in dues}
+    dues: dict[tuple[int | str, str], Due] = {
+        (due.user_id or due.phone, due.key): due for due in found
+    }
     if not dues:
         return []
     existing = {
         (recipient or phone, key)
         for recipient, phone, key in Notification.objects.filter(
-            key__in={key for _, key in dues}
+            key__in={key for _recipient, key in dues}
         ).values_list("recipient_id", "phone", "key")
     }
     new = [
@@ -123,7 +125,7 @@ def plan(notifications: list[Notification]) -> list[Delivery]:
                         next_attempt_at=now,
                     )
                 )
-        for robot in robots.get(notification.organization_id, ()):
+        for robot in robots.get(notification.organization_id or 0, ()):
             # A unit's group hears of an occurrence once, whoever else is told.
             if (notification.key, robot.webhook) not in already_posted:
                 already_posted.add((notification.key, robot.webhook))

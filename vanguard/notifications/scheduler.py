@@ -64,6 +64,8 @@ def run(now: datetime | None = None, *, enqueue: bool = True) -> Summary:
         for campaign in running_campaigns(today):
             for code, lead_days in event_settings(campaign).items():
                 event = registry.notification_event(code)
+                if event is None:
+                    continue
                 dues = list(import_string(event.finder)(campaign, today, lead_days))
                 allowed = reach.filter(dues)
                 summary.refused += len(dues) - len(allowed)
@@ -97,6 +99,8 @@ class _Reach:
         return due.organization_id is None or self._sees(due, orgs)
 
     def _sees(self, due: registry.Due, orgs) -> bool:
+        if due.user_id is None:
+            return False
         if due.user_id not in self.scopes:
             user = User.objects.filter(pk=due.user_id, is_active=True).first()
             self.scopes[due.user_id] = user.access_scope(self.today) if user else None

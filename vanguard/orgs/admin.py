@@ -17,7 +17,7 @@ class OrganizationAdmin(TreeAdmin, SimpleHistoryAdmin):
         the confirmation page lists, and refuses on, what depends on any node of it."""
         subtree = Organization.objects.none()
         for org in objs:
-            subtree |= Organization.objects.filter(path__startswith=org.path)
+            subtree |= Organization.objects.within(org)
         return super().get_deleted_objects(list(subtree.distinct()), request)
 
 

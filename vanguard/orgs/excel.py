@@ -22,6 +22,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -30,7 +31,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from vanguard.orgs.models import Gender, Member, MemberStatus, Organization, OrgCategory, OrgKind
+from vanguard.orgs.models import (
+    Gender,
+    Member,
+    MemberStatus,
+    Organization,
+    OrgCategory,
+    OrgKind,
+    PostKind,
+    Transfer,
+)
 from vanguard.reports.sheets import Bounds, SheetRefused, bounded_rows, load_bounded, safe_value
 
 # --- The file format ----------------------------------------------------------------
@@ -56,6 +66,20 @@ MEMBER_STATUS = "党员类别"
 MEMBER_LEADER = "是否党员领导干部"
 MEMBER_POSITION = "职务"
 MEMBER_PHONE = "联系电话"
+# 五.1(1) 摸清党员队伍的基本情况: optional columns (a workbook without them changes nothing
+# of these values; a new member then gets the defaults).
+MEMBER_POST = "岗位类别"
+MEMBER_RETIRED = "是否离退休"
+MEMBER_FLOATING = "是否流动党员"
+MEMBER_LOST = "是否失去联系"
+OPTIONAL_MEMBER_HEADERS = (MEMBER_POST, MEMBER_RETIRED, MEMBER_FLOATING, MEMBER_LOST)
+# The optional columns' fields, by header.
+OPTIONAL_MEMBER_FIELDS = {
+    MEMBER_POST: "post_kind",
+    MEMBER_RETIRED: "retired",
+    MEMBER_FLOATING: "floating",
+    MEMBER_LOST: "out_of_contact",
+}
 MEMBER_HEADERS = (
     MEMBER_CODE,
     MEMBER_NAME,
@@ -67,6 +91,7 @@ MEMBER_HEADERS = (
     MEMBER_LEADER,
     MEMBER_POSITION,
     MEMBER_PHONE,
+    *OPTIONAL_MEMBER_HEADERS,
 )
 HELP_HEADERS = ("工作表", "列名", "必填", "说明")
 
@@ -83,6 +108,12 @@ CATEGORY_LABELS = {
 }
 GENDER_LABELS = {Gender.MALE: "男", Gender.FEMALE: "女"}
 STATUS_LABELS = {MemberStatus.FORMAL: "正式党员", MemberStatus.PROBATIONARY: "预备党员"}
+POST_LABELS = {
+    PostKind.TEACHER: "教师",
+    PostKind.MANAGER: "管理人员",
+    PostKind.STAFF: "工作人员",
+    PostKind.OTHER: "其他",
+}
 YES, NO = "是", "否"
 
 # A row whose code starts with this is an example (the template's grey rows): skipped.
@@ -110,6 +141,7 @@ MEMBER_FIELDS = (
     "is_leader_cadre",
     "position",
     "phone",
+    *OPTIONAL_MEMBER_FIELDS.values(),
 )
 ORG_FIELDS = ("name", "kind", "category")
 
@@ -246,7 +278,11 @@ def _read_open_workbook(workbook) -> dict[str, list[_Row]]:
         columns: dict[str, int] = {}
         for index, value in enumerate(header):
             columns.setdefault(_text(value), index)
-        missing = [column for column in headers if column not in columns]
+        missing = [
+            column
+            for column in headers
+            if column not in columns and column not in OPTIONAL_MEMBER_HEADERS
+        ]
         for column in missing:
             problems.append(
                 ImportProblem(name, 1, column, _("This column is missing from the header row."))
@@ -284,6 +320,7 @@ def _data_rows(sheet, rows, headers, columns, problems) -> list[_Row]:
         cells = {
             header: values[columns[header]] if columns[header] < len(values) else None
             for header in headers
+            if header in columns  # an optional column may be absent
         }
         data.append(_Row(number, cells))
     return data
@@ -336,10 +373,10 @@ class _Importer:
     # -- scope -------------------------------------------------------------------------
 
     def manages(self, path: str) -> bool:
-        return self.scope.is_superuser or any(path.startswith(p) for p in self.scope.manage_paths)
+        return self.scope.is_superuser or self.scope.can_manage_path(path)
 
     def reads(self, path: str) -> bool:
-        return self.scope.is_superuser or any(path.startswith(p) for p in self.scope.read_paths)
+        return self.scope.is_superuser or self.scope.can_view_path(path)
 
     def parent_code(self, org: Organization) -> str:
         parent = self.orgs_by_path.get(org.path[: -Organization.steplen])
@@ -527,6 +564,15 @@ class _Importer:
                 "position": self.text(MEMBER_SHEET, row, MEMBER_POSITION, max_length=100),
                 "phone": self.phone(row),
             }
+            yes_no = {True: YES, False: NO}
+            for header, name in OPTIONAL_MEMBER_FIELDS.items():
+                if header not in row.cells:
+                    continue
+                if header == MEMBER_POST:
+                    value = self.choice(MEMBER_SHEET, row, header, POST_LABELS, default="")
+                else:
+                    value = self.choice(MEMBER_SHEET, row, header, yes_no, default=False)
+                values[name] = value
             org_code = self.text(MEMBER_SHEET, row, MEMBER_ORG, required=True)
             if org_code and org_code not in self.orgs_by_code and org_code not in self.org_rows:
                 self.problem(MEMBER_SHEET, row.number, MEMBER_ORG, _unknown_org(org_code))
@@ -556,6 +602,8 @@ class _Importer:
                 self.member_creates.append(row)
                 self.result.members.created += 1
                 continue
+            for name in OPTIONAL_MEMBER_FIELDS.values():
+                row.values.setdefault(name, getattr(member, name))  # column absent: kept
             current = self.orgs_by_id[member.organization_id]
             changed = row.valid and any(
                 row.values.get(name) != getattr(member, name) for name in MEMBER_FIELDS
@@ -591,19 +639,37 @@ class _Importer:
             bulk_create_with_history(
                 new_members, Member, batch_size=_WRITE_BATCH, default_user=self.user
             )
-        changed_members = []
+        changed_members, transfers = [], []
+        today = timezone.localdate()
         for member, row in self.member_updates:
             row.values.setdefault("organization_id", created.get(row.org_code))
+            old_org = member.organization_id
             for name in MEMBER_FIELDS:
                 setattr(member, name, row.values[name])
+            if member.organization_id != old_org:
+                # A move by import is a transfer like any other, dated the day of the import.
+                member.organization_since = today
+                transfers.append(
+                    Transfer(
+                        member=member,
+                        from_org_id=old_org,
+                        to_org_id=member.organization_id,
+                        on=today,
+                        recorded_by=self.user,
+                    )
+                )
             changed_members.append(member)
         if changed_members:
             bulk_update_with_history(
                 changed_members,
                 Member,
-                fields=list(MEMBER_FIELDS),
+                fields=[*MEMBER_FIELDS, "organization_since"],
                 batch_size=_WRITE_BATCH,
                 default_user=self.user,
+            )
+        if transfers:
+            bulk_create_with_history(
+                transfers, Transfer, batch_size=_WRITE_BATCH, default_user=self.user
             )
 
     def create_orgs(self) -> dict[str, int]:
@@ -728,11 +794,15 @@ def member_export_rows(members: QuerySet[Member]) -> Iterator[tuple]:
             YES if member.is_leader_cadre else NO,
             member.position or None,
             member.phone or None,
+            POST_LABELS.get(member.post_kind) if member.post_kind else None,
+            YES if member.retired else NO,
+            YES if member.floating else NO,
+            YES if member.out_of_contact else NO,
         )
 
 
 _ORG_WIDTHS = (16, 30, 16, 12, 12)
-_MEMBER_WIDTHS = (16, 12, 8, 14, 16, 14, 12, 18, 20, 18)
+_MEMBER_WIDTHS = (16, 12, 8, 14, 16, 14, 12, 18, 20, 18, 12, 12, 14, 14)
 _GREY = Font(color="FF999999", italic=True)
 _BOLD = Font(bold=True)
 
@@ -776,6 +846,10 @@ EXAMPLE_MEMBER = (
     NO,
     "教师",
     "0571-88886666",
+    "教师",
+    NO,
+    NO,
+    NO,
 )
 
 
@@ -811,6 +885,10 @@ def _add_choice_lists(workbook: Workbook) -> None:
             MEMBER_GENDER: GENDER_LABELS.values(),
             MEMBER_STATUS: STATUS_LABELS.values(),
             MEMBER_LEADER: (YES, NO),
+            MEMBER_POST: POST_LABELS.values(),
+            MEMBER_RETIRED: (YES, NO),
+            MEMBER_FLOATING: (YES, NO),
+            MEMBER_LOST: (YES, NO),
         },
     }
     for title, columns in lists.items():
@@ -858,6 +936,10 @@ def _help_rows() -> list[tuple[str, str, str, str]]:
         "The code of the member's organisation, already in the system or in sheet %(sheet)s."
     ) % {"sheet": ORG_SHEET}
     phone = _("Digits, spaces and dashes, 7 to 20 characters; may be empty.")
+    optional_column = _(
+        "%(values)s An optional column: a workbook without it leaves this value of existing "
+        "members unchanged."
+    )
     return [
         (ORG_SHEET, ORG_CODE, YES, org_code),
         (ORG_SHEET, ORG_NAME, YES, _("The organisation's full name.")),
@@ -879,6 +961,11 @@ def _help_rows() -> list[tuple[str, str, str, str]]:
         (MEMBER_SHEET, MEMBER_LEADER, NO, one_of((YES, NO), NO)),
         (MEMBER_SHEET, MEMBER_POSITION, NO, _("Free text; may be empty.")),
         (MEMBER_SHEET, MEMBER_PHONE, NO, phone),
+        (MEMBER_SHEET, MEMBER_POST, NO, optional_column % {"values": one_of(POST_LABELS.values())}),
+        *(
+            (MEMBER_SHEET, header, NO, optional_column % {"values": one_of((YES, NO), NO)})
+            for header in (MEMBER_RETIRED, MEMBER_FLOATING, MEMBER_LOST)
+        ),
     ]
 
 

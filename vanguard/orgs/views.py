@@ -59,7 +59,7 @@ def filtered_members(request):
     org_id = request.GET.get("org", "")
     if org_id.isdigit():
         org = request.scope.get_org_or_404(int(org_id))
-        members = members.filter(organization__path__startswith=org.path)
+        members = members.within(org)
     status = request.GET.get("status", "")
     if status in MemberStatus.values:
         members = members.filter(status=status)
@@ -91,12 +91,14 @@ def _without_page(request) -> str:
 def member_detail(request, pk):
     member = request.scope.get_member_or_404(pk)
     history = member.history.select_related("history_user").order_by("-history_date")[:20]
+    transfers = member.transfers.select_related("from_org", "to_org", "recorded_by")
     return render(
         request,
         "orgs/member_detail.html",
         {
             "member": member,
             "history": history,
+            "transfers": transfers,
             "can_manage": request.scope.can_manage_member(member),
             "leave_form": LeaveForm(),
             "move_form": MoveForm(scope=request.scope),
@@ -165,6 +167,7 @@ def member_move(request, pk):
                 to=form.cleaned_data["organization"],
                 on=form.cleaned_data["moved_on"],
                 scope=request.scope,
+                user=request.user,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from vanguard.core.exports import xlsx_response
 from vanguard.orgs import excel
 from vanguard.orgs.views import filtered_members
 from vanguard.reports import jobs
-from vanguard.reports.exports import xlsx_response
 from vanguard.uploads import validate_workbook_file
 
 

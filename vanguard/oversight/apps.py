@@ -20,6 +20,7 @@ class OversightConfig(AppConfig):
                 nav="oversight/_nav.html",
                 unit_panel="oversight/_unit.html",
                 member_panel="oversight/_me.html",
+                batch_panel="oversight/_batch.html",
                 compliance="vanguard.oversight.compliance",
                 demo_loader="vanguard.oversight.demo.load_demo",
                 data_generator="vanguard.oversight.generate",

@@ -16,9 +16,11 @@ from django.db.models import Count, Min, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from vanguard.campaigns.compliance import ComplianceContext, rule
-from vanguard.campaigns.rules import format_date
-from vanguard.campaigns.verdicts import Finding, Level
+from vanguard.campaigns.compliance import ComplianceContext, compliance_rule
+from vanguard.campaigns.verdicts import Finding, Severity
+from vanguard.core.dates import format_date
+from vanguard.orgs.models import path_within, paths_overlap
+from vanguard.oversight import duties
 from vanguard.oversight.models import (
     AWAITING_ANSWER,
     BUREAU_LEADER_ROLES,
@@ -45,7 +47,7 @@ def _where(enrollment) -> dict:
 # -- R25 leading groups --------------------------------------------------------------------
 
 
-@rule(
+@compliance_rule(
     "oversight.leading_groups",
     gettext_lazy("A leading group in the bureau and in every unit, its head responsible"),
     module="leading_groups",
@@ -75,20 +77,20 @@ def _group_findings(head_count, organization, where) -> list[Finding]:
     where = where or {"organization": organization}
     if head_count is None:
         message = _("%(unit)s has no leading group") % {"unit": organization.name}
-        level = Level.WARNING if where.get("enrollment_id") else Level.FAILING
+        level = Severity.WARNING if where.get("enrollment_id") else Severity.FAILING
         return [Finding(level, message, **where)]
     if head_count == 0:
         message = _("The leading group of %(unit)s has no responsible head marked") % {
             "unit": organization.name
         }
-        return [Finding(Level.WARNING, message, **where)]
+        return [Finding(Severity.WARNING, message, **where)]
     return []
 
 
 # -- R26 liaison points --------------------------------------------------------------------
 
 
-@rule(
+@compliance_rule(
     "oversight.liaison_points",
     gettext_lazy("Each bureau leader has a liaison-point unit and department"),
     per_unit=False,
@@ -118,20 +120,20 @@ def liaison_points(context: ComplianceContext) -> list[Finding]:
         name = membership.member.name
         if not has:
             message = _("%(leader)s has no liaison point") % {"leader": name}
-            findings.append(Finding(Level.FAILING, message, members=(name,)))
+            findings.append(Finding(Severity.FAILING, message, members=(name,)))
         elif PointKind.UNIT not in has:
             message = _("%(leader)s has no liaison-point unit") % {"leader": name}
-            findings.append(Finding(Level.WARNING, message, members=(name,)))
+            findings.append(Finding(Severity.WARNING, message, members=(name,)))
         elif PointKind.DEPARTMENT not in has:
             message = _("%(leader)s has no liaison-point department") % {"leader": name}
-            findings.append(Finding(Level.WARNING, message, members=(name,)))
+            findings.append(Finding(Severity.WARNING, message, members=(name,)))
     return findings
 
 
 # -- R27 liaison officers ------------------------------------------------------------------
 
 
-@rule(
+@compliance_rule(
     "oversight.liaison_officers",
     gettext_lazy("A liaison officer dispatched to every unit of its batch"),
     module="liaison",
@@ -154,7 +156,7 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
         path = enrollment.organization.path
         covered = any(
             batch_id == batch.pk
-            and (org_path.startswith(path) or path.startswith(org_path))
+            and paths_overlap(org_path, path)
             and (withdrawn_on is None or not running)
             for batch_id, org_path, withdrawn_on in dispatched
         )
@@ -165,14 +167,14 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
                 "unit": enrollment.organization.name,
                 "batch": batch.title,
             }
-            findings.append(Finding(Level.FAILING, message, **_where(enrollment)))
+            findings.append(Finding(Severity.FAILING, message, **_where(enrollment)))
         else:
             message = _("No liaison officer was dispatched to %(unit)s in %(batch)s") % {
                 "unit": enrollment.organization.name,
                 "batch": batch.title,
             }
             findings.append(
-                Finding(Level.WARNING, message, dates=(batch.ends_on,), **_where(enrollment))
+                Finding(Severity.WARNING, message, dates=(batch.ends_on,), **_where(enrollment))
             )
     return findings
 
@@ -180,10 +182,11 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
 # -- R27 suggestions answered --------------------------------------------------------------
 
 
-@rule(
+@compliance_rule(
     "oversight.suggestions",
     gettext_lazy("Supervision suggestions answered in time"),
     module="liaison",
+    thresholds=("suggestion_answer_days",),
 )
 def suggestions_answered(context: ComplianceContext) -> list[Finding]:
     """Failing: suggestions the unit has not answered by their deadline (set when the
@@ -201,7 +204,9 @@ def suggestions_answered(context: ComplianceContext) -> list[Finding]:
     findings = []
     for enrollment in context.enrollments:
         path = enrollment.organization.path
-        rows = [(count, oldest) for org_path, count, oldest in overdue if org_path.startswith(path)]
+        rows = [
+            (count, oldest) for org_path, count, oldest in overdue if path_within(org_path, path)
+        ]
         if not rows:
             continue
         count = sum(count for count, _oldest in rows)
@@ -211,5 +216,53 @@ def suggestions_answered(context: ComplianceContext) -> list[Finding]:
             "%(count)s suggestions unanswered past their deadline (the oldest %(date)s)",
             count,
         ) % {"count": count, "date": format_date(oldest)}
-        findings.append(Finding(Level.FAILING, message, dates=(oldest,), **_where(enrollment)))
+        findings.append(Finding(Severity.FAILING, message, dates=(oldest,), **_where(enrollment)))
+    return findings
+
+
+# -- 三.4 leaders' 三先 and the 市委“十个一”规定 -------------------------------------------------
+
+
+@compliance_rule(
+    "oversight.leader_duties",
+    gettext_lazy("Leader cadres' 三先 and 十个一 recorded by the phase end"),
+)
+def leader_duties(context: ComplianceContext) -> list[Finding]:
+    """Failing for each unit with leader cadres who have an item without a record once the
+    item's phase window has ended (a template without `leader_duties`: nothing)."""
+    campaign = context.campaign
+    if not campaign.rules.leader_duties:
+        return []
+    cadres = duties.cadres_of(context.enrollments)
+    records = duties.records_of(campaign, [m for ms in cadres.values() for m in ms])
+    findings = []
+    for enrollment in context.enrollments:
+        windows = {w.phase_code: w for w in enrollment.phases.all()}
+        due = [
+            duty
+            for duty in campaign.rules.leader_duties
+            if (window := windows.get(duties.due_phase(campaign, duty))) is not None
+            and window.ends_on < context.today
+        ]
+        if not due:
+            continue
+        behind = [
+            cadre.name
+            for cadre in cadres[enrollment.pk]
+            if any(not records.get(cadre.pk, {}).get(duty.code) for duty in due)
+        ]
+        if behind:
+            findings.append(
+                Finding(
+                    Severity.FAILING,
+                    ngettext(
+                        "%(count)s leader cadre has items of the 三先 or 十个一 without a record",
+                        "%(count)s leader cadres have items of the 三先 or 十个一 without a record",
+                        len(behind),
+                    )
+                    % {"count": len(behind)},
+                    members=tuple(behind[:5]),
+                    **_where(enrollment),
+                )
+            )
     return findings

@@ -24,7 +24,7 @@ from django.db import transaction
 from vanguard.accounts.models import Role, RoleGrant, User
 from vanguard.campaigns.models import Campaign
 from vanguard.orgs.models import Member, Organization
-from vanguard.oversight import services
+from vanguard.oversight import duties, services
 from vanguard.oversight.models import (
     ArticleKind,
     GroupMembership,
@@ -81,6 +81,7 @@ def load_demo(campaign: Campaign, rng: random.Random) -> None:
         _officers(campaign, units, rng)
         _publicity(campaign, units, rng)
         _dispositions(campaign, units)
+        _leader_duties(campaign, units)
 
 
 def _members(org: Organization) -> list[Member]:
@@ -125,9 +126,7 @@ def _leading_groups(campaign, units, rng) -> None:
             name=f"{org.name}先进性教育活动领导小组",
             established_on=enrollment.batch.starts_on + timedelta(days=rng.randint(2, 12)),
         )
-        people_here = list(
-            Member.objects.filter(organization__path__startswith=org.path).order_by("code")
-        )
+        people_here = list(Member.objects.within(org).order_by("code"))
         chosen = [people_here[0], people_here[1], *rng.sample(people_here[2:], 3)]
         roles = [
             (GroupRole.LEADER, "党组织书记"),
@@ -162,7 +161,7 @@ def _liaison_points(campaign, units) -> None:
         ("liupinjun", PointKind.UNIT, "S03"),  # no department: the dashboard warns
     ]
     for username, kind, code in points:
-        services.set_liaison_point(campaign, leaders[username], kind, units[code])
+        services.set_liaison_point(campaign, leaders[username], kind, units[code], acting=None)
     _visits_at_points(campaign, leaders, units, points)
 
 
@@ -217,6 +216,7 @@ def _officers(campaign, units, rng) -> None:
                     units[code],
                     by=office,
                     today=batch.starts_on - timedelta(days=3),
+                    acting=None,
                 )
                 _visits(assignment, code, answerers.get(code), office, rng)
     # Keep the demo `liaison` login working today (see the module's docstring).
@@ -235,6 +235,7 @@ def _visits(assignment, code, answerer, office, rng) -> None:
             findings=rng.choice(FINDINGS),
             suggestions=rng.sample(SUGGESTIONS, rng.choice([1, 2])),
             today=visited_on,
+            acting=None,
         )
         for index, suggestion in enumerate(visit.suggestions.order_by("pk")):
             _follow_up(suggestion, code, number, index, answerer, rng)
@@ -247,7 +248,7 @@ def _follow_up(suggestion, code, visit_number, index, answerer, rng) -> None:
         return  # never answered: overdue
     answered_on = suggestion.visit.visited_on + timedelta(days=rng.randint(3, 10))
     services.answer_suggestion(
-        suggestion, by=answerer, answer=rng.choice(ANSWERS), today=answered_on
+        suggestion, by=answerer, answer=rng.choice(ANSWERS), today=answered_on, acting=None
     )
     if code in {"KSZX", "S01"} and first:
         return  # answered, awaiting the officer's acceptance
@@ -257,12 +258,14 @@ def _follow_up(suggestion, code, visit_number, index, answerer, rng) -> None:
             by=suggestion.visit.assignment.officer,
             note="答复过于笼统，请说明补学的时间、人数和方式。",
             today=answered_on + timedelta(days=2),
+            acting=None,
         )
         return
     services.accept_suggestion(
         suggestion,
         by=suggestion.visit.assignment.officer,
         today=answered_on + timedelta(days=rng.randint(1, 5)),
+        acting=None,
     )
 
 
@@ -341,12 +344,19 @@ def _publicity(campaign, units, rng) -> None:
     ]
     for org, kind, member, author, on, status, title, body in articles:
         article = services.create_article(
-            campaign, org, author=author, kind=kind, title=title, body=body, member=member
+            campaign,
+            org,
+            author=author,
+            kind=kind,
+            title=title,
+            body=body,
+            member=member,
+            acting=None,
         )
         if status in {"submitted", "published"}:
-            services.submit_article(article)
+            services.submit_article(article, acting=None)
         if status == "published":
-            services.publish_article(article, by=office, today=on)
+            services.publish_article(article, by=office, today=on, acting=None)
     _commendations(campaign, units, office, admin_kszx, admin_s01)
 
 
@@ -455,6 +465,7 @@ def _commendations(campaign, units, office, admin_kszx, admin_s01) -> None:
             member=member,
             organization=org,
             today=date(2024, 12, 10),
+            acting=None,
         )
         if status == "rejected":
             services.review_nomination(
@@ -463,13 +474,14 @@ def _commendations(campaign, units, office, admin_kszx, admin_s01) -> None:
                 by=office,
                 note="事迹材料过于简单，请补充具体事例。",
                 today=date(2024, 12, 20),
+                acting=None,
             )
         elif status in {"approved", "published"}:
             services.review_nomination(
-                commendation, approve=True, by=office, today=date(2024, 12, 20)
+                commendation, approve=True, by=office, today=date(2024, 12, 20), acting=None
             )
         if status == "published":
-            services.publish_commendation(commendation, today=published_on)
+            services.publish_commendation(commendation, today=published_on, acting=None)
 
 
 # -- non-qualifying members ------------------------------------------------------------------
@@ -485,16 +497,26 @@ def _dispositions(campaign, units) -> None:
         opened_on=date(2024, 4, 10),
         reason="长期不参加组织生活，不按规定交纳党费，民主评议中多数党员评为“不合格”。",
         today=date(2024, 4, 10),
+        acting=None,
     )
     for held_on, summary in [
         (date(2024, 4, 12), "指出存在的问题，学习党章中关于党员义务的规定，本人表示愿意改正。"),
         (date(2024, 4, 28), "回顾半月来参加组织生活情况，补交党费，明确改进要求。"),
     ]:
         services.record_talk(
-            transformed, held_on=held_on, talked_by="支部书记", summary=summary, today=held_on
+            transformed,
+            held_on=held_on,
+            talked_by="支部书记",
+            summary=summary,
+            today=held_on,
+            acting=None,
         )
     services.set_deadline(
-        transformed, set_on=date(2024, 4, 28), improve_by=date(2024, 6, 15), today=date(2024, 4, 28)
+        transformed,
+        set_on=date(2024, 4, 28),
+        improve_by=date(2024, 6, 15),
+        today=date(2024, 4, 28),
+        acting=None,
     )
     services.conclude_case(
         transformed,
@@ -502,6 +524,7 @@ def _dispositions(campaign, units) -> None:
         outcome_on=date(2024, 6, 20),
         note="按时参加组织生活，补交党费，经支部大会评议转化为合格党员。",
         today=date(2024, 6, 20),
+        acting=None,
     )
     pending = services.open_case(
         campaign,
@@ -510,6 +533,7 @@ def _dispositions(campaign, units) -> None:
         opened_on=date(2024, 10, 15),
         reason="理想信念淡薄，多次无故缺席集中学习，群众反映师德方面存在问题。",
         today=date(2024, 10, 15),
+        acting=None,
     )
     services.record_talk(
         pending,
@@ -517,7 +541,40 @@ def _dispositions(campaign, units) -> None:
         talked_by="党总支书记",
         summary="指出问题，提出限期改正的要求。",
         today=date(2024, 10, 18),
+        acting=None,
     )
     services.set_deadline(
-        pending, set_on=date(2024, 10, 25), improve_by=date(2024, 12, 20), today=date(2024, 10, 25)
+        pending,
+        set_on=date(2024, 10, 25),
+        improve_by=date(2024, 12, 20),
+        today=date(2024, 10, 25),
+        acting=None,
     )
+
+
+# -- 三.4 leaders' 三先 and 十个一 ---------------------------------------------------------
+
+
+def _leader_duties(campaign, units) -> None:
+    """The bureau leader 钱军 has recorded every item; 考试中心's first cadre all but the
+    last, so the unit page shows the verdict once the phase has ended."""
+    rules = campaign.rules
+    if not rules.leader_duties:
+        return
+    leader = Member.objects.filter(user__username="qianjun").first()
+    cadres = [m for m in _members(units["KSZX"]) if m.is_leader_cadre]
+    plans = [(leader, rules.leader_duties)]
+    if cadres:
+        plans.append((cadres[0], rules.leader_duties[:-1]))
+    for member, items in plans:
+        if member is None:
+            continue
+        for index, duty in enumerate(items):
+            duties.record_duty(
+                campaign,
+                member,
+                duty.code,
+                done_on=campaign.starts_on + timedelta(days=20 + 7 * index),
+                description=f"{duty.title}：带头学习，带头查找问题，带头开展批评与自我批评，带头整改。",
+                acting=None,
+            )

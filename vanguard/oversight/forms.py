@@ -13,6 +13,7 @@ from vanguard.forms import StyledForm
 from vanguard.orgs.models import Member, Organization, OrgCategory
 from vanguard.oversight import services
 from vanguard.oversight.models import ArticleKind, GroupRole, Outcome, PointKind
+from vanguard.uploads import validate_evidence_file
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -59,7 +60,7 @@ class GroupMemberForm(StyledForm):
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        members = Member.objects.filter(organization__path__startswith=group.organization.path)
+        members = Member.objects.within(group.organization)
         if group.organization_id == group.campaign.organization_id:
             # The bureau's group: its leaders and the heads of its departments (六.1).
             members = members.filter(
@@ -86,9 +87,9 @@ class PointForm(StyledForm):
         self.fields["leader"].queryset = Member.objects.filter(pk__in=leader_ids).select_related(
             "organization"
         )
-        self.fields["organization"].queryset = Organization.objects.filter(
-            path__startswith=campaign.organization.path, depth__gt=campaign.organization.depth
-        ).order_by("path")
+        self.fields["organization"].queryset = Organization.objects.within(
+            campaign.organization
+        ).filter(depth__gt=campaign.organization.depth)
 
 
 # -- liaison officers ----------------------------------------------------------------------
@@ -148,7 +149,7 @@ class ArticleForm(StyledForm):
 
     def __init__(self, *args, campaign, scope, article=None, **kwargs):
         super().__init__(*args, **kwargs)
-        managed = scope.managed_orgs().filter(path__startswith=campaign.organization.path)
+        managed = scope.managed_orgs().within(campaign.organization)
         self.fields["organization"].queryset = managed.order_by("path")
         self.fields["member"].queryset = (
             Member.objects.filter(organization__in=managed)
@@ -179,7 +180,7 @@ class NominationForm(StyledForm):
         self.fields["kind"].choices = [
             (kind.code, kind.title) for kind in campaign.rules.commendation_kinds
         ]
-        managed = scope.managed_orgs().filter(path__startswith=campaign.organization.path)
+        managed = scope.managed_orgs().within(campaign.organization)
         self.fields["unit"].queryset = managed.order_by("path")
         self.fields["organization"].queryset = managed.order_by("path")
         self.fields["member"].queryset = (
@@ -201,9 +202,7 @@ class CaseForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = (
             Member.objects.filter(
-                organization__in=scope.managed_orgs().filter(
-                    path__startswith=campaign.organization.path
-                )
+                organization__in=scope.managed_orgs().within(campaign.organization)
             )
             .select_related("organization")
             .order_by("organization__path", "name")
@@ -225,3 +224,44 @@ class OutcomeForm(StyledForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     outcome_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     note = _text(_("Details"), rows=2, required=False)
+
+
+class BatchDispatchForm(StyledForm):
+    """One officer dispatched to several units of one batch (the batch's set-up page)."""
+
+    officer = OfficerChoiceField(label=_("Liaison officer"), queryset=get_user_model().objects)
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units"),
+        queryset=Organization.objects,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, batch, **kwargs):
+        super().__init__(*args, **kwargs)
+        enrolled = Enrollment.objects.filter(batch=batch).values("organization_id")
+        self.fields["units"].queryset = Organization.objects.filter(pk__in=enrolled).order_by(
+            "path"
+        )
+        self.fields["officer"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, is_superuser=False)
+            .order_by("full_name", "username")
+        )
+
+
+# -- 三.4 leaders' 三先 and 十个一 ---------------------------------------------------------
+
+
+class DutyRecordForm(StyledForm):
+    duty = forms.ChoiceField(label=_("Item"))
+    done_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    description = _text(_("What was done"), max_length=4000)
+    evidence = forms.FileField(
+        label=_("Evidence file"), required=False, validators=[validate_evidence_file]
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duty"].choices = [
+            (duty.code, f"{duty.kind} · {duty.title}") for duty in campaign.rules.leader_duties
+        ]

@@ -31,6 +31,7 @@ from simple_history.models import HistoricalRecords
 from vanguard.accounts.models import RoleGrant
 from vanguard.campaigns.models import Batch, Campaign
 from vanguard.orgs.models import Member, Organization
+from vanguard.uploads import validate_evidence_file
 
 # -- Leading groups (R25) ------------------------------------------------------------------
 
@@ -625,3 +626,50 @@ class DispositionTalk(models.Model):
 
     def __str__(self):
         return f"{self.held_on:%Y-%m-%d} · {self.talked_by}"
+
+
+def duty_evidence_path(instance, filename):
+    return f"leader-duties/{instance.campaign_id}/{instance.member_id}/{filename}"
+
+
+class LeaderDutyRecord(models.Model):
+    """What a leader cadre did for one item of the 三先 or of the 市委“十个一”规定 (三.4);
+    `duty` is a code of the template's `leader_duties`. Corrected by a new record; a
+    record is withdrawn, never deleted."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("leader cadre"),
+        on_delete=models.PROTECT,
+        related_name="duty_records",
+    )
+    duty = models.CharField(_("item"), max_length=50)
+    done_on = models.DateField(_("date"))
+    description = models.TextField(_("what was done"))
+    evidence = models.FileField(
+        _("evidence file"),
+        upload_to=duty_evidence_path,
+        validators=[validate_evidence_file],
+        blank=True,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("leader's duty record")
+        verbose_name_plural = _("leaders' duty records")
+        ordering = ["member", "duty", "-done_on", "-pk"]
+        indexes = [models.Index(fields=["campaign", "member"])]
+
+    def __str__(self):
+        return f"{self.member} · {self.duty} · {self.done_on:%Y-%m-%d}"

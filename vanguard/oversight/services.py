@@ -15,10 +15,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vanguard.accounts.access import Scope, require_acting
 from vanguard.accounts.models import Role, RoleGrant
 from vanguard.campaigns.models import Batch, Campaign, Enrollment
-from vanguard.campaigns.rules import format_date
 from vanguard.core import registry
+from vanguard.core.dates import format_date
 from vanguard.orgs.models import Member, Organization, OrgCategory
 from vanguard.oversight import conf
 from vanguard.oversight.models import (
@@ -85,8 +86,10 @@ def create_leading_group(
     *,
     name: str = "",
     established_on: date | None = None,
+    acting: Scope | None,
 ) -> LeadingGroup:
     """The leading group of the bureau (the campaign's organisation) or of an enrolled unit."""
+    require_acting(acting, lambda scope: scope.can_manage_org(organization))
     is_bureau = organization.pk == campaign.organization_id
     enrolled = Enrollment.objects.filter(campaign=campaign, organization=organization).exists()
     if not (is_bureau or enrolled):
@@ -111,8 +114,10 @@ def add_group_member(
     role: str,
     duty: str = "",
     is_responsible: bool = False,
+    acting: Scope | None,
 ) -> GroupMembership:
     """Put a member of the group's organisation (the bureau: anyone in it) into the group."""
+    require_acting(acting, lambda scope: scope.can_manage_org(group.organization))
     if role not in GroupRole.values:
         raise ValidationError(_("Unknown role in the group."))
     if not member.organization.is_in_subtree_of(group.organization):
@@ -130,12 +135,14 @@ def add_group_member(
         )
 
 
-def remove_group_member(membership: GroupMembership) -> None:
+def remove_group_member(membership: GroupMembership, *, acting: Scope | None) -> None:
+    require_acting(acting, lambda scope: scope.can_manage_org(membership.group.organization))
     membership.delete()
 
 
-def mark_responsible(membership: GroupMembership) -> GroupMembership:
+def mark_responsible(membership: GroupMembership, *, acting: Scope | None) -> GroupMembership:
     """Mark the group's 一把手 (one per group: the previous mark moves)."""
+    require_acting(acting, lambda scope: scope.can_manage_org(membership.group.organization))
     with transaction.atomic():
         GroupMembership.objects.filter(group_id=membership.group_id).exclude(
             pk=membership.pk
@@ -170,9 +177,15 @@ def bureau_leaders(campaign: Campaign) -> list[Member]:
 
 
 def set_liaison_point(
-    campaign: Campaign, leader: Member, kind: str, organization: Organization
+    campaign: Campaign,
+    leader: Member,
+    kind: str,
+    organization: Organization,
+    *,
+    acting: Scope | None,
 ) -> LiaisonPoint:
     """Set a bureau leader's liaison-point unit (a school or unit) or department (处室)."""
+    require_acting(acting, lambda scope: scope.is_office_over(organization))
     if kind not in PointKind.values:
         raise ValidationError(_("Unknown kind of liaison point."))
     if leader.pk not in {m.pk for m in bureau_leaders(campaign)}:
@@ -204,7 +217,13 @@ def set_liaison_point(
 
 
 def dispatch_officer(
-    batch: Batch, officer, organization: Organization, *, by=None, today: date | None = None
+    batch: Batch,
+    officer,
+    organization: Organization,
+    *,
+    by=None,
+    today: date | None = None,
+    acting: Scope | None,
 ) -> LiaisonAssignment:
     """Dispatch `officer` to a unit of `batch`: a liaison grant dated with the batch.
 
@@ -213,6 +232,8 @@ def dispatch_officer(
     A plain liaison grant the officer already holds on the unit (one made by hand, not by
     a dispatch) is taken over and dated; a grant of another dispatch is refused.
     """
+    require_acting(acting, lambda scope: scope.is_office_over(organization))
+    batch.campaign.check_writable()
     enrollment = enrollment_of(batch.campaign, organization)
     if enrollment is None or enrollment.batch_id != batch.pk:
         raise ValidationError(
@@ -250,8 +271,12 @@ def dispatch_officer(
         )
 
 
-def withdraw_assignment(assignment: LiaisonAssignment, *, today: date | None = None) -> None:
+def withdraw_assignment(
+    assignment: LiaisonAssignment, *, today: date | None = None, acting: Scope | None
+) -> None:
     """Recall an officer: the grant is deleted, so access ends at once; the record stays."""
+    require_acting(acting, lambda scope: scope.is_office_over(assignment.organization))
+    assignment.batch.campaign.check_writable()
     if assignment.withdrawn_on is not None:
         raise ValidationError(_("This officer has already been recalled."))
     with transaction.atomic():
@@ -272,12 +297,14 @@ def record_visit(
     findings: str,
     suggestions: list[str],
     today: date | None = None,
+    acting: Scope | None,
 ) -> SupervisionVisit:
     """Record a visit to the assigned unit, with its suggestions (each one to be answered).
 
     The visit is dated within the batch and not in the future; each suggestion is due
     `conf.suggestion_answer_days` days after the visit.
     """
+    require_acting(acting, lambda scope: scope.can_record_visit(assignment))
     today = _today(today)
     if assignment.officer_id != by.pk or not assignment.is_active(today):
         raise ValidationError(_("Only the dispatched officer records visits, during the batch."))
@@ -313,9 +340,10 @@ _SUGGESTION_FLOW = {
 
 
 def answer_suggestion(
-    suggestion: Suggestion, *, by, answer: str, today: date | None = None
+    suggestion: Suggestion, *, by, answer: str, today: date | None = None, acting: Scope | None
 ) -> Suggestion:
     """The unit's answer: what it did or will do about the suggestion."""
+    require_acting(acting, lambda scope: scope.can_manage_org(suggestion.visit.organization))
     if not answer.strip():
         raise ValidationError(_("Write the answer."))
     _transition(suggestion, _SUGGESTION_FLOW, SuggestionStatus.ANSWERED)
@@ -326,8 +354,11 @@ def answer_suggestion(
     return suggestion
 
 
-def accept_suggestion(suggestion: Suggestion, *, by, today: date | None = None) -> Suggestion:
+def accept_suggestion(
+    suggestion: Suggestion, *, by, today: date | None = None, acting: Scope | None
+) -> Suggestion:
     """The officer (or the office) accepts the unit's answer: the suggestion is closed."""
+    require_acting(acting, lambda scope: scope.can_review_suggestion(suggestion))
     _transition(suggestion, _SUGGESTION_FLOW, SuggestionStatus.ACCEPTED)
     suggestion.accepted_on = _today(today)
     suggestion.accepted_by = by
@@ -336,9 +367,10 @@ def accept_suggestion(suggestion: Suggestion, *, by, today: date | None = None) 
 
 
 def return_suggestion(
-    suggestion: Suggestion, *, by, note: str, today: date | None = None
+    suggestion: Suggestion, *, by, note: str, today: date | None = None, acting: Scope | None
 ) -> Suggestion:
     """The answer does not do: back to the unit with a note and a new deadline."""
+    require_acting(acting, lambda scope: scope.can_review_suggestion(suggestion))
     if not note.strip():
         raise ValidationError(_("Say why the answer is returned."))
     today = _today(today)
@@ -358,7 +390,9 @@ def can_convert_to_rectification() -> bool:
     return registry.service(CREATE_ITEM) is not None
 
 
-def convert_to_rectification(suggestion: Suggestion, *, by=None, today: date | None = None):
+def convert_to_rectification(
+    suggestion: Suggestion, *, by=None, today: date | None = None, acting: Scope | None
+):
     """Make the suggestion a rectification item, through the rectification module.
 
     Calls `vanguard.rectification.services.create_item_from_source(suggestion,
@@ -367,6 +401,7 @@ def convert_to_rectification(suggestion: Suggestion, *, by=None, today: date | N
     source). Refused when the module does not offer that function or the suggestion was
     converted already. `by` is recorded by the audit trail's middleware, not passed on.
     """
+    require_acting(acting, lambda scope: scope.can_manage_org(suggestion.visit.organization))
     create = registry.service(CREATE_ITEM)
     if create is None:
         raise ValidationError(_("Rectification items cannot be created yet."))
@@ -379,6 +414,7 @@ def convert_to_rectification(suggestion: Suggestion, *, by=None, today: date | N
             campaign=visit.assignment.batch.campaign,
             organization=visit.organization,
             problem=suggestion.text,
+            acting=acting,
         )
         if isinstance(item, models.Model):
             suggestion.item_type = ContentType.objects.get_for_model(item)
@@ -428,8 +464,10 @@ def create_article(
     title: str,
     body: str,
     member: Member | None = None,
+    acting: Scope | None,
 ) -> Article:
     """A draft: news of the unit's campaign, or a model member's deeds."""
+    require_acting(acting, lambda scope: scope.can_manage_org(organization))
     if kind != ArticleKind.DEEDS:
         member = None
     _check_article(campaign, organization, kind, member)
@@ -444,7 +482,10 @@ def create_article(
     )
 
 
-def update_article(article: Article, *, title: str, body: str, member: Member | None = None):
+def update_article(
+    article: Article, *, title: str, body: str, member: Member | None = None, acting: Scope | None
+):
+    require_acting(acting, lambda scope: scope.can_manage_org(article.organization))
     if article.status not in EDITABLE_ARTICLE:
         raise ValidationError(_("Only a draft or a returned article can be edited."))
     if article.kind == ArticleKind.DEEDS:
@@ -455,14 +496,18 @@ def update_article(article: Article, *, title: str, body: str, member: Member | 
     return article
 
 
-def submit_article(article: Article) -> Article:
+def submit_article(article: Article, *, acting: Scope | None) -> Article:
+    require_acting(acting, lambda scope: scope.can_manage_org(article.organization))
     _transition(article, _ARTICLE_FLOW, ArticleStatus.SUBMITTED)
     article.save()
     return article
 
 
-def publish_article(article: Article, *, by, today: date | None = None) -> Article:
+def publish_article(
+    article: Article, *, by, today: date | None = None, acting: Scope | None
+) -> Article:
     """The office's review passed: the article goes on the public site."""
+    require_acting(acting, lambda scope: scope.is_office_over(article.organization))
     _transition(article, _ARTICLE_FLOW, ArticleStatus.PUBLISHED)
     article.reviewed_by = by
     article.published_on = _today(today)
@@ -471,8 +516,9 @@ def publish_article(article: Article, *, by, today: date | None = None) -> Artic
     return article
 
 
-def return_article(article: Article, *, by, note: str) -> Article:
+def return_article(article: Article, *, by, note: str, acting: Scope | None) -> Article:
     """Back to the unit with a note (also takes a published article off the public site)."""
+    require_acting(acting, lambda scope: scope.is_office_over(article.organization))
     if not note.strip():
         raise ValidationError(_("Say what should change."))
     _transition(article, _ARTICLE_FLOW, ArticleStatus.RETURNED)
@@ -508,8 +554,10 @@ def nominate(
     member: Member | None = None,
     organization: Organization | None = None,
     today: date | None = None,
+    acting: Scope | None,
 ) -> Commendation:
     """A unit nominates one of its members or organisations for a commendation kind."""
+    require_acting(acting, lambda scope: scope.can_manage_org(unit))
     try:
         definition = next(k for k in campaign.rules.commendation_kinds if k.code == kind)
     except StopIteration:
@@ -549,9 +597,16 @@ def _subject_message(definition) -> str:
 
 
 def review_nomination(
-    commendation: Commendation, *, approve: bool, by, note: str = "", today: date | None = None
+    commendation: Commendation,
+    *,
+    approve: bool,
+    by,
+    note: str = "",
+    today: date | None = None,
+    acting: Scope | None,
 ) -> Commendation:
     """The office's review: approved, or not approved (with a note)."""
+    require_acting(acting, lambda scope: scope.is_office_over(commendation.nominated_by_unit))
     target = CommendationStatus.APPROVED if approve else CommendationStatus.REJECTED
     if not approve and not note.strip():
         raise ValidationError(_("Say why the nomination is not approved."))
@@ -563,14 +618,18 @@ def review_nomination(
     return commendation
 
 
-def publish_commendation(commendation: Commendation, *, today: date | None = None):
+def publish_commendation(
+    commendation: Commendation, *, today: date | None = None, acting: Scope | None
+):
+    require_acting(acting, lambda scope: scope.is_office_over(commendation.nominated_by_unit))
     _transition(commendation, _COMMENDATION_FLOW, CommendationStatus.PUBLISHED)
     commendation.published_on = _today(today)
     commendation.save()
     return commendation
 
 
-def withdraw_nomination(commendation: Commendation) -> Commendation:
+def withdraw_nomination(commendation: Commendation, *, acting: Scope | None) -> Commendation:
+    require_acting(acting, lambda scope: scope.can_manage_org(commendation.nominated_by_unit))
     _transition(commendation, _COMMENDATION_FLOW, CommendationStatus.WITHDRAWN)
     commendation.save()
     return commendation
@@ -587,8 +646,10 @@ def open_case(
     opened_on: date,
     reason: str,
     today: date | None = None,
+    acting: Scope | None,
 ) -> DispositionCase:
     """Open a case for a member who does not fulfil a member's duties or conditions."""
+    require_acting(acting, lambda scope: scope.can_manage_member(member))
     if opened_on > _today(today):
         raise ValidationError(_("The date cannot be in the future."))
     if not member.organization.is_in_subtree_of(campaign.organization):
@@ -621,8 +682,10 @@ def record_talk(
     talked_by: str,
     summary: str,
     today: date | None = None,
+    acting: Scope | None,
 ) -> DispositionTalk:
     """An education talk with the member (五.3: 要多做教育工作)."""
+    require_acting(acting, lambda scope: scope.can_manage_member(case.member))
     _check_step_date(case, held_on, today)
     return DispositionTalk.objects.create(
         case=case, held_on=held_on, talked_by=talked_by, summary=summary
@@ -630,9 +693,15 @@ def record_talk(
 
 
 def set_deadline(
-    case: DispositionCase, *, set_on: date, improve_by: date, today: date | None = None
+    case: DispositionCase,
+    *,
+    set_on: date,
+    improve_by: date,
+    today: date | None = None,
+    acting: Scope | None,
 ) -> DispositionCase:
     """A deadline to improve, after at least one education talk."""
+    require_acting(acting, lambda scope: scope.can_manage_member(case.member))
     _check_step_date(case, set_on, today)
     if not case.talks.exists():
         raise ValidationError(_("Record an education talk before setting a deadline."))
@@ -650,10 +719,12 @@ def conclude_case(
     outcome_on: date,
     note: str = "",
     today: date | None = None,
+    acting: Scope | None,
 ) -> DispositionCase:
     """The outcome (五.3 end): transformed after education; handled by the normal procedure
     when still not corrected after education and the deadline; or a disciplinary sanction
     for a breach of discipline (which needs no deadline)."""
+    require_acting(acting, lambda scope: scope.can_manage_member(case.member))
     _check_step_date(case, outcome_on, today)
     if outcome not in Outcome.values:
         raise ValidationError(_("Choose an outcome."))

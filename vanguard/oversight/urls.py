@@ -2,11 +2,24 @@
 
 from django.urls import path
 
-from vanguard.oversight.views import dispositions, groups, leader, liaison, publicity
+from vanguard.oversight.views import dispositions, duties, groups, leader, liaison, publicity
 
 urlpatterns = [
     # the leader's home page
     path("leader/", leader.leader_home, name="oversight-leader-home"),
+    # leaders' 三先 and 十个一 (三.4)
+    path(
+        "<int:campaign_pk>/duties/cadres/<int:member_pk>/",
+        duties.cadre_duties,
+        name="oversight-cadre-duties",
+    ),
+    path(
+        "<int:campaign_pk>/duties/units/<int:enrollment_pk>/",
+        duties.unit_duties,
+        name="oversight-unit-duties",
+    ),
+    path("duties/<int:pk>/evidence/", duties.duty_evidence, name="oversight-duty-evidence"),
+    path("duties/<int:pk>/withdraw/", duties.duty_withdraw, name="oversight-duty-withdraw"),
     # leading groups
     path("<int:campaign_pk>/groups/", groups.group_list, name="oversight-groups"),
     path("<int:campaign_pk>/groups/new/", groups.group_create, name="oversight-group-create"),
@@ -35,6 +48,11 @@ urlpatterns = [
         "assignments/<int:pk>/withdraw/",
         liaison.assignment_withdraw,
         name="oversight-assignment-withdraw",
+    ),
+    path(
+        "batches/<int:batch_pk>/dispatch/",
+        liaison.batch_dispatch,
+        name="oversight-batch-dispatch",
     ),
     path("mine/", liaison.my_assignments, name="oversight-my-assignments"),
     path(

@@ -6,7 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from vanguard.accounts.models import Role
+from vanguard.campaigns.groups import member_group
 from vanguard.campaigns.models import Campaign, Enrollment
+from vanguard.orgs.models import path_within
 
 # The session key of the campaign in view (the sidebar's campaign picker).
 NAV_CAMPAIGN_KEY = "nav_campaign"
@@ -73,11 +75,13 @@ def me(request):
         for e in Enrollment.objects.select_related("campaign", "batch", "organization")
         .prefetch_related("phases")
         .order_by("-campaign__starts_on")
-        if path.startswith(e.organization.path)
+        if path_within(path, e.organization.path)
     ]
     plans = [
         {
             "enrollment": e,
+            # 三.5: the member's 分类指导 group in the campaign, with its requirements.
+            "group": member_group(e.campaign, member),
             "windows": [
                 (e.campaign.rules.phase(w.phase_code).title, w)
                 for w in sorted(e.phases.all(), key=lambda w: w.starts_on)

@@ -25,7 +25,11 @@ class RectificationConfig(AppConfig):
                 member_panel="rectification/_me.html",
                 compliance="vanguard.rectification.compliance",
                 overview_panel="rectification/_overview.html",
-                services={"create_item_from_source": CREATE_ITEM_FROM_SOURCE},
+                services={
+                    "create_item_from_source": CREATE_ITEM_FROM_SOURCE,
+                    # 五.1(1): a unit's 突出问题 links to its items (the situation app).
+                    "problem_links.item": "vanguard.rectification.links.item_targets",
+                },
                 demo_loader="vanguard.rectification.demo.load_demo",
                 data_generator="vanguard.rectification.generate",
                 notification_events=EVENTS,

@@ -12,7 +12,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vanguard.campaigns.rules import format_date
+from vanguard.core.dates import format_date
 from vanguard.orgs.models import Member
 from vanguard.rectification.models import RectificationItem, Status
 

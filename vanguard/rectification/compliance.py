@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from vanguard.campaigns.compliance import ComplianceContext, rule
-from vanguard.campaigns.rules import format_date
-from vanguard.campaigns.verdicts import Finding, Level
+from vanguard.campaigns.compliance import ComplianceContext, compliance_rule
+from vanguard.campaigns.verdicts import Finding, Severity
+from vanguard.core.dates import format_date
 from vanguard.rectification import stats
 from vanguard.rectification.models import (
     SOLVED,
@@ -101,7 +101,7 @@ def _names(rows) -> tuple[str, ...]:
     return tuple(names)
 
 
-@rule(
+@compliance_rule(
     "rectification.owners",
     gettext_lazy("Every rectification item has an owner and a deadline"),
     module="rectification",
@@ -123,12 +123,12 @@ def items_without_owner_or_deadline(context: ComplianceContext) -> list[Finding]
                 len(rows),
             ) % {"count": len(rows)}
             findings.append(
-                Finding(Level.FAILING, message, members=_names(rows), **_where(enrollment, org))
+                Finding(Severity.FAILING, message, members=_names(rows), **_where(enrollment, org))
             )
     return findings
 
 
-@rule(
+@compliance_rule(
     "rectification.overdue",
     gettext_lazy("Overdue items are finished or explained"),
     module="rectification",
@@ -154,7 +154,9 @@ def overdue_items(context: ComplianceContext) -> list[Finding]:
             ) % {"count": len(unexplained)}
             dates = (unexplained[0]["deadline"],)
             findings.append(
-                Finding(Level.FAILING, message, members=_names(unexplained), dates=dates, **where)
+                Finding(
+                    Severity.FAILING, message, members=_names(unexplained), dates=dates, **where
+                )
             )
         if explained:
             message = ngettext(
@@ -162,11 +164,11 @@ def overdue_items(context: ComplianceContext) -> list[Finding]:
                 "%(count)s overdue items are explained to the public",
                 len(explained),
             ) % {"count": len(explained)}
-            findings.append(Finding(Level.WARNING, message, members=_names(explained), **where))
+            findings.append(Finding(Severity.WARNING, message, members=_names(explained), **where))
     return findings
 
 
-@rule(
+@compliance_rule(
     "rectification.published",
     gettext_lazy("Each unit publishes its list by the end of its rectification phase"),
     module="rectification",
@@ -192,7 +194,7 @@ def unpublished_lists(context: ComplianceContext) -> list[Finding]:
             }
             findings.append(
                 Finding(
-                    Level.FAILING,
+                    Severity.FAILING,
                     message,
                     dates=(window.ends_on,),
                     **_where(enrollment, enrollment.organization),
@@ -201,7 +203,7 @@ def unpublished_lists(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule(
+@compliance_rule(
     "rectification.reopened",
     gettext_lazy("Reopened items reworked under supervision"),
     module="rectification",
@@ -219,6 +221,6 @@ def reopened_items(context: ComplianceContext) -> list[Finding]:
                 len(rows),
             ) % {"count": len(rows)}
             findings.append(
-                Finding(Level.WARNING, message, members=_names(rows), **_where(enrollment, org))
+                Finding(Severity.WARNING, message, members=_names(rows), **_where(enrollment, org))
             )
     return findings

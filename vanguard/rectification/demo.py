@@ -220,7 +220,7 @@ class _Window:
 def _members_by_unit(enrollments) -> dict[int, list[Member]]:
     everyone = list(Member.objects.select_related("organization").order_by("code"))
     return {
-        e.pk: [m for m in everyone if m.organization.path.startswith(e.organization.path)]
+        e.pk: [m for m in everyone if m.organization.is_in_subtree_of(e.organization)]
         for e in enrollments
     }
 

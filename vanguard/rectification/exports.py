@@ -1,7 +1,7 @@
 """The printable 整改清单: rows for Excel and the context of the PDF, for one unit's list or
 the bureau's whole list (every unit in scope plus the bureau's own items).
 
-Rendering is `vanguard.reports.exports`'; here only what goes in.
+Rendering is `vanguard.core.exports`'; here only what goes in.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vanguard.campaigns.rules import format_date
+from vanguard.core.dates import format_date
+from vanguard.core.exports import Sheet, pdf_response, sheets_response
 from vanguard.rectification import stats
-from vanguard.reports.exports import Sheet, pdf_response, sheets_response
 
 PDF_TEMPLATE = "rectification/print_list.html"
 

@@ -35,9 +35,7 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
 
 
 def members_within(organization):
-    return Member.objects.filter(organization__path__startswith=organization.path).order_by(
-        "organization__path", "name"
-    )
+    return Member.objects.within(organization).order_by("organization__path", "name")
 
 
 class MemberChoiceField(forms.ModelChoiceField):

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
-from vanguard.datagen import bulk
+from vanguard.core import bulk
 from vanguard.orgs.models import Member, OrgCategory
 from vanguard.rectification.demo import (
     BUREAU_ITEMS,
@@ -123,7 +123,7 @@ def generate(generated, scale, rng: random.Random) -> None:
 
 def _insert(model, rows, value=dict.__getitem__) -> None:
     """Insert `rows` (dicts of attname → value, or with `value=getattr` unsaved instances)
-    for every column but the key (`datagen.bulk`)."""
+    for every column but the key (`core.bulk`)."""
     names = [f.attname for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
     bulk.insert(model, names, ([value(row, name) for name in names] for row in rows))
 

@@ -2,9 +2,10 @@
 status, progress notes, evidence, publication, explanations and public comments; practical
 deeds; long-term mechanisms, the 三培养 pipeline and pairings.
 
-Views and the demo call these; tests call them directly. Functions that act for a user
-take the user's `scope` and refuse (PermissionDenied) what the scope does not allow, so a
-rule such as "only the upper level verifies" holds whoever calls.
+Views and the demo call these; tests call them directly. Every state-changing function
+takes `acting=`, the acting user's scope (None: the system), and refuses (PermissionDenied)
+what the scope does not allow, so a rule such as "only the upper level verifies" holds
+whoever calls. Only the public's comment (`post_comment`) takes no scope.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vanguard.accounts.access import Scope, require_acting
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.models import Member, Organization
 from vanguard.rectification import workflow
@@ -49,7 +52,7 @@ PUBLIC_KINDS = (SourceKind.OPINION, SourceKind.PUBLIC_COMMENT)
 def enrollment_for(campaign: Campaign, organization: Organization) -> Enrollment | None:
     """The enrolment of the campaign covering `organization` (itself or an ancestor)."""
     for enrollment in Enrollment.objects.filter(campaign=campaign).select_related("organization"):
-        if organization.path.startswith(enrollment.organization.path):
+        if organization.is_in_subtree_of(enrollment.organization):
             return enrollment
     return None
 
@@ -66,6 +69,28 @@ def source_unit(source) -> Organization | None:
         if isinstance(org, Organization):
             return org
     return None
+
+
+# The records an item may be made from through the generic "make an item of it" page, as
+# (app label, model name): named, not imported, so rectification imports no other phase app.
+SOURCE_MODELS = frozenset(
+    {
+        ("appraisal", "opinion"),
+        ("appraisal", "appraisalconclusion"),
+        ("oversight", "suggestion"),
+        ("rectification", "publiccomment"),
+    }
+)
+
+
+def source_model(app_label: str, model_name: str):
+    """The model class of an allowed source, or None (unknown, uninstalled or not allowed)."""
+    if (app_label, model_name) not in SOURCE_MODELS:
+        return None
+    try:
+        return apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
 
 
 def source_kind_for(source) -> str:
@@ -98,13 +123,17 @@ def create_item(
     source_kind: str = SourceKind.TYPED,
     source_text: str = "",
     source=None,
+    acting: Scope | None,
 ) -> RectificationItem:
     """Create an item at one of the three levels.
 
     A member's item belongs to the member's organisation; a base organisation's to an
     organisation inside an enrolled unit; the bureau's to the campaign's organisation.
+    Whoever manages that organisation creates it (`acting`).
     """
+    campaign.check_writable()  # an ended campaign is read-only
     organization, enrollment = _placement(campaign, level, organization, member)
+    require_acting(acting, lambda scope: scope.can_manage_org(organization))
     if level == Level.MEMBER and responsible is None:
         responsible = member  # a member answers for their own item
     _check_responsible(
@@ -154,7 +183,7 @@ def _placement(campaign, level, organization, member):
 
 
 def _check_responsible(responsible: Member | None, within: Organization) -> None:
-    if responsible is not None and not responsible.organization.path.startswith(within.path):
+    if responsible is not None and not responsible.organization.is_in_subtree_of(within):
         raise ValidationError(
             {"responsible": _("The responsible person must belong to %(unit)s.") % {"unit": within}}
         )
@@ -169,6 +198,7 @@ def create_item_from_source(
     problem: str | None = None,
     kind: str | None = None,
     from_public: bool | None = None,
+    acting: Scope | None,
     **fields,
 ) -> RectificationItem:
     """Create an item from any record (an opinion, an appraisal conclusion, a liaison
@@ -197,6 +227,7 @@ def create_item_from_source(
         source_text=text,
         source=source,
         from_public=from_public,
+        acting=acting,
         **fields,
     )
 
@@ -210,9 +241,12 @@ def _locked(item: RectificationItem, user=None) -> RectificationItem:
     return fresh
 
 
-def update_item(item: RectificationItem, *, scope, user=None, **changes) -> RectificationItem:
+def update_item(
+    item: RectificationItem, *, acting: Scope | None, user=None, **changes
+) -> RectificationItem:
     """Change an item's problem, measures, owner, deadline, weight or public flag."""
-    scope.require(scope.can_manage_item(item))
+    require_acting(acting, lambda scope: scope.can_manage_item(item))
+    item.campaign.check_writable()  # an ended campaign is read-only
     if item.status == Status.VERIFIED:
         raise ValidationError(
             _("A verified item is closed; the upper level reopens it to change it.")
@@ -230,9 +264,10 @@ def update_item(item: RectificationItem, *, scope, user=None, **changes) -> Rect
     return item
 
 
-def delete_item(item: RectificationItem, *, scope) -> None:
+def delete_item(item: RectificationItem, *, acting: Scope | None) -> None:
     """Delete an item the public has not seen; a published item stays on record."""
-    scope.require(scope.can_manage_item(item))
+    require_acting(acting, lambda scope: scope.can_manage_item(item))
+    item.campaign.check_writable()  # an ended campaign is read-only
     if item.is_published:
         raise ValidationError(_("A published item stays on record and cannot be deleted."))
     item.delete()
@@ -242,7 +277,7 @@ def apply_action(
     item: RectificationItem,
     action: str,
     *,
-    scope,
+    acting: Scope | None,
     user=None,
     reason: str = "",
     progress: int = 0,
@@ -253,13 +288,15 @@ def apply_action(
     Refuses with a clear message an action impossible from the item's status, and with
     PermissionDenied an action the user's level may not take.
     """
+    item.campaign.check_writable()  # an ended campaign is read-only
     today = today or timezone.localdate()
     transition = workflow.TRANSITIONS.get(action)
     if transition is None:
         raise ValidationError(_("Unknown action."))
-    if transition.actor == Actor.UPPER and not scope.can_judge_item(item):
+    upper = transition.actor == Actor.UPPER
+    if upper and acting is not None and not acting.can_judge_item(item):
         raise PermissionDenied(_("Only the upper level may verify an item or reopen it."))
-    if transition.actor == Actor.UNIT and not scope.can_manage_item(item):
+    if transition.actor == Actor.UNIT and acting is not None and not acting.can_manage_item(item):
         raise PermissionDenied(_("Only the unit's administrators may change the item's status."))
     with transaction.atomic():
         item = _locked(item, user)
@@ -310,7 +347,7 @@ _ACTIONS = {
 def add_note(
     item: RectificationItem,
     *,
-    scope,
+    acting: Scope | None,
     progress: int,
     text: str,
     user=None,
@@ -321,7 +358,8 @@ def add_note(
     A planned item starts with its first note. 100 % is reached by marking the item done,
     and a done or verified item takes no more notes (only the upper level reopens it).
     """
-    scope.require(scope.can_report_progress(item))
+    require_acting(acting, lambda scope: scope.can_report_progress(item))
+    item.campaign.check_writable()  # an ended campaign is read-only
     today = timezone.localdate()
     noted_on = noted_on or today
     if noted_on > today:
@@ -348,16 +386,24 @@ def add_note(
         )
 
 
-def add_evidence(*, title: str, file, user=None, item=None, deed=None) -> EvidenceFile:
+def add_evidence(
+    *, title: str, file, user=None, item=None, deed=None, acting: Scope | None
+) -> EvidenceFile:
+    """Evidence of an item's progress (whoever reports it) or of a practical deed."""
+    if item is not None:
+        require_acting(acting, lambda scope: scope.can_report_progress(item))
+    if deed is not None:
+        require_acting(acting, lambda scope: scope.can_manage_org(deed.organization))
     return EvidenceFile.objects.create(
         item=item, deed=deed, title=title, file=file, uploaded_by=user
     )
 
 
-def publish(item: RectificationItem, *, scope, user=None) -> RectificationItem:
+def publish(item: RectificationItem, *, acting: Scope | None, user=None) -> RectificationItem:
     """Put an item on the public site. Publication is for good: the item and the history
     of its changes stay visible."""
-    scope.require(scope.can_manage_item(item))
+    require_acting(acting, lambda scope: scope.can_manage_item(item))
+    item.campaign.check_writable()  # an ended campaign is read-only
     if item.is_published:
         return item
     problems = publication_problems(item)
@@ -382,23 +428,29 @@ def publication_problems(item: RectificationItem) -> list[str]:
     return problems
 
 
-def publish_list(items, *, scope, user=None) -> tuple[int, int]:
+def publish_list(items, *, acting: Scope | None, user=None) -> tuple[int, int]:
     """Publish every unpublished item ready for it; return (published, left unpublished)."""
     published = skipped = 0
     for item in items.filter(published_at__isnull=True).select_related("organization"):
         if publication_problems(item):
             skipped += 1
             continue
-        publish(item, scope=scope, user=user)
+        publish(item, acting=acting, user=user)
         published += 1
     return published, skipped
 
 
 def explain(
-    item: RectificationItem, *, scope, text: str, user=None, today: date | None = None
+    item: RectificationItem,
+    *,
+    acting: Scope | None,
+    text: str,
+    user=None,
+    today: date | None = None,
 ) -> RectificationItem:
     """The unit's explanation to the public of an item it cannot solve yet (五.3(2))."""
-    scope.require(scope.can_manage_item(item))
+    require_acting(acting, lambda scope: scope.can_manage_item(item))
+    item.campaign.check_writable()  # an ended campaign is read-only
     if not text.strip():
         raise ValidationError({"text": _("Write the explanation.")})
     if item.is_solved:
@@ -427,8 +479,10 @@ def post_comment(
     )
 
 
-def moderate(comment: PublicComment, *, scope, approve: bool, user=None) -> PublicComment:
-    scope.require(scope.can_manage_item(comment.item))
+def moderate(
+    comment: PublicComment, *, acting: Scope | None, approve: bool, user=None
+) -> PublicComment:
+    require_acting(acting, lambda scope: scope.can_manage_item(comment.item))
     comment.status = CommentStatus.APPROVED if approve else CommentStatus.REJECTED
     comment.moderated_by = user
     comment.moderated_on = timezone.localdate()
@@ -439,8 +493,12 @@ def moderate(comment: PublicComment, *, scope, approve: bool, user=None) -> Publ
 # -- practical deeds and long-term mechanisms ------------------------------------------------
 
 
-def record_deed(campaign: Campaign, *, organization: Organization, **fields) -> PracticalDeed:
+def record_deed(
+    campaign: Campaign, *, organization: Organization, acting: Scope | None, **fields
+) -> PracticalDeed:
     """Record a practical deed of a unit (or of the bureau, for the campaign's organisation)."""
+    require_acting(acting, lambda scope: scope.can_manage_org(organization))
+    campaign.check_writable()  # an ended campaign is read-only
     enrollment = None
     if organization.pk != campaign.organization_id:
         enrollment = enrollment_for(campaign, organization)
@@ -453,8 +511,12 @@ def record_deed(campaign: Campaign, *, organization: Organization, **fields) -> 
     )
 
 
-def institute_mechanism(enrollment: Enrollment, *, kind: str, **fields) -> Mechanism:
+def institute_mechanism(
+    enrollment: Enrollment, *, kind: str, acting: Scope | None, **fields
+) -> Mechanism:
     """Institute one of the template's recurring activities in a unit."""
+    require_acting(acting, lambda scope: scope.can_manage_org(enrollment.organization))
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     codes = {item.code for item in enrollment.campaign.rules.mechanisms}
     if kind not in codes:
         raise ValidationError({"kind": _("Not one of the campaign's long-term mechanisms.")})
@@ -465,13 +527,17 @@ def institute_mechanism(enrollment: Enrollment, *, kind: str, **fields) -> Mecha
     )
 
 
-def record_occurrence(mechanism: Mechanism, **fields) -> Occurrence:
+def record_occurrence(mechanism: Mechanism, *, acting: Scope | None, **fields) -> Occurrence:
+    unit = mechanism.enrollment.organization
+    require_acting(acting, lambda scope: scope.can_manage_org(unit))
+    mechanism.campaign.check_writable()  # an ended campaign is read-only
     if fields["held_on"] > timezone.localdate():
         raise ValidationError({"held_on": _("Record an activity once it has been held.")})
     return Occurrence.objects.create(mechanism=mechanism, **fields)
 
 
-def add_cultivation(organization: Organization, **fields) -> Cultivation:
+def add_cultivation(organization: Organization, *, acting: Scope | None, **fields) -> Cultivation:
+    require_acting(acting, lambda scope: scope.can_manage_org(organization))
     person = Cultivation(organization=organization, **fields)
     _check_stages(person)
     person.save()
@@ -479,10 +545,15 @@ def add_cultivation(organization: Organization, **fields) -> Cultivation:
 
 
 def advance_cultivation(
-    person: Cultivation, *, probationary_on: date | None = None, formal_on: date | None = None
+    person: Cultivation,
+    *,
+    probationary_on: date | None = None,
+    formal_on: date | None = None,
+    acting: Scope | None,
 ) -> Cultivation:
     """Record that an activist became a probationary member, or a probationary one a full
     member."""
+    require_acting(acting, lambda scope: scope.can_manage_org(person.organization))
     if probationary_on is not None:
         person.probationary_on = probationary_on
     if formal_on is not None:
@@ -507,7 +578,8 @@ def _check_stages(person: Cultivation) -> None:
         )
 
 
-def add_pairing(member: Member, **fields) -> Pairing:
+def add_pairing(member: Member, *, acting: Scope | None, **fields) -> Pairing:
+    require_acting(acting, lambda scope: scope.can_manage_member(member))
     ended_on = fields.get("ended_on")
     if ended_on and ended_on < fields["started_on"]:
         raise ValidationError({"ended_on": _("A pairing ends after it starts.")})

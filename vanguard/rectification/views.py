@@ -218,7 +218,7 @@ def publish_unit(request, pk, enrollment_pk=None):
         campaign = enrollment.campaign
         target = redirect("rectification-unit", pk=pk, enrollment_pk=enrollment.pk)
     items = list_items(scope, enrollment, campaign)
-    published, skipped = services.publish_list(items, scope=scope, user=request.user)
+    published, skipped = services.publish_list(items, acting=scope, user=request.user)
     messages.success(
         request,
         ngettext("%(count)s item published.", "%(count)s items published.", published)
@@ -298,9 +298,15 @@ def _create(request, campaign, unit, form, source):
                 organization=organization,
                 member=member,
                 **data,
+                acting=request.scope,
             )
         return services.create_item(
-            campaign, level=level, organization=organization, member=member, **data
+            campaign,
+            level=level,
+            organization=organization,
+            member=member,
+            **data,
+            acting=request.scope,
         )
     except ValidationError as error:
         add_service_error(form, error)
@@ -309,13 +315,15 @@ def _create(request, campaign, unit, form, source):
 
 @login_required
 def new_item_from_source(request, pk, type_id, object_id):
-    """Make an item from any record of another module (an opinion, a liaison finding …).
+    """Make an item from a record of another module: an opinion, an appraisal conclusion, a
+    supervision suggestion or a public comment (`services.SOURCE_MODELS`); any other type
+    is 404.
 
     The record's organisation must be one the user manages, inside an enrolled unit.
     """
     campaign = request.scope.get_campaign_or_404(pk, module="rectification")
     content_type = get_object_or_404(ContentType, pk=type_id)
-    model = content_type.model_class()
+    model = services.source_model(content_type.app_label, content_type.model)
     if model is None:
         raise Http404
     source = get_object_or_404(model, pk=object_id)
@@ -402,7 +410,7 @@ def edit_item(request, pk):
     form = ItemEditForm(request.POST or None, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_item(item, scope=request.scope, user=request.user, **form.cleaned_data)
+            services.update_item(item, acting=request.scope, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -419,7 +427,7 @@ def delete_item(request, pk):
     item = item_or_404(request, pk)
     target = _list_url(item)
     try:
-        services.delete_item(item, scope=request.scope)
+        services.delete_item(item, acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("rectification-item", pk=item.pk)
@@ -448,7 +456,7 @@ def item_action(request, pk, action):
         reason, progress = form.cleaned_data["reason"], form.cleaned_data["progress"]
     try:
         item = services.apply_action(
-            item, action, scope=request.scope, user=request.user, reason=reason, progress=progress
+            item, action, acting=request.scope, user=request.user, reason=reason, progress=progress
         )
     except ValidationError as error:
         return _rerender(request, item, " ".join(error.messages))
@@ -466,7 +474,7 @@ def add_note(request, pk):
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.add_note(item, scope=request.scope, user=request.user, **form.cleaned_data)
+            services.add_note(item, acting=request.scope, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -483,7 +491,7 @@ def upload_evidence(request, pk):
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         return _rerender(request, item, _("The file was not uploaded."), evidence_form=form)
-    services.add_evidence(item=item, user=request.user, **form.cleaned_data)
+    services.add_evidence(item=item, user=request.user, **form.cleaned_data, acting=request.scope)
     messages.success(request, _("Evidence uploaded."))
     return redirect("rectification-item", pk=item.pk)
 
@@ -493,7 +501,7 @@ def upload_evidence(request, pk):
 def publish_item(request, pk):
     item = item_or_404(request, pk)
     try:
-        services.publish(item, scope=request.scope, user=request.user)
+        services.publish(item, acting=request.scope, user=request.user)
     except ValidationError as error:
         return _rerender(request, item, " ".join(error.messages))
     messages.success(request, _("The item is published on the public site."))
@@ -508,7 +516,7 @@ def explain_item(request, pk):
     form = ExplanationForm(request.POST)
     if form.is_valid():
         try:
-            services.explain(item, scope=request.scope, user=request.user, **form.cleaned_data)
+            services.explain(item, acting=request.scope, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -572,7 +580,7 @@ def moderate_comment(request, pk):
         raise Http404
     request.scope.module_or_404(comment.item.campaign, "rectification")
     approve = request.POST.get("decision") == "approve"
-    services.moderate(comment, scope=request.scope, approve=approve, user=request.user)
+    services.moderate(comment, acting=request.scope, approve=approve, user=request.user)
     if approve:
         messages.success(request, _("The comment is shown on the public site."))
     else:

@@ -72,7 +72,7 @@ def deeds(request, pk, form=None):
     )
     unit = request.GET.get("unit", "")
     if unit.isdigit():
-        queryset = queryset.filter(organization__path__startswith=_unit_path(request, unit))
+        queryset = queryset.filter(_unit(request, unit).subtree_q("organization__"))
     page = Paginator(queryset, DEEDS_PER_PAGE).get_page(request.GET.get("page"))
     units = _deed_units(request, campaign)
     for deed in page:
@@ -92,8 +92,8 @@ def deeds(request, pk, form=None):
     return render(request, "rectification/deeds.html", context, status=400 if form else 200)
 
 
-def _unit_path(request, org_id) -> str:
-    return request.scope.get_org_or_404(int(org_id)).path
+def _unit(request, org_id):
+    return request.scope.get_org_or_404(int(org_id))
 
 
 @login_required
@@ -106,7 +106,7 @@ def add_deed(request, pk):
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.record_deed(campaign, **data)
+            services.record_deed(campaign, **data, acting=request.scope)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -128,7 +128,9 @@ def deed_evidence(request, pk):
     request.scope.require(request.scope.can_manage_org(deed.organization))
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
-        services.add_evidence(deed=deed, user=request.user, **form.cleaned_data)
+        services.add_evidence(
+            deed=deed, user=request.user, **form.cleaned_data, acting=request.scope
+        )
         messages.success(request, _("Evidence uploaded."))
     else:
         messages.error(request, _("Not saved: %(errors)s") % {"errors": form.errors.as_text()})
@@ -175,12 +177,8 @@ def longterm_context(request, enrollment, **forms):
         mechanism.form = forms.get(f"occurrence_{mechanism.pk}") or OccurrenceForm(
             prefix=f"m{mechanism.pk}", initial={"held_on": today}
         )
-    subtree = enrollment.organization.path
-    people = list(
-        Cultivation.objects.filter(organization__path__startswith=subtree).select_related(
-            "organization", "mentor"
-        )
-    )
+    subtree = enrollment.organization.subtree_q("organization__")
+    people = list(Cultivation.objects.filter(subtree).select_related("organization", "mentor"))
     pipeline = {stage: [p for p in people if p.stage == stage] for stage in Stage.values}
     can_manage = request.scope.can_manage_org(enrollment.organization)
     return {
@@ -189,7 +187,7 @@ def longterm_context(request, enrollment, **forms):
         "can_manage": can_manage,
         "mechanisms": mechanisms,
         "pipeline": [(Stage(stage).label, pipeline[stage]) for stage in Stage.values],
-        "pairings": Pairing.objects.filter(organization__path__startswith=subtree)
+        "pairings": Pairing.objects.filter(subtree)
         .select_related("member")
         .order_by("member__name", "started_on"),
         "mechanism_form": forms.get("mechanism_form") or MechanismForm(enrollment=enrollment),
@@ -219,7 +217,7 @@ def add_mechanism(request, pk, enrollment_pk):
     form = MechanismForm(request.POST, enrollment=enrollment)
     if form.is_valid():
         try:
-            services.institute_mechanism(enrollment, **form.cleaned_data)
+            services.institute_mechanism(enrollment, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -240,7 +238,7 @@ def add_occurrence(request, pk):
     form = OccurrenceForm(request.POST, prefix=f"m{mechanism.pk}")
     if form.is_valid():
         try:
-            services.record_occurrence(mechanism, **form.cleaned_data)
+            services.record_occurrence(mechanism, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -256,7 +254,9 @@ def add_cultivation(request, pk, enrollment_pk):
     form = CultivationForm(request.POST, enrollment=enrollment)
     if form.is_valid():
         try:
-            services.add_cultivation(enrollment.organization, **form.cleaned_data)
+            services.add_cultivation(
+                enrollment.organization, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -270,12 +270,13 @@ def add_cultivation(request, pk, enrollment_pk):
 def advance_cultivation(request, pk, enrollment_pk, person_pk):
     enrollment = _reader_enrollment(request, pk, enrollment_pk, manage=True)
     person = get_object_or_404(
-        Cultivation, pk=person_pk, organization__path__startswith=enrollment.organization.path
+        Cultivation.objects.filter(enrollment.organization.subtree_q("organization__")),
+        pk=person_pk,
     )
     form = AdvanceForm(request.POST)
     if form.is_valid():
         try:
-            services.advance_cultivation(person, **form.cleaned_data)
+            services.advance_cultivation(person, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -294,7 +295,7 @@ def add_pairing(request, pk, enrollment_pk):
         data = dict(form.cleaned_data)
         member = data.pop("member")
         try:
-            services.add_pairing(member, **data)
+            services.add_pairing(member, **data, acting=request.scope)
         except ValidationError as error:
             add_service_error(form, error)
         else:

@@ -282,7 +282,7 @@ def expire(now=None) -> int:
 
 
 def sheets_output(sheets, filename: str) -> Output:
-    from vanguard.reports.exports import write_sheets
+    from vanguard.core.exports import write_sheets
 
     return Output(filename, XLSX, write=lambda file: write_sheets(file, sheets))
 
@@ -292,6 +292,6 @@ def xlsx_output(write: Callable[[object], None], filename: str) -> Output:
 
 
 def pdf_output(template_name: str, context: dict, filename: str) -> Output:
-    from vanguard.reports.exports import render_pdf
+    from vanguard.core.exports import render_pdf
 
     return Output(filename, PDF, content=render_pdf(template_name, context))

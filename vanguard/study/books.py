@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from vanguard.campaigns.models import Enrollment
-from vanguard.orgs.models import Member
-from vanguard.reports.exports import Sheet
+from vanguard.core.exports import Sheet
+from vanguard.orgs.models import Member, path_within
 from vanguard.study.hours import session_counts, with_hours
 from vanguard.study.models import Attendance, AttendanceStatus, StudyNote, StudySession
 
@@ -46,7 +46,7 @@ def roster_members(enrollment: Enrollment):
     """Current members of the unit, and anyone marked at one of its sessions since."""
     marked = Attendance.objects.filter(session__enrollment=enrollment).values("member_id")
     members = Member.objects.filter(
-        Q(organization__path__startswith=enrollment.organization.path) | Q(pk__in=marked)
+        enrollment.organization.subtree_q("organization__") | Q(pk__in=marked)
     )
     return with_hours(members, enrollment.campaign).order_by("organization__path", "code")
 
@@ -92,7 +92,7 @@ def roster(enrollment: Enrollment) -> Roster:
             RosterRow(
                 member,
                 marks[member.pk],
-                moved=not member.organization.path.startswith(path),
+                moved=not path_within(member.organization.path, path),
             )
             for member in roster_members(enrollment)
         ],
@@ -201,8 +201,8 @@ def log_sheet(entries: list[LogEntry], rules) -> Sheet:
 def unit_notes(enrollment: Enrollment, member: Member | None = None):
     """Study notes of the unit's members in the campaign, leader cadres first. One query."""
     notes = StudyNote.objects.filter(
+        enrollment.organization.subtree_q("member__organization__"),
         campaign=enrollment.campaign,
-        member__organization__path__startswith=enrollment.organization.path,
     )
     if member is not None:
         notes = notes.filter(member=member)

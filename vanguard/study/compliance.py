@@ -15,17 +15,27 @@ they are in progress and not reported. All data is loaded for every enrolled uni
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import F, Sum
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vanguard.campaigns.compliance import ComplianceContext, rule
-from vanguard.campaigns.rules import format_date
+from vanguard.campaigns.compliance import (
+    ComplianceContext,
+    activity,
+    activity_ids,
+    compliance_rule,
+    describe_threshold,
+    unit_links,
+)
 from vanguard.campaigns.units import units_by_org
-from vanguard.campaigns.verdicts import Finding, Level
+from vanguard.campaigns.verdicts import Finding, Severity
+from vanguard.core.dates import format_date
 from vanguard.orgs.models import Member
 from vanguard.study.hours import with_hours
+from vanguard.study.models import ATTENDED, Attendance, MemberHours, StudySession
 from vanguard.study.summary import UnitStudy, unit_studies
 
 NAMES_SHOWN = 20
@@ -49,6 +59,30 @@ def _where(study: UnitStudy) -> dict:
     return {"organization": study.enrollment.organization, "enrollment_id": study.enrollment.pk}
 
 
+def _link(context: ComplianceContext, study: UnitStudy, name: str, label) -> tuple:
+    """The unit's page and one of the study module's pages of the unit."""
+    url = reverse(name, args=[context.campaign.pk, study.enrollment.pk])
+    return unit_links(context, study.enrollment, (str(label), url))
+
+
+def _sessions_link(context, study):
+    return _link(context, study, "study-sessions", _("Study sessions"))
+
+
+def _hours_link(context, study):
+    return _link(context, study, "study-unit-hours", _("Members' hours"))
+
+
+@activity
+def units_with_sessions(context: ComplianceContext) -> set[int]:
+    """Units with a study session recorded (for 未开展): one query."""
+    ids = activity_ids(context)
+    if not ids:
+        return set()
+    rows = StudySession.objects.filter(enrollment__in=ids).values_list("enrollment", flat=True)
+    return set(rows.distinct())
+
+
 def _window_ended(study: UnitStudy, today) -> bool:
     window = study.window
     return window is not None and window.ends_on < today
@@ -59,7 +93,7 @@ def _last_window_ended(study: UnitStudy, today) -> bool:
     return bool(windows) and max(w.ends_on for w in windows) < today
 
 
-@rule(
+@compliance_rule(
     "study.sessions",
     gettext_lazy("Study sessions held in the study phase, roll taken"),
     module="sessions",
@@ -67,11 +101,13 @@ def _last_window_ended(study: UnitStudy, today) -> bool:
 def sessions(context: ComplianceContext) -> list[Finding]:
     findings = []
     for study in _studies(context).values():
-        figures, where = study.sessions, _where(study)
+        figures = study.sessions
+        where = {**_where(study), "links": _sessions_link(context, study)}
+        before = len(findings)
         if not figures.held and _window_ended(study, context.today):
             findings.append(
                 Finding(
-                    Level.FAILING,
+                    Severity.FAILING,
                     _("No study session was held; the study phase ended on %(end)s")
                     % {"end": format_date(study.window.ends_on)},
                     dates=(study.window.ends_on,),
@@ -81,7 +117,7 @@ def sessions(context: ComplianceContext) -> list[Finding]:
         if figures.outside_window:
             findings.append(
                 Finding(
-                    Level.WARNING,
+                    Severity.WARNING,
                     _("%(count)s sessions were held outside the study phase")
                     % {"count": figures.outside_window},
                     **where,
@@ -90,9 +126,18 @@ def sessions(context: ComplianceContext) -> list[Finding]:
         if figures.without_roll:
             findings.append(
                 Finding(
-                    Level.WARNING,
+                    Severity.WARNING,
                     _("%(count)s past sessions have no roll-call")
                     % {"count": figures.without_roll},
+                    **where,
+                )
+            )
+        if len(findings) == before and figures.held:
+            findings.append(
+                Finding(
+                    Severity.OK,
+                    _("%(count)s sessions held in the study phase, each with its roll-call")
+                    % {"count": figures.held},
                     **where,
                 )
             )
@@ -118,10 +163,11 @@ def _short_names(context: ComplianceContext, enrollments) -> dict[int, list[str]
     return names
 
 
-@rule(
+@compliance_rule(
     "study.hours",
     gettext_lazy("Every member's concentrated study hours reach the minimum"),
     module="sessions",
+    thresholds=("min_study_hours",),
 )
 def hours(context: ComplianceContext) -> list[Finding]:
     ended = [
@@ -139,7 +185,7 @@ def hours(context: ComplianceContext) -> list[Finding]:
         )
         findings.append(
             Finding(
-                Level.FAILING,
+                Severity.FAILING,
                 _(
                     "%(short)s of %(members)s members are short of the minimum hours, "
                     "%(hours)s hours in all"
@@ -151,21 +197,131 @@ def hours(context: ComplianceContext) -> list[Finding]:
                 },
                 members=tuple(shown),
                 dates=(study.window.ends_on,),
+                threshold=_hours_threshold(context, study),
+                links=_hours_link(context, study),
                 **_where(study),
             )
         )
+    for study in _studies(context).values():
+        figures = study.hours
+        if figures.members and not figures.short:
+            findings.append(
+                Finding(
+                    Severity.OK,
+                    _("%(members)s members, %(average)s hours on average; none short")
+                    % {"members": figures.members, "average": figures.average},
+                    threshold=_hours_threshold(context, study),
+                    links=_hours_link(context, study),
+                    **_where(study),
+                )
+            )
     return findings
 
 
-@rule("study.participation", gettext_lazy("Participation rate of each unit"), module="sessions")
+def _hours_threshold(context: ComplianceContext, study: UnitStudy) -> str:
+    category = study.enrollment.organization.category or None
+    return describe_threshold(context.campaign.rules, "min_study_hours", category=category)
+
+
+@compliance_rule(
+    "study.stored_hours",
+    gettext_lazy("Stored study hours equal the hours added up from the marks"),
+    module="sessions",
+)
+def stored_hours(context: ComplianceContext) -> list[Finding]:
+    """Red when a member's stored hours (`MemberHours`, what the pages show) differ from
+    the sum of their marks: some code path wrote marks without refreshing. Two queries
+    over the units' members, whatever their number."""
+    units = units_by_org(context.enrollments)
+    if not units:
+        return []
+    members = Member.objects.filter(organization__in=list(units))
+    stored = dict(
+        MemberHours.objects.filter(campaign=context.campaign, member__in=members).values_list(
+            "member", "hours"
+        )
+    )
+    live = {
+        member: Decimal(str(total))
+        for member, total in Attendance.objects.filter(
+            status__in=ATTENDED,
+            session__enrollment__campaign=context.campaign,
+            member__in=members,
+        )
+        .order_by()
+        .values("member")
+        .annotate(total=Sum("session__hours"))
+        .values_list("member", "total")
+    }
+    stored = {member: Decimal(str(hours)) for member, hours in stored.items()}
+    wrong = {pk for pk in stored.keys() | live.keys() if stored.get(pk) != live.get(pk)}
+    by_unit: dict[int, list[str]] = defaultdict(list)
+    counted: dict[int, int] = defaultdict(int)
+    for pk, org, name in members.values_list("pk", "organization", "name"):
+        counted[units[org]] += 1
+        if pk in wrong:
+            by_unit[units[org]].append(
+                _("%(name)s (stored %(stored)s, marks %(live)s)")
+                % {"name": name, "stored": stored.get(pk, 0), "live": live.get(pk, 0)}
+            )
+    findings = []
+    for enrollment in context.enrollments:
+        names = by_unit.get(enrollment.pk)
+        where = {"organization": enrollment.organization, "enrollment_id": enrollment.pk}
+        if names:
+            findings.append(
+                Finding(
+                    Severity.FAILING,
+                    _(
+                        "%(count)s members' stored hours differ from their marks: run "
+                        "manage.py refresh_study_hours"
+                    )
+                    % {"count": len(names)},
+                    members=tuple(names[:NAMES_SHOWN]),
+                    **where,
+                )
+            )
+        elif counted.get(enrollment.pk):
+            findings.append(
+                Finding(
+                    Severity.OK,
+                    _("%(count)s members' stored hours equal their marks")
+                    % {"count": counted[enrollment.pk]},
+                    **where,
+                )
+            )
+    return findings
+
+
+@compliance_rule(
+    "study.participation",
+    gettext_lazy("Participation rate of each unit"),
+    module="sessions",
+    thresholds=("min_participation_rate",),
+)
 def participation(context: ComplianceContext) -> list[Finding]:
     minimum = min_participation(context.campaign.rules)
     findings = []
     for study in _studies(context).values():
         rate = study.participation.rate
-        if rate is None or rate >= minimum:
+        if rate is None:
             continue
-        level = Level.FAILING if _window_ended(study, context.today) else Level.WARNING
+        if rate >= minimum:
+            findings.append(
+                Finding(
+                    Severity.OK,
+                    _("Participation rate %(rate)s (%(attended)s of %(expected)s)")
+                    % {
+                        "rate": study.participation.percent,
+                        "attended": study.participation.attended,
+                        "expected": study.participation.expected,
+                    },
+                    links=_sessions_link(context, study),
+                    **_where(study),
+                )
+            )
+            continue
+        level = Severity.FAILING if _window_ended(study, context.today) else Severity.WARNING
         findings.append(
             Finding(
                 level,
@@ -176,13 +332,16 @@ def participation(context: ComplianceContext) -> list[Finding]:
                     "attended": study.participation.attended,
                     "expected": study.participation.expected,
                 },
+                links=_sessions_link(context, study),
                 **_where(study),
             )
         )
     return findings
 
 
-@rule("study.five_ones", gettext_lazy("Every member's five ones done"), module="five_ones")
+@compliance_rule(
+    "study.five_ones", gettext_lazy("Every member's five ones done"), module="five_ones"
+)
 def five_ones(context: ComplianceContext) -> list[Finding]:
     findings = []
     for study in _studies(context).values():
@@ -191,7 +350,7 @@ def five_ones(context: ComplianceContext) -> list[Finding]:
             continue
         findings.append(
             Finding(
-                Level.FAILING,
+                Severity.FAILING,
                 _("%(missing)s of %(members)s members have not done all of the five ones")
                 % {"missing": members - complete, "members": members},
                 **_where(study),
@@ -200,7 +359,9 @@ def five_ones(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule("study.two_books", gettext_lazy("Two notebooks and the roster kept"), module="two_books")
+@compliance_rule(
+    "study.two_books", gettext_lazy("Two notebooks and the roster kept"), module="two_books"
+)
 def two_books(context: ComplianceContext) -> list[Finding]:
     findings = []
     for study in _studies(context).values():
@@ -208,7 +369,7 @@ def two_books(context: ComplianceContext) -> list[Finding]:
         if figures.held and not figures.logged:
             findings.append(
                 Finding(
-                    Level.FAILING,
+                    Severity.FAILING,
                     _("%(count)s sessions were held but the collective study log is empty")
                     % {"count": figures.held},
                     **where,
@@ -217,7 +378,7 @@ def two_books(context: ComplianceContext) -> list[Finding]:
         elif figures.held > figures.logged:
             findings.append(
                 Finding(
-                    Level.WARNING,
+                    Severity.WARNING,
                     _("%(count)s held sessions have no record in the collective study log")
                     % {"count": figures.held - figures.logged},
                     **where,
@@ -227,7 +388,7 @@ def two_books(context: ComplianceContext) -> list[Finding]:
         if missing_notes and _window_ended(study, context.today):
             findings.append(
                 Finding(
-                    Level.WARNING,
+                    Severity.WARNING,
                     _("%(count)s leader cadres have no study notes") % {"count": missing_notes},
                     **where,
                 )

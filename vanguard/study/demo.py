@@ -201,9 +201,7 @@ def load_demo(campaign: Campaign, rng: random.Random) -> None:
         taker = admins.get(enrollment.organization_id, office)
         materials = _materials(rng, enrollment, taker)
         sessions = _sessions(rng, enrollment, window, materials, taker)
-        members = list(
-            Member.objects.filter(organization__path__startswith=enrollment.organization.path)
-        )
+        members = list(Member.objects.within(enrollment.organization))
         _attendance(rng, sessions, members, skip_last=code == NO_ROLL)
         if code != NO_LOG:
             _logs(rng, sessions, taker, missing=2 if code == SLOPPY else 0)
@@ -301,7 +299,7 @@ def _attendance(rng, sessions, members, *, skip_last: bool) -> None:
     taken = sessions[:-1] if skip_last else sessions
     for session in taken:
         for member in members:
-            if not member.organization.path.startswith(session.organization.path):
+            if not member.organization.is_in_subtree_of(session.organization):
                 continue
             draw = rng.random()
             if draw < 0.95:

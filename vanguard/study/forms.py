@@ -73,9 +73,7 @@ class SessionForm(forms.ModelForm):
             label=gettext_lazy("Kind of session"),
             choices=[(k.code, k.title) for k in rules.session_kinds],
         )
-        self.fields["organization"].queryset = Organization.objects.filter(
-            path__startswith=enrollment.organization.path
-        ).order_by("path")
+        self.fields["organization"].queryset = Organization.objects.within(enrollment.organization)
         self.fields["organization"].initial = enrollment.organization.pk
         self.fields["template_materials"] = forms.MultipleChoiceField(
             label=gettext_lazy("Reading list items"),
@@ -185,9 +183,7 @@ class VisitForm(forms.ModelForm):
             choices=[("", "—"), *[(a, a) for a in activities]],
             required=False,
         )
-        self.fields["organization"].queryset = Organization.objects.filter(
-            path__startswith=campaign.organization.path
-        ).order_by("path")
+        self.fields["organization"].queryset = Organization.objects.within(campaign.organization)
         self.fields["organization"].required = False
         self.fields["visited_on"].validators.append(_not_in_future)
         _style(self)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from vanguard.datagen import bulk
+from vanguard.core import bulk
 from vanguard.study.hours import refresh_member_hours
 from vanguard.study.models import Attendance, AttendanceStatus, StudySession
 

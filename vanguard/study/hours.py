@@ -38,6 +38,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
+from vanguard.campaigns.groups import group_q, member_group_codes
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.campaigns.template import CampaignTemplate
 from vanguard.campaigns.units import sum_by_unit, units_by_org
@@ -57,22 +58,16 @@ def _decimal(value) -> Decimal:
 
 
 def required_hours(campaign: Campaign, member: Member) -> Decimal:
-    """The template's minimum for this member: the unit category and the member's groups."""
+    """The template's minimum for this member: the unit category and the member's groups
+    (built-in and 分类指导, `campaigns.groups`)."""
     category = member.organization.category or None
-    return _decimal(
-        campaign.rules.threshold(HOURS_THRESHOLD, category=category, groups=member.groups)
-    )
+    groups = member_group_codes(campaign, member)
+    return _decimal(campaign.rules.threshold(HOURS_THRESHOLD, category=category, groups=groups))
 
 
-def _group_q(group: str) -> Q:
-    """Members in a template member group, as a filter: mirrors `Member.groups`."""
-    if group == "leader_cadre":
-        return Q(is_leader_cadre=True)
-    return Q(status=group)
-
-
-def required_hours_expression(rules: CampaignTemplate) -> Case:
-    """`required_hours` as an SQL expression over Member rows.
+def required_hours_expression(rules: CampaignTemplate, campaign: Campaign | None = None) -> Case:
+    """`required_hours` as an SQL expression over Member rows (with `campaign`, the units'
+    choices of 分类指导 group count).
 
     Variants apply in file order and later matches win, so the last matching variant is
     tested first.
@@ -85,7 +80,7 @@ def required_hours_expression(rules: CampaignTemplate) -> Case:
         if variant.category:
             condition &= Q(organization__category=variant.category)
         if variant.group:
-            condition &= _group_q(variant.group)
+            condition &= group_q(rules, variant.group, campaign)
         whens.append(When(condition, then=Value(_decimal(variant.values[HOURS_THRESHOLD]))))
     default = Value(_decimal(rules.thresholds[HOURS_THRESHOLD]))
     return Case(*whens, default=default, output_field=HOURS_FIELD)
@@ -130,7 +125,7 @@ def with_hours(members: QuerySet[Member], campaign: Campaign) -> QuerySet[Member
     return (
         members.annotate(
             hours=hours_expression(campaign),
-            required=required_hours_expression(campaign.rules),
+            required=required_hours_expression(campaign.rules, campaign),
         )
         .annotate(
             shortfall=Greatest(

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanguard.accounts.access import STAFF
+from vanguard.core.exports import Sheet
 from vanguard.reports import jobs
-from vanguard.reports.exports import Sheet
 from vanguard.study import books
 
 

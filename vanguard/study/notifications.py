@@ -39,7 +39,8 @@ def hours_short(campaign, today, lead_days):
         unit = window.enrollment.organization
         members = (
             Member.objects.active(today)
-            .filter(organization__path__startswith=unit.path, user__isnull=False)
+            .within(unit)
+            .filter(user__isnull=False)
             .annotate(
                 required=required_hours_expression(campaign.rules),
                 hours=Coalesce(

@@ -32,7 +32,7 @@ from simple_history.utils import bulk_create_with_history
 from vanguard.campaigns.models import Enrollment
 from vanguard.campaigns.units import sum_by_unit, units_by_org
 from vanguard.orgs.excel import ImportProblem, WorkbookError
-from vanguard.orgs.models import Member
+from vanguard.orgs.models import Member, paths_overlap
 from vanguard.reports.sheets import Bounds, SheetRefused, bounded_rows, load_bounded
 from vanguard.study.models import Question, QuestionKind, Quiz, QuizAttempt
 
@@ -317,7 +317,7 @@ class QuizRefused(Exception):
 
 
 def takes_part(quiz: Quiz, member: Member) -> bool:
-    return member.organization.path.startswith(quiz.organization.path)
+    return member.organization.is_in_subtree_of(quiz.organization)
 
 
 def current_attempt(quiz: Quiz, member: Member, now: datetime) -> QuizAttempt | None:
@@ -416,7 +416,7 @@ def best_score_expression(quiz: Quiz) -> Subquery:
 
 def participants(quiz: Quiz):
     """The members taking part (the subtree of the organisation running the quiz)."""
-    return Member.objects.filter(organization__path__startswith=quiz.organization.path)
+    return Member.objects.within(quiz.organization)
 
 
 def ranking_enrollments(quiz: Quiz) -> list[Enrollment]:
@@ -424,7 +424,7 @@ def ranking_enrollments(quiz: Quiz) -> list[Enrollment]:
     return [
         e
         for e in Enrollment.objects.filter(campaign=quiz.campaign).select_related("organization")
-        if e.organization.path.startswith(path) or path.startswith(e.organization.path)
+        if paths_overlap(e.organization.path, path)
     ]
 
 

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
+from vanguard.accounts.access import Scope, require_acting
 from vanguard.campaigns import revision
 from vanguard.campaigns.models import Campaign, Enrollment, PhaseWindow
-from vanguard.campaigns.rules import format_date
+from vanguard.core.dates import format_date
 from vanguard.orgs.models import Member, Organization
 from vanguard.study.hours import refresh_member_hours
 from vanguard.study.models import (
@@ -79,13 +80,16 @@ def checkin_open(session: StudySession, now: datetime | None = None) -> bool:
 
 
 def expected_members(session: StudySession):
-    """The members of the session's organisation subtree, now."""
-    return Member.objects.filter(organization__path__startswith=session.organization.path)
+    """The members of the session's organisation subtree on the session's day, by their
+    dated transfers: one who moved away after the session is still expected at it, one who
+    moved in after it is not."""
+    return Member.objects.in_subtree_on(session.organization.path, session.date)
 
 
 def roll_rows(session: StudySession) -> list[tuple[Member, Attendance | None]]:
-    """Who is on the roll: members already marked (even if they have moved since) and
-    current members of the subtree not yet marked. Two queries."""
+    """Who is on the roll: members already marked (kept, even if they have moved since:
+    their marks are never dropped) and the members of the subtree on the session's day not
+    yet marked. Four queries."""
     marked = {
         row.member_id: row
         for row in Attendance.objects.filter(session=session).select_related("member__organization")
@@ -124,7 +128,12 @@ def check_marks(marks: Mapping[int, Mark]) -> dict[int, str]:
 
 
 def save_roll(
-    session: StudySession, marks: Mapping[int, Mark], *, user, now: datetime | None = None
+    session: StudySession,
+    marks: Mapping[int, Mark],
+    *,
+    user,
+    now: datetime | None = None,
+    acting: Scope | None,
 ) -> RollCall:
     """Save a whole session's roll in one go, in a constant number of queries.
 
@@ -132,6 +141,8 @@ def save_roll(
     theirs (new ones are marked absent), and marks for members not on the roll are
     ignored. Raises RollError, writing nothing, if any mark is invalid.
     """
+    require_acting(acting, lambda scope: scope.can_manage_org(session.organization))
+    session.enrollment.campaign.check_writable()  # an ended campaign is read-only
     errors = check_marks(marks)
     if errors:
         raise RollError(errors)
@@ -201,17 +212,25 @@ def normalise_code(code: str) -> str:
 
 
 def check_in(
-    session: StudySession, member: Member, code: str, *, now: datetime | None = None
+    session: StudySession,
+    member: Member,
+    code: str,
+    *,
+    now: datetime | None = None,
+    acting: Scope | None,
 ) -> Attendance:
     """Check `member` in to `session` with the code shown at the session.
 
     Refused (CheckinRefused) for a member not expected at the session, a wrong code,
     outside the session's time window, or a second time. The first check-in of a session
     puts every current member of its subtree on the roll (absent until they check in).
+    Only the member themself checks in (`acting`).
     """
+    require_acting(acting, lambda scope: scope.is_member(member))
+    session.enrollment.campaign.check_writable()  # an ended campaign is read-only
     now = now or timezone.now()
     row = Attendance.objects.filter(session=session, member=member).first()
-    in_subtree = member.organization.path.startswith(session.organization.path)
+    in_subtree = expected_members(session).filter(pk=member.pk).exists()
     if row is None and not in_subtree:
         raise CheckinRefused(
             _("This session is for the members of %(unit)s; you are not on its roll.")
@@ -272,8 +291,16 @@ def _time(moment: datetime) -> str:
 
 
 def save_log(
-    session: StudySession, *, content: str, summary: str = "", recorder: str = "", user=None
+    session: StudySession,
+    *,
+    content: str,
+    summary: str = "",
+    recorder: str = "",
+    user=None,
+    acting: Scope | None,
 ) -> SessionLog:
+    require_acting(acting, lambda scope: scope.can_manage_org(session.organization))
+    session.enrollment.campaign.check_writable()  # an ended campaign is read-only
     log, _created = SessionLog.objects.update_or_create(
         session=session,
         defaults={
@@ -302,8 +329,12 @@ def mark_five_one(
     partner: str = "",
     note: str = "",
     today: date | None = None,
+    acting: Scope | None,
 ) -> FiveOneRecord:
-    """Mark one of the template's 五个一 done for `member` (or update its record)."""
+    """Mark one of the template's 五个一 done for `member` (or update its record): the
+    member themself or the managers of the member's organisation."""
+    require_acting(acting, lambda scope: scope.can_act_for_member(member))
+    campaign.check_writable()  # an ended campaign is read-only
     try:
         definition = next(i for i in campaign.rules.five_ones if i.code == item)
     except StopIteration:
@@ -321,7 +352,9 @@ def mark_five_one(
     return record
 
 
-def unmark_five_one(campaign: Campaign, member: Member, item: str) -> None:
+def unmark_five_one(campaign: Campaign, member: Member, item: str, *, acting: Scope | None) -> None:
+    require_acting(acting, lambda scope: scope.can_act_for_member(member))
+    campaign.check_writable()  # an ended campaign is read-only
     for record in FiveOneRecord.objects.filter(campaign=campaign, member=member, item=item):
         record.delete()  # one by one, so the history keeps the deletion
 

@@ -21,6 +21,17 @@ def mark_saved(sender, instance: Attendance, update_fields=None, **kwargs):
     refresh_member_hours(campaign.get(), [instance.member_id])
 
 
+@receiver(post_delete, sender=Attendance, dispatch_uid="study-hours-mark-gone")
+def mark_deleted(sender, instance: Attendance, **kwargs):
+    """A mark deleted (the admin, a queryset's delete): its member's sum again."""
+    campaign = StudySession.objects.filter(pk=instance.session_id).values_list(
+        "enrollment__campaign", flat=True
+    )
+    campaign_id = campaign.first()
+    if campaign_id is not None:
+        refresh_member_hours(campaign_id, [instance.member_id])
+
+
 @receiver(post_save, sender=StudySession, dispatch_uid="study-hours-session")
 def session_saved(sender, instance: StudySession, created, update_fields=None, **kwargs):
     if created or (update_fields is not None and "hours" not in update_fields):

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from vanguard.campaigns.groups import group_expression, required_five_ones
 from vanguard.campaigns.models import Campaign, Enrollment, PhaseWindow
 from vanguard.campaigns.units import sum_by_unit, units_by_org
 from vanguard.orgs.models import Member
@@ -108,8 +109,12 @@ def leader_notes(campaign: Campaign, enrollments: list[Enrollment]) -> dict[int,
 
 def five_ones_complete(campaign: Campaign, enrollments: list[Enrollment]) -> dict[int, int]:
     """Per enrolled unit: members with every one of the template's 五个一 done. Two
-    queries."""
-    items = [item.code for item in campaign.rules.five_ones]
+    queries. When a 分类指导 group (三.5) holds its members to fewer items, each member is
+    counted against their own group's items."""
+    rules = campaign.rules
+    if any(group.five_ones is not None for group in rules.guidance_groups()):
+        return _five_ones_complete_by_group(campaign, enrollments)
+    items = [item.code for item in rules.five_ones]
     units = units_by_org(enrollments)
     complete = (
         FiveOneRecord.objects.filter(
@@ -123,6 +128,36 @@ def five_ones_complete(campaign: Campaign, enrollments: list[Enrollment]) -> dic
     )
     totals: dict[int, int] = {}
     for org in complete:
+        totals[units[org]] = totals.get(units[org], 0) + 1
+    return totals
+
+
+def _five_ones_complete_by_group(
+    campaign: Campaign, enrollments: list[Enrollment]
+) -> dict[int, int]:
+    rules = campaign.rules
+    units = units_by_org(enrollments)
+    everything = [item.code for item in rules.five_ones]
+    required = {group.code: required_five_ones(rules, group) for group in rules.guidance_groups()}
+    counts = {
+        f"done_{index}": Count(
+            "five_ones",
+            filter=Q(five_ones__campaign=campaign, five_ones__item__in=items),
+            distinct=True,
+        )
+        for index, items in enumerate([everything, *required.values()])
+    }
+    complete = Q(done_0__gte=len(everything)) & ~Q(group__in=list(required))
+    for index, (code, items) in enumerate(required.items(), start=1):
+        complete |= Q(group=code, **{f"done_{index}__gte": len(items)})
+    rows = (
+        Member.objects.filter(organization__in=list(units))
+        .annotate(group=group_expression(rules, campaign), **counts)
+        .filter(complete)
+        .values_list("organization", flat=True)
+    )
+    totals: dict[int, int] = {}
+    for org in rows:
         totals[units[org]] = totals.get(units[org], 0) + 1
     return totals
 

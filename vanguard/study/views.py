@@ -165,7 +165,7 @@ def roll_call(request, pk):
     if request.method == "POST":
         typed = _marks_from(request.POST, rows)
         try:
-            call = services.save_roll(session, typed, user=request.user)
+            call = services.save_roll(session, typed, user=request.user, acting=request.scope)
         except services.RollError as error:
             errors = error.errors
             messages.error(request, _("The roll was not saved; see the marked rows."))
@@ -187,7 +187,8 @@ def roll_call(request, pk):
                 "status": status,
                 "reason": reason,
                 "error": errors.get(member.pk),
-                "moved": not member.organization.path.startswith(session.organization.path),
+                # Moved out of the session's unit since: greyed, the marks kept.
+                "moved": not member.organization.is_in_subtree_of(session.organization),
             }
         )
     context = {
@@ -253,7 +254,9 @@ def checkin(request, pk):
             refused, status = _("Too many attempts; wait a minute and try again."), 429
         elif form.is_valid():
             try:
-                row = services.check_in(session, member, form.cleaned_data["code"])
+                row = services.check_in(
+                    session, member, form.cleaned_data["code"], acting=request.scope
+                )
             except services.CheckinRefused as error:
                 refused, status = str(error), 400
             else:
@@ -279,7 +282,7 @@ def session_log(request, pk):
     log = session.log if _has_log(session) else None
     form = SessionLogForm(request.POST or None, instance=log)
     if request.method == "POST" and form.is_valid():
-        services.save_log(session, user=request.user, **form.cleaned_data)
+        services.save_log(session, user=request.user, acting=request.scope, **form.cleaned_data)
         messages.success(request, _("The record of the session was saved."))
         return redirect("study-session", pk=session.pk)
     context = {

@@ -91,7 +91,7 @@ def my_five_one(request, pk):
     form = FiveOneForm(request.POST)
     if form.is_valid():
         try:
-            services.mark_five_one(campaign, member, **form.cleaned_data)
+            services.mark_five_one(campaign, member, acting=request.scope, **form.cleaned_data)
         except services.FiveOneError as error:
             messages.error(request, str(error))
         else:

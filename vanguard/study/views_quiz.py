@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanguard.core.exports import xlsx_response
 from vanguard.orgs.excel import WorkbookError
+from vanguard.orgs.models import paths_overlap
 from vanguard.reports import jobs
-from vanguard.reports.exports import xlsx_response
 from vanguard.study import quiz as quizzes
 from vanguard.study.forms import QuestionImportForm, QuizForm
 from vanguard.study.models import Quiz, QuizAttempt
@@ -28,7 +29,7 @@ from vanguard.study.models import Quiz, QuizAttempt
 
 def _reads(scope, org) -> bool:
     """Staff read a quiz run in their scope or above it (it covers their units)."""
-    return any(path.startswith(org.path) or org.path.startswith(path) for path in scope.read_paths)
+    return any(paths_overlap(path, org.path) for path in scope.read_paths)
 
 
 def _visible(scope, quiz: Quiz) -> bool:
@@ -53,7 +54,7 @@ def quiz_list(request, pk):
     scope = request.scope
     candidates = Quiz.objects.filter(campaign=campaign).select_related("organization")
     rows = [q for q in candidates if _visible(scope, q)]
-    organizations = scope.managed_orgs().filter(path__startswith=campaign.organization.path)
+    organizations = scope.managed_orgs().within(campaign.organization)
     can_create = organizations.exists()
     form = QuizForm(request.POST or None, campaign=campaign, organizations=organizations)
     if request.method == "POST":

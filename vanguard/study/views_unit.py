@@ -52,7 +52,7 @@ def _start(request, job: str, what: str, pk, enrollment_pk, module):
 
 
 def unit_hours_rows(enrollment, only_short: bool = False):
-    members = Member.objects.filter(organization__path__startswith=enrollment.organization.path)
+    members = Member.objects.within(enrollment.organization)
     rows = with_hours(members, enrollment.campaign)
     if only_short:
         rows = rows.filter(shortfall__gt=0)
@@ -140,7 +140,7 @@ def notes_member(request, enrollment):
     if not member_id.isdigit():
         return None
     member = request.scope.get_member_or_404(int(member_id))
-    if not member.organization.path.startswith(enrollment.organization.path):
+    if not member.organization.is_in_subtree_of(enrollment.organization):
         raise Http404
     return member
 
@@ -150,7 +150,7 @@ def notes_book(request, pk, enrollment_pk):
     enrollment = _staff_enrollment(request, pk, enrollment_pk, "two_books")
     member = notes_member(request, enrollment)
     leaders = Member.objects.filter(
-        organization__path__startswith=enrollment.organization.path, is_leader_cadre=True
+        enrollment.organization.subtree_q("organization__"), is_leader_cadre=True
     ).order_by("organization__path", "code")
     context = _base(
         enrollment,
@@ -251,14 +251,10 @@ def material_file(request, pk):
 def five_one_grid(enrollment):
     """Members × the template's 五个一, each cell the record or None. Two queries."""
     items = enrollment.campaign.rules.five_ones
-    members = list(
-        Member.objects.filter(
-            organization__path__startswith=enrollment.organization.path
-        ).select_related("organization")
-    )
+    members = list(Member.objects.within(enrollment.organization).select_related("organization"))
     records = FiveOneRecord.objects.filter(
+        enrollment.organization.subtree_q("member__organization__"),
         campaign=enrollment.campaign,
-        member__organization__path__startswith=enrollment.organization.path,
     )
     by_cell = {(r.member_id, r.item): r for r in records}
     rows = [
@@ -284,11 +280,13 @@ def unit_five_ones(request, pk, enrollment_pk):
         if not can_manage:
             raise PermissionDenied
         member = request.scope.get_member_or_404(request.POST.get("member", "0") or 0, manage=True)
-        if not member.organization.path.startswith(enrollment.organization.path):
+        if not member.organization.is_in_subtree_of(enrollment.organization):
             raise Http404
         if form.is_valid():
             try:
-                services.mark_five_one(enrollment.campaign, member, **form.cleaned_data)
+                services.mark_five_one(
+                    enrollment.campaign, member, acting=request.scope, **form.cleaned_data
+                )
             except services.FiveOneError as error:
                 messages.error(request, f"{member.name}：{error}")
             else:
@@ -317,8 +315,10 @@ def unit_five_one_clear(request, pk, enrollment_pk):
         pk, enrollment_pk, prefetch=PHASES, require=MANAGE, module="five_ones"
     )
     member = request.scope.get_member_or_404(request.POST.get("member", "0") or 0, manage=True)
-    if not member.organization.path.startswith(enrollment.organization.path):
+    if not member.organization.is_in_subtree_of(enrollment.organization):
         raise Http404
-    services.unmark_five_one(enrollment.campaign, member, request.POST.get("item", ""))
+    services.unmark_five_one(
+        enrollment.campaign, member, request.POST.get("item", ""), acting=request.scope
+    )
     messages.success(request, _("%(name)s: saved.") % {"name": member.name})
     return redirect("study-unit-five-ones", pk=pk, enrollment_pk=enrollment.pk)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from vanguard.campaigns.closure import closure_gate
-from vanguard.campaigns.rules import format_date
+from vanguard.core.dates import format_date
 
 
 def passed_survey_after(enrollment):

@@ -1,4 +1,4 @@
-"""Compliance rules of this app, registered with `vanguard.campaigns.compliance.rule`:
+"""Compliance rules of this app, registered with `vanguard.campaigns.compliance.compliance_rule`:
 a survey before the unit's campaign ends (三.3), a survey the majority was not
 dissatisfied with, and the remedial cycle (补课) that follows one they were.
 
@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vanguard.campaigns.compliance import ComplianceContext, open_cycle, rule
+from vanguard.campaigns.compliance import (
+    ComplianceContext,
+    activity,
+    activity_ids,
+    compliance_rule,
+    open_cycle,
+    unit_links,
+)
 from vanguard.campaigns.models import EnrollmentStatus
-from vanguard.campaigns.rules import format_date
-from vanguard.campaigns.verdicts import Finding, Level
+from vanguard.campaigns.verdicts import Finding, Severity
+from vanguard.core.dates import format_date
 from vanguard.surveys import results
 from vanguard.surveys.models import Outcome, Survey, SurveyStatus
 
@@ -45,6 +53,20 @@ def _where(enrollment) -> dict:
     return {"organization": enrollment.organization, "enrollment_id": enrollment.pk}
 
 
+@activity
+def units_with_surveys(context: ComplianceContext) -> set[int]:
+    """Units with a survey made (for 未开展): one query."""
+    ids = activity_ids(context)
+    if not ids:
+        return set()
+    return set(Survey.objects.filter(enrollment__in=ids).values_list("enrollment", flat=True))
+
+
+def _result_links(context, enrollment, survey_id) -> tuple:
+    url = reverse("surveys-results", args=[survey_id])
+    return unit_links(context, enrollment, (str(_("Survey results")), url))
+
+
 def _last_phase(enrollment, rules):
     """The (start, end) of the unit's last phase, or (None, the batch's end) unplanned."""
     last = rules.phases[-1].code
@@ -54,7 +76,7 @@ def _last_phase(enrollment, rules):
     return window.starts_on, window.ends_on
 
 
-@rule(
+@compliance_rule(
     "surveys.taken",
     gettext_lazy("A public satisfaction survey before the unit's campaign ends"),
     module="surveys",
@@ -75,7 +97,7 @@ def survey_taken(context: ComplianceContext) -> list[Finding]:
                 message = _("The survey is not closed yet, though the campaign ended on %(date)s")
                 findings.append(
                     Finding(
-                        Level.WARNING,
+                        Severity.WARNING,
                         message % {"date": format_date(ends)},
                         dates=(ends,),
                         **_where(enrollment),
@@ -86,7 +108,7 @@ def survey_taken(context: ComplianceContext) -> list[Finding]:
             message = _("No satisfaction survey, though the campaign ended on %(date)s")
             findings.append(
                 Finding(
-                    Level.FAILING,
+                    Severity.FAILING,
                     message % {"date": format_date(ends)},
                     dates=(ends,),
                     **_where(enrollment),
@@ -96,7 +118,7 @@ def survey_taken(context: ComplianceContext) -> list[Finding]:
             message = _("No satisfaction survey yet; the last phase ends on %(date)s")
             findings.append(
                 Finding(
-                    Level.WARNING,
+                    Severity.WARNING,
                     message % {"date": format_date(ends)},
                     dates=(ends,),
                     **_where(enrollment),
@@ -105,26 +127,46 @@ def survey_taken(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-@rule(
+@compliance_rule(
     "surveys.satisfied",
     gettext_lazy("The public not dissatisfied in the latest survey"),
     module="surveys",
 )
 def survey_satisfied(context: ComplianceContext) -> list[Finding]:
     surveys = _surveys(context)
-    failing = []
-    for enrollment in context.enrollments:
-        latest = _latest_closed(surveys.get(enrollment.pk, []))
-        if latest is not None and latest.outcome != Outcome.PASSED:
-            failing.append(enrollment)
-    if not failing:
+    closed = [
+        enrollment
+        for enrollment in context.enrollments
+        if _latest_closed(surveys.get(enrollment.pk, [])) is not None
+    ]
+    if not closed:
         return []
-    found = results.latest_results(failing)
+    found = results.latest_results(closed)
     findings = []
-    for enrollment in failing:
+    for enrollment in closed:
         result = found[enrollment.pk]
         dates = (result.closed_on,) if result.closed_on else ()
-        if result.failed:
+        links = _result_links(context, enrollment, result.survey_id)
+        if result.passed:
+            findings.append(
+                Finding(
+                    Severity.OK,
+                    _(
+                        "Survey %(number)s passed: %(dissatisfied)s of %(total)s valid "
+                        "responses dissatisfied (response rate %(rate)s)"
+                    )
+                    % {
+                        "number": result.number,
+                        "dissatisfied": result.combined.dissatisfied,
+                        "total": result.responses,
+                        "rate": f"{result.response_rate or 0:.1f}%",
+                    },
+                    dates=dates,
+                    links=links,
+                    **_where(enrollment),
+                )
+            )
+        elif result.failed:
             message = _(
                 "Survey %(number)s: %(dissatisfied)s of %(total)s valid responses dissatisfied, "
                 "a majority"
@@ -133,16 +175,28 @@ def survey_satisfied(context: ComplianceContext) -> list[Finding]:
                 "dissatisfied": result.combined.dissatisfied,
                 "total": result.responses,
             }
-            findings.append(Finding(Level.FAILING, message, dates=dates, **_where(enrollment)))
+            findings.append(
+                Finding(Severity.FAILING, message, dates=dates, links=links, **_where(enrollment))
+            )
+        elif result.invalid:
+            message = _(
+                "Survey %(number)s is invalid (neither passed nor failed): %(reason)s; survey "
+                "the unit again"
+            ) % {"number": result.number, "reason": result.invalid_reason}
+            findings.append(
+                Finding(Severity.WARNING, message, dates=dates, links=links, **_where(enrollment))
+            )
         else:
             message = _("Survey %(number)s closed with no responses; survey the unit again") % {
                 "number": result.number
             }
-            findings.append(Finding(Level.WARNING, message, dates=dates, **_where(enrollment)))
+            findings.append(
+                Finding(Severity.WARNING, message, dates=dates, links=links, **_where(enrollment))
+            )
     return findings
 
 
-@rule(
+@compliance_rule(
     "surveys.remedial",
     gettext_lazy("Remedial cycles (补课) followed by a passed survey"),
     module="surveys",
@@ -166,11 +220,11 @@ def remedial_resurveyed(context: ComplianceContext) -> list[Finding]:
                 "The remedial cycle opened on %(opened)s ended on %(ended)s without a passed "
                 "new survey"
             ) % {"opened": opened, "ended": format_date(cycle.ends_on)}
-            level = Level.FAILING
+            level = Severity.FAILING
         else:
             message = _(
                 "Remedial cycle (补课) in progress since %(opened)s: a new survey is required"
             ) % {"opened": opened}
-            level = Level.WARNING
+            level = Severity.WARNING
         findings.append(Finding(level, message, dates=(cycle.opened_on,), **_where(enrollment)))
     return findings

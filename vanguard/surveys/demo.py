@@ -64,21 +64,21 @@ def _survey_unit(rng: random.Random, enrollment: Enrollment, phase_end: date) ->
     code = enrollment.organization.code
     opens_on = phase_end - timedelta(days=14)
     closes_on = phase_end - timedelta(days=3)
-    survey = services.create_survey(enrollment, opens_on=opens_on, closes_on=closes_on)
+    survey = services.create_survey(enrollment, opens_on=opens_on, closes_on=closes_on, acting=None)
     prepared = opens_on - timedelta(days=7)
     _import_lists(rng, survey, enrollment, prepared)
     if code == PREPARING_UNIT:
         return
     _draw(rng, survey, prepared)
-    issued = services.issue_codes(survey, channel=Channel.SLIP, today=prepared)
-    slips = services.appoint_tellers(survey, TELLERS)
-    services.open_survey(survey)
+    issued = services.issue_codes(survey, channel=Channel.SLIP, today=prepared, acting=None)
+    slips = services.appoint_tellers(survey, TELLERS, acting=None)
+    services.open_survey(survey, acting=None)
     dissatisfied = 0.58 if code == FAILING_UNIT else rng.uniform(0.03, 0.15)
     _answer(rng, survey, issued, dissatisfied=dissatisfied, on=opens_on)
     teller_codes = [slip.code for slip in slips[:2]]
-    services.close_survey(survey, teller_codes, today=closes_on + timedelta(days=1))
+    services.close_survey(survey, teller_codes, today=closes_on + timedelta(days=1), acting=None)
     if code != UNPUBLISHED_UNIT:
-        services.publish_results(survey, today=closes_on + timedelta(days=4))
+        services.publish_results(survey, today=closes_on + timedelta(days=4), acting=None)
     if code == FAILING_UNIT:
         _remedial(rng, enrollment, closes_on + timedelta(days=1))
 
@@ -94,7 +94,7 @@ def _remedial(rng: random.Random, enrollment: Enrollment, opened_on: date) -> No
     )
     opens_on = cycle.ends_on + timedelta(days=2)
     survey = services.create_survey(
-        enrollment, opens_on=opens_on, closes_on=opens_on + timedelta(days=10)
+        enrollment, opens_on=opens_on, closes_on=opens_on + timedelta(days=10), acting=None
     )
     prepared = cycle.ends_on - timedelta(days=3)
     _import_lists(rng, survey, enrollment, prepared)
@@ -113,13 +113,18 @@ def _import_lists(rng: random.Random, survey: Survey, enrollment: Enrollment, to
         group = rng.choices(list(groups), weights=list(groups.values()))[0]
         people.append(_person(rng, number, group))
     services.store_frame(
-        survey, Method.RANDOM_SAMPLE, people, filename="抽样名单.xlsx", today=today
+        survey, Method.RANDOM_SAMPLE, people, filename="抽样名单.xlsx", today=today, acting=None
     )
     representatives = [
         _person(rng, number, REPRESENTATIVE) for number in range(2, 2 + rng.randint(8, 12))
     ]
     services.store_frame(
-        survey, Method.REPRESENTATIVES, representatives, filename="群众代表名单.xlsx", today=today
+        survey,
+        Method.REPRESENTATIVES,
+        representatives,
+        filename="群众代表名单.xlsx",
+        today=today,
+        acting=None,
     )
 
 
@@ -149,12 +154,12 @@ def _announce(rng: random.Random, survey: Survey, today: date):
         size=min(frame.row_count, rng.choice((30, 36, 40))),
         strata={group: str(share) for group, share in _groups(survey.enrollment).items()},
     )
-    return services.announce_draw(frame, announcement, today=today)
+    return services.announce_draw(frame, announcement, today=today, acting=None)
 
 
 def _draw(rng: random.Random, survey: Survey, today: date) -> None:
     draw = _announce(rng, survey, today)
-    services.make_draw(draw, today=today)
+    services.make_draw(draw, today=today, acting=None)
 
 
 def _answer(rng: random.Random, survey: Survey, issued, *, dissatisfied: float, on) -> None:

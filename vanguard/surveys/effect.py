@@ -11,8 +11,9 @@ from vanguard.surveys.results import latest_results
 
 
 def satisfaction_provider(campaign, enrollment_ids) -> dict:
-    """Each unit's latest published result (units never surveyed are left out); three
-    queries whatever the number of units."""
+    """Each unit's latest published result (units never surveyed, or whose latest survey is
+    invalid or below the k-anonymity threshold, are left out); three queries whatever the
+    number of units."""
     from vanguard.rectification.effect import Satisfaction
 
     found = latest_results(enrollment_ids, published_only=True)
@@ -24,6 +25,8 @@ def satisfaction_provider(campaign, enrollment_ids) -> dict:
             redo_required=result.redo_required,
         )
         for enrollment_id, result in found.items()
+        # k-anonymity and validity: a survey too small to show, or 无效, tells nothing here.
+        if result.shown and not result.invalid
     }
 
 

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from vanguard.campaigns.rules import format_date
-from vanguard.reports.exports import Sheet
+from vanguard.core.dates import format_date
+from vanguard.core.exports import Sheet
 from vanguard.surveys.models import Draw, Invitation, Survey
 from vanguard.surveys.services import format_code
 

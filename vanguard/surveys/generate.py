@@ -23,9 +23,9 @@ from datetime import date, timedelta
 
 from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.demo import GIVEN, SURNAMES
-from vanguard.datagen import bulk
+from vanguard.core import bulk
 from vanguard.orgs.models import OrgCategory
-from vanguard.surveys import sampling, services
+from vanguard.surveys import results, sampling, services
 from vanguard.surveys.demo import (
     COMMENTS,
     ESTATES,
@@ -238,12 +238,7 @@ def generate(generated, scale, rng: random.Random) -> None:
         for invited in unit.invited:
             if invited.answer:
                 counts[invited.answer[0]] = counts.get(invited.answer[0], 0) + 1
-        if not counts:
-            outcome = Outcome.NO_RESPONSES
-        elif rules.satisfaction.redo_required(counts):
-            outcome = Outcome.FAILED
-        else:
-            outcome = Outcome.PASSED
+        outcome = results.judge(rules.satisfaction, counts, len(unit.invited))
         surveys.append(
             Survey(
                 enrollment=unit.enrollment,

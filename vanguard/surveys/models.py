@@ -37,6 +37,8 @@ class Outcome(models.TextChoices):
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Majority dissatisfied")
     NO_RESPONSES = "no_responses", _("No responses")
+    # Below the template's minimum response rate or respondents: judged neither way.
+    INVALID = "invalid", _("Invalid")
 
 
 class Survey(models.Model):
@@ -233,7 +235,7 @@ class ValidCode(models.Model):
 
 class SurveyTeller(models.Model):
     """A teller (监票人) of a survey, holding one share of the survey's private key (as for
-    appraisal rounds, `vanguard.appraisal.tellers`): the share is printed once on the
+    appraisal rounds, `vanguard.core.tellers`): the share is printed once on the
     teller's slip; the database keeps its SHA-256 digest only."""
 
     survey = models.ForeignKey(

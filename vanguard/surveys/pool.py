@@ -1,4 +1,4 @@
-"""Responses sealed for a survey's tellers (the construction of `vanguard.appraisal.tellers`
+"""Responses sealed for a survey's tellers (the construction of `vanguard.core.tellers`
 and `docs/secrecy.md`): each response is encrypted at submission with a libsodium sealed
 box to the survey's public key, whose private key exists only when two tellers type their
 codes at the close. Every plaintext of a survey is padded to the same length (its longest
@@ -11,7 +11,7 @@ import json
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
-from vanguard.appraisal.tellers import WrongSecret
+from vanguard.core.tellers import WrongSecret
 
 _WIDEST = "\U0010ffff"  # the longest character once escaped in JSON (12 bytes)
 _GROUP_MAX = 30

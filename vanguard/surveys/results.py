@@ -3,8 +3,10 @@ verdict of the template's rule (`SatisfactionRule.redo_required`).
 
 Other modules read survey results through `latest_result(enrollment)` and
 `latest_results(enrollments)` (a constant number of queries), e.g. for the campaign's
-effect figures (R30). Groups with fewer than `MIN_GROUP_SHOWN` responses are not shown
-on their own: with so few, a result would tell how someone answered.
+effect figures (R30). Groups (and whole surveys) with fewer responses than the template's
+`min_group_size` (k-anonymity, default 5) are not shown: with so few, a result would tell
+how someone answered. A survey below the template's minimum response rate or respondents
+is 无效 (`judge`): neither passed nor failed.
 """
 
 from __future__ import annotations
@@ -16,10 +18,25 @@ from datetime import date
 
 from django.db.models import Count
 
+from vanguard.campaigns.template import DEFAULT_MIN_GROUP_SIZE
 from vanguard.surveys.models import Invitation, Method, Outcome, Response, Survey, SurveyStatus
 from vanguard.surveys.questions import Choice, Questionnaire
 
-MIN_GROUP_SHOWN = 3
+MIN_GROUP_SHOWN = DEFAULT_MIN_GROUP_SIZE  # when no template is at hand
+
+
+def judge(rule, counts: Mapping[str, int], invited: int) -> str:
+    """The outcome of a closed survey: no responses, 无效 (below the template's minimum
+    response rate or respondents: neither 通过 nor 补课), the majority dissatisfied, or
+    passed."""
+    responses = sum(counts.values())
+    if not responses:
+        return Outcome.NO_RESPONSES
+    if rule.invalid_reason(responses, invited):
+        return Outcome.INVALID
+    if rule.redo_required(counts):
+        return Outcome.FAILED
+    return Outcome.PASSED
 
 
 def combine(rule, by_method: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
@@ -42,6 +59,7 @@ class Breakdown:
     dissatisfied_codes: tuple[str, ...]
     method: str = ""
     invited: int | None = None
+    min_shown: int = MIN_GROUP_SHOWN  # the template's k-anonymity threshold
 
     @property
     def total(self) -> int:
@@ -49,7 +67,7 @@ class Breakdown:
 
     @property
     def shown(self) -> bool:
-        return self.total >= MIN_GROUP_SHOWN
+        return self.total >= self.min_shown
 
     @property
     def dissatisfied(self) -> int:
@@ -100,10 +118,21 @@ class Result:
     invited: int
     issued: int = 0
     methods_used: tuple[str, ...] = field(default=())
+    invalid_reason: str = ""  # why the survey is 无效 (below the template's minimums)
+    min_shown: int = MIN_GROUP_SHOWN
 
     @property
     def responses(self) -> int:
         return self.combined.total
+
+    @property
+    def shown(self) -> bool:
+        """Whether any figure of the survey may be shown (k-anonymity over the whole)."""
+        return self.combined.shown
+
+    @property
+    def invalid(self) -> bool:
+        return self.outcome == Outcome.INVALID
 
     @property
     def response_rate(self) -> float | None:
@@ -165,13 +194,14 @@ def _build(survey: Survey, rules, responses, invitations) -> Result:
     rule = rules.satisfaction
     options = Questionnaire.from_dict(survey.questionnaire).options
     dissatisfied = tuple(rule.dissatisfied)
+    k = rule.min_group_size
     methods = [m for m in rule.methods if m in Method.values]
     by_method_counts: dict[str, dict[str, int]] = {m: defaultdict(int) for m in methods}
     groups = []
     for (method, group), counts in sorted(responses.items()):
         for code, n in counts.items():
             by_method_counts.setdefault(method, defaultdict(int))[code] += n
-        groups.append(Breakdown(group, dict(counts), dissatisfied, method=method))
+        groups.append(Breakdown(group, dict(counts), dissatisfied, method=method, min_shown=k))
     by_method = [
         Breakdown(
             Method(method).label,
@@ -179,6 +209,7 @@ def _build(survey: Survey, rules, responses, invitations) -> Result:
             dissatisfied,
             method=method,
             invited=invitations.get(method, (0, 0))[0],
+            min_shown=k,
         )
         for method in by_method_counts
     ]
@@ -196,13 +227,19 @@ def _build(survey: Survey, rules, responses, invitations) -> Result:
         closed_on=survey.closed_on,
         published_on=survey.published_on,
         options=options,
-        combined=Breakdown("", combined_counts, dissatisfied, invited=invited),
+        combined=Breakdown("", combined_counts, dissatisfied, invited=invited, min_shown=k),
         by_method=by_method,
         by_group=groups,
         redo_required=rule.redo_required(combined_counts),
         invited=invited,
         issued=sum(issued for _n, issued in invitations.values()),
         methods_used=tuple(methods),
+        invalid_reason=(
+            rule.invalid_reason(sum(combined_counts.values()), invited)
+            if survey.outcome == Outcome.INVALID
+            else ""
+        ),
+        min_shown=k,
     )
 
 
@@ -278,11 +315,16 @@ class QuestionTally:
 
 def question_tallies(survey: Survey) -> tuple[list[QuestionTally], list[str]]:
     """Each graded question's answers counted, and the non-empty comments in random order
-    (one query)."""
+    (one query); nothing when the survey has fewer responses than the template's
+    k-anonymity threshold."""
     questionnaire = Questionnaire.from_dict(survey.questionnaire)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     comments = []
-    for answers, comment in survey.responses.order_by("id").values_list("answers", "comment"):
+    k = survey.enrollment.campaign.rules.satisfaction.min_group_size
+    rows = list(survey.responses.order_by("id").values_list("answers", "comment"))
+    if len(rows) < k:
+        return [], []
+    for answers, comment in rows:
         for code, grade in (answers or {}).items():
             counts[code][grade] += 1
         if comment.strip():

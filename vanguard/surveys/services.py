@@ -19,10 +19,11 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from vanguard.appraisal import tellers
+from vanguard.accounts.access import Scope, require_acting
 from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.models import Enrollment, EnrollmentStatus
-from vanguard.campaigns.rules import format_date
+from vanguard.core import tellers
+from vanguard.core.dates import format_date
 from vanguard.surveys import frames, pool, results, sampling
 from vanguard.surveys.models import (
     Channel,
@@ -78,12 +79,16 @@ def hash_code(code: str) -> str:
 # -- surveys -----------------------------------------------------------------------------
 
 
-def create_survey(enrollment: Enrollment, *, opens_on: date, closes_on: date) -> Survey:
+def create_survey(
+    enrollment: Enrollment, *, opens_on: date, closes_on: date, acting: Scope | None
+) -> Survey:
     """A new survey of a unit, asking the campaign's questionnaire.
 
     Refused for a closed unit, while another survey of the unit is unfinished, and — when
     the unit has had a remedial cycle — for a survey opening before that cycle opened.
     """
+    require_acting(acting, lambda scope: scope.can_run_survey(enrollment.organization))
+    enrollment.campaign.check_writable()  # an ended campaign is read-only
     if enrollment.status == EnrollmentStatus.CLOSED:
         raise ValidationError(_("The unit's campaign is closed."))
     if closes_on < opens_on:
@@ -111,7 +116,11 @@ def create_survey(enrollment: Enrollment, *, opens_on: date, closes_on: date) ->
         )
 
 
-def reschedule_survey(survey: Survey, *, opens_on: date, closes_on: date) -> Survey:
+def reschedule_survey(
+    survey: Survey, *, opens_on: date, closes_on: date, acting: Scope | None
+) -> Survey:
+    require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     if survey.is_closed:
         raise ValidationError(_("The survey is closed."))
     if closes_on < opens_on:
@@ -135,14 +144,21 @@ def _require_method(survey: Survey, method: str) -> None:
 
 
 def import_frame(
-    survey: Survey, method: str, file: IO[bytes], *, filename: str, today: date | None = None
+    survey: Survey,
+    method: str,
+    file: IO[bytes],
+    *,
+    filename: str,
+    today: date | None = None,
+    acting: Scope | None,
 ) -> Frame:
     """Import a list for the survey; raises `WorkbookError` (nothing kept) when any row is
     wrong. A list of representatives invites everyone on it."""
+    require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
     _require_draft(survey)
     _require_method(survey, method)
     rows = frames.read_frame(file)
-    return store_frame(survey, method, rows, filename=filename, today=today)
+    return store_frame(survey, method, rows, filename=filename, today=today, acting=None)
 
 
 def store_frame(
@@ -152,9 +168,12 @@ def store_frame(
     *,
     filename: str,
     today: date | None = None,
+    acting: Scope | None,
 ) -> Frame:
     """Keep checked rows as the survey's list for `method`, replacing an earlier list as
     long as no draw was announced from it and no code was issued."""
+    require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     _require_draft(survey)
     _require_method(survey, method)
     with transaction.atomic():
@@ -220,9 +239,13 @@ class Announcement:
     strata: dict[str, str]  # group → share, as typed
 
 
-def announce_draw(frame: Frame, announcement: Announcement, *, today: date | None = None) -> Draw:
+def announce_draw(
+    frame: Frame, announcement: Announcement, *, today: date | None = None, acting: Scope | None
+) -> Draw:
     """Record the seed, its witnesses, the size and the strata before the draw: from then
     on the sample is fixed by the published frame fingerprint and these values."""
+    require_acting(acting, lambda scope: scope.can_run_survey(frame.survey.enrollment.organization))
+    frame.survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     survey = frame.survey
     _require_draft(survey)
     if frame.method != Method.RANDOM_SAMPLE:
@@ -264,8 +287,11 @@ def _check_allocation(frame: Frame, size: int, strata: dict[str, str]) -> None:
     sampling.allocate(size, strata, available)
 
 
-def make_draw(draw: Draw, *, today: date | None = None) -> Draw:
+def make_draw(draw: Draw, *, today: date | None = None, acting: Scope | None) -> Draw:
     """Draw the announced sample and invite everyone in it."""
+    require_acting(
+        acting, lambda scope: scope.can_run_survey(draw.frame.survey.enrollment.organization)
+    )
     frame = draw.frame
     _require_draft(frame.survey)
     if draw.is_made:
@@ -326,6 +352,7 @@ def issue_codes(
     method: str | None = None,
     reissue: bool = False,
     today: date | None = None,
+    acting: Scope | None,
 ) -> list[tuple[Invitation, str]]:
     """New one-time codes for the survey's invitations; the codes are returned once (for
     the slips or the text-message list) and only the set of their keyed hashes is kept,
@@ -336,6 +363,8 @@ def issue_codes(
     only while no code has been used, since nothing says who has answered. Text messages
     go only to invitations with a phone number.
     """
+    require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     if survey.is_closed:
         raise ValidationError(_("The survey is closed."))
     chosen = survey.invitations.select_related("frame_row")
@@ -482,11 +511,14 @@ TELLERS_NEEDED = 2
 TellerSlip = tellers.TellerSlip
 
 
-def appoint_tellers(survey: Survey, names, *, threshold: int = TELLERS_NEEDED) -> list[TellerSlip]:
+def appoint_tellers(
+    survey: Survey, names, *, threshold: int = TELLERS_NEEDED, acting: Scope | None
+) -> list[TellerSlip]:
     """Appoint the survey's tellers (监票人) and make its key: the public key is stored,
     the private key is split among the tellers (`threshold` of them open the responses at
     the close) and exists nowhere else. Returns each teller's slip, shown once. Possible
     until the first response."""
+    require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
     names = [name.strip() for name in names if name and name.strip()]
     if len(names) < 2:
         raise ValidationError(_("Appoint at least two tellers."))
@@ -547,7 +579,9 @@ def _shares_from(survey: Survey, typed) -> list[tellers.Share]:
 # -- opening, closing, publishing --------------------------------------------------------
 
 
-def open_survey(survey: Survey) -> Survey:
+def open_survey(survey: Survey, *, acting: Scope | None) -> Survey:
+    require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     if survey.status != SurveyStatus.DRAFT:
         raise ValidationError(_("Only a survey being prepared can be opened."))
     pending = Draw.objects.filter(frame__survey=survey, drawn_on__isnull=True).exists()
@@ -564,13 +598,17 @@ def open_survey(survey: Survey) -> Survey:
     return survey
 
 
-def close_survey(survey: Survey, teller_codes, *, today: date | None = None) -> Survey:
+def close_survey(
+    survey: Survey, teller_codes, *, today: date | None = None, acting: Scope | None
+) -> Survey:
     """Close the survey: the tellers' codes rebuild its private key, every sealed response
     is opened, and the responses are written in random order as the published anonymous
     list, in one transaction that deletes the sealed pool; then the survey is judged by
     the template's rule. When the majority of valid responses is dissatisfied, the unit
     enters a remedial cycle (补课) unless one is open. Contact details are erased (the
     codes can no longer be used, so they are not needed). Once only."""
+    require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     today = _today(today)
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -607,12 +645,9 @@ def close_survey(survey: Survey, teller_codes, *, today: date | None = None) -> 
         _delete_pool(locked)
         enrollment = locked.enrollment
         counts = results.option_counts(locked)
-        if not sum(counts.values()):
-            outcome = Outcome.NO_RESPONSES
-        elif enrollment.campaign.rules.satisfaction.redo_required(counts):
-            outcome = Outcome.FAILED
-        else:
-            outcome = Outcome.PASSED
+        outcome = results.judge(
+            enrollment.campaign.rules.satisfaction, counts, locked.invitations.count()
+        )
         locked.status = SurveyStatus.CLOSED
         locked.outcome = outcome
         locked.closed_on = today
@@ -663,8 +698,10 @@ def _remedial_reason(survey: Survey, counts: dict[str, int]) -> str:
     }
 
 
-def publish_results(survey: Survey, *, today: date | None = None) -> Survey:
+def publish_results(survey: Survey, *, today: date | None = None, acting: Scope | None) -> Survey:
     """Show the results to the unit's own administrators and on the public site."""
+    require_acting(acting, lambda scope: scope.can_run_survey(survey.enrollment.organization))
+    survey.enrollment.campaign.check_writable()  # an ended campaign is read-only
     if not survey.is_closed:
         raise ValidationError(_("Results are published once the survey is closed."))
     if survey.published_on is None:

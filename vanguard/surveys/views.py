@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vanguard.campaigns.models import Enrollment
+from vanguard.core.exports import pdf_response, sheets_response, xlsx_response
 from vanguard.orgs.excel import WorkbookError
 from vanguard.reports import jobs
-from vanguard.reports.exports import pdf_response, sheets_response, xlsx_response
 from vanguard.surveys import exports, frames, results, services
 from vanguard.surveys.forms import AnnounceForm, FrameImportForm, IssueCodesForm, SurveyDatesForm
 from vanguard.surveys.models import Channel, Draw, Frame, Method, Survey
@@ -102,7 +102,7 @@ def create(request, enrollment_pk):
     form = SurveyDatesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            survey = services.create_survey(enrollment, **form.cleaned_data)
+            survey = services.create_survey(enrollment, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -197,7 +197,7 @@ def edit_dates(request, pk):
     form = SurveyDatesForm(request.POST)
     if form.is_valid():
         try:
-            services.reschedule_survey(survey, **form.cleaned_data)
+            services.reschedule_survey(survey, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -232,7 +232,9 @@ def build_frame_import(ctx, pk, method) -> dict:
     survey = _survey_or_404(ctx, pk, run=True)
     with ctx.open_upload() as file:
         try:
-            frame = services.import_frame(survey, method, file, filename=ctx.job.upload_name)
+            frame = services.import_frame(
+                survey, method, file, filename=ctx.job.upload_name, acting=ctx.scope
+            )
         except WorkbookError as error:
             raise jobs.rejected_workbook(error) from error
         except ValidationError as error:
@@ -273,7 +275,7 @@ def announce(request, pk):
         form.add_error(None, _("Import the list of the public first."))
     elif form.is_valid():
         try:
-            services.announce_draw(frame, form.announcement())
+            services.announce_draw(frame, form.announcement(), acting=request.scope)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -289,7 +291,7 @@ def make_draw(request, pk):
     survey = _survey_or_404(request, pk, run=True)
     draw = get_object_or_404(Draw, frame__survey=survey)
     try:
-        services.make_draw(draw)
+        services.make_draw(draw, acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -321,6 +323,7 @@ def issue_codes(request, pk):
                 channel=channel,
                 method=form.cleaned_data["method"] or None,
                 reissue=form.cleaned_data["reissue"],
+                acting=request.scope,
             )
             if not issued:
                 messages.warning(request, _("Nobody left to issue a code to with these choices."))
@@ -341,7 +344,7 @@ def issue_codes(request, pk):
 def open_survey(request, pk):
     survey = _survey_or_404(request, pk, run=True)
     try:
-        services.open_survey(survey)
+        services.open_survey(survey, acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -356,7 +359,7 @@ def appoint_tellers(request, pk):
     survey = _survey_or_404(request, pk, run=True)
     names = [request.POST.get(f"teller_{n}", "") for n in range(1, 4)]
     try:
-        slips = services.appoint_tellers(survey, names)
+        slips = services.appoint_tellers(survey, names, acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back(survey)
@@ -371,7 +374,7 @@ def close_survey(request, pk):
     survey = _survey_or_404(request, pk, run=True)
     codes = [request.POST.get(f"code_{n}", "") for n in range(1, 4)]
     try:
-        services.close_survey(survey, codes)
+        services.close_survey(survey, codes, acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -389,7 +392,7 @@ def publish(request, pk):
     if not request.scope.can_run_survey(survey.enrollment.organization):
         raise PermissionDenied
     try:
-        services.publish_results(survey)
+        services.publish_results(survey, acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -433,7 +436,7 @@ def _results_context(request, survey: Survey) -> dict:
         "oversee": request.scope.can_oversee_unit(org),
         "can_run": request.scope.can_run_survey(org),
         "cycle": cycle,
-        "min_shown": results.MIN_GROUP_SHOWN,
+        "min_shown": result.min_shown,
     }
 
 

@@ -19,6 +19,7 @@ from vanguard.appraisal.models import (
     VoterRoll,
 )
 from vanguard.campaigns.models import Enrollment
+from vanguard.orgs.models import path_within
 
 
 def member_enrollments(member):
@@ -29,7 +30,7 @@ def member_enrollments(member):
         for e in Enrollment.objects.select_related("campaign", "organization").order_by(
             "-campaign__starts_on"
         )
-        if path.startswith(e.organization.path)
+        if path_within(path, e.organization.path)
     ]
 
 

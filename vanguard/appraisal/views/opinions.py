@@ -23,8 +23,8 @@ from vanguard.appraisal.forms import (
     StaffOpinionForm,
 )
 from vanguard.appraisal.models import Opinion, OpinionStatus, Subject
+from vanguard.core.exports import Sheet
 from vanguard.reports import jobs
-from vanguard.reports.exports import Sheet
 
 OPINIONS_PER_PAGE = 50
 
@@ -48,7 +48,7 @@ def filtered_opinions(request, campaign):
         opinions = opinions.filter(subject=params["subject"])
     if params.get("unit", "").isdigit():
         unit = request.scope.get_org_or_404(int(params["unit"]))
-        opinions = opinions.filter(responsible_unit__path__startswith=unit.path)
+        opinions = opinions.filter(unit.subtree_q("responsible_unit__"))
     query = params.get("q", "").strip()
     if query:
         opinions = opinions.filter(
@@ -154,7 +154,7 @@ def opinion_new(request, campaign_pk):
     if request.method == "POST" and form.is_valid():
         try:
             received = services.receive_opinion(
-                campaign, entered_by=request.user, **form.service_arguments()
+                campaign, entered_by=request.user, **form.service_arguments(), acting=request.scope
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -243,7 +243,9 @@ def _act(request, pk, form_name, form_class, action, *, form_kwargs=None):
 @require_POST
 def opinion_answer(request, pk):
     def action(opinion, data):
-        services.answer_opinion(opinion, text=data["answer"], user=request.user)
+        services.answer_opinion(
+            opinion, text=data["answer"], user=request.user, acting=request.scope
+        )
         return _("The answer was saved.")
 
     return _act(request, pk, "answer_form", AnswerForm, action)
@@ -253,7 +255,7 @@ def opinion_answer(request, pk):
 @require_POST
 def opinion_feedback(request, pk):
     def action(opinion, data):
-        services.record_feedback(opinion, on=data["fed_back_on"])
+        services.record_feedback(opinion, on=data["fed_back_on"], acting=request.scope)
         return _("The feedback to the member was recorded.")
 
     return _act(request, pk, "feedback_form", FeedbackForm, action)
@@ -264,7 +266,7 @@ def opinion_feedback(request, pk):
 def opinion_close(request, pk):
     opinion = _opinion_or_404(request, pk, manage=True)
     try:
-        services.close_opinion(opinion)
+        services.close_opinion(opinion, acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -282,6 +284,7 @@ def opinion_pass(request, pk):
             to_unit=data["to_unit"],
             reason=data["reason"],
             user=request.user,
+            acting=request.scope,
         )
         return _("The opinion was passed to %(unit)s.") % {"unit": transfer.to_unit}
 
@@ -299,7 +302,7 @@ def opinion_pass(request, pk):
 @require_POST
 def opinion_link_member(request, pk):
     def action(opinion, data):
-        services.link_member(opinion, data["member"])
+        services.link_member(opinion, data["member"], acting=request.scope)
         return _("The opinion now concerns %(member)s.") % {"member": data["member"]}
 
     return _act(

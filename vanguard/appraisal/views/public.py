@@ -84,7 +84,9 @@ def public_opinion(request):
             )
         elif form.is_valid():
             try:
-                received = services.receive_opinion(campaign, **form.service_arguments())
+                received = services.receive_opinion(
+                    campaign, **form.service_arguments(), acting=None
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -194,7 +196,7 @@ def public_ballot(request):
     form = BallotForm(request.POST if casting else None, candidates=candidates, grades=grades)
     if casting and form.is_valid():
         try:
-            ballot = services.cast_ballot(appraisal_round, form.grades(), code=code)
+            ballot = services.cast_ballot(appraisal_round, form.grades(), code=code, acting=None)
         except ValidationError as error:
             context["problem"] = " ".join(error.messages)
         else:

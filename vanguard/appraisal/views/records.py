@@ -49,7 +49,9 @@ def talks(request, campaign_pk, enrollment_pk):
     form = TalkForm(request.POST or None, enrollment=enrollment)
     if manage and form.is_valid():
         try:
-            services.record_talk(enrollment, user=request.user, **form.cleaned_data)
+            services.record_talk(
+                enrollment, user=request.user, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -86,8 +88,8 @@ def self_analyses(request, campaign_pk, enrollment_pk):
     analyses = {
         a.member_id: a
         for a in SelfAnalysis.objects.filter(
+            enrollment.organization.subtree_q("member__organization__"),
             campaign_id=campaign_pk,
-            member__organization__path__startswith=enrollment.organization.path,
         )
     }
     rows = [(member, analyses.get(member.pk)) for member in unit_members(enrollment)]
@@ -149,6 +151,7 @@ def self_analysis_review(request, campaign_pk, member_pk):
                 accept=form.cleaned_data["decision"] == "accept",
                 comments=form.cleaned_data["comments"],
                 user=request.user,
+                acting=request.scope,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -167,7 +170,7 @@ def self_analysis_enter(request, campaign_pk, member_pk):
     if form.is_valid():
         try:
             services.save_self_analysis(
-                campaign, member, text=form.cleaned_data["text"], submit=True
+                campaign, member, text=form.cleaned_data["text"], submit=True, acting=request.scope
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -194,7 +197,11 @@ def my_self_analysis(request, campaign_pk):
             submit = "submit" in request.POST
             try:
                 services.save_self_analysis(
-                    campaign, member, text=form.cleaned_data["text"], submit=submit
+                    campaign,
+                    member,
+                    text=form.cleaned_data["text"],
+                    submit=submit,
+                    acting=request.scope,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -231,7 +238,9 @@ def meetings(request, campaign_pk, enrollment_pk):
     form = MeetingForm(request.POST or None, enrollment=enrollment)
     if manage and form.is_valid():
         try:
-            meeting = services.save_meeting(enrollment, user=request.user, **form.cleaned_data)
+            meeting = services.save_meeting(
+                enrollment, user=request.user, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -267,11 +276,7 @@ def _meeting_or_404(request, pk, *, manage=False) -> OrgLifeMeeting:
 
 def _meeting_context(request, meeting, *, edit_form=None, item_form=None):
     attendees = list(meeting.attendees.order_by("code"))
-    members = list(
-        Member.objects.filter(organization__path__startswith=meeting.organization.path).order_by(
-            "code"
-        )
-    )
+    members = list(Member.objects.within(meeting.organization).order_by("code"))
     items = defaultdict(list)
     for item in meeting.items.select_related("raised_by"):
         items[item.member_id].append(item)
@@ -319,7 +324,9 @@ def meeting_edit(request, pk):
     form = MeetingForm(request.POST, enrollment=meeting.enrollment)
     if form.is_valid():
         try:
-            services.save_meeting(meeting.enrollment, meeting=meeting, **form.cleaned_data)
+            services.save_meeting(
+                meeting.enrollment, meeting=meeting, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -337,7 +344,7 @@ def meeting_item(request, pk):
     form = CriticismForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
-            services.add_criticism(meeting, **form.cleaned_data)
+            services.add_criticism(meeting, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             form.add_error(None, error)
         else:

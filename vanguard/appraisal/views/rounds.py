@@ -31,8 +31,9 @@ from vanguard.appraisal.forms import (
     TellersForm,
 )
 from vanguard.appraisal.models import AppraisalConclusion, AppraisalRound, VoterRoll
+from vanguard.core.dates import format_date
+from vanguard.core.exports import Sheet
 from vanguard.reports import jobs
-from vanguard.reports.exports import Sheet
 
 
 @login_required
@@ -50,7 +51,7 @@ def rounds(request, campaign_pk, enrollment_pk):
         fields = {k: v for k, v in form.cleaned_data.items() if not k.startswith("teller_")}
         try:
             created, slips = services.open_round_with_tellers(
-                enrollment, tellers=form.names(), user=request.user, **fields
+                enrollment, tellers=form.names(), user=request.user, **fields, acting=request.scope
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -158,7 +159,7 @@ def round_tellers(request, pk):
         messages.error(request, _("Name the three tellers."))
         return redirect("appraisal-round", pk=pk)
     try:
-        slips = services.appoint_tellers(appraisal_round, form.names())
+        slips = services.appoint_tellers(appraisal_round, form.names(), acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("appraisal-round", pk=pk)
@@ -173,7 +174,7 @@ def round_count(request, pk):
     form = CountForm(request.POST, tellers=list(appraisal_round.tellers.all()))
     form.is_valid()
     try:
-        services.count_ballots(appraisal_round, form.codes())
+        services.count_ballots(appraisal_round, form.codes(), acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -193,7 +194,9 @@ def round_vote(request, pk):
     problem = services.voting_problem(appraisal_round, member)
     if request.method == "POST" and form.is_valid():
         try:
-            ballot = services.cast_ballot(appraisal_round, form.grades(), member=member)
+            ballot = services.cast_ballot(
+                appraisal_round, form.grades(), member=member, acting=request.scope
+            )
         except ValidationError as error:
             problem = " ".join(error.messages)
         else:
@@ -272,7 +275,9 @@ def round_codes(request, pk):
         messages.error(request, _("Not issued: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("appraisal-round", pk=pk)
     try:
-        issued = services.issue_guest_codes(appraisal_round, form.cleaned_data["count"])
+        issued = services.issue_guest_codes(
+            appraisal_round, form.cleaned_data["count"], acting=request.scope
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("appraisal-round", pk=pk)
@@ -287,7 +292,7 @@ def round_codes(request, pk):
 def round_close(request, pk):
     appraisal_round = _round_or_404(request, pk, manage=True)
     try:
-        services.close_round(appraisal_round)
+        services.close_round(appraisal_round, acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -341,8 +346,8 @@ def draft_notice(appraisal_round) -> str:
         "The Party organisation concluded: %(spread)s."
     ) % {
         "unit": appraisal_round.organization.name,
-        "opens": timezone.localtime(appraisal_round.opens_at).strftime("%Y-%m-%d"),
-        "closes": timezone.localtime(appraisal_round.closes_at).strftime("%Y-%m-%d"),
+        "opens": format_date(timezone.localtime(appraisal_round.opens_at).date()),
+        "closes": format_date(timezone.localtime(appraisal_round.closes_at).date()),
         "ballots": result.ballots,
         "turnout": result.turnout,
         "eligible": result.eligible,
@@ -367,7 +372,9 @@ def round_conclusions(request, pk):
         )
         if form.is_valid():
             try:
-                services.save_conclusions(appraisal_round, form.entries(), user=request.user)
+                services.save_conclusions(
+                    appraisal_round, form.entries(), user=request.user, acting=request.scope
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -385,7 +392,10 @@ def round_publish(request, pk):
     if form.is_valid():
         try:
             services.publish_notice(
-                appraisal_round, text=form.cleaned_data["notice"], user=request.user
+                appraisal_round,
+                text=form.cleaned_data["notice"],
+                user=request.user,
+                acting=request.scope,
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -78,7 +78,7 @@ def oversight_unit_panel(context):
         panel["open_cases"] = (
             DispositionCase.objects.filter(campaign_id=enrollment.campaign_id)
             .visible_to(scope)
-            .filter(outcome="", member__organization__path__startswith=org.path)
+            .filter(org.subtree_q("member__organization__"), outcome="")
             .count()
         )
     return panel
@@ -96,7 +96,7 @@ def _unit_commendations(enrollment):
         )
         .filter(
             Q(organization=enrollment.organization)
-            | Q(member__organization__path__startswith=enrollment.organization.path)
+            | enrollment.organization.subtree_q("member__organization__")
         )
         .select_related("member", "organization")
         .order_by("-published_on", "pk")
@@ -105,10 +105,10 @@ def _unit_commendations(enrollment):
 
 
 def _supervision(enrollment, scope) -> dict:
-    path = enrollment.organization.path
+    unit = enrollment.organization
     officers = (
         LiaisonAssignment.objects.filter(
-            batch_id=enrollment.batch_id, organization__path__startswith=path
+            unit.subtree_q("organization__"), batch_id=enrollment.batch_id
         )
         .select_related("officer", "grant")
         .order_by("pk")
@@ -118,7 +118,7 @@ def _supervision(enrollment, scope) -> dict:
         assignment.status_now = assignment.state(scope.today)
     visits = (
         SupervisionVisit.objects.filter(
-            assignment__batch_id=enrollment.batch_id, organization__path__startswith=path
+            unit.subtree_q("organization__"), assignment__batch_id=enrollment.batch_id
         )
         .annotate(
             suggestion_count=Count("suggestions"),
@@ -128,8 +128,8 @@ def _supervision(enrollment, scope) -> dict:
         .order_by("-visited_on", "-pk")[:5]
     )
     waiting = Suggestion.objects.filter(
+        unit.subtree_q("visit__organization__"),
         visit__assignment__batch_id=enrollment.batch_id,
-        visit__organization__path__startswith=path,
         status__in=AWAITING_ANSWER,
     ).aggregate(count=Count("pk"), oldest=Min("answer_due_on"))
     return {
@@ -159,10 +159,42 @@ def oversight_me_panel(context):
         .prefetch_related("talks")
         .order_by("-opened_on")
     )
+    duty_campaigns = []
+    if member.is_leader_cadre:  # 三.4: the cadre's own 三先 and 十个一
+        duty_campaigns = [
+            e.campaign for e in scope.member_enrollments() if e.campaign.rules.leader_duties
+        ]
     return {
         "member": member,
         "scope": scope,
         "commendations": commendations,
         "cases": cases,
         "is_leader": scope.is_leader,
+        "duty_campaigns": duty_campaigns,
+    }
+
+
+@register.inclusion_tag("oversight/_batch_officers.html", takes_context=True)
+def batch_officers(context, batch):
+    """The liaison officers of one batch and the form dispatching one to several of its
+    units, on the batch's set-up page (campaigns' `batch_panel` slot). Two queries."""
+    from vanguard.oversight.forms import BatchDispatchForm
+
+    scope = context["request"].scope
+    today = scope.today
+    assignments = list(
+        LiaisonAssignment.objects.filter(batch=batch).select_related(
+            "officer", "organization", "grant"
+        )
+    )
+    for assignment in assignments:
+        assignment.status_now = assignment.state(today)
+    form = context.get("batch_dispatch_form") or BatchDispatchForm(batch=batch)
+    return {
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+        "campaign": batch.campaign,
+        "batch": batch,
+        "assignments": assignments,
+        "form": form if not batch.campaign.is_read_only else None,
     }

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanguard.core.exports import Sheet
 from vanguard.oversight import services
 from vanguard.oversight.forms import CaseForm, DeadlineForm, OutcomeForm, TalkForm
 from vanguard.oversight.models import DispositionCase, Outcome
@@ -25,7 +26,6 @@ from vanguard.oversight.views.common import (
     require_visible,
 )
 from vanguard.reports import jobs
-from vanguard.reports.exports import Sheet
 
 PER_PAGE = 50
 
@@ -132,7 +132,9 @@ def case_new(request, campaign_pk):
     form = CaseForm(request.POST, campaign=campaign, scope=request.scope)
     if form.is_valid():
         try:
-            case = services.open_case(campaign, by=request.user, **form.cleaned_data)
+            case = services.open_case(
+                campaign, by=request.user, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -187,7 +189,7 @@ def _case_step(request, pk, form_class, name, action, success):
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            action(case, **form.cleaned_data)
+            action(case, acting=request.scope, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -75,7 +75,9 @@ def group_create(request, campaign_pk):
     form = GroupCreateForm(request.POST, campaign=campaign, scope=request.scope)
     if form.is_valid():
         try:
-            group = services.create_leading_group(campaign, **form.cleaned_data)
+            group = services.create_leading_group(
+                campaign, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -109,7 +111,7 @@ def group_add_member(request, pk):
     form = GroupMemberForm(request.POST, group=group)
     if form.is_valid():
         try:
-            services.add_group_member(group, **form.cleaned_data)
+            services.add_group_member(group, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -137,7 +139,7 @@ def membership_remove(request, pk):
     group = membership.group
     attempt(
         request,
-        lambda: services.remove_group_member(membership),
+        lambda: services.remove_group_member(membership, acting=request.scope),
         _("%(member)s left the group.") % {"member": membership.member},
     )
     return redirect(group)
@@ -149,7 +151,7 @@ def membership_responsible(request, pk):
     membership = _membership_to_change(request, pk)
     attempt(
         request,
-        lambda: services.mark_responsible(membership),
+        lambda: services.mark_responsible(membership, acting=request.scope),
         _("%(member)s is marked as the responsible head.") % {"member": membership.member},
     )
     return redirect(membership.group)

@@ -19,7 +19,8 @@ from vanguard.accounts.models import Role
 from vanguard.campaigns import compliance
 from vanguard.campaigns.models import Campaign, Enrollment, StepStatus
 from vanguard.campaigns.views import timeline
-from vanguard.oversight import services
+from vanguard.orgs.models import path_within, paths_overlap
+from vanguard.oversight import duties, services
 from vanguard.oversight.models import LiaisonPoint, PointKind, Suggestion
 
 
@@ -59,6 +60,7 @@ def leader_home(request):
     context = {"campaign": campaign, "leader": leader, "units": [], "visits": None}
     if campaign is not None and leader is not None:
         context.update(_liaison_point_context(scope, campaign, leader))
+        context["duties"] = _own_duties(campaign, leader)
     return render(request, "oversight/leader_home.html", context)
 
 
@@ -85,6 +87,7 @@ def _liaison_point_context(scope, campaign, leader) -> dict:
         _unit_row(point, enrollments, report, open_suggestions, campaign)
         for point in sorted(points, key=lambda p: p.kind != PointKind.UNIT)
     ]
+    _add_cadre_duties(campaign, units)
     return {
         "points": points,
         "units": units,
@@ -115,15 +118,46 @@ def _unit_row(point, enrollments, report, open_suggestions, campaign) -> dict:
             else 0
         ),
         "findings": findings,
-        "suggestions": [s for s in open_suggestions if s.visit.organization.path.startswith(path)],
+        "suggestions": [
+            s for s in open_suggestions if path_within(s.visit.organization.path, path)
+        ],
     }
+
+
+def _own_duties(campaign, leader) -> list[dict] | None:
+    """三.4: the leader's own 三先 and 十个一, item by item (None: not in the template, or
+    the leader is not marked a leader cadre)."""
+    if not campaign.rules.leader_duties or not leader.is_leader_cadre:
+        return None
+    records = duties.records_of(campaign, [leader]).get(leader.pk, {})
+    return [
+        {"duty": duty, "records": records.get(duty.code, [])} for duty in duties.duties(campaign)
+    ]
+
+
+def _add_cadre_duties(campaign, units) -> None:
+    """Each liaison-point unit's leader cadres with every 三先 / 十个一 item recorded, out
+    of all of them (two queries for all the points)."""
+    if not campaign.rules.leader_duties:
+        return
+    enrolled = [row["enrollment"] for row in units if row["enrollment"] is not None]
+    cadres = duties.cadres_of({e.pk: e for e in enrolled}.values())
+    records = duties.records_of(campaign, [m for ms in cadres.values() for m in ms])
+    for row in units:
+        if row["enrollment"] is None:
+            continue
+        unit_cadres = cadres[row["enrollment"].pk]
+        complete = sum(
+            1 for c in unit_cadres if not duties.missing(campaign, records.get(c.pk, {}))
+        )
+        row["cadre_duties"] = {"cadres": len(unit_cadres), "complete": complete}
 
 
 def _covering(enrollments: list[Enrollment], path: str) -> Enrollment | None:
     """The enrolment of the point's unit: the unit itself, an ancestor, or one inside it."""
     for enrollment in enrollments:
         enrolled = enrollment.organization.path
-        if path.startswith(enrolled) or enrolled.startswith(path):
+        if paths_overlap(path, enrolled):
             return enrollment
     return None
 

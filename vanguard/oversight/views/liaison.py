@@ -6,14 +6,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vanguard.campaigns.models import Enrollment
-from vanguard.oversight import services
-from vanguard.oversight.forms import AnswerForm, DispatchForm, NoteForm, PointForm, VisitForm
+from vanguard.campaigns.models import Batch, Enrollment
+from vanguard.core.exports import Sheet
+from vanguard.orgs.models import path_within
+from vanguard.oversight import duties, services
+from vanguard.oversight.forms import (
+    AnswerForm,
+    BatchDispatchForm,
+    DispatchForm,
+    NoteForm,
+    PointForm,
+    VisitForm,
+)
 from vanguard.oversight.models import (
     AWAITING_ANSWER,
     LiaisonAssignment,
@@ -30,7 +40,6 @@ from vanguard.oversight.views.common import (
     require_visible,
 )
 from vanguard.reports import jobs
-from vanguard.reports.exports import Sheet
 
 SUGGESTIONS_PER_PAGE = 50
 
@@ -56,17 +65,24 @@ def _render_points(request, campaign, form, status=200):
     by_leader: dict[int, dict] = {}
     for point in LiaisonPoint.objects.filter(campaign=campaign).select_related("organization"):
         by_leader.setdefault(point.leader_id, {})[point.kind] = point.organization
+    leaders = services.bureau_leaders(campaign)
+    # 三.4: each leader's own 三先 and 十个一, beside their points.
+    has_duties = bool(campaign.rules.leader_duties)
+    records = duties.records_of(campaign, leaders) if has_duties else {}
     rows = [
         {
             "leader": leader,
             "unit": by_leader.get(leader.pk, {}).get(PointKind.UNIT),
             "department": by_leader.get(leader.pk, {}).get(PointKind.DEPARTMENT),
+            "duties_done": len(campaign.rules.leader_duties)
+            - len(duties.missing(campaign, records.get(leader.pk, {}))),
         }
-        for leader in services.bureau_leaders(campaign)
+        for leader in leaders
     ]
     context = {
         "campaign": campaign,
         "rows": rows,
+        "duty_total": len(campaign.rules.leader_duties),
         "form": form if request.scope.is_office else None,
     }
     return render(request, "oversight/points.html", context, status=status)
@@ -80,7 +96,7 @@ def points_set(request, campaign_pk):
     form = PointForm(request.POST, campaign=campaign)
     if form.is_valid():
         try:
-            services.set_liaison_point(campaign, **form.cleaned_data)
+            services.set_liaison_point(campaign, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -121,7 +137,7 @@ def _render_officers(request, campaign, form, status=200):
                     "assignments": [
                         a
                         for a in assignments.get(batch.pk, [])
-                        if a.organization.path.startswith(path)
+                        if path_within(a.organization.path, path)
                     ],
                 }
             )
@@ -144,7 +160,9 @@ def officers_dispatch(request, campaign_pk):
     form = DispatchForm(request.POST, campaign=campaign)
     if form.is_valid():
         try:
-            assignment = services.dispatch_officer(by=request.user, **form.cleaned_data)
+            assignment = services.dispatch_officer(
+                by=request.user, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -167,7 +185,7 @@ def assignment_withdraw(request, pk):
     require(request.scope.is_office)
     attempt(
         request,
-        lambda: services.withdraw_assignment(assignment),
+        lambda: services.withdraw_assignment(assignment, acting=request.scope),
         _("%(officer)s is recalled from %(unit)s.")
         % {"officer": assignment.officer, "unit": assignment.organization},
     )
@@ -251,6 +269,7 @@ def visit_new(request, assignment_pk):
                 checked=form.cleaned_data["checked"],
                 findings=form.cleaned_data["findings"],
                 suggestions=form.suggestion_lines(),
+                acting=request.scope,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -294,7 +313,7 @@ def filtered_suggestions(request, campaign):
     unit = request.GET.get("unit", "")
     if unit.isdigit():
         org = request.scope.get_org_or_404(int(unit))
-        suggestions = suggestions.filter(visit__organization__path__startswith=org.path)
+        suggestions = suggestions.filter(org.subtree_q("visit__organization__"))
     status = request.GET.get("status", "")
     if status == "awaiting":
         suggestions = suggestions.filter(status__in=AWAITING_ANSWER)
@@ -425,7 +444,9 @@ def suggestion_answer(request, pk):
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.answer_suggestion(suggestion, by=request.user, **form.cleaned_data)
+            services.answer_suggestion(
+                suggestion, by=request.user, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -441,7 +462,7 @@ def suggestion_accept(request, pk):
     require(request.scope.can_review_suggestion(suggestion))
     attempt(
         request,
-        lambda: services.accept_suggestion(suggestion, by=request.user),
+        lambda: services.accept_suggestion(suggestion, by=request.user, acting=request.scope),
         _("The answer was accepted."),
     )
     return redirect(suggestion)
@@ -455,7 +476,9 @@ def suggestion_return(request, pk):
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.return_suggestion(suggestion, by=request.user, note=form.cleaned_data["note"])
+            services.return_suggestion(
+                suggestion, by=request.user, note=form.cleaned_data["note"], acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -471,7 +494,39 @@ def suggestion_rectify(request, pk):
     require(request.scope.can_manage_org(suggestion.visit.organization))
     attempt(
         request,
-        lambda: services.convert_to_rectification(suggestion, by=request.user),
+        lambda: services.convert_to_rectification(
+            suggestion, by=request.user, acting=request.scope
+        ),
         _("The suggestion is now a rectification item."),
     )
     return redirect(suggestion)
+
+
+@login_required
+@require_POST
+def batch_dispatch(request, batch_pk):
+    """From a batch's set-up page (the office): one officer to several units of the batch,
+    all or none."""
+    request.scope.require_set_up()
+    batch = get_object_or_404(Batch.objects.select_related("campaign"), pk=batch_pk)
+    campaign = request.scope.module_or_404(
+        request.scope.get_setup_campaign_or_404(batch.campaign_id), "liaison"
+    )
+    form = BatchDispatchForm(request.POST, batch=batch)
+    if not form.is_valid():
+        messages.error(request, _("Choose an officer and the units."))
+    else:
+        officer, units = form.cleaned_data["officer"], form.cleaned_data["units"]
+        try:
+            with transaction.atomic():
+                for unit in units:
+                    services.dispatch_officer(batch, officer, unit, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(officer)s is dispatched to %(count)s units.")
+                % {"officer": officer, "count": len(units)},
+            )
+    return redirect("campaign-setup-batch", pk=campaign.pk, batch_pk=batch.pk)

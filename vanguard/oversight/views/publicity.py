@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanguard.core.exports import Sheet
 from vanguard.oversight import services
 from vanguard.oversight.forms import ArticleForm, NominationForm, NoteForm
 from vanguard.oversight.models import (
@@ -29,7 +30,6 @@ from vanguard.oversight.views.common import (
     require_visible,
 )
 from vanguard.reports import jobs
-from vanguard.reports.exports import Sheet
 
 PER_PAGE = 30
 
@@ -66,7 +66,9 @@ def article_new(request, campaign_pk):
     form = ArticleForm(request.POST or None, campaign=campaign, scope=request.scope)
     if request.method == "POST" and form.is_valid():
         try:
-            article = services.create_article(campaign, author=request.user, **form.cleaned_data)
+            article = services.create_article(
+                campaign, author=request.user, **form.cleaned_data, acting=request.scope
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -111,7 +113,7 @@ def article_detail(request, pk):
         require(False)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_article(article, **form.cleaned_data)
+            services.update_article(article, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -137,12 +139,16 @@ def article_action(request, pk, action):
     office = scope.is_office and scope.can_manage_org(article.organization)
     if action == "submit":
         require(scope.can_manage_org(article.organization))
-        attempt(request, lambda: services.submit_article(article), _("Submitted for review."))
+        attempt(
+            request,
+            lambda: services.submit_article(article, acting=request.scope),
+            _("Submitted for review."),
+        )
     elif action == "publish":
         require(office)
         attempt(
             request,
-            lambda: services.publish_article(article, by=request.user),
+            lambda: services.publish_article(article, by=request.user, acting=request.scope),
             _("Published on the public site."),
         )
     elif action == "return":
@@ -150,7 +156,9 @@ def article_action(request, pk, action):
         note = request.POST.get("note", "")
         attempt(
             request,
-            lambda: services.return_article(article, by=request.user, note=note),
+            lambda: services.return_article(
+                article, by=request.user, note=note, acting=request.scope
+            ),
             _("Returned to the unit."),
         )
     else:
@@ -214,7 +222,7 @@ def commendation_nominate(request, campaign_pk):
     form = NominationForm(request.POST, campaign=campaign, scope=request.scope)
     if form.is_valid():
         try:
-            services.nominate(campaign, by=request.user, **form.cleaned_data)
+            services.nominate(campaign, by=request.user, **form.cleaned_data, acting=request.scope)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -243,15 +251,25 @@ def commendation_action(request, pk, action):
     note = request.POST.get("note", "")
     by = request.user
     actions = {
-        "approve": (office, lambda: services.review_nomination(commendation, approve=True, by=by)),
+        "approve": (
+            office,
+            lambda: services.review_nomination(
+                commendation, approve=True, by=by, acting=request.scope
+            ),
+        ),
         "reject": (
             office,
-            lambda: services.review_nomination(commendation, approve=False, by=by, note=note),
+            lambda: services.review_nomination(
+                commendation, approve=False, by=by, note=note, acting=request.scope
+            ),
         ),
-        "publish": (office, lambda: services.publish_commendation(commendation)),
+        "publish": (
+            office,
+            lambda: services.publish_commendation(commendation, acting=request.scope),
+        ),
         "withdraw": (
             scope.can_manage_org(commendation.nominated_by_unit),
-            lambda: services.withdraw_nomination(commendation),
+            lambda: services.withdraw_nomination(commendation, acting=request.scope),
         ),
     }
     if action not in actions:

@@ -5,7 +5,7 @@ has exactly that user's rights. Every problem is printed and the exit code is 1;
 is written then.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         "Writes nothing if any row is wrong."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="the .xlsx file")
         parser.add_argument(
             "--user", help="import with this user's rights (default: no scope limits)"
@@ -30,7 +30,14 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="check and count only, write nothing"
         )
 
-    def handle(self, *args, path, user=None, dry_run=False, **options):
+    def handle(
+        self,
+        *args: object,
+        path: str,
+        user: str | None = None,
+        dry_run: bool = False,
+        **options: object,
+    ) -> None:
         scope, author = self.scope_for(user)
         try:
             with open(path, "rb") as file:

@@ -7,10 +7,10 @@ from vanguard.campaigns.template import TemplateError, load_template
 class Command(BaseCommand):
     help = "Check a campaign template file and list every problem with its key."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("path", help="the template's TOML file")
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args, path, **options) -> None:
         try:
             template = load_template(path)
         except TemplateError as error:

@@ -26,7 +26,7 @@ def batch_argument(value: str) -> tuple[str, date, date]:
 class Command(BaseCommand):
     help = "Start a campaign from a template file for an organisation, with its batches."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("template", help="the template's TOML file")
         parser.add_argument("--org", required=True, help="code of the organisation running it")
         parser.add_argument("--code", help="the campaign's code (default: the template's)")
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             help="title,YYYY-MM-DD,YYYY-MM-DD (repeat for each batch, in order)",
         )
 
-    def handle(self, *args, template, org, code, batch, **options):
+    def handle(self, *args, template, org, code, batch, **options) -> None:
         try:
             rules = load_template(template)
         except TemplateError as error:

@@ -4,7 +4,8 @@
 time for the big tables (history records of 37 columns, survey lists, responses).
 
 Writes through COPY do not pass the execute-wrapper that moves the data revision
-(`campaigns.revision`), so `insert` moves it itself.
+(`campaigns.revision`), so `insert` sends `rows_copied` and the campaigns app, which
+listens, moves it (core imports no app).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection
 from django.db.models import DateField, DateTimeField, DecimalField, JSONField, UUIDField
+from django.dispatch import Signal
 
-from vanguard.campaigns import revision
+# Sent after rows were written with COPY (past the execute-wrappers): (model, connection).
+rows_copied = Signal()
 
 BATCH_SIZE = 20_000
 
@@ -40,7 +43,7 @@ def insert(model, names: Sequence[str], rows: Iterable[Sequence]) -> None:
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as stream:
                 for row in params:
                     stream.write_row(row)
-            revision.changed(connection)
+            rows_copied.send(sender=model, connection=connection)
             return
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
         for start in range(0, len(params), BATCH_SIZE):

@@ -1,4 +1,5 @@
-"""The tellers' key of an appraisal round: ballots sealed for the tellers (监票人) only.
+"""The tellers' key of an appraisal round or a survey: ballots (and survey responses) sealed
+for the tellers (监票人) only.
 
 The construction (explained in `docs/secrecy.md`):
 
@@ -29,7 +30,7 @@ from Crypto.Protocol.SecretSharing import Shamir
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
-from vanguard.appraisal import codes
+from vanguard.core import codes
 
 SEED_BYTES = 16  # what pycryptodome's Shamir shares
 SHARE_DIGITS = 26  # 128 bits in base 32

@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from vanguard.campaigns.rules import inclusive_days, phase_plan_problems
+from vanguard.campaigns.plan_checks import inclusive_days, phase_plan_problems
 from vanguard.campaigns.template import load_template, shipped_template_path
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
 
 RULES = load_template(shipped_template_path("xianjinxing-2024"))
 BATCH = {"batch_start": date(2024, 7, 1), "batch_end": date(2024, 12, 31)}
@@ -68,7 +68,7 @@ def test_overlapping_phases_are_failing_and_block_saving():
     problems = phase_plan_problems(windows, rules=RULES, **BATCH)
 
     assert [p.phase_code for p in problems if p.blocking] == ["analysis"]
-    assert Level.FAILING in levels(problems)
+    assert Severity.FAILING in levels(problems)
 
 
 def test_phases_out_of_order_are_blocking():
@@ -110,13 +110,13 @@ def test_missing_phase_is_failing_but_not_blocking():
     windows = plan(date(2024, 7, 1))
     del windows["rectification"]
     problems = phase_plan_problems(windows, rules=RULES, **BATCH)
-    assert Level.FAILING in levels(problems)
+    assert Severity.FAILING in levels(problems)
     assert not any(p.blocking for p in problems)
 
 
 def test_no_plan_at_all_is_one_failing_problem():
     problems = phase_plan_problems({}, rules=RULES, **BATCH)
-    assert len(problems) == 1 and problems[0].level == Level.FAILING
+    assert len(problems) == 1 and problems[0].level == Severity.FAILING
 
 
 @pytest.mark.parametrize(

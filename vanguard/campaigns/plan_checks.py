@@ -1,4 +1,4 @@
-"""The notice's rules for a unit's phase plan (R5), as plain functions of plain values.
+"""The notice's checks of a unit's phase plan (R5), as plain functions of plain values.
 
 The thresholds come from the campaign's template; the form that edits a plan and the
 compliance verdict both call `phase_plan_problems`, so the rule lives here only.
@@ -10,20 +10,18 @@ import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
-from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vanguard.campaigns.template import CampaignTemplate
-from vanguard.campaigns.verdicts import Level
+from vanguard.campaigns.verdicts import Severity
+from vanguard.core.dates import format_date
 
 
 @dataclass(frozen=True)
 class PlanProblem:
     kind: str  # not_planned, inverted, overlap, outside_batch, too_short, length
-    level: Level
+    level: Severity
     message: str
     phase_code: str | None = None
     blocking: bool = False  # the plan cannot be saved while this stands
@@ -32,18 +30,6 @@ class PlanProblem:
 def inclusive_days(start: date, end: date) -> int:
     """Days from `start` to `end`, counting both ends (1 January – 31 March is 90 days)."""
     return (end - start).days + 1
-
-
-def format_date(value: date) -> str:
-    """A date as users read it: 2024年7月1日 in Chinese."""
-    return _format_date(value, get_language()) if value else ""
-
-
-@lru_cache(maxsize=4096)
-def _format_date(value: date, language: str | None) -> str:
-    # Django's formatter looks the format up on every call (≈ 0.3 ms); the figures format
-    # thousands of deadlines, most of them the same few dates.
-    return date_format(value, "DATE_FORMAT")
 
 
 def phase_plan_problems(
@@ -58,21 +44,21 @@ def phase_plan_problems(
     out-of-order phases, phases outside the batch, a concentrated period that is too
     short, and phases far from their nominal length."""
     if not any(None not in window for window in windows.values()):
-        return [PlanProblem("not_planned", Level.FAILING, _("No phase is planned yet"))]
+        return [PlanProblem("not_planned", Severity.FAILING, _("No phase is planned yet"))]
     problems: list[PlanProblem] = []
     planned = []
     for phase in rules.phases:
         window = windows.get(phase.code)
         if window is None or None in window:
             message = _("%(phase)s is not planned") % {"phase": phase.title}
-            problems.append(PlanProblem("not_planned", Level.FAILING, message, phase.code))
+            problems.append(PlanProblem("not_planned", Severity.FAILING, message, phase.code))
             continue
         start, end = window
         if end < start:
             problems.append(
                 PlanProblem(
                     "inverted",
-                    Level.FAILING,
+                    Severity.FAILING,
                     _("%(phase)s ends before it starts") % {"phase": phase.title},
                     phase.code,
                     blocking=True,
@@ -93,7 +79,7 @@ def _order_problems(planned) -> list[PlanProblem]:
             problems.append(
                 PlanProblem(
                     "overlap",
-                    Level.FAILING,
+                    Severity.FAILING,
                     _("%(after)s starts on %(start)s, before %(before)s ends on %(end)s")
                     % {
                         "after": after.title,
@@ -115,7 +101,7 @@ def _batch_problems(planned, batch_start: date, batch_end: date) -> list[PlanPro
             problems.append(
                 PlanProblem(
                     "outside_batch",
-                    Level.FAILING,
+                    Severity.FAILING,
                     _("%(phase)s (%(start)s – %(end)s) lies outside the batch (%(bs)s – %(be)s)")
                     % {
                         "phase": phase.title,
@@ -139,7 +125,7 @@ def _length_problems(planned, rules: CampaignTemplate, category) -> list[PlanPro
             problems.append(
                 PlanProblem(
                     "length",
-                    Level.WARNING,
+                    Severity.WARNING,
                     _("%(phase)s lasts %(days)s days; the notice plans about %(nominal)s")
                     % {"phase": phase.title, "days": days, "nominal": phase.duration_days},
                     phase.code,
@@ -153,7 +139,7 @@ def _length_problems(planned, rules: CampaignTemplate, category) -> list[PlanPro
             problems.append(
                 PlanProblem(
                     "too_short",
-                    Level.FAILING,
+                    Severity.FAILING,
                     _(
                         "The concentrated period (%(start)s – %(end)s, %(days)s days) is "
                         "shorter than %(minimum)s: it would have to last until %(until)s"

@@ -1,0 +1,116 @@
+"""Leaders' 三先 and the 市委“十个一”规定 (三.4): each leader cadre records, item by item of
+the template's `leader_duties`, what they did, with evidence. Beside the 三进 visits
+(`study.LeaderVisit`), which the leader's page shows too.
+
+A record is corrected by recording again and withdrawn (kept) rather than deleted. An item
+is due by the end of its `due_phase` window of the cadre's unit (default the last phase);
+`missing_by_cadre` is what the compliance rule and the pages read, in two queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vanguard.accounts.access import subtree_filter
+from vanguard.campaigns.models import Campaign, Enrollment
+from vanguard.campaigns.template import LeaderDuty
+from vanguard.orgs.models import Member, path_within
+from vanguard.oversight.models import LeaderDutyRecord
+
+
+def _check_actor(acting, allowed) -> None:
+    if acting is not None and not allowed(acting):
+        raise PermissionDenied
+
+
+def duties(campaign: Campaign) -> tuple[LeaderDuty, ...]:
+    return campaign.rules.leader_duties
+
+
+def due_phase(campaign: Campaign, duty: LeaderDuty) -> str:
+    return duty.due_phase or campaign.rules.phases[-1].code
+
+
+def record_duty(
+    campaign: Campaign,
+    member: Member,
+    duty: str,
+    *,
+    done_on: date,
+    description: str,
+    evidence=None,
+    user=None,
+    acting,
+) -> LeaderDutyRecord:
+    """Record what a leader cadre did for one item."""
+    _check_actor(acting, lambda scope: scope.can_record_leader_duty(member))
+    if duty not in {item.code for item in duties(campaign)}:
+        raise ValidationError(_("Unknown item."))
+    if not member.is_leader_cadre:
+        raise ValidationError(_("Only leader cadres record the 三先 and 十个一."))
+    if done_on > timezone.localdate():
+        raise ValidationError(_("The date is in the future."))
+    return LeaderDutyRecord.objects.create(
+        campaign=campaign,
+        member=member,
+        duty=duty,
+        done_on=done_on,
+        description=description,
+        evidence=evidence or "",
+        recorded_by=user,
+    )
+
+
+def withdraw_record(record: LeaderDutyRecord, *, acting) -> LeaderDutyRecord:
+    """Withdraw a record entered by mistake (kept, and shown as withdrawn)."""
+    _check_actor(acting, lambda scope: scope.can_record_leader_duty(record.member))
+    if record.withdrawn_on is None:
+        record.withdrawn_on = timezone.localdate()
+        record.save(update_fields=["withdrawn_on"])
+    return record
+
+
+def records_of(campaign: Campaign, members: Iterable[Member]) -> dict[int, dict[str, list]]:
+    """Each member's records (not withdrawn) by item code; one query."""
+    found: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    rows = LeaderDutyRecord.objects.filter(
+        campaign=campaign, member__in=[m.pk for m in members], withdrawn_on__isnull=True
+    ).order_by("done_on", "pk")
+    for record in rows:
+        found[record.member_id][record.duty].append(record)
+    return found
+
+
+def cadres_of(enrollments: Iterable[Enrollment]) -> dict[int, list[Member]]:
+    """The active leader cadres of each enrolled unit (its subtree), by enrolment id; one
+    query."""
+    enrollments = list(enrollments)
+    by_path = sorted(
+        ((e.organization.path, e.pk) for e in enrollments), key=lambda pair: -len(pair[0])
+    )
+    found: dict[int, list[Member]] = {e.pk: [] for e in enrollments}
+    if not enrollments:
+        return found
+    cadres = (
+        Member.objects.active()
+        .filter(is_leader_cadre=True)
+        .filter(subtree_filter([path for path, _pk in by_path], prefix="organization__"))
+        .select_related("organization")
+        .order_by("organization__path", "code")
+    )
+    for cadre in cadres:
+        for path, pk in by_path:  # the deepest enrolled unit holding the cadre
+            if path_within(cadre.organization.path, path):
+                found[pk].append(cadre)
+                break
+    return found
+
+
+def missing(campaign: Campaign, records: dict[str, list]) -> list[LeaderDuty]:
+    return [duty for duty in duties(campaign) if not records.get(duty.code)]

@@ -119,3 +119,34 @@ def test_the_minimum_is_required_and_said_once():
     assert "thresholds.min_concentrated" in problems_of(with_thresholds())
     found = problems_of(with_thresholds(min_concentrated="3 months", min_concentrated_days=90))
     assert "thresholds.min_concentrated_days" in found
+
+
+def test_the_migration_keeps_old_xianjinxing_snapshots_words(campaign):
+    """A campaign started from the 先进性 template before its words moved into the
+    template gets them in its snapshot (campaigns.0005); its thresholds stay as stored."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from vanguard.campaigns.models import Campaign
+    from vanguard.surveys.questions import questionnaire_for
+
+    old = campaign.template_data
+    old.pop("texts")
+    old["satisfaction"].pop("questions")
+    old["satisfaction"].pop("grades")
+    old["thresholds"].pop("min_concentrated")
+    old["thresholds"]["min_concentrated_days"] = 90
+    Campaign.objects.filter(pk=campaign.pk).update(template_data=old)
+    before = Campaign.objects.get(pk=campaign.pk)
+    assert questionnaire_for(before.rules).questions == ()
+
+    import_module("vanguard.campaigns.migrations.0005_xianjinxing_words_in_snapshot").add_words(
+        apps, None
+    )
+
+    after = Campaign.objects.get(pk=campaign.pk)
+    questionnaire = questionnaire_for(after.rules)
+    assert len(questionnaire.questions) == 4 and questionnaire.grades[0].title == "好"
+    assert "先进性" in questionnaire.prompt
+    assert after.rules.min_concentrated() == Duration(90, "days")

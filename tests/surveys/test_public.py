@@ -210,7 +210,7 @@ def test_only_published_results_are_public(client, open_survey, codes):
     assert client.get(reverse("public-survey-draws")).content.decode().count(name) == 2
 
 
-def test_the_front_page_links_the_survey(client):
+def test_the_front_page_links_the_survey(client, db):  # it reads the campaigns
     body = client.get(reverse("public-index")).content.decode()
     assert reverse("public-survey-start") in body and reverse("public-survey-draws") in body
 

@@ -376,7 +376,7 @@ def _conclude(rng, appraisal_round, code, user, closed_on) -> None:
         for code in titles
     )
     appraisal_round.notice = (
-        f"根据先进性教育活动的统一部署，{appraisal_round.organization.name}于"
+        f"根据{appraisal_round.campaign.title}的统一部署，{appraisal_round.organization.name}于"
         f"{timezone.localtime(appraisal_round.opens_at):%Y年%m月%d日}至"
         f"{timezone.localtime(appraisal_round.closes_at):%Y年%m月%d日}"
         f"开展了民主评议党员工作，共收回有效评议票{result.ballots}张。"

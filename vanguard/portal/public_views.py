@@ -26,10 +26,12 @@ def picked_campaign(request, campaigns: list[Campaign]) -> Campaign | None:
 
 
 def links_for(campaigns) -> list[registry.PublicLink]:
+    """The front page's links: those of the modules of `campaigns` (all of them while no
+    campaign is there to hide anything, as `campaigns_tags.has_module` does)."""
     return [
         link
         for link in registry.public_links()
-        if not link.module or any(c.has_module(link.module) for c in campaigns)
+        if not link.module or not campaigns or any(c.has_module(link.module) for c in campaigns)
     ]
 
 

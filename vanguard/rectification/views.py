@@ -528,13 +528,17 @@ def explain_item(request, pk):
 @login_required
 def download_evidence(request, pk):
     evidence = get_object_or_404(
-        EvidenceFile.objects.select_related("item__organization", "deed__organization"), pk=pk
+        EvidenceFile.objects.select_related(
+            "item__organization", "item__campaign", "deed__organization", "deed__campaign"
+        ),
+        pk=pk,
     )
     if evidence.item_id:
         if not request.scope.can_view_item(evidence.item):
             raise Http404
     elif not request.scope.can_view_unit(evidence.deed.organization):
         raise Http404
+    request.scope.module_or_404((evidence.item or evidence.deed).campaign, "rectification")
     return send_file(evidence.file)
 
 
@@ -574,6 +578,7 @@ def moderate_comment(request, pk):
     )
     if not request.scope.can_view_item(comment.item):
         raise Http404
+    request.scope.module_or_404(comment.item.campaign, "rectification")
     approve = request.POST.get("decision") == "approve"
     services.moderate(comment, acting=request.scope, approve=approve, user=request.user)
     if approve:

@@ -119,9 +119,12 @@ def add_deed(request, pk):
 @login_required
 @require_POST
 def deed_evidence(request, pk):
-    deed = get_object_or_404(PracticalDeed.objects.select_related("organization"), pk=pk)
+    deed = get_object_or_404(
+        PracticalDeed.objects.select_related("organization", "campaign"), pk=pk
+    )
     if not request.scope.can_view_unit(deed.organization):
         raise Http404
+    request.scope.module_or_404(deed.campaign, "rectification")
     request.scope.require(request.scope.can_manage_org(deed.organization))
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():

@@ -49,6 +49,11 @@ class PhasePlanForm(forms.Form):
             for phase in self.phases
         }
 
+    @property
+    def warnings(self):
+        """The problems that do not stop the plan being saved, shown beside the errors."""
+        return [problem for problem in self.problems if not problem.blocking]
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:

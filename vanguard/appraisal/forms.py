@@ -164,7 +164,6 @@ class StaffOpinionForm(forms.Form):
     anonymous = forms.BooleanField(
         label=gettext_lazy("Anonymous (no name or contact is kept)"),
         required=False,
-        initial=True,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     author_name = forms.CharField(
@@ -212,6 +211,13 @@ class StaffOpinionForm(forms.Form):
             self.add_error("member", _("Choose the member the opinion is about."))
         if subject == Subject.UNIT and not data.get("unit"):
             self.add_error("unit", _("Choose the unit the opinion is about."))
+        typed = data.get("author_name", "").strip() or data.get("author_contact", "").strip()
+        if data.get("anonymous") and typed:
+            # Never drop what was typed without a word: the user chooses.
+            self.add_error(
+                "anonymous",
+                _("A name or contact is typed: untick anonymous to keep it, or clear it."),
+            )
         if not data.get("anonymous") and not data.get("author_name", "").strip():
             self.add_error("author_name", _("Give the author's name, or tick anonymous."))
         return data
@@ -234,6 +240,14 @@ class StaffOpinionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=gettext_lazy("Answer"), max_length=5000, widget=textarea(4))
+    # An answer given on paper is entered later: it keeps the day it was given.
+    answered_on = forms.DateField(label=gettext_lazy("Answered on"), widget=DATE_WIDGET)
+
+    def clean_answered_on(self):
+        answered_on = self.cleaned_data["answered_on"]
+        if answered_on > timezone.localdate():
+            raise forms.ValidationError(_("The date is in the future."))
+        return answered_on
 
 
 class FeedbackForm(forms.Form):

@@ -208,14 +208,21 @@ def link_member(opinion: Opinion, member: Member) -> Opinion:
     return opinion
 
 
-def answer_opinion(opinion: Opinion, *, text: str, user, today: date | None = None) -> Opinion:
-    """Record (or amend) the unit's answer; the first answer dates it."""
+def answer_opinion(
+    opinion: Opinion, *, text: str, user, on: date | None = None, today: date | None = None
+) -> Opinion:
+    """Record (or amend) the unit's answer, given on `on` (an answer entered after it was
+    given on paper keeps its day); without `on`, the first answer dates it."""
     if opinion.status == OpinionStatus.CLOSED:
         _refuse(_("The opinion is closed."))
     if not text.strip():
         _refuse(_("The answer is empty."))
+    if on is not None and on > (today or timezone.localdate()):
+        _refuse(_("The date is in the future."))
+    if on is not None and on < opinion.received_on:
+        _refuse(_("The answer cannot precede the opinion."))
     opinion.answer = text.strip()
-    opinion.answered_on = opinion.answered_on or today or timezone.localdate()
+    opinion.answered_on = on or opinion.answered_on or today or timezone.localdate()
     opinion.answered_by = user
     opinion.status = OpinionStatus.ANSWERED
     opinion.save(update_fields=["answer", "answered_on", "answered_by", "status"])

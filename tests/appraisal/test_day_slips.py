@@ -91,3 +91,27 @@ def test_the_feedback_is_not_a_second_answered_line(login, personas, opinion):
     lines = [line["what"] for line in page.context["history_lines"]]
     assert lines[0] == "Fed back to the member on Aug. 23, 2024"  # the tests read English
     assert sum(1 for line in lines if line == "Answered") == 1
+
+
+def test_the_voting_slips_say_when_voting_opens(login, personas, open_round):
+    from django.utils import timezone
+
+    response = login(personas["alice"]).post(
+        reverse("appraisal-round-codes", args=[open_round.pk]), {"count": 2}
+    )
+    assert response.status_code == 200
+    opens = timezone.localtime(open_round.opens_at).strftime("%Y年%-m月%-d日 %H:%M")
+    assert response.content.decode().count(f"Vote from {opens} to") == 2
+
+
+def test_a_code_before_the_opening_says_when_to_come_back(client, open_round):
+    from datetime import timedelta
+
+    from vanguard.appraisal import services
+
+    [code] = services.issue_guest_codes(open_round, 1)
+    open_round.opens_at += timedelta(days=2)
+    open_round.closes_at += timedelta(days=3)
+    open_round.save()
+    response = client.post(reverse("appraisal-public-ballot"), {"code": code})
+    assert response.context["problem"].startswith("Voting in this appraisal round opens on ")

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -543,7 +544,7 @@ def cast_ballot(
         if locked.is_closed(now):
             _refuse(_("This appraisal round is closed."))
         if not locked.is_open(now):
-            _refuse(_("This appraisal round is not open yet."))
+            _refuse(not_open_yet(locked))
         if not locked.public_key:
             _refuse(_("The tellers of this round have not been appointed yet."))
         candidates = candidates_of(locked)
@@ -845,6 +846,13 @@ def handed_in(analysis: SelfAnalysis | None) -> bool:
     return analysis is not None and analysis.status in HANDED_IN
 
 
+def not_open_yet(appraisal_round: AppraisalRound) -> str:
+    """Voting has not begun: say when it does (a voter comes back then)."""
+    return _("Voting in this appraisal round opens on %(opens)s; come back then.") % {
+        "opens": date_format(timezone.localtime(appraisal_round.opens_at), "DATETIME_FORMAT")
+    }
+
+
 def voting_problem(
     appraisal_round: AppraisalRound, member: Member | None, *, now: datetime | None = None
 ) -> str | None:
@@ -853,7 +861,7 @@ def voting_problem(
     if appraisal_round.is_closed(now):
         return _("This appraisal round is closed.")
     if not appraisal_round.is_open(now):
-        return _("This appraisal round is not open yet.")
+        return not_open_yet(appraisal_round)
     if member is None or not appraisal_round.candidates.filter(member=member).exists():
         return _("You are not a voter in this appraisal round.")
     if has_voted(appraisal_round, member):

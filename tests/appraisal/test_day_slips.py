@@ -115,3 +115,27 @@ def test_a_code_before_the_opening_says_when_to_come_back(client, open_round):
     open_round.save()
     response = client.post(reverse("appraisal-public-ballot"), {"code": code})
     assert response.context["problem"].startswith("Voting in this appraisal round opens on ")
+
+
+def test_the_public_opinion_form_offers_schools_by_their_public_name(client, campaign_a, tree):
+    """A parent looks for 甲中学, not for 甲中学第一支部: each public name once, going to
+    the top-most organisation that bears it; units with no public name are not offered."""
+    from vanguard.appraisal.forms import PublicOpinionForm
+
+    for code in ("A", "A1"):
+        tree[code].public_name = "甲中学"
+        tree[code].save()
+    form = PublicOpinionForm(campaign=campaign_a)
+    choices = [(str(label)) for value, label in form.fields["unit"].choices if value]
+    assert choices == ["甲中学"]
+    assert list(form.fields["unit"].queryset) == [tree["A"]]
+    page = client.get(reverse("appraisal-public-opinion")).content.decode()
+    assert "甲中学" in page and "甲中学第一支部" not in page and "乙中心党支部" not in page
+
+
+def test_without_public_names_every_unit_is_offered_by_its_name(campaign_a, tree):
+    from vanguard.appraisal.forms import PublicOpinionForm
+
+    form = PublicOpinionForm(campaign=campaign_a)
+    labels = {str(label) for value, label in form.fields["unit"].choices if value}
+    assert {"甲中学党总支", "甲中学第一支部"} <= labels

@@ -59,6 +59,25 @@ def campaign_units(campaign):
     )
 
 
+def public_units(campaign):
+    """The units the public may address, by the names it knows: each public name once (the
+    top-most organisation bearing it, so a school's branches are one school). Where no unit
+    has a public name, every unit by its own name."""
+    units = campaign_units(campaign).exclude(kind=OrgKind.COMMITTEE)
+    named = list(units.exclude(public_name="").values_list("pk", "public_name"))
+    if not named:
+        return units
+    first: dict[str, int] = {}
+    for pk, name in named:  # in path order: a parent before its branches
+        first.setdefault(name, pk)
+    return units.filter(pk__in=first.values())
+
+
+class PublicUnitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.public_name or obj.name
+
+
 # -- opinions ------------------------------------------------------------------------------
 
 
@@ -70,8 +89,8 @@ class PublicOpinionForm(forms.Form):
         label=gettext_lazy("Your opinion is about"),
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    unit = forms.ModelChoiceField(
-        label=gettext_lazy("Unit"),
+    unit = PublicUnitField(
+        label=gettext_lazy("School or unit"),
         queryset=Organization.objects.none(),
         required=False,
         widget=forms.Select(attrs=SELECT),
@@ -112,7 +131,7 @@ class PublicOpinionForm(forms.Form):
             (Subject.BUREAU, _("The bureau as a whole")),
         ]
         self.fields["subject"].initial = Subject.UNIT
-        self.fields["unit"].queryset = campaign_units(campaign).exclude(kind=OrgKind.COMMITTEE)
+        self.fields["unit"].queryset = public_units(campaign)
         limit_length(self.fields["content"], conf.opinion_max_chars())
 
     def clean(self):

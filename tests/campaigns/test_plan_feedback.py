@@ -15,9 +15,7 @@ def levels(response):
 
 def test_a_plan_past_the_batch_end_is_saved_with_a_warning(login, personas, enrollments):
     late = {**GOOD_PLAN, "rectification_end": "2025-02-28"}  # the batch ends on 2024-12-31
-    response = login(personas["alice"]).post(
-        unit_url(enrollments["A"], "campaign-unit-plan"), late
-    )
+    response = login(personas["alice"]).post(unit_url(enrollments["A"], "campaign-unit-plan"), late)
     assert response.status_code == 302
     assert PhaseWindow.objects.filter(enrollment=enrollments["A"]).count() == 3
     [(level, text)] = levels(response)

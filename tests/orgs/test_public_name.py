@@ -1,13 +1,14 @@
 """Issue 19: the organisation's public name (what a parent calls a school), declared in the
 organisation data and its workbook column 对外名称 — optional, so older files still import."""
 
-from vanguard.orgs.excel import ORG_HEADERS, ORG_PUBLIC_NAME, ORG_SHEET, import_workbook
 from tests.orgs.test_excel import office_scope, org_row, xlsx  # noqa: F401 (fixture)
+from vanguard.orgs.excel import ORG_HEADERS, ORG_PUBLIC_NAME, ORG_SHEET, import_workbook
 from vanguard.orgs.models import Organization
 
 
 def test_the_public_name_is_imported(tree, office_scope):  # noqa: F811
-    orgs = [{**org_row("A1", "A", name="甲中学第一支部", category="学校"), ORG_PUBLIC_NAME: "甲中学"}]
+    row = org_row("A1", "A", name="甲中学第一支部", category="学校")
+    orgs = [{**row, ORG_PUBLIC_NAME: "甲中学"}]
     result = import_workbook(xlsx(orgs), office_scope)
     assert result.organizations.updated == 1
     assert Organization.objects.get(code="A1").public_name == "甲中学"

@@ -250,9 +250,7 @@ def _read_open_workbook(workbook) -> dict[str, list[_Row]]:
         for index, value in enumerate(header):
             columns.setdefault(_text(value), index)
         missing = [
-            column
-            for column in headers
-            if column not in columns and column not in OPTIONAL_HEADERS
+            column for column in headers if column not in columns and column not in OPTIONAL_HEADERS
         ]
         for column in missing:
             problems.append(

@@ -146,12 +146,15 @@ def draw_document(draw: Draw) -> dict:
 
 DRAW_METHOD = [
     gettext_lazy(
-        "Take the list (the Excel file the office imported): its fingerprint is SHA-256 of a header line and one line per row — row number, name, group, phone, address, joined by tabs."
+        "Take the list (the Excel file the office imported): its fingerprint is SHA-256 of a "
+        "header line and one line per row — row number, name, group, phone, address, joined "
+        "by tabs."
     ),
     gettext_lazy(
         "Each row's key is SHA-256 of the seed, the fingerprint and the row number, one per line."
     ),
     gettext_lazy(
-        "In each group, the rows with the smallest keys are drawn; the groups' sizes follow the shares, rounded by the largest remainders."
+        "In each group, the rows with the smallest keys are drawn; the groups' sizes follow "
+        "the shares, rounded by the largest remainders."
     ),
 ]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from vanguard.accounts.models import Role
 from vanguard.campaigns.models import Campaign, Enrollment
+from vanguard.portal import public_views
 
 
 def visible_campaigns(scope):
@@ -13,11 +14,20 @@ def visible_campaigns(scope):
     return [c for c in campaigns if scope.can_view_campaign_of(c.organization)]
 
 
-@login_required
 def home(request):
+    """The root: the public site for a visitor who is not signed in (staff sign in from its
+    header); a signed-in user goes where their work is."""
+    if not request.user.is_authenticated:
+        return public_views.index(request)
     scope = request.scope
     if scope.has_role(Role.LEADER) and not scope.is_office:
         return redirect("oversight-leader-home")  # liaison points first (SCREENS.md)
+    if scope.has_role(Role.UNIT_ADMIN) and not scope.is_office:
+        unit = my_unit(scope)  # the unit administrator's own unit page
+        if unit is not None:
+            return redirect("campaign-unit", pk=unit.campaign_id, enrollment_pk=unit.pk)
+    if scope.has_role(Role.LIAISON) and not scope.is_office:
+        return redirect("oversight-my-assignments")  # the officer's own units and visits
     if scope.is_staff_reader:
         campaigns = visible_campaigns(scope)
         if campaigns:
@@ -26,6 +36,17 @@ def home(request):
     if scope.member is not None:
         return redirect("me")
     return render(request, "portal/no_role.html")
+
+
+def my_unit(scope):
+    """The enrolled unit a unit administrator manages, in the newest campaign (the top-most
+    when they manage several)."""
+    enrollments = (
+        Enrollment.objects.visible_to(scope)
+        .select_related("organization", "campaign")
+        .order_by("-campaign__starts_on", "organization__path")
+    )
+    return next((e for e in enrollments if scope.can_manage_org(e.organization)), None)
 
 
 @login_required

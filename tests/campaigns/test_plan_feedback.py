@@ -41,3 +41,17 @@ def test_a_refused_plan_shows_every_problem(login, personas, enrollments):
     assert response.context["plan_form"].errors["analysis_start"]
     assert not PhaseWindow.objects.exists()
     assert reverse("campaign-unit-plan", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
+
+
+def test_the_enrol_form_is_at_the_top_of_the_overview(login, personas, enrollments):
+    """Not at the bottom of a long page after every verdict card (issue 19)."""
+    from vanguard.orgs.models import Organization, OrgKind
+
+    campaign = enrollments["A"].campaign
+    Organization.objects.add_child(
+        campaign.organization, dict(code="C", name="丙中学党支部", kind=OrgKind.BRANCH)
+    )
+    body = login(personas["office"]).get(reverse("campaign-overview", args=[campaign.pk]))
+    html = body.content.decode()
+    assert 'id="enroll-form"' in html
+    assert html.index('id="enroll-form"') < html.index("<table")

@@ -31,6 +31,10 @@
         if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
       });
     });
+    // A table wider than the screen scrolls inside its box: reachable by keyboard too.
+    each(root, ".table-responsive", function (el) {
+      if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) { el.tabIndex = 0; }
+    });
     each(root, "[data-print]", function (el) {
       if (el.dataset.wired) { return; }
       el.dataset.wired = "1";

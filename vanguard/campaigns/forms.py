@@ -33,6 +33,8 @@ class PhasePlanForm(forms.Form):
             self.fields[f"{phase.code}_end"] = forms.DateField(
                 label=_("%(phase)s ends") % {"phase": phase.title}, widget=DATE_WIDGET
             )
+        for field in self.fields.values():  # laid out in a table: the label is the name
+            field.widget.attrs["aria-label"] = field.label
 
     @property
     def phases(self):

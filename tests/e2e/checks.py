@@ -6,6 +6,7 @@
 """
 
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import ARTIFACTS
 
 AXE = "/static/vendor/axe-core-4.14.1/axe.min.js"
 RUN_AXE = """async () => {
@@ -18,13 +19,15 @@ RUN_AXE = """async () => {
 PHONE = {"width": 390, "height": 844}
 
 
-def audit(page, live_server, screenshot, name: str) -> None:
+def audit(page, live_server, request, name: str) -> None:
+    """Check the page `page` shows (a phone's or a desk's) and keep its screenshot."""
     page.wait_for_load_state()
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(url=live_server.url + AXE)  # same origin: allowed by the CSP
     violations = page.evaluate(RUN_AXE)
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
-    screenshot(name)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{request.node.name}-{name}.png", full_page=True)
     assert serious == [], f"{name} ({page.url}): {serious}"
     width, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
     assert width <= inner, f"{name} ({page.url}) scrolls sideways: {width} > {inner}"

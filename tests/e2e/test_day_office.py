@@ -10,7 +10,7 @@ from vanguard.orgs.models import Organization, OrgKind
 pytestmark = pytest.mark.browser
 
 
-def test_the_office_enrols_a_unit(live_server, page, screenshot, personas, enrollments, tree):
+def test_the_office_enrols_a_unit(live_server, page, request, personas, enrollments, tree):
     Organization.objects.add_child(
         tree["root"], dict(code="C", name="丙中学党支部", kind=OrgKind.BRANCH)
     )
@@ -18,7 +18,7 @@ def test_the_office_enrols_a_unit(live_server, page, screenshot, personas, enrol
 
     log_in(page, live_server, "office")
     page.wait_for_url(f"{live_server.url}/campaigns/{campaign.pk}/")
-    audit(page, live_server, screenshot, "overview")
+    audit(page, live_server, request, "overview")
 
     # the enrol form is at the top, folded: open it and enrol 丙中学 in the second batch
     page.click("#enroll-box summary")
@@ -27,9 +27,9 @@ def test_the_office_enrols_a_unit(live_server, page, screenshot, personas, enrol
     page.click("#enroll-form button[type=submit]")
     page.wait_for_selector(".alert-success")
     assert "丙中学党支部" in page.inner_text(".alert-success")
-    audit(page, live_server, screenshot, "enrolled")
+    audit(page, live_server, request, "enrolled")
     assert Enrollment.objects.filter(organization__code="C").exists()
 
     page.click("table a:has-text('丙中学党支部')")
     page.wait_for_selector("#unit-status")
-    audit(page, live_server, screenshot, "unit")
+    audit(page, live_server, request, "unit")

@@ -6,13 +6,37 @@ import pytest
 
 from tests.e2e.checks import audit, log_in, phone
 from vanguard.appraisal.models import Opinion
+from vanguard.study.models import Attendance
 
 pytestmark = pytest.mark.browser
 
 
+def roll_call_session(enrollment, tree):
+    """A study session of unit A on a long roll (twenty members besides bob)."""
+    from datetime import date, time
+    from decimal import Decimal
+
+    from tests.conftest import make_member
+    from vanguard.study.models import StudySession
+
+    for number in range(20):
+        make_member(tree["A1"], f"A1-1{number:02}", f"党员{number:02}")
+    return StudySession.objects.create(
+        enrollment=enrollment,
+        organization=enrollment.organization,
+        kind="concentrated_study",
+        topic="学习党章",
+        date=date(2024, 7, 10),
+        starts_at=time(14, 0),
+        ends_at=time(16, 30),
+        hours=Decimal("2.0"),
+    )
+
+
 def test_the_unit_administrator_plans_and_enters_an_opinion(
-    live_server, browser, page, request, personas, enrollments
+    live_server, browser, page, request, personas, enrollments, tree
 ):
+    bob = personas["bob"].member
     enrollment = enrollments["A"]
     unit_url = f"{live_server.url}/campaigns/{enrollment.campaign_id}/units/{enrollment.pk}/"
 
@@ -34,6 +58,19 @@ def test_the_unit_administrator_plans_and_enters_an_opinion(
     assert "尚不符合通知要求" in mobile.inner_text(".alert-warning")
     assert mobile.locator(".alert-success").count() == 0
     audit(mobile, live_server, request, "plan-warned-phone")
+
+    # the roll-call on the phone: one card per member, the save button always in reach
+    session = roll_call_session(enrollment, tree)
+    mobile.goto(f"{live_server.url}/study/sessions/{session.pk}/roll/")
+    mobile.wait_for_selector("#roll-form")
+    audit(mobile, live_server, request, "roll-call-phone")
+    save = mobile.locator("#save-roll").bounding_box()
+    assert save is not None and save["y"] + save["height"] <= 844  # sticky at the bottom
+    mobile.click(f'label[for="s-{bob.pk}-leave"]')
+    mobile.fill(f'input[name="reason-{bob.pk}"]', "外出培训")
+    mobile.click("#save-roll")
+    mobile.wait_for_selector("#marks")
+    assert Attendance.objects.get(member=bob).status == "leave"
     mobile.context.close()
 
     log_in(page, live_server, "alice")

@@ -11,17 +11,38 @@ from tests.conftest import make_user
     [
         ("office", "campaign-overview"),
         ("leader", "oversight-leader-home"),
-        ("alice", "campaign-overview"),
-        ("liaison", "campaign-overview"),
+        ("alice", "campaign-unit"),
+        ("liaison", "oversight-my-assignments"),
         ("bob", "me"),
     ],
 )
 def test_home_sends_each_persona_to_their_page(login, personas, enrollments, persona, target):
+    """Each lands where their work is (issue 19): a unit administrator on the unit's page,
+    a liaison officer on their own page, a member on /me/."""
     campaign_id = enrollments["A"].campaign_id
-    plain = {"me", "oversight-leader-home"}
-    expected = reverse(target) if target in plain else reverse(target, args=[campaign_id])
+    plain = {"me", "oversight-leader-home", "oversight-my-assignments"}
+    if target == "campaign-unit":
+        expected = reverse(target, args=[campaign_id, enrollments["A"].pk])
+    elif target in plain:
+        expected = reverse(target)
+    else:
+        expected = reverse(target, args=[campaign_id])
     response = login(personas[persona]).get(reverse("home"))
     assert (response.status_code, response.url) == (302, expected)
+
+
+def test_the_root_is_the_public_site_for_a_visitor(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert response.templates[0].name == "portal/public_index.html"
+    body = response.content.decode()
+    assert 'id="staff-login"' in body and reverse("login") in body
+    assert "favicon.svg" in body
+
+
+def test_the_login_page_leads_to_the_public_site(client, db):
+    body = client.get(reverse("login")).content.decode()
+    assert 'id="to-public-site"' in body
 
 
 def test_a_user_without_a_role_is_told_so(login, db):

@@ -17,6 +17,11 @@ class StyledForm(forms.Form):
             else:
                 css = "form-control form-control-sm"
             widget.attrs.setdefault("class", css)
+            # Named for assistive technology even where a compact layout shows no <label>.
+            if field.label and not isinstance(
+                widget, forms.HiddenInput | forms.RadioSelect | forms.CheckboxSelectMultiple
+            ):
+                widget.attrs.setdefault("aria-label", field.label)
 
 
 class StyledModelForm(StyledForm, forms.ModelForm):

@@ -20,6 +20,8 @@ from vanguard.accounts.models import LoginEvent, Role, User
 def _in_the_site(client) -> bool:
     """The home page answers (or sends on to the user's landing page), not to a sign-in step."""
     response = client.get(reverse("home"))
+    if not response.wsgi_request.user.is_authenticated:
+        return False  # the root answers the public site to a visitor (issue 19)
     return response.status_code == 200 or (
         response.status_code == 302 and not response["Location"].startswith("/accounts/")
     )

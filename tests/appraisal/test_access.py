@@ -131,7 +131,7 @@ def test_the_results_pdf_access(login, personas, world):
 # -- changes -------------------------------------------------------------------------------
 
 ACTIONS = [
-    ("appraisal-opinion-answer", ("opinion",), {"answer": "已答复"}),
+    ("appraisal-opinion-answer", ("opinion",), {"answer": "已答复", "answered_on": "2024-08-21"}),
     ("appraisal-opinion-feedback", ("opinion",), {"fed_back_on": "2024-08-21"}),
     ("appraisal-opinion-pass", ("opinion",), {"direction": "up", "reason": "涉及总支"}),
     ("appraisal-opinion-member", ("opinion",), {"member": "bob"}),

@@ -170,7 +170,9 @@ def test_a_round_not_yet_open_is_refused(open_round, members):
         now=earlier,
         acting=None,
     )
-    assert message == "This appraisal round is not open yet."
+    # the voter is told when to come back (issue 19)
+    assert message.startswith("Voting in this appraisal round opens on ")
+    assert message.endswith("; come back then.")
     assert nothing_written()
 
 

@@ -49,7 +49,17 @@ def test_a_member_votes_and_finds_the_receipt_in_the_published_list(
     page.click('[data-grade-all="qualified"]')
     page.locator(".ballot-row").filter(has_text="朵拉").locator("label", has_text="优秀").click()
     screenshot("ballot")
+    # the ballot cannot be changed once cast: the browser asks first (issue 19)
+    asked = []
+
+    def accept(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
     page.click("#cast-ballot")
+    page.wait_for_selector("#receipt")
+    assert asked and "不能更改" in asked[0]
 
     # then he sees his receipt and his choices
     receipt = page.locator("#receipt").inner_text().strip()

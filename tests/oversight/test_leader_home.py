@@ -53,6 +53,8 @@ def test_leader_home_shows_the_points_with_their_verdicts_and_suggestions(
     assert units[1]["enrollment"] is None  # the department is not enrolled here
     body = response.content.decode()
     assert "补全点名册" in body and department.name in body
+    # a failing unit's steps bar is not green and says why the badge is red (issue 19)
+    assert "data-why-level" in body and "progress-bar bg-secondary" in body
 
 
 def test_leader_without_points_is_told_so(login, personas, bureau_group):

@@ -193,9 +193,14 @@ def test_draws_are_published_for_anyone_to_check(client, open_survey):
     listing = client.get(reverse("public-survey-draws")).content.decode()
     assert draw.seed in listing and open_survey.enrollment.organization.name in listing
     page = client.get(reverse("public-survey-draw", args=[draw.pk])).content.decode()
-    assert draw.fingerprint in page and ", ".join(map(str, draw.selected_rows)) in page
+    assert ", ".join(map(str, draw.selected_rows)) in page and 'id="how-to-check"' in page
+    # written for a citizen: the technical details are in the file for experts (issue 19)
+    for jargon in (draw.fingerprint, draw.algorithm, "SHA-256", "manage.py"):
+        assert jargon not in page
     document = json.loads(client.get(reverse("public-survey-draw-file", args=[draw.pk])).content)
     assert document["frame"]["fingerprint"] == draw.fingerprint
+    assert document["algorithm"] == draw.algorithm and "verify_draw" in document["verify_command"]
+    assert len(document["method"]) == 3
     assert document["selected_rows"] == draw.selected_rows and document["seed"] == draw.seed
     assert client.get(reverse("public-survey-draw", args=[draw.pk + 1])).status_code == 404
 

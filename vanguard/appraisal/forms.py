@@ -59,6 +59,25 @@ def campaign_units(campaign):
     )
 
 
+def public_units(campaign):
+    """The units the public may address, by the names it knows: each public name once (the
+    top-most organisation bearing it, so a school's branches are one school). Where no unit
+    has a public name, every unit by its own name."""
+    units = campaign_units(campaign).exclude(kind=OrgKind.COMMITTEE)
+    named = list(units.exclude(public_name="").values_list("pk", "public_name"))
+    if not named:
+        return units
+    first: dict[str, int] = {}
+    for pk, name in named:  # in path order: a parent before its branches
+        first.setdefault(name, pk)
+    return units.filter(pk__in=first.values())
+
+
+class PublicUnitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.public_name or obj.name
+
+
 # -- opinions ------------------------------------------------------------------------------
 
 
@@ -70,8 +89,8 @@ class PublicOpinionForm(forms.Form):
         label=gettext_lazy("Your opinion is about"),
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    unit = forms.ModelChoiceField(
-        label=gettext_lazy("Unit"),
+    unit = PublicUnitField(
+        label=gettext_lazy("School or unit"),
         queryset=Organization.objects.none(),
         required=False,
         widget=forms.Select(attrs=SELECT),
@@ -113,7 +132,7 @@ class PublicOpinionForm(forms.Form):
         ]
         self.fields["subject"].initial = Subject.UNIT
         kinds = [kind for kind in OrgKind.values if campaign.rules.enrolls_kind(kind)]
-        self.fields["unit"].queryset = campaign_units(campaign).filter(kind__in=kinds)
+        self.fields["unit"].queryset = public_units(campaign).filter(kind__in=kinds)
         limit_length(self.fields["content"], conf.opinion_max_chars())
 
     def clean(self):
@@ -165,7 +184,6 @@ class StaffOpinionForm(forms.Form):
     anonymous = forms.BooleanField(
         label=gettext_lazy("Anonymous (no name or contact is kept)"),
         required=False,
-        initial=True,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     author_name = forms.CharField(
@@ -213,6 +231,13 @@ class StaffOpinionForm(forms.Form):
             self.add_error("member", _("Choose the member the opinion is about."))
         if subject == Subject.UNIT and not data.get("unit"):
             self.add_error("unit", _("Choose the unit the opinion is about."))
+        typed = data.get("author_name", "").strip() or data.get("author_contact", "").strip()
+        if data.get("anonymous") and typed:
+            # Never drop what was typed without a word: the user chooses.
+            self.add_error(
+                "anonymous",
+                _("A name or contact is typed: untick anonymous to keep it, or clear it."),
+            )
         if not data.get("anonymous") and not data.get("author_name", "").strip():
             self.add_error("author_name", _("Give the author's name, or tick anonymous."))
         return data
@@ -235,6 +260,14 @@ class StaffOpinionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=gettext_lazy("Answer"), max_length=5000, widget=textarea(4))
+    # An answer given on paper is entered later: it keeps the day it was given.
+    answered_on = forms.DateField(label=gettext_lazy("Answered on"), widget=DATE_WIDGET)
+
+    def clean_answered_on(self):
+        answered_on = self.cleaned_data["answered_on"]
+        if answered_on > timezone.localdate():
+            raise forms.ValidationError(_("The date is in the future."))
+        return answered_on
 
 
 class FeedbackForm(forms.Form):

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -229,17 +230,28 @@ def link_member(opinion: Opinion, member: Member, *, acting: Scope | None) -> Op
 
 
 def answer_opinion(
-    opinion: Opinion, *, text: str, user, today: date | None = None, acting: Scope | None
+    opinion: Opinion,
+    *,
+    text: str,
+    user,
+    on: date | None = None,
+    today: date | None = None,
+    acting: Scope | None,
 ) -> Opinion:
-    """Record (or amend) the unit's answer; the first answer dates it."""
+    """Record (or amend) the unit's answer, given on `on` (an answer entered after it was
+    given on paper keeps its day); without `on`, the first answer dates it."""
     require_acting(acting, lambda scope: scope.can_manage_org(opinion.responsible_unit))
     opinion.campaign.check_writable()  # an ended campaign is read-only
     if opinion.status == OpinionStatus.CLOSED:
         _refuse(_("The opinion is closed."))
     if not text.strip():
         _refuse(_("The answer is empty."))
+    if on is not None and on > (today or timezone.localdate()):
+        _refuse(_("The date is in the future."))
+    if on is not None and on < opinion.received_on:
+        _refuse(_("The answer cannot precede the opinion."))
     opinion.answer = text.strip()
-    opinion.answered_on = opinion.answered_on or today or timezone.localdate()
+    opinion.answered_on = on or opinion.answered_on or today or timezone.localdate()
     opinion.answered_by = user
     opinion.status = OpinionStatus.ANSWERED
     opinion.save(update_fields=["answer", "answered_on", "answered_by", "status"])
@@ -608,7 +620,7 @@ def cast_ballot(
         if locked.is_closed(now):
             _refuse(_("This appraisal round is closed."))
         if not locked.is_open(now):
-            _refuse(_("This appraisal round is not open yet."))
+            _refuse(not_open_yet(locked))
         if not locked.public_key:
             _refuse(_("The tellers of this round have not been appointed yet."))
         candidates = candidates_of(locked)
@@ -930,6 +942,13 @@ def handed_in(analysis: SelfAnalysis | None) -> bool:
     return analysis is not None and analysis.status in HANDED_IN
 
 
+def not_open_yet(appraisal_round: AppraisalRound) -> str:
+    """Voting has not begun: say when it does (a voter comes back then)."""
+    return _("Voting in this appraisal round opens on %(opens)s; come back then.") % {
+        "opens": date_format(timezone.localtime(appraisal_round.opens_at), "DATETIME_FORMAT")
+    }
+
+
 def voting_problem(
     appraisal_round: AppraisalRound, member: Member | None, *, now: datetime | None = None
 ) -> str | None:
@@ -938,7 +957,7 @@ def voting_problem(
     if appraisal_round.is_closed(now):
         return _("This appraisal round is closed.")
     if not appraisal_round.is_open(now):
-        return _("This appraisal round is not open yet.")
+        return not_open_yet(appraisal_round)
     if member is None or not appraisal_round.candidates.filter(member=member).exists():
         return _("You are not a voter in this appraisal round.")
     if has_voted(appraisal_round, member):

@@ -7,6 +7,7 @@ Deterministic: the same seed gives the same people.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -67,6 +68,15 @@ SCHOOL_BRANCHES = {
     "S04": [("S04-1", "市职业技术学校机关党支部", 12), ("S04-2", "市职业技术学校教师党支部", 19)],
 }
 
+# What the public calls each unit (the opinion form offers these): a school's branches go
+# by the school's name; the bureau's own branches are reached as "the bureau as a whole".
+PUBLIC_NAME_SUFFIX = re.compile(r"(教师第.党支部|教师党支部|机关党支部|党总支|党支部)$")
+
+
+def public_name(name: str, category: str) -> str:
+    return "" if category == OrgCategory.ORGAN else PUBLIC_NAME_SUFFIX.sub("", name)
+
+
 # The notice's leading group (六.1); 钱军 is the bureau's Party secretary.
 LEADING_GROUP = [
     ("qianjun", "钱军", "局党委书记、领导小组组长", Role.LEADER),
@@ -110,12 +120,26 @@ def _build(rng: random.Random) -> None:
     units = {}
     for code, name, kind, category, count in BATCH_1:
         units[code] = Organization.objects.add_child(
-            root, dict(code=code, name=name, kind=kind, category=category)
+            root,
+            dict(
+                code=code,
+                name=name,
+                kind=kind,
+                category=category,
+                public_name=public_name(name, category),
+            ),
         )
         _add_members(rng, units[code], count)
     for code, name, kind, count in SCHOOLS:
         units[code] = Organization.objects.add_child(
-            root, dict(code=code, name=name, kind=kind, category=OrgCategory.SCHOOL)
+            root,
+            dict(
+                code=code,
+                name=name,
+                kind=kind,
+                category=OrgCategory.SCHOOL,
+                public_name=public_name(name, OrgCategory.SCHOOL),
+            ),
         )
         _add_members(rng, units[code], count)
         for child_code, child_name, child_count in SCHOOL_BRANCHES.get(code, []):
@@ -126,6 +150,7 @@ def _build(rng: random.Random) -> None:
                     name=child_name,
                     kind=OrgKind.BRANCH,
                     category=OrgCategory.SCHOOL,
+                    public_name=public_name(child_name, OrgCategory.SCHOOL),
                 ),
             )
             _add_members(rng, child, child_count)

@@ -47,6 +47,8 @@ class PhasePlanForm(forms.Form):
             self.fields[f"{phase.code}_end"] = forms.DateField(
                 label=_("%(phase)s ends") % {"phase": phase.title}, widget=DATE_WIDGET
             )
+        for field in self.fields.values():  # laid out in a table: the label is the name
+            field.widget.attrs["aria-label"] = field.label
 
     @property
     def phases(self):
@@ -62,6 +64,11 @@ class PhasePlanForm(forms.Form):
             phase.code: (data.get(f"{phase.code}_start"), data.get(f"{phase.code}_end"))
             for phase in self.phases
         }
+
+    @property
+    def warnings(self):
+        """The problems that do not stop the plan being saved, shown beside the errors."""
+        return [problem for problem in self.problems if not problem.blocking]
 
     def clean(self):
         cleaned = super().clean()

@@ -371,8 +371,16 @@ def edit_plan(request, pk, enrollment_pk):
         messages.error(request, _("The phase plan was not saved; see the problems below."))
         context = _unit_context(request, enrollment, plan_form=form)
         return render(request, "campaigns/unit.html", context, status=400)
-    services.save_phase_plan(enrollment, form.windows(), acting=request.scope)
-    messages.success(request, _("The phase plan was saved."))
+    problems = services.save_phase_plan(enrollment, form.windows(), acting=request.scope)
+    if problems:
+        # Saved, but the plan still breaks the notice: say so beside the red panel, not "saved".
+        messages.warning(
+            request,
+            _("The phase plan was saved, but it does not yet meet the notice: %(problems)s")
+            % {"problems": "；".join(str(problem.message) for problem in problems)},
+        )
+    else:
+        messages.success(request, _("The phase plan was saved."))
     return redirect("campaign-unit", pk=pk, enrollment_pk=enrollment.pk)
 
 

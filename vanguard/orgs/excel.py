@@ -54,7 +54,10 @@ ORG_NAME = "组织名称"
 ORG_PARENT = "上级组织编码"
 ORG_KIND = "组织类型"
 ORG_CATEGORY = "组织类别"
-ORG_HEADERS = (ORG_CODE, ORG_NAME, ORG_PARENT, ORG_KIND, ORG_CATEGORY)
+ORG_PUBLIC_NAME = "对外名称"
+ORG_HEADERS = (ORG_CODE, ORG_NAME, ORG_PARENT, ORG_KIND, ORG_CATEGORY, ORG_PUBLIC_NAME)
+# Columns a workbook may leave out (added after the first files were made).
+OPTIONAL_HEADERS = {ORG_PUBLIC_NAME}
 
 MEMBER_CODE = "党员编号"
 MEMBER_NAME = "姓名"
@@ -143,7 +146,7 @@ MEMBER_FIELDS = (
     "phone",
     *OPTIONAL_MEMBER_FIELDS.values(),
 )
-ORG_FIELDS = ("name", "kind", "category")
+ORG_FIELDS = ("name", "kind", "category", "public_name")
 
 
 # --- Results and problems -----------------------------------------------------------
@@ -281,7 +284,9 @@ def _read_open_workbook(workbook) -> dict[str, list[_Row]]:
         missing = [
             column
             for column in headers
-            if column not in columns and column not in OPTIONAL_MEMBER_HEADERS
+            if column not in columns
+            and column not in OPTIONAL_MEMBER_HEADERS
+            and column not in OPTIONAL_HEADERS
         ]
         for column in missing:
             problems.append(
@@ -318,7 +323,9 @@ def _data_rows(sheet, rows, headers, columns, problems) -> list[_Row]:
             problems.append(ImportProblem(sheet, number, "", message))
             break
         cells = {
-            header: values[columns[header]] if columns[header] < len(values) else None
+            header: values[columns[header]]
+            if header in columns and columns[header] < len(values)
+            else None
             for header in headers
             if header in columns  # an optional column may be absent
         }
@@ -337,10 +344,16 @@ class _OrgRow:
     parent_code: str = ""
     kind: str = ""
     category: str = ""
+    public_name: str = ""
     valid: bool = True
 
     def values(self) -> dict[str, str]:
-        return {"name": self.name, "kind": self.kind, "category": self.category}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "category": self.category,
+            "public_name": self.public_name,
+        }
 
 
 @dataclass
@@ -465,6 +478,7 @@ class _Importer:
                 kind=self.choice(ORG_SHEET, row, ORG_KIND, KIND_LABELS) or "",
                 category=self.choice(ORG_SHEET, row, ORG_CATEGORY, CATEGORY_LABELS, default="")
                 or "",
+                public_name=self.text(ORG_SHEET, row, ORG_PUBLIC_NAME, max_length=100),
             )
             org.valid = len(self.problems) == before
             if code:
@@ -777,6 +791,7 @@ def org_export_rows(orgs: QuerySet[Organization]) -> Iterator[tuple]:
             org.parent_code or None,
             KIND_LABELS.get(org.kind, org.kind),
             CATEGORY_LABELS.get(org.category) if org.category else None,
+            org.public_name or None,
         )
 
 
@@ -801,7 +816,7 @@ def member_export_rows(members: QuerySet[Member]) -> Iterator[tuple]:
         )
 
 
-_ORG_WIDTHS = (16, 30, 16, 12, 12)
+_ORG_WIDTHS = (16, 30, 16, 12, 12, 24)
 _MEMBER_WIDTHS = (16, 12, 8, 14, 16, 14, 12, 18, 20, 18, 12, 12, 14, 14)
 _GREY = Font(color="FF999999", italic=True)
 _BOLD = Font(bold=True)
@@ -834,7 +849,7 @@ def _set_widths(sheet, widths: Iterable[int]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
-EXAMPLE_ORG = ("示例-ZB01", "示例第一党支部", "示例-DW", "党支部", "学校")
+EXAMPLE_ORG = ("示例-ZB01", "示例第一党支部", "示例-DW", "党支部", "学校", "示例中学")
 EXAMPLE_MEMBER = (
     "示例-0001",
     "张三",
@@ -946,6 +961,15 @@ def _help_rows() -> list[tuple[str, str, str, str]]:
         (ORG_SHEET, ORG_PARENT, YES, org_parent),
         (ORG_SHEET, ORG_KIND, YES, one_of(KIND_LABELS.values())),
         (ORG_SHEET, ORG_CATEGORY, NO, category),
+        (
+            ORG_SHEET,
+            ORG_PUBLIC_NAME,
+            NO,
+            _(
+                "The name the public knows, e.g. the school's name for its Party branches; "
+                "the public opinion form offers it. Empty: not offered to the public."
+            ),
+        ),
         (MEMBER_SHEET, MEMBER_CODE, YES, member_code),
         (MEMBER_SHEET, MEMBER_NAME, YES, _("The member's name.")),
         (MEMBER_SHEET, MEMBER_GENDER, YES, one_of(GENDER_LABELS.values())),

@@ -71,6 +71,9 @@ class OrganizationManager(MP_NodeManager):
 class Organization(MP_Node):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    # What the public calls it (a school's name, not its Party branch's): the public pages
+    # offer this name; blank for an organisation the public does not address.
+    public_name = models.CharField(_("public name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
     category = models.CharField(
         _("category"), max_length=20, choices=OrgCategory.choices, blank=True

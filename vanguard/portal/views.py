@@ -9,6 +9,7 @@ from vanguard.accounts.models import Role
 from vanguard.campaigns.groups import member_group
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.models import path_within
+from vanguard.portal import public_views
 
 # The session key of the campaign in view (the sidebar's campaign picker).
 NAV_CAMPAIGN_KEY = "nav_campaign"
@@ -29,11 +30,20 @@ def chosen_campaign(request, campaigns):
     return campaigns[0] if campaigns else None
 
 
-@login_required
 def home(request):
+    """The root: the public site for a visitor who is not signed in (staff sign in from its
+    header); a signed-in user goes where their work is."""
+    if not request.user.is_authenticated:
+        return public_views.index(request)
     scope = request.scope
     if scope.has_role(Role.LEADER) and not scope.is_office:
         return redirect("oversight-leader-home")  # liaison points first (SCREENS.md)
+    if scope.has_role(Role.UNIT_ADMIN) and not scope.is_office:
+        unit = my_unit(scope)  # the unit administrator's own unit page
+        if unit is not None:
+            return redirect("campaign-unit", pk=unit.campaign_id, enrollment_pk=unit.pk)
+    if scope.has_role(Role.LIAISON) and not scope.is_office:
+        return redirect("oversight-my-assignments")  # the officer's own units and visits
     if scope.is_staff_reader:
         campaigns = visible_campaigns(scope)
         if campaigns:
@@ -42,6 +52,17 @@ def home(request):
     if scope.member is not None:
         return redirect("me")
     return render(request, "portal/no_role.html")
+
+
+def my_unit(scope):
+    """The enrolled unit a unit administrator manages, in the newest campaign (the top-most
+    when they manage several)."""
+    enrollments = (
+        Enrollment.objects.visible_to(scope)
+        .select_related("organization", "campaign")
+        .order_by("-campaign__starts_on", "organization__path")
+    )
+    return next((e for e in enrollments if scope.can_manage_org(e.organization)), None)
 
 
 @login_required

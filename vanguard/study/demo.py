@@ -70,7 +70,13 @@ AUXILIARY = [
     ("先进性教育活动学习资料汇编", "局先进性教育活动领导小组办公室"),
     ("本单位优秀党员事迹材料", "本单位党组织"),
 ]
-PARTNERS = ["初二（3）班学生", "青年教师", "社区困难群众", "入党积极分子", "退休教师"]
+# The partner of a 五个一 item that needs one, by the item: 结对 a student, teacher or
+# neighbour in difficulty; 帮带 an activist or a young teacher.
+PARTNERS = {
+    "pair_with_needy": ["初二（3）班困难学生", "社区困难群众", "困难教师家庭"],
+    "mentor": ["青年教师", "入党积极分子"],
+}
+OTHER_PARTNERS = ["青年教师", "社区困难群众"]
 NOTE_TITLES = ["学习体会", "读书笔记", "专题学习心得", "学习党章的体会"]
 QUESTIONS = [
     (
@@ -378,7 +384,11 @@ def _five_ones(rng, campaign, members, by, done: float) -> None:
                         member=member,
                         item=item.code,
                         done_on=by - timedelta(days=rng.randint(0, 30)),
-                        partner=rng.choice(PARTNERS) if item.needs_partner else "",
+                        partner=(
+                            rng.choice(PARTNERS.get(item.code, OTHER_PARTNERS))
+                            if item.needs_partner
+                            else ""
+                        ),
                     )
                 )
     bulk_create_with_history(records, FiveOneRecord, batch_size=500)

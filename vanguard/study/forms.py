@@ -9,7 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from vanguard.orgs.models import Organization
 from vanguard.study.models import (
@@ -145,6 +145,8 @@ class NoteForm(forms.ModelForm):
         model = StudyNote
         fields = ["written_on", "title", "session", "content"]
         widgets = {"written_on": DATE, "content": forms.Textarea(attrs={"rows": 10})}
+        # The note itself, not a remark on something (the model's "notes" reads 备注).
+        labels = {"content": pgettext_lazy("study note", "What I learned")}
 
     def __init__(self, *args, sessions, **kwargs):
         super().__init__(*args, **kwargs)

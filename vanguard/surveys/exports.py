@@ -15,6 +15,7 @@ import qrcode
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vanguard.core.dates import format_date
 from vanguard.core.exports import Sheet
@@ -137,4 +138,23 @@ def draw_document(draw: Draw) -> dict:
         "strata": draw.strata,
         "drawn_on": draw.drawn_on.isoformat() if draw.drawn_on else None,
         "selected_rows": draw.selected_rows,
+        # For the expert who checks it: the method and the program (no longer on the page).
+        "method": [str(step) for step in DRAW_METHOD],
+        "verify_command": f"manage.py verify_draw FRAME.xlsx --draw draw-{draw.pk}.json",
     }
+
+
+DRAW_METHOD = [
+    gettext_lazy(
+        "Take the list (the Excel file the office imported): its fingerprint is SHA-256 of a "
+        "header line and one line per row — row number, name, group, phone, address, joined "
+        "by tabs."
+    ),
+    gettext_lazy(
+        "Each row's key is SHA-256 of the seed, the fingerprint and the row number, one per line."
+    ),
+    gettext_lazy(
+        "In each group, the rows with the smallest keys are drawn; the groups' sizes follow "
+        "the shares, rounded by the largest remainders."
+    ),
+]

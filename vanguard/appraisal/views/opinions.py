@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -185,11 +186,46 @@ def _opinion_or_404(request, pk, *, manage=False) -> Opinion:
     )
 
 
+def history_lines(records) -> list[dict]:
+    """The opinion's changes, newest first, each saying what changed (recording the
+    feedback is not a second "answered")."""
+    lines = []
+    for index, record in enumerate(records):
+        before = records[index + 1] if index + 1 < len(records) else None
+        if before is None:
+            what = [record.get_status_display()]
+        else:
+            changed = {change.field for change in record.diff_against(before).changes}
+            what = []
+            if "status" in changed:
+                what.append(record.get_status_display())
+            elif "answer" in changed or "answered_on" in changed:
+                what.append(_("Answer amended"))
+            if "fed_back_on" in changed and record.fed_back_on:
+                what.append(
+                    _("Fed back to the member on %(date)s")
+                    % {"date": date_format(record.fed_back_on, "DATE_FORMAT")}
+                )
+            if "member" in changed and record.member_id:
+                what.append(_("Member concerned named"))
+            if "responsible_unit" in changed:
+                what.append(_("Passed on"))
+            if not what:
+                what.append(_("Changed"))
+        lines.append({"record": record, "what": "；".join(str(part) for part in what)})
+    return lines
+
+
 def _detail_context(request, opinion, **forms):
     campaign = opinion.campaign
     can_manage = request.scope.can_manage_org(opinion.responsible_unit)
     defaults = {
-        "answer_form": AnswerForm(initial={"answer": opinion.answer}),
+        "answer_form": AnswerForm(
+            initial={
+                "answer": opinion.answer,
+                "answered_on": opinion.answered_on or timezone.localdate(),
+            }
+        ),
         "feedback_form": FeedbackForm(initial={"fed_back_on": timezone.localdate()}),
         "pass_form": PassOnForm(campaign=campaign),
         "link_form": LinkMemberForm(
@@ -205,6 +241,7 @@ def _detail_context(request, opinion, **forms):
         "campaign": campaign,
         "opinion": opinion,
         "channel": opinion.channel_title(campaign.rules),
+        "history_lines": history_lines(list(history)),
         "overdue": opinion.is_overdue(timezone.localdate()),
         "transfers": opinion.transfers.select_related("from_unit", "to_unit", "transferred_by"),
         "history": history,
@@ -244,7 +281,11 @@ def _act(request, pk, form_name, form_class, action, *, form_kwargs=None):
 def opinion_answer(request, pk):
     def action(opinion, data):
         services.answer_opinion(
-            opinion, text=data["answer"], user=request.user, acting=request.scope
+            opinion,
+            text=data["answer"],
+            on=data["answered_on"],
+            user=request.user,
+            acting=request.scope,
         )
         return _("The answer was saved.")
 

@@ -165,7 +165,7 @@ def _guest_problem(guest, now) -> str | None:
     if guest.round.is_closed(now):
         return _("This appraisal round is closed.")
     if not guest.round.is_open(now):
-        return _("This appraisal round is not open yet.")
+        return services.not_open_yet(guest.round)
     if VoterRoll.objects.filter(guest_code=guest).exists():
         return _("This code has already been used.")
     return None

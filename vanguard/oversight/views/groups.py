@@ -98,6 +98,8 @@ def _render_detail(request, group, form, status=200):
         "campaign": group.campaign,
         "memberships": sorted_memberships(memberships),
         "can_manage": request.scope.can_manage_org(group.organization),
+        # The list of groups is for the campaign's readers: a member goes back to their page.
+        "can_list": request.scope.can_view_campaign_of(group.campaign.organization),
         "form": form,
     }
     return render(request, "oversight/group_detail.html", context, status=status)

@@ -34,7 +34,9 @@ DATA = ROOT / "bench" / "data"
 PYTHON = sys.executable
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 CSRF_SECRET = "b" * 32  # an unmasked CSRF secret, sent as both cookie and header
-REDIS_URL = "redis://127.0.0.1:6379/7"
+# `VANGUARD_BENCH_REDIS` (e.g. redis://127.0.0.1:6379/9): one's own database on a shared
+# server — the benchmark empties it.
+REDIS_URL = os.environ.get("VANGUARD_BENCH_REDIS", "redis://127.0.0.1:6379/7")
 
 
 def flush_redis() -> None:

@@ -33,14 +33,17 @@ def me(request):
     member = request.scope.member
     if member is None:
         raise Http404
-    path = member.organization.path
-    enrollments = [
-        e
-        for e in Enrollment.objects.select_related("campaign", "batch", "organization")
+    # The enrolments of the member's organisation or of an ancestor, found by path in the
+    # database; each campaign (and its template) loaded and parsed once, not per enrolment.
+    enrollments = list(
+        Enrollment.objects.filter(organization__path__in=member.organization.ancestor_paths())
+        .select_related("batch", "organization")
         .prefetch_related("phases")
-        .order_by("-campaign__starts_on")
-        if path.startswith(e.organization.path)
-    ]
+        .order_by("-campaign__starts_on", "pk")
+    )
+    campaigns = Campaign.objects.in_bulk({e.campaign_id for e in enrollments})
+    for enrollment in enrollments:
+        enrollment.campaign = campaigns[enrollment.campaign_id]
     plans = [
         {
             "enrollment": e,

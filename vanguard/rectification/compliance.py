@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from vanguard.campaigns.compliance import ComplianceContext, rule
-from vanguard.campaigns.rules import format_date
+from vanguard.campaigns.rules import date_formatter, format_date
 from vanguard.campaigns.verdicts import Finding, Level
 from vanguard.rectification import stats
 from vanguard.rectification.models import (
@@ -92,8 +92,10 @@ def _where(enrollment, organization) -> dict:
 
 
 def _names(rows) -> tuple[str, ...]:
+    """The first items' problems with their deadlines: only those shown are formatted."""
+    formatted = date_formatter()
     names = [
-        row["problem"][:30] + (f"（{format_date(row['deadline'])}）" if row["deadline"] else "")
+        row["problem"][:30] + (f"（{formatted(row['deadline'])}）" if row["deadline"] else "")
         for row in rows[:EVIDENCE_SHOWN]
     ]
     if len(rows) > EVIDENCE_SHOWN:

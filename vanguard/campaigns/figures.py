@@ -223,6 +223,9 @@ def cached_part(key: str, compute, *, latest: str, made_at: datetime, timeout: i
     lock, token = f"{key}:lock", uuid.uuid4().hex
     if cache.add(lock, token, timeout=LOCK_SECONDS):
         try:
+            found = cache.get(key)  # computed by another between our two looks
+            if found is not None:
+                return found[0], None
             part = compute()
             cache.set_many({key: (part, made_at), latest: (part, made_at)}, timeout=timeout)
             return part, None

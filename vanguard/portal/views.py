@@ -34,16 +34,13 @@ def me(request):
     if member is None:
         raise Http404
     # The enrolments of the member's organisation or of an ancestor, found by path in the
-    # database; each campaign (and its template) loaded and parsed once, not per enrolment.
+    # database (not every enrolment of every campaign, each with its template).
     enrollments = list(
-        Enrollment.objects.filter(organization__path__in=member.organization.ancestor_paths())
-        .select_related("batch", "organization")
+        Enrollment.objects.covering(member.organization)
+        .select_related("campaign", "batch", "organization")
         .prefetch_related("phases")
         .order_by("-campaign__starts_on", "pk")
     )
-    campaigns = Campaign.objects.in_bulk({e.campaign_id for e in enrollments})
-    for enrollment in enrollments:
-        enrollment.campaign = campaigns[enrollment.campaign_id]
     plans = [
         {
             "enrollment": e,

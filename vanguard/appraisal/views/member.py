@@ -23,14 +23,11 @@ from vanguard.campaigns.models import Enrollment
 
 def member_enrollments(member):
     """The enrolments (of any campaign) covering the member's organisation."""
-    path = member.organization.path
-    return [
-        e
-        for e in Enrollment.objects.select_related("campaign", "organization").order_by(
-            "-campaign__starts_on"
-        )
-        if path.startswith(e.organization.path)
-    ]
+    return list(
+        Enrollment.objects.covering(member.organization)
+        .select_related("campaign", "organization")
+        .order_by("-campaign__starts_on", "pk")
+    )
 
 
 def ballots_to_cast(member, now):

@@ -278,11 +278,12 @@ def record_talk(
 
 def enrollment_of(campaign: Campaign, member: Member) -> Enrollment | None:
     """The enrolled unit of the campaign the member belongs to."""
-    path = member.organization.path
-    for enrollment in Enrollment.objects.filter(campaign=campaign).select_related("organization"):
-        if path.startswith(enrollment.organization.path):
-            return enrollment
-    return None
+    return (
+        Enrollment.objects.filter(campaign=campaign)
+        .covering(member.organization)
+        .select_related("organization")
+        .first()
+    )
 
 
 def save_self_analysis(

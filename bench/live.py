@@ -48,7 +48,7 @@ def setup(fixture: dict, seed: int = 1) -> dict:
     from django.urls import reverse
     from django.utils import timezone
 
-    from bench.fixture import bench_user, page, session_for
+    from bench.fixture import bench_user, session_for
     from vanguard.accounts.models import Role, User
     from vanguard.campaigns.models import Campaign, Enrollment
     from vanguard.orgs.models import Member
@@ -60,7 +60,7 @@ def setup(fixture: dict, seed: int = 1) -> dict:
     enrollments = list(Enrollment.objects.filter(campaign=campaign).select_related("organization"))
     chosen = rng.sample(enrollments, min(UNITS, len(enrollments)))
     office = fixture["sessions"]["office"]
-    leader = session_for(bench_user("bench-leader", Role.LEADER, campaign.organization))
+    leader = leader_session(campaign)
     liaison = session_for(bench_user("bench-liaison", Role.LIAISON, chosen[0].organization))
     kind = campaign.rules.session_kinds[0].code if campaign.rules.session_kinds else "study"
     today = timezone.localdate()
@@ -112,7 +112,47 @@ def setup(fixture: dict, seed: int = 1) -> dict:
                 "note_paths": [reverse("rectification-item-note", args=[pk]) for pk in items],
             }
         )
+    pages = live_pages(fixture, campaign, leader=leader, liaison=liaison, member=member_session)
     by_name = {p["name"]: p for p in fixture["pages"]}
+    return {
+        "pages": pages,
+        "units": units,
+        "office": office,
+        "overview": by_name["campaign overview"]["path"],
+        "opinion_bodies": (by_name.get("opinion submission (public)") or {}).get("bodies", []),
+        "opinion_path": (by_name.get("opinion submission (public)") or {}).get("path"),
+        "today": today.isoformat(),
+    }
+
+
+def leader_session(campaign) -> str:
+    """A session of a bureau leader with liaison points (the generated data's first one,
+    given an account), so that the leader landing shows its units' figures."""
+    from bench.fixture import bench_user, session_for
+    from vanguard.accounts.models import Role, RoleGrant, User
+    from vanguard.oversight.models import LiaisonPoint
+
+    point = (
+        LiaisonPoint.objects.filter(campaign=campaign).select_related("leader").order_by("pk")
+    ).first()
+    if point is None:  # no liaison points generated: a leader without a member record
+        return session_for(bench_user("bench-leader", Role.LEADER, campaign.organization))
+    member = point.leader
+    if member.user_id is None:
+        member.user = User.objects.create(username=f"bench-leader-{member.pk}")
+        member.save(update_fields=["user"])
+    RoleGrant.objects.get_or_create(
+        user=member.user, role=Role.LEADER, organization=campaign.organization
+    )
+    return session_for(member.user)
+
+
+def live_pages(fixture: dict, campaign, *, leader: str, liaison: str, member: str) -> list:
+    """The pages of the live mode (those of the issue), with their users' sessions."""
+    from bench.fixture import page
+
+    by_name = {p["name"]: p for p in fixture["pages"]}
+    office = fixture["sessions"]["office"]
     pages = [
         by_name["campaign overview"],
         by_name["unit page"],
@@ -125,20 +165,12 @@ def setup(fixture: dict, seed: int = 1) -> dict:
         page("leader landing", "oversight-leader-home", session=leader),
         # A liaison officer lands on the campaign overview, as far as their units reach.
         page("liaison landing", "campaign-overview", [campaign.pk], session=liaison),
-        page("member home", "me", session=member_session),
+        page("member home", "me", session=member),
         page("campaign hours page", "study-shortfalls", [campaign.pk], session=office),
         by_name.get("opinion submission (public)"),
         by_name.get("public rectification list"),
     ]
-    return {
-        "pages": [p for p in pages if p and not p.get("missing")],
-        "units": units,
-        "office": office,
-        "overview": by_name["campaign overview"]["path"],
-        "opinion_bodies": (by_name.get("opinion submission (public)") or {}).get("bodies", []),
-        "opinion_path": (by_name.get("opinion submission (public)") or {}).get("path"),
-        "today": today.isoformat(),
-    }
+    return [p for p in pages if p and not p.get("missing")]
 
 
 # -- the writer ----------------------------------------------------------------------------
@@ -359,7 +391,9 @@ def _row(r: LiveResult) -> str:
     )
 
 
-def table(scale: str, kind: str, results: list[LiveResult], rss: list[float], command: str):
+def table(
+    scale: str, kind: str, results: list[LiveResult], rss: list[float], command: str, cold=""
+):
     lines = [
         f"## Live — {scale} — {kind}",
         "",
@@ -380,4 +414,6 @@ def table(scale: str, kind: str, results: list[LiveResult], rss: list[float], co
         + ", ".join(f"{value:.0f} MiB" for value in rss),
         "",
     ]
+    if cold:
+        lines += [f"Cold cost, in-process before the load: {cold} (`bench/reference.py`).", ""]
     return "\n".join(lines)

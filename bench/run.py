@@ -34,7 +34,9 @@ DATA = ROOT / "bench" / "data"
 PYTHON = sys.executable
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 CSRF_SECRET = "b" * 32  # an unmasked CSRF secret, sent as both cookie and header
-REDIS_URL = "redis://127.0.0.1:6379/7"
+# `VANGUARD_BENCH_REDIS` (e.g. redis://127.0.0.1:6379/9): one's own database on a shared
+# server — the benchmark empties it.
+REDIS_URL = os.environ.get("VANGUARD_BENCH_REDIS", "redis://127.0.0.1:6379/7")
 
 
 def flush_redis() -> None:
@@ -324,11 +326,25 @@ def measure(kind: str, args) -> dict:
     from bench import bulk
 
     operations = bulk.measure(fixture)
+    operations.update(cold_figures(fixture))
     for name, value in operations.items():
         print(f"  {name}: {value}", flush=True)
     return {
         "pages": {name: asdict(result) for name, result in pages.items()},
         "bulk": operations,
+    }
+
+
+def cold_figures(fixture: dict) -> dict:
+    """The cold recomputation of all the campaign's unit figures against the reference SQL
+    (`bench/reference.sql`), as rows of the bulk-operations table (seconds)."""
+    from bench import reference
+
+    result = reference.measure(fixture["campaign"])
+    return {
+        "all unit figures recomputed (cold)": round(result["cold_ms"] / 1000, 2),
+        "reference SQL of the same figures": round(result["sql_ms"] / 1000, 2),
+        "recomputed / reference SQL (target ≤ 2×)": f"{result['ratio']}×",
     }
 
 
@@ -482,6 +498,10 @@ def measure_live(kind: str, args) -> dict:
     from bench import live
 
     fixture = prepare(kind, args.scale, args.seed)
+    from bench import reference
+
+    cold = reference.measure(fixture["campaign"])
+    print(f"  {reference.line(cold)}", flush=True)
     setup = live.setup(fixture, seed=args.seed)
     server = Server(url)
     worker = live.worker_process(url, server.env)
@@ -493,7 +513,7 @@ def measure_live(kind: str, args) -> dict:
         worker.wait(timeout=30)
         server.stop()
     command = ("python bench/run.py " + " ".join(sys.argv[1:])).split(" --only")[0]
-    return {"table": live.table(args.scale, kind, results, rss, command)}
+    return {"table": live.table(args.scale, kind, results, rss, command, reference.line(cold))}
 
 
 LIVE = "<!-- live: "

@@ -3,7 +3,7 @@ totals follow, other units' figures stay served; after any writes the figures pu
 from stored unit figures equal a full evaluation; a stale campaign is computed once."""
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -306,3 +306,69 @@ def test_two_requests_for_missing_figures_compute_them_once(tree, computed, monk
     assert follower_waiting.is_set()  # the follower came while the leader computed
     assert len(computed) == 1
     assert states["leader"].version == states["follower"].version
+
+
+def test_a_page_part_is_computed_once_while_others_serve_the_last_one():
+    """`figures.cached_part` (the overview's rendered part): while one request computes
+    the part of a new version, a concurrent request serves the previous version's part
+    with its time instead of computing it too; with no previous part it waits for the
+    one computation."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    cache.clear()
+    made_before, made_now = timezone.now() - timedelta(minutes=1), timezone.now()
+    calls, started, release = [], threading.Event(), threading.Event()
+
+    def compute(value):
+        def run():
+            calls.append(value)
+            started.set()
+            release.wait(timeout=10)
+            return value
+
+        return run
+
+    def part(key, value, made_at, results):
+        results.append(
+            figures.cached_part(key, compute(value), latest="latest", made_at=made_at, timeout=60)
+        )
+
+    first = []
+    part("v1", "old", made_before, first)
+    assert first == [("old", None)]
+    release.clear()
+    started.clear()
+    computing, serving = [], []
+    leader = threading.Thread(target=part, args=["v2", "new", made_now, computing])
+    leader.start()
+    assert started.wait(timeout=10)
+    part("v2", "other", made_now, serving)  # while the leader computes v2
+    release.set()
+    leader.join(timeout=10)
+    assert serving == [("old", made_before)]  # the last part, said to be older
+    assert computing == [("new", None)]
+    assert calls == ["old", "new"]  # v2 computed once
+    assert figures.cached_part(
+        "v2", compute("x"), latest="latest", made_at=made_now, timeout=60
+    ) == (
+        "new",
+        None,
+    )
+
+    # Nothing to serve yet: the second request waits for the first's computation.
+    cache.clear()
+    release.clear()
+    started.clear()
+    calls.clear()
+    computing, waiting = [], []
+    leader = threading.Thread(target=part, args=["v3", "fresh", made_now, computing])
+    leader.start()
+    assert started.wait(timeout=10)
+    follower = threading.Thread(target=part, args=["v3", "again", made_now, waiting])
+    follower.start()
+    release.set()
+    leader.join(timeout=10)
+    follower.join(timeout=10)
+    assert calls == ["fresh"]
+    assert waiting == [("fresh", None)]

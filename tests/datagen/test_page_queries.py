@@ -60,3 +60,49 @@ def test_each_measured_page_costs_the_same_queries_at_both_sizes(two_sizes):
     expected = {"campaign overview", "unit page", "member list", "unit hours page"}
     assert expected <= tiny.keys()
     assert tiny == small
+
+
+def _live_counts(code: str) -> dict[str, tuple[int, int]]:
+    """The live mode's pages (`bench/live.py`: verdict detail, leader and liaison landing,
+    member home, campaign hours page …) → (queries computed, queries cached)."""
+    from bench import live
+    from vanguard.accounts.models import Role, User
+    from vanguard.campaigns.models import Campaign, Enrollment
+    from vanguard.orgs.models import Member
+
+    built = fixture.build(code)
+    campaign = Campaign.objects.select_related("organization").get(code=code)
+    enrollment = Enrollment.objects.select_related("organization").get(pk=built["enrollment"])
+    liaison = fixture.session_for(
+        fixture.bench_user(f"liaison-{code}", Role.LIAISON, enrollment.organization)
+    )
+    member = (
+        Member.objects.filter(organization__path__startswith=enrollment.organization.path)
+        .order_by("pk")
+        .first()
+    )
+    member.user = User.objects.create(username=f"member-{code}")
+    member.save(update_fields=["user"])
+    pages = live.live_pages(
+        built,
+        campaign,
+        leader=live.leader_session(campaign),
+        liaison=liaison,
+        member=fixture.session_for(member.user),
+    )
+    return {page["name"]: (_count(page, cold=True), _count(page, cold=False)) for page in pages}
+
+
+def test_each_live_page_costs_the_same_queries_at_both_sizes(two_sizes):
+    tiny, small = _live_counts("q-tiny"), _live_counts("q-small")
+    expected = {
+        "campaign overview",
+        "unit page",
+        "verdict detail",
+        "leader landing",
+        "liaison landing",
+        "member home",
+        "campaign hours page",
+    }
+    assert expected <= tiny.keys()
+    assert tiny == small

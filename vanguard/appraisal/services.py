@@ -47,7 +47,7 @@ from vanguard.appraisal.models import (
 )
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.core import tellers
-from vanguard.orgs.models import Member, Organization, path_within
+from vanguard.orgs.models import Member, Organization
 
 CREATE_ATTEMPTS = 5  # random keys and codes: retry on the (rare) collision
 MAX_GUEST_CODES = 200
@@ -323,11 +323,12 @@ def record_talk(
 
 def enrollment_of(campaign: Campaign, member: Member) -> Enrollment | None:
     """The enrolled unit of the campaign the member belongs to."""
-    path = member.organization.path
-    for enrollment in Enrollment.objects.filter(campaign=campaign).select_related("organization"):
-        if path_within(path, enrollment.organization.path):
-            return enrollment
-    return None
+    return (
+        Enrollment.objects.filter(campaign=campaign)
+        .covering(member.organization)
+        .select_related("organization")
+        .first()
+    )
 
 
 def save_self_analysis(

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from vanguard.appraisal.models import (
@@ -92,7 +92,7 @@ class UnitStats:
 
 
 def load(campaign, enrollments, *, today: date, now=None) -> dict[int, UnitStats]:
-    """UnitStats of each enrolment (keyed by its id), in six queries whatever their number."""
+    """UnitStats of each enrolment (keyed by its id), in seven queries whatever their number."""
     stats = {e.pk: UnitStats(enrollment=e) for e in enrollments}
     if not stats:
         return stats
@@ -118,30 +118,36 @@ def _load_members(stats, units):
 
 
 def _load_opinions(stats, units, campaign, today):
+    """Opinions counted per responsible organisation in the database (tens of thousands of
+    rows at city scale are not worth carrying into Python), and the members still to be
+    told the answer: two queries."""
+    opinions = Opinion.objects.filter(campaign=campaign, responsible_unit__in=list(units))
+    is_open = Q(status=OpinionStatus.OPEN)
     rows = (
-        Opinion.objects.filter(campaign=campaign, responsible_unit__in=list(units))
-        .order_by()
-        .values_list(
-            "responsible_unit_id",
-            "status",
-            "due_on",
-            "answered_on",
-            "member_id",
-            "member__name",
-            "fed_back_on",
+        opinions.order_by()
+        .values("responsible_unit_id")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=is_open),
+            overdue=Count("pk", filter=is_open & Q(due_on__lt=today)),
+            late=Count("pk", filter=~is_open & Q(answered_on__gt=F("due_on"))),
         )
+        .values_list("responsible_unit_id", "total", "open", "overdue", "late")
     )
-    for org, status, due_on, answered_on, member_id, member_name, fed_back_on in rows:
+    for org, total, open_, overdue, late in rows:
         unit = stats[units[org]]
-        unit.opinions += 1
-        if status == OpinionStatus.OPEN:
-            unit.open += 1
-            if today > due_on:
-                unit.overdue += 1
-        elif answered_on and answered_on > due_on:
-            unit.answered_late += 1
-        if member_id is not None and fed_back_on is None:
-            unit.not_fed_back[member_id] = member_name
+        unit.opinions += total
+        unit.open += open_
+        unit.overdue += overdue
+        unit.answered_late += late
+    waiting = (
+        opinions.filter(member__isnull=False, fed_back_on__isnull=True)
+        .order_by()
+        .values_list("responsible_unit_id", "member_id", "member__name")
+        .distinct()
+    )
+    for org, member_id, member_name in waiting:
+        stats[units[org]].not_fed_back[member_id] = member_name
 
 
 def _load_talks(stats, campaign):

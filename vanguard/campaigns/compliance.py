@@ -16,6 +16,7 @@ from datetime import date
 from functools import cached_property
 
 from django.db.models import Count
+from django.db.models.query import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,8 @@ from vanguard.campaigns.models import (
     Campaign,
     Enrollment,
     EnrollmentStatus,
+    PhaseWindow,
+    RemedialCycle,
     StepRecord,
     StepStatus,
 )
@@ -159,10 +162,10 @@ class ComplianceContext:
 
     @cached_property
     def enrollments(self) -> list[Enrollment]:
-        queryset = (
-            Enrollment.objects.filter(campaign=self.campaign)
-            .select_related("organization", "batch")
-            .prefetch_related("phases", "steps", "remedial_cycles")
+        """The enrolments in view, with their phase windows, step records and remedial
+        cycles loaded (`load_plans`)."""
+        queryset = Enrollment.objects.filter(campaign=self.campaign).select_related(
+            "organization", "batch"
         )
         if self.only_enrollment is not None:
             queryset = queryset.filter(pk=self.only_enrollment.pk)
@@ -172,7 +175,9 @@ class ComplianceContext:
             queryset = queryset.filter(pk__in=self.unit_ids)
         elif self.scope is not None:
             queryset = queryset.filter(self.scope.unit_filter())
-        return list(queryset)
+        enrollments = list(queryset)
+        load_plans(enrollments, self.campaign)
+        return enrollments
 
     @cached_property
     def evidence_counts(self) -> dict[tuple[int, str], int]:
@@ -205,6 +210,55 @@ class ComplianceContext:
 
     def is_covered(self, path: str) -> bool:
         return any(path_within(path, enrolled) for enrolled in self.enrolled_paths)
+
+
+class _Loaded(QuerySet):
+    """One enrolment's rows, loaded with every other enrolment's (`load_plans`); reading
+    them costs no query, anything else (filtering, ordering) queries that enrolment's rows
+    afresh."""
+
+    enrollment_id: int
+
+    def _chain(self):
+        return self.model._default_manager.filter(enrollment_id=self.enrollment_id)._chain()
+
+
+PLAN_BY_CAMPAIGN = 50  # enrolments from which the rows are fetched by campaign, not by id
+PLAN_RELATIONS = (
+    ("phases", PhaseWindow),
+    ("steps", StepRecord),
+    ("remedial_cycles", RemedialCycle),
+)
+
+
+def load_plans(enrollments: list[Enrollment], campaign: Campaign) -> None:
+    """`prefetch_related("phases", "steps", "remedial_cycles")` for many enrolments of one
+    campaign, at a third of its cost: one query per relation filtered by the campaign (not
+    by a list of hundreds of ids), rows built from tuples, one light queryset per
+    enrolment (Django's prefetch builds a related manager per row and per enrolment)."""
+    if not enrollments:
+        return
+    ids = {e.pk for e in enrollments}
+    many = len(ids) > PLAN_BY_CAMPAIGN
+    where = {"enrollment__campaign": campaign} if many else {"enrollment_id__in": ids}
+    for name, model in PLAN_RELATIONS:
+        fields = [f.attname for f in model._meta.concrete_fields]
+        rows: dict[int, list] = {}
+        for values in (
+            model._default_manager.filter(**where)
+            .order_by(*(model._meta.ordering or ["pk"]))
+            .values_list(*fields)
+        ):
+            row = model.from_db("default", fields, values)
+            if row.enrollment_id in ids:
+                rows.setdefault(row.enrollment_id, []).append(row)
+        for enrollment in enrollments:
+            loaded = _Loaded(model)
+            loaded._result_cache = rows.get(enrollment.pk, [])
+            loaded._prefetch_done = True
+            loaded.enrollment_id = enrollment.pk
+            cache = enrollment.__dict__.setdefault("_prefetched_objects_cache", {})
+            cache[name] = loaded
 
 
 @dataclass

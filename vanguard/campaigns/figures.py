@@ -208,6 +208,43 @@ def state(campaign: Campaign) -> State:
     return State(meta["version"], meta["computed_at"], stale=False)
 
 
+def cached_part(key: str, compute, *, latest: str, made_at: datetime, timeout: int):
+    """A page part (e.g. rendered HTML) cached under `key` (which holds the figures'
+    version), computed by one request at a time (single flight): while one computes the
+    part of a new version, the others serve the last part computed under `latest` (a key
+    without the version) — or, when there is none yet, wait for the one computation.
+    `made_at`: when the figures of this version were computed. Returns (part, None), or
+    (the last part, when its figures were computed) while another request computes this
+    version's."""
+    found = cache.get(key)
+    if found is not None:
+        return found[0], None
+    lock, token = f"{key}:lock", uuid.uuid4().hex
+    if cache.add(lock, token, timeout=LOCK_SECONDS):
+        try:
+            found = cache.get(key)  # computed by another between our two looks
+            if found is not None:
+                return found[0], None
+            part = compute()
+            cache.set_many({key: (part, made_at), latest: (part, made_at)}, timeout=timeout)
+            return part, None
+        finally:
+            if cache.get(lock) == token:
+                cache.delete(lock)
+    previous = cache.get(latest)
+    if previous is not None:
+        return previous[0], previous[1]
+    deadline = time.monotonic() + WAIT_SECONDS
+    while cache.get(lock) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    found = cache.get(key)
+    if found is not None:
+        return found[0], None
+    part = compute()  # the other computation failed or timed out: ours then
+    cache.set_many({key: (part, made_at), latest: (part, made_at)}, timeout=timeout)
+    return part, None
+
+
 def _wait_for(campaign_id: int, language: str) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while cache.get(_lock_key(campaign_id, language)) and time.monotonic() < deadline:

@@ -158,6 +158,11 @@ class EnrollmentQuerySet(models.QuerySet):
         """The enrolled units whose pages `scope` reads as staff (accounts.access)."""
         return self.filter(scope.unit_filter())
 
+    def covering(self, organization) -> "EnrollmentQuerySet":
+        """The enrolments whose unit is `organization` or one of its ancestors (one per
+        campaign): found by path in the database, not by loading every enrolment."""
+        return self.filter(organization__path__in=organization.ancestor_paths())
+
 
 class Enrollment(models.Model):
     """A unit (with its subtree) taking part in one batch of a campaign."""

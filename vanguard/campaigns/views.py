@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -80,20 +81,27 @@ def timeline(enrollment: Enrollment, rules) -> list[Bar]:
 def overview(request, pk):
     campaign = request.scope.get_campaign_or_404(pk)
     state = figures.state(campaign)
+    language = translation.get_language()
+    reach = (campaign.pk, timezone.localdate(), language, *request.scope.read_paths)
+    # The page part is put together from the stored unit figures (`figures`) and rendered
+    # once per version of the figures, the same for everyone with the same reach; while
+    # one request renders a new version the others serve the last one (single flight),
+    # and `as_of` says when the figures shown are older than the data.
+    part, previous = figures.cached_part(
+        revision.cache_key("overview", *reach, revision=f"v{state.version}"),
+        lambda: render_to_string(
+            "campaigns/_overview_figures.html",
+            {"campaign": campaign, "figures": overview_figures(campaign, request.scope)},
+            request,
+        ),
+        latest=revision.cache_key("overview-latest", *reach, revision="latest"),
+        made_at=state.computed_at,
+        timeout=revision.timeout(),
+    )
     context = {
         "campaign": campaign,
-        # The page part is put together from the stored unit figures (`figures`) when it is
-        # missing from the cache: once per version of the figures, the same for everyone
-        # with the same reach; `as_of` says when the figures are older than the data.
-        "figures": SimpleLazyObject(lambda: overview_figures(campaign, request.scope)),
-        "figures_key": revision.cache_key(
-            "overview",
-            campaign.pk,
-            timezone.localdate(),
-            *request.scope.read_paths,
-            revision=f"v{state.version}",
-        ),
-        "as_of": state.as_of,
+        "figures_part": part,
+        "as_of": previous or state.as_of,
         "enroll_form": (
             EnrollForm(campaign=campaign, scope=request.scope)
             if request.scope.can_manage_campaigns() and not campaign.is_read_only

@@ -12,14 +12,16 @@ leaders and liaison officers, who must not learn of such cases.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models import Count, Min, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from vanguard.campaigns.compliance import ComplianceContext, compliance_rule
+from vanguard.campaigns.units import PathIndex
 from vanguard.campaigns.verdicts import Finding, Severity
 from vanguard.core.dates import format_date
-from vanguard.orgs.models import path_within, paths_overlap
 from vanguard.oversight import duties
 from vanguard.oversight.models import (
     AWAITING_ANSWER,
@@ -141,11 +143,13 @@ def liaison_points(context: ComplianceContext) -> list[Finding]:
 def liaison_officers(context: ComplianceContext) -> list[Finding]:
     """Failing: a unit of the running batch has no officer in post. Warning: a unit of a
     batch that has ended never had one. Batches still to come are not judged."""
-    dispatched = list(
-        LiaisonAssignment.objects.filter(batch__campaign=context.campaign).values_list(
-            "batch_id", "organization__path", "withdrawn_on"
-        )
-    )
+    rows = defaultdict(list)
+    for batch_id, org_path, withdrawn_on in LiaisonAssignment.objects.filter(
+        batch__campaign=context.campaign
+    ).values_list("batch_id", "organization__path", "withdrawn_on"):
+        rows[batch_id].append((org_path, withdrawn_on))
+    dispatched = {batch_id: PathIndex(found) for batch_id, found in rows.items()}
+    nobody = PathIndex([])
     today = context.today
     findings = []
     for enrollment in context.enrollments:
@@ -154,11 +158,10 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
             continue
         running = batch.ends_on >= today
         path = enrollment.organization.path
+        # Dispatched in the unit's batch to the unit, inside it or above it.
         covered = any(
-            batch_id == batch.pk
-            and paths_overlap(org_path, path)
-            and (withdrawn_on is None or not running)
-            for batch_id, org_path, withdrawn_on in dispatched
+            withdrawn_on is None or not running
+            for withdrawn_on in dispatched.get(batch.pk, nobody).around(path)
         )
         if covered:
             continue
@@ -191,7 +194,7 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
 def suggestions_answered(context: ComplianceContext) -> list[Finding]:
     """Failing: suggestions the unit has not answered by their deadline (set when the
     suggestion is made: the visit's date plus `VANGUARD_SUGGESTION_ANSWER_DAYS`)."""
-    overdue = list(
+    overdue = PathIndex(
         Suggestion.objects.filter(
             visit__assignment__batch__campaign=context.campaign,
             status__in=AWAITING_ANSWER,
@@ -204,9 +207,7 @@ def suggestions_answered(context: ComplianceContext) -> list[Finding]:
     findings = []
     for enrollment in context.enrollments:
         path = enrollment.organization.path
-        rows = [
-            (count, oldest) for org_path, count, oldest in overdue if path_within(org_path, path)
-        ]
+        rows = overdue.within(path)
         if not rows:
             continue
         count = sum(count for count, _oldest in rows)

@@ -8,7 +8,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from vanguard.accounts.models import Role
 from vanguard.campaigns.groups import member_group
 from vanguard.campaigns.models import Campaign, Enrollment
-from vanguard.orgs.models import path_within
 from vanguard.portal import public_views
 
 # The session key of the campaign in view (the sidebar's campaign picker).
@@ -90,14 +89,14 @@ def me(request):
     member = request.scope.member
     if member is None:
         raise Http404
-    path = member.organization.path
-    enrollments = [
-        e
-        for e in Enrollment.objects.select_related("campaign", "batch", "organization")
+    # The enrolments of the member's organisation or of an ancestor, found by path in the
+    # database (not every enrolment of every campaign, each with its template).
+    enrollments = list(
+        Enrollment.objects.covering(member.organization)
+        .select_related("campaign", "batch", "organization")
         .prefetch_related("phases")
-        .order_by("-campaign__starts_on")
-        if path_within(path, e.organization.path)
-    ]
+        .order_by("-campaign__starts_on", "pk")
+    )
     plans = [
         {
             "enrollment": e,

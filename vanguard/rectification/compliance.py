@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from vanguard.campaigns.compliance import ComplianceContext, compliance_rule
 from vanguard.campaigns.verdicts import Finding, Severity
-from vanguard.core.dates import format_date
+from vanguard.core.dates import date_formatter, format_date
 from vanguard.rectification import stats
 from vanguard.rectification.models import (
     SOLVED,
@@ -92,8 +92,10 @@ def _where(enrollment, organization) -> dict:
 
 
 def _names(rows) -> tuple[str, ...]:
+    """The first items' problems with their deadlines: only those shown are formatted."""
+    formatted = date_formatter()
     names = [
-        row["problem"][:30] + (f"（{format_date(row['deadline'])}）" if row["deadline"] else "")
+        row["problem"][:30] + (f"（{formatted(row['deadline'])}）" if row["deadline"] else "")
         for row in rows[:EVIDENCE_SHOWN]
     ]
     if len(rows) > EVIDENCE_SHOWN:

@@ -51,10 +51,12 @@ PUBLIC_KINDS = (SourceKind.OPINION, SourceKind.PUBLIC_COMMENT)
 
 def enrollment_for(campaign: Campaign, organization: Organization) -> Enrollment | None:
     """The enrolment of the campaign covering `organization` (itself or an ancestor)."""
-    for enrollment in Enrollment.objects.filter(campaign=campaign).select_related("organization"):
-        if organization.is_in_subtree_of(enrollment.organization):
-            return enrollment
-    return None
+    return (
+        Enrollment.objects.filter(campaign=campaign)
+        .covering(organization)
+        .select_related("organization")
+        .first()
+    )
 
 
 def source_unit(source) -> Organization | None:

@@ -30,15 +30,21 @@ from vanguard.study.summary import unit_studies
 PER_PAGE = 50
 
 
-def _staff_enrollments(request, campaign: Campaign):
-    """The campaign's enrolled units the user reads."""
-    return (
+def _staff_enrollments(request, campaign: Campaign, *, phases: bool = True) -> list[Enrollment]:
+    """The campaign's enrolled units the user reads (with their phase windows when
+    `phases`), each holding `campaign` itself: its template is parsed once, not per unit."""
+    queryset = (
         Enrollment.objects.visible_to(request.scope)
         .filter(campaign=campaign)
-        .select_related("organization", "batch", "campaign")
-        .prefetch_related("phases")
+        .select_related("organization", "batch")
         .order_by("batch__number", "organization__path")
     )
+    if phases:
+        queryset = queryset.prefetch_related("phases")
+    enrollments = list(queryset)
+    for enrollment in enrollments:
+        enrollment.campaign = campaign
+    return enrollments
 
 
 @login_required
@@ -62,7 +68,7 @@ def home(request):
 def overview(request, pk):
     campaign = request.scope.get_campaign_or_404(pk, module="sessions")
     today = timezone.localdate()
-    enrollments = list(_staff_enrollments(request, campaign))
+    enrollments = _staff_enrollments(request, campaign)
     studies = unit_studies(campaign, enrollments, today)
     batch_rates = participation_by_batch(campaign, enrollments)
     batches = []
@@ -88,8 +94,8 @@ def overview(request, pk):
     return render(request, "study/overview.html", context)
 
 
-def short_members(request, campaign):
-    enrollments = list(_staff_enrollments(request, campaign))
+def short_members(request, campaign, all_enrollments=None):
+    enrollments = all_enrollments or _staff_enrollments(request, campaign, phases=False)
     batch = request.GET.get("batch", "")
     if batch.isdigit():
         enrollments = [e for e in enrollments if e.batch_id == int(batch)]
@@ -108,7 +114,8 @@ def short_members(request, campaign):
 @login_required
 def shortfalls(request, pk):
     campaign = request.scope.get_campaign_or_404(pk, module="sessions")
-    enrollments, units, members = short_members(request, campaign)
+    readable = _staff_enrollments(request, campaign, phases=False)
+    enrollments, units, members = short_members(request, campaign, readable)
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
     by_pk = {e.pk: e for e in enrollments}
     for member in page:
@@ -118,7 +125,7 @@ def shortfalls(request, pk):
     context = {
         "campaign": campaign,
         "page": page,
-        "enrollments": list(_staff_enrollments(request, campaign)),
+        "enrollments": readable,
         "batches": campaign.batches.all(),
         "query_string": params.urlencode(),
     }

@@ -19,19 +19,15 @@ from vanguard.appraisal.models import (
     VoterRoll,
 )
 from vanguard.campaigns.models import Enrollment
-from vanguard.orgs.models import path_within
 
 
 def member_enrollments(member):
     """The enrolments (of any campaign) covering the member's organisation."""
-    path = member.organization.path
-    return [
-        e
-        for e in Enrollment.objects.select_related("campaign", "organization").order_by(
-            "-campaign__starts_on"
-        )
-        if path_within(path, e.organization.path)
-    ]
+    return list(
+        Enrollment.objects.covering(member.organization)
+        .select_related("campaign", "organization")
+        .order_by("-campaign__starts_on", "pk")
+    )
 
 
 def ballots_to_cast(member, now):

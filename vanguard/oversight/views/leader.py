@@ -2,9 +2,10 @@
 
 For the signed-in leader and a campaign: each liaison-point unit and department with its
 progress (phase timeline, steps done), its compliance verdicts, its open supervision
-suggestions, and the leader's own 三进 visits there. The verdicts come from one
-`compliance.evaluate` run over a scope narrowed to the liaison points, so the page's
-query count does not grow with the size of the campaign.
+suggestions, and the leader's own 三进 visits there. The verdicts are put together from
+the stored unit figures (`figures.campaign_report` over a scope narrowed to the liaison
+points: no rule runs in the request), so the page's cost and query count do not grow with
+the size of the campaign.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from django.shortcuts import render
 
 from vanguard.accounts.access import Scope, subtree_filter
 from vanguard.accounts.models import Role
-from vanguard.campaigns import compliance
-from vanguard.campaigns.models import Campaign, Enrollment, StepStatus
-from vanguard.campaigns.views import timeline
+from vanguard.campaigns import figures
+from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.models import path_within, paths_overlap
 from vanguard.oversight import duties, services
 from vanguard.oversight.models import LiaisonPoint, PointKind, Suggestion
@@ -59,6 +59,7 @@ def leader_home(request):
     leader = scope.member
     context = {"campaign": campaign, "leader": leader, "units": [], "visits": None}
     if campaign is not None and leader is not None:
+        context["as_of"] = figures.state(campaign).as_of
         context.update(_liaison_point_context(scope, campaign, leader))
         context["duties"] = _own_duties(campaign, leader)
     return render(request, "oversight/leader_home.html", context)
@@ -73,7 +74,7 @@ def _liaison_point_context(scope, campaign, leader) -> dict:
     paths = [point.organization.path for point in points]
     if not paths:
         return {"points": []}
-    report = compliance.evaluate(campaign, scope=points_scope(scope, paths))
+    report = figures.campaign_report(campaign, scope=points_scope(scope, paths))
     enrollments = report.context.enrollments
     open_suggestions = list(
         services.open_suggestions(
@@ -84,7 +85,7 @@ def _liaison_point_context(scope, campaign, leader) -> dict:
         .order_by("answer_due_on")
     )
     units = [
-        _unit_row(point, enrollments, report, open_suggestions, campaign)
+        _unit_row(point, enrollments, report, open_suggestions)
         for point in sorted(points, key=lambda p: p.kind != PointKind.UNIT)
     ]
     _add_cadre_duties(campaign, units)
@@ -97,7 +98,7 @@ def _liaison_point_context(scope, campaign, leader) -> dict:
     }
 
 
-def _unit_row(point, enrollments, report, open_suggestions, campaign) -> dict:
+def _unit_row(point, enrollments, report, open_suggestions) -> dict:
     path = point.organization.path
     enrollment = _covering(enrollments, path)
     findings = []
@@ -111,12 +112,8 @@ def _unit_row(point, enrollments, report, open_suggestions, campaign) -> dict:
         "point": point,
         "enrollment": enrollment,
         "level": report.unit_levels[enrollment.pk] if enrollment else None,
-        "bars": timeline(enrollment, campaign.rules) if enrollment else [],
-        "steps_done": (
-            sum(1 for r in enrollment.steps.all() if r.status == StepStatus.DONE)
-            if enrollment
-            else 0
-        ),
+        "bars": report.units[enrollment.pk].bars if enrollment else [],
+        "steps_done": report.units[enrollment.pk].steps_done if enrollment else 0,
         "findings": findings,
         "suggestions": [
             s for s in open_suggestions if path_within(s.visit.organization.path, path)

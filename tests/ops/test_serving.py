@@ -131,6 +131,7 @@ def test_files_stream_from_django_by_default(settings, tmp_path):
     response = send_file(_stored("evidence/记录.txt"))
     assert b"".join(response.streaming_content) == b"evidence"
     assert "attachment" in response["Content-Disposition"]
+    response.close()  # no server here to close the file once sent
 
 
 def test_files_go_through_nginx_when_x_accel_is_configured(settings, tmp_path):

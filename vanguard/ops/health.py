@@ -7,12 +7,30 @@ import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 from health_check.base import HealthCheck
 from health_check.checks import Cache, Database, Storage
 from health_check.contrib.psutil import Disk
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
+
+
+class ClosesConnections:
+    """Synchronous checks run in the event loop's worker threads: a query there opens that
+    thread's own database connection, closed here when the check ends (else it stays open
+    until the thread's connection object is collected)."""
+
+    def run(self):
+        try:
+            super().run()
+        finally:
+            connections.close_all()
+
+
+@dataclasses.dataclass
+class DatabaseCheck(ClosesConnections, Database):
+    """`Database`, closing its thread's connection."""
 
 
 @dataclasses.dataclass
@@ -25,9 +43,12 @@ class WorkerQueue(HealthCheck):
         from django_tasks_db.models import DBTaskResult
 
         limit = timezone.now() - datetime.timedelta(minutes=settings.VANGUARD_HEALTH_QUEUE_MINUTES)
-        stuck = DBTaskResult.objects.filter(
-            status=TaskResultStatus.READY, run_after__lt=limit, enqueued_at__lt=limit
-        ).count()
+        try:
+            stuck = DBTaskResult.objects.filter(
+                status=TaskResultStatus.READY, run_after__lt=limit, enqueued_at__lt=limit
+            ).count()
+        finally:
+            connections.close_all()  # this worker thread's own connection
         if stuck:
             raise ServiceUnavailable(f"{stuck} task(s) waiting; is db_worker running?")
 
@@ -50,7 +71,7 @@ class MediaDisk(Disk):
 def health_view():
     return HealthCheckView.as_view(
         checks=[
-            Database,
+            DatabaseCheck,
             Cache,
             Storage,
             MediaDisk,

@@ -57,6 +57,7 @@ def test_the_demo_fills_every_page_and_shows_problems(db):
         "appraisal.feedback",
         "appraisal.self_analysis",
         "appraisal.talks",
+        "appraisal.talks_before_meeting",
         "appraisal.appraisal",
     }
     ours = {

@@ -57,12 +57,14 @@ def test_the_demo_fills_every_page_and_shows_problems(db):
         "appraisal.feedback",
         "appraisal.self_analysis",
         "appraisal.talks",
+        "appraisal.talks_before_meeting",
         "appraisal.appraisal",
     }
     ours = {
         f.organization.code
         for v in report.verdicts
-        if v.code.startswith("appraisal.")
+        # the demo's meetings predate some talks: the 五.2(3) rule warns about most units
+        if v.code.startswith("appraisal.") and v.code != "appraisal.talks_before_meeting"
         for f in v.findings
         if f.organization is not None
     }

@@ -242,3 +242,79 @@ def _user(name):
     from tests.conftest import make_user
 
     return make_user(name)
+
+
+def test_comments_waiting_once_a_day_to_the_items_admins(personas, windows, campaign):
+    from vanguard.rectification.models import PublicComment, RectificationItem
+
+    item = RectificationItem.objects.create(
+        campaign=campaign,
+        enrollment=windows,
+        organization=windows.organization,
+        level="organization",
+        problem="家长会太少",
+    )
+    PublicComment.objects.create(item=item, text="还是太少", posted_on=date(2024, 10, 1))
+    PublicComment.objects.create(item=item, text="同意", posted_on=date(2024, 10, 1))
+    run_on(date(2024, 10, 2))
+    run_on(date(2024, 10, 2))
+    [notification] = Notification.objects.filter(event="comments_waiting")
+    assert notification.recipient == personas["alice"] and "2" in notification.title
+    run_on(date(2024, 10, 3))  # still waiting the next day: told again, once
+    assert notified("comments_waiting") == ["alice", "alice"]
+
+
+@pytest.fixture
+def suggestion(personas, windows, tree):
+    from vanguard.accounts.models import Role, RoleGrant
+    from vanguard.oversight.models import LiaisonAssignment, Suggestion, SupervisionVisit
+
+    batch = windows.batch
+    grant = RoleGrant.objects.get(user=personas["liaison"], role=Role.LIAISON)
+    assignment = LiaisonAssignment.objects.create(
+        batch=batch,
+        officer=personas["liaison"],
+        organization=tree["A"],
+        grant=grant,
+        dispatched_on=batch.starts_on,
+    )
+    visit = SupervisionVisit.objects.create(
+        assignment=assignment,
+        organization=tree["A"],
+        visited_on=date(2024, 7, 5),
+        checked="学习笔记",
+        findings="部分党员笔记不全",
+    )
+    return Suggestion.objects.create(
+        visit=visit, text="补齐学习笔记", answer_due_on=date(2024, 7, 19)
+    )
+
+
+def test_visit_recorded_told_to_the_units_admins(personas, suggestion):
+    run_on(date(2024, 7, 4))
+    assert notified("visit_recorded") == []  # not visited yet on that day
+    run_on(date(2024, 7, 5))
+    run_on(date(2024, 7, 6))
+    assert notified("visit_recorded") == ["alice"]
+
+
+def test_suggestion_due_and_overdue(personas, suggestion):
+    run_on(date(2024, 7, 16))  # three days before 07-19
+    assert notified("suggestion_due") == ["alice"]
+    run_on(date(2024, 7, 19))
+    assert notified("suggestion_overdue") == []
+    run_on(date(2024, 7, 20))
+    run_on(date(2024, 7, 21))
+    assert notified("suggestion_overdue") == ["alice"]
+
+
+def test_an_answer_awaits_the_officers_acceptance(personas, suggestion):
+    suggestion.status = "answered"
+    suggestion.answer = "已补齐"
+    suggestion.answered_on = date(2024, 7, 10)
+    suggestion.save()
+    run_on(date(2024, 7, 9))
+    assert notified("answer_to_accept") == []
+    run_on(date(2024, 7, 10))
+    run_on(date(2024, 7, 11))
+    assert notified("answer_to_accept") == ["liaison"]

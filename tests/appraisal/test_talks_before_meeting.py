@@ -94,12 +94,12 @@ def test_the_rule_follows_the_template(unit, campaign):
         rules, org_life_meeting=MeetingRule(after_talks=False, after_self_analysis=True)
     ).to_dict()
     campaign.save()
-    campaign.__dict__.pop("rules", None)
+    campaign.__dict__.pop("template", None)
     assert findings(campaign) == []
     # a template without the rule: nothing of it
     campaign.template_data = dataclasses.replace(rules, org_life_meeting=None).to_dict()
     campaign.save()
-    campaign.__dict__.pop("rules", None)
+    campaign.__dict__.pop("template", None)
     assert campaign.rules.org_life_meeting is None
     assert findings(campaign) == []
 

@@ -34,7 +34,7 @@ from vanguard.study.summary import five_ones_complete
 def _replace(campaign, **changes):
     campaign.template_data = dataclasses.replace(campaign.rules, **changes).to_dict()
     campaign.save()
-    campaign.__dict__.pop("rules", None)
+    campaign.__dict__.pop("template", None)
     return campaign
 
 

@@ -156,5 +156,5 @@ def test_a_template_without_the_items_shows_nothing_of_them(
         ).status_code
         == 404
     )
-    campaign.__dict__.pop("rules", None)
+    campaign.__dict__.pop("template", None)
     assert leader_duties(ComplianceContext(campaign)) == []

@@ -181,7 +181,7 @@ def varied_campaign(campaign):
     )
     campaign.template_data = dataclasses.replace(rules, variants=variants).to_dict()
     campaign.save()
-    campaign.__dict__.pop("rules", None)
+    campaign.__dict__.pop("template", None)
     return campaign
 
 

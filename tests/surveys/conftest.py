@@ -80,7 +80,7 @@ def loosen(campaign, **satisfaction):
     data["satisfaction"].update(satisfaction)
     Campaign.objects.filter(pk=campaign.pk).update(template_data=data)
     campaign.template_data = data
-    campaign.__dict__.pop("rules", None)
+    campaign.__dict__.pop("template", None)
 
 
 @pytest.fixture

@@ -520,7 +520,9 @@ def batch_dispatch(request, batch_pk):
         try:
             with transaction.atomic():
                 for unit in units:
-                    services.dispatch_officer(batch, officer, unit, by=request.user)
+                    services.dispatch_officer(
+                        batch, officer, unit, by=request.user, acting=request.scope
+                    )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

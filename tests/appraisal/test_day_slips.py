@@ -109,7 +109,7 @@ def test_a_code_before_the_opening_says_when_to_come_back(client, open_round):
 
     from vanguard.appraisal import services
 
-    [code] = services.issue_guest_codes(open_round, 1)
+    [code] = services.issue_guest_codes(open_round, 1, acting=None)
     open_round.opens_at += timedelta(days=2)
     open_round.closes_at += timedelta(days=3)
     open_round.save()

@@ -496,9 +496,9 @@ def test_an_ended_campaign_refuses_the_phase_apps_writes_too(personas, tree, enr
     member = tree["A1"].members.first()
     writes = [
         lambda: study.mark_five_one(campaign, member, "x", done_on=TODAY, acting=None),
-        lambda: appraisal.save_self_analysis(campaign, member, text="t", submit=True),
-        lambda: rectification.record_deed(campaign, organization=tree["A"], title="t"),
-        lambda: surveys.create_survey(enrollment, opens_on=TODAY, closes_on=TODAY),
+        lambda: appraisal.save_self_analysis(campaign, member, text="t", submit=True, acting=None),
+        lambda: rectification.record_deed(campaign, organization=tree["A"], title="t", acting=None),
+        lambda: surveys.create_survey(enrollment, opens_on=TODAY, closes_on=TODAY, acting=None),
     ]
     for write in writes:
         with pytest.raises(CampaignReadOnly):

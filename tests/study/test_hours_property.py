@@ -78,13 +78,13 @@ def apply(world, operation) -> None:
             members[i].pk: services.Mark(s, "事假" if s == "leave" else "")
             for i, s in args[1].items()
         }
-        services.save_roll(session, marks, user=world["user"])
+        services.save_roll(session, marks, user=world["user"], acting=None)
     elif kind == "checkin":
         session = StudySession.objects.get(pk=sessions[args[0]].pk)
         member = Member.objects.get(pk=members[args[1]].pk)
         now = timezone.make_aware(datetime.combine(session.date, session.starts_at))
         with contextlib.suppress(services.CheckinRefused):
-            services.check_in(session, member, session.checkin_code, now=now)
+            services.check_in(session, member, session.checkin_code, now=now, acting=None)
     elif kind == "mark":
         row, _created = Attendance.objects.get_or_create(
             session_id=sessions[args[0]].pk, member_id=members[args[1]].pk

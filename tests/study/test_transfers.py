@@ -29,7 +29,9 @@ def moved(planned, make_session, a_members, personas, tree):
     """Bob (A1, under A) attended a session of A on 5 July; a second session of A on
     10 July had no roll yet; on 20 July he was transferred to B."""
     before = make_session(day=date(2024, 7, 5), hours="3.0")
-    services.save_roll(before, {a_members[0].pk: Mark("present")}, user=personas["alice"])
+    services.save_roll(
+        before, {a_members[0].pk: Mark("present")}, user=personas["alice"], acting=None
+    )
     pending = make_session(day=date(2024, 7, 10), hours="2.0")
     transfer = org_services.move(a_members[0], to=tree["B"], on=MOVED_ON, scope=None)
     return {"before": before, "pending": pending, "transfer": transfer, "bob": a_members[0]}
@@ -61,10 +63,12 @@ def test_the_old_units_marks_still_count_toward_the_members_hours(
 ):
     bob = moved["bob"]
     # a roll of the old unit's session held before the move, taken after it
-    services.save_roll(moved["pending"], {bob.pk: Mark("present")}, user=personas["alice"])
+    services.save_roll(
+        moved["pending"], {bob.pk: Mark("present")}, user=personas["alice"], acting=None
+    )
     # and a session of the new unit after the move
     after_b = make_session(planned["B"], day=date(2024, 7, 25), hours="1.5")
-    services.save_roll(after_b, {bob.pk: Mark("late")}, user=personas["charlie"])
+    services.save_roll(after_b, {bob.pk: Mark("late")}, user=personas["charlie"], acting=None)
 
     assert member_hours(campaign, [bob])[bob.pk] == Decimal("6.5")  # 3.0 + 2.0 + 1.5
     stored = MemberHours.objects.get(campaign=campaign, member=bob).hours
@@ -96,9 +100,9 @@ def test_roll_before_and_after_the_move(moved, make_session, planned, tree, a_me
 def test_a_roll_taken_after_the_move_keeps_the_members_marks(moved, personas, a_members):
     bob, before = moved["bob"], moved["before"]
     others = {m.pk: Mark("present") for m in a_members[1:]}
-    services.save_roll(before, others, user=personas["alice"])  # bob's mark not sent
+    services.save_roll(before, others, user=personas["alice"], acting=None)  # bob's mark not sent
     assert Attendance.objects.get(session=before, member=bob).status == "present"
-    services.save_roll(before, {bob.pk: Mark("late")}, user=personas["alice"])
+    services.save_roll(before, {bob.pk: Mark("late")}, user=personas["alice"], acting=None)
     assert Attendance.objects.get(session=before, member=bob).status == "late"
 
 
@@ -123,7 +127,7 @@ def test_a_check_in_at_a_session_of_the_old_unit_after_the_move_is_refused(moved
     later = make_session(day=date(2024, 7, 25), starts=time(14))
     now = timezone.make_aware(datetime.combine(date(2024, 7, 25), time(14)))
     with pytest.raises(services.CheckinRefused):
-        services.check_in(later, moved["bob"], later.checkin_code, now=now)
+        services.check_in(later, moved["bob"], later.checkin_code, now=now, acting=None)
 
 
 def test_roll_rows_take_constant_queries_however_many_transfers(

@@ -96,6 +96,8 @@ class ComplianceContext:
         elif self.scope is not None:
             queryset = queryset.filter(self.scope.unit_filter())
         enrollments = list(queryset)
+        for enrollment in enrollments:
+            enrollment.campaign = self.campaign  # one campaign, its template parsed once
         load_plans(enrollments, self.campaign)
         return enrollments
 

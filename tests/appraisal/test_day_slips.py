@@ -95,12 +95,13 @@ def test_the_feedback_is_not_a_second_answered_line(login, personas, opinion):
 
 def test_the_voting_slips_say_when_voting_opens(login, personas, open_round):
     from django.utils import timezone
+    from django.utils.formats import date_format
 
     response = login(personas["alice"]).post(
         reverse("appraisal-round-codes", args=[open_round.pk]), {"count": 2}
     )
     assert response.status_code == 200
-    opens = timezone.localtime(open_round.opens_at).strftime("%Y年%-m月%-d日 %H:%M")
+    opens = date_format(timezone.localtime(open_round.opens_at), "DATETIME_FORMAT")
     assert response.content.decode().count(f"Vote from {opens} to") == 2
 
 

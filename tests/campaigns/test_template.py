@@ -479,7 +479,8 @@ MISTAKES = {
         "thresholds.variants[1].min_hours",
         "unknown threshold; the thresholds are: "
         "min_study_hours, min_concentrated, min_concentrated_days, phase_duration_tolerance, "
-        "min_participation_rate, suggestion_answer_days, opinion_answer_days",
+        "min_participation_rate, suggestion_answer_days, opinion_answer_days, "
+        "online_study_max_hours",
     ),
     "variant overriding nothing": (
         [(THRESHOLDS, THRESHOLDS + VARIANT.replace("min_study_hours = 30\n", ""))],

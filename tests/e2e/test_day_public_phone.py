@@ -21,7 +21,7 @@ def test_a_parent_sends_an_opinion_from_a_phone(live_server, browser, request, e
     assert page.is_visible("#staff-login")
     audit(page, live_server, request, "root")
 
-    page.click("a[href='/public/opinions/']")
+    page.click("a[href^='/public/opinions/']")  # with ?campaign= (the campaign in view)
     page.wait_for_selector("#public-opinion-form")
     audit(page, live_server, request, "opinion-form")
     options = page.eval_on_selector_all("#id_unit option", "els => els.map(e => e.textContent)")

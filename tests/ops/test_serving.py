@@ -126,6 +126,7 @@ def _stored(name: str) -> FieldFile:
     return field
 
 
+@pytest.mark.django_db
 def test_files_stream_from_django_by_default(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     response = send_file(_stored("evidence/记录.txt"))

@@ -350,6 +350,8 @@ def test_the_answer_deadline_is_a_setting(settings, assignment, officer, today, 
     settings.VANGUARD_SUGGESTION_ANSWER_DAYS = 7
     campaign.template_data["thresholds"].pop("suggestion_answer_days", None)
     campaign.save()
+    campaign.__dict__.pop("template", None)  # the parsed template follows the new data
+    assignment.batch.campaign = campaign
     visit = services.record_visit(
         assignment,
         by=officer,

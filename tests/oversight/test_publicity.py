@@ -355,7 +355,9 @@ def test_member_and_unit_pages_show_published_commendations(
     unit_url = reverse("campaign-unit", args=[campaign.pk, enrollments["A"].pk])
     client = login(personas["bob"])
     assert 'id="my-commendations"' not in client.get(reverse("me")).content.decode()
-    assert "党员先锋" not in login(personas["alice"]).get(unit_url).content.decode()
+    # "党员先锋" alone: the schools' 党员先锋岗 link says 党员先锋岗
+    unpublished = login(personas["alice"]).get(unit_url).content.decode()
+    assert "党员先锋" not in unpublished.replace("党员先锋岗", "")
     client = login(personas["bob"])
     services.review_nomination(commendation, approve=True, by=personas["office"], acting=None)
     services.publish_commendation(commendation, acting=None)

@@ -113,7 +113,7 @@ def _surveyed_units(tree, batch, count, prefix):
     return enrollments
 
 
-def test_latest_results_take_four_queries_however_many_units(tree, batches):
+def test_latest_results_take_constant_queries_however_many_units(tree, batches):
     few = _surveyed_units(tree, batches[1], 2, "X")
     many = few + _surveyed_units(tree, batches[1], 6, "Y")
 
@@ -124,7 +124,8 @@ def test_latest_results_take_four_queries_however_many_units(tree, batches):
 
     few_queries, _found = count(few)
     many_queries, many_found = count(many)
-    assert few_queries == many_queries == 4  # surveys, responses, invitations, campaigns
+    # surveys, responses, invitations (and the campaigns, unless the enrolments hold them)
+    assert few_queries == many_queries <= 4
     assert len(many_found) == 8 and all(r.responses == 3 and r.passed for r in many_found.values())
 
 

@@ -42,11 +42,11 @@ def _member_items(member, campaign, today):
 
 def _analysis_items(member, campaign, today):
     analysis = SelfAnalysis.objects.filter(campaign=campaign, member=member).first()
+    window = _analysis_window(member, campaign)  # always: a query count that does not vary
     url = reverse("appraisal-my-self-analysis", args=[campaign.pk])
     if analysis is not None and analysis.status == AnalysisStatus.RETURNED:
         yield TodoItem(title=_("Revise your party-spirit analysis"), url=url, overdue=True)
     elif analysis is None or analysis.status == AnalysisStatus.DRAFT:
-        window = _analysis_window(member, campaign)
         if window is not None and window.starts_on <= today <= window.ends_on:
             yield TodoItem(title=_("Write your party-spirit analysis"), url=url, due=window.ends_on)
 

@@ -176,6 +176,8 @@ class ComplianceContext:
         elif self.scope is not None:
             queryset = queryset.filter(self.scope.unit_filter())
         enrollments = list(queryset)
+        for enrollment in enrollments:
+            enrollment.campaign = self.campaign  # one campaign, its template parsed once
         load_plans(enrollments, self.campaign)
         return enrollments
 
@@ -193,8 +195,8 @@ class ComplianceContext:
         root = self.campaign.organization.path
         if self.scope is None:
             return (root,)
-        paths = [p for p in self.scope.read_paths if p.startswith(root)]
-        paths += [root for p in self.scope.read_paths if root.startswith(p)]
+        paths = [p for p in self.scope.read_paths if path_within(p, root)]
+        paths += [root for p in self.scope.read_paths if path_within(root, p)]
         return covering_paths(paths)
 
     @cached_property
@@ -344,7 +346,7 @@ def units_not_enrolled(context: ComplianceContext) -> list[Finding]:
     for org in orgs:
         if context.is_covered(org.path) or any(path_within(org.path, p) for p in reported):
             continue
-        if any(path.startswith(org.path) for path in enrolled):
+        if any(path_within(path, org.path) for path in enrolled):
             continue  # a unit under it is enrolled: covered in part (its members: below)
         reported.append(org.path)
         findings.append(

@@ -441,7 +441,7 @@ def enrollment_refusals(
         else:
             clash = next(
                 (e for path, e in existing.items() if path_within(org.path, path)), None
-            ) or next((e for path, e in existing.items() if path.startswith(org.path)), None)
+            ) or next((e for path, e in existing.items() if path_within(path, org.path)), None)
             if clash is not None and clash.organization.pk == org.pk:
                 reason = _("already enrolled in %(batch)s") % {"batch": clash.batch}
             elif clash is not None:

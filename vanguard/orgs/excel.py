@@ -401,7 +401,7 @@ class _Importer:
         self.problems.append(ImportProblem(sheet, row, column, message))
 
     def text(self, sheet, row: _Row, column, *, required=False, max_length=None) -> str:
-        value = _text(row.cells[column])
+        value = _text(row.cells.get(column))  # an optional column may be absent
         if required and not value:
             self.problem(sheet, row.number, column, _("This value is required."))
         elif max_length and len(value) > max_length:

@@ -18,7 +18,7 @@ from datetime import date
 
 from django.db.models import Count
 
-from vanguard.campaigns.models import Campaign
+from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.campaigns.template import DEFAULT_MIN_GROUP_SIZE
 from vanguard.surveys.models import Invitation, Method, Outcome, Response, Survey, SurveyStatus
 from vanguard.surveys.questions import Choice, Questionnaire
@@ -266,9 +266,11 @@ def option_counts(survey: Survey) -> dict[str, int]:
 
 
 def latest_results(enrollments: Iterable, *, published_only: bool = False) -> dict[int, Result]:
-    """The result of each enrolment's latest closed survey, by enrolment id, in four
-    queries whatever the number of enrolments. Enrolments with no closed survey (or, with
+    """The result of each enrolment's latest closed survey, by enrolment id, in three
+    queries whatever the number of enrolments (four when the enrolments passed in do not
+    hold their campaign). Enrolments with no closed survey (or, with
     `published_only`, no published one) are absent."""
+    enrollments = list(enrollments)
     ids = [getattr(e, "pk", e) for e in enrollments]
     if not ids:
         return {}
@@ -285,7 +287,14 @@ def latest_results(enrollments: Iterable, *, published_only: bool = False) -> di
     survey_ids = [survey.pk for survey in latest.values()]
     responses = _response_counts(survey_ids)
     invitations = _invitation_counts(survey_ids)
-    campaigns = Campaign.objects.in_bulk({s.enrollment.campaign_id for s in latest.values()})
+    campaigns = {  # those the enrolments passed in hold already, then the others at once
+        e.campaign_id: e._state.fields_cache["campaign"]
+        for e in enrollments
+        if isinstance(e, Enrollment) and "campaign" in e._state.fields_cache
+    }
+    missing = {s.enrollment.campaign_id for s in latest.values()} - campaigns.keys()
+    if missing:
+        campaigns.update(Campaign.objects.in_bulk(missing))
     found = {}
     for enrollment_id, survey in latest.items():
         campaign = campaigns[survey.enrollment.campaign_id]

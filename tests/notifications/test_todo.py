@@ -151,3 +151,29 @@ def test_queries_do_not_grow_with_the_units(personas, campaign, tree, batches):
         make_member(unit, f"S{n}-1", f"党员{n}")
         services.enroll(batches[1], unit)
     assert count_queries() == few
+
+
+def test_office_has_failing_units_once_the_figures_are_stored(personas, campaign, enrollments):
+    from vanguard.campaigns import figures
+
+    today = date(2024, 7, 2)
+    assert not any("不达标" in t for t in titles(personas["office"], campaign, today))
+    figures.state(campaign)  # the overview computes and stores them
+    failing = [t for t in titles(personas["office"], campaign, today) if "不达标" in t]
+    assert failing and failing[0].startswith("2个单位")  # both units lack a plan
+
+
+def test_office_decides_nominations(personas, campaign, enrollments, batches, tree):
+    from vanguard.oversight.models import Commendation
+
+    Commendation.objects.create(
+        campaign=campaign,
+        kind="outstanding_member",
+        member=personas["bob"].member,
+        nominated_by_unit=tree["A"],
+        citation="事迹",
+        nominated_by=personas["alice"],
+        nominated_on=batches[1].starts_on,
+    )
+    assert "1项表彰推荐待审定" in titles(personas["office"], campaign, date(2024, 7, 2))
+    assert not any("表彰" in t for t in titles(personas["alice"], campaign, date(2024, 7, 2)))

@@ -186,6 +186,12 @@ def _shared() -> bool:
 # -- reading (pages) -----------------------------------------------------------------------
 
 
+def stored_state(campaign: Campaign) -> State | None:
+    """The campaign's stored figures if there are any, without computing them."""
+    meta = cache.get(_meta_key(campaign.pk, translation.get_language()))
+    return None if meta is None else State(meta["version"], meta["computed_at"], stale=False)
+
+
 def state(campaign: Campaign) -> State:
     """The campaign's stored figures, made to exist (computed here only when there are
     none), and a refresh scheduled when they are older than the data."""

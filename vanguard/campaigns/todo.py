@@ -58,6 +58,7 @@ def _unit_items(campaign, enrollment, today):
 
 
 def _office_items(campaign, today):
+    yield from _failing_units(campaign)
     unplanned = (
         Enrollment.objects.filter(
             campaign=campaign, batch__starts_on__lte=today, phases__isnull=True
@@ -71,4 +72,23 @@ def _office_items(campaign, today):
             url=reverse("campaign-overview", args=[campaign.pk]),
             overdue=True,
             count=unplanned,
+        )
+
+
+def _failing_units(campaign):
+    """Units whose stored figures fail a rule (the overview's red rows): read from the
+    figures store, never computed here; nothing while the store is still empty."""
+    from vanguard.campaigns import figures
+    from vanguard.campaigns.verdicts import Severity
+
+    if figures.stored_state(campaign) is None:
+        return
+    report = figures.campaign_report(campaign)
+    failing = sum(1 for level in report.unit_levels.values() if level == Severity.FAILING)
+    if failing:
+        yield TodoItem(
+            title=_("%(count)s units fail a rule of the campaign") % {"count": failing},
+            url=reverse("campaign-overview", args=[campaign.pk]),
+            overdue=True,
+            count=failing,
         )

@@ -8,7 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vanguard.core.registry import TodoItem
-from vanguard.oversight.models import AWAITING_ANSWER, Suggestion, SuggestionStatus
+from vanguard.oversight.models import (
+    AWAITING_ANSWER,
+    Commendation,
+    CommendationStatus,
+    Suggestion,
+    SuggestionStatus,
+)
 
 
 def todo(scope, campaign, today):
@@ -36,6 +42,19 @@ def todo(scope, campaign, today):
                     due=owed["first"],
                     overdue=bool(owed["late"]),
                     count=owed["n"],
+                )
+            )
+    if scope.is_office and campaign.has_module("commendations"):
+        nominated = Commendation.objects.filter(
+            campaign=campaign, status=CommendationStatus.NOMINATED
+        ).count()
+        if nominated:
+            items.append(
+                TodoItem(
+                    title=_("%(count)s nominations for commendation to decide")
+                    % {"count": nominated},
+                    url=reverse("oversight-commendations", args=[campaign.pk]),
+                    count=nominated,
                 )
             )
     answered = suggestions.filter(

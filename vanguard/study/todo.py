@@ -3,6 +3,7 @@ without a roll call."""
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,18 +11,48 @@ from django.utils.translation import gettext as _
 from vanguard.campaigns.models import PhaseWindow
 from vanguard.core.registry import TodoItem
 from vanguard.study.hours import required_hours
-from vanguard.study.models import MemberHours, StudySession
+from vanguard.study.models import MemberHours, StudySession, Writing, WritingStatus
+from vanguard.study.writings import writings_on
 
 
 def todo(scope, campaign, today):
-    if not campaign.has_module("sessions"):
-        return []
     items = []
-    if scope.member is not None:
-        items.extend(_member_items(scope.member, campaign, today))
-    if scope.admin_paths:
-        items.extend(_unit_items(scope, campaign, today))
+    if campaign.has_module("sessions"):
+        if scope.member is not None:
+            items.extend(_member_items(scope.member, campaign, today))
+        if scope.admin_paths:
+            items.extend(_unit_items(scope, campaign, today))
+    if writings_on(campaign):
+        items.extend(_writing_items(scope, campaign))
     return items
+
+
+def _writing_items(scope, campaign):
+    """学习体会/调研文章 to review (the unit) and recommended ones to publish (the office)."""
+    if scope.admin_paths:
+        submitted = (
+            Writing.objects.filter(campaign=campaign, status=WritingStatus.SUBMITTED)
+            .filter(scope.administered_filter("enrollment__organization__"))
+            .values("enrollment")
+            .annotate(n=Count("pk"))
+        )
+        for row in submitted:
+            yield TodoItem(
+                title=_("%(count)s study writings to review") % {"count": row["n"]},
+                url=reverse("study-writings-unit", args=[campaign.pk, row["enrollment"]]),
+                count=row["n"],
+            )
+    if scope.is_office:
+        recommended = Writing.objects.filter(
+            campaign=campaign, status=WritingStatus.RECOMMENDED
+        ).count()
+        if recommended:
+            yield TodoItem(
+                title=_("%(count)s recommended study writings to publish or decline")
+                % {"count": recommended},
+                url=reverse("study-writings-campaign", args=[campaign.pk]),
+                count=recommended,
+            )
 
 
 def _member_items(member, campaign, today):

@@ -46,9 +46,12 @@ def _analysis_items(member, campaign, today):
     url = reverse("appraisal-my-self-analysis", args=[campaign.pk])
     if analysis is not None and analysis.status == AnalysisStatus.RETURNED:
         yield TodoItem(title=_("Revise your party-spirit analysis"), url=url, overdue=True)
-    elif analysis is None or analysis.status == AnalysisStatus.DRAFT:
-        if window is not None and window.starts_on <= today <= window.ends_on:
-            yield TodoItem(title=_("Write your party-spirit analysis"), url=url, due=window.ends_on)
+    elif (
+        (analysis is None or analysis.status == AnalysisStatus.DRAFT)
+        and window is not None
+        and window.starts_on <= today <= window.ends_on
+    ):
+        yield TodoItem(title=_("Write your party-spirit analysis"), url=url, due=window.ends_on)
 
 
 def _ballot_items(member, campaign):

@@ -727,6 +727,11 @@ class Scope:
         """The delivery log (every message, its channel and failures): the office."""
         return self.is_office or self.is_superuser
 
+    @property
+    def manages_group_robots(self) -> bool:
+        """The group robots page: the managers of some organisation, and superusers."""
+        return self.is_superuser or bool(self.manage_paths)
+
     def group_robots(self) -> QuerySet[Any]:
         """The group robots of the organisations the user manages."""
         model = apps.get_model("notifications", "GroupRobot")

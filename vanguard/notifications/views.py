@@ -132,7 +132,7 @@ def retry_delivery(request, pk):
 @login_required
 def robots(request):
     scope = request.scope
-    if not (scope.manage_paths or scope.is_superuser):
+    if not scope.manages_group_robots:
         raise Http404
     organizations = scope.managed_orgs()
     form = GroupRobotForm(request.POST or None, organizations=organizations)

@@ -47,16 +47,16 @@ def main() -> None:
     campaign = Campaign.objects.get(code=f"bench-{scale}")
     unit = Enrollment.objects.filter(campaign=campaign).order_by("-pk").first()
     pages = [
-        ("campaign overview", reverse("campaign-overview", args=[campaign.pk]), "bench-office"),
-        ("unit page", reverse("campaign-unit", args=[campaign.pk, unit.pk]), "bench-unit-admin"),
+        ("campaign overview", reverse("campaigns:overview", args=[campaign.pk]), "bench-office"),
+        ("unit page", reverse("campaigns:unit", args=[campaign.pk, unit.pk]), "bench-unit-admin"),
         (
             "verdict detail",
-            reverse("campaign-verdict", args=[campaign.pk, "rectification.overdue"]),
+            reverse("campaigns:verdict", args=[campaign.pk, "rectification.overdue"]),
             "bench-office",
         ),
-        ("leader landing", reverse("oversight-leader-home"), "bench-leader-"),
-        ("member home", reverse("me"), "bench-m-"),
-        ("campaign hours page", reverse("study-shortfalls", args=[campaign.pk]), "bench-office"),
+        ("leader landing", reverse("oversight:leader-home"), "bench-leader-"),
+        ("member home", reverse("portal:me"), "bench-m-"),
+        ("campaign hours page", reverse("study:shortfalls", args=[campaign.pk]), "bench-office"),
     ]
     results = {}
     for name, path, username in pages:

@@ -55,9 +55,9 @@ def build(code: str) -> dict:
     )
     unit = (campaign.pk, enrollment.pk)
     pages = [
-        page("campaign overview", "campaign-overview", [campaign.pk], session=office, replay=True),
-        page("unit page", "campaign-unit", unit, session=unit_admin, replay=True),
-        page("member list", "member-list", session=office),
+        page("campaign overview", "campaigns:overview", [campaign.pk], session=office, replay=True),
+        page("unit page", "campaigns:unit", unit, session=unit_admin, replay=True),
+        page("member list", "orgs:member-list", session=office),
     ]
     from bench import modules  # imported here: they import `page` from this module
 

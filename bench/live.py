@@ -103,13 +103,13 @@ def setup(fixture: dict, seed: int = 1) -> dict:
             {
                 "enrollment": enrollment.pk,
                 "admin": admin,
-                "unit_path": reverse("campaign-unit", args=[campaign.pk, enrollment.pk]),
-                "checkin_path": reverse("study-checkin", args=[session.pk]),
+                "unit_path": reverse("campaigns:unit", args=[campaign.pk, enrollment.pk]),
+                "checkin_path": reverse("study:checkin", args=[session.pk]),
                 "code": session.checkin_code,
                 "checkins": checkins,
-                "roll_path": reverse("study-roll-call", args=[session.pk]),
+                "roll_path": reverse("study:roll-call", args=[session.pk]),
                 "roll_members": [m.pk for m in members[:3]],
-                "note_paths": [reverse("rectification-item-note", args=[pk]) for pk in items],
+                "note_paths": [reverse("rectification:item-note", args=[pk]) for pk in items],
             }
         )
     pages = live_pages(fixture, campaign, leader=leader, liaison=liaison, member=member_session)
@@ -158,15 +158,15 @@ def live_pages(fixture: dict, campaign, *, leader: str, liaison: str, member: st
         by_name["unit page"],
         page(
             "verdict detail",
-            "campaign-verdict",
+            "campaigns:verdict",
             [campaign.pk, "rectification.overdue"],
             session=office,
         ),
-        page("leader landing", "oversight-leader-home", session=leader),
+        page("leader landing", "oversight:leader-home", session=leader),
         # A liaison officer lands on the campaign overview, as far as their units reach.
-        page("liaison landing", "campaign-overview", [campaign.pk], session=liaison),
-        page("member home", "me", session=member),
-        page("campaign hours page", "study-shortfalls", [campaign.pk], session=office),
+        page("liaison landing", "campaigns:overview", [campaign.pk], session=liaison),
+        page("member home", "portal:me", session=member),
+        page("campaign hours page", "study:shortfalls", [campaign.pk], session=office),
         by_name.get("opinion submission (public)"),
         by_name.get("public rectification list"),
     ]

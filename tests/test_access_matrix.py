@@ -51,18 +51,20 @@ OUTSIDERS = ("admin_b", "liaison_out")
 EXEMPT_MODULES = ("django.", "simple_history.", "treebeard.", "django_otp.")
 
 
-def _patterns(resolver: URLResolver, prefix: str = ""):
+def _patterns(resolver: URLResolver, namespace: str = ""):
+    """(namespace prefix, pattern) of every URL pattern, e.g. ("campaigns:", <overview>)."""
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            yield from _patterns(pattern, prefix + str(pattern.pattern))
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _patterns(pattern, inner)
         elif isinstance(pattern, URLPattern):
-            yield pattern
+            yield namespace, pattern
 
 
 def project_url_names() -> set[str]:
     return {
-        p.name
-        for p in _patterns(get_resolver())
+        f"{namespace}{p.name}"
+        for namespace, p in _patterns(get_resolver())
         if not p.callback.__module__.startswith(EXEMPT_MODULES)
     }
 
@@ -342,289 +344,289 @@ def pk(key):
 
 
 # portal, orgs, accounts
-case("home", "GET", none)
+case("portal:home", "GET", none)
 # The root answers the public site to a visitor who is not signed in (issue 19); signed-in
 # users are sent where their work is, as the table says.
-PUBLIC_FOR_ANONYMOUS = {"home"}
-case("me", "GET", none)
-case("pick-campaign", "GET", none)
-case("org-tree", "GET", none)
-case("member-list", "GET", none)
-case("member-detail", "GET", pk("colleague"))
-case("member-leave", "POST", pk("colleague"))
-case("member-move", "POST", pk("colleague"))
-case("org-import", "GET", none)
-case("org-import-template", "GET", none)
-case("org-export", "POST", none)
-case("login-events", "GET", none)
-case("two-factor-verify", "GET", none)
-case("two-factor-setup", "GET", none)
+PUBLIC_FOR_ANONYMOUS = {"portal:home"}
+case("portal:me", "GET", none)
+case("portal:pick-campaign", "GET", none)
+case("orgs:tree", "GET", none)
+case("orgs:member-list", "GET", none)
+case("orgs:member-detail", "GET", pk("colleague"))
+case("orgs:member-leave", "POST", pk("colleague"))
+case("orgs:member-move", "POST", pk("colleague"))
+case("orgs:import", "GET", none)
+case("orgs:import-template", "GET", none)
+case("orgs:export", "POST", none)
+case("accounts:login-events", "GET", none)
+case("accounts:two-factor-verify", "GET", none)
+case("accounts:two-factor-setup", "GET", none)
 # my downloads: the background jobs
-case("downloads", "GET", none)
-case("job-detail", "GET", pk("job"))
-case("job-file", "GET", pk("job"))
+case("reports:downloads", "GET", none)
+case("reports:job-detail", "GET", pk("job"))
+case("reports:job-file", "GET", pk("job"))
 # notifications: one's own, the office's delivery log, the managers' group robots
-case("notifications", "GET", none)
-case("notification-open", "POST", pk("notification"))
-case("notifications-read-all", "POST", none)
-case("notification-preferences", "GET", none)
-case("notification-log", "GET", none)
-case("notification-retry", "POST", pk("delivery"))
-case("notification-robots", "GET", none)
-case("notification-robot-toggle", "POST", pk("robot"))
+case("notifications:index", "GET", none)
+case("notifications:open", "POST", pk("notification"))
+case("notifications:read-all", "POST", none)
+case("notifications:preferences", "GET", none)
+case("notifications:log", "GET", none)
+case("notifications:retry", "POST", pk("delivery"))
+case("notifications:robots", "GET", none)
+case("notifications:robot-toggle", "POST", pk("robot"))
 # campaigns
-case("campaign-overview", "GET", c)
-case("campaign-enroll", "POST", c)
-case("campaign-verdict", "GET", lambda o: [o["campaign"].pk, "study.hours"])
-case("campaign-unit", "GET", ce)
-case("campaign-unit-groups", "GET", ce)
-case("campaign-unit-group-set", "POST", lambda o: [*ce(o), o["colleague"].pk])
-case("campaign-unit-plan", "POST", ce)
-case("campaign-unit-step", "POST", lambda o: [*ce(o), o["step"]])
-case("campaign-unit-evidence", "POST", lambda o: [*ce(o), o["step"]])
-case("campaign-unit-close", "POST", ce)
-case("campaign-unit-remedial", "POST", ce)
-case("campaign-unit-remedial-dates", "POST", ce)
-case("campaign-evidence", "GET", pk("evidence"))
+case("campaigns:overview", "GET", c)
+case("campaigns:enroll", "POST", c)
+case("campaigns:verdict", "GET", lambda o: [o["campaign"].pk, "study.hours"])
+case("campaigns:unit", "GET", ce)
+case("campaigns:unit-groups", "GET", ce)
+case("campaigns:unit-group-set", "POST", lambda o: [*ce(o), o["colleague"].pk])
+case("campaigns:unit-plan", "POST", ce)
+case("campaigns:unit-step", "POST", lambda o: [*ce(o), o["step"]])
+case("campaigns:unit-evidence", "POST", lambda o: [*ce(o), o["step"]])
+case("campaigns:unit-close", "POST", ce)
+case("campaigns:unit-remedial", "POST", ce)
+case("campaigns:unit-remedial-dates", "POST", ce)
+case("campaigns:evidence", "GET", pk("evidence"))
 # setting campaigns up (issue 16): the office only, 404 for everyone else
 cb = lambda o: [o["campaign"].pk, o["enrollment"].batch_id]  # noqa: E731
-case("campaign-setup", "GET", none)
-case("campaign-setup-template", "GET", none)
-case("campaign-setup-start", "GET", none)
-case("campaign-setup-detail", "GET", c)
-case("campaign-setup-end", "POST", c)
-case("campaign-setup-archive", "POST", c)
-case("campaign-setup-batch-new", "POST", c)
-case("campaign-setup-batch", "GET", cb)
-case("campaign-setup-enroll", "POST", cb)
-case("campaign-setup-enroll-xlsx", "POST", cb)
+case("campaigns:setup", "GET", none)
+case("campaigns:setup-template", "GET", none)
+case("campaigns:setup-start", "GET", none)
+case("campaigns:setup-detail", "GET", c)
+case("campaigns:setup-end", "POST", c)
+case("campaigns:setup-archive", "POST", c)
+case("campaigns:setup-batch-new", "POST", c)
+case("campaigns:setup-batch", "GET", cb)
+case("campaigns:setup-enroll", "POST", cb)
+case("campaigns:setup-enroll-xlsx", "POST", cb)
 # study
-case("study-home", "GET", none)
-case("study-me", "GET", none)
-case("study-overview", "GET", c)
-case("study-shortfalls", "GET", c)
-case("study-shortfalls-xlsx", "POST", c)
-case("study-visits", "GET", c)
-case("study-visit-edit", "GET", pk("visit"))
-case("study-visit-delete", "POST", pk("visit"))
-case("study-my-notes", "GET", c)
-case("study-note-edit", "GET", pk("note"))
-case("study-note-delete", "POST", pk("note"))
-case("study-my-five-one", "POST", c)
+case("study:home", "GET", none)
+case("study:me", "GET", none)
+case("study:overview", "GET", c)
+case("study:shortfalls", "GET", c)
+case("study:shortfalls-xlsx", "POST", c)
+case("study:visits", "GET", c)
+case("study:visit-edit", "GET", pk("visit"))
+case("study:visit-delete", "POST", pk("visit"))
+case("study:my-notes", "GET", c)
+case("study:note-edit", "GET", pk("note"))
+case("study:note-delete", "POST", pk("note"))
+case("study:my-five-one", "POST", c)
 for _name in [
-    "study-sessions",
-    "study-unit-hours",
-    "study-roster",
-    "study-log",
-    "study-notes",
-    "study-materials",
-    "study-unit-five-ones",
+    "study:sessions",
+    "study:unit-hours",
+    "study:roster",
+    "study:log",
+    "study:notes",
+    "study:materials",
+    "study:unit-five-ones",
 ]:
     case(_name, "GET", ce)
 # Exports start a background job (POST): a read, open to whoever reads the page.
 for _name in [
-    "study-unit-hours-xlsx",
-    "study-roster-pdf",
-    "study-roster-xlsx",
-    "study-log-pdf",
-    "study-log-xlsx",
-    "study-notes-pdf",
-    "study-notes-xlsx",
+    "study:unit-hours-xlsx",
+    "study:roster-pdf",
+    "study:roster-xlsx",
+    "study:log-pdf",
+    "study:log-xlsx",
+    "study:notes-pdf",
+    "study:notes-xlsx",
 ]:
     case(_name, "POST", ce)
-case("study-session-new", "POST", ce)
-case("study-unit-five-one-clear", "POST", ce)
-case("study-material-delete", "POST", pk("material"))
-case("study-material-file", "GET", pk("material"))
-case("study-session", "GET", pk("session"))
-case("study-session-edit", "POST", pk("session"))
-case("study-roll-call", "POST", pk("session"))
-case("study-session-log", "POST", pk("session"))
-case("study-checkin-display", "GET", pk("session"))
-case("study-checkin-renew", "POST", pk("session"))
-case("study-checkin", "POST", pk("session"))
-case("study-quizzes", "GET", c)
-case("study-quiz-template", "GET", none)
-case("study-quiz", "GET", pk("quiz"))
-case("study-quiz-import", "POST", pk("quiz"))
-case("study-quiz-start", "POST", pk("quiz"))
-case("study-attempt", "GET", pk("attempt"))
+case("study:session-new", "POST", ce)
+case("study:unit-five-one-clear", "POST", ce)
+case("study:material-delete", "POST", pk("material"))
+case("study:material-file", "GET", pk("material"))
+case("study:session", "GET", pk("session"))
+case("study:session-edit", "POST", pk("session"))
+case("study:roll-call", "POST", pk("session"))
+case("study:session-log", "POST", pk("session"))
+case("study:checkin-display", "GET", pk("session"))
+case("study:checkin-renew", "POST", pk("session"))
+case("study:checkin", "POST", pk("session"))
+case("study:quizzes", "GET", c)
+case("study:quiz-template", "GET", none)
+case("study:quiz", "GET", pk("quiz"))
+case("study:quiz-import", "POST", pk("quiz"))
+case("study:quiz-start", "POST", pk("quiz"))
+case("study:attempt", "GET", pk("attempt"))
 # 网络党校, 学习体会/调研文章, 讲师团 (issue 20)
-case("study-online-mine", "GET", c)
-case("study-online-office", "GET", c)
-case("study-online-unit", "GET", ce)
-case("study-online-material", "GET", pk("online_material"))
-case("study-online-beat", "POST", pk("online_material"))
-case("study-online-file", "GET", pk("online_material"))
-case("study-online-withdraw", "POST", pk("online_material"))
-case("study-writings-mine", "GET", c)
-case("study-writings-campaign", "GET", c)
-case("study-writings-unit", "GET", ce)
-case("study-writing", "GET", pk("writing"))
-case("study-writing-act", "POST", pk("writing"))
-case("study-lecturers", "GET", c)
-case("study-lecturer", "GET", pk("lecturer"))
+case("study:online-mine", "GET", c)
+case("study:online-office", "GET", c)
+case("study:online-unit", "GET", ce)
+case("study:online-material", "GET", pk("online_material"))
+case("study:online-beat", "POST", pk("online_material"))
+case("study:online-file", "GET", pk("online_material"))
+case("study:online-withdraw", "POST", pk("online_material"))
+case("study:writings-mine", "GET", c)
+case("study:writings-campaign", "GET", c)
+case("study:writings-unit", "GET", ce)
+case("study:writing", "GET", pk("writing"))
+case("study:writing-act", "POST", pk("writing"))
+case("study:lecturers", "GET", c)
+case("study:lecturer", "GET", pk("lecturer"))
 # schools: 三培养, 党员先锋岗, the four roles (issue 20)
-case("schools-trainings", "GET", ce)
-case("schools-training", "GET", pk("training"))
-case("schools-posts", "GET", ce)
-case("schools-post", "GET", pk("post"))
-case("schools-roles", "GET", ce)
-case("schools-my-roles", "GET", c)
-case("schools-role-record", "POST", pk("commitment"))
+case("schools:trainings", "GET", ce)
+case("schools:training", "GET", pk("training"))
+case("schools:posts", "GET", ce)
+case("schools:post", "GET", pk("post"))
+case("schools:roles", "GET", ce)
+case("schools:my-roles", "GET", c)
+case("schools:role-record", "POST", pk("commitment"))
 # appraisal
-case("appraisal-me", "GET", none)
-case("appraisal-overview", "GET", c)
-case("appraisal-opinions", "GET", c)
-case("appraisal-opinions-export", "POST", c)
-case("appraisal-opinion-new", "POST", c)
-case("appraisal-opinion", "GET", pk("opinion"))
+case("appraisal:me", "GET", none)
+case("appraisal:overview", "GET", c)
+case("appraisal:opinions", "GET", c)
+case("appraisal:opinions-export", "POST", c)
+case("appraisal:opinion-new", "POST", c)
+case("appraisal:opinion", "GET", pk("opinion"))
 for _name in ["answer", "feedback", "close", "pass", "member"]:
     case(f"appraisal-opinion-{_name}", "POST", pk("opinion"))
-case("appraisal-talks", "POST", ce)
-case("appraisal-self-analyses", "GET", ce)
+case("appraisal:talks", "POST", ce)
+case("appraisal:self-analyses", "GET", ce)
 _cm = lambda o: [o["campaign"].pk, o["colleague"].pk]  # noqa: E731
-case("appraisal-self-analysis", "GET", _cm)
-case("appraisal-self-analysis-review", "POST", _cm)
-case("appraisal-self-analysis-enter", "POST", _cm)
-case("appraisal-my-self-analysis", "GET", c)
-case("appraisal-meetings", "POST", ce)
-case("appraisal-meeting", "GET", pk("meeting"))
-case("appraisal-meeting-edit", "POST", pk("meeting"))
-case("appraisal-meeting-item", "POST", pk("meeting"))
-case("appraisal-rounds", "POST", ce)
-case("appraisal-round", "GET", pk("round"))
-case("appraisal-vote", "GET", pk("round"))
-case("appraisal-ballots", "GET", pk("round"))
-case("appraisal-round-codes", "POST", pk("round"))
-case("appraisal-round-close", "POST", pk("round"))
-case("appraisal-conclusions", "POST", pk("round"))
-case("appraisal-round-publish", "POST", pk("round"))
-case("appraisal-round-export", "POST", pk("round"))
-case("appraisal-round-pdf", "POST", pk("round"))
-case("appraisal-round-tellers", "POST", pk("round"))
-case("appraisal-round-count", "POST", pk("round"))
+case("appraisal:self-analysis", "GET", _cm)
+case("appraisal:self-analysis-review", "POST", _cm)
+case("appraisal:self-analysis-enter", "POST", _cm)
+case("appraisal:my-self-analysis", "GET", c)
+case("appraisal:meetings", "POST", ce)
+case("appraisal:meeting", "GET", pk("meeting"))
+case("appraisal:meeting-edit", "POST", pk("meeting"))
+case("appraisal:meeting-item", "POST", pk("meeting"))
+case("appraisal:rounds", "POST", ce)
+case("appraisal:round", "GET", pk("round"))
+case("appraisal:vote", "GET", pk("round"))
+case("appraisal:ballots", "GET", pk("round"))
+case("appraisal:round-codes", "POST", pk("round"))
+case("appraisal:round-close", "POST", pk("round"))
+case("appraisal:conclusions", "POST", pk("round"))
+case("appraisal:round-publish", "POST", pk("round"))
+case("appraisal:round-export", "POST", pk("round"))
+case("appraisal:round-pdf", "POST", pk("round"))
+case("appraisal:round-tellers", "POST", pk("round"))
+case("appraisal:round-count", "POST", pk("round"))
 # rectification
-case("rectification-overview", "GET", c)
-case("rectification-effect", "GET", c)
-case("rectification-bureau", "GET", c)
-case("rectification-bureau-new", "POST", c)
-case("rectification-bureau-publish", "POST", c)
-case("rectification-campaign-export", "POST", lambda o: [o["campaign"].pk, "xlsx"])
+case("rectification:overview", "GET", c)
+case("rectification:effect", "GET", c)
+case("rectification:bureau", "GET", c)
+case("rectification:bureau-new", "POST", c)
+case("rectification:bureau-publish", "POST", c)
+case("rectification:campaign-export", "POST", lambda o: [o["campaign"].pk, "xlsx"])
 case(
-    "rectification-from-source",
+    "rectification:from-source",
     "GET",
     lambda o: [o["campaign"].pk, o["opinion_type"], o["opinion"].pk],
 )
-case("rectification-unit", "GET", ce)
-case("rectification-unit-new", "POST", ce)
-case("rectification-unit-publish", "POST", ce)
-case("rectification-unit-export", "POST", lambda o: [*ce(o), "xlsx"])
-case("rectification-longterm", "GET", ce)
-case("rectification-mechanism-add", "POST", ce)
-case("rectification-cultivation-add", "POST", ce)
-case("rectification-cultivation-advance", "POST", lambda o: [*ce(o), o["person"].pk])
-case("rectification-pairing-add", "POST", ce)
-case("rectification-occurrence-add", "POST", pk("mechanism"))
-case("rectification-deeds", "GET", c)
-case("rectification-deed-add", "POST", c)
-case("rectification-deed-evidence", "POST", pk("deed"))
-case("rectification-comments", "GET", c)
-case("rectification-comment-moderate", "POST", pk("comment"))
-case("rectification-item", "GET", pk("item"))
+case("rectification:unit", "GET", ce)
+case("rectification:unit-new", "POST", ce)
+case("rectification:unit-publish", "POST", ce)
+case("rectification:unit-export", "POST", lambda o: [*ce(o), "xlsx"])
+case("rectification:longterm", "GET", ce)
+case("rectification:mechanism-add", "POST", ce)
+case("rectification:cultivation-add", "POST", ce)
+case("rectification:cultivation-advance", "POST", lambda o: [*ce(o), o["person"].pk])
+case("rectification:pairing-add", "POST", ce)
+case("rectification:occurrence-add", "POST", pk("mechanism"))
+case("rectification:deeds", "GET", c)
+case("rectification:deed-add", "POST", c)
+case("rectification:deed-evidence", "POST", pk("deed"))
+case("rectification:comments", "GET", c)
+case("rectification:comment-moderate", "POST", pk("comment"))
+case("rectification:item", "GET", pk("item"))
 for _name in ["edit", "delete", "note", "evidence", "publish", "explain"]:
     case(f"rectification-item-{_name}", "POST", pk("item"))
-case("rectification-item-action", "POST", lambda o: [o["item"].pk, "verify"])
-case("rectification-evidence", "GET", pk("item_evidence"))
+case("rectification:item-action", "POST", lambda o: [o["item"].pk, "verify"])
+case("rectification:evidence", "GET", pk("item_evidence"))
 # surveys
-case("surveys-index", "GET", c)
-case("surveys-create", "POST", lambda o: [o["enrollment"].pk])
-case("surveys-frame-template", "GET", none)
-case("surveys-frame", "GET", pk("frame"))
-case("surveys-detail", "GET", pk("survey"))
+case("surveys:index", "GET", c)
+case("surveys:create", "POST", lambda o: [o["enrollment"].pk])
+case("surveys:frame-template", "GET", none)
+case("surveys:frame", "GET", pk("frame"))
+case("surveys:detail", "GET", pk("survey"))
 for _name in ["dates", "announce", "draw", "codes", "tellers", "open", "close", "publish"]:
     case(f"surveys-{_name}", "POST", pk("survey"))
-case("surveys-frame-import", "POST", lambda o: [o["survey"].pk, "random_sample"])
-case("surveys-results", "GET", pk("survey"))
-case("surveys-results-pdf", "POST", pk("survey"))
+case("surveys:frame-import", "POST", lambda o: [o["survey"].pk, "random_sample"])
+case("surveys:results", "GET", pk("survey"))
+case("surveys:results-pdf", "POST", pk("survey"))
 # oversight
-case("oversight-leader-home", "GET", none)
-case("oversight-cadre-duties", "GET", lambda o: [o["campaign"].pk, o["cadre"].pk])
-case("oversight-unit-duties", "GET", ce)
-case("oversight-duty-evidence", "GET", pk("duty_record"))
-case("oversight-duty-withdraw", "POST", pk("duty_record"))
+case("oversight:leader-home", "GET", none)
+case("oversight:cadre-duties", "GET", lambda o: [o["campaign"].pk, o["cadre"].pk])
+case("oversight:unit-duties", "GET", ce)
+case("oversight:duty-evidence", "GET", pk("duty_record"))
+case("oversight:duty-withdraw", "POST", pk("duty_record"))
 # situation (五.1(1) 摸清问题)
-case("situation-unit", "GET", ce)
-case("situation-profile", "POST", ce)
-case("situation-problem-add", "POST", ce)
-case("situation-problem-withdraw", "POST", pk("problem"))
-case("situation-problem-link", "POST", pk("problem"))
-case("situation-link-remove", "POST", pk("problem_link"))
-case("oversight-groups", "GET", c)
-case("oversight-group-create", "POST", c)
-case("oversight-group", "GET", pk("group"))
-case("oversight-group-add-member", "POST", pk("group"))
-case("oversight-membership-remove", "POST", pk("membership"))
-case("oversight-membership-responsible", "POST", pk("membership"))
-case("oversight-points", "GET", c)
-case("oversight-points-set", "POST", c)
-case("oversight-officers", "GET", c)
-case("oversight-officers-dispatch", "POST", c)
-case("oversight-assignment-withdraw", "POST", pk("assignment"))
-case("oversight-batch-dispatch", "POST", lambda o: [o["enrollment"].batch_id])
-case("oversight-my-assignments", "GET", none)
-case("oversight-visit-new", "GET", pk("assignment"))
-case("oversight-visit", "GET", pk("supervision"))
-case("oversight-suggestions", "GET", c)
-case("oversight-suggestions-export", "POST", c)
-case("oversight-suggestion", "GET", pk("suggestion"))
+case("situation:unit", "GET", ce)
+case("situation:profile", "POST", ce)
+case("situation:problem-add", "POST", ce)
+case("situation:problem-withdraw", "POST", pk("problem"))
+case("situation:problem-link", "POST", pk("problem"))
+case("situation:link-remove", "POST", pk("problem_link"))
+case("oversight:groups", "GET", c)
+case("oversight:group-create", "POST", c)
+case("oversight:group", "GET", pk("group"))
+case("oversight:group-add-member", "POST", pk("group"))
+case("oversight:membership-remove", "POST", pk("membership"))
+case("oversight:membership-responsible", "POST", pk("membership"))
+case("oversight:points", "GET", c)
+case("oversight:points-set", "POST", c)
+case("oversight:officers", "GET", c)
+case("oversight:officers-dispatch", "POST", c)
+case("oversight:assignment-withdraw", "POST", pk("assignment"))
+case("oversight:batch-dispatch", "POST", lambda o: [o["enrollment"].batch_id])
+case("oversight:my-assignments", "GET", none)
+case("oversight:visit-new", "GET", pk("assignment"))
+case("oversight:visit", "GET", pk("supervision"))
+case("oversight:suggestions", "GET", c)
+case("oversight:suggestions-export", "POST", c)
+case("oversight:suggestion", "GET", pk("suggestion"))
 for _name in ["answer", "accept", "return", "rectify"]:
     case(f"oversight-suggestion-{_name}", "POST", pk("suggestion"))
-case("oversight-articles", "GET", c)
-case("oversight-article-new", "POST", c)
-case("oversight-article", "GET", pk("article"))
-case("oversight-article-action", "POST", lambda o: [o["article"].pk, "submit"])
-case("oversight-commendations", "GET", c)
-case("oversight-commendations-nominate", "POST", c)
-case("oversight-commendations-export", "POST", c)
-case("oversight-commendation-action", "POST", lambda o: [o["commendation"].pk, "approve"])
-case("oversight-dispositions", "GET", c)
-case("oversight-dispositions-export", "POST", c)
-case("oversight-disposition-new", "POST", c)
-case("oversight-disposition", "GET", pk("case"))
+case("oversight:articles", "GET", c)
+case("oversight:article-new", "POST", c)
+case("oversight:article", "GET", pk("article"))
+case("oversight:article-action", "POST", lambda o: [o["article"].pk, "submit"])
+case("oversight:commendations", "GET", c)
+case("oversight:commendations-nominate", "POST", c)
+case("oversight:commendations-export", "POST", c)
+case("oversight:commendation-action", "POST", lambda o: [o["commendation"].pk, "approve"])
+case("oversight:dispositions", "GET", c)
+case("oversight:dispositions-export", "POST", c)
+case("oversight:disposition-new", "POST", c)
+case("oversight:disposition", "GET", pk("case"))
 for _name in ["talk", "deadline", "outcome"]:
     case(f"oversight-disposition-{_name}", "POST", pk("case"))
 # the public site: no login, the same answer for everyone
 PUBLIC = [
     ("health", "GET", none),
-    ("public-index", "GET", none),
-    ("appraisal-public-opinion", "GET", none),
-    ("appraisal-public-receipt", "GET", none),
-    ("appraisal-public-notices", "GET", none),
-    ("appraisal-public-notice", "GET", pk("notice_round")),
-    ("appraisal-public-ballot", "GET", none),
-    ("appraisal-public-ballot-check", "GET", none),
-    ("public-rectification-index", "GET", none),
-    ("public-rectification-item", "GET", lambda o: [o["published_item"].public_id]),
-    ("public-rectification-comment", "POST", lambda o: [o["published_item"].public_id]),
-    ("public-rectification-campaign", "GET", lambda o: [o["campaign"].code]),
-    ("public-rectification-unit", "GET", lambda o: [o["campaign"].code, o["unit"].code]),
+    ("portal:public-index", "GET", none),
+    ("appraisal:public-opinion", "GET", none),
+    ("appraisal:public-receipt", "GET", none),
+    ("appraisal:public-notices", "GET", none),
+    ("appraisal:public-notice", "GET", pk("notice_round")),
+    ("appraisal:public-ballot", "GET", none),
+    ("appraisal:public-ballot-check", "GET", none),
+    ("rectification:public-index", "GET", none),
+    ("rectification:public-item", "GET", lambda o: [o["published_item"].public_id]),
+    ("rectification:public-comment", "POST", lambda o: [o["published_item"].public_id]),
+    ("rectification:public-campaign", "GET", lambda o: [o["campaign"].code]),
+    ("rectification:public-unit", "GET", lambda o: [o["campaign"].code, o["unit"].code]),
     (
-        "public-rectification-unit-export",
+        "rectification:public-unit-export",
         "GET",
         lambda o: [o["campaign"].code, o["unit"].code, "xlsx"],
     ),
-    ("public-survey-start", "GET", none),
-    ("public-survey-respond", "GET", lambda o: ["NOSUCHCODE"]),
-    ("public-survey-thanks", "GET", none),
-    ("public-survey-draws", "GET", none),
-    ("public-survey-draw", "GET", pk("draw")),
-    ("public-survey-draw-file", "GET", pk("draw")),
-    ("oversight-public-news", "GET", none),
-    ("oversight-public-article", "GET", pk("article")),
-    ("oversight-public-commendations", "GET", none),
-    ("study-public-writings", "GET", none),
-    ("study-public-writing", "GET", pk("writing")),
+    ("surveys:public-start", "GET", none),
+    ("surveys:public-respond", "GET", lambda o: ["NOSUCHCODE"]),
+    ("surveys:public-thanks", "GET", none),
+    ("surveys:public-draws", "GET", none),
+    ("surveys:public-draw", "GET", pk("draw")),
+    ("surveys:public-draw-file", "GET", pk("draw")),
+    ("oversight:public-news", "GET", none),
+    ("oversight:public-article", "GET", pk("article")),
+    ("oversight:public-commendations", "GET", none),
+    ("study:public-writings", "GET", none),
+    ("study:public-writing", "GET", pk("writing")),
 ]
 for _name, _method, _args in PUBLIC:
     case(_name, _method, _args, anonymous="2")
@@ -636,282 +638,282 @@ for _name, _method, _args in PUBLIC:
 OPEN_TO_OUTSIDERS = {
     name for name, (_method, args, _anonymous) in CASES.items() if args in (c, none)
 } | {
-    "campaign-verdict",
-    "rectification-campaign-export",
-    "study-quiz",  # the bureau's quiz, open to every member of the campaign
-    "study-quiz-start",
-    "study-quiz-import",  # … and seen, not changed (403), by the units' admins
-    "study-lecturer",  # the campaign's 讲师团 roster; the lectures listed are the user's units'
+    "campaigns:verdict",
+    "rectification:campaign-export",
+    "study:quiz",  # the bureau's quiz, open to every member of the campaign
+    "study:quiz-start",
+    "study:quiz-import",  # … and seen, not changed (403), by the units' admins
+    "study:lecturer",  # the campaign's 讲师团 roster; the lectures listed are the user's units'
 }
 # POSTs a leader may make as a member: their own quiz attempt and 五个一.
 # … and their own notifications, marked as read.
-LEADERS_ACT = {"study-quiz-start", "study-my-five-one", "notifications-read-all"}
+LEADERS_ACT = {"study:quiz-start", "study:my-five-one", "notifications:read-all"}
 # POSTs that change nothing of the campaign: an export starts a background job making a
 # file of what the user may read (my downloads), so a read-only leader may start one.
 EXPORTS = {
-    "appraisal-opinions-export",
-    "appraisal-round-export",
-    "appraisal-round-pdf",
-    "org-export",
-    "oversight-commendations-export",
-    "oversight-dispositions-export",
-    "oversight-suggestions-export",
-    "rectification-campaign-export",
-    "rectification-unit-export",
-    "study-log-pdf",
-    "study-log-xlsx",
-    "study-notes-pdf",
-    "study-notes-xlsx",
-    "study-roster-pdf",
-    "study-roster-xlsx",
-    "study-shortfalls-xlsx",
-    "study-unit-hours-xlsx",
-    "surveys-results-pdf",
+    "appraisal:opinions-export",
+    "appraisal:round-export",
+    "appraisal:round-pdf",
+    "orgs:export",
+    "oversight:commendations-export",
+    "oversight:dispositions-export",
+    "oversight:suggestions-export",
+    "rectification:campaign-export",
+    "rectification:unit-export",
+    "study:log-pdf",
+    "study:log-xlsx",
+    "study:notes-pdf",
+    "study:notes-xlsx",
+    "study:roster-pdf",
+    "study:roster-xlsx",
+    "study:shortfalls-xlsx",
+    "study:unit-hours-xlsx",
+    "surveys:results-pdf",
 }
 
 # The answers, persona by persona (PERSONAS order), reviewed against the access rules.
 EXPECTED: dict[str, str] = {
     # issue 20: study carriers and schools' Party work
-    "schools-my-roles": "4444444",  # the demo's member is not in a school
-    "schools-post": "2222244",
-    "schools-posts": "2222344",
-    "schools-role-record": "4444244",
-    "schools-roles": "2222344",
-    "schools-training": "2222444",
-    "schools-trainings": "2222344",
-    "study-lecturer": "2222424",
-    "study-lecturers": "2222424",
-    "study-online-beat": "3333244",
-    "study-online-file": "2222244",
-    "study-online-material": "2222244",
-    "study-online-mine": "2244242",
-    "study-online-office": "2222424",
-    "study-online-unit": "2222344",
-    "study-online-withdraw": "2332344",
-    "study-writing": "2222244",
-    "study-writing-act": "2332344",
-    "study-writings-campaign": "2222424",
-    "study-writings-mine": "2244242",
-    "study-writings-unit": "2222344",
-    "appraisal-ballots": "2222244",
-    "appraisal-conclusions": "2332444",
-    "appraisal-me": "2244242",
-    "appraisal-meeting": "2222444",
-    "appraisal-meeting-edit": "0330444",
-    "appraisal-meeting-item": "0330444",
-    "appraisal-meetings": "0330444",
-    "appraisal-my-self-analysis": "2244242",
-    "appraisal-opinion": "2222444",
-    "appraisal-opinion-answer": "0330444",
-    "appraisal-opinion-close": "2332444",
-    "appraisal-opinion-feedback": "0330444",
-    "appraisal-opinion-member": "0330444",
-    "appraisal-opinion-new": "0330404",
-    "appraisal-opinion-pass": "0330444",
-    "appraisal-opinions": "2222424",
-    "appraisal-opinions-export": "2222424",
-    "appraisal-overview": "2222424",
-    "appraisal-round": "2222244",
-    "appraisal-round-close": "2332344",
-    "appraisal-round-codes": "2332344",
-    "appraisal-round-count": "2332344",
-    "appraisal-round-export": "3333444",
-    "appraisal-round-pdf": "3333444",
-    "appraisal-round-publish": "0330444",
-    "appraisal-round-tellers": "2332344",
-    "appraisal-rounds": "0330444",
-    "appraisal-self-analyses": "2222444",
-    "appraisal-self-analysis": "2222444",
-    "appraisal-self-analysis-enter": "0330444",
-    "appraisal-self-analysis-review": "0330444",
-    "appraisal-talks": "0330444",
-    "appraisal-vote": "2233244",
-    "campaign-enroll": "2333434",
-    "campaign-evidence": "2222444",
-    "campaign-setup": "2444444",
-    "campaign-setup-archive": "2444444",
-    "campaign-setup-batch": "2444444",
-    "campaign-setup-batch-new": "0444444",
-    "campaign-setup-detail": "2444444",
-    "campaign-setup-end": "2444444",
-    "campaign-setup-enroll": "0444444",
-    "campaign-setup-enroll-xlsx": "0444444",
-    "campaign-setup-start": "2444444",
-    "campaign-setup-template": "2444444",
-    "campaign-overview": "2222424",
-    "campaign-unit": "2222244",
-    "campaign-unit-close": "2333344",
-    "campaign-unit-evidence": "2332344",
-    "campaign-unit-plan": "0330344",
-    "campaign-unit-remedial": "2333344",
-    "campaign-unit-remedial-dates": "4333344",
-    "campaign-unit-step": "2332344",
-    "campaign-unit-groups": "2222444",
-    "campaign-unit-group-set": "2332444",
-    "oversight-cadre-duties": "2222444",
-    "oversight-unit-duties": "2222444",
-    "oversight-duty-evidence": "2222444",
-    "oversight-duty-withdraw": "2332444",
-    "situation-unit": "2222444",
-    "situation-profile": "2332444",
-    "situation-problem-add": "0330444",
-    "situation-problem-withdraw": "2332444",
-    "situation-problem-link": "2332444",
-    "situation-link-remove": "2332444",
-    "campaign-verdict": "2222424",
-    "downloads": "2222222",
-    "home": "2222222",
-    "job-detail": "4442444",
-    "job-file": "4442444",
-    "login-events": "2444444",
-    "notification-log": "2444444",
-    "notification-open": "4442444",
-    "notification-preferences": "2222222",
-    "notification-retry": "2444444",
-    "notification-robot-toggle": "2442444",
-    "notification-robots": "2442424",
-    "notifications": "2222222",
-    "notifications-read-all": "2222222",
-    "me": "2244242",
-    "pick-campaign": "2222222",
-    "member-detail": "2222444",
-    "member-leave": "2332444",
-    "member-list": "2222424",
-    "member-move": "2332444",
-    "org-export": "2222424",
-    "org-import": "2442424",
-    "org-import-template": "2442424",
-    "org-tree": "2222424",
-    "oversight-article": "2222444",
-    "oversight-article-action": "2332444",
-    "oversight-article-new": "0330404",
-    "oversight-articles": "2222424",
-    "oversight-assignment-withdraw": "2344444",
-    "oversight-batch-dispatch": "2444444",
-    "oversight-commendation-action": "2333444",
-    "oversight-commendations": "2222424",
-    "oversight-commendations-export": "2222424",
-    "oversight-commendations-nominate": "0330404",
-    "oversight-disposition": "2442444",
-    "oversight-disposition-deadline": "0440444",
-    "oversight-disposition-new": "0440404",
-    "oversight-disposition-outcome": "0440444",
-    "oversight-disposition-talk": "0440444",
-    "oversight-dispositions": "2442424",
-    "oversight-dispositions-export": "2442424",
-    "oversight-group": "2222244",
-    "oversight-group-add-member": "0330344",
-    "oversight-group-create": "0330404",
-    "oversight-groups": "2222424",
-    "oversight-leader-home": "4244444",
-    "oversight-membership-remove": "2332344",
-    "oversight-membership-responsible": "2332344",
-    "oversight-my-assignments": "4424442",
-    "oversight-officers": "2244444",
-    "oversight-officers-dispatch": "0344444",
-    "oversight-points": "2244444",
-    "oversight-points-set": "0344444",
-    "oversight-suggestion": "2222444",
-    "oversight-suggestion-accept": "2323444",
-    "oversight-suggestion-answer": "0330444",
-    "oversight-suggestion-rectify": "2332444",
-    "oversight-suggestion-return": "0303444",
-    "oversight-suggestions": "2222424",
-    "oversight-suggestions-export": "2222424",
-    "oversight-visit": "2222444",
-    "oversight-visit-new": "3323444",
-    "rectification-bureau": "2222424",
-    "rectification-bureau-new": "0333434",
-    "rectification-bureau-publish": "2333434",
-    "rectification-campaign-export": "2222424",
-    "rectification-comment-moderate": "2332444",
-    "rectification-comments": "2222424",
-    "rectification-cultivation-add": "0330444",
-    "rectification-cultivation-advance": "2332444",
-    "rectification-deed-add": "0330404",
-    "rectification-deed-evidence": "2332344",
-    "rectification-deeds": "2222424",
-    "rectification-effect": "2222424",
-    "rectification-evidence": "2222244",
-    "rectification-from-source": "2332444",
-    "rectification-item": "2222244",
-    "rectification-item-action": "2333344",
-    "rectification-item-delete": "2332344",
-    "rectification-item-edit": "0330344",
-    "rectification-item-evidence": "0330344",
-    "rectification-item-explain": "0330344",
-    "rectification-item-note": "0330344",
-    "rectification-item-publish": "2332344",
-    "rectification-longterm": "2222444",
-    "rectification-mechanism-add": "0330444",
-    "rectification-occurrence-add": "0330444",
-    "rectification-overview": "2222424",
-    "rectification-pairing-add": "0330444",
-    "rectification-unit": "2222244",
-    "rectification-unit-export": "2222244",
-    "rectification-unit-new": "0330344",
-    "rectification-unit-publish": "2332344",
-    "study-attempt": "4444244",
-    "study-checkin": "4444244",
-    "study-checkin-display": "2332344",
-    "study-checkin-renew": "2332344",
-    "study-home": "2222222",
-    "study-log": "2222344",
-    "study-log-pdf": "2222344",
-    "study-log-xlsx": "2222344",
-    "study-material-delete": "2332344",
-    "study-material-file": "2222244",
-    "study-materials": "2222244",
-    "study-me": "2244242",
-    "study-my-five-one": "2244242",
-    "study-my-notes": "2244242",
-    "study-note-delete": "4444244",
-    "study-note-edit": "4444244",
-    "study-notes": "2222344",
-    "study-notes-pdf": "2222344",
-    "study-notes-xlsx": "2222344",
-    "study-overview": "2222424",
-    "study-quiz": "2222222",
-    "study-quiz-import": "2333333",
-    "study-quiz-start": "2233232",
-    "study-quiz-template": "2442424",
-    "study-quizzes": "2222222",
-    "study-roll-call": "2332344",
-    "study-roster": "2222344",
-    "study-roster-pdf": "2222344",
-    "study-roster-xlsx": "2222344",
-    "study-session": "2222244",
-    "study-session-edit": "2332344",
-    "study-session-log": "2332344",
-    "study-session-new": "2332344",
-    "study-sessions": "2222244",
-    "study-shortfalls": "2222424",
-    "study-shortfalls-xlsx": "2222424",
-    "study-unit-five-one-clear": "4334344",
-    "study-unit-five-ones": "2222344",
-    "study-unit-hours": "2222344",
-    "study-unit-hours-xlsx": "2222344",
-    "study-visit-delete": "2344444",
-    "study-visit-edit": "2344444",
-    "study-visits": "2222222",
-    "surveys-announce": "0333344",
-    "surveys-close": "2333344",
-    "surveys-tellers": "2333344",
-    "surveys-codes": "2333344",
-    "surveys-create": "2333344",
-    "surveys-dates": "0333344",
-    "surveys-detail": "2233344",
-    "surveys-draw": "2333344",
-    "surveys-frame": "2233344",
-    "surveys-frame-import": "0333344",
-    "surveys-frame-template": "2442424",
-    "surveys-index": "2222424",
-    "surveys-open": "2333344",
-    "surveys-publish": "2333344",
-    "surveys-results": "2222244",
-    "surveys-results-pdf": "2222244",
-    "two-factor-setup": "2222222",
-    "two-factor-verify": "2222222",
+    "schools:my-roles": "4444444",  # the demo's member is not in a school
+    "schools:post": "2222244",
+    "schools:posts": "2222344",
+    "schools:role-record": "4444244",
+    "schools:roles": "2222344",
+    "schools:training": "2222444",
+    "schools:trainings": "2222344",
+    "study:lecturer": "2222424",
+    "study:lecturers": "2222424",
+    "study:online-beat": "3333244",
+    "study:online-file": "2222244",
+    "study:online-material": "2222244",
+    "study:online-mine": "2244242",
+    "study:online-office": "2222424",
+    "study:online-unit": "2222344",
+    "study:online-withdraw": "2332344",
+    "study:writing": "2222244",
+    "study:writing-act": "2332344",
+    "study:writings-campaign": "2222424",
+    "study:writings-mine": "2244242",
+    "study:writings-unit": "2222344",
+    "appraisal:ballots": "2222244",
+    "appraisal:conclusions": "2332444",
+    "appraisal:me": "2244242",
+    "appraisal:meeting": "2222444",
+    "appraisal:meeting-edit": "0330444",
+    "appraisal:meeting-item": "0330444",
+    "appraisal:meetings": "0330444",
+    "appraisal:my-self-analysis": "2244242",
+    "appraisal:opinion": "2222444",
+    "appraisal:opinion-answer": "0330444",
+    "appraisal:opinion-close": "2332444",
+    "appraisal:opinion-feedback": "0330444",
+    "appraisal:opinion-member": "0330444",
+    "appraisal:opinion-new": "0330404",
+    "appraisal:opinion-pass": "0330444",
+    "appraisal:opinions": "2222424",
+    "appraisal:opinions-export": "2222424",
+    "appraisal:overview": "2222424",
+    "appraisal:round": "2222244",
+    "appraisal:round-close": "2332344",
+    "appraisal:round-codes": "2332344",
+    "appraisal:round-count": "2332344",
+    "appraisal:round-export": "3333444",
+    "appraisal:round-pdf": "3333444",
+    "appraisal:round-publish": "0330444",
+    "appraisal:round-tellers": "2332344",
+    "appraisal:rounds": "0330444",
+    "appraisal:self-analyses": "2222444",
+    "appraisal:self-analysis": "2222444",
+    "appraisal:self-analysis-enter": "0330444",
+    "appraisal:self-analysis-review": "0330444",
+    "appraisal:talks": "0330444",
+    "appraisal:vote": "2233244",
+    "campaigns:enroll": "2333434",
+    "campaigns:evidence": "2222444",
+    "campaigns:setup": "2444444",
+    "campaigns:setup-archive": "2444444",
+    "campaigns:setup-batch": "2444444",
+    "campaigns:setup-batch-new": "0444444",
+    "campaigns:setup-detail": "2444444",
+    "campaigns:setup-end": "2444444",
+    "campaigns:setup-enroll": "0444444",
+    "campaigns:setup-enroll-xlsx": "0444444",
+    "campaigns:setup-start": "2444444",
+    "campaigns:setup-template": "2444444",
+    "campaigns:overview": "2222424",
+    "campaigns:unit": "2222244",
+    "campaigns:unit-close": "2333344",
+    "campaigns:unit-evidence": "2332344",
+    "campaigns:unit-plan": "0330344",
+    "campaigns:unit-remedial": "2333344",
+    "campaigns:unit-remedial-dates": "4333344",
+    "campaigns:unit-step": "2332344",
+    "campaigns:unit-groups": "2222444",
+    "campaigns:unit-group-set": "2332444",
+    "oversight:cadre-duties": "2222444",
+    "oversight:unit-duties": "2222444",
+    "oversight:duty-evidence": "2222444",
+    "oversight:duty-withdraw": "2332444",
+    "situation:unit": "2222444",
+    "situation:profile": "2332444",
+    "situation:problem-add": "0330444",
+    "situation:problem-withdraw": "2332444",
+    "situation:problem-link": "2332444",
+    "situation:link-remove": "2332444",
+    "campaigns:verdict": "2222424",
+    "reports:downloads": "2222222",
+    "portal:home": "2222222",
+    "reports:job-detail": "4442444",
+    "reports:job-file": "4442444",
+    "accounts:login-events": "2444444",
+    "notifications:log": "2444444",
+    "notifications:open": "4442444",
+    "notifications:preferences": "2222222",
+    "notifications:retry": "2444444",
+    "notifications:robot-toggle": "2442444",
+    "notifications:robots": "2442424",
+    "notifications:index": "2222222",
+    "notifications:read-all": "2222222",
+    "portal:me": "2244242",
+    "portal:pick-campaign": "2222222",
+    "orgs:member-detail": "2222444",
+    "orgs:member-leave": "2332444",
+    "orgs:member-list": "2222424",
+    "orgs:member-move": "2332444",
+    "orgs:export": "2222424",
+    "orgs:import": "2442424",
+    "orgs:import-template": "2442424",
+    "orgs:tree": "2222424",
+    "oversight:article": "2222444",
+    "oversight:article-action": "2332444",
+    "oversight:article-new": "0330404",
+    "oversight:articles": "2222424",
+    "oversight:assignment-withdraw": "2344444",
+    "oversight:batch-dispatch": "2444444",
+    "oversight:commendation-action": "2333444",
+    "oversight:commendations": "2222424",
+    "oversight:commendations-export": "2222424",
+    "oversight:commendations-nominate": "0330404",
+    "oversight:disposition": "2442444",
+    "oversight:disposition-deadline": "0440444",
+    "oversight:disposition-new": "0440404",
+    "oversight:disposition-outcome": "0440444",
+    "oversight:disposition-talk": "0440444",
+    "oversight:dispositions": "2442424",
+    "oversight:dispositions-export": "2442424",
+    "oversight:group": "2222244",
+    "oversight:group-add-member": "0330344",
+    "oversight:group-create": "0330404",
+    "oversight:groups": "2222424",
+    "oversight:leader-home": "4244444",
+    "oversight:membership-remove": "2332344",
+    "oversight:membership-responsible": "2332344",
+    "oversight:my-assignments": "4424442",
+    "oversight:officers": "2244444",
+    "oversight:officers-dispatch": "0344444",
+    "oversight:points": "2244444",
+    "oversight:points-set": "0344444",
+    "oversight:suggestion": "2222444",
+    "oversight:suggestion-accept": "2323444",
+    "oversight:suggestion-answer": "0330444",
+    "oversight:suggestion-rectify": "2332444",
+    "oversight:suggestion-return": "0303444",
+    "oversight:suggestions": "2222424",
+    "oversight:suggestions-export": "2222424",
+    "oversight:visit": "2222444",
+    "oversight:visit-new": "3323444",
+    "rectification:bureau": "2222424",
+    "rectification:bureau-new": "0333434",
+    "rectification:bureau-publish": "2333434",
+    "rectification:campaign-export": "2222424",
+    "rectification:comment-moderate": "2332444",
+    "rectification:comments": "2222424",
+    "rectification:cultivation-add": "0330444",
+    "rectification:cultivation-advance": "2332444",
+    "rectification:deed-add": "0330404",
+    "rectification:deed-evidence": "2332344",
+    "rectification:deeds": "2222424",
+    "rectification:effect": "2222424",
+    "rectification:evidence": "2222244",
+    "rectification:from-source": "2332444",
+    "rectification:item": "2222244",
+    "rectification:item-action": "2333344",
+    "rectification:item-delete": "2332344",
+    "rectification:item-edit": "0330344",
+    "rectification:item-evidence": "0330344",
+    "rectification:item-explain": "0330344",
+    "rectification:item-note": "0330344",
+    "rectification:item-publish": "2332344",
+    "rectification:longterm": "2222444",
+    "rectification:mechanism-add": "0330444",
+    "rectification:occurrence-add": "0330444",
+    "rectification:overview": "2222424",
+    "rectification:pairing-add": "0330444",
+    "rectification:unit": "2222244",
+    "rectification:unit-export": "2222244",
+    "rectification:unit-new": "0330344",
+    "rectification:unit-publish": "2332344",
+    "study:attempt": "4444244",
+    "study:checkin": "4444244",
+    "study:checkin-display": "2332344",
+    "study:checkin-renew": "2332344",
+    "study:home": "2222222",
+    "study:log": "2222344",
+    "study:log-pdf": "2222344",
+    "study:log-xlsx": "2222344",
+    "study:material-delete": "2332344",
+    "study:material-file": "2222244",
+    "study:materials": "2222244",
+    "study:me": "2244242",
+    "study:my-five-one": "2244242",
+    "study:my-notes": "2244242",
+    "study:note-delete": "4444244",
+    "study:note-edit": "4444244",
+    "study:notes": "2222344",
+    "study:notes-pdf": "2222344",
+    "study:notes-xlsx": "2222344",
+    "study:overview": "2222424",
+    "study:quiz": "2222222",
+    "study:quiz-import": "2333333",
+    "study:quiz-start": "2233232",
+    "study:quiz-template": "2442424",
+    "study:quizzes": "2222222",
+    "study:roll-call": "2332344",
+    "study:roster": "2222344",
+    "study:roster-pdf": "2222344",
+    "study:roster-xlsx": "2222344",
+    "study:session": "2222244",
+    "study:session-edit": "2332344",
+    "study:session-log": "2332344",
+    "study:session-new": "2332344",
+    "study:sessions": "2222244",
+    "study:shortfalls": "2222424",
+    "study:shortfalls-xlsx": "2222424",
+    "study:unit-five-one-clear": "4334344",
+    "study:unit-five-ones": "2222344",
+    "study:unit-hours": "2222344",
+    "study:unit-hours-xlsx": "2222344",
+    "study:visit-delete": "2344444",
+    "study:visit-edit": "2344444",
+    "study:visits": "2222222",
+    "surveys:announce": "0333344",
+    "surveys:close": "2333344",
+    "surveys:tellers": "2333344",
+    "surveys:codes": "2333344",
+    "surveys:create": "2333344",
+    "surveys:dates": "0333344",
+    "surveys:detail": "2233344",
+    "surveys:draw": "2333344",
+    "surveys:frame": "2233344",
+    "surveys:frame-import": "0333344",
+    "surveys:frame-template": "2442424",
+    "surveys:index": "2222424",
+    "surveys:open": "2333344",
+    "surveys:publish": "2333344",
+    "surveys:results": "2222244",
+    "surveys:results-pdf": "2222244",
+    "accounts:two-factor-setup": "2222222",
+    "accounts:two-factor-verify": "2222222",
 }
 
 

@@ -88,7 +88,7 @@ def test_workbook_fields_take_xlsx_only():
 def evidence_url(enrollments):
     enrollment = enrollments["A"]
     return reverse(
-        "campaign-unit-evidence", args=[enrollment.campaign_id, enrollment.pk, "make_plan"]
+        "campaigns:unit-evidence", args=[enrollment.campaign_id, enrollment.pk, "make_plan"]
     )
 
 

@@ -236,7 +236,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = envint("VANGUARD_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("VANGUARD_LOGIN_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_CALLABLE = "vanguard.accounts.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "vanguard.accounts.views.signin.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     [os.environ["VANGUARD_CLIENT_IP_HEADER"], "REMOTE_ADDR"]
@@ -253,9 +253,9 @@ OTP_TOTP_ISSUER = "Vanguard"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 VANGUARD_STAFF_IDLE_MINUTES = envint("VANGUARD_STAFF_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = 12 * 3600
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

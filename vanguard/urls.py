@@ -1,34 +1,33 @@
-"""URLs. Uploaded files are never served from MEDIA_URL: each goes through a view that
-checks access (e.g. `campaign-evidence`)."""
+"""URLs. Each app mounts its own pages under its namespace (`app_name` in its `urls.py`,
+e.g. `campaigns:overview`), signed-in pages under its prefix and public pages (no login)
+under /public/. Uploaded files are never served from MEDIA_URL: each goes through a view
+that checks access (e.g. `campaigns:evidence`)."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 from vanguard.ops.health import health_view
 
+APPS = (
+    "accounts",
+    "orgs",
+    "campaigns",
+    "study",
+    "schools",
+    "appraisal",
+    "rectification",
+    "surveys",
+    "oversight",
+    "situation",
+    "reports",
+    "notifications",
+    "portal",  # last: its landing pages sit at the root
+)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Database, cache, storage, disk and worker queue (django-health-check); no login.
     path("health/", health_view(), name="health"),
-    path("accounts/", include("vanguard.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("orgs/", include("vanguard.orgs.urls")),
-    path("campaigns/", include("vanguard.campaigns.urls")),
-    path("study/", include("vanguard.study.urls")),
-    path("schools/", include("vanguard.schools.urls")),
-    path("appraisal/", include("vanguard.appraisal.urls")),
-    path("rectification/", include("vanguard.rectification.urls")),
-    path("surveys/", include("vanguard.surveys.urls")),
-    path("oversight/", include("vanguard.oversight.urls")),
-    path("situation/", include("vanguard.situation.urls")),
-    path("downloads/", include("vanguard.reports.urls")),
-    path("notifications/", include("vanguard.notifications.urls")),
-    # The public site: no login.
-    path("public/", include("vanguard.portal.public_urls")),
-    path("public/opinions/", include("vanguard.appraisal.public_urls")),
-    path("public/rectification/", include("vanguard.rectification.public_urls")),
-    path("public/surveys/", include("vanguard.surveys.public_urls")),
-    path("public/news/", include("vanguard.oversight.public_urls")),
-    path("public/study/", include("vanguard.study.public_urls")),
-    path("", include("vanguard.portal.urls")),
+    *(path("", include(f"vanguard.{app}.urls")) for app in APPS),
 ]

@@ -39,7 +39,7 @@ def pages(campaign, enrollment, *, office: str, unit_admin: str) -> list[dict]:
     bodies = opinion_bodies()
     if not bodies:
         return [{"name": SUBMISSION, "missing": "no campaign takes opinions from the public"}]
-    return [page(SUBMISSION, "appraisal-public-opinion", method="POST", bodies=bodies)]
+    return [page(SUBMISSION, "appraisal:public-opinion", method="POST", bodies=bodies)]
 
 
 def opinion_bodies(count: int = BODIES) -> list[str]:

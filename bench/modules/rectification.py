@@ -13,7 +13,7 @@ ITEM_PAGE = "public rectification item"
 
 
 def pages(campaign, enrollment, *, office: str, unit_admin: str) -> list[dict]:
-    found = [page("public rectification list", "public-rectification-campaign", [campaign.code])]
+    found = [page("public rectification list", "rectification:public-campaign", [campaign.code])]
     published = RectificationItem.objects.filter(
         enrollment=enrollment, published_at__isnull=False
     ).order_by("-reopen_count", "public_id")
@@ -25,7 +25,7 @@ def pages(campaign, enrollment, *, office: str, unit_admin: str) -> list[dict]:
         return found
     unit = [campaign.code, enrollment.organization.code]
     found += [
-        page(UNIT_PAGE, "public-rectification-unit", unit),
-        page(ITEM_PAGE, "public-rectification-item", [item.public_id]),
+        page(UNIT_PAGE, "rectification:public-unit", unit),
+        page(ITEM_PAGE, "rectification:public-item", [item.public_id]),
     ]
     return found

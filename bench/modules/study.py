@@ -8,8 +8,8 @@ from bench.fixture import page
 def pages(campaign, enrollment, *, office: str, unit_admin: str) -> list[dict]:
     unit = (campaign.pk, enrollment.pk)
     return [
-        page("unit hours page", "study-unit-hours", unit, session=unit_admin, replay=True),
-        page("roster (点名册)", "study-roster", unit, session=unit_admin),
+        page("unit hours page", "study:unit-hours", unit, session=unit_admin, replay=True),
+        page("roster (点名册)", "study:roster", unit, session=unit_admin),
     ]
 
 
@@ -23,7 +23,7 @@ def measure(fixture: dict) -> dict[str, float]:
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.cookies["sessionid"] = fixture["sessions"]["office"]
-    url = reverse("study-shortfalls-xlsx", args=[fixture["campaign"]]) + "?all=1"
+    url = reverse("study:shortfalls-xlsx", args=[fixture["campaign"]]) + "?all=1"
 
     def export():
         response = client.get(url)

@@ -121,11 +121,11 @@ def pages(campaign, enrollment, *, office: str, unit_admin: str) -> list[dict]:
     except ValidationError as error:
         return [{"name": "survey response submission", "missing": "; ".join(error.messages)}]
     questionnaire = Questionnaire.from_dict(survey.questionnaire)
-    paths = [reverse("public-survey-respond", args=[services.format_code(code)]) for code in codes]
+    paths = [reverse("surveys:public-respond", args=[services.format_code(code)]) for code in codes]
     bodies = [_answers(questionnaire, index) for index in range(len(codes))]
     found = page(
         "survey response submission",
-        "public-survey-respond",
+        "surveys:public-respond",
         [services.format_code(codes[-1])],  # the in-process request sends the last body
         method="POST",
         bodies=bodies,

@@ -19,7 +19,7 @@ from vanguard.accounts.models import LoginEvent, Role, User
 
 def _in_the_site(client) -> bool:
     """The home page answers (or sends on to the user's landing page), not to a sign-in step."""
-    response = client.get(reverse("home"))
+    response = client.get(reverse("portal:home"))
     if not response.wsgi_request.user.is_authenticated:
         return False  # the root answers the public site to a visitor (issue 19)
     return response.status_code == 200 or (
@@ -31,7 +31,7 @@ def _post_login(client, url, username, password):
     return client.post(url, {"username": username, "password": password})
 
 
-@pytest.mark.parametrize("url_name", ["login", "admin:login"])
+@pytest.mark.parametrize("url_name", ["accounts:login", "admin:login"])
 def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(db, url_name):
     # given a user and a client that fails four times
     User.objects.create_user("zhang", password=PASSWORD, is_staff=True)
@@ -55,8 +55,8 @@ def test_four_failures_then_the_right_password_signs_in(db):
     User.objects.create_user("li", password=PASSWORD)
     client = Client()
     for _ in range(4):
-        _post_login(client, reverse("login"), "li", "wrong")
-    response = _post_login(client, reverse("login"), "li", PASSWORD)
+        _post_login(client, reverse("accounts:login"), "li", "wrong")
+    response = _post_login(client, reverse("accounts:login"), "li", PASSWORD)
     assert response.status_code == 302
     assert client.session["_auth_user_id"]
 
@@ -64,9 +64,9 @@ def test_four_failures_then_the_right_password_signs_in(db):
 def test_login_logout_and_failure_are_recorded(db):
     user = User.objects.create_user("wang", password=PASSWORD)
     client = Client(REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="TestBrowser/1")
-    _post_login(client, reverse("login"), "wang", "nope")
-    _post_login(client, reverse("login"), "wang", PASSWORD)
-    client.post(reverse("logout"))
+    _post_login(client, reverse("accounts:login"), "wang", "nope")
+    _post_login(client, reverse("accounts:login"), "wang", PASSWORD)
+    client.post(reverse("accounts:logout"))
     events = list(LoginEvent.objects.order_by("pk").values_list("kind", "username", "user"))
     assert events == [
         ("failure", "wang", None),
@@ -80,25 +80,25 @@ def test_login_events_page_for_office_and_superuser_only(personas, login, client
     LoginEvent.objects.create(kind=LoginEvent.Kind.FAILURE, username="guess-me")
     superuser = User.objects.create_superuser("root", password=PASSWORD)
     for user in (personas["office"], superuser):
-        response = login(user).get(reverse("login-events"))
+        response = login(user).get(reverse("accounts:login-events"))
         assert response.status_code == 200
         assert "guess-me" in response.content.decode()
     for name in ("leader", "alice", "bob", "liaison", "charlie"):
-        assert login(personas[name]).get(reverse("login-events")).status_code == 404
+        assert login(personas[name]).get(reverse("accounts:login-events")).status_code == 404
     client.logout()
-    assert client.get(reverse("login-events")).status_code == 302  # to the login page
+    assert client.get(reverse("accounts:login-events")).status_code == 302  # to the login page
 
 
 def test_login_events_page_queries_do_not_grow(personas, login, django_assert_max_num_queries):
     client = login(personas["office"])
     LoginEvent.objects.bulk_create([LoginEvent(kind="failure", username=f"u{i}") for i in range(3)])
     with django_assert_max_num_queries(12) as few:
-        client.get(reverse("login-events"))
+        client.get(reverse("accounts:login-events"))
     LoginEvent.objects.bulk_create(
         [LoginEvent(kind="login", username=f"v{i}", user=personas["bob"]) for i in range(40)]
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(reverse("login-events"))
+        client.get(reverse("accounts:login-events"))
 
 
 def test_sessions_end_with_the_browser(settings):
@@ -107,13 +107,13 @@ def test_sessions_end_with_the_browser(settings):
 
 def test_staff_are_signed_out_after_thirty_idle_minutes(personas, client):
     client.force_login(personas["alice"])
-    assert client.get(reverse("org-tree")).status_code == 200
+    assert client.get(reverse("orgs:tree")).status_code == 200
     session = client.session
     assert session[security.IDLE_LIMIT] == 30 * 60
     session[security.LAST_SEEN] = int(time.time()) - 30 * 60 - 5
     session.save()
-    response = client.get(reverse("org-tree"))
-    assert response.status_code == 302 and reverse("login") in response["Location"]
+    response = client.get(reverse("orgs:tree"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
     assert "_auth_user_id" not in client.session
 
 
@@ -122,7 +122,7 @@ def test_staff_within_thirty_minutes_stay_signed_in(personas, client):
     session = client.session
     session[security.LAST_SEEN] = int(time.time()) - 29 * 60
     session.save()
-    assert client.get(reverse("org-tree")).status_code == 200
+    assert client.get(reverse("orgs:tree")).status_code == 200
     assert client.session[security.LAST_SEEN] > time.time() - 60  # activity noted
 
 
@@ -180,22 +180,22 @@ def test_with_the_policy_the_office_must_set_up_a_second_factor(personas, client
     settings.VANGUARD_REQUIRE_2FA = True
     # when the office signs in with a password alone
     client.force_login(personas["office"])
-    response = client.get(reverse("home"))
+    response = client.get(reverse("portal:home"))
     # then every page leads to the set-up page, with a QR code
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("two-factor-setup"))
-    assert client.get(reverse("login-events")).status_code == 302
-    page = client.get(reverse("two-factor-setup"))
+    assert response["Location"].startswith(reverse("accounts:two-factor-setup"))
+    assert client.get(reverse("accounts:login-events")).status_code == 302
+    page = client.get(reverse("accounts:two-factor-setup"))
     assert page.status_code == 200 and "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=personas["office"], confirmed=False)
     # a wrong code is refused with a message, nothing confirmed
-    wrong = client.post(reverse("two-factor-setup"), {"token": "000000"})
+    wrong = client.post(reverse("accounts:two-factor-setup"), {"token": "000000"})
     assert "验证码错误" in wrong.content.decode()
     device.refresh_from_db()
     assert not device.confirmed
     device.throttle_reset()  # a wrong code makes the next try wait a second (django-otp)
     # the right code confirms, prints ten backup codes, and opens the site
-    done = client.post(reverse("two-factor-setup"), {"token": _code(device)})
+    done = client.post(reverse("accounts:two-factor-setup"), {"token": _code(device)})
     assert done.status_code == 200 and done.content.decode().count("<li>") >= 10
     device.refresh_from_db()
     assert device.confirmed
@@ -206,15 +206,17 @@ def test_an_enrolled_user_must_verify_at_the_next_sign_in(personas, client, sett
     settings.VANGUARD_REQUIRE_2FA = False  # offered: bob enrolled by choice
     device = TOTPDevice.objects.create(user=personas["bob"], name="totp", confirmed=True)
     client.force_login(personas["bob"])
-    response = client.get(reverse("home"))
-    assert response["Location"].startswith(reverse("two-factor-verify"))
+    response = client.get(reverse("portal:home"))
+    assert response["Location"].startswith(reverse("accounts:two-factor-verify"))
     # a password alone cannot add another device
-    assert client.get(reverse("two-factor-setup"))["Location"] == reverse("two-factor-verify")
-    wrong = client.post(reverse("two-factor-verify"), {"token": "123456"})
+    assert client.get(reverse("accounts:two-factor-setup"))["Location"] == reverse(
+        "accounts:two-factor-verify"
+    )
+    wrong = client.post(reverse("accounts:two-factor-verify"), {"token": "123456"})
     assert wrong.status_code == 200 and "验证码错误" in wrong.content.decode()
     device.refresh_from_db()
     device.throttle_reset()
-    ok = client.post(reverse("two-factor-verify"), {"token": _code(device), "next": "/"})
+    ok = client.post(reverse("accounts:two-factor-verify"), {"token": _code(device), "next": "/"})
     assert ok.status_code == 302
     assert _in_the_site(client)
 
@@ -225,11 +227,13 @@ def test_a_backup_code_works_once(personas, client, settings):
     tokens = security.confirm_totp(device, _code(device))
     assert tokens and len(tokens) == security.BACKUP_TOKENS
     client.force_login(personas["office"])
-    assert client.post(reverse("two-factor-verify"), {"token": tokens[0]}).status_code == 302
+    assert (
+        client.post(reverse("accounts:two-factor-verify"), {"token": tokens[0]}).status_code == 302
+    )
     assert _in_the_site(client)
     client.logout()
     client.force_login(personas["office"])
-    again = client.post(reverse("two-factor-verify"), {"token": tokens[0]})
+    again = client.post(reverse("accounts:two-factor-verify"), {"token": tokens[0]})
     assert again.status_code == 200  # used up
 
 
@@ -238,7 +242,7 @@ def test_superusers_need_the_second_factor_on_the_admin(db, client, settings):
     root = User.objects.create_superuser("root", password=PASSWORD)
     client.force_login(root)
     response = client.get(reverse("admin:index"))
-    assert response["Location"].startswith(reverse("two-factor-setup"))
+    assert response["Location"].startswith(reverse("accounts:two-factor-setup"))
 
 
 def test_other_roles_are_not_required(personas, client, settings):
@@ -249,8 +253,8 @@ def test_other_roles_are_not_required(personas, client, settings):
 
 
 def test_two_factor_pages_need_a_login(db, client):
-    for name in ("two-factor-verify", "two-factor-setup"):
-        assert reverse("login") in client.get(reverse(name))["Location"]
+    for name in ("accounts:two-factor-verify", "accounts:two-factor-setup"):
+        assert reverse("accounts:login") in client.get(reverse(name))["Location"]
 
 
 def test_make_user_helper_still_grants(personas):

@@ -66,26 +66,26 @@ def url_of(world, name, *keys):
 
 
 PAGES = [
-    ("appraisal-overview", ("campaign",), CAMPAIGN),
-    ("appraisal-opinions", ("campaign",), CAMPAIGN),
-    ("appraisal-opinion-new", ("campaign",), {**CAMPAIGN, "leader": 403, "liaison": 403}),
-    ("appraisal-opinion", ("opinion",), READERS),
-    ("appraisal-talks", ("campaign", "enrollment"), READERS),
-    ("appraisal-self-analyses", ("campaign", "enrollment"), READERS),
-    ("appraisal-self-analysis", ("campaign", "bob"), READERS),
-    ("appraisal-meetings", ("campaign", "enrollment"), READERS),
-    ("appraisal-meeting", ("meeting",), READERS),
-    ("appraisal-rounds", ("campaign", "enrollment"), READERS),
-    ("appraisal-conclusions", ("closed",), READERS),
-    ("appraisal-round", ("open",), UNIT),
-    ("appraisal-ballots", ("closed",), UNIT),
+    ("appraisal:overview", ("campaign",), CAMPAIGN),
+    ("appraisal:opinions", ("campaign",), CAMPAIGN),
+    ("appraisal:opinion-new", ("campaign",), {**CAMPAIGN, "leader": 403, "liaison": 403}),
+    ("appraisal:opinion", ("opinion",), READERS),
+    ("appraisal:talks", ("campaign", "enrollment"), READERS),
+    ("appraisal:self-analyses", ("campaign", "enrollment"), READERS),
+    ("appraisal:self-analysis", ("campaign", "bob"), READERS),
+    ("appraisal:meetings", ("campaign", "enrollment"), READERS),
+    ("appraisal:meeting", ("meeting",), READERS),
+    ("appraisal:rounds", ("campaign", "enrollment"), READERS),
+    ("appraisal:conclusions", ("closed",), READERS),
+    ("appraisal:round", ("open",), UNIT),
+    ("appraisal:ballots", ("closed",), UNIT),
     (
-        "appraisal-vote",
+        "appraisal:vote",
         ("open",),
         {"office": 403, "leader": 403, "alice": 403, "liaison": 403, "bob": 200, "charlie": 404},
     ),
-    ("appraisal-me", (), {**dict.fromkeys(PERSONAS, 404), "bob": 200}),
-    ("appraisal-my-self-analysis", ("campaign",), {**dict.fromkeys(PERSONAS, 404), "bob": 200}),
+    ("appraisal:me", (), {**dict.fromkeys(PERSONAS, 404), "bob": 200}),
+    ("appraisal:my-self-analysis", ("campaign",), {**dict.fromkeys(PERSONAS, 404), "bob": 200}),
 ]
 
 
@@ -103,8 +103,8 @@ def test_pages_need_login(client, world, name, keys, _expected):
 
 
 EXPORTS = [
-    ("appraisal-opinions-export", ("campaign",), CAMPAIGN),
-    ("appraisal-round-export", ("closed",), READERS),
+    ("appraisal:opinions-export", ("campaign",), CAMPAIGN),
+    ("appraisal:round-export", ("closed",), READERS),
 ]
 
 
@@ -122,7 +122,7 @@ def test_exports(client, personas, world, name, keys, expected):
 
 def test_the_results_pdf_access(login, personas, world):
     pytest.importorskip("weasyprint", reason="WeasyPrint needs the pango library")
-    url = url_of(world, "appraisal-round-pdf", "closed")
+    url = url_of(world, "appraisal:round-pdf", "closed")
     for persona in PERSONAS:
         response = export(login(personas[persona]), url)
         assert response.status_code == READERS[persona], persona
@@ -131,31 +131,31 @@ def test_the_results_pdf_access(login, personas, world):
 # -- changes -------------------------------------------------------------------------------
 
 ACTIONS = [
-    ("appraisal-opinion-answer", ("opinion",), {"answer": "已答复", "answered_on": "2024-08-21"}),
-    ("appraisal-opinion-feedback", ("opinion",), {"fed_back_on": "2024-08-21"}),
-    ("appraisal-opinion-pass", ("opinion",), {"direction": "up", "reason": "涉及总支"}),
-    ("appraisal-opinion-member", ("opinion",), {"member": "bob"}),
-    ("appraisal-opinion-close", ("opinion",), {}),
+    ("appraisal:opinion-answer", ("opinion",), {"answer": "已答复", "answered_on": "2024-08-21"}),
+    ("appraisal:opinion-feedback", ("opinion",), {"fed_back_on": "2024-08-21"}),
+    ("appraisal:opinion-pass", ("opinion",), {"direction": "up", "reason": "涉及总支"}),
+    ("appraisal:opinion-member", ("opinion",), {"member": "bob"}),
+    ("appraisal:opinion-close", ("opinion",), {}),
     (
-        "appraisal-talks",
+        "appraisal:talks",
         ("campaign", "enrollment"),
         {"talked_on": "2024-08-21", "initiator": "bob", "partner": "dora", "topic": "谈心"},
     ),
-    ("appraisal-self-analysis-review", ("campaign", "bob"), {"decision": "accept"}),
-    ("appraisal-self-analysis-enter", ("campaign", "dora"), {"text": "纸质稿"}),
+    ("appraisal:self-analysis-review", ("campaign", "bob"), {"decision": "accept"}),
+    ("appraisal:self-analysis-enter", ("campaign", "dora"), {"text": "纸质稿"}),
     (
-        "appraisal-meetings",
+        "appraisal:meetings",
         ("campaign", "enrollment"),
         {"organization": "A", "held_on": "2024-09-02", "attendees": "bob"},
     ),
     (
-        "appraisal-meeting-edit",
+        "appraisal:meeting-edit",
         ("meeting",),
         {"organization": "A", "held_on": "2024-09-03", "attendees": "bob"},
     ),
-    ("appraisal-meeting-item", ("meeting",), {"member": "bob", "kind": "self", "content": "检讨"}),
+    ("appraisal:meeting-item", ("meeting",), {"member": "bob", "kind": "self", "content": "检讨"}),
     (
-        "appraisal-rounds",
+        "appraisal:rounds",
         ("campaign", "enrollment"),
         {
             "organization": "A",
@@ -166,21 +166,21 @@ ACTIONS = [
             "teller_3": "丙",
         },
     ),
-    ("appraisal-round-close", ("open",), {}),
-    ("appraisal-round-codes", ("open",), {"count": "2"}),
-    ("appraisal-round-tellers", ("open",), {"teller_1": "甲", "teller_2": "乙", "teller_3": "丙"}),
-    ("appraisal-round-count", ("closed",), {"code_1": "X", "code_2": "Y"}),
-    ("appraisal-conclusions", ("closed",), {"grade_BOB": "qualified", "problems_BOB": ""}),
+    ("appraisal:round-close", ("open",), {}),
+    ("appraisal:round-codes", ("open",), {"count": "2"}),
+    ("appraisal:round-tellers", ("open",), {"teller_1": "甲", "teller_2": "乙", "teller_3": "丙"}),
+    ("appraisal:round-count", ("closed",), {"code_1": "X", "code_2": "Y"}),
+    ("appraisal:conclusions", ("closed",), {"grade_BOB": "qualified", "problems_BOB": ""}),
 ]
 
 
 UNIT_BUSINESS = {
-    "appraisal-round-close",
-    "appraisal-round-codes",
-    "appraisal-round-tellers",
-    "appraisal-round-count",
+    "appraisal:round-close",
+    "appraisal:round-codes",
+    "appraisal:round-tellers",
+    "appraisal:round-count",
 }
-SHOWN_ONCE = {"appraisal-round-codes", "appraisal-round-tellers", "appraisal-rounds"}
+SHOWN_ONCE = {"appraisal:round-codes", "appraisal:round-tellers", "appraisal:rounds"}
 
 
 def _data(world, members, tree, data):
@@ -199,9 +199,9 @@ def _data(world, members, tree, data):
 @pytest.mark.parametrize(("name", "keys", "data"), ACTIONS, ids=[a[0] for a in ACTIONS])
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_changes(login, personas, world, members, tree, name, keys, data, persona):
-    if name == "appraisal-self-analysis-enter":
+    if name == "appraisal:self-analysis-enter":
         world = {**world, "dora": members["dora"].pk}
-    if name == "appraisal-opinion-close":
+    if name == "appraisal:opinion-close":
         from vanguard.appraisal.models import Opinion
 
         services.answer_opinion(
@@ -221,11 +221,11 @@ def test_changes(login, personas, world, members, tree, name, keys, data, person
 def test_bob_is_not_told_who_wrote_about_him(login, personas, opinion):
     services.answer_opinion(opinion, text="已批评教育", user=personas["alice"], acting=None)
     client = login(personas["bob"])
-    page = client.get(reverse("appraisal-me")).content.decode()
+    page = client.get(reverse("appraisal:me")).content.decode()
     assert "上课时经常接打电话" not in page  # not fed back yet
 
     services.record_feedback(opinion, on=date(2024, 8, 21), acting=None)
-    page = client.get(reverse("appraisal-me")).content.decode()
+    page = client.get(reverse("appraisal:me")).content.decode()
     assert "上课时经常接打电话" in page and "已批评教育" in page
     for identity in ("alice", "教师恳谈会", "teacher_forum"):
         assert identity not in page
@@ -245,5 +245,5 @@ def test_a_named_author_is_never_shown_to_the_member(login, personas, campaign_a
         acting=None,
     )
     services.record_feedback(received.opinion, on=date(2024, 8, 21), acting=None)
-    page = login(personas["bob"]).get(reverse("appraisal-me")).content.decode()
+    page = login(personas["bob"]).get(reverse("appraisal:me")).content.decode()
     assert "意见" in page and "张三丰" not in page and "13912345678" not in page

@@ -86,7 +86,7 @@ def test_the_conclusions_page_saves_and_keeps_bad_input(
 ):
     close_now(open_round)
     client = login(personas["alice"])
-    url = reverse("appraisal-conclusions", args=[open_round.pk])
+    url = reverse("appraisal:conclusions", args=[open_round.pk])
     bob = members["bob"].pk
     bad = client.post(url, {f"grade_{bob}": "splendid", f"problems_{bob}": "问题写在这里"})
     assert bad.status_code == 400 and "问题写在这里" in bad.content.decode()
@@ -99,7 +99,7 @@ def test_the_conclusions_page_saves_and_keeps_bad_input(
 
 def test_a_member_finds_the_receipt_in_the_published_list(login, personas, open_round, voted):
     client = login(personas["bob"])
-    url = reverse("appraisal-ballots", args=[open_round.pk])
+    url = reverse("appraisal:ballots", args=[open_round.pk])
     assert client.get(url).context["rows"] == []  # nothing published while voting is open
 
     close_now(open_round, count=False)
@@ -135,15 +135,15 @@ def test_a_round_past_its_closing_time_is_closed_when_read(login, personas, open
         opens_at=open_round.opens_at - timedelta(days=2),
         closes_at=open_round.opens_at - timedelta(days=1),
     )
-    response = login(personas["bob"]).get(reverse("appraisal-ballots", args=[open_round.pk]))
+    response = login(personas["bob"]).get(reverse("appraisal:ballots", args=[open_round.pk]))
     assert response.context["rows"] == []  # closed, not yet counted
     assert AppraisalRound.objects.get(pk=open_round.pk).sealed
 
 
 def test_the_round_page_guides_a_member(login, personas, open_round, members):
     client = login(personas["bob"])
-    url = reverse("appraisal-round", args=[open_round.pk])
-    assert reverse("appraisal-vote", args=[open_round.pk]) in client.get(url).content.decode()
+    url = reverse("appraisal:round", args=[open_round.pk])
+    assert reverse("appraisal:vote", args=[open_round.pk]) in client.get(url).content.decode()
     services.cast_ballot(open_round, ballot_for(open_round), member=members["bob"], acting=None)
     page = client.get(url)
     assert page.context["has_voted"] and page.context["voting_problem"]
@@ -152,7 +152,7 @@ def test_the_round_page_guides_a_member(login, personas, open_round, members):
 
 def test_voting_twice_through_the_page_shows_the_reason(login, personas, open_round, members):
     client = login(personas["bob"])
-    url = reverse("appraisal-vote", args=[open_round.pk])
+    url = reverse("appraisal:vote", args=[open_round.pk])
     data = {f"m{pk}": "qualified" for pk, _n in services.candidates_of(open_round)}
     assert client.post(url, data).status_code == 200
     again = client.post(url, data)
@@ -162,7 +162,7 @@ def test_voting_twice_through_the_page_shows_the_reason(login, personas, open_ro
 
 def test_an_incomplete_ballot_keeps_the_grades_given(login, personas, open_round, members):
     client = login(personas["bob"])
-    url = reverse("appraisal-vote", args=[open_round.pk])
+    url = reverse("appraisal:vote", args=[open_round.pk])
     response = client.post(url, {f"m{members['bob'].pk}": "excellent"})
     assert response.status_code == 400
     assert response.context["form"].errors

@@ -20,7 +20,7 @@ STAFF_OPINION = {
 
 
 def new_opinion_url(campaign):
-    return reverse("appraisal-opinion-new", args=[campaign.pk])
+    return reverse("appraisal:opinion-new", args=[campaign.pk])
 
 
 def test_anonymous_is_not_ticked_by_default(login, personas, campaign_a):
@@ -57,7 +57,7 @@ def test_anonymous_without_a_name_is_recorded(login, personas, campaign_a, tree)
 
 
 def test_a_back_entered_answer_keeps_its_date(login, personas, opinion):
-    url = reverse("appraisal-opinion-answer", args=[opinion.pk])
+    url = reverse("appraisal:opinion-answer", args=[opinion.pk])
     response = login(personas["alice"]).post(
         url, {"answer": "已当面答复", "answered_on": "2024-08-22"}
     )
@@ -69,7 +69,7 @@ def test_a_back_entered_answer_keeps_its_date(login, personas, opinion):
 
 def test_an_answer_before_the_opinion_or_in_the_future_is_refused(login, personas, opinion):
     client = login(personas["alice"])
-    url = reverse("appraisal-opinion-answer", args=[opinion.pk])
+    url = reverse("appraisal:opinion-answer", args=[opinion.pk])
     for day in ("2024-08-19", "2999-01-01"):
         response = client.post(url, {"answer": "已答复", "answered_on": day})
         assert response.status_code == 400, day
@@ -81,13 +81,13 @@ def test_an_answer_before_the_opinion_or_in_the_future_is_refused(login, persona
 def test_the_feedback_is_not_a_second_answered_line(login, personas, opinion):
     client = login(personas["alice"])
     client.post(
-        reverse("appraisal-opinion-answer", args=[opinion.pk]),
+        reverse("appraisal:opinion-answer", args=[opinion.pk]),
         {"answer": "已答复", "answered_on": "2024-08-22"},
     )
     client.post(
-        reverse("appraisal-opinion-feedback", args=[opinion.pk]), {"fed_back_on": "2024-08-23"}
+        reverse("appraisal:opinion-feedback", args=[opinion.pk]), {"fed_back_on": "2024-08-23"}
     )
-    page = client.get(reverse("appraisal-opinion", args=[opinion.pk]))
+    page = client.get(reverse("appraisal:opinion", args=[opinion.pk]))
     lines = [line["what"] for line in page.context["history_lines"]]
     assert lines[0] == "Fed back to the member on Aug. 23, 2024"  # the tests read English
     assert sum(1 for line in lines if line == "Answered") == 1
@@ -98,7 +98,7 @@ def test_the_voting_slips_say_when_voting_opens(login, personas, open_round):
     from django.utils.formats import date_format
 
     response = login(personas["alice"]).post(
-        reverse("appraisal-round-codes", args=[open_round.pk]), {"count": 2}
+        reverse("appraisal:round-codes", args=[open_round.pk]), {"count": 2}
     )
     assert response.status_code == 200
     opens = date_format(timezone.localtime(open_round.opens_at), "DATETIME_FORMAT")
@@ -114,7 +114,7 @@ def test_a_code_before_the_opening_says_when_to_come_back(client, open_round):
     open_round.opens_at += timedelta(days=2)
     open_round.closes_at += timedelta(days=3)
     open_round.save()
-    response = client.post(reverse("appraisal-public-ballot"), {"code": code})
+    response = client.post(reverse("appraisal:public-ballot"), {"code": code})
     assert response.context["problem"].startswith("Voting in this appraisal round opens on ")
 
 
@@ -130,7 +130,7 @@ def test_the_public_opinion_form_offers_schools_by_their_public_name(client, cam
     choices = [(str(label)) for value, label in form.fields["unit"].choices if value]
     assert choices == ["甲中学"]
     assert list(form.fields["unit"].queryset) == [tree["A"]]
-    page = client.get(reverse("appraisal-public-opinion")).content.decode()
+    page = client.get(reverse("appraisal:public-opinion")).content.decode()
     assert "甲中学" in page and "甲中学第一支部" not in page and "乙中心党支部" not in page
 
 

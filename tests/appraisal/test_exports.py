@@ -21,7 +21,7 @@ def test_the_opinion_export_follows_the_filters(login, personas, opinion, campai
         campaign_a, channel="online", subject="unit", unit=tree["A"], content="另一条", acting=None
     )
     services.answer_opinion(opinion, text="已答复", user=None, acting=None)
-    url = reverse("appraisal-opinions-export", args=[campaign_a.pk])
+    url = reverse("appraisal:opinions-export", args=[campaign_a.pk])
 
     book = workbook(export(login(personas["alice"]), f"{url}?status=answered"))
 
@@ -37,7 +37,7 @@ def test_the_round_export_has_the_tally_and_every_ballot(login, personas, open_r
         )
     close_now(open_round)
     response = export(
-        login(personas["alice"]), reverse("appraisal-round-export", args=[open_round.pk])
+        login(personas["alice"]), reverse("appraisal:round-export", args=[open_round.pk])
     )
     book = workbook(response)
     tally, ballots, receipts = book.worksheets
@@ -54,7 +54,7 @@ def test_the_round_export_has_the_tally_and_every_ballot(login, personas, open_r
 
 
 def test_no_export_while_voting_is_open(login, personas, open_round):
-    url = reverse("appraisal-round-export", args=[open_round.pk])
+    url = reverse("appraisal:round-export", args=[open_round.pk])
     assert export(login(personas["alice"]), url).status_code == 403
 
 
@@ -77,7 +77,7 @@ def test_the_printable_results(login, personas, open_round, members):
         acting=None,
     )
     response = export(
-        login(personas["alice"]), reverse("appraisal-round-pdf", args=[open_round.pk])
+        login(personas["alice"]), reverse("appraisal:round-pdf", args=[open_round.pk])
     )
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content(response))).pages)

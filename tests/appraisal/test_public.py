@@ -15,13 +15,13 @@ HOSTILE = '<script>alert("x")</script><b onmouseover="steal()">加粗</b>&amp; \
 def send(client, enrollments, tree):
     def post(**fields):
         data = {"channel": "online", "subject": "unit", "unit": tree["A"].pk, "content": "意见"}
-        return client.post(reverse("appraisal-public-opinion"), {**data, **fields})
+        return client.post(reverse("appraisal:public-opinion"), {**data, **fields})
 
     return post
 
 
 def test_the_form_needs_no_login(client, enrollments):
-    response = client.get(reverse("appraisal-public-opinion"))
+    response = client.get(reverse("appraisal:public-opinion"))
     assert response.status_code == 200
     assert 'name="viewport"' in response.content.decode()  # phone-first frame
 
@@ -70,9 +70,9 @@ def test_hostile_text_is_stored_as_typed_and_shown_escaped(send, client, persona
     opinion = Opinion.objects.get()
     assert opinion.content == HOSTILE
     # and every page showing it escapes it
-    lookup = client.post(reverse("appraisal-public-receipt"), {"code": response.context["receipt"]})
+    lookup = client.post(reverse("appraisal:public-receipt"), {"code": response.context["receipt"]})
     client.force_login(personas["office"])
-    staff = client.get(reverse("appraisal-opinion", args=[opinion.pk]))
+    staff = client.get(reverse("appraisal:opinion", args=[opinion.pk]))
     for page in (lookup, staff):
         body = page.content.decode()
         assert "<script>alert" not in body and "<b onmouseover" not in body
@@ -119,29 +119,29 @@ def test_the_answer_is_looked_up_by_receipt(send, client, personas):
     opinion = Opinion.objects.get()
     services.answer_opinion(opinion, text="已经整改", user=personas["alice"], acting=None)
 
-    response = client.post(reverse("appraisal-public-receipt"), {"code": receipt.lower()})
+    response = client.post(reverse("appraisal:public-receipt"), {"code": receipt.lower()})
 
     assert response.status_code == 200
     assert "已经整改" in response.content.decode()
 
 
 def test_an_unknown_receipt_says_so(client, db):
-    response = client.post(reverse("appraisal-public-receipt"), {"code": "ABCD-EFGH-JKMN"})
+    response = client.post(reverse("appraisal:public-receipt"), {"code": "ABCD-EFGH-JKMN"})
     assert response.status_code == 404
     assert response.context["searched"] and response.context["opinion"] is None
 
 
 def test_lookups_are_rate_limited(client, db, settings):
     settings.VANGUARD_PUBLIC_LOOKUP_RATE = "2/h"
-    url = reverse("appraisal-public-receipt")
+    url = reverse("appraisal:public-receipt")
     statuses = [client.post(url, {"code": "ABCD-EFGH-JKMN"}).status_code for _ in range(3)]
     assert statuses == [404, 404, 429]
 
 
 def test_the_front_page_links_here(client, db):
-    body = client.get(reverse("public-index")).content.decode()
-    assert reverse("appraisal-public-opinion") in body
-    assert reverse("appraisal-public-notices") in body
+    body = client.get(reverse("portal:public-index")).content.decode()
+    assert reverse("appraisal:public-opinion") in body
+    assert reverse("appraisal:public-notices") in body
 
 
 # -- notices -------------------------------------------------------------------------------
@@ -164,9 +164,9 @@ def published_round(open_round, members, personas):
 
 
 def test_only_published_notices_are_public(client, open_round, published_round):
-    listing = client.get(reverse("appraisal-public-notices"))
+    listing = client.get(reverse("appraisal:public-notices"))
     assert [r.pk for r in listing.context["page"]] == [published_round.pk]
-    page = client.get(reverse("appraisal-public-notice", args=[published_round.pk]))
+    page = client.get(reverse("appraisal:public-notice", args=[published_round.pk]))
     assert page.status_code == 200
     body = page.content.decode()
     assert "&lt;b&gt;通报&lt;/b&gt;全文" in body
@@ -174,7 +174,7 @@ def test_only_published_notices_are_public(client, open_round, published_round):
 
 
 def test_an_unpublished_notice_is_404(client, open_round):
-    assert client.get(reverse("appraisal-public-notice", args=[open_round.pk])).status_code == 404
+    assert client.get(reverse("appraisal:public-notice", args=[open_round.pk])).status_code == 404
 
 
 # -- one-time codes ------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def test_an_unpublished_notice_is_404(client, open_round):
 
 def test_a_guest_votes_with_a_code_and_finds_the_ballot_after_closing(client, open_round):
     [code] = services.issue_guest_codes(open_round, 1, acting=None)
-    url = reverse("appraisal-public-ballot")
+    url = reverse("appraisal:public-ballot")
 
     # the code opens the ballot
     step = client.post(url, {"code": code})
@@ -203,7 +203,7 @@ def test_a_guest_votes_with_a_code_and_finds_the_ballot_after_closing(client, op
 
     # before the count the receipt is not yet in a published list; after the count it is,
     # and the answer says the ballot was counted without showing it
-    check = reverse("appraisal-public-ballot-check")
+    check = reverse("appraisal:public-ballot-check")
     assert client.post(check, {"code": receipt}).status_code == 404
     close_now(open_round, count=False)
     assert client.post(check, {"code": receipt}).status_code == 404
@@ -214,7 +214,7 @@ def test_a_guest_votes_with_a_code_and_finds_the_ballot_after_closing(client, op
 
 
 def test_a_tampered_code_shows_a_clear_message_and_writes_nothing(client, open_round):
-    response = client.post(reverse("appraisal-public-ballot"), {"code": "AAAAA-AAAAA"})
+    response = client.post(reverse("appraisal:public-ballot"), {"code": "AAAAA-AAAAA"})
     assert response.status_code == 400
     assert response.context["problem"] == "This code is not valid for this appraisal round."
     assert not VoterRoll.objects.exists()
@@ -222,6 +222,6 @@ def test_a_tampered_code_shows_a_clear_message_and_writes_nothing(client, open_r
 
 def test_code_attempts_are_rate_limited(client, open_round, settings):
     settings.VANGUARD_PUBLIC_LOOKUP_RATE = "2/h"
-    url = reverse("appraisal-public-ballot")
+    url = reverse("appraisal:public-ballot")
     statuses = [client.post(url, {"code": "AAAAA-AAAAA"}).status_code for _ in range(3)]
     assert statuses == [400, 400, 429]

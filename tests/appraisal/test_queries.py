@@ -14,7 +14,7 @@ from tests.conftest import make_member, make_user
 from vanguard.accounts.access import Scope
 from vanguard.appraisal import services
 from vanguard.appraisal.models import Subject
-from vanguard.appraisal.templatetags.appraisal_panels import (
+from vanguard.appraisal.templatetags.appraisal_tags import (
     appraisal_member_panel,
     appraisal_unit_panel,
 )
@@ -117,15 +117,15 @@ def grow(enrollments, tree, personas, members):
 def urls(enrollment, appraisal_round):
     campaign, unit = enrollment.campaign_id, enrollment.pk
     return [
-        reverse("appraisal-overview", args=[campaign]),
-        reverse("appraisal-opinions", args=[campaign]),
-        reverse("appraisal-talks", args=[campaign, unit]),
-        reverse("appraisal-self-analyses", args=[campaign, unit]),
-        reverse("appraisal-meetings", args=[campaign, unit]),
-        reverse("appraisal-rounds", args=[campaign, unit]),
-        reverse("appraisal-round", args=[appraisal_round.pk]),
-        reverse("appraisal-ballots", args=[appraisal_round.pk]),
-        reverse("appraisal-conclusions", args=[appraisal_round.pk]),
+        reverse("appraisal:overview", args=[campaign]),
+        reverse("appraisal:opinions", args=[campaign]),
+        reverse("appraisal:talks", args=[campaign, unit]),
+        reverse("appraisal:self-analyses", args=[campaign, unit]),
+        reverse("appraisal:meetings", args=[campaign, unit]),
+        reverse("appraisal:rounds", args=[campaign, unit]),
+        reverse("appraisal:round", args=[appraisal_round.pk]),
+        reverse("appraisal:ballots", args=[appraisal_round.pk]),
+        reverse("appraisal:conclusions", args=[appraisal_round.pk]),
     ]
 
 
@@ -143,7 +143,7 @@ def test_the_meeting_page_does_not_grow(login, personas, enrollments, grow):
 
     client = login(personas["alice"])
     grow(2)
-    url = reverse("appraisal-meeting", args=[OrgLifeMeeting.objects.order_by("pk").first().pk])
+    url = reverse("appraisal:meeting", args=[OrgLifeMeeting.objects.order_by("pk").first().pk])
     few = count_queries(get_ok(client, url))
     grow(6)
     assert count_queries(get_ok(client, url)) == few
@@ -152,7 +152,7 @@ def test_the_meeting_page_does_not_grow(login, personas, enrollments, grow):
 def test_member_pages_do_not_grow(login, personas, grow):
     client = login(personas["bob"])
     grow(2)
-    url = reverse("appraisal-me")
+    url = reverse("appraisal:me")
     few = count_queries(get_ok(client, url))
     grow(6)
     assert count_queries(get_ok(client, url)) == few
@@ -161,8 +161,8 @@ def test_member_pages_do_not_grow(login, personas, grow):
 def test_public_notices_do_not_grow(client, grow):
     first = grow(2)
     pages = [
-        reverse("appraisal-public-notices"),
-        reverse("appraisal-public-notice", args=[first.pk]),
+        reverse("appraisal:public-notices"),
+        reverse("appraisal:public-notice", args=[first.pk]),
     ]
     few = [count_queries(get_ok(client, url)) for url in pages]
     grow(6)

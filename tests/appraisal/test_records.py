@@ -56,7 +56,7 @@ def test_the_talks_page_shows_who_is_not_yet_covered(login, personas, enrollment
         topic="谈心",
         acting=None,
     )
-    url = reverse("appraisal-talks", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
+    url = reverse("appraisal:talks", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
     response = login(personas["alice"]).get(url)
     assert response.context["covered"] == 2
     counts = {member.name: count for member, count in response.context["members"]}
@@ -64,7 +64,7 @@ def test_the_talks_page_shows_who_is_not_yet_covered(login, personas, enrollment
 
 
 def test_a_bad_talk_form_keeps_what_was_typed(login, personas, enrollments, members):
-    url = reverse("appraisal-talks", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
+    url = reverse("appraisal:talks", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
     response = login(personas["alice"]).post(
         url,
         {
@@ -144,7 +144,7 @@ def test_a_member_outside_the_campaign_has_no_self_analysis(campaign_a, tree):
 
 def test_a_member_writes_and_submits_on_their_page(login, personas, campaign_a, members):
     client = login(personas["bob"])
-    url = reverse("appraisal-my-self-analysis", args=[campaign_a.pk])
+    url = reverse("appraisal:my-self-analysis", args=[campaign_a.pk])
     assert client.post(url, {"text": "草稿", "save": ""}).status_code == 302
     assert SelfAnalysis.objects.get().status == AnalysisStatus.DRAFT
     assert client.post(url, {"text": "定稿", "submit": ""}).status_code == 302
@@ -157,7 +157,7 @@ def test_the_unit_sees_who_is_missing(login, personas, enrollments, campaign_a, 
     services.save_self_analysis(campaign_a, members["bob"], text="稿", submit=True, acting=None)
     services.save_self_analysis(campaign_a, members["eve"], text="稿", acting=None)
     url = reverse(
-        "appraisal-self-analyses", args=[enrollments["A"].campaign_id, enrollments["A"].pk]
+        "appraisal:self-analyses", args=[enrollments["A"].campaign_id, enrollments["A"].pk]
     )
     response = login(personas["alice"]).get(url)
     statuses = {m.name: (a.status if a else None) for m, a in response.context["rows"]}
@@ -166,7 +166,7 @@ def test_the_unit_sees_who_is_missing(login, personas, enrollments, campaign_a, 
 
 
 def test_the_unit_enters_a_paper_self_analysis(login, personas, campaign_a, members):
-    url = reverse("appraisal-self-analysis-enter", args=[campaign_a.pk, members["dora"].pk])
+    url = reverse("appraisal:self-analysis-enter", args=[campaign_a.pk, members["dora"].pk])
     response = login(personas["alice"]).post(url, {"text": "纸质稿"})
     assert response.status_code == 302
     assert SelfAnalysis.objects.get(member=members["dora"]).status == AnalysisStatus.SUBMITTED
@@ -245,7 +245,7 @@ def test_the_meeting_page_lists_items_member_by_member(login, personas, enrollme
     services.add_criticism(
         meeting, member=members["dora"], kind="self", content="学习不够", acting=None
     )
-    response = login(personas["alice"]).get(reverse("appraisal-meeting", args=[meeting.pk]))
+    response = login(personas["alice"]).get(reverse("appraisal:meeting", args=[meeting.pk]))
     rows = {row["member"].name: row for row in response.context["rows"]}
     assert rows["伊芙"]["attended"] is False
     assert [i.content for i in rows["朵拉"]["self"]] == ["学习不够"]
@@ -253,7 +253,7 @@ def test_the_meeting_page_lists_items_member_by_member(login, personas, enrollme
 
 
 def test_a_bad_meeting_form_keeps_what_was_typed(login, personas, enrollments, tree):
-    url = reverse("appraisal-meetings", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
+    url = reverse("appraisal:meetings", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
     response = login(personas["alice"]).post(
         url, {"organization": tree["A"].pk, "held_on": "2024-13-01", "minutes": "会议纪要文字"}
     )

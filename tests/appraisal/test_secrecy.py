@@ -131,7 +131,7 @@ def test_the_count_deletes_the_pool_and_publishes_two_lists(open_round, members)
 
 def test_the_receipt_is_never_kept_in_the_session_or_a_url(login, personas, open_round, members):
     client = login(personas["bob"])
-    url = reverse("appraisal-vote", args=[open_round.pk])
+    url = reverse("appraisal:vote", args=[open_round.pk])
     response = client.post(
         url, {f"m{pk}": "qualified" for pk, _n in services.candidates_of(open_round)}
     )
@@ -209,7 +209,7 @@ def test_a_public_opinion_leaves_no_address_anywhere(client, enrollments, tree):
 
     # when they send an anonymous opinion
     response = client.post(
-        reverse("appraisal-public-opinion"),
+        reverse("appraisal:public-opinion"),
         {"channel": "online", "subject": "unit", "unit": tree["A"].pk, "content": "食堂太贵"},
         REMOTE_ADDR=address,
         HTTP_X_FORWARDED_FOR=forwarded,

@@ -110,6 +110,6 @@ def test_the_rule_shows_on_the_units_verdicts(unit, campaign, personas, client):
 
     client.force_login(personas["alice"])
     page = client.get(
-        reverse("campaign-verdict", args=[campaign.pk, "appraisal.talks_before_meeting"])
+        reverse("campaigns:verdict", args=[campaign.pk, "appraisal.talks_before_meeting"])
     )
     assert page.status_code == 200

@@ -158,7 +158,7 @@ def test_appointing_again_before_the_vote_voids_the_old_codes(open_round, member
 
 def test_the_slips_are_shown_once_and_the_codes_not_stored(login, personas, enrollments):
     client = login(personas["alice"])
-    url = reverse("appraisal-rounds", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
+    url = reverse("appraisal:rounds", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
     response = client.post(
         url,
         {
@@ -183,10 +183,10 @@ def test_the_slips_are_shown_once_and_the_codes_not_stored(login, personas, enro
 
 def test_the_tellers_count_on_the_round_page(login, personas, voted):
     client = login(personas["alice"])
-    page = client.get(reverse("appraisal-round", args=[voted.pk]))
+    page = client.get(reverse("appraisal:round", args=[voted.pk]))
     assert page.context["count_form"] is not None
     codes = TELLER_CODES[voted.pk]
-    url = reverse("appraisal-round-count", args=[voted.pk])
+    url = reverse("appraisal:round-count", args=[voted.pk])
 
     wrong = client.post(url, {"code_1": codes[0]}, follow=True)
     assert "2 tellers must enter their codes; 1 did." in wrong.content.decode()

@@ -120,7 +120,7 @@ def test_closing_closes_the_remedial_cycle(enrollments):
 )
 def test_only_the_upper_level_closes_a_unit(login, personas, enrollments, persona, status):
     finish_every_step(enrollments["A"])
-    response = login(personas[persona]).post(url(enrollments["A"], "campaign-unit-close"))
+    response = login(personas[persona]).post(url(enrollments["A"], "campaigns:unit-close"))
     assert response.status_code == status
     enrollments["A"].refresh_from_db()
     assert (enrollments["A"].status == EnrollmentStatus.CLOSED) is (status == 302)
@@ -134,7 +134,7 @@ def test_only_the_upper_level_orders_a_remedial_cycle(
     login, personas, enrollments, persona, status
 ):
     response = login(personas[persona]).post(
-        url(enrollments["A"], "campaign-unit-remedial"),
+        url(enrollments["A"], "campaigns:unit-remedial"),
         {"reason": "整改效果不好", "steps": ["make_measures"]},
     )
     assert response.status_code == status
@@ -145,7 +145,7 @@ def test_remedial_dates_must_be_in_order(login, personas, enrollments):
     services.start_remedial(enrollments["A"], reason="不满意", acting=None)
     client = login(personas["office"])
     client.post(
-        url(enrollments["A"], "campaign-unit-remedial-dates"),
+        url(enrollments["A"], "campaigns:unit-remedial-dates"),
         {"starts_on": "2024-12-05", "ends_on": "2024-11-05"},
     )
     assert enrollments["A"].remedial_cycles.get().ends_on is None
@@ -155,14 +155,14 @@ def test_closed_unit_plan_can_no_longer_be_edited(login, personas, enrollments):
     finish_every_step(enrollments["A"])
     services.close_enrollment(enrollments["A"], acting=None)
     response = login(personas["alice"]).post(
-        url(enrollments["A"], "campaign-unit-plan"), {"study_start": "2024-07-01"}
+        url(enrollments["A"], "campaigns:unit-plan"), {"study_start": "2024-07-01"}
     )
     assert response.status_code == 403
 
 
 def test_closing_with_problems_tells_why(login, personas, enrollments):
     response = login(personas["office"]).post(
-        url(enrollments["A"], "campaign-unit-close"), follow=True
+        url(enrollments["A"], "campaigns:unit-close"), follow=True
     )
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert response.context["closure_problems"]

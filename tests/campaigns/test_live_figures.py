@@ -129,13 +129,13 @@ def test_the_page_says_how_old_figures_are_while_the_worker_has_not_caught_up(
     login, personas, enrollments, monkeypatch
 ):
     client = login(personas["office"])
-    url = reverse("campaign-overview", args=[enrollments["A"].campaign_id])
+    url = reverse("campaigns:overview", args=[enrollments["A"].campaign_id])
     assert "figures-as-of" not in client.get(url).content.decode()
     monkeypatch.setattr(figures, "schedule", lambda *args: None)  # no worker
     _plan(enrollments["A"])
     page = client.get(url).content.decode()
     assert "figures-as-of" in page and "截至" in page
-    unit = reverse("campaign-unit", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
+    unit = reverse("campaigns:unit", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
     assert "figures-as-of" in login(personas["alice"]).get(unit).content.decode()
 
 

@@ -148,13 +148,13 @@ def test_five_ones_are_counted_against_the_members_group(tree, enrollments, reti
 
 def test_the_members_page_shows_their_groups_requirements(tree, personas, enrollments, client):
     client.force_login(personas["bob"])
-    page = client.get(reverse("me")).content.decode()
+    page = client.get(reverse("portal:me")).content.decode()
     assert "学校党员教师" in page
     assert "爱事业、爱学校、爱师生" in page
 
 
 def test_the_unit_page_of_groups(tree, personas, campaign, enrollments, client):
-    url = reverse("campaign-unit-groups", args=[campaign.pk, enrollments["A"].pk])
+    url = reverse("campaigns:unit-groups", args=[campaign.pk, enrollments["A"].pk])
     for who, status in [
         ("alice", 200),
         ("office", 200),
@@ -166,7 +166,7 @@ def test_the_unit_page_of_groups(tree, personas, campaign, enrollments, client):
         assert client.get(url).status_code == status, who
     client.force_login(personas["alice"])
     bob = Member.objects.get(user=personas["bob"])
-    set_url = reverse("campaign-unit-group-set", args=[campaign.pk, enrollments["A"].pk, bob.pk])
+    set_url = reverse("campaigns:unit-group-set", args=[campaign.pk, enrollments["A"].pk, bob.pk])
     client.post(set_url, {"group": "organ_members"})
     assert groups.member_group(campaign, bob).code == "organ_members"
     client.post(set_url, {"group": "xyzzy"})  # unknown: nothing changed
@@ -182,11 +182,11 @@ def test_a_template_without_groups_shows_nothing_of_them(
         campaign,
         member_groups=tuple(g for g in campaign.rules.member_groups if g.match is None),
     )
-    url = reverse("campaign-unit-groups", args=[campaign.pk, enrollments["A"].pk])
+    url = reverse("campaigns:unit-groups", args=[campaign.pk, enrollments["A"].pk])
     client.force_login(personas["alice"])
     assert client.get(url).status_code == 404
     client.force_login(personas["bob"])
-    page = client.get(reverse("me")).content.decode()
+    page = client.get(reverse("portal:me")).content.decode()
     assert "member-group-" not in page
     bob = Member.objects.get(user=personas["bob"])
     assert groups.member_group(campaign, bob) is None

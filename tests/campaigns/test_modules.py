@@ -157,10 +157,10 @@ def test_the_verdict_page_of_an_absent_module_is_404(tree, personas, login):
     campaign = start(tree, with_modules(everything_but("five_ones")))
     client = login(personas["office"])
     assert (
-        client.get(reverse("campaign-verdict", args=[campaign.pk, "study.hours"])).status_code
+        client.get(reverse("campaigns:verdict", args=[campaign.pk, "study.hours"])).status_code
         == 200
     )
-    url = reverse("campaign-verdict", args=[campaign.pk, "study.five_ones"])
+    url = reverse("campaigns:verdict", args=[campaign.pk, "study.five_ones"])
     assert client.get(url).status_code == 404
 
 
@@ -204,11 +204,11 @@ def test_lookups_with_a_module_answer_404(tree, personas, rf):
 
 def test_the_public_front_page_shows_only_links_of_present_modules(tree, client):
     start(tree, with_modules(["sessions", "surveys"]))
-    page = client.get(reverse("public-index")).content.decode()
-    assert reverse("public-survey-start") in page
-    assert reverse("appraisal-public-opinion") not in page
-    assert reverse("public-rectification-index") not in page
-    assert reverse("oversight-public-commendations") not in page
+    page = client.get(reverse("portal:public-index")).content.decode()
+    assert reverse("surveys:public-start") in page
+    assert reverse("appraisal:public-opinion") not in page
+    assert reverse("rectification:public-index") not in page
+    assert reverse("oversight:public-commendations") not in page
 
 
 # -- pages of an absent module ---------------------------------------------------------
@@ -229,44 +229,46 @@ def test_pages_of_an_absent_module_answer_404(lean, personas, login):
     campaign, enrollment = lean
     client = login(personas["office"])
     ce = [campaign.pk, enrollment.pk]
-    assert client.get(reverse("study-unit-five-ones", args=ce)).status_code == 404
-    assert client.get(reverse("appraisal-rounds", args=ce)).status_code == 404
-    assert client.get(reverse("oversight-commendations", args=[campaign.pk])).status_code == 404
-    assert client.get(reverse("study-quizzes", args=[campaign.pk])).status_code == 404
+    assert client.get(reverse("study:unit-five-ones", args=ce)).status_code == 404
+    assert client.get(reverse("appraisal:rounds", args=ce)).status_code == 404
+    assert client.get(reverse("oversight:commendations", args=[campaign.pk])).status_code == 404
+    assert client.get(reverse("study:quizzes", args=[campaign.pk])).status_code == 404
     # present modules answer as before
-    assert client.get(reverse("study-sessions", args=ce)).status_code == 200
-    assert client.get(reverse("appraisal-talks", args=ce)).status_code == 200
+    assert client.get(reverse("study:sessions", args=ce)).status_code == 200
+    assert client.get(reverse("appraisal:talks", args=ce)).status_code == 200
 
 
 def test_the_sidebar_and_the_unit_page_hide_absent_modules(lean, personas, login):
     campaign, enrollment = lean
     client = login(personas["office"])
-    client.get(reverse("pick-campaign") + f"?campaign={campaign.pk}")
-    page = client.get(reverse("campaign-unit", args=[campaign.pk, enrollment.pk])).content.decode()
+    client.get(reverse("portal:pick-campaign") + f"?campaign={campaign.pk}")
+    page = client.get(reverse("campaigns:unit", args=[campaign.pk, enrollment.pk])).content.decode()
     ce = [campaign.pk, enrollment.pk]
-    assert reverse("study-unit-five-ones", args=ce) not in page
-    assert reverse("appraisal-rounds", args=ce) not in page
-    assert reverse("oversight-commendations", args=[campaign.pk]) not in page
-    assert reverse("study-quizzes", args=[campaign.pk]) not in page
-    assert reverse("study-sessions", args=ce) in page
-    assert reverse("appraisal-talks", args=ce) in page
+    assert reverse("study:unit-five-ones", args=ce) not in page
+    assert reverse("appraisal:rounds", args=ce) not in page
+    assert reverse("oversight:commendations", args=[campaign.pk]) not in page
+    assert reverse("study:quizzes", args=[campaign.pk]) not in page
+    assert reverse("study:sessions", args=ce) in page
+    assert reverse("appraisal:talks", args=ce) in page
 
 
 def test_the_campaign_picker_keeps_the_choice(tree, campaign, personas, login):
     other = start(tree, with_modules(["sessions"]))
     client = login(personas["office"])
-    page = client.get(reverse("campaign-overview", args=[campaign.pk])).content.decode()
+    page = client.get(reverse("campaigns:overview", args=[campaign.pk])).content.decode()
     assert 'id="campaign-picker"' in page
-    assert reverse("study-quizzes", args=[other.pk]) not in page
-    response = client.get(reverse("pick-campaign") + f"?campaign={other.pk}&next=/me/")
+    assert reverse("study:quizzes", args=[other.pk]) not in page
+    response = client.get(reverse("portal:pick-campaign") + f"?campaign={other.pk}&next=/me/")
     assert response.status_code == 302 and response["Location"] == "/me/"
-    page = client.get(reverse("campaign-overview", args=[campaign.pk])).content.decode()
-    assert reverse("study-overview", args=[other.pk]) in page
-    assert reverse("appraisal-overview", args=[other.pk]) not in page
+    page = client.get(reverse("campaigns:overview", args=[campaign.pk])).content.decode()
+    assert reverse("study:overview", args=[other.pk]) in page
+    assert reverse("appraisal:overview", args=[other.pk]) not in page
     # an unsafe target is not followed; a campaign out of reach is 404
     response = client.get(
-        reverse("pick-campaign") + f"?campaign={other.pk}&next=https://x.example/"
+        reverse("portal:pick-campaign") + f"?campaign={other.pk}&next=https://x.example/"
     )
-    assert response["Location"] == reverse("campaign-overview", args=[other.pk])
+    assert response["Location"] == reverse("campaigns:overview", args=[other.pk])
     outsider = login(personas["bob"])  # a member reads no campaign as staff
-    assert outsider.get(reverse("pick-campaign") + f"?campaign={other.pk}").status_code == 404
+    assert (
+        outsider.get(reverse("portal:pick-campaign") + f"?campaign={other.pk}").status_code == 404
+    )

@@ -15,7 +15,9 @@ def levels(response):
 
 def test_a_plan_past_the_batch_end_is_saved_with_a_warning(login, personas, enrollments):
     late = {**GOOD_PLAN, "rectification_end": "2025-02-28"}  # the batch ends on 2024-12-31
-    response = login(personas["alice"]).post(unit_url(enrollments["A"], "campaign-unit-plan"), late)
+    response = login(personas["alice"]).post(
+        unit_url(enrollments["A"], "campaigns:unit-plan"), late
+    )
     assert response.status_code == 302
     assert PhaseWindow.objects.filter(enrollment=enrollments["A"]).count() == 3
     [(level, text)] = levels(response)
@@ -25,7 +27,7 @@ def test_a_plan_past_the_batch_end_is_saved_with_a_warning(login, personas, enro
 
 def test_a_good_plan_is_saved_with_a_success_message(login, personas, enrollments):
     response = login(personas["alice"]).post(
-        unit_url(enrollments["A"], "campaign-unit-plan"), GOOD_PLAN
+        unit_url(enrollments["A"], "campaigns:unit-plan"), GOOD_PLAN
     )
     assert levels(response) == [("success", "阶段计划已保存。")]
 
@@ -33,14 +35,14 @@ def test_a_good_plan_is_saved_with_a_success_message(login, personas, enrollment
 def test_a_refused_plan_shows_every_problem(login, personas, enrollments):
     """Overlapping (blocking) and past the batch end (not blocking): both are shown."""
     bad = {**GOOD_PLAN, "analysis_start": "2024-08-10", "rectification_end": "2025-02-28"}
-    response = login(personas["alice"]).post(unit_url(enrollments["A"], "campaign-unit-plan"), bad)
+    response = login(personas["alice"]).post(unit_url(enrollments["A"], "campaigns:unit-plan"), bad)
     assert response.status_code == 400
     body = response.content.decode()
     assert 'id="plan-warnings"' in body
     assert "超出" in body or "批次" in body
     assert response.context["plan_form"].errors["analysis_start"]
     assert not PhaseWindow.objects.exists()
-    assert reverse("campaign-unit-plan", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
+    assert reverse("campaigns:unit-plan", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
 
 
 def test_the_enrol_form_is_at_the_top_of_the_overview(login, personas, enrollments):
@@ -51,7 +53,7 @@ def test_the_enrol_form_is_at_the_top_of_the_overview(login, personas, enrollmen
     Organization.objects.add_child(
         campaign.organization, dict(code="C", name="丙中学党支部", kind=OrgKind.BRANCH)
     )
-    body = login(personas["office"]).get(reverse("campaign-overview", args=[campaign.pk]))
+    body = login(personas["office"]).get(reverse("campaigns:overview", args=[campaign.pk]))
     html = body.content.decode()
     assert 'id="enroll-form"' in html
     assert html.index('id="enroll-form"') < html.index("<table")

@@ -79,7 +79,7 @@ def test_other_statements_are_not_writes(sql):
 
 def test_overview_is_served_from_the_cache_until_the_data_changes(login, personas, enrollments):
     client = login(personas["office"])
-    url = reverse("campaign-overview", args=[enrollments["A"].campaign_id])
+    url = reverse("campaigns:overview", args=[enrollments["A"].campaign_id])
     with CaptureQueriesContext(connection) as cold:
         assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as warm:
@@ -101,7 +101,7 @@ def test_overview_is_served_from_the_cache_until_the_data_changes(login, persona
 
 def test_unit_verdicts_follow_a_step_recorded(login, personas, enrollments):
     client = login(personas["alice"])
-    url = reverse("campaign-unit", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
+    url = reverse("campaigns:unit", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
     before = client.get(url).content.decode()
     StepRecord.objects.update_or_create(
         enrollment=enrollments["A"],
@@ -125,7 +125,7 @@ def test_figures_stay_cached_for_the_configured_time(
     settings.FIGURES_CACHE_SECONDS = seconds
     client = login(personas["office"])
     assert (
-        client.get(reverse("campaign-overview", args=[enrollments["A"].campaign_id])).status_code
+        client.get(reverse("campaigns:overview", args=[enrollments["A"].campaign_id])).status_code
         == 200
     )
     expiries = [

@@ -174,17 +174,17 @@ def test_closing_asks_nothing_of_absent_modules(dangji):
 @pytest.mark.parametrize(
     ("name", "args"),
     [
-        ("appraisal-overview", "c"),
-        ("appraisal-opinions", "c"),
-        ("appraisal-rounds", "ce"),
-        ("appraisal-talks", "ce"),
-        ("appraisal-self-analyses", "ce"),
-        ("appraisal-meetings", "ce"),
-        ("study-unit-five-ones", "ce"),
-        ("study-quizzes", "c"),
-        ("study-visits", "c"),
-        ("oversight-commendations", "c"),
-        ("oversight-dispositions", "c"),
+        ("appraisal:overview", "c"),
+        ("appraisal:opinions", "c"),
+        ("appraisal:rounds", "ce"),
+        ("appraisal:talks", "ce"),
+        ("appraisal:self-analyses", "ce"),
+        ("appraisal:meetings", "ce"),
+        ("study:unit-five-ones", "ce"),
+        ("study:quizzes", "c"),
+        ("study:visits", "c"),
+        ("oversight:commendations", "c"),
+        ("oversight:dispositions", "c"),
     ],
 )
 def test_pages_of_absent_modules_do_not_exist(dangji, personas, login, name, args):
@@ -196,51 +196,51 @@ def test_pages_of_absent_modules_do_not_exist(dangji, personas, login, name, arg
 
 def test_the_overview_speaks_the_campaigns_words(dangji, personas, login):
     campaign, _units = dangji
-    text = page(login(personas["office"]), "campaign-overview", campaign.pk)
+    text = page(login(personas["office"]), "campaigns:overview", campaign.pk)
     assert "党纪学习教育" in text and "学习研讨" in text and "检视整改" in text
     assert_no_foreign_words(text)
-    for name in ("appraisal-overview", "oversight-commendations", "study-quizzes"):
+    for name in ("appraisal:overview", "oversight:commendations", "study:quizzes"):
         assert reverse(name, args=[campaign.pk]) not in text
-    assert reverse("study-overview", args=[campaign.pk]) in text
-    assert reverse("rectification-overview", args=[campaign.pk]) in text
+    assert reverse("study:overview", args=[campaign.pk]) in text
+    assert reverse("rectification:overview", args=[campaign.pk]) in text
 
 
 def test_the_unit_page_shows_no_panel_of_an_absent_module(dangji, personas, login):
     campaign, units = dangji
     enrollment = units["A"]
     for user in ("office", "alice", "bob"):
-        text = page(login(personas[user]), "campaign-unit", campaign.pk, enrollment.pk)
+        text = page(login(personas[user]), "campaigns:unit", campaign.pk, enrollment.pk)
         assert 'id="appraisal-panel"' not in text
-        assert reverse("study-unit-five-ones", args=[campaign.pk, enrollment.pk]) not in text
+        assert reverse("study:unit-five-ones", args=[campaign.pk, enrollment.pk]) not in text
         assert "读原文学条例" in text  # its own steps
         assert_no_foreign_words(text)
 
 
 def test_the_members_pages_speak_the_campaigns_words(dangji, personas, login):
     client = login(personas["bob"])
-    for name in ("me", "study-me"):
+    for name in ("portal:me", "study:me"):
         text = page(client, name)
         assert "党纪学习教育" in text
         assert_no_foreign_words(text)
-    assert "/ 16" in page(client, "study-me")  # 16 hours
-    assert reverse("appraisal-me") not in page(client, "me")
+    assert "/ 16" in page(client, "study:me")  # 16 hours
+    assert reverse("appraisal:me") not in page(client, "portal:me")
 
 
 def test_the_public_site_speaks_the_campaigns_words(dangji, client):
     _campaign, _units = dangji
-    text = page(client, "public-index")
+    text = page(client, "portal:public-index")
     assert "党纪学习教育的进展在此公布" in text
     assert_no_foreign_words(text)
-    assert reverse("appraisal-public-opinion") not in text
-    assert reverse("appraisal-public-notices") not in text
-    assert reverse("oversight-public-commendations") not in text
-    assert reverse("public-survey-start") in text
+    assert reverse("appraisal:public-opinion") not in text
+    assert reverse("appraisal:public-notices") not in text
+    assert reverse("oversight:public-commendations") not in text
+    assert reverse("surveys:public-start") in text
     # no campaign takes opinions from the public
-    assert 'id="public-opinion-form"' not in page(client, "appraisal-public-opinion")
+    assert 'id="public-opinion-form"' not in page(client, "appraisal:public-opinion")
 
 
 def test_the_sign_in_page_carries_the_campaigns_tagline(dangji, client):
-    text = page(client, "login")
+    text = page(client, "accounts:login")
     assert "党组织党纪学习教育管理" in text
     assert_no_foreign_words(text)
 
@@ -268,33 +268,35 @@ def test_two_campaigns_at_once_each_with_its_own_modules(dangji, campaign, perso
     dangji_campaign, _units = dangji
     office = login(personas["office"])
     # the sidebar shows the campaign in view (the newest by default: 2026's) …
-    text = page(office, "campaign-overview", xianjinxing.pk)
+    text = page(office, "campaigns:overview", xianjinxing.pk)
     assert 'id="campaign-picker"' in text
-    assert reverse("study-quizzes", args=[dangji_campaign.pk]) not in text
+    assert reverse("study:quizzes", args=[dangji_campaign.pk]) not in text
     # … and the other one once picked
-    office.get(reverse("pick-campaign") + f"?campaign={xianjinxing.pk}")
-    text = page(office, "campaign-overview", xianjinxing.pk)
-    assert reverse("study-quizzes", args=[xianjinxing.pk]) in text
-    assert reverse("appraisal-overview", args=[xianjinxing.pk]) in text
+    office.get(reverse("portal:pick-campaign") + f"?campaign={xianjinxing.pk}")
+    text = page(office, "campaigns:overview", xianjinxing.pk)
+    assert reverse("study:quizzes", args=[xianjinxing.pk]) in text
+    assert reverse("appraisal:overview", args=[xianjinxing.pk]) in text
     # the old campaign keeps every verdict; the new one only its own
     assert "study.five_ones" in {v.code for v in compliance.evaluate(xianjinxing).verdicts}
     # the public site: the newest by default, the other one when picked
-    assert "党纪学习教育的进展在此公布" in page(client, "public-index")
-    text = client.get(reverse("public-index") + f"?campaign={xianjinxing.pk}").content.decode()
+    assert "党纪学习教育的进展在此公布" in page(client, "portal:public-index")
+    text = client.get(
+        reverse("portal:public-index") + f"?campaign={xianjinxing.pk}"
+    ).content.decode()
     assert "先进性教育活动的进展在此公布" in text
-    assert reverse("appraisal-public-opinion") in text
+    assert reverse("appraisal:public-opinion") in text
     # the suggestion box takes opinions for the campaign that has them
-    text = page(client, "appraisal-public-opinion")
+    text = page(client, "appraisal:public-opinion")
     assert xianjinxing.title in text
 
 
 def test_a_leader_picks_the_campaign_on_their_page(dangji, campaign, tree, login):
     leader = make_user("boss", Role.LEADER, tree["root"])
     client = login(leader)
-    text = client.get(reverse("oversight-leader-home")).content.decode()
+    text = client.get(reverse("oversight:leader-home")).content.decode()
     assert 'id="leader-campaign-picker"' in text and "党纪学习教育" in text
     text = client.get(
-        reverse("oversight-leader-home") + f"?campaign={campaign.pk}"
+        reverse("oversight:leader-home") + f"?campaign={campaign.pk}"
     ).content.decode()
     assert campaign.title in text
 

@@ -322,33 +322,33 @@ def test_only_an_ended_campaign_is_archived(running):
 # -- pages -------------------------------------------------------------------------------------
 
 
-SETUP_PAGES = ["campaign-setup", "campaign-setup-template", "campaign-setup-start"]
+SETUP_PAGES = ["campaigns:setup", "campaigns:setup-template", "campaigns:setup-start"]
 
 
 @pytest.mark.parametrize("persona", ["leader", "alice", "bob", "liaison", "charlie"])
 def test_set_up_pages_are_404_for_everyone_but_the_office(login, personas, running, batch, persona):
     client = login(personas[persona])
     urls = [reverse(name) for name in SETUP_PAGES] + [
-        reverse("campaign-setup-detail", args=[running.pk]),
-        reverse("campaign-setup-batch", args=[running.pk, batch.pk]),
+        reverse("campaigns:setup-detail", args=[running.pk]),
+        reverse("campaigns:setup-batch", args=[running.pk, batch.pk]),
     ]
     for url in urls:
         assert client.get(url).status_code == 404, url
-    assert client.post(reverse("campaign-setup-end", args=[running.pk])).status_code == 404
+    assert client.post(reverse("campaigns:setup-end", args=[running.pk])).status_code == 404
     running.refresh_from_db()
     assert running.state == CampaignState.ACTIVE
 
 
 def test_the_office_sees_the_set_up_entry_in_its_navigation(login, personas, running):
-    assert "活动设置" in login(personas["office"]).get(reverse("org-tree")).content.decode()
-    assert "活动设置" not in login(personas["alice"]).get(reverse("org-tree")).content.decode()
+    assert "活动设置" in login(personas["office"]).get(reverse("orgs:tree")).content.decode()
+    assert "活动设置" not in login(personas["alice"]).get(reverse("orgs:tree")).content.decode()
 
 
 def test_an_upload_with_a_mistake_keeps_the_text_and_lists_key_and_line(login, personas):
     client = login(personas["office"])
     text = shipped_text().replace("min_study_hours = ", "min_study_hourz = ", 1)
     upload = SimpleUploadedFile("next.toml", text.encode(), content_type="text/plain")
-    response = client.post(reverse("campaign-setup-template"), {"file": upload})
+    response = client.post(reverse("campaigns:setup-template"), {"file": upload})
     assert response.status_code == 400
     page = response.content.decode()
     assert "thresholds.min_study_hourz" in page
@@ -359,7 +359,7 @@ def test_an_upload_with_a_mistake_keeps_the_text_and_lists_key_and_line(login, p
     assert "min_study_hourz = " in response.context["form"]["text"].value()
     assert StoredTemplate.objects.count() == 0
     # fixed in the editor and sent again
-    response = client.post(reverse("campaign-setup-template"), {"text": shipped_text()})
+    response = client.post(reverse("campaigns:setup-template"), {"text": shipped_text()})
     stored = StoredTemplate.objects.get()
     assert response.status_code == 302
     assert response["Location"].endswith(f"?template=uploaded:{stored.pk}")
@@ -368,7 +368,7 @@ def test_an_upload_with_a_mistake_keeps_the_text_and_lists_key_and_line(login, p
 def test_the_office_starts_a_campaign_and_adds_a_batch(login, personas, tree):
     client = login(personas["office"])
     response = client.post(
-        reverse("campaign-setup-start"),
+        reverse("campaigns:setup-start"),
         {
             "template": f"shipped:{TEMPLATE}",
             "code": "djxx-2026",
@@ -381,13 +381,13 @@ def test_the_office_starts_a_campaign_and_adds_a_batch(login, personas, tree):
     campaign = Campaign.objects.get(code="djxx-2026")
     assert response.status_code == 302
     response = client.post(
-        reverse("campaign-setup-batch-new", args=[campaign.pk]),
+        reverse("campaigns:setup-batch-new", args=[campaign.pk]),
         {"title": "第一批", "starts_on": "2026-03-01", "ends_on": "2026-06-30"},
     )
     assert response.status_code == 400  # before the campaign starts: typed values kept
     assert response.context["batch_form"]["title"].value() == "第一批"
     response = client.post(
-        reverse("campaign-setup-batch-new", args=[campaign.pk]),
+        reverse("campaigns:setup-batch-new", args=[campaign.pk]),
         {"title": "第一批", "starts_on": "2026-04-01", "ends_on": "2026-06-30"},
     )
     assert response.status_code == 302
@@ -396,7 +396,7 @@ def test_the_office_starts_a_campaign_and_adds_a_batch(login, personas, tree):
 
 def test_enrolling_from_the_tree_lists_the_refusals(login, personas, tree, running, batch):
     client = login(personas["office"])
-    url = reverse("campaign-setup-enroll", args=[running.pk, batch.pk])
+    url = reverse("campaigns:setup-enroll", args=[running.pk, batch.pk])
     response = client.post(url, {"mode": "tree", "units": [tree["A"].pk, tree["A1"].pk]})
     assert response.status_code == 200
     assert list(Enrollment.objects.values_list("organization__code", flat=True)) == ["A"]
@@ -406,10 +406,10 @@ def test_enrolling_from_the_tree_lists_the_refusals(login, personas, tree, runni
 def test_an_ended_campaign_hides_its_forms(login, personas, tree, running, batch):
     services.end_campaign(running, acting=None)
     client = login(personas["office"])
-    page = client.get(reverse("campaign-setup-batch", args=[running.pk, batch.pk]))
+    page = client.get(reverse("campaigns:setup-batch", args=[running.pk, batch.pk]))
     assert b'id="tree-form"' not in page.content
     assert b'id="read-only-notice"' in page.content
-    page = client.get(reverse("campaign-setup-detail", args=[running.pk]))
+    page = client.get(reverse("campaigns:setup-detail", args=[running.pk]))
     assert b'id="batch-form"' not in page.content
 
 
@@ -417,7 +417,7 @@ def test_the_batch_page_runs_a_constant_number_of_queries(
     login, personas, tree, running, batch, django_assert_max_num_queries
 ):
     client = login(personas["office"])
-    url = reverse("campaign-setup-batch", args=[running.pk, batch.pk])
+    url = reverse("campaigns:setup-batch", args=[running.pk, batch.pk])
     client.get(url)
     for number in range(20):
         Organization.objects.add_child(
@@ -435,7 +435,7 @@ def test_the_office_dispatches_an_officer_to_units_of_a_batch(login, personas, t
     officer = make_user("officer9")
     client = login(personas["office"])
     response = client.post(
-        reverse("oversight-batch-dispatch", args=[batch.pk]),
+        reverse("oversight:batch-dispatch", args=[batch.pk]),
         {"officer": officer.pk, "units": [tree["A"].pk, tree["B"].pk]},
     )
     assert response.status_code == 302
@@ -444,7 +444,7 @@ def test_the_office_dispatches_an_officer_to_units_of_a_batch(login, personas, t
     assert "officer9" in page
     assert (
         login(personas["alice"])
-        .post(reverse("oversight-batch-dispatch", args=[batch.pk]), {"officer": officer.pk})
+        .post(reverse("oversight:batch-dispatch", args=[batch.pk]), {"officer": officer.pk})
         .status_code
         == 404
     )
@@ -454,14 +454,14 @@ def test_an_ended_campaign_shows_its_unit_pages_without_forms(login, personas, e
     enrollment = enrollments["A"]
     services.end_campaign(enrollment.campaign, acting=None)
     client = login(personas["alice"])
-    url = reverse("campaign-unit", args=[enrollment.campaign_id, enrollment.pk])
+    url = reverse("campaigns:unit", args=[enrollment.campaign_id, enrollment.pk])
     page = client.get(url).content.decode()
     assert 'id="campaign-read-only"' in page
     assert 'id="plan-form"' not in page
-    plan_url = reverse("campaign-unit-plan", args=[enrollment.campaign_id, enrollment.pk])
+    plan_url = reverse("campaigns:unit-plan", args=[enrollment.campaign_id, enrollment.pk])
     assert client.post(plan_url).status_code == 403
     overview = login(personas["office"]).get(
-        reverse("campaign-overview", args=[enrollment.campaign_id])
+        reverse("campaigns:overview", args=[enrollment.campaign_id])
     )
     assert "只读" in overview.content.decode()
 

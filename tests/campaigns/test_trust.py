@@ -86,7 +86,7 @@ def test_a_step_recorded_is_enough_to_be_under_way(enrollments):
 def test_overview_rows_count_findings_and_sort_worst_first(login, personas, enrollments):
     a = enrollments["A"]
     services.save_phase_plan(a, PLAN, acting=None)  # A planned, B not: B is worse
-    body = login(personas["office"]).get(reverse("campaign-overview", args=[a.campaign_id]))
+    body = login(personas["office"]).get(reverse("campaigns:overview", args=[a.campaign_id]))
     page = body.content.decode()
     rows = [part.split(">")[0] for part in page.split("<tr data-unit=")[1:]]
     counts = {}
@@ -112,7 +112,7 @@ def test_overview_sorts_units_within_a_batch(login, personas, tree, batches):
     done = _unit(tree, batches[1], "U")
     services.save_phase_plan(done, PLAN, acting=None)
     services.record_step(done, "make_plan", status=StepStatus.DONE, acting=None)
-    page = login(personas["office"]).get(reverse("campaign-overview", args=[planned.campaign_id]))
+    page = login(personas["office"]).get(reverse("campaigns:overview", args=[planned.campaign_id]))
     batch = page.content.decode().split(f"{batches[1].title} <small")[1]
     rows = [
         (
@@ -129,7 +129,7 @@ def test_overview_says_not_under_way(login, personas, tree, batches):
     idle = _unit(tree, batches[1], "I")
     services.save_phase_plan(idle, PLAN, acting=None)
     with translation.override("zh-hans"):
-        page = login(personas["office"]).get(reverse("campaign-overview", args=[idle.campaign_id]))
+        page = login(personas["office"]).get(reverse("campaigns:overview", args=[idle.campaign_id]))
     row = page.content.decode().split(f'data-unit="{idle.pk}"')[1].split("</tr>")[0]
     assert "未开展" in row and "not-started" in row
 
@@ -147,7 +147,7 @@ def test_overview_queries_stay_constant_with_findings(login, personas, tree, bat
     from django.test.utils import CaptureQueriesContext
 
     client = login(personas["office"])
-    url = reverse("campaign-overview", args=[batches[0].campaign_id])
+    url = reverse("campaigns:overview", args=[batches[0].campaign_id])
 
     def count():
         cache.clear()
@@ -190,8 +190,8 @@ def test_a_finding_states_rule_threshold_variant_notice_and_records(enrollments,
     assert hours.notice_ref.startswith("五.1(4)")  # the template's [notice_refs]
     assert any("thresholds.min_study_hours" in t for t in hours.thresholds)
     urls = [url for _label, url in finding.links]
-    assert reverse("study-unit-hours", args=[campaign.pk, enrollment.pk]) in urls
-    assert reverse("campaign-unit", args=[campaign.pk, enrollment.pk]) in urls
+    assert reverse("study:unit-hours", args=[campaign.pk, enrollment.pk]) in urls
+    assert reverse("campaigns:unit", args=[campaign.pk, enrollment.pk]) in urls
 
     steps = verdict(report, "plan.steps")
     assert all(f.notice_ref.startswith("五.") for f in steps.findings)  # each step's clause
@@ -219,7 +219,7 @@ def test_green_verdicts_show_what_they_counted(enrollments, personas, tree):
 def test_the_unit_page_shows_the_basis_and_the_count(login, personas, enrollments):
     enrollment = enrollments["A"]
     services.save_phase_plan(enrollment, PLAN, acting=None)
-    url = reverse("campaign-unit", args=[enrollment.campaign_id, enrollment.pk])
+    url = reverse("campaigns:unit", args=[enrollment.campaign_id, enrollment.pk])
     page = login(personas["alice"]).get(url).content.decode()
     assert 'class="text-muted small rule-basis" data-rule="study.hours"' in page
     assert "五.1(4)三" in page  # the notice's clause of the hours rule

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.campaigns.test_views import _add_units
 from tests.conftest import make_user
-from vanguard.campaigns.views import EVIDENCE_SHOWN, FINDINGS_PER_PAGE
+from vanguard.campaigns.views.campaign import EVIDENCE_SHOWN, FINDINGS_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,12 @@ def many_units(tree, batches, enrollments):
 
 
 def verdict_url(campaign_id, code="plan.steps"):
-    return reverse("campaign-verdict", args=[campaign_id, code])
+    return reverse("campaigns:verdict", args=[campaign_id, code])
 
 
 def test_the_overview_lists_a_few_findings_and_links_to_all(login, personas, many_units):
     campaign_id = many_units["A"].campaign_id
-    body = login(personas["office"]).get(reverse("campaign-overview", args=[campaign_id]))
+    body = login(personas["office"]).get(reverse("campaigns:overview", args=[campaign_id]))
     html = body.content.decode()
     assert verdict_url(campaign_id) in html
     assert "查看全部" in html
@@ -108,5 +108,5 @@ def test_verdict_page_access_for_every_persona(login, personas, many_units, pers
     reading role, gets 404 as on the overview."""
     response = login(personas[persona]).get(verdict_url(many_units["A"].campaign_id))
     assert response.status_code == status
-    overview = reverse("campaign-overview", args=[many_units["A"].campaign_id])
+    overview = reverse("campaigns:overview", args=[many_units["A"].campaign_id])
     assert login(personas[persona]).get(overview).status_code == status

@@ -32,7 +32,7 @@ GOOD_PLAN = {
 }
 
 
-def unit_url(enrollment, name="campaign-unit", **kwargs):
+def unit_url(enrollment, name="campaigns:unit", **kwargs):
     return reverse(name, args=[enrollment.campaign_id, enrollment.pk], kwargs=kwargs or None)
 
 
@@ -65,7 +65,7 @@ def test_unit_page_needs_login(client, enrollments):
 
 
 def test_unit_page_of_another_campaign_path_is_404(login, personas, enrollments):
-    url = reverse("campaign-unit", args=[enrollments["A"].campaign_id + 1, enrollments["A"].pk])
+    url = reverse("campaigns:unit", args=[enrollments["A"].campaign_id + 1, enrollments["A"].pk])
     assert login(personas["office"]).get(url).status_code == 404
 
 
@@ -84,7 +84,7 @@ def test_overview_shows_only_units_in_scope(
     login, personas, tree, enrollments, persona, status, sees_a, sees_b
 ):
     response = login(personas[persona]).get(
-        reverse("campaign-overview", args=[enrollments["A"].campaign_id])
+        reverse("campaigns:overview", args=[enrollments["A"].campaign_id])
     )
     assert response.status_code == status
     body = response.content.decode()
@@ -105,7 +105,7 @@ def test_overview_shows_only_units_in_scope(
 )
 def test_only_managers_edit_the_plan(login, personas, enrollments, persona, status):
     response = login(personas[persona]).post(
-        unit_url(enrollments["A"], "campaign-unit-plan"), GOOD_PLAN
+        unit_url(enrollments["A"], "campaigns:unit-plan"), GOOD_PLAN
     )
     assert response.status_code == status
     saved = PhaseWindow.objects.filter(enrollment=enrollments["A"]).count()
@@ -118,7 +118,7 @@ def test_only_managers_edit_the_plan(login, personas, enrollments, persona, stat
 )
 def test_only_managers_record_steps(login, personas, enrollments, persona, status):
     url = reverse(
-        "campaign-unit-step", args=[enrollments["A"].campaign_id, enrollments["A"].pk, "mobilize"]
+        "campaigns:unit-step", args=[enrollments["A"].campaign_id, enrollments["A"].pk, "mobilize"]
     )
     response = login(personas[persona]).post(url, {"mobilize-status": "done"})
     assert response.status_code == status
@@ -137,7 +137,7 @@ def test_only_managers_record_steps(login, personas, enrollments, persona, statu
     ],
 )
 def test_evidence_download_access(login, personas, evidence, persona, status):
-    response = login(personas[persona]).get(reverse("campaign-evidence", args=[evidence.pk]))
+    response = login(personas[persona]).get(reverse("campaigns:evidence", args=[evidence.pk]))
     assert response.status_code == status
     if status == 200:
         assert b"".join(response.streaming_content) == "实施方案".encode()
@@ -145,7 +145,7 @@ def test_evidence_download_access(login, personas, evidence, persona, status):
 
 def test_member_sees_evidence_titles_without_links(login, personas, evidence):
     """A member sees that the unit's step has its document, not the document itself."""
-    link = reverse("campaign-evidence", args=[evidence.pk])
+    link = reverse("campaigns:evidence", args=[evidence.pk])
     member_page = login(personas["bob"]).get(unit_url(evidence.step_record.enrollment))
     assert evidence.title in member_page.content.decode()
     assert link not in member_page.content.decode()
@@ -158,7 +158,7 @@ def test_member_sees_evidence_titles_without_links(login, personas, evidence):
 
 def test_saving_a_good_plan_turns_the_verdict_green(login, personas, enrollments):
     client = login(personas["alice"])
-    response = client.post(unit_url(enrollments["A"], "campaign-unit-plan"), GOOD_PLAN)
+    response = client.post(unit_url(enrollments["A"], "campaigns:unit-plan"), GOOD_PLAN)
     assert response.status_code == 302
 
     page = client.get(unit_url(enrollments["A"]))
@@ -170,7 +170,7 @@ def test_overlapping_plan_is_refused_and_keeps_what_was_typed(login, personas, e
     overlapping = {**GOOD_PLAN, "analysis_start": "2024-08-10"}
 
     response = login(personas["alice"]).post(
-        unit_url(enrollments["A"], "campaign-unit-plan"), overlapping
+        unit_url(enrollments["A"], "campaigns:unit-plan"), overlapping
     )
 
     assert response.status_code == 400
@@ -182,7 +182,7 @@ def test_overlapping_plan_is_refused_and_keeps_what_was_typed(login, personas, e
 
 def test_bad_date_is_reported_on_its_field(login, personas, enrollments):
     response = login(personas["alice"]).post(
-        unit_url(enrollments["A"], "campaign-unit-plan"), {**GOOD_PLAN, "study_end": "2024-13-45"}
+        unit_url(enrollments["A"], "campaigns:unit-plan"), {**GOOD_PLAN, "study_end": "2024-13-45"}
     )
     assert response.status_code == 400
     assert response.context["plan_form"].errors["study_end"]
@@ -192,7 +192,7 @@ def test_bad_date_is_reported_on_its_field(login, personas, enrollments):
 def test_a_short_plan_is_saved_but_failing(login, personas, enrollments):
     short = {**GOOD_PLAN, "rectification_end": "2024-09-27"}  # 89 days in all
     client = login(personas["alice"])
-    assert client.post(unit_url(enrollments["A"], "campaign-unit-plan"), short).status_code == 302
+    assert client.post(unit_url(enrollments["A"], "campaigns:unit-plan"), short).status_code == 302
     page = client.get(unit_url(enrollments["A"]))
     plan_verdict = next(v for v in page.context["report"].verdicts if v.code == "plan.phases")
     assert plan_verdict.level == 2
@@ -203,7 +203,7 @@ def test_a_short_plan_is_saved_but_failing(login, personas, enrollments):
 
 def test_htmx_step_update_returns_the_row_and_the_verdicts(login, personas, enrollments):
     url = reverse(
-        "campaign-unit-step", args=[enrollments["A"].campaign_id, enrollments["A"].pk, "mobilize"]
+        "campaigns:unit-step", args=[enrollments["A"].campaign_id, enrollments["A"].pk, "mobilize"]
     )
     response = login(personas["alice"]).post(
         url,
@@ -219,14 +219,14 @@ def test_htmx_step_update_returns_the_row_and_the_verdicts(login, personas, enro
 
 def test_unknown_step_is_404(login, personas, enrollments):
     url = reverse(
-        "campaign-unit-step", args=[enrollments["A"].campaign_id, enrollments["A"].pk, "nope"]
+        "campaigns:unit-step", args=[enrollments["A"].campaign_id, enrollments["A"].pk, "nope"]
     )
     assert login(personas["alice"]).post(url, {"nope-status": "done"}).status_code == 404
 
 
 def test_bad_step_status_saves_nothing(login, personas, enrollments):
     url = reverse(
-        "campaign-unit-step", args=[enrollments["A"].campaign_id, enrollments["A"].pk, "mobilize"]
+        "campaigns:unit-step", args=[enrollments["A"].campaign_id, enrollments["A"].pk, "mobilize"]
     )
     response = login(personas["alice"]).post(
         url, {"mobilize-status": "finished"}, HTTP_HX_REQUEST="true"
@@ -239,7 +239,7 @@ def test_bad_step_status_saves_nothing(login, personas, enrollments):
 def test_evidence_upload_and_size_limit(login, personas, enrollments, settings):
     settings.VANGUARD_MAX_UPLOAD_MB = 1
     url = reverse(
-        "campaign-unit-evidence",
+        "campaigns:unit-evidence",
         args=[enrollments["A"].campaign_id, enrollments["A"].pk, "make_plan"],
     )
     client = login(personas["alice"])
@@ -286,7 +286,7 @@ def _count_queries(client, url):
 
 def test_overview_queries_do_not_grow_with_units(login, personas, tree, batches, enrollments):
     client = login(personas["office"])
-    url = reverse("campaign-overview", args=[batches[0].campaign_id])
+    url = reverse("campaigns:overview", args=[batches[0].campaign_id])
     _add_units(tree, batches[1], "X", 2)
     few = _count_queries(client, url)
     _add_units(tree, batches[1], "Y", 10)
@@ -321,7 +321,7 @@ def test_unit_page_queries_do_not_grow_with_steps_done(login, personas, enrollme
     [("office", 302, True), ("alice", 403, False), ("leader", 403, False), ("bob", 404, False)],
 )
 def test_only_the_office_enrols_units(login, personas, tree, batches, persona, status, enrolled):
-    url = reverse("campaign-enroll", args=[batches[0].campaign_id])
+    url = reverse("campaigns:enroll", args=[batches[0].campaign_id])
     response = login(personas[persona]).post(url, {"unit": tree["B"].pk, "batch": batches[0].pk})
     assert response.status_code == status
     assert Enrollment.objects.filter(organization=tree["B"]).exists() is enrolled
@@ -329,7 +329,7 @@ def test_only_the_office_enrols_units(login, personas, tree, batches, persona, s
 
 def test_enrolling_a_covered_unit_is_refused_with_a_message(login, personas, tree, enrollments):
     client = login(personas["office"])
-    url = reverse("campaign-enroll", args=[enrollments["A"].campaign_id])
+    url = reverse("campaigns:enroll", args=[enrollments["A"].campaign_id])
     response = client.post(
         url, {"unit": tree["A1"].pk, "batch": enrollments["B"].batch_id}, follow=True
     )
@@ -343,7 +343,7 @@ def test_enrol_form_offers_only_units_not_covered(login, personas, tree, batches
 
     campaign_services.enroll(batches[1], tree["A"])
     response = login(personas["office"]).get(
-        reverse("campaign-overview", args=[batches[0].campaign_id])
+        reverse("campaigns:overview", args=[batches[0].campaign_id])
     )
     offered = set(response.context["enroll_form"].fields["unit"].queryset)
     assert offered == {tree["B"]}
@@ -351,7 +351,7 @@ def test_enrol_form_offers_only_units_not_covered(login, personas, tree, batches
 
 def test_unit_page_shows_who_changed_the_plan(login, personas, enrollments):
     client = login(personas["alice"])
-    client.post(unit_url(enrollments["A"], "campaign-unit-plan"), GOOD_PLAN)
+    client.post(unit_url(enrollments["A"], "campaigns:unit-plan"), GOOD_PLAN)
 
     changes = client.get(unit_url(enrollments["A"])).context["changes"]
 
@@ -366,7 +366,7 @@ def test_unit_page_shows_who_changed_the_plan(login, personas, enrollments):
 )
 def test_only_managers_upload_evidence(login, personas, enrollments, persona, status):
     url = reverse(
-        "campaign-unit-evidence",
+        "campaigns:unit-evidence",
         args=[enrollments["A"].campaign_id, enrollments["A"].pk, "make_plan"],
     )
     upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4")

@@ -334,7 +334,7 @@ def post_bodies(bodies):
     client = Client()
     return [
         client.post(
-            reverse("appraisal-public-opinion"),
+            reverse("appraisal:public-opinion"),
             data=body,
             content_type="application/x-www-form-urlencoded",
         )

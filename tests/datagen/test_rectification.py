@@ -127,7 +127,7 @@ def test_published_items_are_ready_and_on_the_public_lists(generated, client):
     published = [item for item in items if item.published_at]
     assert 0 < len(published) < len(items)
     assert len({item.public_id for item in items}) == len(items)
-    page = client.get(reverse("public-rectification-campaign", args=[campaign.code]))
+    page = client.get(reverse("rectification:public-campaign", args=[campaign.code]))
     assert page.status_code == 200
     lists = {}
     for item in items:
@@ -139,7 +139,7 @@ def test_published_items_are_ready_and_on_the_public_lists(generated, client):
         lists.setdefault(code, []).append(item)
     shown = 0
     for code, unit_items in lists.items():
-        response = client.get(reverse("public-rectification-unit", args=[campaign.code, code]))
+        response = client.get(reverse("rectification:public-unit", args=[campaign.code, code]))
         if not any(item.published_at for item in unit_items):
             assert response.status_code == 404
             continue
@@ -162,7 +162,7 @@ def test_a_published_item_shows_its_history_since_publication(generated, client)
             statuses = [f.new for change in history for f in change.fields if f.old != f.new]
             assert str(item.get_status_display()) in statuses
     item = published.exclude(status=Status.PLANNED).first()
-    response = client.get(reverse("public-rectification-item", args=[item.public_id]))
+    response = client.get(reverse("rectification:public-item", args=[item.public_id]))
     assert response.status_code == 200
     assert str(item.get_status_display()) in response.content.decode()
 
@@ -254,11 +254,11 @@ def _public_queries(generated) -> dict[str, int]:
         .first()
     )
     urls = {
-        "list": reverse("public-rectification-campaign", args=[campaign.code]),
+        "list": reverse("rectification:public-campaign", args=[campaign.code]),
         "unit": reverse(
-            "public-rectification-unit", args=[campaign.code, enrollment.organization.code]
+            "rectification:public-unit", args=[campaign.code, enrollment.organization.code]
         ),
-        "item": reverse("public-rectification-item", args=[item.public_id]),
+        "item": reverse("rectification:public-item", args=[item.public_id]),
     }
     client = Client()
     counts = {}

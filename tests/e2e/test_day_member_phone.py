@@ -15,7 +15,7 @@ def test_a_member_writes_a_note_on_a_phone(live_server, browser, request, person
 
     log_in(page, live_server, "bob")
     page.wait_for_url(f"{live_server.url}/me/")
-    audit(page, live_server, request, "me")
+    audit(page, live_server, request, "portal:me")
 
     page.goto(f"{live_server.url}/study/me/")
     audit(page, live_server, request, "study")

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 def test_export_in_the_background_then_download(live_server, page, screenshot, personas, tmp_path):
     # given the office, logged in, on the organisation tree
-    tree_url = f"{live_server.url}{reverse('org-tree')}"
+    tree_url = f"{live_server.url}{reverse('orgs:tree')}"
     page.goto(tree_url)
     page.fill("#id_username", "office")
     page.fill("#id_password", PASSWORD)

@@ -41,7 +41,7 @@ def test_unit_admin_is_asked_to_plan_overdue_once_the_batch_started(
     assert "制订阶段计划" in early.title and not early.overdue
     [item] = todo_items(Scope.for_user(personas["alice"]), campaign, date(2024, 7, 2))
     assert "制订阶段计划" in item.title and item.overdue
-    assert item.url == reverse("campaign-unit-plan", args=[campaign.pk, enrollments["A"].pk])
+    assert item.url == reverse("campaigns:unit-plan", args=[campaign.pk, enrollments["A"].pk])
 
 
 def test_steps_of_the_running_phase_until_done(personas, campaign, planned):
@@ -90,7 +90,7 @@ def test_member_writes_the_analysis_in_the_analysis_phase(personas, campaign, pl
 
 def test_office_counts_units_without_a_plan(personas, campaign, enrollments):
     [item] = todo_items(Scope.for_user(personas["office"]), campaign, date(2024, 7, 2))
-    assert item.count == 2 and item.url == reverse("campaign-overview", args=[campaign.pk])
+    assert item.count == 2 and item.url == reverse("campaigns:overview", args=[campaign.pk])
 
 
 def test_liaison_officer_has_answers_to_accept(personas, campaign, planned, tree):
@@ -124,7 +124,7 @@ def test_liaison_officer_has_answers_to_accept(personas, campaign, planned, tree
 
 
 def test_the_list_is_on_the_members_page(login, personas, campaign, planned):
-    html = login(personas["bob"]).get(reverse("me")).content.decode()
+    html = login(personas["bob"]).get(reverse("portal:me")).content.decode()
     assert 'id="todo-list"' in html or 'id="todo-empty"' in html
 
 

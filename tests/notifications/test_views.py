@@ -23,15 +23,15 @@ def note(personas, tree):
 
 
 def test_unread_count_in_the_header_and_the_inbox(login, personas, note):
-    page = login(personas["alice"]).get(reverse("notifications"))
+    page = login(personas["alice"]).get(reverse("notifications:index"))
     html = page.content.decode()
     assert 'id="unread-count"' in html and "有一项整改事项已超期" in html
-    other = login(personas["charlie"]).get(reverse("notifications")).content.decode()
+    other = login(personas["charlie"]).get(reverse("notifications:index")).content.decode()
     assert "有一项整改事项已超期" not in other and 'id="unread-count"' not in other
 
 
 def test_opening_marks_read_and_follows_the_link(login, personas, note):
-    response = login(personas["alice"]).post(reverse("notification-open", args=[note.pk]))
+    response = login(personas["alice"]).post(reverse("notifications:open", args=[note.pk]))
     assert response.status_code == 302 and response["Location"] == "/me/"
     note.refresh_from_db()
     assert note.read_at is not None
@@ -40,20 +40,20 @@ def test_opening_marks_read_and_follows_the_link(login, personas, note):
 def test_a_link_elsewhere_is_not_followed(login, personas, note):
     note.url = "https://evil.example.com/"
     note.save()
-    response = login(personas["alice"]).post(reverse("notification-open", args=[note.pk]))
-    assert response["Location"] == reverse("notifications")
+    response = login(personas["alice"]).post(reverse("notifications:open", args=[note.pk]))
+    assert response["Location"] == reverse("notifications:index")
 
 
 def test_someone_elses_notification_is_404(login, personas, note):
     client = login(personas["office"])
-    assert client.post(reverse("notification-open", args=[note.pk])).status_code == 404
+    assert client.post(reverse("notifications:open", args=[note.pk])).status_code == 404
     note.refresh_from_db()
     assert note.read_at is None
 
 
 def test_read_all_touches_only_ones_own(login, personas, note):
     theirs = Notification.objects.create(recipient=personas["bob"], event="x", key="k2", title="t")
-    login(personas["alice"]).post(reverse("notifications-read-all"))
+    login(personas["alice"]).post(reverse("notifications:read-all"))
     assert Notification.objects.get(pk=note.pk).read_at is not None
     assert Notification.objects.get(pk=theirs.pk).read_at is None
 
@@ -61,7 +61,7 @@ def test_read_all_touches_only_ones_own(login, personas, note):
 def test_preferences_saved_per_event_and_channel(login, personas):
     client = login(personas["bob"])
     response = client.post(
-        reverse("notification-preferences"),
+        reverse("notifications:preferences"),
         {
             "phone": "138 0013 8000",
             "quiet_from": "21:30",
@@ -80,7 +80,7 @@ def test_preferences_saved_per_event_and_channel(login, personas):
 def test_bad_phone_and_half_quiet_hours_keep_what_was_typed(login, personas):
     client = login(personas["bob"])
     response = client.post(
-        reverse("notification-preferences"),
+        reverse("notifications:preferences"),
         {"phone": "12345", "wecom_userid": "BobLi", "quiet_from": "22:00", "quiet_until": ""},
     )
     html = response.content.decode()
@@ -91,7 +91,7 @@ def test_bad_phone_and_half_quiet_hours_keep_what_was_typed(login, personas):
 
 
 def test_a_user_without_address_is_told_in_app_only(login, personas):
-    html = login(personas["bob"]).get(reverse("notification-preferences")).content.decode()
+    html = login(personas["bob"]).get(reverse("notifications:preferences")).content.decode()
     assert 'id="in-app-only"' in html
 
 
@@ -99,7 +99,7 @@ def test_a_user_with_an_email_and_mail_set_up_is_not(login, personas, settings):
     settings.EMAIL_HOST = "127.0.0.1"
     personas["bob"].email = "bob@example.org"
     personas["bob"].save()
-    html = login(personas["bob"]).get(reverse("notification-preferences")).content.decode()
+    html = login(personas["bob"]).get(reverse("notifications:preferences")).content.decode()
     assert 'id="in-app-only"' not in html
 
 
@@ -112,10 +112,10 @@ def test_delivery_log_for_the_office_only(login, personas, note):
         last_error="服务商拒绝（错误码 isv.MOBILE_NUMBER_ILLEGAL）",
         next_attempt_at=timezone.now(),
     )
-    html = login(personas["office"]).get(reverse("notification-log")).content.decode()
+    html = login(personas["office"]).get(reverse("notifications:log")).content.decode()
     assert "isv.MOBILE_NUMBER_ILLEGAL" in html
     for name in ("leader", "alice", "bob", "liaison"):
-        assert login(personas[name]).get(reverse("notification-log")).status_code == 404
+        assert login(personas[name]).get(reverse("notifications:log")).status_code == 404
 
 
 def test_retry_a_failed_delivery(login, personas, note):
@@ -127,7 +127,7 @@ def test_retry_a_failed_delivery(login, personas, note):
         attempts=5,
         next_attempt_at=timezone.now(),
     )
-    login(personas["office"]).post(reverse("notification-retry", args=[failed.pk]))
+    login(personas["office"]).post(reverse("notifications:retry", args=[failed.pk]))
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == ("pending", 0)
 
@@ -135,7 +135,7 @@ def test_retry_a_failed_delivery(login, personas, note):
 def test_unit_admin_adds_a_robot_for_their_unit_only(login, personas, tree, settings):
     settings.VANGUARD_DINGTALK_API = "https://oapi.dingtalk.com"
     client = login(personas["alice"])
-    url = reverse("notification-robots")
+    url = reverse("notifications:robots")
     webhook = "https://oapi.dingtalk.com/robot/send?access_token=abc"
     refused = client.post(
         url, {"organization": tree["B"].pk, "channel": "dingtalk_robot", "webhook": webhook}
@@ -148,7 +148,7 @@ def test_unit_admin_adds_a_robot_for_their_unit_only(login, personas, tree, sett
     assert robot.organization == tree["A"]
     assert (
         login(personas["charlie"])
-        .post(reverse("notification-robot-toggle", args=[robot.pk]))
+        .post(reverse("notifications:robot-toggle", args=[robot.pk]))
         .status_code
         == 404
     )
@@ -156,7 +156,7 @@ def test_unit_admin_adds_a_robot_for_their_unit_only(login, personas, tree, sett
 
 def test_a_robot_pointing_elsewhere_is_refused(login, personas, tree):
     response = login(personas["alice"]).post(
-        reverse("notification-robots"),
+        reverse("notifications:robots"),
         {"organization": tree["A"].pk, "channel": "wecom_robot", "webhook": "http://10.0.0.1/hook"},
     )
     assert "请粘贴企业微信或钉钉" in response.content.decode()
@@ -170,5 +170,5 @@ def test_the_robot_secret_is_never_shown(login, personas, tree):
         webhook="https://oapi.dingtalk.com/robot/send?access_token=abc",
         secret="SECvery-secret",
     )
-    html = login(personas["alice"]).get(reverse("notification-robots")).content.decode()
+    html = login(personas["alice"]).get(reverse("notifications:robots")).content.decode()
     assert "SECvery-secret" not in html

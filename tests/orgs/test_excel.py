@@ -521,7 +521,7 @@ def test_only_a_superuser_creates_a_top_level_organisation(tree, personas):
 
 
 def test_the_template_downloads_with_its_example_rows_and_help(personas, login):
-    response = login(personas["alice"]).get(reverse("org-import-template"))
+    response = login(personas["alice"]).get(reverse("orgs:import-template"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == excel.XLSX_CONTENT_TYPE
@@ -555,7 +555,7 @@ def test_importing_the_untouched_template_writes_nothing(tree, office_scope):
 
 def export(client, query=""):
     """Start the export, let the worker make it, download it."""
-    response = background.export(client, reverse("org-export") + query)
+    response = background.export(client, reverse("orgs:export") + query)
     assert response.status_code == 200
     return response, background.content(response)
 
@@ -667,7 +667,7 @@ def upload(client, content, name="组织与党员.xlsx"):
     """Upload the workbook; the worker imports it. The start's response (a redirect)."""
     file = SimpleUploadedFile(name, content.getvalue() if hasattr(content, "getvalue") else content)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(reverse("org-import"), {"file": file}, HTTP_ACCEPT_LANGUAGE="en")
+        return client.post(reverse("orgs:import"), {"file": file}, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def result_page(client, response):
@@ -684,7 +684,7 @@ def test_the_office_imports_anywhere_under_the_root(tree, personas, login):
 
     assert job.status == Job.Status.DONE
     assert "2 created" in job.message and "2 created" in page.content.decode()
-    assert job.result["next_url"] == reverse("org-tree")
+    assert job.result["next_url"] == reverse("orgs:tree")
     assert Organization.objects.filter(code__in=["A2", "B2"]).count() == 2
     assert not job.upload  # the workbook is not kept once imported
 
@@ -727,7 +727,7 @@ def test_a_file_over_the_size_limit_is_refused(personas, login, monkeypatch):
 
 def test_importing_the_untouched_template_through_the_page(personas, login):
     client = login(personas["office"])
-    template = b"".join(client.get(reverse("org-import-template")).streaming_content)
+    template = b"".join(client.get(reverse("orgs:import-template")).streaming_content)
     before = snapshot()
 
     job, _page = result_page(client, upload(client, template))
@@ -739,14 +739,14 @@ def test_importing_the_untouched_template_through_the_page(personas, login):
 
 @pytest.mark.parametrize("persona", ["office", "alice", "charlie"])
 def test_managers_see_the_import_page(personas, login, persona):
-    response = login(personas[persona]).get(reverse("org-import"))
+    response = login(personas[persona]).get(reverse("orgs:import"))
 
     assert response.status_code == 200
     assert b'enctype="multipart/form-data"' in response.content
 
 
 @pytest.mark.parametrize("persona", ["bob", "liaison", "leader"])
-@pytest.mark.parametrize("url", ["org-import", "org-import-template"])
+@pytest.mark.parametrize("url", ["orgs:import", "orgs:import-template"])
 def test_non_managers_get_404_on_import(personas, login, persona, url):
     assert login(personas[persona]).get(reverse(url)).status_code == 404
 
@@ -762,7 +762,7 @@ def test_a_post_by_a_non_manager_is_404_and_writes_nothing(personas, login):
 
 
 def test_a_member_without_a_role_gets_404_on_export(personas, login):
-    assert login(personas["bob"]).post(reverse("org-export")).status_code == 404
+    assert login(personas["bob"]).post(reverse("orgs:export")).status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["leader", "liaison"])
@@ -770,12 +770,12 @@ def test_readers_export(personas, login, persona):
     export(login(personas[persona]))
 
 
-@pytest.mark.parametrize("url", ["org-import", "org-import-template", "org-export"])
+@pytest.mark.parametrize("url", ["orgs:import", "orgs:import-template", "orgs:export"])
 def test_anonymous_users_are_sent_to_log_in(client, url):
     response = client.get(reverse(url))
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("accounts:login"))
 
 
 # --- The shell command --------------------------------------------------------------

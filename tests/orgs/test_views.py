@@ -21,7 +21,7 @@ from vanguard.orgs.models import Member
     ],
 )
 def test_org_tree_shows_the_scope(login, personas, tree, persona, status, sees_a, sees_b):
-    response = login(personas[persona]).get(reverse("org-tree"))
+    response = login(personas[persona]).get(reverse("orgs:tree"))
     assert response.status_code == status
     body = response.content.decode()
     assert (tree["A"].name in body) is sees_a
@@ -41,28 +41,28 @@ def test_org_tree_shows_the_scope(login, personas, tree, persona, status, sees_a
 )
 def test_member_page_access(login, personas, persona, status):
     bob = Member.objects.get(code="A1-001")
-    response = login(personas[persona]).get(reverse("member-detail", args=[bob.pk]))
+    response = login(personas[persona]).get(reverse("orgs:member-detail", args=[bob.pk]))
     assert response.status_code == status
 
 
 def test_member_cannot_see_a_colleague(login, personas, tree):
     colleague = make_member(tree["A1"], "A1-002", "同事")
-    response = login(personas["bob"]).get(reverse("member-detail", args=[colleague.pk]))
+    response = login(personas["bob"]).get(reverse("orgs:member-detail", args=[colleague.pk]))
     assert response.status_code == 404
 
 
 def test_member_list_filtered_by_an_org_outside_the_scope_is_404(login, personas, tree):
-    response = login(personas["charlie"]).get(reverse("member-list"), {"org": tree["A"].pk})
+    response = login(personas["charlie"]).get(reverse("orgs:member-list"), {"org": tree["A"].pk})
     assert response.status_code == 404
 
 
 def test_member_list_for_a_member_is_404(login, personas):
-    assert login(personas["bob"]).get(reverse("member-list")).status_code == 404
+    assert login(personas["bob"]).get(reverse("orgs:member-list")).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client):
-    response = client.get(reverse("member-list"))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    response = client.get(reverse("orgs:member-list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
 
 
 def test_member_search_and_filters(login, personas, tree):
@@ -71,7 +71,7 @@ def test_member_search_and_filters(login, personas, tree):
     client = login(personas["office"])
 
     def codes(**params):
-        response = client.get(reverse("member-list"), params)
+        response = client.get(reverse("orgs:member-list"), params)
         return sorted(m.code for m in response.context["page"])
 
     assert codes(q="王小") == ["A1-002"]
@@ -87,12 +87,12 @@ def test_member_list_paginates(login, personas, tree):
         Member(code=f"P{i:03d}", name=f"成员{i}", gender="male", organization=tree["B"])
         for i in range(120)
     )
-    response = login(personas["charlie"]).get(reverse("member-list"), {"page": 3})
+    response = login(personas["charlie"]).get(reverse("orgs:member-list"), {"page": 3})
     page = response.context["page"]
     assert page.paginator.count == 121 and page.number == 3 and len(page) == 21
 
 
-@pytest.mark.parametrize("url_name", ["member-list", "org-tree"])
+@pytest.mark.parametrize("url_name", ["orgs:member-list", "orgs:tree"])
 def test_list_queries_do_not_grow_with_rows(login, personas, tree, url_name):
     client = login(personas["office"])
 
@@ -111,6 +111,6 @@ def test_list_queries_do_not_grow_with_rows(login, personas, tree, url_name):
 
 def test_tree_counts_members_of_each_subtree(login, personas, tree):
     make_member(tree["A"], "A-001", "总支成员")
-    orgs = {o.code: o for o in login(personas["office"]).get(reverse("org-tree")).context["orgs"]}
+    orgs = {o.code: o for o in login(personas["office"]).get(reverse("orgs:tree")).context["orgs"]}
     assert (orgs["A"].member_count, orgs["A"].subtree_count) == (1, 2)  # A's own + A1's bob
     assert (orgs["R"].member_count, orgs["R"].subtree_count) == (0, 3)

@@ -48,46 +48,46 @@ def everything(campaign, points, suggestion, case, personas, tree, people):
 def _urls(objects):
     c = objects["campaign"].pk
     return [
-        ("GET", reverse("oversight-leader-home")),
-        ("GET", reverse("oversight-groups", args=[c])),
-        ("POST", reverse("oversight-group-create", args=[c])),
-        ("GET", reverse("oversight-group", args=[objects["group"].pk])),
-        ("POST", reverse("oversight-group-add-member", args=[objects["group"].pk])),
-        ("POST", reverse("oversight-membership-remove", args=[objects["membership"].pk])),
-        ("POST", reverse("oversight-membership-responsible", args=[objects["membership"].pk])),
-        ("GET", reverse("oversight-points", args=[c])),
-        ("POST", reverse("oversight-points-set", args=[c])),
-        ("GET", reverse("oversight-officers", args=[c])),
-        ("POST", reverse("oversight-officers-dispatch", args=[c])),
-        ("POST", reverse("oversight-assignment-withdraw", args=[objects["assignment"].pk])),
-        ("GET", reverse("oversight-my-assignments")),
-        ("GET", reverse("oversight-visit-new", args=[objects["assignment"].pk])),
-        ("GET", reverse("oversight-visit", args=[objects["visit"].pk])),
-        ("GET", reverse("oversight-suggestions", args=[c])),
-        ("POST", reverse("oversight-suggestions-export", args=[c])),
-        ("GET", reverse("oversight-suggestion", args=[objects["suggestion"].pk])),
-        ("POST", reverse("oversight-suggestion-answer", args=[objects["suggestion"].pk])),
-        ("POST", reverse("oversight-suggestion-accept", args=[objects["suggestion"].pk])),
-        ("POST", reverse("oversight-suggestion-return", args=[objects["suggestion"].pk])),
-        ("POST", reverse("oversight-suggestion-rectify", args=[objects["suggestion"].pk])),
-        ("GET", reverse("oversight-articles", args=[c])),
-        ("GET", reverse("oversight-article-new", args=[c])),
-        ("GET", reverse("oversight-article", args=[objects["article"].pk])),
-        ("POST", reverse("oversight-article-action", args=[objects["article"].pk, "submit"])),
-        ("GET", reverse("oversight-commendations", args=[c])),
-        ("POST", reverse("oversight-commendations-nominate", args=[c])),
-        ("POST", reverse("oversight-commendations-export", args=[c])),
+        ("GET", reverse("oversight:leader-home")),
+        ("GET", reverse("oversight:groups", args=[c])),
+        ("POST", reverse("oversight:group-create", args=[c])),
+        ("GET", reverse("oversight:group", args=[objects["group"].pk])),
+        ("POST", reverse("oversight:group-add-member", args=[objects["group"].pk])),
+        ("POST", reverse("oversight:membership-remove", args=[objects["membership"].pk])),
+        ("POST", reverse("oversight:membership-responsible", args=[objects["membership"].pk])),
+        ("GET", reverse("oversight:points", args=[c])),
+        ("POST", reverse("oversight:points-set", args=[c])),
+        ("GET", reverse("oversight:officers", args=[c])),
+        ("POST", reverse("oversight:officers-dispatch", args=[c])),
+        ("POST", reverse("oversight:assignment-withdraw", args=[objects["assignment"].pk])),
+        ("GET", reverse("oversight:my-assignments")),
+        ("GET", reverse("oversight:visit-new", args=[objects["assignment"].pk])),
+        ("GET", reverse("oversight:visit", args=[objects["visit"].pk])),
+        ("GET", reverse("oversight:suggestions", args=[c])),
+        ("POST", reverse("oversight:suggestions-export", args=[c])),
+        ("GET", reverse("oversight:suggestion", args=[objects["suggestion"].pk])),
+        ("POST", reverse("oversight:suggestion-answer", args=[objects["suggestion"].pk])),
+        ("POST", reverse("oversight:suggestion-accept", args=[objects["suggestion"].pk])),
+        ("POST", reverse("oversight:suggestion-return", args=[objects["suggestion"].pk])),
+        ("POST", reverse("oversight:suggestion-rectify", args=[objects["suggestion"].pk])),
+        ("GET", reverse("oversight:articles", args=[c])),
+        ("GET", reverse("oversight:article-new", args=[c])),
+        ("GET", reverse("oversight:article", args=[objects["article"].pk])),
+        ("POST", reverse("oversight:article-action", args=[objects["article"].pk, "submit"])),
+        ("GET", reverse("oversight:commendations", args=[c])),
+        ("POST", reverse("oversight:commendations-nominate", args=[c])),
+        ("POST", reverse("oversight:commendations-export", args=[c])),
         (
             "POST",
-            reverse("oversight-commendation-action", args=[objects["commendation"].pk, "approve"]),
+            reverse("oversight:commendation-action", args=[objects["commendation"].pk, "approve"]),
         ),
-        ("GET", reverse("oversight-dispositions", args=[c])),
-        ("POST", reverse("oversight-dispositions-export", args=[c])),
-        ("POST", reverse("oversight-disposition-new", args=[c])),
-        ("GET", reverse("oversight-disposition", args=[objects["case"].pk])),
-        ("POST", reverse("oversight-disposition-talk", args=[objects["case"].pk])),
-        ("POST", reverse("oversight-disposition-deadline", args=[objects["case"].pk])),
-        ("POST", reverse("oversight-disposition-outcome", args=[objects["case"].pk])),
+        ("GET", reverse("oversight:dispositions", args=[c])),
+        ("POST", reverse("oversight:dispositions-export", args=[c])),
+        ("POST", reverse("oversight:disposition-new", args=[c])),
+        ("GET", reverse("oversight:disposition", args=[objects["case"].pk])),
+        ("POST", reverse("oversight:disposition-talk", args=[objects["case"].pk])),
+        ("POST", reverse("oversight:disposition-deadline", args=[objects["case"].pk])),
+        ("POST", reverse("oversight:disposition-outcome", args=[objects["case"].pk])),
     ]
 
 
@@ -102,18 +102,18 @@ def test_the_outsider_gets_404_on_every_object_of_unit_a(login, personas, everyt
     """charlie (unit B) may use the campaign-wide lists, but nothing of A's."""
     client = login(personas["charlie"])
     a_objects = [
-        ("GET", reverse("oversight-visit", args=[everything["visit"].pk])),
-        ("GET", reverse("oversight-suggestion", args=[everything["suggestion"].pk])),
-        ("POST", reverse("oversight-suggestion-answer", args=[everything["suggestion"].pk])),
-        ("POST", reverse("oversight-suggestion-return", args=[everything["suggestion"].pk])),
-        ("POST", reverse("oversight-suggestion-rectify", args=[everything["suggestion"].pk])),
-        ("GET", reverse("oversight-article", args=[everything["article"].pk])),
-        ("GET", reverse("oversight-disposition", args=[everything["case"].pk])),
-        ("POST", reverse("oversight-disposition-deadline", args=[everything["case"].pk])),
-        ("POST", reverse("oversight-disposition-outcome", args=[everything["case"].pk])),
-        ("GET", reverse("oversight-visit-new", args=[everything["assignment"].pk])),
-        ("GET", reverse("oversight-leader-home")),
-        ("GET", reverse("oversight-points", args=[everything["campaign"].pk])),
+        ("GET", reverse("oversight:visit", args=[everything["visit"].pk])),
+        ("GET", reverse("oversight:suggestion", args=[everything["suggestion"].pk])),
+        ("POST", reverse("oversight:suggestion-answer", args=[everything["suggestion"].pk])),
+        ("POST", reverse("oversight:suggestion-return", args=[everything["suggestion"].pk])),
+        ("POST", reverse("oversight:suggestion-rectify", args=[everything["suggestion"].pk])),
+        ("GET", reverse("oversight:article", args=[everything["article"].pk])),
+        ("GET", reverse("oversight:disposition", args=[everything["case"].pk])),
+        ("POST", reverse("oversight:disposition-deadline", args=[everything["case"].pk])),
+        ("POST", reverse("oversight:disposition-outcome", args=[everything["case"].pk])),
+        ("GET", reverse("oversight:visit-new", args=[everything["assignment"].pk])),
+        ("GET", reverse("oversight:leader-home")),
+        ("GET", reverse("oversight:points", args=[everything["campaign"].pk])),
     ]
     for method, url in a_objects:
         response = client.get(url) if method == "GET" else client.post(url)
@@ -133,7 +133,7 @@ def test_the_outsider_gets_404_on_every_object_of_unit_a(login, personas, everyt
 )
 def test_creating_unit_a_group(login, personas, campaign, enrollments, tree, persona, status):
     response = login(personas[persona]).post(
-        reverse("oversight-group-create", args=[campaign.pk]), {"organization": tree["A"].pk}
+        reverse("oversight:group-create", args=[campaign.pk]), {"organization": tree["A"].pk}
     )
     assert response.status_code == status
     assert LeadingGroup.objects.filter(organization=tree["A"]).exists() is (status == 302)
@@ -151,7 +151,7 @@ def test_removing_someone_from_a_units_group(
         group, people["carol"], role=GroupRole.MEMBER, acting=None
     )
     response = login(personas[persona]).post(
-        reverse("oversight-membership-remove", args=[membership.pk])
+        reverse("oversight:membership-remove", args=[membership.pk])
     )
     assert response.status_code == status
     assert GroupMembership.objects.filter(pk=membership.pk).exists() is (status != 302)
@@ -163,7 +163,7 @@ def test_removing_someone_from_a_units_group(
 )
 def test_only_the_office_recalls(login, personas, assignment, persona, status):
     response = login(personas[persona]).post(
-        reverse("oversight-assignment-withdraw", args=[assignment.pk])
+        reverse("oversight:assignment-withdraw", args=[assignment.pk])
     )
     assert response.status_code == status
     assignment.refresh_from_db()
@@ -178,7 +178,7 @@ def test_returning_an_answer(login, personas, officer, suggestion, persona, stat
     services.answer_suggestion(suggestion, by=personas["alice"], answer="已整改", acting=None)
     user = officer if persona == "officer" else personas[persona]
     response = login(user).post(
-        reverse("oversight-suggestion-return", args=[suggestion.pk]), {"note": "请补充"}
+        reverse("oversight:suggestion-return", args=[suggestion.pk]), {"note": "请补充"}
     )
     assert response.status_code == status
     suggestion.refresh_from_db()
@@ -191,7 +191,7 @@ def test_returning_an_answer(login, personas, officer, suggestion, persona, stat
 )
 def test_only_managers_convert_suggestions(login, personas, officer, suggestion, persona, status):
     user = officer if persona == "officer" else personas[persona]
-    response = login(user).post(reverse("oversight-suggestion-rectify", args=[suggestion.pk]))
+    response = login(user).post(reverse("oversight:suggestion-rectify", args=[suggestion.pk]))
     assert response.status_code == status
     suggestion.refresh_from_db()
     assert suggestion.converted_on is None
@@ -207,7 +207,7 @@ def test_only_the_office_returns_an_article(login, personas, campaign, tree, per
     )
     services.submit_article(article, acting=None)
     response = login(personas[persona]).post(
-        reverse("oversight-article-action", args=[article.pk, "return"]), {"note": "请修改"}
+        reverse("oversight:article-action", args=[article.pk, "return"]), {"note": "请修改"}
     )
     assert response.status_code == status
     article.refresh_from_db()
@@ -222,7 +222,7 @@ def test_outcome_only_by_the_entitled(login, personas, case, today, persona, sta
     services.record_talk(case, held_on=today, talked_by="支部书记", summary="谈心", acting=None)
     client = login(personas[persona])
     response = client.post(
-        reverse("oversight-disposition-outcome", args=[case.pk]),
+        reverse("oversight:disposition-outcome", args=[case.pk]),
         {"outcome": "transformed", "outcome_on": today.isoformat(), "note": ""},
     )
     assert response.status_code == status

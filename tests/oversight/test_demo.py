@@ -34,9 +34,9 @@ def test_the_demo(client, db):
     check_verdicts(demo)
     check_states()
     for username, url_name in [
-        ("qianjun", "oversight-leader-home"),
-        ("liaison", "oversight-my-assignments"),
-        ("member", "me"),
+        ("qianjun", "oversight:leader-home"),
+        ("liaison", "oversight:my-assignments"),
+        ("member", "portal:me"),
     ]:
         check_login(client, username, url_name)
 

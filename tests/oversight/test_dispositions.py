@@ -22,7 +22,7 @@ ENTITLED = ["office", "alice"]
 NOT_ENTITLED = ["leader", "liaison", "charlie"]
 
 
-def _cases_url(case, name="oversight-dispositions"):
+def _cases_url(case, name="oversight:dispositions"):
     return reverse(name, args=[case.campaign_id])
 
 
@@ -120,7 +120,7 @@ def test_search_finds_only_visible_cases(login, personas, case, persona):
     ],
 )
 def test_export_holds_only_visible_cases(login, personas, case, persona, status, rows):
-    response = export(login(personas[persona]), _cases_url(case, "oversight-dispositions-export"))
+    response = export(login(personas[persona]), _cases_url(case, "oversight:dispositions-export"))
     assert response.status_code == status
     if status == 200:
         assert _names_in_export(response) == rows
@@ -140,16 +140,16 @@ def test_export_holds_only_visible_cases(login, personas, case, persona, status,
 )
 def test_case_detail_access(login, personas, case, other_member, persona, status):
     user = other_member.user if persona == "dave" else personas[persona]
-    response = login(user).get(reverse("oversight-disposition", args=[case.pk]))
+    response = login(user).get(reverse("oversight:disposition", args=[case.pk]))
     assert response.status_code == status
 
 
 def test_the_member_sees_his_case_but_cannot_change_it(login, personas, case, today):
     client = login(personas["bob"])
-    page = client.get(reverse("oversight-disposition", args=[case.pk]))
+    page = client.get(reverse("oversight:disposition", args=[case.pk]))
     assert page.context["can_change"] is False and page.context["talk_form"] is None
     response = client.post(
-        reverse("oversight-disposition-talk", args=[case.pk]),
+        reverse("oversight:disposition-talk", args=[case.pk]),
         {"held_on": today.isoformat(), "talked_by": "我", "summary": "无"},
     )
     assert response.status_code == 403
@@ -164,7 +164,7 @@ def test_only_the_office_and_unit_admins_record_talks(
     login, personas, case, today, persona, status
 ):
     response = login(personas[persona]).post(
-        reverse("oversight-disposition-talk", args=[case.pk]),
+        reverse("oversight:disposition-talk", args=[case.pk]),
         {"held_on": today.isoformat(), "talked_by": "支部书记", "summary": "谈心"},
     )
     assert response.status_code == status
@@ -172,9 +172,9 @@ def test_only_the_office_and_unit_admins_record_talks(
 
 
 def test_member_page_shows_own_case_only_to_himself(login, personas, case, other_member):
-    mine = login(personas["bob"]).get(reverse("me")).content.decode()
+    mine = login(personas["bob"]).get(reverse("portal:me")).content.decode()
     assert 'id="my-case"' in mine and "长期不参加组织生活" in mine
-    theirs = login(other_member.user).get(reverse("me")).content.decode()
+    theirs = login(other_member.user).get(reverse("portal:me")).content.decode()
     assert 'id="my-case"' not in theirs and "长期不参加组织生活" not in theirs
 
 
@@ -185,9 +185,9 @@ def test_member_page_shows_own_case_only_to_himself(login, personas, case, other
 def test_unit_page_counts_open_cases_only_for_the_entitled(
     login, personas, case, enrollments, persona, shown
 ):
-    url = reverse("campaign-unit", args=[case.campaign_id, enrollments["A"].pk])
+    url = reverse("campaigns:unit", args=[case.campaign_id, enrollments["A"].pk])
     body = login(personas[persona]).get(url).content.decode()
-    panel_link = reverse("oversight-dispositions", args=[case.campaign_id]) + "?state=open"
+    panel_link = reverse("oversight:dispositions", args=[case.campaign_id]) + "?state=open"
     assert (panel_link in body) is shown
 
 
@@ -292,7 +292,7 @@ def test_one_open_case_per_member(case, campaign, people, today):
 
 def test_failed_talk_form_keeps_what_was_typed(login, personas, case, today):
     response = login(personas["alice"]).post(
-        reverse("oversight-disposition-talk", args=[case.pk]),
+        reverse("oversight:disposition-talk", args=[case.pk]),
         {
             "held_on": (today + timedelta(days=3)).isoformat(),
             "talked_by": "支部书记王某",
@@ -307,7 +307,7 @@ def test_failed_talk_form_keeps_what_was_typed(login, personas, case, today):
 
 def test_the_office_opens_a_case_from_the_list(login, personas, campaign, people, today):
     response = login(personas["office"]).post(
-        reverse("oversight-disposition-new", args=[campaign.pk]),
+        reverse("oversight:disposition-new", args=[campaign.pk]),
         {"member": people["carol"].pk, "opened_on": today.isoformat(), "reason": "不交党费"},
     )
     assert response.status_code == 302
@@ -316,7 +316,7 @@ def test_the_office_opens_a_case_from_the_list(login, personas, campaign, people
 
 def test_a_unit_admin_cannot_open_a_case_outside_his_unit(login, personas, campaign, people, today):
     response = login(personas["charlie"]).post(
-        reverse("oversight-disposition-new", args=[campaign.pk]),
+        reverse("oversight:disposition-new", args=[campaign.pk]),
         {"member": people["carol"].pk, "opened_on": today.isoformat(), "reason": "x"},
     )
     assert response.status_code == 400  # carol is not among the members he may choose

@@ -61,7 +61,7 @@ def test_who_records(campaign, cadre, people, personas, today):
 
 
 def test_the_cadres_page(campaign, cadre, people, personas, client, today):
-    url = reverse("oversight-cadre-duties", args=[campaign.pk, cadre.pk])
+    url = reverse("oversight:cadre-duties", args=[campaign.pk, cadre.pk])
     for who, status in [
         ("alice", 200),
         ("office", 200),
@@ -85,7 +85,7 @@ def test_the_cadres_page(campaign, cadre, people, personas, client, today):
     )
     assert answer.status_code == 302
     record = LeaderDutyRecord.objects.get()
-    assert client.get(reverse("oversight-duty-evidence", args=[record.pk])).status_code == 200
+    assert client.get(reverse("oversight:duty-evidence", args=[record.pk])).status_code == 200
     # bad input: 400, the typed text kept, nothing saved
     answer = client.post(url, {"duty": code, "done_on": "", "description": "我写的说明"})
     assert answer.status_code == 400 and "我写的说明" in answer.content.decode()
@@ -95,7 +95,7 @@ def test_the_cadres_page(campaign, cadre, people, personas, client, today):
     assert client.post(url, {"duty": code}).status_code == 403
     # withdrawn, kept
     client.force_login(personas["alice"])
-    client.post(reverse("oversight-duty-withdraw", args=[record.pk]))
+    client.post(reverse("oversight:duty-withdraw", args=[record.pk]))
     record.refresh_from_db()
     assert record.withdrawn_on == today
     assert duties.records_of(campaign, [cadre]) == {}
@@ -126,15 +126,15 @@ def test_the_leaders_page_and_the_liaison_points(
     record_all(campaign, people["leader"], today, but=("ten_ones",))
     record_all(campaign, cadre, today)
     client.force_login(personas["leader"])
-    page = client.get(reverse("oversight-leader-home")).content.decode()
+    page = client.get(reverse("oversight:leader-home")).content.decode()
     assert 'id="leader-duties"' in page and "先进性教育活动的先行者" in page
     assert "data-cadre-duties" in page  # the liaison-point unit's cadres: 1 of 1 complete
     client.force_login(personas["office"])
-    page = client.get(reverse("oversight-points", args=[campaign.pk])).content.decode()
+    page = client.get(reverse("oversight:points", args=[campaign.pk])).content.decode()
     assert "data-duties" in page and "3/4" in page
     unit = client.get(
         reverse(
-            "oversight-unit-duties", args=[campaign.pk, points[0].organization.enrollments.get().pk]
+            "oversight:unit-duties", args=[campaign.pk, points[0].organization.enrollments.get().pk]
         )
     )
     assert unit.status_code == 200 and "甲校长" in unit.content.decode()
@@ -147,12 +147,12 @@ def test_a_template_without_the_items_shows_nothing_of_them(
     campaign.save()
     client.force_login(personas["alice"])
     assert (
-        client.get(reverse("oversight-cadre-duties", args=[campaign.pk, cadre.pk])).status_code
+        client.get(reverse("oversight:cadre-duties", args=[campaign.pk, cadre.pk])).status_code
         == 404
     )
     assert (
         client.get(
-            reverse("oversight-unit-duties", args=[campaign.pk, enrollments["A"].pk])
+            reverse("oversight:unit-duties", args=[campaign.pk, enrollments["A"].pk])
         ).status_code
         == 404
     )

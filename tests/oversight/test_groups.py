@@ -91,12 +91,12 @@ def test_a_missing_bureau_group_fails_but_only_where_the_bureau_is_seen(
     ],
 )
 def test_group_list_access(login, personas, campaign, bureau_group, persona, status):
-    response = login(personas[persona]).get(reverse("oversight-groups", args=[campaign.pk]))
+    response = login(personas[persona]).get(reverse("oversight:groups", args=[campaign.pk]))
     assert response.status_code == status
 
 
 def test_group_list_needs_login(client, campaign):
-    response = client.get(reverse("oversight-groups", args=[campaign.pk]))
+    response = client.get(reverse("oversight:groups", args=[campaign.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
@@ -121,7 +121,7 @@ def group_a(campaign, enrollments, people):
     ],
 )
 def test_unit_group_page_access(login, personas, group_a, persona, status):
-    response = login(personas[persona]).get(reverse("oversight-group", args=[group_a.pk]))
+    response = login(personas[persona]).get(reverse("oversight:group", args=[group_a.pk]))
     assert response.status_code == status
 
 
@@ -138,7 +138,7 @@ def test_unit_group_page_access(login, personas, group_a, persona, status):
 )
 def test_only_managers_add_people(login, personas, group_a, people, persona, status):
     response = login(personas[persona]).post(
-        reverse("oversight-group-add-member", args=[group_a.pk]),
+        reverse("oversight:group-add-member", args=[group_a.pk]),
         {"member": people["carol"].pk, "role": GroupRole.OFFICE_DIRECTOR, "duty": "党务干部"},
     )
     assert response.status_code == status
@@ -153,7 +153,7 @@ def test_only_managers_add_people(login, personas, group_a, people, persona, sta
 def test_only_the_office_changes_the_bureau_group(login, personas, bureau_group, persona, status):
     deputy = bureau_group.memberships.get(role=GroupRole.DEPUTY)
     response = login(personas[persona]).post(
-        reverse("oversight-membership-responsible", args=[deputy.pk])
+        reverse("oversight:membership-responsible", args=[deputy.pk])
     )
     assert response.status_code == status
 
@@ -162,7 +162,7 @@ def test_unit_admin_creates_his_units_group_and_a_bad_form_keeps_input(
     login, personas, campaign, enrollments, tree
 ):
     client = login(personas["alice"])
-    url = reverse("oversight-group-create", args=[campaign.pk])
+    url = reverse("oversight:group-create", args=[campaign.pk])
     bad = client.post(url, {"organization": tree["B"].pk, "name": "乙中心领导小组"})
     assert bad.status_code == 400 and "乙中心领导小组" in bad.content.decode()
     good = client.post(url, {"organization": tree["A"].pk, "name": "甲中学领导小组"})
@@ -171,7 +171,7 @@ def test_unit_admin_creates_his_units_group_and_a_bad_form_keeps_input(
 
 
 def test_unit_page_shows_the_group(login, personas, group_a, enrollments):
-    url = reverse("campaign-unit", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
+    url = reverse("campaigns:unit", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
     body = login(personas["bob"]).get(url).content.decode()
     assert group_a.name in body and "爱丽丝" in body
 
@@ -231,8 +231,8 @@ def test_points_and_officers_pages_are_the_bureaus(
     login, personas, campaign, points, persona, status
 ):
     client = login(personas[persona])
-    assert client.get(reverse("oversight-points", args=[campaign.pk])).status_code == status
-    assert client.get(reverse("oversight-officers", args=[campaign.pk])).status_code == status
+    assert client.get(reverse("oversight:points", args=[campaign.pk])).status_code == status
+    assert client.get(reverse("oversight:officers", args=[campaign.pk])).status_code == status
 
 
 @pytest.mark.parametrize(("persona", "status"), [("office", 302), ("leader", 403), ("alice", 404)])
@@ -240,7 +240,7 @@ def test_only_the_office_sets_points(
     login, personas, campaign, bureau_group, people, tree, persona, status
 ):
     response = login(personas[persona]).post(
-        reverse("oversight-points-set", args=[campaign.pk]),
+        reverse("oversight:points-set", args=[campaign.pk]),
         {"leader": people["deputy"].pk, "kind": PointKind.UNIT, "organization": tree["B"].pk},
     )
     assert response.status_code == status
@@ -250,7 +250,7 @@ def test_a_bad_point_is_refused_with_a_message(
     login, personas, campaign, bureau_group, people, tree
 ):
     response = login(personas["office"]).post(
-        reverse("oversight-points-set", args=[campaign.pk]),
+        reverse("oversight:points-set", args=[campaign.pk]),
         {"leader": people["deputy"].pk, "kind": PointKind.DEPARTMENT, "organization": tree["B"].pk},
     )
     assert response.status_code == 400
@@ -263,7 +263,7 @@ def test_only_the_office_dispatches_and_recalls(
 ):
     client = login(personas[persona])
     response = client.post(
-        reverse("oversight-officers-dispatch", args=[campaign.pk]),
+        reverse("oversight:officers-dispatch", args=[campaign.pk]),
         {"batch": batches[1].pk, "organization": tree["A"].pk, "officer": officer.pk},
     )
     assert response.status_code == status
@@ -271,7 +271,7 @@ def test_only_the_office_dispatches_and_recalls(
         from vanguard.oversight.models import LiaisonAssignment
 
         assignment = LiaisonAssignment.objects.get()
-        recall = client.post(reverse("oversight-assignment-withdraw", args=[assignment.pk]))
+        recall = client.post(reverse("oversight:assignment-withdraw", args=[assignment.pk]))
         assert recall.status_code == 302
         assignment.refresh_from_db()
         assert assignment.withdrawn_on is not None

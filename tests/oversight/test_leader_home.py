@@ -15,7 +15,7 @@ from vanguard.orgs.models import Organization
 from vanguard.oversight import services
 from vanguard.oversight.views.leader import leader_visit_model
 
-URL = reverse("oversight-leader-home")
+URL = reverse("oversight:leader-home")
 
 
 @pytest.mark.parametrize(

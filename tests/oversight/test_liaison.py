@@ -19,7 +19,7 @@ from vanguard.oversight.models import LiaisonAssignment, Suggestion, SuggestionS
 
 
 def unit_url(enrollment):
-    return reverse("campaign-unit", args=[enrollment.campaign_id, enrollment.pk])
+    return reverse("campaigns:unit", args=[enrollment.campaign_id, enrollment.pk])
 
 
 # -- dispatch ------------------------------------------------------------------------------
@@ -88,11 +88,11 @@ def test_officer_of_an_ended_batch_gets_404(login, batches, enrollments, officer
     )  # batch 1 ended yesterday
     client = login(officer)
     assert client.get(unit_url(enrollments["B"])).status_code == 404
-    assert client.get(reverse("oversight-my-assignments")).status_code == 200  # the record
+    assert client.get(reverse("oversight:my-assignments")).status_code == 200  # the record
 
 
 def test_visit_pages_close_when_the_batch_ends(login, visit, assignment, officer, batches):
-    url = reverse("oversight-visit", args=[visit.pk])
+    url = reverse("oversight:visit", args=[visit.pk])
     assert login(officer).get(url).status_code == 200
     batch = batches[1]
     batch.ends_on = batch.starts_on  # the batch ends today …
@@ -109,7 +109,7 @@ def test_visit_pages_close_when_the_batch_ends(login, visit, assignment, officer
 
 def test_officer_records_a_visit_with_suggestions(login, assignment, officer, today):
     response = login(officer).post(
-        reverse("oversight-visit-new", args=[assignment.pk]),
+        reverse("oversight:visit-new", args=[assignment.pk]),
         {
             "visited_on": today.isoformat(),
             "checked": "两本一册",
@@ -135,13 +135,13 @@ def test_officer_records_a_visit_with_suggestions(login, assignment, officer, to
     ],
 )
 def test_only_the_dispatched_officer_records_visits(login, personas, assignment, persona, status):
-    response = login(personas[persona]).get(reverse("oversight-visit-new", args=[assignment.pk]))
+    response = login(personas[persona]).get(reverse("oversight:visit-new", args=[assignment.pk]))
     assert response.status_code == status
 
 
 def test_a_visit_outside_the_batch_is_refused_and_the_input_kept(login, assignment, officer, today):
     response = login(officer).post(
-        reverse("oversight-visit-new", args=[assignment.pk]),
+        reverse("oversight:visit-new", args=[assignment.pk]),
         {
             "visited_on": (today - timedelta(days=3)).isoformat(),
             "checked": "学习笔记",
@@ -168,8 +168,8 @@ def test_a_visit_outside_the_batch_is_refused_and_the_input_kept(login, assignme
 def test_visit_and_suggestion_pages_access(login, personas, officer, suggestion, persona, status):
     user = officer if persona == "officer" else personas[persona]
     client = login(user)
-    assert client.get(reverse("oversight-visit", args=[suggestion.visit_id])).status_code == status
-    assert client.get(reverse("oversight-suggestion", args=[suggestion.pk])).status_code == status
+    assert client.get(reverse("oversight:visit", args=[suggestion.visit_id])).status_code == status
+    assert client.get(reverse("oversight:suggestion", args=[suggestion.pk])).status_code == status
 
 
 # -- a suggestion, followed to the end -----------------------------------------------------
@@ -207,7 +207,7 @@ def test_suggestion_answered_returned_answered_accepted(suggestion, personas, of
 def test_the_unit_answers(login, personas, officer, suggestion, persona, status):
     user = officer if persona == "officer" else personas[persona]
     response = login(user).post(
-        reverse("oversight-suggestion-answer", args=[suggestion.pk]), {"answer": "已整改"}
+        reverse("oversight:suggestion-answer", args=[suggestion.pk]), {"answer": "已整改"}
     )
     assert response.status_code == status
     suggestion.refresh_from_db()
@@ -228,7 +228,7 @@ def test_the_unit_answers(login, personas, officer, suggestion, persona, status)
 def test_the_officer_or_the_office_accepts(login, personas, officer, suggestion, persona, status):
     services.answer_suggestion(suggestion, by=personas["alice"], answer="已整改", acting=None)
     user = officer if persona == "officer" else personas[persona]
-    response = login(user).post(reverse("oversight-suggestion-accept", args=[suggestion.pk]))
+    response = login(user).post(reverse("oversight:suggestion-accept", args=[suggestion.pk]))
     assert response.status_code == status
     suggestion.refresh_from_db()
     assert (suggestion.status == SuggestionStatus.ACCEPTED) is (status == 302)
@@ -236,7 +236,7 @@ def test_the_officer_or_the_office_accepts(login, personas, officer, suggestion,
 
 def test_an_empty_answer_is_refused(login, personas, suggestion):
     response = login(personas["alice"]).post(
-        reverse("oversight-suggestion-answer", args=[suggestion.pk]), {"answer": "  "}
+        reverse("oversight:suggestion-answer", args=[suggestion.pk]), {"answer": "  "}
     )
     assert response.status_code == 400
     suggestion.refresh_from_db()
@@ -244,12 +244,12 @@ def test_an_empty_answer_is_refused(login, personas, suggestion):
 
 
 def test_suggestion_list_and_export_follow_the_scope(login, personas, suggestion, campaign):
-    url = reverse("oversight-suggestions", args=[campaign.pk])
+    url = reverse("oversight:suggestions", args=[campaign.pk])
     assert len(login(personas["alice"]).get(url).context["page"]) == 2
     assert len(login(personas["charlie"]).get(url).context["page"]) == 0
     assert login(personas["bob"]).get(url).status_code == 404
     response = export(
-        login(personas["charlie"]), reverse("oversight-suggestions-export", args=[campaign.pk])
+        login(personas["charlie"]), reverse("oversight:suggestions-export", args=[campaign.pk])
     )
     assert response.status_code == 200
 
@@ -261,7 +261,7 @@ def test_without_the_rectification_function_the_button_is_hidden(
     login, personas, suggestion, monkeypatch
 ):
     monkeypatch.setattr("vanguard.core.registry.service", lambda name: None)
-    response = login(personas["alice"]).get(reverse("oversight-suggestion", args=[suggestion.pk]))
+    response = login(personas["alice"]).get(reverse("oversight:suggestion", args=[suggestion.pk]))
     assert response.context["can_convert"] is False
     assert 'id="rectify-form"' not in response.content.decode()
     with pytest.raises(ValidationError):
@@ -279,9 +279,9 @@ def test_with_the_rectification_function_a_suggestion_becomes_an_item(
 
     monkeypatch.setattr("vanguard.core.registry.service", lambda name: create_item_from_source)
     client = login(personas["alice"])
-    page = client.get(reverse("oversight-suggestion", args=[suggestion.pk]))
+    page = client.get(reverse("oversight:suggestion", args=[suggestion.pk]))
     assert 'id="rectify-form"' in page.content.decode()
-    response = client.post(reverse("oversight-suggestion-rectify", args=[suggestion.pk]))
+    response = client.post(reverse("oversight:suggestion-rectify", args=[suggestion.pk]))
     assert response.status_code == 302
     suggestion.refresh_from_db()
     assert made == [
@@ -289,7 +289,7 @@ def test_with_the_rectification_function_a_suggestion_becomes_an_item(
     ]
     assert suggestion.rectification_item == suggestion.visit and suggestion.converted_on
     assert str(suggestion) == "补全点名册"
-    assert suggestion.get_absolute_url() == reverse("oversight-suggestion", args=[suggestion.pk])
+    assert suggestion.get_absolute_url() == reverse("oversight:suggestion", args=[suggestion.pk])
 
 
 def test_a_suggestion_becomes_a_real_rectification_item(suggestion, personas):
@@ -381,12 +381,12 @@ def test_a_templates_threshold_wins_over_the_setting(settings):
 
 
 def test_officer_dashboard_lists_assignments_and_visits(login, officer, visit, tree):
-    response = login(officer).get(reverse("oversight-my-assignments"))
+    response = login(officer).get(reverse("oversight:my-assignments"))
     assert [a.organization for a in response.context["assignments"]] == [tree["A"]]
     assert list(response.context["visits"]) == [visit]
 
 
 def test_my_assignments_is_404_for_who_was_never_dispatched(login, personas, tree):
     make_member(tree["B"], "B-100", "无关")
-    assert login(personas["charlie"]).get(reverse("oversight-my-assignments")).status_code == 404
-    assert login(personas["liaison"]).get(reverse("oversight-my-assignments")).status_code == 200
+    assert login(personas["charlie"]).get(reverse("oversight:my-assignments")).status_code == 404
+    assert login(personas["liaison"]).get(reverse("oversight:my-assignments")).status_code == 200

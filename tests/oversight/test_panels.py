@@ -48,7 +48,7 @@ def test_unit_panel_queries_do_not_grow(
     login, personas, campaign, enrollments, tree, officer, assignment, today, people
 ):
     group = services.create_leading_group(campaign, tree["A"], acting=None)
-    url = reverse("campaign-unit", args=[campaign.pk, enrollments["A"].pk])
+    url = reverse("campaigns:unit", args=[campaign.pk, enrollments["A"].pk])
     client = login(personas["alice"])
     _more(campaign, tree, personas, officer, assignment, today, group, "X", 1)
     few = _count(client, url)
@@ -60,7 +60,7 @@ def test_member_panel_queries_do_not_grow(login, personas, campaign, tree, peopl
     bob = people["bob"]
     client = login(personas["bob"])
     services.open_case(campaign, bob, by=None, opened_on=today, reason="r", acting=None)
-    few = _count(client, reverse("me"))
+    few = _count(client, reverse("portal:me"))
     for kind in ("outstanding_member", "party_vanguard", "outstanding_party_worker"):
         commendation = services.nominate(
             campaign, kind, unit=tree["A"], citation="c", by=None, member=bob, acting=None
@@ -75,4 +75,4 @@ def test_member_panel_queries_do_not_grow(login, personas, campaign, tree, peopl
             summary="s",
             acting=None,
         )
-    assert _count(client, reverse("me")) == few
+    assert _count(client, reverse("portal:me")) == few

@@ -32,15 +32,15 @@ def article(campaign, tree, personas):
 
 
 def test_article_goes_public_only_after_review(client, article, personas):
-    public = reverse("oversight-public-article", args=[article.pk])
+    public = reverse("oversight:public-article", args=[article.pk])
     assert client.get(public).status_code == 404  # a draft
     services.submit_article(article, acting=None)
     assert client.get(public).status_code == 404  # awaiting review
-    assert article.title not in client.get(reverse("oversight-public-news")).content.decode()
+    assert article.title not in client.get(reverse("oversight:public-news")).content.decode()
 
     services.publish_article(article, by=personas["office"], acting=None)
     assert client.get(public).status_code == 200
-    assert article.title in client.get(reverse("oversight-public-news")).content.decode()
+    assert article.title in client.get(reverse("oversight:public-news")).content.decode()
 
     services.return_article(
         article, by=personas["office"], note="数据有误", acting=None
@@ -98,11 +98,11 @@ def test_deeds_name_a_member_of_the_unit(campaign, tree, personas, people):
 )
 def test_who_submits_and_who_publishes(login, personas, article, persona, submit, publish):
     client = login(personas[persona])
-    url = reverse("oversight-article-action", args=[article.pk, "submit"])
+    url = reverse("oversight:article-action", args=[article.pk, "submit"])
     assert client.post(url).status_code == submit
     if submit != 302:
         services.submit_article(article, acting=None)
-    url = reverse("oversight-article-action", args=[article.pk, "publish"])
+    url = reverse("oversight:article-action", args=[article.pk, "publish"])
     assert client.post(url).status_code == publish
     article.refresh_from_db()
     assert (article.status == ArticleStatus.PUBLISHED) is (publish == 302)
@@ -120,7 +120,7 @@ def test_who_submits_and_who_publishes(login, personas, article, persona, submit
     ],
 )
 def test_article_list_access(login, personas, campaign, article, persona, status):
-    response = login(personas[persona]).get(reverse("oversight-articles", args=[campaign.pk]))
+    response = login(personas[persona]).get(reverse("oversight:articles", args=[campaign.pk]))
     assert response.status_code == status
     if status == 200:
         assert (article.title in response.content.decode()) is (persona != "charlie")
@@ -138,13 +138,13 @@ def test_article_list_access(login, personas, campaign, article, persona, status
     ],
 )
 def test_article_page_access(login, personas, article, persona, status):
-    response = login(personas[persona]).get(reverse("oversight-article", args=[article.pk]))
+    response = login(personas[persona]).get(reverse("oversight:article", args=[article.pk]))
     assert response.status_code == status
 
 
 def test_unit_admin_writes_and_edits_a_draft(login, personas, campaign, tree):
     client = login(personas["alice"])
-    new = reverse("oversight-article-new", args=[campaign.pk])
+    new = reverse("oversight:article-new", args=[campaign.pk])
     assert client.get(new).status_code == 200
     bad = client.post(new, {"organization": tree["A"].pk, "kind": "news", "title": "无正文"})
     assert bad.status_code == 400 and "无正文" in bad.content.decode()
@@ -153,22 +153,22 @@ def test_unit_admin_writes_and_edits_a_draft(login, personas, campaign, tree):
     )
     article = Article.objects.get()
     assert response.status_code == 302 and article.author == personas["alice"]
-    client.post(reverse("oversight-article", args=[article.pk]), {"title": "新标题", "body": "新"})
+    client.post(reverse("oversight:article", args=[article.pk]), {"title": "新标题", "body": "新"})
     article.refresh_from_db()
     assert article.title == "新标题"
     assert login(personas["leader"]).get(new).status_code == 403
 
 
 def test_public_pages_need_no_login(client, db):
-    assert client.get(reverse("oversight-public-news")).status_code == 200
-    assert client.get(reverse("oversight-public-commendations")).status_code == 200
-    assert client.get(reverse("oversight-public-article", args=[999])).status_code == 404
+    assert client.get(reverse("oversight:public-news")).status_code == 200
+    assert client.get(reverse("oversight:public-commendations")).status_code == 200
+    assert client.get(reverse("oversight:public-article", args=[999])).status_code == 404
 
 
 def test_public_front_page_links_the_news(client, db):
-    body = client.get(reverse("public-index")).content.decode()
-    assert reverse("oversight-public-news") in body
-    assert reverse("oversight-public-commendations") in body
+    body = client.get(reverse("portal:public-index")).content.decode()
+    assert reverse("oversight:public-news") in body
+    assert reverse("oversight:public-commendations") in body
 
 
 # -- commendations -------------------------------------------------------------------------
@@ -191,11 +191,11 @@ def test_nomination_review_publication(nomination, personas, client):
     assert nomination.status == CommendationStatus.NOMINATED
     services.review_nomination(nomination, approve=True, by=personas["office"], acting=None)
     assert (
-        client.get(reverse("oversight-public-commendations")).content.decode().count("卡罗尔") == 0
+        client.get(reverse("oversight:public-commendations")).content.decode().count("卡罗尔") == 0
     )
     services.publish_commendation(nomination, acting=None)
     assert nomination.status == CommendationStatus.PUBLISHED and nomination.published_on
-    assert "卡罗尔" in client.get(reverse("oversight-public-commendations")).content.decode()
+    assert "卡罗尔" in client.get(reverse("oversight:public-commendations")).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -291,12 +291,12 @@ def test_nominations_follow_the_templates_kinds_and_subjects(campaign, tree, peo
     ],
 )
 def test_commendation_actions_access(login, personas, nomination, persona, action, status):
-    url = reverse("oversight-commendation-action", args=[nomination.pk, action])
+    url = reverse("oversight:commendation-action", args=[nomination.pk, action])
     assert login(personas[persona]).post(url).status_code == status
 
 
 def test_refused_transition_through_the_page_shows_a_message(login, personas, nomination):
-    url = reverse("oversight-commendation-action", args=[nomination.pk, "publish"])
+    url = reverse("oversight:commendation-action", args=[nomination.pk, "publish"])
     response = login(personas["office"]).post(url, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert Commendation.objects.get().status == CommendationStatus.NOMINATED
@@ -314,14 +314,14 @@ def test_refused_transition_through_the_page_shows_a_message(login, personas, no
     ],
 )
 def test_commendation_list_access(login, personas, campaign, nomination, persona, status, sees):
-    response = login(personas[persona]).get(reverse("oversight-commendations", args=[campaign.pk]))
+    response = login(personas[persona]).get(reverse("oversight:commendations", args=[campaign.pk]))
     assert response.status_code == status
     assert ("卡罗尔" in response.content.decode()) is sees
 
 
 def test_unit_nominates_through_the_page(login, personas, campaign, tree, people):
     client = login(personas["alice"])
-    url = reverse("oversight-commendations-nominate", args=[campaign.pk])
+    url = reverse("oversight:commendations-nominate", args=[campaign.pk])
     bad = client.post(
         url, {"kind": "advanced_organization", "unit": tree["A"].pk, "citation": "好"}
     )
@@ -352,23 +352,23 @@ def test_member_and_unit_pages_show_published_commendations(
         member=bob,
         acting=None,
     )
-    unit_url = reverse("campaign-unit", args=[campaign.pk, enrollments["A"].pk])
+    unit_url = reverse("campaigns:unit", args=[campaign.pk, enrollments["A"].pk])
     client = login(personas["bob"])
-    assert 'id="my-commendations"' not in client.get(reverse("me")).content.decode()
+    assert 'id="my-commendations"' not in client.get(reverse("portal:me")).content.decode()
     # "党员先锋" alone: the schools' 党员先锋岗 link says 党员先锋岗
     unpublished = login(personas["alice"]).get(unit_url).content.decode()
     assert "党员先锋" not in unpublished.replace("党员先锋岗", "")
     client = login(personas["bob"])
     services.review_nomination(commendation, approve=True, by=personas["office"], acting=None)
     services.publish_commendation(commendation, acting=None)
-    assert "党员先锋" in client.get(reverse("me")).content.decode()
+    assert "党员先锋" in client.get(reverse("portal:me")).content.decode()
     panel = login(personas["alice"]).get(unit_url).content.decode()
     assert "党员先锋" in panel and "鲍勃" in panel
 
 
 def test_commendation_export(login, personas, campaign, nomination):
     response = export(
-        login(personas["office"]), reverse("oversight-commendations-export", args=[campaign.pk])
+        login(personas["office"]), reverse("oversight:commendations-export", args=[campaign.pk])
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -61,7 +61,7 @@ def test_the_demo_history_reads_as_the_work_went(demo):
 
 def test_the_demo_pages_open(demo):
     client = Client()
-    assert client.get(reverse("public-rectification-campaign", args=[demo.code])).status_code == 200
+    assert client.get(reverse("rectification:public-campaign", args=[demo.code])).status_code == 200
     client.login(username="member", password="xianfeng2024")
-    body = client.get(reverse("me")).content.decode()
+    body = client.get(reverse("portal:me")).content.decode()
     assert 'id="my-rectification"' in body

@@ -25,7 +25,7 @@ def survey_results(enrollments):
 
 
 def effect_page(login, personas, campaign):
-    return login(personas["office"]).get(reverse("rectification-effect", args=[campaign.pk]))
+    return login(personas["office"]).get(reverse("rectification:effect", args=[campaign.pk]))
 
 
 def test_without_a_survey_module_satisfaction_says_no_survey_yet(login, personas, campaign, items):
@@ -69,7 +69,7 @@ def test_a_registered_survey_module_fills_satisfaction_in(
     assert rows[enrollments["B"].pk] is None
     assert response.context["satisfaction"] == pytest.approx(0.8)
     unit_page = login(personas["alice"]).get(
-        reverse("campaign-unit", args=[campaign.pk, enrollments["A"].pk])
+        reverse("campaigns:unit", args=[campaign.pk, enrollments["A"].pk])
     )
     panel = unit_page.content.decode()
     panel = panel[panel.index('id="rectification-panel"') :]

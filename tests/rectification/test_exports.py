@@ -35,7 +35,7 @@ def workbook_rows(response):
 
 
 def unit_export(item, fmt):
-    return reverse("rectification-unit-export", args=[item.campaign_id, item.enrollment_id, fmt])
+    return reverse("rectification:unit-export", args=[item.campaign_id, item.enrollment_id, fmt])
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_a_get_starts_nothing(login, personas, items):
     [("office", 200, True), ("charlie", 200, False), ("bob", 404, False)],
 )
 def test_the_bureaus_whole_list_in_excel(login, personas, items, persona, status, sees_a):
-    url = reverse("rectification-campaign-export", args=[items["A"].campaign_id, "xlsx"])
+    url = reverse("rectification:campaign-export", args=[items["A"].campaign_id, "xlsx"])
     response = export(login(personas[persona]), url)
     assert response.status_code == status
     if status == 200:
@@ -82,7 +82,7 @@ def test_the_bureaus_whole_list_in_excel(login, personas, items, persona, status
 
 
 def test_the_bureaus_whole_list_in_pdf(login, personas, items, needs_weasyprint):
-    url = reverse("rectification-campaign-export", args=[items["A"].campaign_id, "pdf"])
+    url = reverse("rectification:campaign-export", args=[items["A"].campaign_id, "pdf"])
     text = pdf_text(export(login(personas["office"]), url))
     for name in ("测试局党委", "甲中学党总支", "乙中心党支部", "机关效能不高", "乙中心窗口服务差"):
         assert name in text
@@ -90,17 +90,17 @@ def test_the_bureaus_whole_list_in_pdf(login, personas, items, needs_weasyprint)
 
 def test_the_public_list_prints_published_items_only(client, campaign, tree, items, personas):
     services.publish(items["A"], acting=scope_of(personas["alice"]))
-    url = reverse("public-rectification-unit-export", args=[campaign.code, tree["A"].code, "xlsx"])
+    url = reverse("rectification:public-unit-export", args=[campaign.code, tree["A"].code, "xlsx"])
     problems = [row[3] for row in workbook_rows(client.get(url))[1:]]
     assert problems == ["联系群众不够"]
     nothing = reverse(
-        "public-rectification-unit-export", args=[campaign.code, tree["B"].code, "xlsx"]
+        "rectification:public-unit-export", args=[campaign.code, tree["B"].code, "xlsx"]
     )
     assert client.get(nothing).status_code == 404
 
 
 def test_the_public_pdf(client, campaign, tree, items, personas, needs_weasyprint):
     services.publish(items["A"], acting=scope_of(personas["alice"]))
-    url = reverse("public-rectification-unit-export", args=[campaign.code, tree["A"].code, "pdf"])
+    url = reverse("rectification:public-unit-export", args=[campaign.code, tree["A"].code, "pdf"])
     text = pdf_text(client.get(url))
     assert "联系群众不够" in text and "支部学习不经常" not in text

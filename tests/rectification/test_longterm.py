@@ -33,7 +33,7 @@ DEED = {
 }
 
 
-def longterm_url(enrollment, name="rectification-longterm", *extra):
+def longterm_url(enrollment, name="rectification:longterm", *extra):
     return reverse(name, args=[enrollment.campaign_id, enrollment.pk, *extra])
 
 
@@ -56,7 +56,7 @@ def test_deeds_page_shows_deeds_in_scope(
     services.record_deed(
         campaign, organization=tree["A"], **{**DEED, "done_on": date(2024, 10, 20)}, acting=None
     )
-    response = login(personas[persona]).get(reverse("rectification-deeds", args=[campaign.pk]))
+    response = login(personas[persona]).get(reverse("rectification:deeds", args=[campaign.pk]))
     assert response.status_code == status
     assert ("东沙镇中心小学" in response.content.decode()) is sees
 
@@ -64,7 +64,7 @@ def test_deeds_page_shows_deeds_in_scope(
 @pytest.mark.parametrize(("persona", "status"), [("alice", 302), ("office", 302), ("leader", 403)])
 def test_recording_a_deed(login, personas, campaign, tree, enrollments, persona, status):
     response = login(personas[persona]).post(
-        reverse("rectification-deed-add", args=[campaign.pk]),
+        reverse("rectification:deed-add", args=[campaign.pk]),
         {**DEED, "organization": tree["A"].pk},
     )
     assert response.status_code == status
@@ -83,7 +83,7 @@ def test_a_unit_admin_cannot_record_a_deed_for_another_unit(
     login, personas, campaign, tree, enrollments
 ):
     response = login(personas["charlie"]).post(
-        reverse("rectification-deed-add", args=[campaign.pk]),
+        reverse("rectification:deed-add", args=[campaign.pk]),
         {**DEED, "organization": tree["A"].pk},
     )
     assert response.status_code == 400
@@ -93,7 +93,7 @@ def test_a_unit_admin_cannot_record_a_deed_for_another_unit(
 
 def test_a_bad_deed_keeps_what_was_typed(login, personas, campaign, tree, enrollments):
     response = login(personas["alice"]).post(
-        reverse("rectification-deed-add", args=[campaign.pk]),
+        reverse("rectification:deed-add", args=[campaign.pk]),
         {**DEED, "organization": tree["A"].pk, "done_on": "2024-02-30", "beneficiary_count": "-3"},
     )
     assert response.status_code == 400
@@ -116,7 +116,7 @@ def test_deed_evidence_access(login, personas, campaign, tree, enrollments, pers
     )
     upload = SimpleUploadedFile("照片.jpg", b"\xff\xd8\xff\xe0" + b"jpeg")  # JPEG by content
     response = login(personas[persona]).post(
-        reverse("rectification-deed-evidence", args=[deed.pk]),
+        reverse("rectification:deed-evidence", args=[deed.pk]),
         {"title": "捐赠照片", "file": upload},
     )
     assert response.status_code == status
@@ -125,7 +125,7 @@ def test_deed_evidence_access(login, personas, campaign, tree, enrollments, pers
 
 def test_deeds_page_queries_do_not_grow(login, personas, campaign, tree, enrollments):
     client = login(personas["office"])
-    url = reverse("rectification-deeds", args=[campaign.pk])
+    url = reverse("rectification:deeds", args=[campaign.pk])
 
     def count():
         with CaptureQueriesContext(connection) as queries:
@@ -171,7 +171,7 @@ def test_longterm_page_is_for_the_units_readers(login, personas, enrollments, pe
 
 def test_instituting_a_mechanism_from_the_templates_vocabulary(login, personas, enrollments):
     client = login(personas["alice"])
-    url = longterm_url(enrollments["A"], "rectification-mechanism-add")
+    url = longterm_url(enrollments["A"], "rectification:mechanism-add")
     response = client.post(
         url, {"kind": "weekend_classes", "rhythm": "monthly", "started_on": "2024-10-14"}
     )
@@ -198,7 +198,7 @@ def test_only_managers_record_occurrences(login, personas, enrollments, persona,
         acting=None,
     )
     response = login(personas[persona]).post(
-        reverse("rectification-occurrence-add", args=[mechanism.pk]),
+        reverse("rectification:occurrence-add", args=[mechanism.pk]),
         {
             f"m{mechanism.pk}-held_on": "2024-11-05",
             f"m{mechanism.pk}-topic": "形势报告",
@@ -252,13 +252,13 @@ def test_a_monthly_activity_falls_behind_after_a_month(
 def test_the_pipeline_moves_activists_to_full_members(login, personas, tree, enrollments):
     client = login(personas["alice"])
     response = client.post(
-        longterm_url(enrollments["A"], "rectification-cultivation-add"),
+        longterm_url(enrollments["A"], "rectification:cultivation-add"),
         {"name": "陈晓燕", "position": "语文教师", "activist_on": "2023-03-01"},
     )
     assert response.status_code == 302
     person = Cultivation.objects.get()
     assert person.stage == Stage.ACTIVIST
-    advance = longterm_url(enrollments["A"], "rectification-cultivation-advance", person.pk)
+    advance = longterm_url(enrollments["A"], "rectification:cultivation-advance", person.pk)
     client.post(advance, {"probationary_on": "2024-06-01"})
     client.post(advance, {"formal_on": "2025-06-01"})
     person.refresh_from_db()
@@ -288,7 +288,7 @@ def test_the_pipeline_moves_activists_to_full_members(login, personas, tree, enr
 )
 def test_the_pipelines_dates_are_in_order(login, personas, enrollments, fields, error):
     response = login(personas["alice"]).post(
-        longterm_url(enrollments["A"], "rectification-cultivation-add"),
+        longterm_url(enrollments["A"], "rectification:cultivation-add"),
         {"name": "李振华", **fields},
     )
     assert response.status_code == 400
@@ -303,7 +303,7 @@ def test_advancing_out_of_order_is_refused(login, personas, tree, enrollments):
         tree["A"], name="王丽君", activist_on=date(2023, 3, 1), acting=None
     )
     response = login(personas["alice"]).post(
-        longterm_url(enrollments["A"], "rectification-cultivation-advance", person.pk),
+        longterm_url(enrollments["A"], "rectification:cultivation-advance", person.pk),
         {"formal_on": "2025-01-01"},
     )
     assert response.status_code == 302
@@ -314,7 +314,7 @@ def test_advancing_out_of_order_is_refused(login, personas, tree, enrollments):
 @pytest.mark.parametrize(("persona", "status"), [("alice", 302), ("leader", 403), ("charlie", 404)])
 def test_pairings(login, personas, enrollments, bob_member, persona, status):
     response = login(personas[persona]).post(
-        longterm_url(enrollments["A"], "rectification-pairing-add"),
+        longterm_url(enrollments["A"], "rectification:pairing-add"),
         {
             "member": bob_member.pk,
             "partner_kind": "struggling_student",
@@ -328,7 +328,7 @@ def test_pairings(login, personas, enrollments, bob_member, persona, status):
 
 def test_a_pairing_ends_after_it_starts(login, personas, enrollments, bob_member):
     response = login(personas["alice"]).post(
-        longterm_url(enrollments["A"], "rectification-pairing-add"),
+        longterm_url(enrollments["A"], "rectification:pairing-add"),
         {
             "member": bob_member.pk,
             "partner_kind": "young_teacher",

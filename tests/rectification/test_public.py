@@ -22,7 +22,7 @@ from vanguard.rectification.models import (
     PublicComment,
     RectificationItem,
 )
-from vanguard.rectification.views_public import COMMENT_RATE
+from vanguard.rectification.views.public import COMMENT_RATE
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -38,15 +38,15 @@ def published(items, personas):
 
 
 def campaign_url(campaign):
-    return reverse("public-rectification-campaign", args=[campaign.code])
+    return reverse("rectification:public-campaign", args=[campaign.code])
 
 
 def unit_url(campaign, code):
-    return reverse("public-rectification-unit", args=[campaign.code, code])
+    return reverse("rectification:public-unit", args=[campaign.code, code])
 
 
 def item_url(item):
-    return reverse("public-rectification-item", args=[item.public_id])
+    return reverse("rectification:public-item", args=[item.public_id])
 
 
 def count_queries(client, url):
@@ -61,7 +61,7 @@ def count_queries(client, url):
 
 def test_public_pages_need_no_login(client, campaign, tree, published):
     for url in (
-        reverse("public-rectification-index"),
+        reverse("rectification:public-index"),
         campaign_url(campaign),
         unit_url(campaign, tree["A"].code),
         unit_url(campaign, tree["root"].code),
@@ -71,8 +71,8 @@ def test_public_pages_need_no_login(client, campaign, tree, published):
 
 
 def test_the_front_page_links_to_the_lists(client, db):
-    body = client.get(reverse("public-index")).content.decode()
-    assert reverse("public-rectification-index") in body
+    body = client.get(reverse("portal:public-index")).content.decode()
+    assert reverse("rectification:public-index") in body
 
 
 def test_an_unpublished_item_is_never_shown(client, campaign, tree, items, published):
@@ -93,9 +93,9 @@ def test_a_unit_list_appears_once_published(client, campaign, tree, items, perso
 
 
 def test_the_index_lists_only_campaigns_with_something_published(client, campaign, items, personas):
-    assert campaign.title not in client.get(reverse("public-rectification-index")).content.decode()
+    assert campaign.title not in client.get(reverse("rectification:public-index")).content.decode()
     publish(items["A"], personas)
-    assert campaign.title in client.get(reverse("public-rectification-index")).content.decode()
+    assert campaign.title in client.get(reverse("rectification:public-index")).content.decode()
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_only_approved_comments_show(client, published, personas):
 def test_hostile_input_is_stored_as_typed_and_shown_escaped(client, published, personas):
     item = published["A"]
     response = client.post(
-        reverse("public-rectification-comment", args=[item.public_id]),
+        reverse("rectification:public-comment", args=[item.public_id]),
         {"text": HOSTILE, "name": HOSTILE[:50]},
     )
     assert response.status_code == 302
@@ -209,7 +209,7 @@ def test_a_comment_keeps_no_address_and_no_time_of_day():
 def test_a_comments_history_keeps_its_moderation_but_no_time_of_day(client, published, personas):
     """The audit trail (issue 15) dates the comment's arrival by the day only."""
     client.post(
-        reverse("public-rectification-comment", args=[published["A"].public_id]),
+        reverse("rectification:public-comment", args=[published["A"].public_id]),
         {"text": "请公开接待日时间", "name": "", "contact": ""},
         REMOTE_ADDR="10.1.2.3",
     )
@@ -228,7 +228,7 @@ def test_a_comments_history_keeps_its_moderation_but_no_time_of_day(client, publ
 def test_a_comment_awaits_moderation(client, published):
     item = published["A"]
     response = client.post(
-        reverse("public-rectification-comment", args=[item.public_id]),
+        reverse("rectification:public-comment", args=[item.public_id]),
         {"text": "请公开接待日时间", "name": "", "contact": ""},
         REMOTE_ADDR="10.1.2.3",
     )
@@ -244,7 +244,7 @@ def test_a_comment_awaits_moderation(client, published):
 
 def test_an_empty_comment_is_refused_and_keeps_the_name(client, published):
     response = client.post(
-        reverse("public-rectification-comment", args=[published["A"].public_id]),
+        reverse("rectification:public-comment", args=[published["A"].public_id]),
         {"text": "  ", "name": "李女士"},
     )
     assert response.status_code == 400
@@ -254,14 +254,14 @@ def test_an_empty_comment_is_refused_and_keeps_the_name(client, published):
 
 def test_comments_on_unpublished_items_are_404(client, items, published):
     response = client.post(
-        reverse("public-rectification-comment", args=[items["A1"].public_id]), {"text": "意见"}
+        reverse("rectification:public-comment", args=[items["A1"].public_id]), {"text": "意见"}
     )
     assert response.status_code == 404
     assert not PublicComment.objects.exists()
 
 
 def test_comments_are_rate_limited_per_address(client, published):
-    url = reverse("public-rectification-comment", args=[published["A"].public_id])
+    url = reverse("rectification:public-comment", args=[published["A"].public_id])
     allowed = int(COMMENT_RATE.split("/")[0])
     for index in range(allowed):
         assert client.post(url, {"text": f"意见{index}"}, REMOTE_ADDR="10.0.0.1").status_code == 302
@@ -273,7 +273,7 @@ def test_comments_are_rate_limited_per_address(client, published):
 
 
 def test_the_comment_form_is_only_posted(client, published):
-    url = reverse("public-rectification-comment", args=[published["A"].public_id])
+    url = reverse("rectification:public-comment", args=[published["A"].public_id])
     assert client.get(url).status_code == 405
 
 

@@ -120,7 +120,7 @@ def bob_opinion(campaign, items, bob_member):
 
 def source_url(campaign, record):
     content_type = ContentType.objects.get_for_model(record)
-    return reverse("rectification-from-source", args=[campaign.pk, content_type.pk, record.pk])
+    return reverse("rectification:from-source", args=[campaign.pk, content_type.pk, record.pk])
 
 
 @pytest.mark.parametrize(
@@ -197,10 +197,10 @@ def test_an_item_from_a_comment_belongs_where_the_comment_was_made(
 def test_from_source_for_an_unknown_type_or_record_is_404(login, personas, campaign, items):
     client = login(personas["office"])
     content_type = ContentType.objects.get_for_model(Member)
-    missing = reverse("rectification-from-source", args=[campaign.pk, content_type.pk, 99999])
+    missing = reverse("rectification:from-source", args=[campaign.pk, content_type.pk, 99999])
     assert client.get(missing).status_code == 404
     stale = ContentType.objects.create(app_label="gone", model="vanished")
-    gone = reverse("rectification-from-source", args=[campaign.pk, stale.pk, 1])
+    gone = reverse("rectification:from-source", args=[campaign.pk, stale.pk, 1])
     assert client.get(gone).status_code == 404
 
 
@@ -209,7 +209,7 @@ def test_an_item_whose_source_module_is_gone_still_shows(login, personas, campai
     RectificationItem.objects.filter(pk=items["A"].pk).update(
         source_type=stale, source_id=1, source_text="旧模块的意见"
     )
-    response = login(personas["alice"]).get(reverse("rectification-item", args=[items["A"].pk]))
+    response = login(personas["alice"]).get(reverse("rectification:item", args=[items["A"].pk]))
     assert response.status_code == 200
     assert "旧模块的意见" in response.content.decode()
     assert response.context["source_url"] is None

@@ -47,11 +47,11 @@ def count_queries(client, url):
 @pytest.mark.parametrize(
     "name",
     [
-        "rectification-overview",
-        "rectification-effect",
-        "rectification-bureau",
-        "rectification-comments",
-        "rectification-deeds",
+        "rectification:overview",
+        "rectification:effect",
+        "rectification:bureau",
+        "rectification:comments",
+        "rectification:deeds",
     ],
 )
 def test_campaign_pages_need_a_login(client, campaign, name):
@@ -61,8 +61,8 @@ def test_campaign_pages_need_a_login(client, campaign, name):
 
 def test_item_pages_need_a_login(client, items):
     for url in (
-        reverse("rectification-item", args=[items["A"].pk]),
-        reverse("rectification-unit", args=[items["A"].campaign_id, items["A"].enrollment_id]),
+        reverse("rectification:item", args=[items["A"].pk]),
+        reverse("rectification:unit", args=[items["A"].campaign_id, items["A"].enrollment_id]),
     ):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response.url
@@ -82,7 +82,7 @@ def test_item_pages_need_a_login(client, items):
         ("bob", 404, False, False),
     ],
 )
-@pytest.mark.parametrize("name", ["rectification-overview", "rectification-effect"])
+@pytest.mark.parametrize("name", ["rectification:overview", "rectification:effect"])
 def test_overview_and_effect_show_units_in_scope(
     login, personas, tree, items, name, persona, status, sees_a, sees_b
 ):
@@ -96,7 +96,7 @@ def test_overview_and_effect_show_units_in_scope(
 def test_the_overview_rolls_up_each_unit(login, personas, items, enrollments):
     RectificationItem.objects.filter(pk=items["A"].pk).update(status=Status.DONE, progress=100)
     response = login(personas["office"]).get(
-        reverse("rectification-overview", args=[items["A"].campaign_id])
+        reverse("rectification:overview", args=[items["A"].campaign_id])
     )
     rows = {row["enrollment"].pk: row["summary"] for row in response.context["rows"]}
     assert rows[enrollments["A"].pk].progress == pytest.approx(100 / 3)
@@ -109,7 +109,7 @@ def test_the_overview_rolls_up_each_unit(login, personas, items, enrollments):
 )
 def test_bureau_list_access(login, personas, items, dora, persona, status):
     user = dora if persona == "dora" else personas[persona]
-    response = login(user).get(reverse("rectification-bureau", args=[items["A"].campaign_id]))
+    response = login(user).get(reverse("rectification:bureau", args=[items["A"].campaign_id]))
     assert response.status_code == status
     if status == 200:
         assert "机关效能不高" in response.content.decode()
@@ -118,7 +118,7 @@ def test_bureau_list_access(login, personas, items, dora, persona, status):
 # -- a unit's list -----------------------------------------------------------------------------
 
 
-def unit_url(item, name="rectification-unit", *extra):
+def unit_url(item, name="rectification:unit", *extra):
     return reverse(name, args=[item.campaign_id, item.enrollment_id, *extra])
 
 
@@ -167,7 +167,7 @@ def test_overview_queries_do_not_grow_with_units_and_items(login, personas, item
     from vanguard.orgs.models import Organization
 
     client = login(personas["office"])
-    url = reverse("rectification-overview", args=[items["A"].campaign_id])
+    url = reverse("rectification:overview", args=[items["A"].campaign_id])
     few = count_queries(client, url)
     for index in range(6):
         unit = Organization.objects.add_child(
@@ -176,7 +176,7 @@ def test_overview_queries_do_not_grow_with_units_and_items(login, personas, item
         campaign_services.enroll(batches[1], unit)
         unit_item(items["A"].campaign, unit, make_member(unit, f"X{index}-1", "成员"))
     assert count_queries(client, url) == few
-    effect = reverse("rectification-effect", args=[items["A"].campaign_id])
+    effect = reverse("rectification:effect", args=[items["A"].campaign_id])
     assert count_queries(client, effect) <= few
 
 
@@ -195,13 +195,13 @@ def test_overview_queries_do_not_grow_with_units_and_items(login, personas, item
     ],
 )
 def test_only_managers_open_the_new_item_form(login, personas, items, persona, status):
-    response = get(login, personas, persona, unit_url(items["A"], "rectification-unit-new"))
+    response = get(login, personas, persona, unit_url(items["A"], "rectification:unit-new"))
     assert response.status_code == status
 
 
 def test_creating_an_item(login, personas, items, secretary):
     response = login(personas["alice"]).post(
-        unit_url(items["A"], "rectification-unit-new"),
+        unit_url(items["A"], "rectification:unit-new"),
         {
             "level": "organization",
             "problem": "食堂饭菜质量差",
@@ -215,7 +215,7 @@ def test_creating_an_item(login, personas, items, secretary):
     )
     item = RectificationItem.objects.get(problem="食堂饭菜质量差")
     assert response.status_code == 302 and response.url == reverse(
-        "rectification-item", args=[item.pk]
+        "rectification:item", args=[item.pk]
     )
     assert (item.level, item.from_public, item.weight, item.source_text) == (
         Level.ORGANIZATION,
@@ -228,7 +228,7 @@ def test_creating_an_item(login, personas, items, secretary):
 def test_a_bad_item_form_keeps_what_was_typed_and_writes_nothing(login, personas, items):
     before = RectificationItem.objects.count()
     response = login(personas["alice"]).post(
-        unit_url(items["A"], "rectification-unit-new"),
+        unit_url(items["A"], "rectification:unit-new"),
         {"level": "member", "problem": "没有写党员", "deadline": "2024-13-45", "weight": "0"},
     )
     assert response.status_code == 400
@@ -243,7 +243,7 @@ def test_a_responsible_person_outside_the_unit_is_refused(login, personas, items
 
     outsider = Member.objects.get(code="B-001")
     response = login(personas["alice"]).post(
-        unit_url(items["A"], "rectification-unit-new"),
+        unit_url(items["A"], "rectification:unit-new"),
         {"level": "organization", "problem": "问题", "responsible": outsider.pk, "weight": "1"},
     )
     assert response.status_code == 400
@@ -256,7 +256,7 @@ def test_a_responsible_person_outside_the_unit_is_refused(login, personas, items
 )
 def test_only_the_office_creates_the_bureaus_items(login, personas, items, persona, status):
     response = login(personas[persona]).post(
-        reverse("rectification-bureau-new", args=[items["A"].campaign_id]),
+        reverse("rectification:bureau-new", args=[items["A"].campaign_id]),
         {"problem": "局机关作风问题", "weight": "1"},
     )
     assert response.status_code == status
@@ -269,7 +269,7 @@ def test_only_the_office_creates_the_bureaus_items(login, personas, items, perso
 )
 def test_only_managers_edit_an_item(login, personas, items, secretary, persona, status):
     response = login(personas[persona]).post(
-        reverse("rectification-item-edit", args=[items["A"].pk]),
+        reverse("rectification:item-edit", args=[items["A"].pk]),
         {
             "problem": "联系群众不够",
             "measures": "新措施",
@@ -289,14 +289,14 @@ def test_only_managers_edit_an_item(login, personas, items, secretary, persona, 
 )
 @pytest.mark.parametrize("key", ["A", "A1", "bob"])
 def test_item_page_access(login, personas, items, key, persona, status):
-    response = get(login, personas, persona, reverse("rectification-item", args=[items[key].pk]))
+    response = get(login, personas, persona, reverse("rectification:item", args=[items[key].pk]))
     assert response.status_code == status
 
 
 def test_a_members_own_item_is_hidden_from_colleagues(login, items, dora):
-    response = login(dora).get(reverse("rectification-item", args=[items["bob"].pk]))
+    response = login(dora).get(reverse("rectification:item", args=[items["bob"].pk]))
     assert response.status_code == 404
-    assert login(dora).get(reverse("rectification-item", args=[items["A"].pk])).status_code == 200
+    assert login(dora).get(reverse("rectification:item", args=[items["A"].pk])).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -312,13 +312,13 @@ def test_a_members_own_item_is_hidden_from_colleagues(login, items, dora):
 )
 def test_the_bureaus_item_is_for_the_campaigns_staff(login, personas, items, persona, status):
     response = get(
-        login, personas, persona, reverse("rectification-item", args=[items["bureau"].pk])
+        login, personas, persona, reverse("rectification:item", args=[items["bureau"].pk])
     )
     assert response.status_code == status
 
 
 def action_url(item, action):
-    return reverse("rectification-item-action", args=[item.pk, action])
+    return reverse("rectification:item-action", args=[item.pk, action])
 
 
 @pytest.mark.parametrize(
@@ -389,7 +389,7 @@ def test_unknown_action_is_404(login, personas, items):
 )
 def test_who_records_progress(login, personas, items, persona, key, status):
     response = login(personas[persona]).post(
-        reverse("rectification-item-note", args=[items[key].pk]),
+        reverse("rectification:item-note", args=[items[key].pk]),
         {"noted_on": "2024-10-01", "progress": "40", "text": "已完成方案"},
     )
     assert response.status_code == status
@@ -398,7 +398,7 @@ def test_who_records_progress(login, personas, items, persona, key, status):
 
 def test_a_bad_note_keeps_what_was_typed(login, personas, items):
     response = login(personas["alice"]).post(
-        reverse("rectification-item-note", args=[items["A"].pk]),
+        reverse("rectification:item-note", args=[items["A"].pk]),
         {"noted_on": "2024-10-01", "progress": "100", "text": "全部完成了"},
     )
     assert response.status_code == 400
@@ -413,11 +413,11 @@ def test_a_bad_note_keeps_what_was_typed(login, personas, items):
 def test_only_managers_publish_and_explain(login, personas, items, persona, status):
     client = login(personas[persona])
     assert (
-        client.post(reverse("rectification-item-publish", args=[items["A"].pk])).status_code
+        client.post(reverse("rectification:item-publish", args=[items["A"].pk])).status_code
         == status
     )
     response = client.post(
-        reverse("rectification-item-explain", args=[items["A"].pk]), {"text": "说明"}
+        reverse("rectification:item-explain", args=[items["A"].pk]), {"text": "说明"}
     )
     assert response.status_code == status
     item = RectificationItem.objects.get(pk=items["A"].pk)
@@ -427,7 +427,7 @@ def test_only_managers_publish_and_explain(login, personas, items, persona, stat
 def test_publishing_an_item_not_ready_says_what_is_missing(login, personas, items):
     RectificationItem.objects.filter(pk=items["A"].pk).update(responsible=None)
     response = login(personas["alice"]).post(
-        reverse("rectification-item-publish", args=[items["A"].pk])
+        reverse("rectification:item-publish", args=[items["A"].pk])
     )
     assert response.status_code == 400
     assert not RectificationItem.objects.get(pk=items["A"].pk).is_published
@@ -437,7 +437,7 @@ def test_publishing_an_item_not_ready_says_what_is_missing(login, personas, item
     ("persona", "status"), [("alice", 302), ("leader", 403), ("bob", 403), ("charlie", 404)]
 )
 def test_only_managers_publish_a_whole_list(login, personas, items, persona, status):
-    response = login(personas[persona]).post(unit_url(items["A"], "rectification-unit-publish"))
+    response = login(personas[persona]).post(unit_url(items["A"], "rectification:unit-publish"))
     assert response.status_code == status
     published = RectificationItem.objects.filter(published_at__isnull=False).count()
     assert published == (3 if status == 302 else 0)
@@ -446,7 +446,7 @@ def test_only_managers_publish_a_whole_list(login, personas, items, persona, sta
 @pytest.mark.parametrize(("persona", "status"), [("alice", 302), ("leader", 403), ("charlie", 404)])
 def test_only_managers_delete_an_item(login, personas, items, persona, status):
     response = login(personas[persona]).post(
-        reverse("rectification-item-delete", args=[items["A"].pk])
+        reverse("rectification:item-delete", args=[items["A"].pk])
     )
     assert response.status_code == status
     assert RectificationItem.objects.filter(pk=items["A"].pk).exists() is (status != 302)
@@ -461,7 +461,7 @@ def test_only_managers_delete_an_item(login, personas, items, persona, status):
 def test_evidence_upload_access(login, personas, items, persona, status):
     upload = SimpleUploadedFile("会议记录.txt", "记录".encode())
     response = login(personas[persona]).post(
-        reverse("rectification-item-evidence", args=[items["A"].pk]),
+        reverse("rectification:item-evidence", args=[items["A"].pk]),
         {"title": "会议记录", "file": upload},
     )
     assert response.status_code == status
@@ -472,7 +472,7 @@ def test_evidence_over_the_size_limit_is_refused(login, personas, items, setting
     settings.VANGUARD_MAX_UPLOAD_MB = 1
     big = SimpleUploadedFile("big.pdf", b"x" * (1024 * 1024 + 1))
     response = login(personas["alice"]).post(
-        reverse("rectification-item-evidence", args=[items["A"].pk]), {"title": "大", "file": big}
+        reverse("rectification:item-evidence", args=[items["A"].pk]), {"title": "大", "file": big}
     )
     assert response.status_code == 400
     assert response.context["evidence_form"].errors["file"]
@@ -486,7 +486,7 @@ def test_evidence_download_access(login, personas, items, persona, status):
     evidence = services.add_evidence(
         item=items["A"], title="记录", file=SimpleUploadedFile("r.txt", b"record"), acting=None
     )
-    response = get(login, personas, persona, reverse("rectification-evidence", args=[evidence.pk]))
+    response = get(login, personas, persona, reverse("rectification:evidence", args=[evidence.pk]))
     assert response.status_code == status
     if status == 200:
         assert b"".join(response.streaming_content) == b"record"
@@ -514,14 +514,14 @@ def comment(items, personas):
 )
 def test_comment_queue_shows_comments_in_scope(login, personas, comment, persona, status, sees):
     response = get(
-        login, personas, persona, reverse("rectification-comments", args=[comment.item.campaign_id])
+        login, personas, persona, reverse("rectification:comments", args=[comment.item.campaign_id])
     )
     assert response.status_code == status
     assert ("希望落到实处" in response.content.decode()) is sees
 
 
 def test_the_contact_is_shown_only_to_those_who_moderate(login, personas, comment):
-    url = reverse("rectification-comments", args=[comment.item.campaign_id])
+    url = reverse("rectification:comments", args=[comment.item.campaign_id])
     assert "13800000000" in login(personas["alice"]).get(url).content.decode()
     assert "13800000000" not in login(personas["leader"]).get(url).content.decode()
 
@@ -532,7 +532,7 @@ def test_the_contact_is_shown_only_to_those_who_moderate(login, personas, commen
 )
 def test_only_managers_moderate(login, personas, comment, persona, status):
     response = login(personas[persona]).post(
-        reverse("rectification-comment-moderate", args=[comment.pk]), {"decision": "approve"}
+        reverse("rectification:comment-moderate", args=[comment.pk]), {"decision": "approve"}
     )
     assert response.status_code == status
     comment.refresh_from_db()
@@ -543,17 +543,17 @@ def test_only_managers_moderate(login, personas, comment, persona, status):
 
 def test_moderation_never_redirects_off_site(login, personas, comment):
     response = login(personas["alice"]).post(
-        reverse("rectification-comment-moderate", args=[comment.pk]),
+        reverse("rectification:comment-moderate", args=[comment.pk]),
         {"decision": "reject", "next": "https://evil.example/"},
     )
-    assert response.url == reverse("rectification-item", args=[comment.item_id])
+    assert response.url == reverse("rectification:item", args=[comment.item_id])
     comment.refresh_from_db()
     assert comment.status == CommentStatus.REJECTED
 
 
 def test_comment_queue_queries_do_not_grow(login, personas, comment):
     client = login(personas["alice"])
-    url = reverse("rectification-comments", args=[comment.item.campaign_id])
+    url = reverse("rectification:comments", args=[comment.item.campaign_id])
     few = count_queries(client, url)
     for index in range(10):
         services.post_comment(comment.item, text=f"意见{index}")
@@ -566,7 +566,7 @@ def test_comment_queue_queries_do_not_grow(login, personas, comment):
 
 def test_unit_page_shows_the_panel_with_constant_queries(login, personas, items, campaign, tree):
     client = login(personas["alice"])
-    url = reverse("campaign-unit", args=[items["A"].campaign_id, items["A"].enrollment_id])
+    url = reverse("campaigns:unit", args=[items["A"].campaign_id, items["A"].enrollment_id])
     response = client.get(url)
     body = response.content.decode()
     assert 'id="rectification-panel"' in body and 'data-satisfaction="none"' in body
@@ -577,7 +577,7 @@ def test_unit_page_shows_the_panel_with_constant_queries(login, personas, items,
 
 
 def test_the_members_page_lists_their_items(login, personas, items):
-    body = login(personas["bob"]).get(reverse("me")).content.decode()
+    body = login(personas["bob"]).get(reverse("portal:me")).content.decode()
     assert 'id="my-rectification"' in body
     assert (
         "理论学习不够系统" in body and "支部学习不经常" in body

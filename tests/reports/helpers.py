@@ -28,7 +28,7 @@ def export(client, url, data=None):
         return response
     job = job_of(response)
     assert job.status == Job.Status.DONE, job.message
-    download = client.get(reverse("job-file", args=[job.pk]))
+    download = client.get(reverse("reports:job-file", args=[job.pk]))
     if download.streaming:  # read the file now, so that it is closed whatever the test reads
         download.streaming_content = [b"".join(download.streaming_content)]
     return download

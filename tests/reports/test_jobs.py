@@ -30,7 +30,7 @@ def english(settings):
 
 
 def export_url():
-    return reverse("org-export")
+    return reverse("orgs:export")
 
 
 def started(client) -> Job:
@@ -50,16 +50,16 @@ def test_start_progress_download(login, personas):
 
     # then: the user is sent to the job's page; the worker has made the file
     job = job_of(response)
-    assert response.url == reverse("job-detail", args=[job.pk])
+    assert response.url == reverse("reports:job-detail", args=[job.pk])
     assert job.owner == personas["office"] and job.kind == Job.Kind.EXPORT
     assert job.status == Job.Status.DONE and job.finished is not None
     assert job.expires == job.finished + timedelta(hours=24)
     assert job.filename.endswith(".xlsx") and job.size > 0
     page = client.get(response.url).content.decode()
     assert 'id="job-download"' in page and "hx-trigger" not in page  # done: no more polling
-    listing = client.get(reverse("downloads")).content.decode()
-    assert job.filename in listing and reverse("job-file", args=[job.pk]) in listing
-    download = client.get(reverse("job-file", args=[job.pk]))
+    listing = client.get(reverse("reports:downloads")).content.decode()
+    assert job.filename in listing and reverse("reports:job-file", args=[job.pk]) in listing
+    download = client.get(reverse("reports:job-file", args=[job.pk]))
     assert download.status_code == 200
     assert "attachment" in download["Content-Disposition"]
     assert member_codes(content(download)) == ["A1-001", "B-001"]
@@ -71,12 +71,12 @@ def test_a_running_job_shows_its_progress_and_polls(login, personas):
     job = Job.objects.get()
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, done=30, total=120)
 
-    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("reports:job-detail", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and "30 / 120" in page and "25%" in page
-    partial = client.get(reverse("job-detail", args=[job.pk]), HTTP_HX_REQUEST="true")
+    partial = client.get(reverse("reports:job-detail", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert partial.content.decode().lstrip().startswith('<div id="job-status"')
-    assert client.get(reverse("job-file", args=[job.pk])).status_code == 404  # not ready
-    listing = client.get(reverse("downloads")).content.decode()
+    assert client.get(reverse("reports:job-file", args=[job.pk])).status_code == 404  # not ready
+    listing = client.get(reverse("reports:downloads")).content.decode()
     assert 'hx-trigger="every 2s"' in listing
 
 
@@ -91,35 +91,35 @@ def test_the_htmx_button_gets_a_client_redirect(login, personas):
         response = client.post(export_url(), HTTP_HX_REQUEST="true")
     job = Job.objects.get()
     assert response.status_code == 200
-    assert response["HX-Redirect"] == reverse("job-detail", args=[job.pk])
+    assert response["HX-Redirect"] == reverse("reports:job-detail", args=[job.pk])
 
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "alice"])
 def test_only_the_user_who_asked_sees_the_job_and_its_file(client, personas, persona):
     client.force_login(personas["alice"])
     job = started(client)
-    assert client.get(reverse("job-file", args=[job.pk])).status_code == 200
+    assert client.get(reverse("reports:job-file", args=[job.pk])).status_code == 200
 
     client.force_login(personas[persona])
-    for name in ("job-detail", "job-file"):
+    for name in ("reports:job-detail", "reports:job-file"):
         assert client.get(reverse(name, args=[job.pk])).status_code == 404, name
-    assert job.filename not in client.get(reverse("downloads")).content.decode()
+    assert job.filename not in client.get(reverse("reports:downloads")).content.decode()
 
 
 def test_anonymous_users_are_sent_to_log_in(client, login, personas):
     job = started(login(personas["alice"]))
     client.logout()
-    for url in (reverse("downloads"), reverse("job-detail", args=[job.pk])):
+    for url in (reverse("reports:downloads"), reverse("reports:job-detail", args=[job.pk])):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response.url
-    response = client.get(reverse("job-file", args=[job.pk]))
+    response = client.get(reverse("reports:job-file", args=[job.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
 def test_the_file_holds_what_the_user_may_see(login, personas):
     client = login(personas["charlie"])
     job = started(client)
-    download = client.get(reverse("job-file", args=[job.pk]))
+    download = client.get(reverse("reports:job-file", args=[job.pk]))
     assert member_codes(content(download)) == ["B-001"]
 
 
@@ -134,7 +134,7 @@ def test_access_is_checked_again_when_the_job_runs(login, personas):
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and not job.file
     assert job.message == "You no longer have access to what this job would read."
-    assert client.get(reverse("job-file", args=[job.pk])).status_code == 404
+    assert client.get(reverse("reports:job-file", args=[job.pk])).status_code == 404
 
 
 def test_running_a_job_twice_does_nothing_the_second_time(login, personas):
@@ -161,11 +161,11 @@ def test_an_expired_file_is_deleted_and_the_row_kept(login, personas):
     job.refresh_from_db()
     assert job.expired and not job.file and job.status == Job.Status.DONE
     assert not os.path.exists(path)
-    response = client.get(reverse("job-file", args=[job.pk]))
+    response = client.get(reverse("reports:job-file", args=[job.pk]))
     assert response.status_code == 410
     assert "The file has expired and was deleted." in response.content.decode()
-    assert client.get(reverse("job-file", args=[fresh.pk])).status_code == 200
-    assert "Expired" in client.get(reverse("downloads")).content.decode()
+    assert client.get(reverse("reports:job-file", args=[fresh.pk])).status_code == 200
+    assert "Expired" in client.get(reverse("reports:downloads")).content.decode()
 
 
 def test_a_job_lost_by_a_stopped_worker_is_marked_failed(login, personas):
@@ -221,7 +221,7 @@ def test_the_job_page_shows_the_failure(login, personas, failing_jobs, rf):
     request.user = personas["office"]
     with TestCase.captureOnCommitCallbacks(execute=True):
         job = jobs.start(request, "tests.refuse", "refuse")
-    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("reports:job-detail", args=[job.pk])).content.decode()
     assert 'id="job-error"' in page and "The list is empty: nothing to export." in page
 
 
@@ -230,7 +230,7 @@ def test_the_downloads_list_query_count_does_not_grow(login, personas):
 
     def count():
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("downloads")).status_code == 200
+            assert client.get(reverse("reports:downloads")).status_code == 200
         return len(captured)
 
     def add(number):
@@ -251,5 +251,5 @@ def test_the_downloads_list_query_count_does_not_grow(login, personas):
 
 
 def test_the_sidebar_links_to_my_downloads(login, personas):
-    page = login(personas["bob"]).get(reverse("downloads")).content.decode()
+    page = login(personas["bob"]).get(reverse("reports:downloads")).content.decode()
     assert 'id="nav-downloads"' in page

@@ -170,12 +170,12 @@ def test_a_public_opinion_formula_arrives_as_text_in_the_office_export(
 ):
     formula = HOSTILE[0]
     client.post(
-        reverse("appraisal-public-opinion"),
+        reverse("appraisal:public-opinion"),
         {"channel": "online", "subject": "unit", "unit": tree["A"].pk, "content": formula},
     )
     campaign = enrollments["A"].campaign
     response = export(
-        login(personas["office"]), reverse("appraisal-opinions-export", args=[campaign.pk])
+        login(personas["office"]), reverse("appraisal:opinions-export", args=[campaign.pk])
     )
     cells = _cells(content(response))
     assert not [cell for cell in cells if cell.data_type == "f"]
@@ -184,7 +184,7 @@ def test_a_public_opinion_formula_arrives_as_text_in_the_office_export(
 
 def test_the_member_export_writes_formula_like_text_as_text(login, personas, tree):
     make_member(tree["A1"], "A1-666", "=1+1", position="@cmd")
-    response = export(login(personas["office"]), reverse("org-export"))
+    response = export(login(personas["office"]), reverse("orgs:export"))
     cells = _cells(content(response))
     assert not [cell for cell in cells if cell.data_type == "f"]
     assert {"'=1+1", "'@cmd"} <= {cell.value for cell in cells}

@@ -83,14 +83,14 @@ def test_the_lists_do_not_grow_with_their_rows(enrollments, personas, client, tr
     lecturer = add_rows(enrollment, tree, 0, 2)
     client.force_login(personas["alice"])
     urls = [
-        reverse("study-online-unit", args=[c, e]),
-        reverse("study-writings-unit", args=[c, e]),
-        reverse("study-writings-campaign", args=[c]),
-        reverse("study-lecturers", args=[c]),
-        reverse("study-lecturer", args=[lecturer.pk]),
-        reverse("schools-trainings", args=[c, e]),
-        reverse("schools-posts", args=[c, e]),
-        reverse("schools-roles", args=[c, e]),
+        reverse("study:online-unit", args=[c, e]),
+        reverse("study:writings-unit", args=[c, e]),
+        reverse("study:writings-campaign", args=[c]),
+        reverse("study:lecturers", args=[c]),
+        reverse("study:lecturer", args=[lecturer.pk]),
+        reverse("schools:trainings", args=[c, e]),
+        reverse("schools:posts", args=[c, e]),
+        reverse("schools:roles", args=[c, e]),
     ]
     small = [count(client, url) for url in urls]
     add_rows(enrollment, tree, 2, 8)

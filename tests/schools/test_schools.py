@@ -85,7 +85,7 @@ def test_a_training_keeps_to_the_templates_tracks_and_the_units_members(enrollme
 
 def test_the_unit_page_adds_a_person_and_keeps_typed_values_on_error(enrollments, personas, client):
     client.force_login(personas["alice"])
-    url = reverse("schools-trainings", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
+    url = reverse("schools:trainings", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
     data = {
         "track": "member_to_cadre",
         "name": "党员乙",
@@ -225,7 +225,7 @@ def test_the_unit_sees_who_committed_to_what(enrollments, personas, client, tree
     )
     client.force_login(personas["alice"])
     page = client.get(
-        reverse("schools-roles", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
+        reverse("schools:roles", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
     )
     text = page.content.decode()
     assert "鲍勃" in text and "结对学生" in text and "甲九" not in text
@@ -250,11 +250,11 @@ def test_access_for_every_persona(
 ):
     campaign_pk, unit_pk = enrollments["A"].campaign_id, enrollments["A"].pk
     client.force_login(personas[persona])
-    for name in ("schools-trainings", "schools-posts", "schools-roles"):
+    for name in ("schools:trainings", "schools:posts", "schools:roles"):
         assert client.get(reverse(name, args=[campaign_pk, unit_pk])).status_code == unit_page
-    assert client.get(reverse("schools-post", args=[post.pk])).status_code == post_page
-    assert client.get(reverse("schools-my-roles", args=[campaign_pk])).status_code == mine
-    assessing = client.post(reverse("schools-post", args=[post.pk]), {"grade": "good"})
+    assert client.get(reverse("schools:post", args=[post.pk])).status_code == post_page
+    assert client.get(reverse("schools:my-roles", args=[campaign_pk])).status_code == mine
+    assessing = client.post(reverse("schools:post", args=[post.pk]), {"grade": "good"})
     expected = {"office": 400, "alice": 400, "charlie": 404}.get(persona, 403)  # 400: term not over
     assert assessing.status_code == expected
 
@@ -266,24 +266,24 @@ def test_a_template_without_the_parts_shows_nothing_of_them(enrollments, post, p
         data[name] = []
     Campaign.objects.filter(pk=campaign.pk).update(template_data=data)
     client.force_login(personas["alice"])
-    for name in ("schools-trainings", "schools-posts", "schools-roles"):
+    for name in ("schools:trainings", "schools:posts", "schools:roles"):
         assert client.get(reverse(name, args=[campaign.pk, enrollments["A"].pk])).status_code == 404
-    assert client.get(reverse("schools-post", args=[post.pk])).status_code == 404
-    unit = client.get(reverse("campaign-unit", args=[campaign.pk, enrollments["A"].pk]))
+    assert client.get(reverse("schools:post", args=[post.pk])).status_code == 404
+    unit = client.get(reverse("campaigns:unit", args=[campaign.pk, enrollments["A"].pk]))
     assert 'id="schools-panel"' not in unit.content.decode()
     client.force_login(personas["bob"])
-    assert client.get(reverse("schools-my-roles", args=[campaign.pk])).status_code == 404
-    assert 'id="schools-me"' not in client.get(reverse("me")).content.decode()
+    assert client.get(reverse("schools:my-roles", args=[campaign.pk])).status_code == 404
+    assert 'id="schools-me"' not in client.get(reverse("portal:me")).content.decode()
 
 
 def test_the_parts_show_where_their_users_work(enrollments, personas, client):
     client.force_login(personas["alice"])
     unit = client.get(
-        reverse("campaign-unit", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
+        reverse("campaigns:unit", args=[enrollments["A"].campaign_id, enrollments["A"].pk])
     )
     assert 'id="schools-panel"' in unit.content.decode()
     client.force_login(personas["bob"])
-    assert 'id="schools-me"' in client.get(reverse("me")).content.decode()
+    assert 'id="schools-me"' in client.get(reverse("portal:me")).content.decode()
 
 
 def test_a_template_whose_modules_leave_them_out_shows_nothing_of_them(
@@ -294,8 +294,8 @@ def test_a_template_whose_modules_leave_them_out_shows_nothing_of_them(
     data["modules"] = {"enabled": ["sessions"]}  # issue 16: only what is listed is on
     Campaign.objects.filter(pk=campaign.pk).update(template_data=data)
     client.force_login(personas["alice"])
-    for name in ("schools-trainings", "schools-posts", "schools-roles"):
+    for name in ("schools:trainings", "schools:posts", "schools:roles"):
         assert client.get(reverse(name, args=[campaign.pk, enrollments["A"].pk])).status_code == 404
     client.force_login(personas["bob"])
-    for name in ("study-online-mine", "study-writings-mine", "schools-my-roles"):
+    for name in ("study:online-mine", "study:writings-mine", "schools:my-roles"):
         assert client.get(reverse(name, args=[campaign.pk])).status_code == 404

@@ -82,11 +82,11 @@ def test_outsiders_and_readers_cannot_change_it(unit, personas):
 
 def test_the_checkbox_is_gone(unit, campaign, personas, client):
     client.force_login(personas["alice"])
-    url = reverse("campaign-unit-step", args=[campaign.pk, unit.pk, "survey_problems"])
+    url = reverse("campaigns:unit-step", args=[campaign.pk, unit.pk, "survey_problems"])
     client.post(url, {"survey_problems-status": "done"})
     assert step_status(unit) == StepStatus.TODO
-    page = client.get(reverse("campaign-unit", args=[campaign.pk, unit.pk])).content.decode()
-    assert reverse("situation-unit", args=[campaign.pk, unit.pk]) in page
+    page = client.get(reverse("campaigns:unit", args=[campaign.pk, unit.pk])).content.decode()
+    assert reverse("situation:unit", args=[campaign.pk, unit.pk]) in page
 
 
 def test_links_to_the_units_meeting_and_not_anothers(unit, campaign, enrollments, personas, tree):
@@ -113,7 +113,7 @@ def test_links_to_the_units_meeting_and_not_anothers(unit, campaign, enrollments
 
 
 def test_the_page_for_every_persona(unit, campaign, personas, client, tree):
-    url = reverse("situation-unit", args=[campaign.pk, unit.pk])
+    url = reverse("situation:unit", args=[campaign.pk, unit.pk])
     for who, status in [
         ("office", 200),
         ("leader", 200),
@@ -125,11 +125,11 @@ def test_the_page_for_every_persona(unit, campaign, personas, client, tree):
         client.force_login(personas[who])
         assert client.get(url).status_code == status, who
     client.force_login(personas["alice"])
-    add = reverse("situation-problem-add", args=[campaign.pk, unit.pk])
+    add = reverse("situation:problem-add", args=[campaign.pk, unit.pk])
     answer = client.post(add, {"title": "", "description": "我的描述"})
     assert answer.status_code == 400 and "我的描述" in answer.content.decode()
     assert client.post(add, {"title": "师德师风有待加强"}).status_code == 302
-    profile_url = reverse("situation-profile", args=[campaign.pk, unit.pk])
+    profile_url = reverse("situation:profile", args=[campaign.pk, unit.pk])
     answer = client.post(profile_url, {"political_quality": "较好", "confirm": "1"})
     assert answer.status_code == 400 and "较好" in answer.content.decode()
     client.post(profile_url, {**ENTERED, "confirm": "1"})
@@ -140,7 +140,7 @@ def test_the_page_for_every_persona(unit, campaign, personas, client, tree):
 
 def test_the_page_queries_do_not_grow_with_members(unit, campaign, personas, client, tree):
     client.force_login(personas["alice"])
-    url = reverse("situation-unit", args=[campaign.pk, unit.pk])
+    url = reverse("situation:unit", args=[campaign.pk, unit.pk])
     services.add_problem(unit, title="一", acting=None)
     client.get(url)
     with CaptureQueriesContext(connection) as few:
@@ -157,9 +157,9 @@ def test_a_template_without_it_shows_nothing(unit, campaign, personas, client):
     campaign.template_data = dataclasses.replace(campaign.rules, situation=None).to_dict()
     campaign.save()
     client.force_login(personas["alice"])
-    assert client.get(reverse("situation-unit", args=[campaign.pk, unit.pk])).status_code == 404
-    page = client.get(reverse("campaign-unit", args=[campaign.pk, unit.pk])).content.decode()
+    assert client.get(reverse("situation:unit", args=[campaign.pk, unit.pk])).status_code == 404
+    page = client.get(reverse("campaigns:unit", args=[campaign.pk, unit.pk])).content.decode()
     assert "data-step-page" not in page
-    url = reverse("campaign-unit-step", args=[campaign.pk, unit.pk, "survey_problems"])
+    url = reverse("campaigns:unit-step", args=[campaign.pk, unit.pk, "survey_problems"])
     client.post(url, {"survey_problems-status": "done"})
     assert step_status(unit) == StepStatus.DONE  # the checkbox again

@@ -26,7 +26,7 @@ MANAGERS_OF_A = {**STAFF_OF_A, "leader": 403, "liaison": 403}
 ONLY_MEMBERS = {p: 404 for p in PERSONAS} | {"bob": 200}
 CAMPAIGN_STAFF = {p: 200 for p in PERSONAS} | {"bob": 404}
 
-PDF_VIEWS = {"study-roster-pdf", "study-log-pdf", "study-notes-pdf"}
+PDF_VIEWS = {"study:roster-pdf", "study:log-pdf", "study:notes-pdf"}
 
 
 @pytest.fixture
@@ -52,37 +52,37 @@ def unit_url(name, objects):
 
 
 UNIT_VIEWS = [
-    ("study-sessions", VIEWERS_OF_A),
-    ("study-materials", VIEWERS_OF_A),
-    ("study-session-new", MANAGERS_OF_A),
-    ("study-unit-hours", STAFF_OF_A),
-    ("study-unit-hours-xlsx", STAFF_OF_A),
-    ("study-roster", STAFF_OF_A),
-    ("study-roster-pdf", STAFF_OF_A),
-    ("study-roster-xlsx", STAFF_OF_A),
-    ("study-log", STAFF_OF_A),
-    ("study-log-pdf", STAFF_OF_A),
-    ("study-log-xlsx", STAFF_OF_A),
-    ("study-notes", STAFF_OF_A),
-    ("study-notes-pdf", STAFF_OF_A),
-    ("study-notes-xlsx", STAFF_OF_A),
-    ("study-unit-five-ones", STAFF_OF_A),
+    ("study:sessions", VIEWERS_OF_A),
+    ("study:materials", VIEWERS_OF_A),
+    ("study:session-new", MANAGERS_OF_A),
+    ("study:unit-hours", STAFF_OF_A),
+    ("study:unit-hours-xlsx", STAFF_OF_A),
+    ("study:roster", STAFF_OF_A),
+    ("study:roster-pdf", STAFF_OF_A),
+    ("study:roster-xlsx", STAFF_OF_A),
+    ("study:log", STAFF_OF_A),
+    ("study:log-pdf", STAFF_OF_A),
+    ("study:log-xlsx", STAFF_OF_A),
+    ("study:notes", STAFF_OF_A),
+    ("study:notes-pdf", STAFF_OF_A),
+    ("study:notes-xlsx", STAFF_OF_A),
+    ("study:unit-five-ones", STAFF_OF_A),
 ]
 SESSION_VIEWS = [
-    ("study-session", VIEWERS_OF_A),
-    ("study-session-edit", MANAGERS_OF_A),
-    ("study-roll-call", MANAGERS_OF_A),
-    ("study-session-log", MANAGERS_OF_A),
-    ("study-checkin-display", MANAGERS_OF_A),
-    ("study-checkin", ONLY_MEMBERS),
+    ("study:session", VIEWERS_OF_A),
+    ("study:session-edit", MANAGERS_OF_A),
+    ("study:roll-call", MANAGERS_OF_A),
+    ("study:session-log", MANAGERS_OF_A),
+    ("study:checkin-display", MANAGERS_OF_A),
+    ("study:checkin", ONLY_MEMBERS),
 ]
 CAMPAIGN_VIEWS = [
-    ("study-overview", CAMPAIGN_STAFF),
-    ("study-shortfalls", CAMPAIGN_STAFF),
-    ("study-shortfalls-xlsx", CAMPAIGN_STAFF),
-    ("study-visits", {p: 200 for p in PERSONAS}),
-    ("study-quizzes", {p: 200 for p in PERSONAS}),
-    ("study-my-notes", ONLY_MEMBERS),
+    ("study:overview", CAMPAIGN_STAFF),
+    ("study:shortfalls", CAMPAIGN_STAFF),
+    ("study:shortfalls-xlsx", CAMPAIGN_STAFF),
+    ("study:visits", {p: 200 for p in PERSONAS}),
+    ("study:quizzes", {p: 200 for p in PERSONAS}),
+    ("study:my-notes", ONLY_MEMBERS),
 ]
 
 
@@ -98,11 +98,11 @@ def _skip_without_weasyprint(name):
 
 
 EXPORT_VIEWS = PDF_VIEWS | {
-    "study-unit-hours-xlsx",
-    "study-roster-xlsx",
-    "study-log-xlsx",
-    "study-notes-xlsx",
-    "study-shortfalls-xlsx",
+    "study:unit-hours-xlsx",
+    "study:roster-xlsx",
+    "study:log-xlsx",
+    "study:notes-xlsx",
+    "study:shortfalls-xlsx",
 }
 
 
@@ -141,9 +141,9 @@ def test_campaign_views(client, personas, objects, name, expected):
 @pytest.mark.parametrize(
     ("name", "key", "expected"),
     [
-        ("study-material-file", "material", VIEWERS_OF_A),
-        ("study-quiz", "quiz", VIEWERS_OF_A),
-        ("study-quiz-import", "quiz", MANAGERS_OF_A),
+        ("study:material-file", "material", VIEWERS_OF_A),
+        ("study:quiz", "quiz", VIEWERS_OF_A),
+        ("study:quiz-import", "quiz", MANAGERS_OF_A),
     ],
 )
 def test_object_views(client, personas, objects, name, key, expected):
@@ -152,23 +152,23 @@ def test_object_views(client, personas, objects, name, key, expected):
 
 
 def test_member_pages(client, personas, objects):
-    assert statuses(client, personas, reverse("study-me")) == ONLY_MEMBERS
+    assert statuses(client, personas, reverse("study:me")) == ONLY_MEMBERS
 
 
 def test_quiz_template_is_for_managers(client, personas):
     expected = {p: 404 for p in PERSONAS} | {"office": 200, "alice": 200, "charlie": 200}
-    assert statuses(client, personas, reverse("study-quiz-template")) == expected
+    assert statuses(client, personas, reverse("study:quiz-template")) == expected
 
 
 @pytest.mark.parametrize(
     "url",
     [
-        lambda o: unit_url("study-sessions", o),
-        lambda o: unit_url("study-roster", o),
-        lambda o: reverse("study-session", args=[o["session"].pk]),
-        lambda o: reverse("study-checkin", args=[o["session"].pk]),
-        lambda o: reverse("study-overview", args=[o["enrollment"].campaign_id]),
-        lambda o: reverse("study-me"),
+        lambda o: unit_url("study:sessions", o),
+        lambda o: unit_url("study:roster", o),
+        lambda o: reverse("study:session", args=[o["session"].pk]),
+        lambda o: reverse("study:checkin", args=[o["session"].pk]),
+        lambda o: reverse("study:overview", args=[o["enrollment"].campaign_id]),
+        lambda o: reverse("study:me"),
     ],
 )
 def test_anonymous_users_are_sent_to_log_in(client, objects, url):
@@ -203,7 +203,7 @@ SESSION_DATA = {
 )
 def test_only_managers_create_sessions(login, personas, objects, tree, persona, status):
     data = {**SESSION_DATA, "organization": tree["A"].pk}
-    response = login(personas[persona]).post(unit_url("study-session-new", objects), data)
+    response = login(personas[persona]).post(unit_url("study:session-new", objects), data)
     assert response.status_code == status
     assert objects["enrollment"].study_sessions.filter(topic=SESSION_DATA["topic"]).exists() is (
         status == 302
@@ -216,7 +216,7 @@ def test_only_managers_create_sessions(login, personas, objects, tree, persona, 
 )
 def test_only_managers_take_the_roll(login, personas, objects, persona, status):
     session = objects["session"]
-    response = login(personas[persona]).post(reverse("study-roll-call", args=[session.pk]), {})
+    response = login(personas[persona]).post(reverse("study:roll-call", args=[session.pk]), {})
     assert response.status_code == status
     assert session.attendances.exists() is (status == 302)
 
@@ -226,7 +226,7 @@ def test_only_managers_take_the_roll(login, personas, objects, persona, status):
 )
 def test_only_managers_add_materials(login, personas, objects, persona, status):
     response = login(personas[persona]).post(
-        unit_url("study-materials", objects), {"title": "新材料"}
+        unit_url("study:materials", objects), {"title": "新材料"}
     )
     assert response.status_code == status
     assert UnitMaterial.objects.filter(title="新材料").exists() is (status == 302)
@@ -237,14 +237,14 @@ def test_only_managers_add_materials(login, personas, objects, persona, status):
 )
 def test_only_managers_delete_materials(login, personas, objects, persona, status):
     material = objects["material"]
-    response = login(personas[persona]).post(reverse("study-material-delete", args=[material.pk]))
+    response = login(personas[persona]).post(reverse("study:material-delete", args=[material.pk]))
     assert response.status_code == status
     assert UnitMaterial.objects.filter(pk=material.pk).exists() is (status != 302)
 
 
 def test_outsider_sees_no_unit_of_a_on_the_overview(login, personas, objects, tree):
     campaign_id = objects["enrollment"].campaign_id
-    body = login(personas["charlie"]).get(reverse("study-overview", args=[campaign_id]))
+    body = login(personas["charlie"]).get(reverse("study:overview", args=[campaign_id]))
     assert tree["A"].name not in body.content.decode()
     assert tree["B"].name in body.content.decode()
 
@@ -260,6 +260,6 @@ def test_visits_of_a_are_not_shown_to_the_outsider(login, personas, objects, a_m
         visited_on=date(2024, 7, 5),
         place="甲中学初二（3）班",
     )
-    url = reverse("study-visits", args=[objects["enrollment"].campaign_id])
+    url = reverse("study:visits", args=[objects["enrollment"].campaign_id])
     assert "甲中学初二（3）班" in login(personas["alice"]).get(url).content.decode()
     assert "甲中学初二（3）班" not in login(personas["charlie"]).get(url).content.decode()

@@ -98,7 +98,7 @@ def roll_post(members, status="present"):
 def test_roll_call_screen_saves_in_one_request(login, make_session, a_members, personas):
     session = make_session()
     client = login(personas["alice"])
-    url = reverse("study-roll-call", args=[session.pk])
+    url = reverse("study:roll-call", args=[session.pk])
 
     page = client.get(url)
     assert page.status_code == 200
@@ -116,7 +116,7 @@ def test_roll_call_screen_keeps_what_was_typed_on_error(login, make_session, a_m
     data[f"reason-{a_members[0].pk}"] = "在场"
 
     response = login(personas["alice"]).post(
-        reverse("study-roll-call", args=[session.pk]), data, HTTP_ACCEPT_LANGUAGE="en"
+        reverse("study:roll-call", args=[session.pk]), data, HTTP_ACCEPT_LANGUAGE="en"
     )
 
     assert response.status_code == 400
@@ -127,7 +127,7 @@ def test_roll_call_screen_keeps_what_was_typed_on_error(login, make_session, a_m
 
 
 def _roll_queries(client, session, members) -> int:
-    url = reverse("study-roll-call", args=[session.pk])
+    url = reverse("study:roll-call", args=[session.pk])
     with CaptureQueriesContext(connection) as captured:
         response = client.post(url, roll_post(members, "present"))
     assert response.status_code == 302
@@ -277,7 +277,7 @@ def open_session(make_session, monkeypatch):
 
 def test_member_checks_in_through_the_page(login, open_session, personas):
     client = login(personas["bob"])
-    url = reverse("study-checkin", args=[open_session.pk])
+    url = reverse("study:checkin", args=[open_session.pk])
 
     page = client.get(f"{url}?code={open_session.checkin_code}")
     assert page.status_code == 200
@@ -294,7 +294,7 @@ def test_member_checks_in_through_the_page(login, open_session, personas):
 
 def test_wrong_code_on_the_page_shows_why(login, open_session, personas):
     response = login(personas["bob"]).post(
-        reverse("study-checkin", args=[open_session.pk]), {"code": "ZZZZZZ"}
+        reverse("study:checkin", args=[open_session.pk]), {"code": "ZZZZZZ"}
     )
     assert response.status_code == 400
     assert 'id="checkin-refused"' in response.content.decode()
@@ -305,7 +305,7 @@ def test_member_of_another_unit_gets_404_on_check_in(login, open_session, tree):
     user = make_user("dora")
     make_member(tree["B"], "B-010", "朵拉", user=user)
     client = login(user)
-    url = reverse("study-checkin", args=[open_session.pk])
+    url = reverse("study:checkin", args=[open_session.pk])
 
     assert client.get(url).status_code == 404
     assert client.post(url, {"code": open_session.checkin_code}).status_code == 404
@@ -317,12 +317,12 @@ def test_member_of_another_unit_on_the_roll_may_check_in(login, open_session, tr
     user = make_user("dora")
     dora = make_member(tree["B"], "B-010", "朵拉", user=user)
     Attendance.objects.create(session=open_session, member=dora, status="absent")
-    page = login(user).get(reverse("study-checkin", args=[open_session.pk]))
+    page = login(user).get(reverse("study:checkin", args=[open_session.pk]))
     assert page.status_code == 200
     assert open_session.topic in page.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["office", "alice", "charlie"])
 def test_users_without_a_member_record_get_404_on_check_in(login, open_session, personas, persona):
-    response = login(personas[persona]).get(reverse("study-checkin", args=[open_session.pk]))
+    response = login(personas[persona]).get(reverse("study:checkin", args=[open_session.pk]))
     assert response.status_code == 404

@@ -70,7 +70,7 @@ def url(name, enrollment, query=""):
 
 
 def test_roster_pdf_has_the_chinese_form(weasyprint, login, personas, kept, a_members):
-    response = export(login(personas["alice"]), url("study-roster-pdf", kept))
+    response = export(login(personas["alice"]), url("study:roster-pdf", kept))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -82,14 +82,14 @@ def test_roster_pdf_has_the_chinese_form(weasyprint, login, personas, kept, a_me
 
 def test_log_and_notes_pdfs(weasyprint, login, personas, kept):
     client = login(personas["alice"])
-    log = pdf_text(export(client, url("study-log-pdf", kept)))
+    log = pdf_text(export(client, url("study:log-pdf", kept)))
     assert "支部书记领学党章总纲" in log and "出差" in log
-    notes = pdf_text(export(client, url("study-notes-pdf", kept)))
+    notes = pdf_text(export(client, url("study:notes-pdf", kept)))
     assert "学习党章的体会" in notes and "甲一" in notes
 
 
 def test_roster_excel(login, personas, kept, a_members):
-    response = export(login(personas["alice"]), url("study-roster-xlsx", kept))
+    response = export(login(personas["alice"]), url("study:roster-xlsx", kept))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     by_name = {row[1]: row for row in rows[1:]}
@@ -103,12 +103,12 @@ def test_roster_excel(login, personas, kept, a_members):
 def test_log_and_notes_excel(login, personas, kept):
     client = login(personas["alice"])
     log = load_workbook(
-        io.BytesIO(b"".join(export(client, url("study-log-xlsx", kept)).streaming_content))
+        io.BytesIO(b"".join(export(client, url("study:log-xlsx", kept)).streaming_content))
     ).active
     cells = [cell for row in log.iter_rows(values_only=True) for cell in row]
     assert "支部书记领学党章总纲，大家交流体会。" in cells
     notes = load_workbook(
-        io.BytesIO(b"".join(export(client, url("study-notes-xlsx", kept)).streaming_content))
+        io.BytesIO(b"".join(export(client, url("study:notes-xlsx", kept)).streaming_content))
     ).active
     assert [row[3] for row in notes.iter_rows(values_only=True)][1:] == ["学习党章的体会"]
 
@@ -116,10 +116,10 @@ def test_log_and_notes_excel(login, personas, kept):
 def test_notes_filtered_by_member(login, personas, kept, a_members):
     client = login(personas["alice"])
     other = a_members[0]
-    page = client.get(url("study-notes", kept, f"?member={other.pk}"))
+    page = client.get(url("study:notes", kept, f"?member={other.pk}"))
     assert "学习党章的体会" not in page.content.decode()
     outsider = make_member(Organization.objects.get(code="B"), "B-100", "乙百")
-    assert client.get(url("study-notes", kept, f"?member={outsider.pk}")).status_code == 404
+    assert client.get(url("study:notes", kept, f"?member={outsider.pk}")).status_code == 404
 
 
 # -- query counts ----------------------------------------------------------------------------
@@ -146,13 +146,13 @@ def grow(planned, make_session, personas, members: int, sessions: int, prefix: s
 @pytest.mark.parametrize(
     "name",
     [
-        "study-unit-hours",
-        "study-roster",
-        "study-roster-xlsx",
-        "study-log",
-        "study-notes",
-        "study-sessions",
-        "study-unit-five-ones",
+        "study:unit-hours",
+        "study:roster",
+        "study:roster-xlsx",
+        "study:log",
+        "study:notes",
+        "study:sessions",
+        "study:unit-five-ones",
     ],
 )
 def test_unit_pages_do_not_grow_with_members_and_sessions(
@@ -181,7 +181,7 @@ def test_overview_does_not_grow_with_units(login, personas, planned, make_sessio
     from vanguard.campaigns import services as campaign_services
 
     client = login(personas["office"])
-    overview = reverse("study-overview", args=[planned["A"].campaign_id])
+    overview = reverse("study:overview", args=[planned["A"].campaign_id])
 
     def count():
         with CaptureQueriesContext(connection) as captured:

@@ -25,7 +25,7 @@ def short_of_hours(planned, make_session, a_members, monkeypatch):
 
 
 def page(client, enrollment):
-    url = reverse("campaign-unit", args=[enrollment.campaign_id, enrollment.pk])
+    url = reverse("campaigns:unit", args=[enrollment.campaign_id, enrollment.pk])
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()

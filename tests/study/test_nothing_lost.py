@@ -85,19 +85,21 @@ def test_a_member_leaves_with_a_date_and_drops_out_of_the_active_list(login, per
     bob = personas["bob"].member
     client = login(personas["alice"])
     response = client.post(
-        reverse("member-leave", args=[bob.pk]), {"left_on": "2024-09-01", "reason": "调离本系统"}
+        reverse("orgs:member-leave", args=[bob.pk]),
+        {"left_on": "2024-09-01", "reason": "调离本系统"},
     )
     assert response.status_code == 302
     bob.refresh_from_db()
     assert (bob.left_on, bob.left_reason) == (date(2024, 9, 1), "调离本系统")
     assert Attendance.objects.filter(member=bob).exists()  # the records stay
 
-    client.get(reverse("member-detail", args=[bob.pk]))  # the message "… has left" is shown
-    listed = client.get(reverse("member-list")).content.decode()
+    client.get(reverse("orgs:member-detail", args=[bob.pk]))  # the message "… has left" is shown
+    listed = client.get(reverse("orgs:member-list")).content.decode()
     assert "鲍勃" not in listed and "甲一" in listed
-    assert "鲍勃" in client.get(reverse("member-list"), {"left": "1"}).content.decode()
+    assert "鲍勃" in client.get(reverse("orgs:member-list"), {"left": "1"}).content.decode()
     assert (
-        'id="member-left"' in client.get(reverse("member-detail", args=[bob.pk])).content.decode()
+        'id="member-left"'
+        in client.get(reverse("orgs:member-detail", args=[bob.pk])).content.decode()
     )
     assert Member.objects.active(date(2024, 8, 31)).filter(pk=bob.pk).exists()
 
@@ -108,7 +110,7 @@ def test_a_bad_leaving_date_is_refused_with_a_message(login, personas):
     bob.save()
     client = login(personas["alice"])
     response = client.post(
-        reverse("member-leave", args=[bob.pk]),
+        reverse("orgs:member-leave", args=[bob.pk]),
         {"left_on": "2001-01-01", "reason": "x"},
         follow=True,
     )
@@ -121,7 +123,7 @@ def test_a_bad_leaving_date_is_refused_with_a_message(login, personas):
 def test_only_the_unit_managers_record_leaving(login, personas, persona, status):
     bob = personas["bob"].member
     response = login(personas[persona]).post(
-        reverse("member-leave", args=[bob.pk]), {"left_on": "2024-09-01", "reason": "x"}
+        reverse("orgs:member-leave", args=[bob.pk]), {"left_on": "2024-09-01", "reason": "x"}
     )
     assert response.status_code == status
     bob.refresh_from_db()
@@ -132,7 +134,7 @@ def test_a_member_moves_with_a_date_and_the_history_keeps_where_they_were(login,
     bob = personas["bob"].member
     client = login(personas["alice"])
     client.post(
-        reverse("member-move", args=[bob.pk]),
+        reverse("orgs:member-move", args=[bob.pk]),
         {"organization": tree["A"].pk, "moved_on": "2024-09-01"},
     )
     bob.refresh_from_db()
@@ -143,7 +145,7 @@ def test_a_member_moves_with_a_date_and_the_history_keeps_where_they_were(login,
 def test_a_member_cannot_be_moved_outside_the_managers_units(login, personas, tree):
     bob = personas["bob"].member
     login(personas["alice"]).post(
-        reverse("member-move", args=[bob.pk]),
+        reverse("orgs:member-move", args=[bob.pk]),
         {"organization": tree["B"].pk, "moved_on": "2024-09-01"},
     )
     bob.refresh_from_db()

@@ -139,10 +139,10 @@ def test_a_template_without_online_study_shows_and_counts_nothing(
     OnlineProgress.objects.create(material=material, member=bob, seconds=600)
     assert bob.pk not in live_hours(campaign.pk)
     client.force_login(personas["bob"])
-    assert client.get(reverse("study-online-mine", args=[campaign.pk])).status_code == 404
-    assert client.get(reverse("study-online-material", args=[material.pk])).status_code == 404
-    page = client.get(reverse("study-me")).content.decode()
-    assert reverse("study-online-mine", args=[campaign.pk]) not in page
+    assert client.get(reverse("study:online-mine", args=[campaign.pk])).status_code == 404
+    assert client.get(reverse("study:online-material", args=[material.pk])).status_code == 404
+    page = client.get(reverse("study:me")).content.decode()
+    assert reverse("study:online-mine", args=[campaign.pk]) not in page
 
 
 # -- pages ------------------------------------------------------------------------------------
@@ -162,25 +162,25 @@ def test_a_template_without_online_study_shows_and_counts_nothing(
 def test_access_for_every_persona(material, planned, personas, client, persona, mine, page, unit):
     campaign = planned["A"].campaign
     client.force_login(personas[persona])
-    assert client.get(reverse("study-online-mine", args=[campaign.pk])).status_code == mine
-    assert client.get(reverse("study-online-material", args=[material.pk])).status_code == page
-    unit_url = reverse("study-online-unit", args=[campaign.pk, planned["A"].pk])
+    assert client.get(reverse("study:online-mine", args=[campaign.pk])).status_code == mine
+    assert client.get(reverse("study:online-material", args=[material.pk])).status_code == page
+    unit_url = reverse("study:online-unit", args=[campaign.pk, planned["A"].pk])
     assert client.get(unit_url).status_code == unit
-    beat_status = client.post(reverse("study-online-beat", args=[material.pk])).status_code
+    beat_status = client.post(reverse("study:online-beat", args=[material.pk])).status_code
     assert beat_status == {"bob": 200, "charlie": 404}.get(persona, 403)
 
 
 def test_the_member_sees_the_time_counted(material, planned, personas, client, bob):
     OnlineProgress.objects.create(material=material, member=bob, seconds=300)
     client.force_login(personas["bob"])
-    page = client.get(reverse("study-online-mine", args=[planned["A"].campaign_id]))
+    page = client.get(reverse("study:online-mine", args=[planned["A"].campaign_id]))
     text = page.content.decode()
     assert "data-online-minutes>5<" in text
 
 
 def test_a_unit_admin_uploads_a_video_checked_by_content(planned, personas, client):
     client.force_login(personas["alice"])
-    url = reverse("study-online-unit", args=[planned["A"].campaign_id, planned["A"].pk])
+    url = reverse("study:online-unit", args=[planned["A"].campaign_id, planned["A"].pk])
     fake = SimpleUploadedFile("lesson.mp4", b"<html><script>x</script></html>")
     answer = client.post(url, {"title": "党课视频", "kind": "video", "minutes": "30", "file": fake})
     assert answer.status_code == 400
@@ -197,7 +197,7 @@ def test_a_unit_admin_uploads_a_video_checked_by_content(planned, personas, clie
 def test_the_office_adds_material_for_every_unit_and_a_unit_admin_may_not(
     planned, personas, client
 ):
-    url = reverse("study-online-office", args=[planned["A"].campaign_id])
+    url = reverse("study:online-office", args=[planned["A"].campaign_id])
     data = {"title": "读本第一章", "kind": "document", "minutes": "20", "text": "正文"}
     client.force_login(personas["alice"])
     assert client.post(url, data).status_code == 403

@@ -153,7 +153,7 @@ def test_import_page_lists_the_problems(login, personas, quiz):
     client = login(personas["office"])
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(
-            reverse("study-quiz-import", args=[quiz.pk]), {"file": bad}, HTTP_ACCEPT_LANGUAGE="en"
+            reverse("study:quiz-import", args=[quiz.pk]), {"file": bad}, HTTP_ACCEPT_LANGUAGE="en"
         )
     job = job_of(response)
     assert job.status == job.Status.FAILED and not quiz.questions.exists()
@@ -167,10 +167,10 @@ def test_import_page_imports_in_the_worker(login, personas, quiz):
     good.name = "题库.xlsx"
     client = login(personas["office"])
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(reverse("study-quiz-import", args=[quiz.pk]), {"file": good})
+        response = client.post(reverse("study:quiz-import", args=[quiz.pk]), {"file": good})
     job = job_of(response)
     assert job.status == job.Status.DONE and quiz.questions.count() == 2
-    assert job.result["next_url"] == reverse("study-quiz", args=[quiz.pk])
+    assert job.result["next_url"] == reverse("study:quiz", args=[quiz.pk])
 
 
 # -- attempts ------------------------------------------------------------------------------
@@ -253,9 +253,9 @@ def test_deadline_never_passes_the_closing_time(bank, personas):
 
 def test_member_takes_the_quiz_through_the_pages(login, bank, personas):
     client = login(personas["bob"])
-    response = client.post(reverse("study-quiz-start", args=[bank.pk]))
+    response = client.post(reverse("study:quiz-start", args=[bank.pk]))
     attempt = QuizAttempt.objects.get()
-    assert response.url == reverse("study-attempt", args=[attempt.pk])
+    assert response.url == reverse("study:attempt", args=[attempt.pk])
     page = client.get(response.url)
     assert 'id="countdown"' in page.content.decode()
 

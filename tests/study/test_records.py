@@ -20,7 +20,7 @@ SESSION = {
 
 
 def new_session_url(enrollment):
-    return reverse("study-session-new", args=[enrollment.campaign_id, enrollment.pk])
+    return reverse("study:session-new", args=[enrollment.campaign_id, enrollment.pk])
 
 
 def test_creating_a_session(login, personas, planned, tree):
@@ -28,7 +28,7 @@ def test_creating_a_session(login, personas, planned, tree):
         new_session_url(planned["A"]), {**SESSION, "organization": tree["A1"].pk}
     )
     session = StudySession.objects.get()
-    assert response.url == reverse("study-session", args=[session.pk])
+    assert response.url == reverse("study:session", args=[session.pk])
     assert (session.organization, session.enrollment, session.created_by) == (
         tree["A1"],
         planned["A"],
@@ -72,16 +72,16 @@ def test_a_session_outside_the_study_phase_is_saved_and_marked(login, personas, 
         {**SESSION, "date": "2024-09-20", "organization": tree["A"].pk},
     )
     session = StudySession.objects.get()
-    page = client.get(reverse("study-sessions", args=[planned["A"].campaign_id, planned["A"].pk]))
+    page = client.get(reverse("study:sessions", args=[planned["A"].campaign_id, planned["A"].pk]))
     assert page.context["sessions"][0].outside_window is True
-    detail = client.get(reverse("study-session", args=[session.pk]))
+    detail = client.get(reverse("study:session", args=[session.pk]))
     assert detail.context["outside_window"] is True
 
 
 def test_the_mobilisation_meeting_is_evidence_of_its_step(login, personas, make_session, planned):
     make_session(kind="mobilization_meeting", topic="动员大会")
     page = login(personas["alice"]).get(
-        reverse("campaign-unit", args=[planned["A"].campaign_id, planned["A"].pk])
+        reverse("campaigns:unit", args=[planned["A"].campaign_id, planned["A"].pk])
     )
     assert 'data-step-evidence="思想发动"' in page.content.decode()
 
@@ -89,7 +89,7 @@ def test_the_mobilisation_meeting_is_evidence_of_its_step(login, personas, make_
 def test_writing_the_record_of_a_session(login, personas, make_session):
     session = make_session()
     response = login(personas["alice"]).post(
-        reverse("study-session-log", args=[session.pk]),
+        reverse("study:session-log", args=[session.pk]),
         {"content": "学习了党章总纲。", "summary": "效果好", "recorder": "组织委员"},
     )
     assert response.status_code == 302
@@ -99,12 +99,12 @@ def test_writing_the_record_of_a_session(login, personas, make_session):
 
 def test_check_in_display_shows_the_code_and_a_qr(login, personas, make_session):
     session = make_session()
-    page = login(personas["alice"]).get(reverse("study-checkin-display", args=[session.pk]))
+    page = login(personas["alice"]).get(reverse("study:checkin-display", args=[session.pk]))
     body = page.content.decode()
     assert session.checkin_code in body and "<svg" in body and "<path" in body
 
     old = session.checkin_code
-    login(personas["alice"]).post(reverse("study-checkin-renew", args=[session.pk]))
+    login(personas["alice"]).post(reverse("study:checkin-renew", args=[session.pk]))
     session.refresh_from_db()
     assert session.checkin_code != old
 
@@ -115,7 +115,7 @@ def test_check_in_display_shows_the_code_and_a_qr(login, personas, make_session)
 def test_member_keeps_study_notes(login, personas, planned, make_session):
     session = make_session()
     client = login(personas["bob"])
-    url = reverse("study-my-notes", args=[planned["A"].campaign_id])
+    url = reverse("study:my-notes", args=[planned["A"].campaign_id])
     response = client.post(
         url,
         {
@@ -133,7 +133,7 @@ def test_member_keeps_study_notes(login, personas, planned, make_session):
     bad = client.post(url, {"written_on": future, "title": "x", "content": "y"})
     assert bad.status_code == 400 and StudyNote.objects.count() == 1
     assert (
-        login(personas["alice"]).get(reverse("study-note-edit", args=[note.pk])).status_code == 404
+        login(personas["alice"]).get(reverse("study:note-edit", args=[note.pk])).status_code == 404
     )
 
 
@@ -175,27 +175,27 @@ def test_five_ones_need_a_partner_where_the_template_says(campaign, personas):
 def test_member_marks_a_five_one_and_the_unit_sees_it(login, personas, planned):
     campaign_id = planned["A"].campaign_id
     login(personas["bob"]).post(
-        reverse("study-my-five-one", args=[campaign_id]),
+        reverse("study:my-five-one", args=[campaign_id]),
         {"item": "renew_oath", "done_on": "2024-07-01"},
     )
     assert FiveOneRecord.objects.get().member == personas["bob"].member
 
     page = login(personas["alice"]).get(
-        reverse("study-unit-five-ones", args=[campaign_id, planned["A"].pk])
+        reverse("study:unit-five-ones", args=[campaign_id, planned["A"].pk])
     )
     row = next(r for r in page.context["rows"] if r["member"] == personas["bob"].member)
     assert row["done"] == 1 and page.context["done_per_item"][0] == 1
 
 
 def test_unit_admin_records_and_clears_a_five_one(login, personas, planned):
-    url = reverse("study-unit-five-ones", args=[planned["A"].campaign_id, planned["A"].pk])
+    url = reverse("study:unit-five-ones", args=[planned["A"].campaign_id, planned["A"].pk])
     bob = personas["bob"].member
     client = login(personas["alice"])
     client.post(
         url, {"member": bob.pk, "item": "mentor", "done_on": "2024-07-01", "partner": "青年教师"}
     )
     assert FiveOneRecord.objects.get().partner == "青年教师"
-    clear = reverse("study-unit-five-one-clear", args=[planned["A"].campaign_id, planned["A"].pk])
+    clear = reverse("study:unit-five-one-clear", args=[planned["A"].campaign_id, planned["A"].pk])
     client.post(clear, {"member": bob.pk, "item": "mentor"})
     assert not FiveOneRecord.objects.exists()
     assert (
@@ -223,7 +223,7 @@ def leader_member(personas):
 
 
 def test_leader_cadre_logs_a_visit(login, personas, planned, leader_member, tree):
-    url = reverse("study-visits", args=[planned["A"].campaign_id])
+    url = reverse("study:visits", args=[planned["A"].campaign_id])
     response = login(personas["bob"]).post(url, {**VISIT, "organization": tree["A"].pk})
     assert response.status_code == 302
     visit = LeaderVisit.objects.get()
@@ -236,7 +236,7 @@ def test_leader_cadre_logs_a_visit(login, personas, planned, leader_member, tree
 
 
 def test_an_activity_of_another_kind_is_refused(login, personas, planned, leader_member):
-    url = reverse("study-visits", args=[planned["A"].campaign_id])
+    url = reverse("study:visits", args=[planned["A"].campaign_id])
     response = login(personas["bob"]).post(url, {**VISIT, "kind": "home"})
     assert response.status_code == 400
     assert "activity" in response.context["form"].errors
@@ -244,7 +244,7 @@ def test_an_activity_of_another_kind_is_refused(login, personas, planned, leader
 
 
 def test_members_who_are_not_leader_cadres_cannot_log_visits(login, personas, planned):
-    url = reverse("study-visits", args=[planned["A"].campaign_id])
+    url = reverse("study:visits", args=[planned["A"].campaign_id])
     assert login(personas["bob"]).post(url, VISIT).status_code == 403
     assert login(personas["office"]).post(url, VISIT).status_code == 403
 

@@ -109,14 +109,14 @@ def test_a_roll_taken_after_the_move_keeps_the_members_marks(moved, personas, a_
 def test_the_roll_page_shows_the_moved_member_greyed_with_the_marks(moved, login, personas):
     bob, before = moved["bob"], moved["before"]
     client = login(personas["alice"])
-    page = client.get(reverse("study-roll-call", args=[before.pk])).content.decode()
+    page = client.get(reverse("study:roll-call", args=[before.pk])).content.decode()
     row = page.split(f'data-member="{bob.pk}"')[1].split("</tr>")[0]
     assert "moved" in row.split(">")[0]  # the row's class: greyed
     assert "乙中心党支部" in row  # moved to B
     assert f'id="s-{bob.pk}-present" value="present" checked' in row  # the mark kept
     # posting the page as shown keeps the mark
     response = client.post(
-        reverse("study-roll-call", args=[before.pk]),
+        reverse("study:roll-call", args=[before.pk]),
         {f"status-{m.pk}": "present" for m, _row in services.roll_rows(before)},
     )
     assert response.status_code == 302

@@ -37,13 +37,13 @@ def act(writing, action, user):
 def test_the_path_from_submission_to_the_public_column(writing, personas, client):
     act(writing, "accept", personas["alice"])
     act(writing, "recommend", personas["alice"])
-    assert not client.get(reverse("study-public-writings")).content.decode().count("学习党章的体会")
+    assert not client.get(reverse("study:public-writings")).content.decode().count("学习党章的体会")
     act(writing, "publish", personas["office"])
-    column = client.get(reverse("study-public-writings"))
+    column = client.get(reverse("study:public-writings"))
     assert "学习党章的体会" in column.content.decode()
-    assert client.get(reverse("study-public-writing", args=[writing.pk])).status_code == 200
+    assert client.get(reverse("study:public-writing", args=[writing.pk])).status_code == 200
     act(writing, "unpublish", personas["office"])
-    assert client.get(reverse("study-public-writing", args=[writing.pk])).status_code == 404
+    assert client.get(reverse("study:public-writing", args=[writing.pk])).status_code == 404
     assert writing.status == WritingStatus.RECOMMENDED
 
 
@@ -88,7 +88,7 @@ def test_who_may_make_each_move(writing, personas, action, status, allowed):
 def test_a_returned_writing_is_revised_by_its_author(writing, personas, client):
     act(writing, "return", personas["alice"])
     client.force_login(personas["bob"])
-    url = reverse("study-writing", args=[writing.pk])
+    url = reverse("study:writing", args=[writing.pk])
     answer = client.post(url, {"kind": "experience", "title": "修改稿", "body": "新的正文"})
     assert answer.status_code == 302
     writing.refresh_from_db()
@@ -101,7 +101,7 @@ def test_a_returned_writing_is_revised_by_its_author(writing, personas, client):
 
 def test_a_member_submits_and_bad_input_keeps_what_was_typed(planned, personas, client):
     client.force_login(personas["bob"])
-    url = reverse("study-writings-mine", args=[planned["A"].campaign_id])
+    url = reverse("study:writings-mine", args=[planned["A"].campaign_id])
     answer = client.post(url, {"kind": "nonsense", "title": "我的体会", "body": "正文"})
     assert answer.status_code == 400
     assert "我的体会" in answer.content.decode()
@@ -127,12 +127,12 @@ def test_access_for_every_persona(
 ):
     campaign_pk = planned["A"].campaign_id
     client.force_login(personas[persona])
-    assert client.get(reverse("study-writing", args=[writing.pk])).status_code == detail
-    unit_url = reverse("study-writings-unit", args=[campaign_pk, planned["A"].pk])
+    assert client.get(reverse("study:writing", args=[writing.pk])).status_code == detail
+    unit_url = reverse("study:writings-unit", args=[campaign_pk, planned["A"].pk])
     assert client.get(unit_url).status_code == unit
-    campaign_url = reverse("study-writings-campaign", args=[campaign_pk])
+    campaign_url = reverse("study:writings-campaign", args=[campaign_pk])
     assert client.get(campaign_url).status_code == campaign_list
-    assert client.get(reverse("study-writings-mine", args=[campaign_pk])).status_code == mine
+    assert client.get(reverse("study:writings-mine", args=[campaign_pk])).status_code == mine
 
 
 def test_a_template_without_writings_or_lecturers_shows_nothing_of_them(
@@ -144,14 +144,14 @@ def test_a_template_without_writings_or_lecturers_shows_nothing_of_them(
     data["lecture_kinds"] = []
     Campaign.objects.filter(pk=campaign.pk).update(template_data=data)
     client.force_login(personas["bob"])
-    assert client.get(reverse("study-writings-mine", args=[campaign.pk])).status_code == 404
-    assert client.get(reverse("study-writing", args=[writing.pk])).status_code == 404
+    assert client.get(reverse("study:writings-mine", args=[campaign.pk])).status_code == 404
+    assert client.get(reverse("study:writing", args=[writing.pk])).status_code == 404
     assert (
-        reverse("study-writings-mine", args=[campaign.pk])
-        not in client.get(reverse("study-me")).content.decode()
+        reverse("study:writings-mine", args=[campaign.pk])
+        not in client.get(reverse("study:me")).content.decode()
     )
     client.force_login(personas["office"])
-    assert client.get(reverse("study-lecturers", args=[campaign.pk])).status_code == 404
+    assert client.get(reverse("study:lecturers", args=[campaign.pk])).status_code == 404
 
 
 # -- 讲师团 -----------------------------------------------------------------------------------
@@ -163,12 +163,12 @@ def test_the_office_keeps_the_roster_and_links_a_lecture_to_the_units_session(
     campaign = planned["A"].campaign
     session = make_session(kind="party_lecture_tutoring", day=date(2024, 7, 12))
     client.force_login(personas["alice"])
-    roster = reverse("study-lecturers", args=[campaign.pk])
+    roster = reverse("study:lecturers", args=[campaign.pk])
     assert client.post(roster, {"name": "王老师"}).status_code == 403
     client.force_login(personas["office"])
     assert client.post(roster, {"name": "王老师", "affiliation": "市委党校"}).status_code == 302
     lecturer = Lecturer.objects.get()
-    url = reverse("study-lecturer", args=[lecturer.pk])
+    url = reverse("study:lecturer", args=[lecturer.pk])
     lecture = {
         "enrollment": planned["A"].pk,
         "kind": "party_lecture_tutoring",
@@ -202,5 +202,5 @@ def test_the_office_keeps_the_roster_and_links_a_lecture_to_the_units_session(
 def test_lecturers_access_for_every_persona(planned, personas, client, persona, roster, detail):
     lecturer = Lecturer.objects.create(campaign=planned["A"].campaign, name="王老师")
     client.force_login(personas[persona])
-    assert client.get(reverse("study-lecturers", args=[lecturer.campaign_id])).status_code == roster
-    assert client.get(reverse("study-lecturer", args=[lecturer.pk])).status_code == detail
+    assert client.get(reverse("study:lecturers", args=[lecturer.campaign_id])).status_code == roster
+    assert client.get(reverse("study:lecturer", args=[lecturer.pk])).status_code == detail

@@ -29,7 +29,7 @@ def today():
 
 
 def respond_url(code):
-    return reverse("public-survey-respond", args=[services.format_code(code)])
+    return reverse("surveys:public-respond", args=[services.format_code(code)])
 
 
 def good_answers(**extra):
@@ -40,18 +40,18 @@ def good_answers(**extra):
 
 
 def test_the_start_page_needs_no_login(client):
-    response = client.get(reverse("public-survey-start"), **EN)
+    response = client.get(reverse("surveys:public-start"), **EN)
     assert response.status_code == 200 and 'id="code-form"' in response.content.decode()
 
 
 def test_a_typed_code_leads_to_its_page(client, codes):
     typed = services.format_code(codes[0]).lower().replace("-", " ")
-    response = client.post(reverse("public-survey-start"), {"code": typed})
+    response = client.post(reverse("surveys:public-start"), {"code": typed})
     assert response.status_code == 302 and response.url == respond_url(codes[0])
 
 
 def test_a_malformed_code_is_explained_and_kept(client):
-    response = client.post(reverse("public-survey-start"), {"code": "ABC-12"}, **EN)
+    response = client.post(reverse("surveys:public-start"), {"code": "ABC-12"}, **EN)
     assert response.status_code == 400
     body = response.content.decode()
     assert "A code has 12 letters and digits" in body and 'value="ABC-12"' in body
@@ -66,7 +66,7 @@ def test_a_visitor_answers_once(client, codes, today):
     assert page.status_code == 200
     assert "满意" in page.content.decode() and "基本满意" in page.content.decode()
     response = client.post(url, good_answers(comment="很好"))
-    assert response.status_code == 302 and response.url == reverse("public-survey-thanks")
+    assert response.status_code == 302 and response.url == reverse("surveys:public-thanks")
     assert SealedResponse.objects.count() == 1
     again = client.post(url, good_answers(overall="dissatisfied"), **EN)
     assert again.status_code == 409
@@ -140,7 +140,7 @@ def test_markup_is_stored_as_typed_and_shown_escaped(
     assert Response.objects.filter(comment=script).count() == 1
     body = (
         login(personas["office"])
-        .get(reverse("surveys-results", args=[open_survey.pk]))
+        .get(reverse("surveys:results", args=[open_survey.pk]))
         .content.decode()
     )
     assert script not in body
@@ -155,7 +155,7 @@ def test_an_oversized_body_is_refused(client, codes, today, settings):
 
 
 def test_a_code_in_the_address_is_read_however_it_is_written(client, codes, today):
-    url = reverse("public-survey-respond", args=[codes[0].lower()])
+    url = reverse("surveys:public-respond", args=[codes[0].lower()])
     assert client.get(url).status_code == 200
 
 
@@ -182,7 +182,10 @@ def test_too_many_attempts_are_slowed_down(client, codes, today):
     url = respond_url("ZZZZ-ZZZZ-ZZZZ")
     statuses = [client.get(url).status_code for _ in range(31)]
     assert statuses[:30] == [404] * 30 and statuses[30] == 429
-    assert client.post(reverse("public-survey-start"), {"code": codes[0]}).status_code in (302, 429)
+    assert client.post(reverse("surveys:public-start"), {"code": codes[0]}).status_code in (
+        302,
+        429,
+    )
 
 
 # -- published draws and results -----------------------------------------------------------
@@ -190,40 +193,40 @@ def test_too_many_attempts_are_slowed_down(client, codes, today):
 
 def test_draws_are_published_for_anyone_to_check(client, open_survey):
     draw = Draw.objects.get()
-    listing = client.get(reverse("public-survey-draws")).content.decode()
+    listing = client.get(reverse("surveys:public-draws")).content.decode()
     assert draw.seed in listing and open_survey.enrollment.organization.name in listing
-    page = client.get(reverse("public-survey-draw", args=[draw.pk])).content.decode()
+    page = client.get(reverse("surveys:public-draw", args=[draw.pk])).content.decode()
     assert ", ".join(map(str, draw.selected_rows)) in page and 'id="how-to-check"' in page
     # written for a citizen: the technical details are in the file for experts (issue 19)
     for jargon in (draw.fingerprint, draw.algorithm, "SHA-256", "manage.py"):
         assert jargon not in page
-    document = json.loads(client.get(reverse("public-survey-draw-file", args=[draw.pk])).content)
+    document = json.loads(client.get(reverse("surveys:public-draw-file", args=[draw.pk])).content)
     assert document["frame"]["fingerprint"] == draw.fingerprint
     assert document["algorithm"] == draw.algorithm and "verify_draw" in document["verify_command"]
     assert len(document["method"]) == 3
     assert document["selected_rows"] == draw.selected_rows and document["seed"] == draw.seed
-    assert client.get(reverse("public-survey-draw", args=[draw.pk + 1])).status_code == 404
+    assert client.get(reverse("surveys:public-draw", args=[draw.pk + 1])).status_code == 404
 
 
 def test_only_published_results_are_public(client, open_survey, codes):
     services.submit_response(codes[0], answers(), today=DURING)
     close(open_survey, today=CLOSES)
     name = open_survey.enrollment.organization.name
-    body = client.get(reverse("public-survey-draws")).content.decode()
+    body = client.get(reverse("surveys:public-draws")).content.decode()
     assert 'id="published-results"' in body and body.count(name) == 1  # the draw only
     services.publish_results(open_survey, today=CLOSES, acting=None)
-    assert client.get(reverse("public-survey-draws")).content.decode().count(name) == 2
+    assert client.get(reverse("surveys:public-draws")).content.decode().count(name) == 2
 
 
 def test_the_front_page_links_the_survey(client, db):  # it reads the campaigns
-    body = client.get(reverse("public-index")).content.decode()
-    assert reverse("public-survey-start") in body and reverse("public-survey-draws") in body
+    body = client.get(reverse("portal:public-index")).content.decode()
+    assert reverse("surveys:public-start") in body and reverse("surveys:public-draws") in body
 
 
 def test_the_draws_page_does_not_grow_with_draws(client, open_survey):
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("public-survey-draws")).status_code == 200
+            assert client.get(reverse("surveys:public-draws")).status_code == 200
         return len(captured)
 
     few = queries()
@@ -249,5 +252,5 @@ def test_the_draws_page_does_not_grow_with_draws(client, open_survey):
 
 
 def test_the_thanks_page_says_nothing_of_the_response(client):
-    response = client.get(reverse("public-survey-thanks"), **EN)
+    response = client.get(reverse("surveys:public-thanks"), **EN)
     assert response.status_code == 200 and 'id="thanks"' in response.content.decode()

@@ -110,7 +110,7 @@ def test_the_tellers_slips_are_shown_once_and_two_codes_close_through_the_page(
     answered(open_survey, codes)
     # the survey is open: with responses in, the tellers can no longer change
     client = login(personas["office"])
-    url = reverse("surveys-tellers", args=[open_survey.pk])
+    url = reverse("surveys:tellers", args=[open_survey.pk])
     refused_page = client.post(url, {"teller_1": "甲", "teller_2": "乙", "teller_3": "丙"})
     assert refused_page.status_code == 302
     teller_codes = TELLER_CODES[open_survey.pk]
@@ -120,7 +120,7 @@ def test_the_tellers_slips_are_shown_once_and_two_codes_close_through_the_page(
         tellers.share_digest(code) for code in teller_codes
     }
     closed = client.post(
-        reverse("surveys-close", args=[open_survey.pk]),
+        reverse("surveys:close", args=[open_survey.pk]),
         {"code_1": "", "code_2": teller_codes[1], "code_3": teller_codes[2]},
     )
     assert closed.status_code == 302
@@ -132,7 +132,7 @@ def test_appointing_through_the_page_shows_each_code_once(login, personas, surve
     from django.urls import reverse
 
     response = login(personas["office"]).post(
-        reverse("surveys-tellers", args=[survey.pk]),
+        reverse("surveys:tellers", args=[survey.pk]),
         {"teller_1": "甲", "teller_2": "乙", "teller_3": "丙"},
     )
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]

@@ -99,14 +99,14 @@ def test_an_invalid_survey_is_neither_passed_nor_remedial(strict, enrollments, s
     (finding,) = next(v for v in report.verdicts if v.code == "surveys.satisfied").findings
     assert finding.level.name == "WARNING"
     assert "45.8%" in finding.message
-    assert finding.links[-1][1] == reverse("surveys-results", args=[survey.pk])
+    assert finding.links[-1][1] == reverse("surveys:results", args=[survey.pk])
     passed = next(v for v in report.verdicts if v.code == "surveys.satisfied")
     assert passed.evidence == []  # and it counts for no pass either
 
 
 def test_the_results_page_says_invalid_and_why(strict, enrollments, login, personas):
     survey = run_survey(enrollments["A"], 24, 11)
-    body = login(personas["office"]).get(reverse("surveys-results", args=[survey.pk]))
+    body = login(personas["office"]).get(reverse("surveys:results", args=[survey.pk]))
     text = body.content.decode()
     assert 'id="invalid-reason"' in text and "45.8%" in text and "无效" in text
 
@@ -118,7 +118,7 @@ def test_k_anonymity_of_groups(strict, enrollments, login, personas):
     shown = {part.label: part.shown for part in result.by_group}
     assert shown == {"教师": True, "学生家长": False, "社区居民": False}
     assert result.shown  # ten responses in all
-    body = login(personas["office"]).get(reverse("surveys-results", args=[survey.pk]))
+    body = login(personas["office"]).get(reverse("surveys:results", args=[survey.pk]))
     by_group = body.content.decode().split('id="result-groups"')[1].split("</table>")[0]
     assert by_group.count("不予显示") == 2
 
@@ -129,14 +129,14 @@ def test_no_result_of_a_survey_below_k_anywhere(strict, enrollments, login, pers
     assert not result.shown and result.invalid
     assert results.question_tallies(survey) == ([], [])
     office = login(personas["office"])
-    page = office.get(reverse("surveys-results", args=[survey.pk])).content.decode()
+    page = office.get(reverse("surveys:results", args=[survey.pk])).content.decode()
     assert 'id="result-combined"' not in page and "只有四个人回答" not in page
     assert 'id="not-shown"' in page
-    detail = office.get(reverse("surveys-detail", args=[survey.pk])).content.decode()
+    detail = office.get(reverse("surveys:detail", args=[survey.pk])).content.decode()
     assert "不予显示" in detail
     services.publish_results(survey, acting=None)
     client.logout()
-    public = client.get(reverse("public-survey-draws")).content.decode()
+    public = client.get(reverse("surveys:public-draws")).content.decode()
     assert "不予显示" in public
     # the campaign's effect figures leave it out too
     effect = pytest.importorskip("vanguard.rectification.effect")
@@ -157,7 +157,7 @@ def test_the_results_pdf_hides_a_survey_below_k(strict, enrollments, login, pers
 
     _weasyprint_or_skip()
     survey = run_survey(enrollments["A"], 4, 4, comment="只有四个人回答")
-    response = export(login(personas["office"]), reverse("surveys-results-pdf", args=[survey.pk]))
+    response = export(login(personas["office"]), reverse("surveys:results-pdf", args=[survey.pk]))
     text = _pdf_text(response)
     assert "只有四个人回答" not in text and "不予显示" in text
 

@@ -75,7 +75,7 @@ RUN_MATRIX = {
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_survey_page_access(login, personas, survey, persona):
-    url = reverse("surveys-detail", args=[survey.pk])
+    url = reverse("surveys:detail", args=[survey.pk])
     assert status_of(login, personas, persona, "get", url) == READ_MATRIX[persona]
 
 
@@ -84,13 +84,13 @@ def test_frame_rows_access(login, personas, survey, persona):
     frame = services.store_frame(
         survey, Method.RANDOM_SAMPLE, people(5), filename="l.xlsx", acting=None
     )
-    url = reverse("surveys-frame", args=[frame.pk])
+    url = reverse("surveys:frame", args=[frame.pk])
     assert status_of(login, personas, persona, "get", url) == READ_MATRIX[persona]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_creating_a_survey_is_for_the_upper_level(login, personas, enrollments, persona):
-    url = reverse("surveys-create", args=[enrollments["A"].pk])
+    url = reverse("surveys:create", args=[enrollments["A"].pk])
     data = {"opens_on": "2024-11-20", "closes_on": "2024-11-30"}
     expected = {**RUN_MATRIX, "office": 302}[persona]
     assert status_of(login, personas, persona, "post", url, data) == expected
@@ -102,7 +102,7 @@ def test_creating_a_survey_is_for_the_upper_level(login, personas, enrollments, 
 def test_a_unit_administrator_never_runs_the_units_own_survey(login, personas, tree, batches):
     """Charlie administers B: he sees B's pages but only B's upper level runs its survey."""
     enrollment = campaign_services.enroll(batches[0], tree["B"])
-    url = reverse("surveys-create", args=[enrollment.pk])
+    url = reverse("surveys:create", args=[enrollment.pk])
     assert login(personas["charlie"]).get(url).status_code == 403
     assert login(personas["office"]).get(url).status_code == 200
 
@@ -110,17 +110,17 @@ def test_a_unit_administrator_never_runs_the_units_own_survey(login, personas, t
 @pytest.mark.parametrize(
     ("name", "data", "setup"),
     [
-        ("surveys-dates", {"opens_on": "2024-11-21", "closes_on": "2024-11-30"}, None),
+        ("surveys:dates", {"opens_on": "2024-11-21", "closes_on": "2024-11-30"}, None),
         (
-            "surveys-announce",
+            "surveys:announce",
             {"seed": "1-2", "seed_source": "骰子", "witnesses": "甲\n乙", "size": "3"},
             "frame",
         ),
-        ("surveys-draw", {}, "announced"),
-        ("surveys-open", {}, "invited"),
-        ("surveys-close", {}, "opened"),
-        ("surveys-codes", {"channel": "sms"}, "invited"),
-        ("surveys-tellers", {"teller_1": "甲", "teller_2": "乙", "teller_3": "丙"}, "invited"),
+        ("surveys:draw", {}, "announced"),
+        ("surveys:open", {}, "invited"),
+        ("surveys:close", {}, "opened"),
+        ("surveys:codes", {"channel": "sms"}, "invited"),
+        ("surveys:tellers", {"teller_1": "甲", "teller_2": "乙", "teller_3": "丙"}, "invited"),
     ],
 )
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -141,14 +141,14 @@ def test_changes_are_for_those_who_run_the_survey(
         )
     if setup in ("invited", "opened"):
         services.make_draw(draw, acting=None)
-    if setup == "invited" and name == "surveys-open":
+    if setup == "invited" and name == "surveys:open":
         appoint(survey)
     if setup == "opened":
         teller_codes = open_(survey) and TELLER_CODES[survey.pk]
         data = {"code_1": teller_codes[0], "code_3": teller_codes[2]}
     before = _state(survey)
     status = status_of(login, personas, persona, "post", reverse(name, args=[survey.pk]), data)
-    shown = name in ("surveys-codes", "surveys-tellers")
+    shown = name in ("surveys:codes", "surveys:tellers")
     expected = RUN_MATRIX[persona] or (200 if shown else 302)
     assert status == expected
     assert (_state(survey) != before) is (persona == "office")
@@ -168,7 +168,7 @@ def _state(survey):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_importing_a_list_is_for_those_who_run_the_survey(login, personas, survey, persona):
-    url = reverse("surveys-frame-import", args=[survey.pk, Method.RANDOM_SAMPLE])
+    url = reverse("surveys:frame-import", args=[survey.pk, Method.RANDOM_SAMPLE])
     client = login(personas[persona])
     response = start(client, url, {f"{Method.RANDOM_SAMPLE}-file": xlsx_upload()})
     assert response.status_code == {**RUN_MATRIX, "office": 302}[persona]
@@ -177,7 +177,7 @@ def test_importing_a_list_is_for_those_who_run_the_survey(login, personas, surve
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_publishing_is_for_those_who_run_the_survey(login, personas, closed_survey, persona):
-    url = reverse("surveys-publish", args=[closed_survey.pk])
+    url = reverse("surveys:publish", args=[closed_survey.pk])
     assert (
         status_of(login, personas, persona, "post", url) == {**RUN_MATRIX, "office": 302}[persona]
     )
@@ -187,7 +187,7 @@ def test_publishing_is_for_those_who_run_the_survey(login, personas, closed_surv
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_results_are_for_the_upper_level_until_published(login, personas, closed_survey, persona):
-    url = reverse("surveys-results", args=[closed_survey.pk])
+    url = reverse("surveys:results", args=[closed_survey.pk])
     assert status_of(login, personas, persona, "get", url) == READ_MATRIX[persona]
     services.publish_results(closed_survey, acting=None)
     published = {**READ_MATRIX, "alice": 200, "bob": 200, "liaison": 200}
@@ -195,7 +195,7 @@ def test_results_are_for_the_upper_level_until_published(login, personas, closed
 
 
 def test_results_of_an_unfinished_survey_do_not_exist(login, personas, open_survey):
-    url = reverse("surveys-results", args=[open_survey.pk])
+    url = reverse("surveys:results", args=[open_survey.pk])
     assert login(personas["office"]).get(url).status_code == 404
 
 
@@ -214,7 +214,7 @@ def test_the_index_shows_units_in_scope(
     login, personas, tree, enrollments, persona, status, sees_a, sees_b
 ):
     response = login(personas[persona]).get(
-        reverse("surveys-index", args=[enrollments["A"].campaign_id])
+        reverse("surveys:index", args=[enrollments["A"].campaign_id])
     )
     assert response.status_code == status
     body = response.content.decode()
@@ -223,8 +223,8 @@ def test_the_index_shows_units_in_scope(
 
 
 def test_the_index_offers_new_surveys_only_to_the_upper_level(login, personas, enrollments):
-    url = reverse("surveys-index", args=[enrollments["A"].campaign_id])
-    create_a = reverse("surveys-create", args=[enrollments["A"].pk])
+    url = reverse("surveys:index", args=[enrollments["A"].campaign_id])
+    create_a = reverse("surveys:create", args=[enrollments["A"].pk])
     assert create_a in login(personas["office"]).get(url).content.decode()
     assert create_a not in login(personas["alice"]).get(url).content.decode()
 
@@ -233,7 +233,7 @@ def test_the_index_offers_new_surveys_only_to_the_upper_level(login, personas, e
     ("persona", "status"), [("office", 200), ("alice", 200), ("leader", 404), ("bob", 404)]
 )
 def test_the_blank_template_is_for_managers(login, personas, persona, status):
-    response = login(personas[persona]).get(reverse("surveys-frame-template"))
+    response = login(personas[persona]).get(reverse("surveys:frame-template"))
     assert response.status_code == status
     if status == 200:
         sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -243,18 +243,18 @@ def test_the_blank_template_is_for_managers(login, personas, persona, status):
 @pytest.mark.parametrize(
     "name",
     [
-        "surveys-index",
-        "surveys-detail",
-        "surveys-results",
-        "surveys-frame-template",
-        "surveys-create",
+        "surveys:index",
+        "surveys:detail",
+        "surveys:results",
+        "surveys:frame-template",
+        "surveys:create",
     ],
 )
 def test_every_page_needs_a_login(client, survey, name):
     args = {
-        "surveys-index": [survey.enrollment.campaign_id],
-        "surveys-create": [survey.enrollment_id],
-        "surveys-frame-template": [],
+        "surveys:index": [survey.enrollment.campaign_id],
+        "surveys:create": [survey.enrollment_id],
+        "surveys:frame-template": [],
     }.get(name, [survey.pk])
     response = client.get(reverse(name, args=args))
     assert response.status_code == 302 and "/accounts/login/" in response.url
@@ -264,12 +264,12 @@ def test_every_page_needs_a_login(client, survey, name):
 
 
 def test_a_bad_list_shows_every_problem_and_keeps_nothing(login, personas, survey):
-    url = reverse("surveys-frame-import", args=[survey.pk, Method.RANDOM_SAMPLE])
+    url = reverse("surveys:frame-import", args=[survey.pk, Method.RANDOM_SAMPLE])
     bad = SimpleUploadedFile("名单.xlsx", frame_bytes([*people(3), *people(1, start=2)]))
     client = login(personas["office"])
     job = job_of(start(client, url, {f"{Method.RANDOM_SAMPLE}-file": bad}))
     assert job.status == job.Status.FAILED
-    body = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    body = client.get(reverse("reports:job-detail", args=[job.pk])).content.decode()
     assert "import-problems" in body and ">5<" in body  # the repeated person, on row 5
     assert "名单.xlsx" in body  # the file's name is kept
     assert not Frame.objects.exists()
@@ -284,7 +284,7 @@ def test_a_failed_announcement_keeps_what_was_typed(login, personas, survey):
         "size": "3",
         "strata": "教师=1",
     }
-    response = login(personas["office"]).post(reverse("surveys-announce", args=[survey.pk]), data)
+    response = login(personas["office"]).post(reverse("surveys:announce", args=[survey.pk]), data)
     assert response.status_code == 400
     body = response.content.decode()
     assert 'value="6-6-6"' in body and "王芳" in body and "教师=1" in body
@@ -293,7 +293,7 @@ def test_a_failed_announcement_keeps_what_was_typed(login, personas, survey):
 
 def test_a_failed_date_change_keeps_the_survey(login, personas, survey):
     data = {"opens_on": "2024-11-30", "closes_on": "2024-11-01"}
-    response = login(personas["office"]).post(reverse("surveys-dates", args=[survey.pk]), data)
+    response = login(personas["office"]).post(reverse("surveys:dates", args=[survey.pk]), data)
     assert response.status_code == 400
     survey.refresh_from_db()
     assert survey.opens_on == OPENS
@@ -301,7 +301,7 @@ def test_a_failed_date_change_keeps_the_survey(login, personas, survey):
 
 def test_the_sms_list_carries_each_code_once_and_only_hashes_stay(login, personas, open_survey):
     response = login(personas["office"]).post(
-        reverse("surveys-codes", args=[open_survey.pk]), {"channel": Channel.SMS, "method": ""}
+        reverse("surveys:codes", args=[open_survey.pk]), {"channel": Channel.SMS, "method": ""}
     )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -314,7 +314,7 @@ def test_the_sms_list_carries_each_code_once_and_only_hashes_stay(login, persona
         services.hash_code(row[3]) for row in rows
     )
     again = login(personas["office"]).post(
-        reverse("surveys-codes", args=[open_survey.pk]), {"channel": Channel.SMS}
+        reverse("surveys:codes", args=[open_survey.pk]), {"channel": Channel.SMS}
     )
     assert again.status_code == 302  # nobody left without a code
 
@@ -337,7 +337,7 @@ def _pdf_text(response) -> str:
 def test_slips_print_each_code_with_its_qr(login, personas, open_survey):
     _weasyprint_or_skip()
     response = login(personas["office"]).post(
-        reverse("surveys-codes", args=[open_survey.pk]),
+        reverse("surveys:codes", args=[open_survey.pk]),
         {"channel": Channel.SLIP, "method": Method.REPRESENTATIVES},
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -354,7 +354,7 @@ def test_slips_print_each_code_with_its_qr(login, personas, open_survey):
 def test_the_results_pdf(login, personas, closed_survey):
     _weasyprint_or_skip()
     response = export(
-        login(personas["office"]), reverse("surveys-results-pdf", args=[closed_survey.pk])
+        login(personas["office"]), reverse("surveys:results-pdf", args=[closed_survey.pk])
     )
     assert response.status_code == 200
     text = _pdf_text(response)
@@ -364,7 +364,7 @@ def test_the_results_pdf(login, personas, closed_survey):
 def test_the_results_page_escapes_comments_and_hides_small_groups(login, personas, closed_survey):
     from vanguard.surveys import results
 
-    url = reverse("surveys-results", args=[closed_survey.pk])
+    url = reverse("surveys:results", args=[closed_survey.pk])
     body = login(personas["office"]).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "&lt;b&gt;好&lt;/b&gt;" in body and "<b>好</b>" not in body
     result = results.compute(closed_survey)
@@ -375,7 +375,7 @@ def test_the_results_page_escapes_comments_and_hides_small_groups(login, persona
 
 def test_the_unit_page_shows_the_survey_panel_to_the_upper_level(login, personas, closed_survey):
     url = reverse(
-        "campaign-unit", args=[closed_survey.enrollment.campaign_id, closed_survey.enrollment_id]
+        "campaigns:unit", args=[closed_survey.enrollment.campaign_id, closed_survey.enrollment_id]
     )
     assert 'id="survey-panel"' in login(personas["office"]).get(url).content.decode()
     assert 'id="survey-panel"' not in login(personas["alice"]).get(url).content.decode()
@@ -410,7 +410,7 @@ def _surveyed_unit(tree, batch, code):
 
 def test_the_index_queries_do_not_grow_with_units(login, personas, tree, batches, enrollments):
     client = login(personas["office"])
-    url = reverse("surveys-index", args=[batches[0].campaign_id])
+    url = reverse("surveys:index", args=[batches[0].campaign_id])
     _surveyed_unit(tree, batches[1], "X1")
     few = _queries(client, url)
     for index in range(5):
@@ -425,7 +425,7 @@ def test_the_survey_and_results_pages_do_not_grow_with_people(login, personas, s
     )
     issued = services.issue_codes(survey, channel=Channel.SLIP, acting=None)
     open_(survey)
-    detail = reverse("surveys-detail", args=[survey.pk])
+    detail = reverse("surveys:detail", args=[survey.pk])
     few = _queries(client, detail)
     Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.DRAFT)
     survey.refresh_from_db()
@@ -435,7 +435,7 @@ def test_the_survey_and_results_pages_do_not_grow_with_people(login, personas, s
     assert _queries(client, detail) == few
     services.submit_response(issued[0][1], answers(comment="一"), today=DURING)
     close(survey, today=CLOSES)
-    page = reverse("surveys-results", args=[survey.pk])
+    page = reverse("surveys:results", args=[survey.pk])
     few_results = _queries(client, page)
     Response_ = survey.responses.model
     Response_.objects.bulk_create(
@@ -474,20 +474,20 @@ def test_the_unit_panel_takes_at_most_three_queries(closed_survey, personas):
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in ("office", "leader")])
 def test_the_results_pdf_is_refused_like_the_results(login, personas, closed_survey, persona):
-    url = reverse("surveys-results-pdf", args=[closed_survey.pk])
+    url = reverse("surveys:results-pdf", args=[closed_survey.pk])
     assert export(login(personas[persona]), url).status_code == READ_MATRIX[persona]
 
 
 @pytest.mark.parametrize(
     "name",
     [
-        "surveys-dates",
-        "surveys-announce",
-        "surveys-draw",
-        "surveys-codes",
-        "surveys-open",
-        "surveys-close",
-        "surveys-publish",
+        "surveys:dates",
+        "surveys:announce",
+        "surveys:draw",
+        "surveys:codes",
+        "surveys:open",
+        "surveys:close",
+        "surveys:publish",
     ],
 )
 def test_every_change_needs_a_login(client, survey, name):
@@ -500,9 +500,9 @@ def test_importing_and_the_list_page_need_a_login(client, survey):
         survey, Method.RANDOM_SAMPLE, people(3), filename="l.xlsx", acting=None
     )
     for url in (
-        reverse("surveys-frame-import", args=[survey.pk, Method.RANDOM_SAMPLE]),
-        reverse("surveys-frame", args=[frame.pk]),
-        reverse("surveys-results-pdf", args=[survey.pk]),
+        reverse("surveys:frame-import", args=[survey.pk, Method.RANDOM_SAMPLE]),
+        reverse("surveys:frame", args=[frame.pk]),
+        reverse("surveys:results-pdf", args=[survey.pk]),
     ):
         response = client.post(url) if "lists" in url or "results" in url else client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response.url
@@ -512,7 +512,7 @@ def test_the_list_page_masks_phone_numbers(login, personas, survey):
     frame = services.store_frame(
         survey, Method.RANDOM_SAMPLE, people(3), filename="l.xlsx", acting=None
     )
-    body = login(personas["office"]).get(reverse("surveys-frame", args=[frame.pk])).content.decode()
+    body = login(personas["office"]).get(reverse("surveys:frame", args=[frame.pk])).content.decode()
     assert "138****0002" in body and "13800000002" not in body
 
 
@@ -521,7 +521,7 @@ def test_no_code_is_issued_when_the_slips_cannot_be_made(login, personas, open_s
 
     client = login(personas["office"])
     client.raise_request_exception = False
-    with mock.patch("vanguard.surveys.views.pdf_response", side_effect=OSError("no pango")):
-        response = client.post(reverse("surveys-codes", args=[open_survey.pk]), {"channel": "slip"})
+    with mock.patch("vanguard.surveys.views.surveys.pdf_response", side_effect=OSError("no pango")):
+        response = client.post(reverse("surveys:codes", args=[open_survey.pk]), {"channel": "slip"})
     assert response.status_code == 500
     assert not Invitation.objects.filter(issued_on__isnull=False).exists()

@@ -47,7 +47,12 @@ class IdleTimeoutMiddleware:
 
 # Pages an authenticated but not yet verified user may still open.
 OPEN_PREFIXES = ("/static/", "/i18n/", "/health/", "/public/", "/media/")
-OPEN_NAMES = ("login", "logout", "two-factor-verify", "two-factor-setup")
+OPEN_NAMES = (
+    "accounts:login",
+    "accounts:logout",
+    "accounts:two-factor-verify",
+    "accounts:two-factor-setup",
+)
 
 
 class TwoFactorMiddleware:
@@ -65,7 +70,11 @@ class TwoFactorMiddleware:
             and not request.user.is_verified()
             and not self._open(request.path)
         ):
-            name = "two-factor-setup" if session.get(security.MUST_ENROL) else "two-factor-verify"
+            name = (
+                "accounts:two-factor-setup"
+                if session.get(security.MUST_ENROL)
+                else "accounts:two-factor-verify"
+            )
             return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 

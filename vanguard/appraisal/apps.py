@@ -45,7 +45,7 @@ class AppraisalConfig(AppConfig):
                 },
                 public_links=(
                     PublicLink(
-                        "appraisal-public-opinion",
+                        "appraisal:public-opinion",
                         _("Give your opinion"),
                         _(
                             "Tell us about a member, a unit or the bureau — anonymously if you "
@@ -54,13 +54,13 @@ class AppraisalConfig(AppConfig):
                         module="opinions",
                     ),
                     PublicLink(
-                        "appraisal-public-receipt",
+                        "appraisal:public-receipt",
                         _("Look up an answer"),
                         _("Enter your receipt code to see how your opinion was answered."),
                         module="opinions",
                     ),
                     PublicLink(
-                        "appraisal-public-notices",
+                        "appraisal:public-notices",
                         _("Democratic appraisal notices"),
                         _("The results of the democratic appraisal of members, unit by unit."),
                         module="appraisal",

@@ -169,7 +169,7 @@ class Opinion(models.Model):
         return super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("appraisal-opinion", args=[self.pk])
+        return reverse("appraisal:opinion", args=[self.pk])
 
     @property
     def organization(self) -> Organization:
@@ -330,7 +330,7 @@ class SelfAnalysis(models.Model):
         return gettext("Self-analysis of %(member)s") % {"member": self.member}
 
     def get_absolute_url(self):
-        return reverse("appraisal-self-analysis", args=[self.campaign_id, self.member_id])
+        return reverse("appraisal:self-analysis", args=[self.campaign_id, self.member_id])
 
     @property
     def editable_by_member(self) -> bool:
@@ -377,7 +377,7 @@ class OrgLifeMeeting(models.Model):
         }
 
     def get_absolute_url(self):
-        return reverse("appraisal-meeting", args=[self.pk])
+        return reverse("appraisal:meeting", args=[self.pk])
 
 
 class CriticismKind(models.TextChoices):
@@ -465,7 +465,7 @@ class AppraisalRound(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("appraisal-round", args=[self.pk])
+        return reverse("appraisal:round", args=[self.pk])
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
@@ -705,7 +705,7 @@ class AppraisalConclusion(models.Model):
         }
 
     def get_absolute_url(self):
-        return reverse("appraisal-conclusions", args=[self.round_id]) + f"#member-{self.member_id}"
+        return reverse("appraisal:conclusions", args=[self.round_id]) + f"#member-{self.member_id}"
 
     @property
     def grade_title(self) -> str:

@@ -100,7 +100,7 @@ def analysis_reviewed(campaign, today, lead_days):
             if returned
             else _("Your party-spirit analysis was accepted"),
             body=analysis.comments[:300],
-            url=reverse("appraisal-my-self-analysis", args=[campaign.pk]),
+            url=reverse("appraisal:my-self-analysis", args=[campaign.pk]),
             organization_id=analysis.member.organization_id,
         )
 
@@ -137,7 +137,7 @@ def ballot_open(campaign, today, lead_days):
                     "round": round_.title,
                     "closes": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M"),
                 },
-                url=reverse("appraisal-vote", args=[round_.pk]),
+                url=reverse("appraisal:vote", args=[round_.pk]),
                 organization_id=org_id,
             )
 
@@ -164,7 +164,7 @@ def ballot_closing(campaign, today, lead_days):
                     "closes": timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M"),
                 },
                 body=_("%(days)s days left.") % {"days": days_left} if days_left else "",
-                url=reverse("appraisal-vote", args=[round_.pk]),
+                url=reverse("appraisal:vote", args=[round_.pk]),
                 organization_id=org_id,
             )
 

@@ -43,7 +43,7 @@ def _member_items(member, campaign, today):
 def _analysis_items(member, campaign, today):
     analysis = SelfAnalysis.objects.filter(campaign=campaign, member=member).first()
     window = _analysis_window(member, campaign)  # always: a query count that does not vary
-    url = reverse("appraisal-my-self-analysis", args=[campaign.pk])
+    url = reverse("appraisal:my-self-analysis", args=[campaign.pk])
     if analysis is not None and analysis.status == AnalysisStatus.RETURNED:
         yield TodoItem(title=_("Revise your party-spirit analysis"), url=url, overdue=True)
     elif (
@@ -70,7 +70,7 @@ def _ballot_items(member, campaign):
         if round_.pk not in voted:
             yield TodoItem(
                 title=_("Vote: %(round)s") % {"round": round_.title},
-                url=reverse("appraisal-vote", args=[round_.pk]),
+                url=reverse("appraisal:vote", args=[round_.pk]),
                 due=timezone.localdate(round_.closes_at),
             )
 
@@ -101,7 +101,7 @@ def _opinion_items(scope, campaign, today):
     soon = opinions.filter(
         due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)
     ).aggregate(n=Count("pk"), first=Min("due_on"))
-    url = reverse("appraisal-opinions", args=[campaign.pk])
+    url = reverse("appraisal:opinions", args=[campaign.pk])
     if overdue["n"]:
         yield TodoItem(
             title=_("%(count)s opinions overdue for an answer") % {"count": overdue["n"]},
@@ -128,6 +128,6 @@ def _review_items(scope, campaign):
     if count:
         yield TodoItem(
             title=_("%(count)s party-spirit analyses to review") % {"count": count},
-            url=reverse("appraisal-overview", args=[campaign.pk]),
+            url=reverse("appraisal:overview", args=[campaign.pk]),
             count=count,
         )

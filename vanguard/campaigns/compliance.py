@@ -395,7 +395,7 @@ def members_not_covered(context: ComplianceContext) -> list[Finding]:
 
 def unit_links(context: ComplianceContext, enrollment, *more) -> tuple[tuple[str, str], ...]:
     """The unit's page, then `more` (label, URL) pairs: the records behind a finding."""
-    unit = reverse("campaign-unit", args=[context.campaign.pk, enrollment.pk])
+    unit = reverse("campaigns:unit", args=[context.campaign.pk, enrollment.pk])
     return ((str(_("Unit page")), unit), *more)
 
 

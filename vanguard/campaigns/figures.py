@@ -87,7 +87,7 @@ def _queued_key(campaign_id: int, language: str) -> str:
 def compute_units(campaign: Campaign, unit_ids, today) -> dict[int, dict]:
     """Enrolment id → its figures (`UnitFigures` fields but the stamp) for the units
     `unit_ids`, in one evaluation."""
-    from vanguard.campaigns.views import timeline
+    from vanguard.campaigns.views.campaign import timeline
 
     report = compliance.evaluate_units(campaign, unit_ids, today=today)
     rules = campaign.rules

@@ -34,7 +34,7 @@ def _unit_items(campaign, enrollment, today):
     if not windows:
         yield TodoItem(
             title=_("%(unit)s: plan the phases") % {"unit": unit},
-            url=reverse("campaign-unit-plan", args=args),
+            url=reverse("campaigns:unit-plan", args=args),
             due=enrollment.batch.starts_on,
             overdue=enrollment.batch.starts_on <= today,
         )
@@ -50,7 +50,7 @@ def _unit_items(campaign, enrollment, today):
         yield TodoItem(
             title=_("%(unit)s: %(count)s steps of %(phase)s not done")
             % {"unit": unit, "count": len(left), "phase": phase.title},
-            url=reverse("campaign-unit", args=args),
+            url=reverse("campaigns:unit", args=args),
             due=window.ends_on,
             overdue=window.ends_on < today,
             count=len(left),
@@ -69,7 +69,7 @@ def _office_items(campaign, today):
     if unplanned:
         yield TodoItem(
             title=_("%(count)s units have started without a phase plan") % {"count": unplanned},
-            url=reverse("campaign-overview", args=[campaign.pk]),
+            url=reverse("campaigns:overview", args=[campaign.pk]),
             overdue=True,
             count=unplanned,
         )
@@ -88,7 +88,7 @@ def _failing_units(campaign):
     if failing:
         yield TodoItem(
             title=_("%(count)s units fail a rule of the campaign") % {"count": failing},
-            url=reverse("campaign-overview", args=[campaign.pk]),
+            url=reverse("campaigns:overview", args=[campaign.pk]),
             overdue=True,
             count=failing,
         )

@@ -1,69 +1,79 @@
-from django.urls import path
+"""URLs of campaigns (namespace `campaigns`): signed-in pages under /campaigns/."""
 
-from vanguard.campaigns import setup_views, views, views_groups
+from django.urls import include, path
 
-urlpatterns = [
-    path("<int:pk>/", views.overview, name="campaign-overview"),
-    path("<int:pk>/enroll/", views.enroll_unit, name="campaign-enroll"),
-    path("<int:pk>/verdicts/<str:code>/", views.verdict_detail, name="campaign-verdict"),
-    path("<int:pk>/units/<int:enrollment_pk>/", views.unit_detail, name="campaign-unit"),
-    path("<int:pk>/units/<int:enrollment_pk>/plan/", views.edit_plan, name="campaign-unit-plan"),
+from vanguard.campaigns.views import campaign, groups, setup
+
+app_name = "campaigns"
+
+pages = [
+    path("<int:campaign_pk>/", campaign.overview, name="overview"),
+    path("<int:campaign_pk>/enroll/", campaign.enroll_unit, name="enroll"),
+    path("<int:campaign_pk>/verdicts/<str:code>/", campaign.verdict_detail, name="verdict"),
+    path("<int:campaign_pk>/units/<int:enrollment_pk>/", campaign.unit_detail, name="unit"),
+    path("<int:campaign_pk>/units/<int:enrollment_pk>/plan/", campaign.edit_plan, name="unit-plan"),
     path(
-        "<int:pk>/units/<int:enrollment_pk>/steps/<slug:code>/",
-        views.update_step,
-        name="campaign-unit-step",
+        "<int:campaign_pk>/units/<int:enrollment_pk>/steps/<slug:code>/",
+        campaign.update_step,
+        name="unit-step",
     ),
     path(
-        "<int:pk>/units/<int:enrollment_pk>/steps/<slug:code>/evidence/",
-        views.upload_evidence,
-        name="campaign-unit-evidence",
-    ),
-    path("<int:pk>/units/<int:enrollment_pk>/close/", views.close_unit, name="campaign-unit-close"),
-    path(
-        "<int:pk>/units/<int:enrollment_pk>/remedial/",
-        views.open_remedial,
-        name="campaign-unit-remedial",
+        "<int:campaign_pk>/units/<int:enrollment_pk>/steps/<slug:code>/evidence/",
+        campaign.upload_evidence,
+        name="unit-evidence",
     ),
     path(
-        "<int:pk>/units/<int:enrollment_pk>/remedial/dates/",
-        views.date_remedial,
-        name="campaign-unit-remedial-dates",
-    ),
-    path("evidence/<int:pk>/", views.download_evidence, name="campaign-evidence"),
-    path(
-        "<int:pk>/units/<int:enrollment_pk>/groups/",
-        views_groups.unit_groups,
-        name="campaign-unit-groups",
+        "<int:campaign_pk>/units/<int:enrollment_pk>/close/", campaign.close_unit, name="unit-close"
     ),
     path(
-        "<int:pk>/units/<int:enrollment_pk>/groups/<int:member_pk>/",
-        views_groups.set_group,
-        name="campaign-unit-group-set",
+        "<int:campaign_pk>/units/<int:enrollment_pk>/remedial/",
+        campaign.open_remedial,
+        name="unit-remedial",
+    ),
+    path(
+        "<int:campaign_pk>/units/<int:enrollment_pk>/remedial/dates/",
+        campaign.date_remedial,
+        name="unit-remedial-dates",
+    ),
+    path("evidence/<int:pk>/", campaign.download_evidence, name="evidence"),
+    path(
+        "<int:campaign_pk>/units/<int:enrollment_pk>/groups/",
+        groups.unit_groups,
+        name="unit-groups",
+    ),
+    path(
+        "<int:campaign_pk>/units/<int:enrollment_pk>/groups/<int:member_pk>/",
+        groups.set_group,
+        name="unit-group-set",
     ),
 ]
 
 # Setting campaigns up (活动设置): the campaign office and superusers only.
-urlpatterns += [
-    path("setup/", setup_views.setup_index, name="campaign-setup"),
-    path("setup/templates/new/", setup_views.template_upload, name="campaign-setup-template"),
-    path("setup/start/", setup_views.campaign_start, name="campaign-setup-start"),
-    path("setup/<int:pk>/", setup_views.campaign_detail, name="campaign-setup-detail"),
-    path("setup/<int:pk>/end/", setup_views.campaign_end, name="campaign-setup-end"),
-    path("setup/<int:pk>/archive/", setup_views.campaign_archive, name="campaign-setup-archive"),
-    path("setup/<int:pk>/batches/new/", setup_views.batch_create, name="campaign-setup-batch-new"),
+pages += [
+    path("setup/", setup.setup_index, name="setup"),
+    path("setup/templates/new/", setup.template_upload, name="setup-template"),
+    path("setup/start/", setup.campaign_start, name="setup-start"),
+    path("setup/<int:campaign_pk>/", setup.campaign_detail, name="setup-detail"),
+    path("setup/<int:campaign_pk>/end/", setup.campaign_end, name="setup-end"),
+    path("setup/<int:campaign_pk>/archive/", setup.campaign_archive, name="setup-archive"),
+    path("setup/<int:campaign_pk>/batches/new/", setup.batch_create, name="setup-batch-new"),
     path(
-        "setup/<int:pk>/batches/<int:batch_pk>/",
-        setup_views.batch_detail,
-        name="campaign-setup-batch",
+        "setup/<int:campaign_pk>/batches/<int:batch_pk>/",
+        setup.batch_detail,
+        name="setup-batch",
     ),
     path(
-        "setup/<int:pk>/batches/<int:batch_pk>/enroll/",
-        setup_views.batch_enroll,
-        name="campaign-setup-enroll",
+        "setup/<int:campaign_pk>/batches/<int:batch_pk>/enroll/",
+        setup.batch_enroll,
+        name="setup-enroll",
     ),
     path(
-        "setup/<int:pk>/batches/<int:batch_pk>/enroll/xlsx/",
-        setup_views.batch_enroll_workbook,
-        name="campaign-setup-enroll-xlsx",
+        "setup/<int:campaign_pk>/batches/<int:batch_pk>/enroll/xlsx/",
+        setup.batch_enroll_workbook,
+        name="setup-enroll-xlsx",
     ),
+]
+
+urlpatterns = [
+    path("campaigns/", include(pages)),
 ]

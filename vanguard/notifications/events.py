@@ -37,7 +37,7 @@ def _phase_dues(campaign, today, lead_days, *, field: str, event: str, title: st
         lead = by_day[getattr(window, field)]
         phase = campaign.rules.phase(window.phase_code)
         text = title % {"unit": unit.name, "phase": phase.title, "days": lead}
-        url = reverse("campaign-unit", args=[campaign.pk, window.enrollment.pk])
+        url = reverse("campaigns:unit", args=[campaign.pk, window.enrollment.pk])
         for user_id in admins.get(unit.pk, ()):
             yield Due(
                 user_id=user_id,

@@ -1,14 +1,22 @@
-from django.urls import path
+"""URLs of notifications (namespace `notifications`): signed-in pages under /notifications/."""
 
-from vanguard.notifications import views
+from django.urls import include, path
+
+from vanguard.notifications.views import centre
+
+app_name = "notifications"
+
+pages = [
+    path("", centre.inbox, name="notifications"),
+    path("<int:pk>/open/", centre.open_notification, name="open"),
+    path("read-all/", centre.read_all, name="read-all"),
+    path("preferences/", centre.preferences, name="preferences"),
+    path("log/", centre.delivery_log, name="log"),
+    path("log/<int:pk>/retry/", centre.retry_delivery, name="retry"),
+    path("robots/", centre.robots, name="robots"),
+    path("robots/<int:pk>/toggle/", centre.toggle_robot, name="robot-toggle"),
+]
 
 urlpatterns = [
-    path("", views.inbox, name="notifications"),
-    path("<int:pk>/open/", views.open_notification, name="notification-open"),
-    path("read-all/", views.read_all, name="notifications-read-all"),
-    path("preferences/", views.preferences, name="notification-preferences"),
-    path("log/", views.delivery_log, name="notification-log"),
-    path("log/<int:pk>/retry/", views.retry_delivery, name="notification-retry"),
-    path("robots/", views.robots, name="notification-robots"),
-    path("robots/<int:pk>/toggle/", views.toggle_robot, name="notification-robot-toggle"),
+    path("notifications/", include(pages)),
 ]

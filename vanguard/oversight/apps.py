@@ -40,7 +40,7 @@ class OversightConfig(AppConfig):
                 module=("leading_groups", "liaison", "publicity", "commendations", "dispositions"),
                 public_links=(
                     PublicLink(
-                        "oversight-public-news",
+                        "oversight:public-news",
                         _("Campaign news and model members"),
                         _(
                             "News of the campaign and the deeds of model members, reviewed and "
@@ -49,7 +49,7 @@ class OversightConfig(AppConfig):
                         module="publicity",
                     ),
                     PublicLink(
-                        "oversight-public-commendations",
+                        "oversight:public-commendations",
                         _("Commendations"),
                         _(
                             "Outstanding members, advanced organisations and Party workers "

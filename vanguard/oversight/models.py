@@ -83,7 +83,7 @@ class LeadingGroup(models.Model):
         return f"{self.organization} · {self.name}"
 
     def get_absolute_url(self):
-        return reverse("oversight-group", args=[self.pk])
+        return reverse("oversight:group", args=[self.pk])
 
 
 class GroupMembership(models.Model):
@@ -263,7 +263,7 @@ class SupervisionVisit(models.Model):
         return f"{self.organization} · {self.visited_on:%Y-%m-%d}"
 
     def get_absolute_url(self):
-        return reverse("oversight-visit", args=[self.pk])
+        return reverse("oversight:visit", args=[self.pk])
 
 
 class SuggestionStatus(models.TextChoices):
@@ -333,7 +333,7 @@ class Suggestion(models.Model):
         return Truncator(" ".join(self.text.split())).chars(80)
 
     def get_absolute_url(self):
-        return reverse("oversight-suggestion", args=[self.pk])
+        return reverse("oversight:suggestion", args=[self.pk])
 
     @property
     def awaits_answer(self) -> bool:
@@ -419,7 +419,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("oversight-article", args=[self.pk])
+        return reverse("oversight:article", args=[self.pk])
 
 
 class CommendationStatus(models.TextChoices):
@@ -601,7 +601,7 @@ class DispositionCase(models.Model):
         return f"{self.member} · {self.opened_on:%Y-%m-%d}"
 
     def get_absolute_url(self):
-        return reverse("oversight-disposition", args=[self.pk])
+        return reverse("oversight:disposition", args=[self.pk])
 
     @property
     def is_concluded(self) -> bool:

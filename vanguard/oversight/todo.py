@@ -22,7 +22,7 @@ def todo(scope, campaign, today):
         return []
     items = []
     suggestions = Suggestion.objects.filter(visit__assignment__batch__campaign=campaign)
-    url = reverse("oversight-suggestions", args=[campaign.pk])
+    url = reverse("oversight:suggestions", args=[campaign.pk])
     if scope.admin_paths:
         owed = (
             suggestions.filter(status__in=AWAITING_ANSWER)
@@ -53,7 +53,7 @@ def todo(scope, campaign, today):
                 TodoItem(
                     title=_("%(count)s nominations for commendation to decide")
                     % {"count": nominated},
-                    url=reverse("oversight-commendations", args=[campaign.pk]),
+                    url=reverse("oversight:commendations", args=[campaign.pk]),
                     count=nominated,
                 )
             )

@@ -2,7 +2,7 @@
 in view (`nav_campaign`, picked in the sidebar, default the newest); for a member, the
 campaigns their unit takes part in (the sidebar hides what none of them has)."""
 
-from vanguard.portal.views import chosen_campaign, visible_campaigns
+from vanguard.portal.views.landing import chosen_campaign, visible_campaigns
 
 
 def navigation(request):

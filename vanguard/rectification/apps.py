@@ -40,7 +40,7 @@ class RectificationConfig(AppConfig):
                 module="rectification",
                 public_links=(
                     PublicLink(
-                        "public-rectification-index",
+                        "rectification:public-index",
                         _("Rectification lists"),
                         _(
                             "Each unit's rectification measures and their progress, open to the "

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from vanguard.campaigns.models import Enrollment
 from vanguard.rectification import exports
 from vanguard.rectification.models import RectificationItem
-from vanguard.rectification.views import list_items
+from vanguard.rectification.views.items import list_items
 from vanguard.reports import jobs
 
 ORDER = ("deadline", "pk")

@@ -202,7 +202,7 @@ class RectificationItem(models.Model):
     def get_absolute_url(self):
         from django.urls import reverse
 
-        return reverse("rectification-item", args=[self.pk])
+        return reverse("rectification:item", args=[self.pk])
 
     @property
     def is_published(self) -> bool:
@@ -410,7 +410,7 @@ class PublicComment(models.Model):
     def get_absolute_url(self):
         from django.urls import reverse
 
-        return reverse("rectification-item", args=[self.item_id]) + f"#comment-{self.pk}"
+        return reverse("rectification:item", args=[self.item_id]) + f"#comment-{self.pk}"
 
     @property
     def organization(self):

@@ -100,7 +100,7 @@ def comments_waiting(campaign, today, lead_days):
     )
     orgs = Organization.objects.in_bulk(list(waiting))
     admins = role_holders(Role.UNIT_ADMIN, orgs.values(), today)
-    url = reverse("rectification-comments", args=[campaign.pk])
+    url = reverse("rectification:comments", args=[campaign.pk])
     for org_id, count in waiting.items():
         for user_id in admins.get(org_id, ()):
             yield Due(

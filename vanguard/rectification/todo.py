@@ -43,7 +43,7 @@ def todo(scope, campaign, today):
     )
     for row in rows:
         enrollment = enrollments[row["enrollment"]]
-        url = reverse("rectification-unit", args=[campaign.pk, enrollment.pk])
+        url = reverse("rectification:unit", args=[campaign.pk, enrollment.pk])
         unit = enrollment.organization.name
         if row["overdue"]:
             items.append(
@@ -84,7 +84,7 @@ def todo(scope, campaign, today):
         items.append(
             TodoItem(
                 title=_("%(count)s public comments to moderate") % {"count": waiting},
-                url=reverse("rectification-comments", args=[campaign.pk]),
+                url=reverse("rectification:comments", args=[campaign.pk]),
                 count=waiting,
             )
         )

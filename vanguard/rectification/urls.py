@@ -1,63 +1,87 @@
-"""Signed-in pages of rectification, under /rectification/."""
+"""Signed-in pages of rectification, under /rectification/; public pages (no login) under
+/public/rectification/. Namespace `rectification`."""
 
-from django.urls import path
+from django.urls import include, path
 
-from vanguard.rectification import views, views_export, views_longterm
+from vanguard.rectification.views import export, items, longterm, public
 
-UNIT = "<int:pk>/units/<int:enrollment_pk>/"
+app_name = "rectification"
 
-urlpatterns = [
-    path("<int:pk>/", views.overview, name="rectification-overview"),
-    path("<int:pk>/effect/", views.effect_page, name="rectification-effect"),
-    path("<int:pk>/bureau/", views.bureau_list, name="rectification-bureau"),
-    path("<int:pk>/bureau/new/", views.new_bureau_item, name="rectification-bureau-new"),
-    path("<int:pk>/bureau/publish/", views.publish_unit, name="rectification-bureau-publish"),
+UNIT = "<int:campaign_pk>/units/<int:enrollment_pk>/"
+
+pages = [
+    path("<int:campaign_pk>/", items.overview, name="overview"),
+    path("<int:campaign_pk>/effect/", items.effect_page, name="effect"),
+    path("<int:campaign_pk>/bureau/", items.bureau_list, name="bureau"),
+    path("<int:campaign_pk>/bureau/new/", items.new_bureau_item, name="bureau-new"),
+    path("<int:campaign_pk>/bureau/publish/", items.publish_unit, name="bureau-publish"),
     path(
-        "<int:pk>/list.<str:fmt>",
-        views_export.campaign_export,
-        name="rectification-campaign-export",
+        "<int:campaign_pk>/list.<str:fmt>",
+        export.campaign_export,
+        name="campaign-export",
     ),
     path(
-        "<int:pk>/from-source/<int:type_id>/<int:object_id>/",
-        views.new_item_from_source,
-        name="rectification-from-source",
+        "<int:campaign_pk>/from-source/<int:type_id>/<int:object_id>/",
+        items.new_item_from_source,
+        name="from-source",
     ),
-    path(UNIT, views.unit_list, name="rectification-unit"),
-    path(UNIT + "new/", views.new_unit_item, name="rectification-unit-new"),
-    path(UNIT + "publish/", views.publish_unit, name="rectification-unit-publish"),
-    path(UNIT + "list.<str:fmt>", views_export.unit_export, name="rectification-unit-export"),
-    path(UNIT + "longterm/", views_longterm.longterm, name="rectification-longterm"),
-    path(UNIT + "mechanisms/", views_longterm.add_mechanism, name="rectification-mechanism-add"),
-    path(
-        UNIT + "cultivation/", views_longterm.add_cultivation, name="rectification-cultivation-add"
-    ),
+    path(UNIT, items.unit_list, name="unit"),
+    path(UNIT + "new/", items.new_unit_item, name="unit-new"),
+    path(UNIT + "publish/", items.publish_unit, name="unit-publish"),
+    path(UNIT + "list.<str:fmt>", export.unit_export, name="unit-export"),
+    path(UNIT + "longterm/", longterm.longterm, name="longterm"),
+    path(UNIT + "mechanisms/", longterm.add_mechanism, name="mechanism-add"),
+    path(UNIT + "cultivation/", longterm.add_cultivation, name="cultivation-add"),
     path(
         UNIT + "cultivation/<int:person_pk>/",
-        views_longterm.advance_cultivation,
-        name="rectification-cultivation-advance",
+        longterm.advance_cultivation,
+        name="cultivation-advance",
     ),
-    path(UNIT + "pairings/", views_longterm.add_pairing, name="rectification-pairing-add"),
+    path(UNIT + "pairings/", longterm.add_pairing, name="pairing-add"),
     path(
         "mechanisms/<int:pk>/occurrences/",
-        views_longterm.add_occurrence,
-        name="rectification-occurrence-add",
+        longterm.add_occurrence,
+        name="occurrence-add",
     ),
-    path("<int:pk>/deeds/", views_longterm.deeds, name="rectification-deeds"),
-    path("<int:pk>/deeds/new/", views_longterm.add_deed, name="rectification-deed-add"),
+    path("<int:campaign_pk>/deeds/", longterm.deeds, name="deeds"),
+    path("<int:campaign_pk>/deeds/new/", longterm.add_deed, name="deed-add"),
+    path("deeds/<int:pk>/evidence/", longterm.deed_evidence, name="deed-evidence"),
+    path("<int:campaign_pk>/comments/", items.comments, name="comments"),
+    path("comments/<int:pk>/moderate/", items.moderate_comment, name="comment-moderate"),
+    path("items/<int:pk>/", items.item_detail, name="item"),
+    path("items/<int:pk>/edit/", items.edit_item, name="item-edit"),
+    path("items/<int:pk>/delete/", items.delete_item, name="item-delete"),
+    path("items/<int:pk>/notes/", items.add_note, name="item-note"),
+    path("items/<int:pk>/evidence/", items.upload_evidence, name="item-evidence"),
+    path("items/<int:pk>/publish/", items.publish_item, name="item-publish"),
+    path("items/<int:pk>/explain/", items.explain_item, name="item-explain"),
+    path("items/<int:pk>/<slug:action>/", items.item_action, name="item-action"),
+    path("evidence/<int:pk>/", items.download_evidence, name="evidence"),
+]
+
+# The public site (no login).
+public_pages = [
+    path("", public.index, name="public-index"),
+    path("items/<slug:public_id>/", public.item_page, name="public-item"),
     path(
-        "deeds/<int:pk>/evidence/", views_longterm.deed_evidence, name="rectification-deed-evidence"
+        "items/<slug:public_id>/comment/",
+        public.comment,
+        name="public-comment",
     ),
-    path("<int:pk>/comments/", views.comments, name="rectification-comments"),
+    path("<slug:code>/", public.campaign_page, name="public-campaign"),
     path(
-        "comments/<int:pk>/moderate/", views.moderate_comment, name="rectification-comment-moderate"
+        "<slug:code>/units/<str:org_code>/",
+        public.unit_page,
+        name="public-unit",
     ),
-    path("items/<int:pk>/", views.item_detail, name="rectification-item"),
-    path("items/<int:pk>/edit/", views.edit_item, name="rectification-item-edit"),
-    path("items/<int:pk>/delete/", views.delete_item, name="rectification-item-delete"),
-    path("items/<int:pk>/notes/", views.add_note, name="rectification-item-note"),
-    path("items/<int:pk>/evidence/", views.upload_evidence, name="rectification-item-evidence"),
-    path("items/<int:pk>/publish/", views.publish_item, name="rectification-item-publish"),
-    path("items/<int:pk>/explain/", views.explain_item, name="rectification-item-explain"),
-    path("items/<int:pk>/<slug:action>/", views.item_action, name="rectification-item-action"),
-    path("evidence/<int:pk>/", views.download_evidence, name="rectification-evidence"),
+    path(
+        "<slug:code>/units/<str:org_code>/list.<str:fmt>",
+        public.unit_export,
+        name="public-unit-export",
+    ),
+]
+
+urlpatterns = [
+    path("rectification/", include(pages)),
+    path("public/rectification/", include(public_pages)),
 ]

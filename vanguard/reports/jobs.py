@@ -179,7 +179,7 @@ def start(
 def start_response(request, name: str, title: str, params: dict | None = None, **options):
     """Start the job and send the user to its progress page (htmx: a client redirect)."""
     job = start(request, name, title, params, **options)
-    url = reverse("job-detail", args=[job.pk])
+    url = reverse("reports:job-detail", args=[job.pk])
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(url)
     return redirect(url)

@@ -1,9 +1,17 @@
-from django.urls import path
+"""URLs of reports (namespace `reports`): signed-in pages under /downloads/."""
 
-from vanguard.reports import views
+from django.urls import include, path
+
+from vanguard.reports.views import downloads
+
+app_name = "reports"
+
+pages = [
+    path("", downloads.downloads, name="downloads"),
+    path("<int:pk>/", downloads.job_detail, name="job-detail"),
+    path("<int:pk>/file", downloads.job_file, name="job-file"),
+]
 
 urlpatterns = [
-    path("", views.downloads, name="downloads"),
-    path("<int:pk>/", views.job_detail, name="job-detail"),
-    path("<int:pk>/file", views.job_file, name="job-file"),
+    path("downloads/", include(pages)),
 ]

@@ -1,15 +1,23 @@
-from django.urls import path
+"""URLs of schools (namespace `schools`): signed-in pages under /schools/."""
 
-from vanguard.schools import views
+from django.urls import include, path
 
-UNIT = "<int:pk>/units/<int:enrollment_pk>/"
+from vanguard.schools.views import schools
+
+app_name = "schools"
+
+UNIT = "<int:campaign_pk>/units/<int:enrollment_pk>/"
+
+pages = [
+    path(UNIT + "trainings/", schools.trainings, name="trainings"),
+    path("trainings/<int:pk>/", schools.training_edit, name="training"),
+    path(UNIT + "posts/", schools.posts, name="posts"),
+    path("posts/<int:pk>/", schools.post_detail, name="post"),
+    path(UNIT + "roles/", schools.unit_roles, name="roles"),
+    path("<int:campaign_pk>/my-roles/", schools.my_roles, name="my-roles"),
+    path("commitments/<int:pk>/records/", schools.role_record, name="role-record"),
+]
 
 urlpatterns = [
-    path(UNIT + "trainings/", views.trainings, name="schools-trainings"),
-    path("trainings/<int:pk>/", views.training_edit, name="schools-training"),
-    path(UNIT + "posts/", views.posts, name="schools-posts"),
-    path("posts/<int:pk>/", views.post_detail, name="schools-post"),
-    path(UNIT + "roles/", views.unit_roles, name="schools-roles"),
-    path("<int:pk>/my-roles/", views.my_roles, name="schools-my-roles"),
-    path("commitments/<int:pk>/records/", views.role_record, name="schools-role-record"),
+    path("schools/", include(pages)),
 ]

@@ -20,7 +20,7 @@ def owned_steps(rules) -> dict[str, str]:
     """The registry's `owned_steps`: the template's 摸清问题 step is done on this app's page."""
     if rules.situation is None:
         return {}
-    return {rules.situation.step: "situation-unit"}
+    return {rules.situation.step: "situation:unit"}
 
 
 def _check(acting, enrollment) -> None:

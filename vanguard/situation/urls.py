@@ -1,22 +1,28 @@
 """摸清问题 (五.1(1)), mounted under /situation/."""
 
-from django.urls import path
+from django.urls import include, path
 
-from vanguard.situation import views
+from vanguard.situation.views import situation
 
-urlpatterns = [
-    path("<int:campaign_pk>/units/<int:pk>/", views.unit_situation, name="situation-unit"),
+app_name = "situation"
+
+pages = [
+    path("<int:campaign_pk>/units/<int:pk>/", situation.unit_situation, name="unit"),
     path(
         "<int:campaign_pk>/units/<int:pk>/profile/",
-        views.save_profile,
-        name="situation-profile",
+        situation.save_profile,
+        name="profile",
     ),
     path(
         "<int:campaign_pk>/units/<int:pk>/problems/",
-        views.add_problem,
-        name="situation-problem-add",
+        situation.add_problem,
+        name="problem-add",
     ),
-    path("problems/<int:pk>/withdraw/", views.withdraw_problem, name="situation-problem-withdraw"),
-    path("problems/<int:pk>/links/", views.link_problem, name="situation-problem-link"),
-    path("links/<int:pk>/remove/", views.remove_link, name="situation-link-remove"),
+    path("problems/<int:pk>/withdraw/", situation.withdraw_problem, name="problem-withdraw"),
+    path("problems/<int:pk>/links/", situation.link_problem, name="problem-link"),
+    path("links/<int:pk>/remove/", situation.remove_link, name="link-remove"),
+]
+
+urlpatterns = [
+    path("situation/", include(pages)),
 ]

@@ -26,7 +26,7 @@ class StudyConfig(AppConfig):
                 data_generator="vanguard.study.generate",
                 public_links=(
                     PublicLink(
-                        "study-public-writings",
+                        "study:public-writings",
                         _("Campaign column: study writings"),
                         _(
                             "Members' study writings and research articles, published by the "

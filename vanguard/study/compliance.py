@@ -66,11 +66,11 @@ def _link(context: ComplianceContext, study: UnitStudy, name: str, label) -> tup
 
 
 def _sessions_link(context, study):
-    return _link(context, study, "study-sessions", _("Study sessions"))
+    return _link(context, study, "study:sessions", _("Study sessions"))
 
 
 def _hours_link(context, study):
-    return _link(context, study, "study-unit-hours", _("Members' hours"))
+    return _link(context, study, "study:unit-hours", _("Members' hours"))
 
 
 @activity

@@ -27,7 +27,7 @@ def _base(enrollment, **extra) -> dict:
 
 @jobs.export("study.unit_hours_xlsx")
 def unit_hours_xlsx(ctx, pk, enrollment_pk) -> jobs.Output:
-    from vanguard.study.views_unit import unit_hours_rows
+    from vanguard.study.views.unit import unit_hours_rows
 
     enrollment = _enrollment(ctx, pk, enrollment_pk)
     members = unit_hours_rows(enrollment, ctx.GET.get("short") == "1")
@@ -102,7 +102,7 @@ def study_log_xlsx(ctx, pk, enrollment_pk) -> jobs.Output:
 
 @jobs.export("study.notes_pdf")
 def notes_pdf(ctx, pk, enrollment_pk) -> jobs.Output:
-    from vanguard.study.views_unit import notes_member
+    from vanguard.study.views.unit import notes_member
 
     enrollment = _enrollment(ctx, pk, enrollment_pk)
     member = notes_member(ctx, enrollment)
@@ -114,7 +114,7 @@ def notes_pdf(ctx, pk, enrollment_pk) -> jobs.Output:
 
 @jobs.export("study.notes_xlsx")
 def notes_xlsx(ctx, pk, enrollment_pk) -> jobs.Output:
-    from vanguard.study.views_unit import notes_member
+    from vanguard.study.views.unit import notes_member
 
     enrollment = _enrollment(ctx, pk, enrollment_pk)
     sheet = books.notes_sheet(books.unit_notes(enrollment, notes_member(ctx, enrollment)))
@@ -123,7 +123,7 @@ def notes_xlsx(ctx, pk, enrollment_pk) -> jobs.Output:
 
 @jobs.export("study.shortfalls_xlsx")
 def shortfalls_xlsx(ctx, pk) -> jobs.Output:
-    from vanguard.study.views_campaign import short_members
+    from vanguard.study.views.campaign import short_members
 
     campaign = ctx.scope.get_campaign_or_404(pk)
     enrollments, units, members = short_members(ctx, campaign)
@@ -155,4 +155,4 @@ def shortfalls_xlsx(ctx, pk) -> jobs.Output:
 
 
 # The quiz question import is declared next to its view; importing it registers it.
-from vanguard.study import views_quiz  # noqa: E402, F401
+from vanguard.study.views import quiz  # noqa: E402, F401

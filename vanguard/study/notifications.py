@@ -66,7 +66,7 @@ def hours_short(campaign, today, lead_days):
                     "hours": floatformat(hours, -1),
                     "required": floatformat(required, -1),
                 },
-                url=reverse("me"),
+                url=reverse("portal:me"),
                 organization_id=org_id,
             )
 

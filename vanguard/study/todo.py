@@ -39,7 +39,7 @@ def _writing_items(scope, campaign):
         for row in submitted:
             yield TodoItem(
                 title=_("%(count)s study writings to review") % {"count": row["n"]},
-                url=reverse("study-writings-unit", args=[campaign.pk, row["enrollment"]]),
+                url=reverse("study:writings-unit", args=[campaign.pk, row["enrollment"]]),
                 count=row["n"],
             )
     if scope.is_office:
@@ -50,7 +50,7 @@ def _writing_items(scope, campaign):
             yield TodoItem(
                 title=_("%(count)s recommended study writings to publish or decline")
                 % {"count": recommended},
-                url=reverse("study-writings-campaign", args=[campaign.pk]),
+                url=reverse("study:writings-campaign", args=[campaign.pk]),
                 count=recommended,
             )
 
@@ -84,7 +84,7 @@ def _member_items(member, campaign, today):
                 "hours": floatformat(stored or 0, -1),
                 "required": floatformat(required, -1),
             },
-            url=reverse("study-me"),
+            url=reverse("study:me"),
             due=window.ends_on,
         )
 
@@ -105,7 +105,7 @@ def _unit_items(scope, campaign, today):
         yield TodoItem(
             title=_("%(unit)s: %(count)s study sessions held without a roll call")
             % {"unit": enrollment.organization.name, "count": len(held)},
-            url=reverse("study-sessions", args=[campaign.pk, enrollment.pk]),
+            url=reverse("study:sessions", args=[campaign.pk, enrollment.pk]),
             due=held[0].date,
             overdue=True,
             count=len(held),

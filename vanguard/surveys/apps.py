@@ -31,13 +31,13 @@ class SurveysConfig(AppConfig):
                 notification_events=EVENTS,
                 public_links=(
                     PublicLink(
-                        "public-survey-start",
+                        "surveys:public-start",
                         _("Satisfaction survey"),
                         _("Invited to the survey? Enter or scan your code and give your opinion."),
                         module="surveys",
                     ),
                     PublicLink(
-                        "public-survey-draws",
+                        "surveys:public-draws",
                         _("Survey samples and results"),
                         _(
                             "How each random sample was drawn, to check it yourself, and the "

@@ -63,7 +63,7 @@ def units_with_surveys(context: ComplianceContext) -> set[int]:
 
 
 def _result_links(context, enrollment, survey_id) -> tuple:
-    url = reverse("surveys-results", args=[survey_id])
+    url = reverse("surveys:results", args=[survey_id])
     return unit_links(context, enrollment, (str(_("Survey results")), url))
 
 

@@ -33,7 +33,7 @@ def public_url(request, path: str) -> str:
 
 
 def response_url(request, code: str) -> str:
-    return public_url(request, reverse("public-survey-respond", args=[format_code(code)]))
+    return public_url(request, reverse("surveys:public-respond", args=[format_code(code)]))
 
 
 def qr_data_uri(text: str) -> str:
@@ -73,7 +73,7 @@ def slips_context(request, survey: Survey, issued) -> dict:
         "unit": survey.enrollment.organization,
         "campaign": survey.enrollment.campaign,
         "slips": slips(request, issued),
-        "start_url": public_url(request, reverse("public-survey-start")),
+        "start_url": public_url(request, reverse("surveys:public-start")),
     }
 
 

@@ -1,4 +1,4 @@
 """The survey results PDF run by the background worker is declared next to its view
 (`vanguard/surveys/views.py`); importing the views registers it."""
 
-from vanguard.surveys import views  # noqa: F401
+from vanguard.surveys.views import surveys  # noqa: F401

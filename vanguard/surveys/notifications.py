@@ -31,7 +31,7 @@ def survey_reminder(campaign, today, lead_days):
         .exclude(frame_row__phone="")
         .select_related("survey__enrollment__organization", "frame_row")
     )
-    url = reverse("public-survey-start")
+    url = reverse("surveys:public-start")
     for invitation in invitations:
         survey = invitation.survey
         unit = survey.enrollment.organization

@@ -1,24 +1,42 @@
-"""The upper level's survey pages, mounted under /surveys/."""
+"""The upper level's survey pages, mounted under /surveys/; public pages (no login) under
+/public/surveys/. Namespace `surveys`."""
 
-from django.urls import path
+from django.urls import include, path
 
-from vanguard.surveys import views
+from vanguard.surveys.views import public, surveys
+
+app_name = "surveys"
+
+pages = [
+    path("campaign/<int:campaign_pk>/", surveys.index, name="index"),
+    path("units/<int:enrollment_pk>/new/", surveys.create, name="create"),
+    path("frame-template/", surveys.frame_template, name="frame-template"),
+    path("frames/<int:pk>/", surveys.frame_rows, name="frame"),
+    path("<int:pk>/", surveys.detail, name="detail"),
+    path("<int:pk>/dates/", surveys.edit_dates, name="dates"),
+    path("<int:pk>/lists/<slug:method>/", surveys.import_frame, name="frame-import"),
+    path("<int:pk>/announce/", surveys.announce, name="announce"),
+    path("<int:pk>/draw/", surveys.make_draw, name="draw"),
+    path("<int:pk>/codes/", surveys.issue_codes, name="codes"),
+    path("<int:pk>/open/", surveys.open_survey, name="open"),
+    path("<int:pk>/close/", surveys.close_survey, name="close"),
+    path("<int:pk>/tellers/", surveys.appoint_tellers, name="tellers"),
+    path("<int:pk>/publish/", surveys.publish, name="publish"),
+    path("<int:pk>/results/", surveys.results_page, name="results"),
+    path("<int:pk>/results.pdf", surveys.results_pdf, name="results-pdf"),
+]
+
+# The public site (no login).
+public_pages = [
+    path("", public.start, name="public-start"),
+    path("r/<str:code>/", public.respond, name="public-respond"),
+    path("thanks/", public.thanks, name="public-thanks"),
+    path("draws/", public.draws, name="public-draws"),
+    path("draws/<int:pk>/", public.draw_detail, name="public-draw"),
+    path("draws/<int:pk>.json", public.draw_file, name="public-draw-file"),
+]
 
 urlpatterns = [
-    path("campaign/<int:campaign_pk>/", views.index, name="surveys-index"),
-    path("units/<int:enrollment_pk>/new/", views.create, name="surveys-create"),
-    path("frame-template/", views.frame_template, name="surveys-frame-template"),
-    path("frames/<int:pk>/", views.frame_rows, name="surveys-frame"),
-    path("<int:pk>/", views.detail, name="surveys-detail"),
-    path("<int:pk>/dates/", views.edit_dates, name="surveys-dates"),
-    path("<int:pk>/lists/<slug:method>/", views.import_frame, name="surveys-frame-import"),
-    path("<int:pk>/announce/", views.announce, name="surveys-announce"),
-    path("<int:pk>/draw/", views.make_draw, name="surveys-draw"),
-    path("<int:pk>/codes/", views.issue_codes, name="surveys-codes"),
-    path("<int:pk>/open/", views.open_survey, name="surveys-open"),
-    path("<int:pk>/close/", views.close_survey, name="surveys-close"),
-    path("<int:pk>/tellers/", views.appoint_tellers, name="surveys-tellers"),
-    path("<int:pk>/publish/", views.publish, name="surveys-publish"),
-    path("<int:pk>/results/", views.results_page, name="surveys-results"),
-    path("<int:pk>/results.pdf", views.results_pdf, name="surveys-results-pdf"),
+    path("surveys/", include(pages)),
+    path("public/surveys/", include(public_pages)),
 ]

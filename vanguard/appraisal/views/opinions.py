@@ -270,8 +270,8 @@ def _act(request, pk, form_name, form_class, action, *, form_kwargs=None):
         else:
             messages.success(request, message)
             if request.scope.can_view_org(opinion.responsible_unit):
-                return redirect("appraisal-opinion", pk=opinion.pk)
-            return redirect("appraisal-opinions", campaign_pk=opinion.campaign_id)
+                return redirect("appraisal:opinion", pk=opinion.pk)
+            return redirect("appraisal:opinions", campaign_pk=opinion.campaign_id)
     context = _detail_context(request, opinion, **{form_name: form})
     return render(request, "appraisal/opinion_detail.html", context, status=400)
 
@@ -312,7 +312,7 @@ def opinion_close(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The opinion is closed."))
-    return redirect("appraisal-opinion", pk=opinion.pk)
+    return redirect("appraisal:opinion", pk=opinion.pk)
 
 
 @login_required

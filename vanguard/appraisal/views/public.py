@@ -66,7 +66,7 @@ def public_campaign(request=None) -> Campaign | None:
     return campaigns[0] if campaigns else None
 
 
-@ratelimit(group="appraisal-opinion", key="ip", rate=_opinion_rate, method="POST", block=False)
+@ratelimit(group="appraisal:opinion", key="ip", rate=_opinion_rate, method="POST", block=False)
 def public_opinion(request):
     campaign = public_campaign(request)
     form = PublicOpinionForm(request.POST or None, campaign=campaign) if campaign else None

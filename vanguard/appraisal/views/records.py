@@ -56,7 +56,7 @@ def talks(request, campaign_pk, enrollment_pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("The talk was recorded."))
-            return redirect("appraisal-talks", campaign_pk=campaign_pk, enrollment_pk=enrollment_pk)
+            return redirect("appraisal:talks", campaign_pk=campaign_pk, enrollment_pk=enrollment_pk)
     records = list(
         Talk.objects.filter(enrollment=enrollment).select_related("initiator", "partner")
     )
@@ -176,7 +176,7 @@ def self_analysis_enter(request, campaign_pk, member_pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("The self-analysis was entered as submitted."))
-            return redirect("appraisal-self-analysis", campaign_pk=campaign.pk, member_pk=member.pk)
+            return redirect("appraisal:self-analysis", campaign_pk=campaign.pk, member_pk=member.pk)
     return self_analysis(request, campaign_pk, member_pk, text_form=form)
 
 
@@ -212,7 +212,7 @@ def my_self_analysis(request, campaign_pk):
                     if submit
                     else _("Your draft was saved."),
                 )
-                return redirect("appraisal-my-self-analysis", campaign_pk=campaign.pk)
+                return redirect("appraisal:my-self-analysis", campaign_pk=campaign.pk)
     context = {"campaign": campaign, "analysis": analysis, "form": form}
     return render(
         request,
@@ -245,7 +245,7 @@ def meetings(request, campaign_pk, enrollment_pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("The meeting was recorded."))
-            return redirect("appraisal-meeting", pk=meeting.pk)
+            return redirect("appraisal:meeting", pk=meeting.pk)
     records = (
         OrgLifeMeeting.objects.filter(enrollment=enrollment)
         .select_related("organization")
@@ -331,7 +331,7 @@ def meeting_edit(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("The meeting was saved."))
-            return redirect("appraisal-meeting", pk=meeting.pk)
+            return redirect("appraisal:meeting", pk=meeting.pk)
     meeting.refresh_from_db()
     context = _meeting_context(request, meeting, edit_form=form)
     return render(request, "appraisal/meeting.html", context, status=400)
@@ -349,6 +349,6 @@ def meeting_item(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("The item was added."))
-            return redirect("appraisal-meeting", pk=meeting.pk)
+            return redirect("appraisal:meeting", pk=meeting.pk)
     context = _meeting_context(request, meeting, item_form=form)
     return render(request, "appraisal/meeting.html", context, status=400)

@@ -157,12 +157,12 @@ def round_tellers(request, pk):
     form = TellersForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Name the three tellers."))
-        return redirect("appraisal-round", pk=pk)
+        return redirect("appraisal:round", pk=pk)
     try:
         slips = services.appoint_tellers(appraisal_round, form.names(), acting=request.scope)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("appraisal-round", pk=pk)
+        return redirect("appraisal:round", pk=pk)
     return teller_slips_page(request, appraisal_round, slips)
 
 
@@ -179,7 +179,7 @@ def round_count(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The ballots are counted and published."))
-    return redirect("appraisal-round", pk=pk)
+    return redirect("appraisal:round", pk=pk)
 
 
 @login_required
@@ -273,14 +273,14 @@ def round_codes(request, pk):
     form = GuestCodesForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Not issued: %(errors)s") % {"errors": form.errors.as_text()})
-        return redirect("appraisal-round", pk=pk)
+        return redirect("appraisal:round", pk=pk)
     try:
         issued = services.issue_guest_codes(
             appraisal_round, form.cleaned_data["count"], acting=request.scope
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("appraisal-round", pk=pk)
+        return redirect("appraisal:round", pk=pk)
     context = {"campaign": appraisal_round.campaign, "round": appraisal_round, "codes": issued}
     response = render(request, "appraisal/guest_codes.html", context)
     response["Cache-Control"] = "no-store"
@@ -297,7 +297,7 @@ def round_close(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Voting is closed; the tellers can now count the ballots."))
-    return redirect("appraisal-round", pk=pk)
+    return redirect("appraisal:round", pk=pk)
 
 
 def _conclusions_context(request, appraisal_round, *, form=None, notice_form=None):
@@ -362,7 +362,7 @@ def round_conclusions(request, pk):
     services.ensure_sealed(appraisal_round)
     if not appraisal_round.is_counted:
         messages.info(request, _("Conclusions are written after the tellers count the ballots."))
-        return redirect("appraisal-round", pk=pk)
+        return redirect("appraisal:round", pk=pk)
     form = None
     if manage:
         form = ConclusionsForm(
@@ -379,7 +379,7 @@ def round_conclusions(request, pk):
                 form.add_error(None, error)
             else:
                 messages.success(request, _("The conclusions were saved."))
-                return redirect("appraisal-conclusions", pk=pk)
+                return redirect("appraisal:conclusions", pk=pk)
     context = _conclusions_context(request, appraisal_round, form=form)
     return render(request, "appraisal/conclusions.html", context, status=400 if manage else 200)
 
@@ -401,7 +401,7 @@ def round_publish(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("The notice is published."))
-            return redirect("appraisal-round", pk=pk)
+            return redirect("appraisal:round", pk=pk)
     context = _conclusions_context(request, appraisal_round, notice_form=form)
     return render(request, "appraisal/conclusions.html", context, status=400)
 

@@ -61,7 +61,7 @@ def cadre_duties(request, campaign_pk, member_pk):
                 form.add_error(None, error)
             else:
                 messages.success(request, _("The record was saved."))
-                return redirect("oversight-cadre-duties", campaign.pk, member.pk)
+                return redirect("oversight:cadre-duties", campaign.pk, member.pk)
     records = duties.records_of(campaign, [member]).get(member.pk, {})
     withdrawn = LeaderDutyRecord.objects.filter(
         campaign=campaign, member=member, withdrawn_on__isnull=False
@@ -124,4 +124,4 @@ def duty_withdraw(request, pk):
         raise PermissionDenied
     duties.withdraw_record(record, acting=request.scope)
     messages.success(request, _("The record was withdrawn."))
-    return redirect("oversight-cadre-duties", record.campaign_id, record.member_id)
+    return redirect("oversight:cadre-duties", record.campaign_id, record.member_id)

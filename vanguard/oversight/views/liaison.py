@@ -101,7 +101,7 @@ def points_set(request, campaign_pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("The liaison point was saved."))
-            return redirect("oversight-points", campaign_pk=campaign.pk)
+            return redirect("oversight:points", campaign_pk=campaign.pk)
     return _render_points(request, campaign, form, status=400)
 
 
@@ -171,7 +171,7 @@ def officers_dispatch(request, campaign_pk):
                 _("%(officer)s is dispatched to %(unit)s.")
                 % {"officer": assignment.officer, "unit": assignment.organization},
             )
-            return redirect("oversight-officers", campaign_pk=campaign.pk)
+            return redirect("oversight:officers", campaign_pk=campaign.pk)
     return _render_officers(request, campaign, form, status=400)
 
 
@@ -189,7 +189,7 @@ def assignment_withdraw(request, pk):
         _("%(officer)s is recalled from %(unit)s.")
         % {"officer": assignment.officer, "unit": assignment.organization},
     )
-    return redirect("oversight-officers", campaign_pk=campaign.pk)
+    return redirect("oversight:officers", campaign_pk=campaign.pk)
 
 
 # -- the officer's own page ----------------------------------------------------------------
@@ -531,4 +531,4 @@ def batch_dispatch(request, batch_pk):
                 _("%(officer)s is dispatched to %(count)s units.")
                 % {"officer": officer, "count": len(units)},
             )
-    return redirect("campaign-setup-batch", pk=campaign.pk, batch_pk=batch.pk)
+    return redirect("campaigns:setup-batch", campaign_pk=campaign.pk, batch_pk=batch.pk)

@@ -1,6 +1,6 @@
 """Publicity and commendation (R29, 六.5): news and model members' deeds reviewed before
 publication, and commendations nominated by units, reviewed and published by the office.
-The public pages (no login) are at the end."""
+The public pages (no login) are in `public.py`."""
 
 from __future__ import annotations
 
@@ -227,7 +227,7 @@ def commendation_nominate(request, campaign_pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("The nomination was sent to the campaign office."))
-            return redirect("oversight-commendations", campaign_pk=campaign.pk)
+            return redirect("oversight:commendations", campaign_pk=campaign.pk)
     return _render_commendations(request, campaign, form, status=400)
 
 
@@ -277,7 +277,7 @@ def commendation_action(request, pk, action):
     allowed, run = actions[action]
     require(allowed)
     attempt(request, run, _("Saved."))
-    return redirect("oversight-commendations", campaign_pk=commendation.campaign_id)
+    return redirect("oversight:commendations", campaign_pk=commendation.campaign_id)
 
 
 @login_required
@@ -322,49 +322,3 @@ def build_commendation_export(ctx, campaign_pk) -> jobs.Output:
     sheet = Sheet(_("Commendations"), headers, rows, widths=(16, 20, 24, 24, 12, 14, 12, 60))
     filename = _("commendations-%(date)s.xlsx") % {"date": ctx.scope.today}
     return jobs.sheets_output([sheet], filename)
-
-
-# -- the public site (no login) ------------------------------------------------------------
-
-
-def public_news(request):
-    articles = Article.objects.filter(status=ArticleStatus.PUBLISHED).select_related(
-        "organization", "member"
-    )
-    kind = request.GET.get("kind", "")
-    if kind:
-        articles = articles.filter(kind=kind)
-    page = Paginator(articles.order_by("-published_on", "-pk"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    context = {"page": page, "query_string": query_string_without_page(request), "kind": kind}
-    return render(request, "oversight/public_news.html", context)
-
-
-def public_article(request, pk):
-    article = get_object_or_404(
-        Article.objects.select_related("organization", "member"),
-        pk=pk,
-        status=ArticleStatus.PUBLISHED,
-    )
-    return render(request, "oversight/public_article.html", {"article": article})
-
-
-def public_commendations(request):
-    commendations = (
-        Commendation.objects.filter(status=CommendationStatus.PUBLISHED)
-        .select_related("campaign", "member__organization", "organization")
-        .order_by("campaign", "kind", "-published_on", "pk")
-    )
-    groups: dict[tuple, list] = {}
-    campaigns = {}
-    for commendation in commendations:
-        campaign = campaigns.setdefault(commendation.campaign_id, commendation.campaign)
-        label_kinds([commendation], campaign)
-        key = (campaign.title, commendation.kind_label)
-        groups.setdefault(key, []).append(commendation)
-    rows = [
-        {"campaign": campaign, "kind": kind, "commendations": items}
-        for (campaign, kind), items in groups.items()
-    ]
-    return render(request, "oversight/public_commendations.html", {"groups": rows})

@@ -11,7 +11,7 @@ from django.utils import timezone
 from vanguard.campaigns.models import Enrollment
 from vanguard.rectification import effect, stats
 from vanguard.rectification.models import RectificationItem
-from vanguard.rectification.views import list_items
+from vanguard.rectification.views.items import list_items
 
 register = template.Library()
 ME_SHOWN = 10
@@ -72,7 +72,7 @@ def rectification_from_source_url(campaign, source):
     """The page making a rectification item from `source` (any record with an
     `organization`, a `member` or an `enrollment`), for the buttons of other modules."""
     content_type = ContentType.objects.get_for_model(source)
-    return reverse("rectification-from-source", args=[campaign.pk, content_type.pk, source.pk])
+    return reverse("rectification:from-source", args=[campaign.pk, content_type.pk, source.pk])
 
 
 @register.inclusion_tag("rectification/_overview_panel.html", takes_context=True)

@@ -1,0 +1,530 @@
+"""The campaign overview and each unit's page (phase plan, step checklist, evidence).
+
+Views parse input, call `services` and `compliance`, and render; access goes through
+`request.scope`.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vanguard.campaigns import compliance, figures, revision, services
+from vanguard.campaigns.closure import closure_problems
+from vanguard.campaigns.forms import (
+    EnrollForm,
+    EvidenceForm,
+    PhasePlanForm,
+    RemedialDatesForm,
+    RemedialForm,
+    StepForm,
+)
+from vanguard.campaigns.models import (
+    Campaign,
+    Enrollment,
+    EnrollmentStatus,
+    PhaseWindow,
+    StepEvidence,
+    StepRecord,
+    StepStatus,
+)
+from vanguard.campaigns.verdicts import Severity
+from vanguard.core import registry
+from vanguard.core.dates import format_date
+from vanguard.ops.files import send_file
+
+
+@dataclass
+class Bar:
+    """One phase drawn on a unit's timeline, as percentages of its batch."""
+
+    title: str
+    index: int
+    left: float
+    width: float
+    starts_on: object
+    ends_on: object
+
+
+def timeline(enrollment: Enrollment, rules) -> list[Bar]:
+    batch = enrollment.batch
+    span = (batch.ends_on - batch.starts_on).days + 1
+    order = {phase.code: index for index, phase in enumerate(rules.phases)}
+    bars = []
+    for window in sorted(enrollment.phases.all(), key=lambda w: w.starts_on):
+        left = max(0, (window.starts_on - batch.starts_on).days) / span * 100
+        right = min(span, (window.ends_on - batch.starts_on).days + 1) / span * 100
+        bars.append(
+            Bar(
+                title=rules.phase(window.phase_code).title,
+                index=order.get(window.phase_code, 0),
+                left=round(left, 2),
+                width=round(max(right - left, 0.5), 2),
+                starts_on=window.starts_on,
+                ends_on=window.ends_on,
+            )
+        )
+    return bars
+
+
+@login_required
+def overview(request, campaign_pk):
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    state = figures.state(campaign)
+    language = translation.get_language()
+    reach = (campaign.pk, timezone.localdate(), language, *request.scope.read_paths)
+    # The page part is put together from the stored unit figures (`figures`) and rendered
+    # once per version of the figures, the same for everyone with the same reach; while
+    # one request renders a new version the others serve the last one (single flight),
+    # and `as_of` says when the figures shown are older than the data.
+    part, previous = figures.cached_part(
+        revision.cache_key("overview", *reach, revision=f"v{state.version}"),
+        lambda: render_to_string(
+            "campaigns/_overview_figures.html",
+            {"campaign": campaign, "figures": overview_figures(campaign, request.scope)},
+            request,
+        ),
+        latest=revision.cache_key("overview-latest", *reach, revision="latest"),
+        made_at=state.computed_at,
+        timeout=revision.timeout(),
+    )
+    context = {
+        "campaign": campaign,
+        "figures_part": part,
+        "as_of": previous or state.as_of,
+        "enroll_form": (
+            EnrollForm(campaign=campaign, scope=request.scope)
+            if request.scope.can_manage_campaigns() and not campaign.is_read_only
+            else None
+        ),
+    }
+    return render(request, "campaigns/overview.html", context)
+
+
+EVIDENCE_SHOWN = 10  # findings listed per verdict on the overview; all on the verdict's page
+FINDINGS_PER_PAGE = 100
+
+
+def overview_figures(campaign: Campaign, scope) -> dict:
+    """The overview's verdicts and each unit's row, as far as `scope` reaches: put together
+    from the stored figures of each unit (`figures`), no rule run here."""
+    report = figures.campaign_report(campaign, scope=scope)
+    for verdict in report.verdicts:
+        verdict.shown = EVIDENCE_SHOWN
+    rules = campaign.rules
+    batches = []
+    for batch in campaign.batches.all():
+        rows = [
+            unit_row(e, report.units[e.pk], report.unit_levels[e.pk])
+            for e in report.context.enrollments
+            if e.batch_id == batch.pk
+        ]
+        # Worst first: most failing findings, then most warnings; the tree order after.
+        rows.sort(key=lambda row: (-row["failing"], -row["warning"]))
+        batches.append({"batch": batch, "rows": rows})
+    return {
+        "chart": verdict_chart(batches),
+        "report": report,
+        "batches": batches,
+        "step_total": len(rules.steps()),
+        "phases": rules.phases,
+    }
+
+
+NOT_UNDER_WAY = "plan.started"  # the rule whose finding makes a unit 未开展
+
+
+def unit_row(enrollment: Enrollment, stored, level: Severity) -> dict:
+    """One unit's row on the overview: its stored figures, with its failing and warning
+    findings counted and whether it is under way at all."""
+    found = [f for findings in stored.verdicts.values() for f in findings]
+    return {
+        "enrollment": enrollment,
+        "level": level,
+        "bars": stored.bars,
+        "steps_done": stored.steps_done,
+        "failing": sum(1 for f in found if f.level == Severity.FAILING),
+        "warning": sum(1 for f in found if f.level == Severity.WARNING),
+        "not_started": bool(stored.verdicts.get(NOT_UNDER_WAY)),
+    }
+
+
+@login_required
+def verdict_detail(request, campaign_pk, code):
+    """Every finding of one verdict over the campaign, as far as the user reaches."""
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    if code not in compliance.RULES or not compliance.RULES[code].applies_to(campaign):
+        raise Http404  # no such verdict, or its module is off in this campaign
+    scope = request.scope
+    state = figures.state(campaign)
+    verdict = cache.get_or_set(
+        revision.cache_key(
+            "verdict",
+            campaign.pk,
+            code,
+            timezone.localdate(),
+            translation.get_language(),
+            *scope.read_paths,
+            revision=f"v{state.version}",
+        ),
+        lambda: figures.campaign_report(campaign, scope=scope, codes=[code]).verdicts[0],
+        timeout=revision.timeout(),
+    )
+    page = Paginator(verdict.findings, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "campaigns/verdict.html",
+        {"campaign": campaign, "verdict": verdict, "page": page, "as_of": state.as_of},
+    )
+
+
+@login_required
+@require_POST
+def enroll_unit(request, campaign_pk):
+    campaign = request.scope.get_campaign_or_404(campaign_pk)
+    if not request.scope.can_manage_campaigns():
+        raise PermissionDenied
+    form = EnrollForm(request.POST, campaign=campaign, scope=request.scope)
+    if form.is_valid():
+        try:
+            enrollment = services.enroll(form.cleaned_data["batch"], form.cleaned_data["unit"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(unit)s enrolled in %(batch)s.")
+                % {"unit": enrollment.organization, "batch": enrollment.batch},
+            )
+    else:
+        messages.error(request, _("Not enrolled: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("campaigns:overview", campaign_pk=campaign.pk)
+
+
+def verdict_chart(batches) -> dict:
+    """Units per batch by their worst verdict, for the overview's ECharts bar chart."""
+    series = []
+    for level in Severity:
+        series.append(
+            {
+                "name": level.label,
+                "color": LEVEL_COLOURS[level],
+                "data": [
+                    sum(1 for row in group["rows"] if row["level"] == level) for group in batches
+                ],
+            }
+        )
+    return {"categories": [group["batch"].title for group in batches], "series": series}
+
+
+LEVEL_COLOURS = {Severity.OK: "#198754", Severity.WARNING: "#ffc107", Severity.FAILING: "#dc3545"}
+
+
+def _enrollment_or_404(request, campaign_pk, pk, *, manage=False, supervise=False) -> Enrollment:
+    """The enrolment, if the user may see it; with `manage`, change its plan and steps
+    (not once closed); with `supervise`, act as its upper level."""
+    enrollment = request.scope.get_enrollment_or_404(campaign_pk, pk)
+    if manage and not _can_edit(request, enrollment):
+        raise PermissionDenied
+    if supervise and not request.scope.can_supervise_org(enrollment.organization):
+        raise PermissionDenied
+    return enrollment
+
+
+def _can_edit(request, enrollment) -> bool:
+    return (
+        request.scope.can_manage_org(enrollment.organization)
+        and enrollment.status != EnrollmentStatus.CLOSED
+        and not enrollment.campaign.is_read_only
+    )
+
+
+def _unit_context(request, enrollment, plan_form=None):
+    rules = enrollment.campaign.rules
+    state = figures.state(enrollment.campaign)
+    # The unit's own data: its revision and the global one (not other units' writes).
+    unit_revision = revision.unit_stamp(enrollment.pk)
+    records = {
+        r.step_code: r
+        for r in StepRecord.objects.filter(enrollment=enrollment).prefetch_related("evidence")
+    }
+    pages = registry.step_pages(rules)
+    phases = [
+        {
+            "phase": phase,
+            "steps": [
+                _step_row(step, records.get(step.code), pages.get(step.code))
+                for step in phase.steps
+            ],
+        }
+        for phase in rules.phases
+    ]
+    sees_members = request.scope.sees_members_figures(enrollment.organization)
+    return {
+        "campaign": enrollment.campaign,
+        "enrollment": enrollment,
+        "can_manage": _can_edit(request, enrollment),
+        "can_download_evidence": request.scope.can_download_evidence(enrollment.organization),
+        "can_supervise": request.scope.can_supervise_org(enrollment.organization)
+        and not enrollment.campaign.is_read_only,
+        "cycle": enrollment.remedial_cycles.filter(closed_on__isnull=True).first(),
+        "closure_problems": cache.get_or_set(
+            revision.cache_key(
+                "closure",
+                enrollment.pk,
+                timezone.localdate(),
+                translation.get_language(),
+                revision=unit_revision,
+            ),
+            lambda: closure_problems(enrollment),
+            timeout=revision.timeout(),
+        ),
+        "remedial_form": RemedialForm(enrollment=enrollment),
+        "remedial_dates_form": RemedialDatesForm(),
+        "plan_form": plan_form or PhasePlanForm(enrollment=enrollment),
+        "bars": timeline(enrollment, rules),
+        # From the stored figures, when the cached page parts are missing (see `overview`).
+        "report": SimpleLazyObject(lambda: figures.unit_report(enrollment)),
+        "as_of": state.as_of,
+        "sees_members_figures": sees_members,
+        # Readers share one rendering; a member's has only the verdicts' levels, keyed by
+        # the viewer all the same so that no rendering is ever served to another user.
+        "verdicts_key": revision.cache_key(
+            "unit",
+            enrollment.pk,
+            timezone.localdate(),
+            "readers" if sees_members else f"user-{request.user.pk}",
+            revision=f"v{state.version}",
+        ),
+        "panels_key": revision.cache_key(
+            "unit-panels",
+            enrollment.pk,
+            timezone.localdate(),
+            request.user.pk,
+            revision=unit_revision,
+        ),
+        "phases": phases,
+        "changes": recent_changes(enrollment),
+    }
+
+
+def recent_changes(enrollment, limit: int = 10) -> list[dict]:
+    """The latest changes to the unit's plan and steps, newest first (from the audit trail)."""
+    rules = enrollment.campaign.rules
+    windows = PhaseWindow.history.filter(enrollment_id=enrollment.pk).select_related(
+        "history_user"
+    )[:limit]
+    steps = StepRecord.history.filter(enrollment_id=enrollment.pk).select_related("history_user")[
+        :limit
+    ]
+    changes = [
+        {
+            "when": w.history_date,
+            "who": w.history_user,
+            "what": rules.phase(w.phase_code).title,
+            "detail": f"{format_date(w.starts_on)} – {format_date(w.ends_on)}",
+        }
+        for w in windows
+    ] + [
+        {
+            "when": r.history_date,
+            "who": r.history_user,
+            "what": rules.step(r.step_code).title,
+            "detail": StepStatus(r.status).label,
+        }
+        for r in steps
+    ]
+    return sorted(changes, key=lambda change: change["when"], reverse=True)[:limit]
+
+
+def _step_row(step, record, page=None):
+    return {
+        "step": step,
+        "record": record,
+        "page": page,  # a step an app completes itself: the url name of its page
+        "form": StepForm(
+            initial={
+                "status": record.status if record else StepStatus.TODO,
+                "done_on": record.done_on if record else None,
+                "notes": record.notes if record else "",
+            },
+            prefix=step.code,
+        ),
+        "evidence_form": EvidenceForm(prefix=f"{step.code}-evidence"),
+    }
+
+
+@login_required
+def unit_detail(request, campaign_pk, enrollment_pk):
+    enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk)
+    return render(request, "campaigns/unit.html", _unit_context(request, enrollment))
+
+
+@login_required
+@require_POST
+def edit_plan(request, campaign_pk, enrollment_pk):
+    enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk, manage=True)
+    form = PhasePlanForm(request.POST, enrollment=enrollment)
+    if not form.is_valid():
+        messages.error(request, _("The phase plan was not saved; see the problems below."))
+        context = _unit_context(request, enrollment, plan_form=form)
+        return render(request, "campaigns/unit.html", context, status=400)
+    problems = services.save_phase_plan(enrollment, form.windows(), acting=request.scope)
+    if problems:
+        # Saved, but the plan still breaks the notice: say so beside the red panel, not "saved".
+        messages.warning(
+            request,
+            _("The phase plan was saved, but it does not yet meet the notice: %(problems)s")
+            % {"problems": "；".join(str(problem.message) for problem in problems)},
+        )
+    else:
+        messages.success(request, _("The phase plan was saved."))
+    return redirect("campaigns:unit", campaign_pk=campaign_pk, enrollment_pk=enrollment.pk)
+
+
+def _step_or_404(enrollment, code):
+    try:
+        return enrollment.campaign.rules.step(code)
+    except KeyError:
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def update_step(request, campaign_pk, enrollment_pk, code):
+    enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk, manage=True)
+    step = _step_or_404(enrollment, code)
+    form = StepForm(request.POST, prefix=code)
+    if code in registry.step_pages(enrollment.campaign.rules):
+        # Done by its own page (e.g. 摸清问题: the profile confirmed, the problems recorded).
+        form.add_error(None, _("This step is done on its own page, not here."))
+    if form.is_valid():
+        services.record_step(enrollment, code, **form.cleaned_data, acting=request.scope)
+        if not request.htmx:
+            messages.success(request, _("Step %(step)s saved.") % {"step": step.title})
+    return _step_response(request, enrollment, step, form=None if form.is_valid() else form)
+
+
+@login_required
+@require_POST
+def upload_evidence(request, campaign_pk, enrollment_pk, code):
+    enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk, manage=True)
+    step = _step_or_404(enrollment, code)
+    form = EvidenceForm(request.POST, request.FILES, prefix=f"{code}-evidence")
+    if form.is_valid():
+        record, _created = StepRecord.objects.get_or_create(enrollment=enrollment, step_code=code)
+        services.add_evidence(record, user=request.user, **form.cleaned_data, acting=request.scope)
+        if not request.htmx:
+            messages.success(request, _("Evidence uploaded."))
+    return _step_response(
+        request, enrollment, step, evidence_form=None if form.is_valid() else form
+    )
+
+
+def _step_response(request, enrollment, step, form=None, evidence_form=None):
+    if not request.htmx:
+        if form is not None or evidence_form is not None:
+            errors = (form or evidence_form).errors.as_text()
+            messages.error(request, _("Not saved: %(errors)s") % {"errors": errors})
+        return redirect(
+            "campaigns:unit", campaign_pk=enrollment.campaign_id, enrollment_pk=enrollment.pk
+        )
+    record = (
+        StepRecord.objects.filter(enrollment=enrollment, step_code=step.code)
+        .prefetch_related("evidence")
+        .first()
+    )
+    row = _step_row(step, record, registry.step_pages(enrollment.campaign.rules).get(step.code))
+    if form is not None:
+        row["form"] = form
+    if evidence_form is not None:
+        row["evidence_form"] = evidence_form
+    context = {
+        "row": row,
+        "enrollment": enrollment,
+        "campaign": enrollment.campaign,
+        "can_manage": True,
+        "can_download_evidence": True,
+        "report": compliance.evaluate_unit(enrollment),
+        "oob": True,
+    }
+    return render(request, "campaigns/_step_response.html", context)
+
+
+@login_required
+@require_POST
+def close_unit(request, campaign_pk, enrollment_pk):
+    enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk, supervise=True)
+    try:
+        services.close_enrollment(enrollment, acting=request.scope)
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("The unit's campaign cannot be closed yet: %(problems)s")
+            % {"problems": "；".join(error.messages)},
+        )
+    else:
+        messages.success(request, _("The unit's campaign is closed."))
+    return redirect("campaigns:unit", campaign_pk=campaign_pk, enrollment_pk=enrollment.pk)
+
+
+@login_required
+@require_POST
+def open_remedial(request, campaign_pk, enrollment_pk):
+    enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk, supervise=True)
+    form = RemedialForm(request.POST, enrollment=enrollment)
+    if form.is_valid():
+        try:
+            services.start_remedial(
+                enrollment,
+                reason=form.cleaned_data["reason"],
+                step_codes=form.cleaned_data["steps"],
+                acting=request.scope,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("A remedial cycle is open; set its dates."))
+    else:
+        messages.error(request, _("Not opened: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("campaigns:unit", campaign_pk=campaign_pk, enrollment_pk=enrollment.pk)
+
+
+@login_required
+@require_POST
+def date_remedial(request, campaign_pk, enrollment_pk):
+    enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk, supervise=True)
+    cycle = get_object_or_404(enrollment.remedial_cycles, closed_on__isnull=True)
+    form = RemedialDatesForm(request.POST)
+    if form.is_valid():
+        services.schedule_remedial(cycle, **form.cleaned_data, acting=request.scope)
+        messages.success(request, _("The remedial cycle's dates are set."))
+    else:
+        messages.error(request, _("Not saved: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("campaigns:unit", campaign_pk=campaign_pk, enrollment_pk=enrollment.pk)
+
+
+@login_required
+def download_evidence(request, pk):
+    """An evidence file, for the readers of its unit only: its members see the unit's page
+    but not the documents behind it (党性分析材料, 组织生活会记录, 评议意见 …)."""
+    evidence = (
+        StepEvidence.objects.select_related("step_record__enrollment__organization")
+        .filter(pk=pk)
+        .first()
+    )
+    if evidence is None or not request.scope.can_download_evidence(
+        evidence.step_record.enrollment.organization
+    ):
+        raise Http404
+    return send_file(evidence.file)

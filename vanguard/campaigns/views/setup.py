@@ -1,0 +1,358 @@
+"""Setting a campaign up in the browser (活动设置), for the campaign office and superusers:
+templates (upload, check, fix in the editor), starting a campaign, its batches, enrolling
+units in bulk, ending and archiving it. Everyone else gets 404 (`Scope.require_set_up`).
+
+Thin views: the rules are in `services` (each takes `acting=request.scope`) and the
+campaign's state in `Campaign.check_writable`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vanguard.campaigns import services
+from vanguard.campaigns.forms import (
+    BatchForm,
+    EnrolCategoryForm,
+    EnrolTreeForm,
+    EnrolWorkbookForm,
+    StartCampaignForm,
+    TemplateUploadForm,
+    load_chosen_template,
+)
+from vanguard.campaigns.models import CampaignState, Enrollment, StoredTemplate
+from vanguard.campaigns.template import TemplateError, shipped_template_codes
+from vanguard.campaigns.template_lines import key_lines, problem_line
+from vanguard.core import registry
+from vanguard.orgs.excel import WorkbookError
+from vanguard.orgs.models import Organization, path_within
+
+
+def _scope(request):
+    request.scope.require_set_up()
+    return request.scope
+
+
+@login_required
+def setup_index(request):
+    scope = _scope(request)
+    campaigns = scope.setup_campaigns().order_by("-starts_on")
+    return render(
+        request,
+        "campaigns/setup/index.html",
+        {
+            "running": [c for c in campaigns if c.state == CampaignState.ACTIVE],
+            "ended": [c for c in campaigns if c.state != CampaignState.ACTIVE],
+            "shipped": shipped_template_codes(),
+            "uploaded": StoredTemplate.objects.select_related("uploaded_by")[:20],
+        },
+    )
+
+
+@login_required
+def template_upload(request):
+    """Upload a template file (or type it): every problem with its key and line; nothing
+    kept until it has none. The editor keeps the text to fix and send again."""
+    scope = _scope(request)
+    problems = []
+    if request.method == "POST":
+        form = TemplateUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            text = form.cleaned_data["text"]
+            try:
+                stored = services.store_template(
+                    text, filename=form.cleaned_data["filename"], user=request.user, acting=scope
+                )
+            except TemplateError as error:
+                lines = key_lines(text)
+                problems = sorted(
+                    (
+                        {"key": p.key, "line": problem_line(p, lines), "message": p.message}
+                        for p in error.problems
+                    ),
+                    key=lambda problem: problem["line"] or 0,
+                )
+            else:
+                messages.success(
+                    request,
+                    _("The template %(title)s has no problem and is kept.")
+                    % {"title": stored.title},
+                )
+                return redirect(f"{reverse('campaigns:setup-start')}?template=uploaded:{stored.pk}")
+    else:
+        form = TemplateUploadForm()
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "campaigns/setup/template.html",
+        {"form": form, "problems": problems},
+        status=status,
+    )
+
+
+@login_required
+def campaign_start(request):
+    scope = _scope(request)
+    if request.method == "POST":
+        form = StartCampaignForm(request.POST, scope=scope)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                campaign = services.create_campaign(
+                    data["rules"],
+                    code=data["code"],
+                    title=data["title"],
+                    organization=data["organization"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    acting=scope,
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    _("%(title)s is started; now add its batches.") % {"title": campaign.title},
+                )
+                return redirect("campaigns:setup-detail", campaign_pk=campaign.pk)
+        status = 400
+    else:
+        initial = {"template": request.GET.get("template")}
+        try:  # the chosen template's code and title, to be changed as needed
+            rules = load_chosen_template(initial["template"] or "")
+        except (KeyError, TemplateError):
+            pass
+        else:
+            initial.update(code=rules.code, title=rules.title)
+        form = StartCampaignForm(scope=scope, initial=initial)
+        status = 200
+    return render(request, "campaigns/setup/start.html", {"form": form}, status=status)
+
+
+@login_required
+def campaign_detail(request, campaign_pk):
+    scope = _scope(request)
+    campaign = scope.get_setup_campaign_or_404(campaign_pk)
+    return _render_detail(request, campaign)
+
+
+def _render_detail(request, campaign, batch_form=None, status=200):
+    counts = {}
+    for batch_id in Enrollment.objects.filter(campaign=campaign).values_list("batch_id", flat=True):
+        counts[batch_id] = counts.get(batch_id, 0) + 1
+    batches = list(campaign.batches.all())
+    for batch in batches:
+        batch.unit_count = counts.get(batch.pk, 0)
+        batch.category_titles = _category_titles(campaign, batch.categories)
+    return render(
+        request,
+        "campaigns/setup/campaign.html",
+        {
+            "campaign": campaign,
+            "batches": batches,
+            "batch_form": None
+            if campaign.is_read_only
+            else batch_form or BatchForm(campaign=campaign),
+        },
+        status=status,
+    )
+
+
+def _category_titles(campaign, codes) -> list[str]:
+    titles = {item.code: item.title for item in campaign.rules.unit_categories}
+    return [titles.get(code, code) for code in codes]
+
+
+@login_required
+@require_POST
+def batch_create(request, campaign_pk):
+    scope = _scope(request)
+    campaign = scope.get_setup_campaign_or_404(campaign_pk)
+    form = BatchForm(request.POST, campaign=campaign)
+    if form.is_valid():
+        try:
+            batch = services.create_batch(campaign, **form.cleaned_data, acting=scope)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("%(batch)s is added.") % {"batch": batch.title})
+            return redirect("campaigns:setup-batch", campaign_pk=campaign.pk, batch_pk=batch.pk)
+    return _render_detail(request, campaign, batch_form=form, status=400)
+
+
+def _batch_or_404(request, pk, batch_pk):
+    scope = _scope(request)
+    campaign = scope.get_setup_campaign_or_404(pk)
+    batch = campaign.batches.filter(pk=batch_pk).first()
+    if batch is None:
+        raise Http404
+    batch.campaign = campaign
+    return scope, campaign, batch
+
+
+@login_required
+def batch_detail(request, campaign_pk, batch_pk):
+    """A batch: its dates and categories (edited here), its units, and enrolment in bulk
+    (by category, from the tree, from an Excel list)."""
+    scope, campaign, batch = _batch_or_404(request, campaign_pk, batch_pk)
+    form = None
+    status = 200
+    if request.method == "POST":
+        form = BatchForm(request.POST, campaign=campaign, batch=batch)
+        if form.is_valid():
+            try:
+                services.update_batch(batch, **form.cleaned_data, acting=scope)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("%(batch)s is saved.") % {"batch": batch.title})
+                return redirect("campaigns:setup-batch", campaign_pk=campaign.pk, batch_pk=batch.pk)
+        status = 400
+    return _render_batch(request, campaign, batch, form=form, status=status)
+
+
+def _render_batch(request, campaign, batch, *, form=None, outcome=None, problems=(), status=200):
+    enrolled = {
+        e.organization.path: e
+        for e in Enrollment.objects.filter(campaign=campaign).select_related(
+            "organization", "batch"
+        )
+    }
+    tree = []
+    for org in Organization.objects.filter(campaign.organization.subtree_q()).order_by("path"):
+        here = enrolled.get(org.path)
+        covered = next(
+            (e for path, e in enrolled.items() if path_within(org.path, path) and path != org.path),
+            None,
+        )
+        tree.append(
+            {
+                "org": org,
+                "indent": org.depth - campaign.organization.depth,
+                "enrollment": here,
+                "covered_by": covered,
+                "enrollable": services.enrollable(org, campaign.rules),
+            }
+        )
+    read_only = campaign.is_read_only
+    return render(
+        request,
+        "campaigns/setup/batch.html",
+        {
+            "campaign": campaign,
+            "batch": batch,
+            "units": [e for e in enrolled.values() if e.batch_id == batch.pk],
+            "category_titles": _category_titles(campaign, batch.categories),
+            "tree": tree,
+            "form": None if read_only else form or BatchForm(campaign=campaign, batch=batch),
+            "category_form": None
+            if read_only
+            else EnrolCategoryForm(campaign=campaign, batch=batch),
+            "workbook_form": None if read_only else EnrolWorkbookForm(),
+            "outcome": outcome,
+            "problems": problems,
+            "batch_panels": [app.batch_panel for app in registry.phase_apps() if app.batch_panel],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def batch_enroll(request, campaign_pk, batch_pk):
+    """Enrol the units ticked in the tree, or those of the categories chosen."""
+    scope, campaign, batch = _batch_or_404(request, campaign_pk, batch_pk)
+    if request.POST.get("mode") == "category":
+        form = EnrolCategoryForm(request.POST, campaign=campaign, batch=batch)
+        units = (
+            services.units_of_categories(batch, form.cleaned_data["categories"])
+            if form.is_valid()
+            else None
+        )
+    else:
+        form = EnrolTreeForm(request.POST, campaign=campaign)
+        units = list(form.cleaned_data["units"]) if form.is_valid() else None
+    if units is None:
+        messages.error(request, _("Choose the units (or categories) to enrol."))
+        return _render_batch(request, campaign, batch, status=400)
+    try:
+        outcome = services.enroll_units(batch, units, acting=scope)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render_batch(request, campaign, batch, status=400)
+    _report(request, outcome)
+    return _render_batch(request, campaign, batch, outcome=outcome)
+
+
+def _report(request, outcome):
+    if outcome.enrolled:
+        messages.success(request, _("%(count)s units enrolled.") % {"count": len(outcome.enrolled)})
+    if outcome.refused:
+        messages.warning(
+            request,
+            _("%(count)s units were not enrolled; the reasons are listed below.")
+            % {"count": len(outcome.refused)},
+        )
+    if not outcome.enrolled and not outcome.refused:
+        messages.info(request, _("No unit to enrol."))
+
+
+@login_required
+@require_POST
+def batch_enroll_workbook(request, campaign_pk, batch_pk):
+    """Enrol the units of an Excel list: all or nothing, each problem with its row."""
+    scope, campaign, batch = _batch_or_404(request, campaign_pk, batch_pk)
+    form = EnrolWorkbookForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("file", [_("Choose a file.")])))
+        return _render_batch(request, campaign, batch, status=400)
+    try:
+        outcome = services.enroll_from_list(batch, form.cleaned_data["file"], acting=scope)
+    except WorkbookError as error:
+        messages.error(request, _("Nothing was enrolled: the list has problems."))
+        return _render_batch(request, campaign, batch, problems=error.problems, status=400)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render_batch(request, campaign, batch, status=400)
+    _report(request, outcome)
+    return _render_batch(request, campaign, batch, outcome=outcome)
+
+
+@login_required
+@require_POST
+def campaign_end(request, campaign_pk):
+    scope = _scope(request)
+    campaign = scope.get_setup_campaign_or_404(campaign_pk)
+    try:
+        services.end_campaign(campaign, acting=scope)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(title)s has ended: it is read-only now.") % {"title": campaign.title}
+        )
+    return redirect("campaigns:setup-detail", campaign_pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_archive(request, campaign_pk):
+    scope = _scope(request)
+    campaign = scope.get_setup_campaign_or_404(campaign_pk)
+    try:
+        services.archive_campaign(campaign, acting=scope)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(title)s is archived.") % {"title": campaign.title})
+    return redirect("campaigns:setup-detail", campaign_pk=campaign.pk)

@@ -1,0 +1,225 @@
+"""Campaign-wide study pages: the overview of units by batch, who is short of hours across
+the campaign, and the leaders' 三进 log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vanguard.campaigns.models import Campaign, Enrollment
+from vanguard.campaigns.units import units_by_org
+from vanguard.orgs.models import Member
+from vanguard.reports import jobs
+from vanguard.study.forms import VisitForm
+from vanguard.study.hours import (
+    NO_PARTICIPATION,
+    participation_by_batch,
+    with_hours,
+)
+from vanguard.study.models import LeaderVisit
+from vanguard.study.summary import unit_studies
+
+PER_PAGE = 50
+
+
+def _staff_enrollments(request, campaign: Campaign, *, phases: bool = True) -> list[Enrollment]:
+    """The campaign's enrolled units the user reads (with their phase windows when
+    `phases`), each holding `campaign` itself: its template is parsed once, not per unit."""
+    queryset = (
+        Enrollment.objects.visible_to(request.scope)
+        .filter(campaign=campaign)
+        .select_related("organization", "batch")
+        .order_by("batch__number", "organization__path")
+    )
+    if phases:
+        queryset = queryset.prefetch_related("phases")
+    enrollments = list(queryset)
+    for enrollment in enrollments:
+        enrollment.campaign = campaign
+    return enrollments
+
+
+@login_required
+def home(request):
+    """The study section's entry: the overview for staff, my study page for members."""
+    scope = request.scope
+    if scope.is_staff_reader:
+        campaigns = [
+            c
+            for c in Campaign.objects.select_related("organization").order_by("-starts_on")
+            if scope.can_view_campaign_of(c.organization) and c.has_module("sessions")
+        ]
+        if campaigns:
+            return redirect("study:overview", campaign_pk=campaigns[0].pk)
+    if scope.member is not None:
+        return redirect("study:me")
+    raise Http404
+
+
+@login_required
+def overview(request, campaign_pk):
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="sessions")
+    today = timezone.localdate()
+    enrollments = _staff_enrollments(request, campaign)
+    studies = unit_studies(campaign, enrollments, today)
+    batch_rates = participation_by_batch(campaign, enrollments)
+    batches = []
+    for batch in campaign.batches.all():
+        rows = [studies[e.pk] for e in enrollments if e.batch_id == batch.pk]
+        if rows:
+            batches.append(
+                {
+                    "batch": batch,
+                    "rows": rows,
+                    "participation": batch_rates.get(batch.pk, NO_PARTICIPATION),
+                    "members": sum(r.hours.members for r in rows),
+                    "short": sum(r.hours.short for r in rows),
+                }
+            )
+    context = {
+        "campaign": campaign,
+        "batches": batches,
+        "five_total": len(campaign.rules.five_ones),
+        "threshold": campaign.rules.thresholds["min_study_hours"],
+        "today": today,
+    }
+    return render(request, "study/overview.html", context)
+
+
+def short_members(request, campaign, all_enrollments=None):
+    enrollments = all_enrollments or _staff_enrollments(request, campaign, phases=False)
+    batch = request.GET.get("batch", "")
+    if batch.isdigit():
+        enrollments = [e for e in enrollments if e.batch_id == int(batch)]
+    unit = request.GET.get("unit", "")
+    if unit.isdigit():
+        enrollments = [e for e in enrollments if e.pk == int(unit)]
+    units = units_by_org(enrollments)
+    members = with_hours(Member.objects.filter(organization__in=list(units)), campaign).filter(
+        request.scope.unit_filter()
+    )
+    if request.GET.get("all") != "1":
+        members = members.filter(shortfall__gt=0)
+    return enrollments, units, members.order_by("-shortfall", "organization__path", "code")
+
+
+@login_required
+def shortfalls(request, campaign_pk):
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="sessions")
+    readable = _staff_enrollments(request, campaign, phases=False)
+    enrollments, units, members = short_members(request, campaign, readable)
+    page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
+    by_pk = {e.pk: e for e in enrollments}
+    for member in page:
+        member.enrollment = by_pk.get(units.get(member.organization_id))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "campaign": campaign,
+        "page": page,
+        "enrollments": readable,
+        "batches": campaign.batches.all(),
+        "query_string": params.urlencode(),
+    }
+    return render(request, "study/shortfalls.html", context)
+
+
+@login_required
+@require_POST
+def shortfalls_xlsx(request, campaign_pk):
+    campaign = request.scope.get_campaign_or_404(campaign_pk, module="sessions")
+    title = f"{campaign.title} · {_('Study hours')}"
+    return jobs.start_response(request, "study.shortfalls_xlsx", title, {"pk": campaign_pk})
+
+
+# -- leaders' 三进 -----------------------------------------------------------------------------
+
+
+def _visits_visible(request, campaign):
+    """Staff see the visits of members in their scope; a member sees their own."""
+    visits = LeaderVisit.objects.filter(campaign=campaign).select_related(
+        "member__organization", "organization"
+    )
+    query = Q(pk__in=[])
+    if request.scope.is_staff_reader:
+        query |= Q(member__in=request.scope.members())
+    if request.scope.member is not None:
+        query |= Q(member=request.scope.member)
+    return visits.filter(query)
+
+
+def _may_log_for(request, member) -> bool:
+    own = request.scope.member is not None and request.scope.member.pk == member.pk
+    return (own and member.is_leader_cadre) or request.scope.can_manage_member(member)
+
+
+@login_required
+def visits(request, campaign_pk):
+    campaign = request.scope.get_campaign_or_404(campaign_pk, members=True, module="leader_visits")
+    me = request.scope.member
+    can_log = me is not None and me.is_leader_cadre
+    form = VisitForm(request.POST or None, campaign=campaign)
+    if request.method == "POST":
+        if not can_log:
+            raise PermissionDenied
+        if form.is_valid():
+            form.instance.member = me
+            form.save()
+            messages.success(request, _("Visit recorded."))
+            return redirect("study:visits", campaign_pk=campaign.pk)
+        messages.error(request, _("The visit was not recorded; see the form."))
+    rules = campaign.rules
+    rows = list(_visits_visible(request, campaign))
+    for visit in rows:
+        visit.kind_title = rules.label("leader_visit_kinds", visit.kind)
+    context = {
+        "campaign": campaign,
+        "visits": rows,
+        "form": form if can_log else None,
+        "kinds": rules.leader_visit_kinds,
+        "me": me,
+    }
+    return render(request, "study/visits.html", context, status=400 if form.errors else 200)
+
+
+def _visit_or_404(request, pk) -> LeaderVisit:
+    visit = (
+        LeaderVisit.objects.select_related("campaign", "member__organization").filter(pk=pk).first()
+    )
+    if visit is None or not _visits_visible(request, visit.campaign).filter(pk=pk).exists():
+        raise Http404
+    request.scope.module_or_404(visit.campaign, "leader_visits")
+    if not _may_log_for(request, visit.member):
+        raise PermissionDenied
+    return visit
+
+
+@login_required
+def visit_edit(request, pk):
+    visit = _visit_or_404(request, pk)
+    form = VisitForm(request.POST or None, instance=visit, campaign=visit.campaign)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Visit saved."))
+        return redirect("study:visits", campaign_pk=visit.campaign_id)
+    return render(
+        request, "study/visit_form.html", {"form": form, "visit": visit, "campaign": visit.campaign}
+    )
+
+
+@login_required
+@require_POST
+def visit_delete(request, pk):
+    visit = _visit_or_404(request, pk)
+    campaign_id = visit.campaign_id
+    visit.delete()
+    messages.success(request, _("Visit deleted."))
+    return redirect("study:visits", campaign_pk=campaign_id)

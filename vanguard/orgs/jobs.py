@@ -1,4 +1,4 @@
 """The organisation and member workbook export and import run by the background worker are
-declared next to their views (`vanguard/orgs/views_excel.py`); importing them registers them."""
+declared next to their views (`vanguard/orgs/views/excel.py`); importing them registers them."""
 
 from vanguard.orgs.views import excel  # noqa: F401

@@ -16,8 +16,8 @@ from vanguard.campaigns.models import EnrollmentStatus
 from vanguard.orgs.models import Member
 
 
-def _enrollment(request, pk, enrollment_pk):
-    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, reach=STAFF)
+def _enrollment(request, campaign_pk, enrollment_pk):
+    enrollment = request.scope.get_enrollment_or_404(campaign_pk, enrollment_pk, reach=STAFF)
     if not enrollment.campaign.rules.guidance_groups():
         raise Http404  # a template without 分类指导 groups has nothing of this page
     return enrollment

@@ -140,9 +140,11 @@ def deed_evidence(request, pk):
 # -- long-term mechanisms, 三培养, pairings -------------------------------------------------
 
 
-def _reader_enrollment(request, pk, enrollment_pk, *, manage=False) -> Enrollment:
+def _reader_enrollment(request, campaign_pk, enrollment_pk, *, manage=False) -> Enrollment:
     """A unit's long-term page is for the unit's readers: it names students and activists."""
-    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, module="rectification")
+    enrollment = request.scope.get_enrollment_or_404(
+        campaign_pk, enrollment_pk, module="rectification"
+    )
     if not request.scope.can_view_org(enrollment.organization):
         raise Http404
     if manage:

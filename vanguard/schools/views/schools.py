@@ -24,8 +24,8 @@ def _require(on: bool) -> None:
         raise Http404
 
 
-def _unit(request, pk, enrollment_pk, part):
-    enrollment = request.scope.get_enrollment_or_404(pk, enrollment_pk, require=STAFF)
+def _unit(request, campaign_pk, enrollment_pk, part):
+    enrollment = request.scope.get_enrollment_or_404(campaign_pk, enrollment_pk, require=STAFF)
     _require(part(enrollment.campaign))
     return enrollment
 

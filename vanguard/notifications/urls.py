@@ -7,7 +7,7 @@ from vanguard.notifications.views import centre
 app_name = "notifications"
 
 pages = [
-    path("", centre.inbox, name="notifications"),
+    path("", centre.inbox, name="index"),
     path("<int:pk>/open/", centre.open_notification, name="open"),
     path("read-all/", centre.read_all, name="read-all"),
     path("preferences/", centre.preferences, name="preferences"),

@@ -46,3 +46,28 @@ def test_no_template_hard_codes_a_chinese_date():
         if pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offending == []
+
+
+def test_templates_format_dates_by_locale_not_by_pattern():
+    """A date shown to a reader goes through a localised format name; a literal pattern is
+    allowed only without a calendar part (a time of day, a machine timestamp)."""
+    import re
+    from pathlib import Path
+
+    import vanguard
+
+    names = {
+        "DATE_FORMAT",
+        "DATETIME_FORMAT",
+        "SHORT_DATE_FORMAT",
+        "SHORT_DATETIME_FORMAT",
+        "MONTH_DAY_FORMAT",
+        "YEAR_MONTH_FORMAT",
+        "TIME_FORMAT",
+    }
+    offenders = []
+    for path in Path(vanguard.__file__).parent.rglob("templates/**/*.html"):
+        for argument in re.findall(r'\|date:"([^"]+)"', path.read_text()):
+            if argument not in names and re.search(r"[YyFMNbnmdjDlEo]", argument):
+                offenders.append(f"{path.name}: {argument}")
+    assert not offenders, offenders

@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vanguard.accounts.access import role_holders
-from vanguard.accounts.models import Role
+from vanguard.accounts.access import unit_admins_of_each
 from vanguard.appraisal.models import (
     AnalysisStatus,
     AppraisalRound,
@@ -34,12 +33,8 @@ RECENT_REVIEW_DAYS = 7  # a review older than this is not announced any more
 
 
 def _to_unit_admins(items, today, unit_of, make):
-    items = list(items)
-    admins = role_holders(Role.UNIT_ADMIN, {unit_of(item) for item in items}, today)
-    for item in items:
-        unit = unit_of(item)
-        for user_id in admins.get(unit.pk, ()):
-            yield make(item, user_id, unit)
+    for item, unit, user_id in unit_admins_of_each(items, unit_of, today):
+        yield make(item, user_id, unit)
 
 
 def opinion_due(campaign, today, lead_days):

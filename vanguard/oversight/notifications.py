@@ -14,8 +14,7 @@ from datetime import timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vanguard.accounts.access import role_holders
-from vanguard.accounts.models import Role
+from vanguard.accounts.access import unit_admins_of_each
 from vanguard.core.registry import Due, NotificationEvent
 from vanguard.oversight.models import (
     AWAITING_ANSWER,
@@ -28,11 +27,8 @@ RECENT_DAYS = 7
 
 
 def _to_admins(objects, today, make):
-    objects = list(objects)
-    admins = role_holders(Role.UNIT_ADMIN, {o.unit for o in objects}, today)
-    for obj in objects:
-        for user_id in admins.get(obj.unit.pk, ()):
-            yield make(obj, user_id)
+    for obj, _unit, user_id in unit_admins_of_each(objects, lambda o: o.unit, today):
+        yield make(obj, user_id)
 
 
 def _suggestions(campaign):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vanguard.accounts.access import role_holders
+from vanguard.accounts.access import role_holders, unit_admins_of_each
 from vanguard.accounts.models import Role
 from vanguard.core.registry import Due, NotificationEvent
 from vanguard.orgs.models import Organization
@@ -31,18 +31,16 @@ RECENT_REOPEN_DAYS = 7
 
 
 def _items_to_admins(items, today, key, title):
-    items = list(items.select_related("organization"))
-    admins = role_holders(Role.UNIT_ADMIN, {item.organization for item in items}, today)
-    for item in items:
-        for user_id in admins.get(item.organization_id, ()):
-            yield Due(
-                user_id=user_id,
-                key=key(item),
-                title=title(item),
-                body=item.problem[:200],
-                url=item.get_absolute_url(),
-                organization_id=item.organization_id,
-            )
+    items = items.select_related("organization")
+    for item, _unit, user_id in unit_admins_of_each(items, lambda i: i.organization, today):
+        yield Due(
+            user_id=user_id,
+            key=key(item),
+            title=title(item),
+            body=item.problem[:200],
+            url=item.get_absolute_url(),
+            organization_id=item.organization_id,
+        )
 
 
 def item_due(campaign, today, lead_days):

@@ -482,7 +482,7 @@ case("appraisal:opinions-export", "POST", c)
 case("appraisal:opinion-new", "POST", c)
 case("appraisal:opinion", "GET", pk("opinion"))
 for _name in ["answer", "feedback", "close", "pass", "member"]:
-    case(f"appraisal-opinion-{_name}", "POST", pk("opinion"))
+    case(f"appraisal:opinion-{_name}", "POST", pk("opinion"))
 case("appraisal:talks", "POST", ce)
 case("appraisal:self-analyses", "GET", ce)
 _cm = lambda o: [o["campaign"].pk, o["colleague"].pk]  # noqa: E731
@@ -535,7 +535,7 @@ case("rectification:comments", "GET", c)
 case("rectification:comment-moderate", "POST", pk("comment"))
 case("rectification:item", "GET", pk("item"))
 for _name in ["edit", "delete", "note", "evidence", "publish", "explain"]:
-    case(f"rectification-item-{_name}", "POST", pk("item"))
+    case(f"rectification:item-{_name}", "POST", pk("item"))
 case("rectification:item-action", "POST", lambda o: [o["item"].pk, "verify"])
 case("rectification:evidence", "GET", pk("item_evidence"))
 # surveys
@@ -545,7 +545,7 @@ case("surveys:frame-template", "GET", none)
 case("surveys:frame", "GET", pk("frame"))
 case("surveys:detail", "GET", pk("survey"))
 for _name in ["dates", "announce", "draw", "codes", "tellers", "open", "close", "publish"]:
-    case(f"surveys-{_name}", "POST", pk("survey"))
+    case(f"surveys:{_name}", "POST", pk("survey"))
 case("surveys:frame-import", "POST", lambda o: [o["survey"].pk, "random_sample"])
 case("surveys:results", "GET", pk("survey"))
 case("surveys:results-pdf", "POST", pk("survey"))
@@ -581,7 +581,7 @@ case("oversight:suggestions", "GET", c)
 case("oversight:suggestions-export", "POST", c)
 case("oversight:suggestion", "GET", pk("suggestion"))
 for _name in ["answer", "accept", "return", "rectify"]:
-    case(f"oversight-suggestion-{_name}", "POST", pk("suggestion"))
+    case(f"oversight:suggestion-{_name}", "POST", pk("suggestion"))
 case("oversight:articles", "GET", c)
 case("oversight:article-new", "POST", c)
 case("oversight:article", "GET", pk("article"))
@@ -595,7 +595,7 @@ case("oversight:dispositions-export", "POST", c)
 case("oversight:disposition-new", "POST", c)
 case("oversight:disposition", "GET", pk("case"))
 for _name in ["talk", "deadline", "outcome"]:
-    case(f"oversight-disposition-{_name}", "POST", pk("case"))
+    case(f"oversight:disposition-{_name}", "POST", pk("case"))
 # the public site: no login, the same answer for everyone
 PUBLIC = [
     ("health", "GET", none),

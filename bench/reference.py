@@ -11,6 +11,7 @@ per-unit figures. Target: ≤ 2×.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -80,18 +81,39 @@ def reference_rows(campaign, today) -> list[dict]:
         return [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _median_ms(function, runs: int) -> float:
-    timings = []
+def _median_ms(function, runs: int) -> tuple[float, float]:
+    """Median wall and CPU milliseconds of `function` over `runs` calls."""
+    timings, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         function()
         timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+        cpu.append((cpu_seconds() - cpu_started) * 1000)
+    return statistics.median(timings), statistics.median(cpu)
+
+
+def cpu_seconds() -> float:
+    """CPU seconds spent so far by this process and, on PostgreSQL, by its server process
+    (same machine: `/proc/<backend pid>/stat`). On a shared machine wall time is mostly
+    waiting for a core; CPU time is what the computation itself costs."""
+    from django.db import connection
+
+    spent = time.process_time()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the server on another machine: this process's alone
+            return spent
+        spent += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return spent
 
 
 def measure(campaign_id: int, runs: int = 3) -> dict:
-    """Milliseconds (median of `runs`) of the reference SQL and of a full recomputation
-    of the campaign's unit figures, and their ratio."""
+    """Milliseconds (median of `runs`, wall and CPU) of the reference SQL and of a full
+    recomputation of the campaign's unit figures, and their ratios."""
     from django.utils import timezone, translation
 
     from vanguard.campaigns import figures
@@ -104,21 +126,30 @@ def measure(campaign_id: int, runs: int = 3) -> dict:
 
     unit_ids = list(Enrollment.objects.filter(campaign=campaign_id).values_list("pk", flat=True))
     reference_rows(campaign(), today)  # warm the database's caches for both
-    sql_ms = _median_ms(lambda: reference_rows(campaign(), today), runs)
     with translation.override("zh-hans"):
-        cold_ms = _median_ms(lambda: figures.compute_units(campaign(), unit_ids, today), runs)
+        figures.compute_units(campaign(), unit_ids, today)  # imports, URL patterns
+        sql_ms, sql_cpu = _median_ms(lambda: reference_rows(campaign(), today), runs)
+        cold_ms, cold_cpu = _median_ms(
+            lambda: figures.compute_units(campaign(), unit_ids, today), runs
+        )
     return {
         "units": len(unit_ids),
         "sql_ms": round(sql_ms, 1),
         "cold_ms": round(cold_ms, 1),
         "ratio": round(cold_ms / sql_ms, 2) if sql_ms else None,
+        "sql_cpu_ms": round(sql_cpu, 1),
+        "cold_cpu_ms": round(cold_cpu, 1),
+        "cpu_ratio": round(cold_cpu / sql_cpu, 2) if sql_cpu else None,
+        "load": os.getloadavg()[0],
     }
 
 
 def line(result: dict) -> str:
     return (
         f"cold recomputation of all {result['units']} units' figures {result['cold_ms']:.0f} ms "
-        f"· reference SQL {result['sql_ms']:.0f} ms · ratio {result['ratio']}× (target ≤ 2×)"
+        f"· reference SQL {result['sql_ms']:.0f} ms · ratio {result['ratio']}× (target ≤ 2×); "
+        f"CPU {result.get('cold_cpu_ms', 0):.0f} ms against {result.get('sql_cpu_ms', 0):.0f} "
+        f"ms · CPU ratio {result.get('cpu_ratio')}× · load average {result.get('load', 0):.1f}"
     )
 
 

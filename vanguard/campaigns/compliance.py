@@ -138,6 +138,9 @@ def _plain_number(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+URL_MARK = 9_100_000_001  # stands for an id in a reversed URL pattern (`ComplianceContext.url`)
+
+
 class ComplianceContext:
     """A campaign seen through one user's scope on one day, with its data loaded once."""
 
@@ -159,6 +162,19 @@ class ComplianceContext:
         # Whether the campaign-wide parts of rules (the leading organisation's own groups,
         # items, opinions) run: not when the context looks at chosen units only.
         self.bureau = (enrollment is None and unit_ids is None) if bureau is None else bureau
+
+    def url(self, name: str, *ids: int) -> str:
+        """`reverse(name, args=ids)` for integer ids, the URL pattern reversed once per
+        context and name: findings link each unit's pages, thousands of reverses at city."""
+        patterns = self.__dict__.setdefault("_url_patterns", {})
+        key = (name, len(ids))
+        if key not in patterns:
+            marks = [URL_MARK + index for index in range(len(ids))]
+            patterns[key] = (reverse(name, args=marks), [str(mark) for mark in marks])
+        url, marks = patterns[key]
+        for mark, value in zip(marks, ids, strict=True):
+            url = url.replace(mark, str(int(value)), 1)
+        return url
 
     @cached_property
     def enrollments(self) -> list[Enrollment]:
@@ -395,8 +411,11 @@ def members_not_covered(context: ComplianceContext) -> list[Finding]:
 
 def unit_links(context: ComplianceContext, enrollment, *more) -> tuple[tuple[str, str], ...]:
     """The unit's page, then `more` (label, URL) pairs: the records behind a finding."""
-    unit = reverse("campaigns:unit", args=[context.campaign.pk, enrollment.pk])
-    return ((str(_("Unit page")), unit), *more)
+    links = context.__dict__.setdefault("_unit_links", {})
+    if enrollment.pk not in links:
+        url = context.url("campaigns:unit", context.campaign.pk, enrollment.pk)
+        links[enrollment.pk] = (str(_("Unit page")), url)
+    return (links[enrollment.pk], *more)
 
 
 @compliance_rule(

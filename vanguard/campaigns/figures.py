@@ -23,6 +23,7 @@ computation instead of repeating it.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from dataclasses import dataclass
@@ -67,6 +68,11 @@ class State:
 
 def _unit_key(enrollment_id: int, language: str) -> str:
     return f"{revision.namespace()}:unit-figures:{language}:{enrollment_id}"
+
+
+def _stamp_key(enrollment_id: int, language: str) -> str:
+    """The stamp and time of a unit's stored figures alone (small: read for many units)."""
+    return f"{revision.namespace()}:unit-stamp:{language}:{enrollment_id}"
 
 
 def _meta_key(campaign_id: int, language: str) -> str:
@@ -141,16 +147,25 @@ def _refresh(campaign_id: int, language: str) -> None:
     ]
     if stale:
         computed = compute_units(campaign, stale, today)
-        cache.set_many(
+        _store(
             {
-                keys[pk]: UnitFigures((stamp[0], revisions[pk], today), started, **computed[pk])
+                pk: UnitFigures((stamp[0], revisions[pk], today), started, **computed[pk])
                 for pk in computed
             },
-            timeout=None,
+            language,
         )
     meta_key = _meta_key(campaign_id, language)
     version = (cache.get(meta_key) or {}).get("version", 0) + 1
     cache.set(meta_key, {"stamp": stamp, "version": version, "computed_at": started}, timeout=None)
+
+
+def _store(units: dict[int, UnitFigures], language: str) -> None:
+    """Store units' figures, each with its stamp apart (what `units_state` reads)."""
+    entries: dict[str, object] = {}
+    for pk, unit in units.items():
+        entries[_unit_key(pk, language)] = unit
+        entries[_stamp_key(pk, language)] = (unit.stamp, unit.computed_at)
+    cache.set_many(entries, timeout=None)
 
 
 @task()
@@ -265,10 +280,58 @@ def stored_units(enrollments, campaign: Campaign) -> dict[int, UnitFigures]:
     figures = {pk: stored[key] for pk, key in keys.items() if key in stored}
     missing = [pk for pk in keys if pk not in figures]
     if missing:  # evicted, or enrolled since the last refresh
-        now = timezone.now()
-        computed = compute_units(campaign, missing, timezone.localdate())
-        figures.update({pk: UnitFigures(None, now, **computed[pk]) for pk in computed})
+        # Stamped with the revisions read before the data, as the worker does: a write
+        # meanwhile leaves them stale, computed again by the next refresh.
+        now, today = timezone.now(), timezone.localdate()
+        everything, revisions = revision.global_revision(), revision.unit_revisions(missing)
+        computed = compute_units(campaign, missing, today)
+        fresh = {
+            pk: UnitFigures((everything, revisions[pk], today), now, **computed[pk])
+            for pk in computed
+        }
+        _store(fresh, language)
+        figures.update(fresh)
     return figures
+
+
+@dataclass
+class UnitsState:
+    """The stored figures of some units (a unit's page, a reader's reach): `version` moves
+    when the figures of one of them are recomputed, or when a write no unit owns moves the
+    global revision — not when another unit's data changes. `made_at`: when the newest of
+    them were computed; `as_of`: when the oldest stale one was, if any is older than its
+    data."""
+
+    version: str
+    made_at: datetime
+    as_of: datetime | None
+
+
+def units_state(campaign: Campaign, enrollment_ids) -> UnitsState:
+    """The state of the stored figures of the units `enrollment_ids` of `campaign` (their
+    campaign's figures made to exist, and a refresh scheduled when stale: `state`)."""
+    campaign_state = state(campaign)
+    language = translation.get_language()
+    ids = sorted(enrollment_ids)
+    keys = {pk: _stamp_key(pk, language) for pk in ids}
+    stamps = cache.get_many(list(keys.values()))
+    everything, revisions = revision.global_revision(), revision.unit_revisions(ids)
+    today = timezone.localdate()
+    parts, made, stale = [f"g{everything}"], [], []
+    for pk in ids:
+        stamp, computed_at = stamps.get(keys[pk], (None, None))
+        parts.append(f"{pk}={stamp}")
+        if computed_at is None:
+            continue  # evicted: computed when read (`stored_units`), then stamped
+        made.append(computed_at)
+        if stamp != (everything, revisions[pk], today):
+            stale.append(computed_at)
+    digest = hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+    return UnitsState(
+        version=digest,
+        made_at=max(made, default=campaign_state.computed_at),
+        as_of=min(stale, default=None),
+    )
 
 
 def enrollments_in(campaign: Campaign, scope=None) -> list[Enrollment]:
@@ -277,6 +340,12 @@ def enrollments_in(campaign: Campaign, scope=None) -> list[Enrollment]:
     if scope is not None:
         queryset = queryset.filter(scope.unit_filter())
     return list(queryset.order_by("batch__number", "organization__path"))
+
+
+def enrollment_ids_in(campaign: Campaign, scope) -> list[int]:
+    """The ids of the campaign's enrolments as far as `scope` reaches."""
+    queryset = Enrollment.objects.filter(campaign=campaign).filter(scope.unit_filter())
+    return list(queryset.values_list("pk", flat=True))
 
 
 def campaign_report(campaign: Campaign, *, scope=None, codes=None) -> ComplianceReport:

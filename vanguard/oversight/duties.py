@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from vanguard.accounts.access import subtree_filter
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.campaigns.template import LeaderDuty
-from vanguard.orgs.models import Member, path_within
+from vanguard.orgs.models import Member, Organization
 from vanguard.oversight.models import LeaderDutyRecord
 
 
@@ -91,23 +91,25 @@ def cadres_of(enrollments: Iterable[Enrollment]) -> dict[int, list[Member]]:
     """The active leader cadres of each enrolled unit (its subtree), by enrolment id; one
     query."""
     enrollments = list(enrollments)
-    by_path = sorted(
-        ((e.organization.path, e.pk) for e in enrollments), key=lambda pair: -len(pair[0])
-    )
+    by_path = {e.organization.path: e.pk for e in enrollments}
     found: dict[int, list[Member]] = {e.pk: [] for e in enrollments}
     if not enrollments:
         return found
     cadres = (
         Member.objects.active()
         .filter(is_leader_cadre=True)
-        .filter(subtree_filter([path for path, _pk in by_path], prefix="organization__"))
+        .filter(subtree_filter(list(by_path), prefix="organization__"))
         .select_related("organization")
         .order_by("organization__path", "code")
     )
+    step = Organization.steplen
     for cadre in cadres:
-        for path, pk in by_path:  # the deepest enrolled unit holding the cadre
-            if path_within(cadre.organization.path, path):
-                found[pk].append(cadre)
+        path = cadre.organization.path
+        # The deepest enrolled unit holding the cadre: its own organisation or the
+        # nearest ancestor enrolled (the path's prefixes, deepest first).
+        for end in range(len(path), 0, -step):
+            if path[:end] in by_path:
+                found[by_path[path[:end]]].append(cadre)
                 break
     return found
 

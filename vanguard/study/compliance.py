@@ -18,7 +18,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import F, Sum
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -61,7 +60,7 @@ def _where(study: UnitStudy) -> dict:
 
 def _link(context: ComplianceContext, study: UnitStudy, name: str, label) -> tuple:
     """The unit's page and one of the study module's pages of the unit."""
-    url = reverse(name, args=[context.campaign.pk, study.enrollment.pk])
+    url = context.url(name, context.campaign.pk, study.enrollment.pk)
     return unit_links(context, study.enrollment, (str(label), url))
 
 

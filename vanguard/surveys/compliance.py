@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,7 +62,7 @@ def units_with_surveys(context: ComplianceContext) -> set[int]:
 
 
 def _result_links(context, enrollment, survey_id) -> tuple:
-    url = reverse("surveys:results", args=[survey_id])
+    url = context.url("surveys:results", survey_id)
     return unit_links(context, enrollment, (str(_("Survey results")), url))
 
 

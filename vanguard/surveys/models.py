@@ -297,6 +297,13 @@ class Response(models.Model):
         verbose_name_plural = _("responses")
         # By the random key: listing responses never shows the order they came in.
         ordering = ["id"]
+        # The results count responses per survey, method, group and rating from this index
+        # alone, without reading the rows' answers and comments (`results._response_counts`).
+        indexes = [
+            models.Index(
+                fields=["survey", "method", "group", "overall"], name="surveys_response_counts"
+            )
+        ]
 
     def __str__(self):
         return str(self.id)

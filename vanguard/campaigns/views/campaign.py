@@ -166,26 +166,28 @@ def verdict_detail(request, campaign_pk, code):
     if code not in compliance.RULES or not compliance.RULES[code].applies_to(campaign):
         raise Http404  # no such verdict, or its module is off in this campaign
     scope = request.scope
-    state = figures.state(campaign)
-    verdict = cache.get_or_set(
-        revision.cache_key(
-            "verdict",
-            campaign.pk,
-            code,
-            timezone.localdate(),
-            translation.get_language(),
-            *scope.read_paths,
-            revision=f"v{state.version}",
-        ),
-        lambda: figures.campaign_report(campaign, scope=scope, codes=[code]).verdicts[0],
+    # Keyed by the stored figures of the units the reader reaches: a write to a unit out
+    # of reach leaves the page served; one request computes a new version at a time.
+    units = figures.units_state(campaign, figures.enrollment_ids_in(campaign, scope))
+    reach = (campaign.pk, code, timezone.localdate(), translation.get_language(), *scope.read_paths)
+    verdict, previous = figures.cached_part(
+        revision.cache_key("verdict", *reach, revision=f"u{units.version}"),
+        lambda: campaign_verdict(campaign, scope, code),
+        latest=revision.cache_key("verdict-latest", *reach, revision="latest"),
+        made_at=units.made_at,
         timeout=revision.timeout(),
     )
     page = Paginator(verdict.findings, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "campaigns/verdict.html",
-        {"campaign": campaign, "verdict": verdict, "page": page, "as_of": state.as_of},
+        {"campaign": campaign, "verdict": verdict, "page": page, "as_of": previous or units.as_of},
     )
+
+
+def campaign_verdict(campaign: Campaign, scope, code: str):
+    """One verdict over the campaign as far as `scope` reaches, from the stored figures."""
+    return figures.campaign_report(campaign, scope=scope, codes=[code]).verdicts[0]
 
 
 @login_required
@@ -251,7 +253,8 @@ def _can_edit(request, enrollment) -> bool:
 
 def _unit_context(request, enrollment, plan_form=None):
     rules = enrollment.campaign.rules
-    state = figures.state(enrollment.campaign)
+    # The unit's stored figures alone: another unit's write leaves this page's part.
+    units = figures.units_state(enrollment.campaign, [enrollment.pk])
     # The unit's own data: its revision and the global one (not other units' writes).
     unit_revision = revision.unit_stamp(enrollment.pk)
     records = {
@@ -293,19 +296,10 @@ def _unit_context(request, enrollment, plan_form=None):
         "remedial_dates_form": RemedialDatesForm(),
         "plan_form": plan_form or PhasePlanForm(enrollment=enrollment),
         "bars": timeline(enrollment, rules),
-        # From the stored figures, when the cached page parts are missing (see `overview`).
-        "report": SimpleLazyObject(lambda: figures.unit_report(enrollment)),
-        "as_of": state.as_of,
-        "sees_members_figures": sees_members,
-        # Readers share one rendering; a member's has only the verdicts' levels, keyed by
-        # the viewer all the same so that no rendering is ever served to another user.
-        "verdicts_key": revision.cache_key(
-            "unit",
-            enrollment.pk,
-            timezone.localdate(),
-            "readers" if sees_members else f"user-{request.user.pk}",
-            revision=f"v{state.version}",
+        "verdicts_part": SimpleLazyObject(
+            lambda: _unit_verdicts_part(request, enrollment, units, sees_members)
         ),
+        "sees_members_figures": sees_members,
         "panels_key": revision.cache_key(
             "unit-panels",
             enrollment.pk,
@@ -316,6 +310,34 @@ def _unit_context(request, enrollment, plan_form=None):
         "phases": phases,
         "changes": recent_changes(enrollment),
     }
+
+
+def _unit_verdicts_part(request, enrollment, units, sees_members: bool) -> dict:
+    """The unit's verdicts rendered once per version of its stored figures (single flight:
+    while one request renders a new version the others serve the last one). Readers share
+    one rendering; a member's has only the verdicts' levels, keyed by the viewer all the
+    same so that no rendering is ever served to another user."""
+    audience = "readers" if sees_members else f"user-{request.user.pk}"
+    reach = (enrollment.pk, timezone.localdate(), translation.get_language(), audience)
+    html, previous = figures.cached_part(
+        revision.cache_key("unit", *reach, revision=f"u{units.version}"),
+        lambda: render_unit_verdicts(request, enrollment, sees_members),
+        latest=revision.cache_key("unit-latest", *reach, revision="latest"),
+        made_at=units.made_at,
+        timeout=revision.timeout(),
+    )
+    return {"html": html, "as_of": previous or units.as_of}
+
+
+def render_unit_verdicts(request, enrollment, sees_members: bool) -> str:
+    template = "campaigns/_verdicts.html" if sees_members else "campaigns/_verdicts_member.html"
+    context = {
+        "campaign": enrollment.campaign,
+        "enrollment": enrollment,
+        "report": figures.unit_report(enrollment),
+        "verdicts_id": "unit-verdicts",
+    }
+    return render_to_string(template, context, request)
 
 
 def recent_changes(enrollment, limit: int = 10) -> list[dict]:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("surveys/", include("vanguard.surveys.urls")),
     path("oversight/", include("vanguard.oversight.urls")),
     path("situation/", include("vanguard.situation.urls")),
+    path("reporting/", include("vanguard.reporting.urls")),
     path("downloads/", include("vanguard.reports.urls")),
     path("notifications/", include("vanguard.notifications.urls")),
     # The public site: no login.
@@ -30,5 +31,6 @@ urlpatterns = [
     path("public/surveys/", include("vanguard.surveys.public_urls")),
     path("public/news/", include("vanguard.oversight.public_urls")),
     path("public/study/", include("vanguard.study.public_urls")),
+    path("public/briefs/", include("vanguard.reporting.public_urls")),
     path("", include("vanguard.portal.urls")),
 ]

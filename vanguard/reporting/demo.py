@@ -113,7 +113,7 @@ def _summaries_jyzx(enrollment, users) -> None:
     services.return_summary(
         study, by=office, comment="请补充参学率和存在的问题，附动员大会材料。", acting=None
     )
-    services.submit_summary(
+    study = services.submit_summary(
         enrollment,
         "study",
         text=TEXTS["study"],

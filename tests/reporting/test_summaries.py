@@ -2,10 +2,10 @@
 the template requires approval; who may read and sign off; the verdict of units waiting for
 sign-off; bad input kept."""
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -74,15 +74,15 @@ def test_the_figures_are_taken_from_the_system_at_submission(unit_a, personas):
 def test_an_approved_summary_cannot_be_resubmitted_or_returned(unit_a, personas):
     summary = submit(unit_a, personas["alice"])
     services.approve_summary(summary, by=None, acting=None)
-    with pytest.raises(Exception, match="无法|Cannot"):
+    with pytest.raises(ValidationError, match=r"无法|Cannot"):
         submit(unit_a, personas["alice"])
-    with pytest.raises(Exception, match="无法|Cannot"):
+    with pytest.raises(ValidationError, match=r"无法|Cannot"):
         services.return_summary(summary, by=None, comment="x", acting=None)
 
 
 def test_a_return_needs_a_comment(unit_a, personas):
     summary = submit(unit_a, personas["alice"])
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.return_summary(summary, by=None, comment="  ", acting=None)
     summary.refresh_from_db()
     assert summary.status == SummaryStatus.SUBMITTED

@@ -11,7 +11,7 @@ from vanguard.reporting.models import COUNTED, Brief, BriefStatus, PhaseSummary,
 
 register = template.Library()
 
-STATUS_CSS = {
+STATUS_CSS: dict[str, str] = {
     SummaryStatus.SUBMITTED: "info",
     SummaryStatus.RETURNED: "danger",
     SummaryStatus.APPROVED: "success",

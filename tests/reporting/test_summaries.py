@@ -253,3 +253,21 @@ def test_the_printable_summary_is_a_background_job(client, personas, summary):
     client.force_login(personas["liaison"])
     response = export(client, reverse("reporting:summary-pdf", args=[summary.pk]))
     assert response["Content-Type"] == "application/pdf"
+
+
+def test_the_unit_admins_are_told_of_a_return_and_an_approval(unit_a, personas):
+    from django.utils import timezone
+
+    from vanguard.reporting import notifications
+
+    today = timezone.localdate()
+    summary = submit(unit_a, personas["alice"])
+    services.return_summary(summary, by=None, comment="请补充", acting=None)
+    due = list(notifications.summary_returned(unit_a.campaign, today, ()))
+    assert [d.user_id for d in due] == [personas["alice"].pk]
+    assert due[0].body == "请补充"
+    summary = submit(unit_a, personas["alice"])
+    services.approve_summary(summary, by=None, acting=None)
+    assert [d.user_id for d in notifications.summary_approved(unit_a.campaign, today, ())] == [
+        personas["alice"].pk
+    ]

@@ -10,6 +10,8 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Summaries and briefs")
 
     def ready(self):
+        from vanguard.reporting.notifications import EVENTS
+
         # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
         register(
             PhaseApp(
@@ -21,6 +23,7 @@ class ReportingConfig(AppConfig):
                 compliance="vanguard.reporting.compliance",
                 demo_loader="vanguard.reporting.demo.load_demo",
                 todo="vanguard.reporting.todo.todo",
+                notification_events=EVENTS,
                 modules=(
                     ModuleDef("summaries", _("Phase summaries and sign-off")),
                     ModuleDef("briefs", _("Briefs")),

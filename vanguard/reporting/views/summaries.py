@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +24,11 @@ from vanguard.reporting.views.common import attempt, require
 from vanguard.reports import jobs
 
 MODULE = "summaries"
+AWAITING_FIRST = Case(
+    When(status=SummaryStatus.SUBMITTED, then=Value(0)),
+    When(status=SummaryStatus.RETURNED, then=Value(1)),
+    default=Value(2),
+)
 PER_PAGE = 50
 
 
@@ -209,7 +215,7 @@ def summary_list(request, campaign_pk):
         PhaseSummary.objects.filter(enrollment__campaign=campaign)
         .filter(request.scope.unit_filter("enrollment__organization__"))
         .select_related("enrollment__organization", "enrollment__batch", "submitted_by")
-        .order_by("status", "-submitted_on", "pk")
+        .order_by(AWAITING_FIRST, "-submitted_on", "pk")
     )
     status = request.GET.get("status", "")
     if status in SummaryStatus.values:

@@ -52,7 +52,7 @@ EXEMPT_MODULES = ("django.", "simple_history.", "treebeard.", "django_otp.")
 
 
 def _patterns(resolver: URLResolver, namespace: str = ""):
-    """(namespace prefix, pattern) of every URL pattern, e.g. ("campaigns:", <overview>)."""
+    """(namespace prefix such as "reporting:", pattern) of every URL pattern."""
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
@@ -63,7 +63,7 @@ def _patterns(resolver: URLResolver, namespace: str = ""):
 
 def project_url_names() -> set[str]:
     return {
-        f"{namespace}{p.name}"
+        namespace + p.name
         for namespace, p in _patterns(get_resolver())
         if not p.callback.__module__.startswith(EXEMPT_MODULES)
     }
@@ -271,6 +271,7 @@ def _objects() -> dict:
         "case": DispositionCase.objects.get(member__organization=unit),
         "notice_round": AppraisalRound.objects.filter(published_on__isnull=False).first(),
         **_notification_objects(unit),
+        **_reporting_objects(enrollment),
         # A finished export started by A's admin: only its owner sees it.
         "job": Job.objects.create(
             kind=Job.Kind.EXPORT,
@@ -313,6 +314,31 @@ def _notification_objects(unit) -> dict:
             organization=unit,
             channel="dingtalk_robot",
             webhook="https://oapi.dingtalk.com/robot/send?access_token=x",
+        ),
+    }
+
+
+def _reporting_objects(enrollment) -> dict:
+    """A's summary awaiting sign-off with an evidence file, a brief awaiting review, and a
+    picture of A's published brief (the public site shows it)."""
+    from vanguard.reporting.models import (
+        Brief,
+        BriefPicture,
+        PhaseSummary,
+        SummaryEvidence,
+    )
+
+    summary = PhaseSummary.objects.get(enrollment=enrollment, phase_code="analysis")
+    published = Brief.objects.filter(enrollment=enrollment, status="published").first()
+    return {
+        "summary": summary,
+        "summary_evidence": SummaryEvidence.objects.create(
+            summary=summary, title="总结附件", file=ContentFile(b"x", name="s.txt")
+        ),
+        "brief": Brief.objects.filter(enrollment=enrollment, status="submitted").first(),
+        "published_brief": published,
+        "picture": BriefPicture.objects.create(
+            brief=published, caption="图片", image=ContentFile(b"\x89PNG\r\n\x1a\n", name="p.png")
         ),
     }
 
@@ -597,6 +623,21 @@ case("oversight:disposition", "GET", pk("case"))
 for _name in ["talk", "deadline", "outcome"]:
     case(f"oversight:disposition-{_name}", "POST", pk("case"))
 # the public site: no login, the same answer for everyone
+# reporting: phase summaries and their sign-off, briefs
+case("reporting:summaries", "GET", c)
+case("reporting:unit-summaries", "GET", ce)
+case("reporting:summary-submit", "POST", lambda o: [*ce(o), "rectification"])
+case("reporting:summary", "GET", pk("summary"))
+case("reporting:summary-pdf", "POST", pk("summary"))
+case("reporting:summary-review", "POST", lambda o: [o["summary"].pk, "approve"])
+case("reporting:summary-evidence", "GET", pk("summary_evidence"))
+case("reporting:briefs", "GET", c)
+case("reporting:unit-briefs", "GET", ce)
+case("reporting:brief-new", "POST", ce)
+case("reporting:brief", "GET", pk("brief"))
+case("reporting:brief-action", "POST", lambda o: [o["brief"].pk, "accept"])
+case("reporting:brief-picture", "GET", pk("picture"))
+
 PUBLIC = [
     ("health", "GET", none),
     ("portal:public-index", "GET", none),
@@ -627,6 +668,9 @@ PUBLIC = [
     ("oversight:public-commendations", "GET", none),
     ("study:public-writings", "GET", none),
     ("study:public-writing", "GET", pk("writing")),
+    ("reporting_public:briefs", "GET", none),
+    ("reporting_public:brief", "GET", pk("published_brief")),
+    ("reporting_public:picture", "GET", pk("picture")),
 ]
 for _name, _method, _args in PUBLIC:
     case(_name, _method, _args, anonymous="2")
@@ -651,6 +695,7 @@ LEADERS_ACT = {"study:quiz-start", "study:my-five-one", "notifications:read-all"
 # POSTs that change nothing of the campaign: an export starts a background job making a
 # file of what the user may read (my downloads), so a read-only leader may start one.
 EXPORTS = {
+    "reporting:summary-pdf",
     "appraisal:opinions-export",
     "appraisal:round-export",
     "appraisal:round-pdf",
@@ -849,6 +894,19 @@ EXPECTED: dict[str, str] = {
     "rectification:occurrence-add": "0330444",
     "rectification:overview": "2222424",
     "rectification:pairing-add": "0330444",
+    "reporting:brief": "2222444",
+    "reporting:brief-action": "2333444",
+    "reporting:brief-new": "0330444",
+    "reporting:brief-picture": "2222444",
+    "reporting:briefs": "2222424",
+    "reporting:summaries": "2222424",
+    "reporting:summary": "2222444",
+    "reporting:summary-evidence": "2222444",
+    "reporting:summary-pdf": "2222444",
+    "reporting:summary-review": "2323444",
+    "reporting:summary-submit": "0330444",
+    "reporting:unit-briefs": "2222444",
+    "reporting:unit-summaries": "2222444",
     "rectification:unit": "2222244",
     "rectification:unit-export": "2222244",
     "rectification:unit-new": "0330344",

@@ -33,6 +33,7 @@ LAYERS = {
     "oversight": 4,
     "situation": 4,
     "schools": 4,
+    "reporting": 4,
     "portal": 5,
     "datagen": 5,  # the benchmark's generator drives every app
     "<project>": 6,  # settings, urls

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "vanguard.oversight",
     "vanguard.notifications",
     "vanguard.situation",
+    "vanguard.reporting",
     "vanguard.reports",
     "vanguard.datagen",
     "vanguard.portal",

@@ -34,6 +34,7 @@ EBML = b"\x1a\x45\xdf\xa3"  # WebM (Matroska)
 
 EVIDENCE_TYPES = ("pdf", "png", "jpg", "jpeg", "docx", "xlsx", "doc", "xls", "txt")
 WORKBOOK_TYPES = ("xlsx",)
+IMAGE_TYPES = ("png", "jpg", "jpeg")
 TEMPLATE_TYPES = ("toml", "txt")
 # 网络党校 materials: documents to read online and videos to watch (MP4, WebM).
 STUDY_MATERIAL_TYPES = ("pdf", "docx", "doc", "txt", "mp4", "webm")
@@ -143,6 +144,8 @@ class FileTypeValidator:
     def message(self) -> str:
         if self.types == WORKBOOK_TYPES:
             return _("The file is not a valid Excel workbook (.xlsx).")
+        if self.types == IMAGE_TYPES:
+            return _("Upload a picture (PNG or JPEG) whose content matches its name.")
         if self.types == TEMPLATE_TYPES:
             return _("A campaign template is a plain text TOML file (.toml).")
         if self.types == STUDY_MATERIAL_TYPES:
@@ -165,6 +168,7 @@ class FileTypeValidator:
 
 validate_evidence_file = FileTypeValidator(EVIDENCE_TYPES)
 validate_workbook_file = FileTypeValidator(WORKBOOK_TYPES)
+validate_image_file = FileTypeValidator(IMAGE_TYPES)
 validate_template_file = FileTypeValidator(TEMPLATE_TYPES, max_mb=1)
 validate_study_material = FileTypeValidator(STUDY_MATERIAL_TYPES)
 

@@ -19,6 +19,7 @@ APPS = (
     "surveys",
     "oversight",
     "situation",
+    "reporting",
     "reports",
     "notifications",
     "portal",  # last: its landing pages sit at the root

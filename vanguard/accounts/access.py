@@ -556,6 +556,32 @@ class Scope:
     def can_keep_commitment(self, commitment: Any) -> bool:
         return self.member is not None and commitment.member_id == self.member.pk
 
+    # -- reporting: phase summaries (阶段总结、转段验收) and briefs (简报) --------------------
+    # Working papers of a unit: its staff readers see them (members do not); its managers
+    # write them. A summary is signed off by the liaison officer holding a grant on the
+    # unit (for the grant's period, i.e. the officer of its batch) or by the office over
+    # it; a brief is reviewed and published by the office.
+
+    def can_see_reports(self, org: Organization) -> bool:
+        return self.can_view_org(org)
+
+    def can_write_reports(self, org: Organization) -> bool:
+        return self.can_manage_org(org)
+
+    def is_liaison_of(self, org: Organization) -> bool:
+        return any(org.path.startswith(path) for path in self.paths_for({Role.LIAISON}))
+
+    def can_sign_off_summary(self, summary: Any) -> bool:
+        org = summary.enrollment.organization
+        return self.is_office_over(org) or self.is_liaison_of(org)
+
+    def can_review_brief(self, brief: Any) -> bool:
+        return self.is_office_over(brief.enrollment.organization)
+
+    def sign_off_filter(self, prefix: str = "enrollment__organization__") -> Q:
+        """The units whose summaries this user signs off (office or liaison officer)."""
+        return subtree_filter([*self.office_paths, *self.paths_for({Role.LIAISON})], prefix)
+
     # -- campaign units ----------------------------------------------------------------
 
     def can_view_unit(self, org: Organization) -> bool:

@@ -174,6 +174,25 @@ class MeetingRule:
 
 
 @dataclass(frozen=True)
+class SummaryRule:
+    """阶段总结与转段验收 (the `[summaries]` table, module `summaries`): with
+    `approval_required`, a unit's next phase counts as started only once the summary of the
+    phase before it is approved (`campaigns.phases`)."""
+
+    approval_required: bool = False
+    notice_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class BriefRule:
+    """简报、信息报送 (the `[briefs]` table, module `briefs`): `min_per_phase` accepted
+    briefs a unit sends in each of its phases (None: no minimum)."""
+
+    min_per_phase: int | None = None
+    notice_ref: str | None = None
+
+
+@dataclass(frozen=True)
 class BatchHint:
     title: str
     starts: str  # YYYY-MM
@@ -399,6 +418,8 @@ class CampaignTemplate:
     leader_duties: tuple[LeaderDuty, ...] = ()
     situation: SituationRule | None = None
     org_life_meeting: MeetingRule | None = None
+    summaries: SummaryRule | None = None
+    briefs: BriefRule | None = None
 
     def guidance_groups(self) -> tuple[MemberGroup, ...]:
         """The 分类指导 groups (三.5): the member groups with a `match`, in file order."""
@@ -785,8 +806,17 @@ _MEETING = {
     "after_self_analysis": _Key("bool", required=False, default=True),
     "notice_ref": _Key("text", required=False),
 }
-# Optional top-level tables: a template without one has nothing of that part.
-_OPTIONAL_TABLES = ("situation", "org_life_meeting")
+_SUMMARIES = {
+    "approval_required": _Key("bool", required=False, default=False),
+    "notice_ref": _Key("text", required=False),
+}
+_BRIEFS = {
+    "min_per_phase": _Key("int", required=False),
+    "notice_ref": _Key("text", required=False),
+}
+# Optional top-level tables: a template without one has nothing of that part (or, for
+# summaries and briefs, the module's defaults: no approval gate, no minimum).
+_OPTIONAL_TABLES = ("situation", "org_life_meeting", "summaries", "briefs")
 _TOP_LEVEL = (
     "campaign",
     "modules",
@@ -1046,6 +1076,8 @@ def _check_document(checker: _Checker, document: Mapping[str, Any]) -> dict[str,
         "notice_refs": _check_notice_refs(checker, document),
         "situation": _check_situation(checker, document, step_codes),
         "org_life_meeting": _check_optional_table(checker, document, "org_life_meeting", _MEETING),
+        "summaries": _check_optional_table(checker, document, "summaries", _SUMMARIES),
+        "briefs": _check_optional_table(checker, document, "briefs", _BRIEFS),
     }
 
 
@@ -1451,6 +1483,8 @@ def _build(data: Mapping[str, Any]) -> CampaignTemplate:
         org_life_meeting=(
             MeetingRule(**data["org_life_meeting"]) if data.get("org_life_meeting") else None
         ),
+        summaries=SummaryRule(**data["summaries"]) if data.get("summaries") is not None else None,
+        briefs=BriefRule(**data["briefs"]) if data.get("briefs") is not None else None,
         **vocabularies,
     )
 

@@ -668,9 +668,9 @@ PUBLIC = [
     ("oversight:public-commendations", "GET", none),
     ("study:public-writings", "GET", none),
     ("study:public-writing", "GET", pk("writing")),
-    ("reporting_public:briefs", "GET", none),
-    ("reporting_public:brief", "GET", pk("published_brief")),
-    ("reporting_public:picture", "GET", pk("picture")),
+    ("reporting:public-briefs", "GET", none),
+    ("reporting:public-brief", "GET", pk("published_brief")),
+    ("reporting:public-picture", "GET", pk("picture")),
 ]
 for _name, _method, _args in PUBLIC:
     case(_name, _method, _args, anonymous="2")

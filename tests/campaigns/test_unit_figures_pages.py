@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.campaigns.test_live_figures import _plan
-from vanguard.campaigns import figures, views
+from vanguard.campaigns import figures
+from vanguard.campaigns.views import campaign as views
 
 pytestmark = pytest.mark.django_db
 

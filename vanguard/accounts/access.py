@@ -29,11 +29,12 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django_htmx.middleware import HtmxDetails
 
-from vanguard.accounts.models import Role, RoleGrant
-from vanguard.orgs.models import Member, Organization
+from vanguard.accounts.models import Role, RoleGrant, User
+from vanguard.orgs.models import Member, Organization, OrganizationQuerySet
 
 # Kinds of reach (`Scope.reaches`) and rights (`Scope.get_or_404(require=…)`).
 UNIT, STAFF, CAMPAIGN, UPPER = "unit", "staff", "campaign", "upper"
@@ -41,6 +42,15 @@ MANAGE, SUPERVISE = "manage", "supervise"
 
 READ_ROLES = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON, Role.UNIT_ADMIN})
 MANAGE_ROLES = frozenset({Role.OFFICE, Role.UNIT_ADMIN})
+
+
+class ScopedRequest(HttpRequest):
+    """For annotations only: a signed-in request once `ScopeMiddleware` has set
+    `request.scope` (views behind `login_required`); `htmx` is django-htmx's."""
+
+    scope: Scope
+    user: User
+    htmx: HtmxDetails
 
 
 def covering_paths(paths: Iterable[str]) -> tuple[str, ...]:
@@ -176,10 +186,8 @@ class Scope:
         orgs: QuerySet[Organization] = Organization.objects.filter(subtree_filter(self.read_paths))
         return orgs
 
-    def managed_orgs(self) -> QuerySet[Organization]:
-        orgs: QuerySet[Organization] = Organization.objects.filter(
-            subtree_filter(self.manage_paths)
-        )
+    def managed_orgs(self) -> OrganizationQuerySet:
+        orgs: OrganizationQuerySet = Organization.objects.filter(subtree_filter(self.manage_paths))
         return orgs
 
     def get_org_or_404(self, pk: int | str, *, manage: bool = False) -> Organization:

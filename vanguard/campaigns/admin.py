@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from vanguard.campaigns.models import Batch, Campaign, Enrollment, PhaseWindow, StepRecord
 
 
-class BatchInline(admin.TabularInline):
+class BatchInline(admin.TabularInline[Batch, Campaign]):
     model = Batch
     extra = 0
 
@@ -16,7 +16,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
     exclude = ["template_data"]
 
 
-class PhaseWindowInline(admin.TabularInline):
+class PhaseWindowInline(admin.TabularInline[PhaseWindow, Enrollment]):
     model = PhaseWindow
     extra = 0
 

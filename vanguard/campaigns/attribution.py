@@ -14,6 +14,8 @@ from unit A to unit B changes both).
 
 from __future__ import annotations
 
+from typing import Any, TypedDict, cast
+
 from django.db import models
 
 MAX_DEPTH = 2
@@ -28,20 +30,30 @@ GLOBAL_MODELS = {
 NOT_LOCAL = {("campaigns", "campaign"), ("campaigns", "batch"), ("accounts", "user")}
 
 
+class _Targets(TypedDict):
+    """What the rows point at: enrolment, organisation and member ids, and the campaign of
+    each enrolment already at hand."""
+
+    enrollment: set[int]
+    org: set[int]
+    member: set[int]
+    campaign_of: dict[int, int]
+
+
 def forget() -> None:
     """Nothing is remembered between writes (kept for `revision`'s request hook)."""
 
 
-def _parent(model, pk, using):
+def _parent(model: type[models.Model], pk: int, using: str) -> models.Model | None:
     """A parent row (a check-in's session, a response's survey). Not remembered between
     writes: a row id may be reused after a rollback, and a parent may have changed."""
     return model._base_manager.using(using).filter(pk=pk).first()
 
 
-def units_of(instance, using: str = "default") -> dict[int, int] | None:
+def units_of(instance: models.Model, using: str = "default") -> dict[int, int] | None:
     """Enrolment id → campaign id of every unit the row concerns; None when it concerns
     the campaign as a whole (or cannot be told)."""
-    targets: dict = {"enrollment": set(), "org": set(), "member": set(), "campaign_of": {}}
+    targets: _Targets = {"enrollment": set(), "org": set(), "member": set(), "campaign_of": {}}
     if not _collect(instance, targets, using, depth=0):
         return None
     if not instance._state.adding and instance.pk is not None:
@@ -51,11 +63,12 @@ def units_of(instance, using: str = "default") -> dict[int, int] | None:
     return _resolve(targets, using)
 
 
-def _key(model) -> tuple[str, str]:
+def _key(model: Any) -> tuple[str, str]:
+    """(app label, model name) of a model class (`_meta.concrete_model`, typed optional)."""
     return model._meta.app_label, model._meta.model_name
 
 
-def _collect(instance, targets, using, depth) -> bool:
+def _collect(instance: Any, targets: _Targets, using: str, depth: int) -> bool:
     """Add what `instance` points at to `targets`; False if it concerns everything."""
     key = _key(type(instance)._meta.concrete_model)
     if key in GLOBAL_MODELS:
@@ -68,10 +81,11 @@ def _collect(instance, targets, using, depth) -> bool:
         if not isinstance(field, models.ForeignKey):
             continue
         value = getattr(instance, field.attname)
-        related = _key(field.related_model._meta.concrete_model)
+        related_model = cast(type[models.Model], field.related_model)  # resolved once loaded
+        related = _key(related_model._meta.concrete_model)
         if value is None or related in NOT_LOCAL or related[0] in ("contenttypes", "auth"):
             continue
-        cached = field.get_cached_value(instance) if field.is_cached(instance) else None
+        cached: Any = field.get_cached_value(instance) if field.is_cached(instance) else None
         if related == ("campaigns", "enrollment"):
             targets["enrollment"].add(value)
             if cached is not None:
@@ -81,7 +95,7 @@ def _collect(instance, targets, using, depth) -> bool:
         elif related == ("orgs", "member"):
             targets["member"].add(value)
         elif depth < MAX_DEPTH and related[0] in _LOCAL_APPS:
-            parent = cached or _parent(field.related_model, value, using)
+            parent = cached or _parent(related_model, value, using)
             if parent is None or not _collect(parent, targets, using, depth + 1):
                 return False
         else:
@@ -93,7 +107,7 @@ def _collect(instance, targets, using, depth) -> bool:
 _LOCAL_APPS = {"study", "appraisal", "rectification", "surveys", "oversight", "campaigns", "orgs"}
 
 
-def _resolve(targets, using) -> dict[int, int] | None:
+def _resolve(targets: _Targets, using: str) -> dict[int, int] | None:
     from vanguard.campaigns.models import Campaign, Enrollment
     from vanguard.orgs.models import Member, Organization, path_within
 

@@ -8,17 +8,28 @@ later modules register theirs with `@closure_gate` (the survey module: a passed 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, overload
 
 from django.utils.translation import gettext as _
 
-CLOSURE_GATES: list[tuple[Callable, str]] = []  # (gate, module; "" for always)
+if TYPE_CHECKING:
+    from vanguard.campaigns.models import Enrollment
+
+# A gate: an enrolment's problems in the way of closing it (empty when none).
+Gate = Callable[["Enrollment"], list[str]]
+
+CLOSURE_GATES: list[tuple[Gate, str]] = []  # (gate, module; "" for always)
 
 
-def closure_gate(gate: Callable | None = None, *, module: str = ""):
+@overload
+def closure_gate(gate: Gate) -> Gate: ...
+@overload
+def closure_gate(gate: None = None, *, module: str = "") -> Callable[[Gate], Gate]: ...
+def closure_gate(gate: Gate | None = None, *, module: str = "") -> Gate | Callable[[Gate], Gate]:
     """Register `gate(enrollment) -> list[str]` as a condition for closing a unit; as
     `@closure_gate(module="surveys")` it holds only in campaigns with that module."""
 
-    def register(gate: Callable) -> Callable:
+    def register(gate: Gate) -> Gate:
         CLOSURE_GATES[:] = [(g, m) for g, m in CLOSURE_GATES if g is not gate]
         CLOSURE_GATES.append((gate, module))
         return gate
@@ -26,7 +37,7 @@ def closure_gate(gate: Callable | None = None, *, module: str = ""):
     return register if gate is None else register(gate)
 
 
-def closure_problems(enrollment) -> list[str]:
+def closure_problems(enrollment: Enrollment) -> list[str]:
     campaign = enrollment.campaign
     return [
         problem
@@ -37,7 +48,7 @@ def closure_problems(enrollment) -> list[str]:
 
 
 @closure_gate
-def every_step_done(enrollment) -> list[str]:
+def every_step_done(enrollment: Enrollment) -> list[str]:
     from vanguard.campaigns.models import StepStatus
 
     done = {r.step_code for r in enrollment.steps.all() if r.status == StepStatus.DONE}

@@ -10,19 +10,21 @@ grow with the number of units or members.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
-from django.db.models import Count
+from django.db.models import Count, Model
 from django.db.models.query import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vanguard.accounts.access import covering_paths, subtree_filter
+from vanguard.accounts.access import Scope, covering_paths, subtree_filter
 from vanguard.campaigns.models import (
     Campaign,
     Enrollment,
@@ -33,18 +35,26 @@ from vanguard.campaigns.models import (
     StepStatus,
 )
 from vanguard.campaigns.plan_checks import phase_plan_problems
+from vanguard.campaigns.template import CampaignTemplate, PhaseDef, StepDef
 from vanguard.campaigns.verdicts import Finding, Severity, Verdict
 from vanguard.core.dates import format_date
 from vanguard.orgs.models import Member, Organization, OrgKind, path_within
 
+if TYPE_CHECKING:
+    from vanguard.campaigns.figures import UnitFigures
+
 EVIDENCE_NAMES_SHOWN = 20
+
+# A rule's check: the findings (problems and evidence) over a context.
+RuleCheck = Callable[["ComplianceContext"], Iterable[Finding]]
+_Check = TypeVar("_Check", bound=RuleCheck)
 
 
 @dataclass(frozen=True)
 class Rule:
     code: str
     title: object  # a lazy translation
-    check: Callable[[ComplianceContext], list[Finding]]
+    check: RuleCheck
     per_unit: bool  # its findings concern enrolled units (shown on each unit's page)
     module: str = ""  # the campaign module it belongs to ("": always on)
     thresholds: tuple[str, ...] = ()  # the template thresholds it applies
@@ -52,7 +62,7 @@ class Rule:
     def applies_to(self, campaign: Campaign) -> bool:
         return not self.module or campaign.has_module(self.module)
 
-    def verdict(self, campaign_rules, found) -> Verdict:
+    def verdict(self, campaign_rules: CampaignTemplate, found: Iterable[Finding]) -> Verdict:
         """The verdict of what the rule found, citing the notice's clause (the template's
         `[notice_refs]`) and the template's thresholds it applied."""
         return Verdict.of(
@@ -83,17 +93,17 @@ THRESHOLD_LABELS = {
 
 def compliance_rule(
     code: str,
-    title,
+    title: str | Promise,
     *,
     per_unit: bool = True,
     module: str = "",
     thresholds: tuple[str, ...] = (),
-):
+) -> Callable[[_Check], _Check]:
     """Register a compliance rule under `code` with a (lazily translated) title, the
     template thresholds it applies (cited with every verdict) and, with `module`, the
     campaign module it belongs to (it runs only where the template enables the module)."""
 
-    def register(check):
+    def register(check: _Check) -> _Check:
         RULES[code] = Rule(code, title, check, per_unit, module, tuple(thresholds))
         return check
 
@@ -109,7 +119,9 @@ def rules_for(campaign: Campaign, *, per_unit: bool | None = None) -> list[Rule]
     ]
 
 
-def describe_threshold(campaign_rules, name: str, *, category: str | None = None) -> str:
+def describe_threshold(
+    campaign_rules: CampaignTemplate, name: str, *, category: str | None = None
+) -> str:
     """The template's threshold as a page states it: "minimum study hours
     (thresholds.min_study_hours) = 40", with the variant that applied to a unit of
     `category` and those that apply to member groups."""
@@ -134,7 +146,7 @@ def describe_threshold(campaign_rules, name: str, *, category: str | None = None
     return text
 
 
-def _plain_number(value) -> str:
+def _plain_number(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -148,10 +160,10 @@ class ComplianceContext:
         self,
         campaign: Campaign,
         *,
-        scope=None,
+        scope: Scope | None = None,
         today: date | None = None,
         enrollment: Enrollment | None = None,
-        unit_ids=None,
+        unit_ids: Iterable[int] | None = None,
         bureau: bool | None = None,
     ) -> None:
         self.campaign = campaign
@@ -171,6 +183,7 @@ class ComplianceContext:
         if key not in patterns:
             marks = [URL_MARK + index for index in range(len(ids))]
             patterns[key] = (reverse(name, args=marks), [str(mark) for mark in marks])
+        url: str
         url, marks = patterns[key]
         for mark, value in zip(marks, ids, strict=True):
             url = url.replace(mark, str(int(value)), 1)
@@ -230,19 +243,22 @@ class ComplianceContext:
         return any(path_within(path, enrolled) for enrolled in self.enrolled_paths)
 
 
-class _Loaded(QuerySet):
+class _Loaded(QuerySet[Any]):
     """One enrolment's rows, loaded with every other enrolment's (`load_plans`); reading
     them costs no query, anything else (filtering, ordering) queries that enrolment's rows
     afresh."""
 
     enrollment_id: int
+    _prefetch_done: bool
 
-    def _chain(self):
-        return self.model._default_manager.filter(enrollment_id=self.enrollment_id)._chain()
+    def _chain(self) -> QuerySet[Any]:
+        rows = self.model._default_manager.filter(enrollment_id=self.enrollment_id)
+        chained: QuerySet[Any] = rows._chain()
+        return chained
 
 
 PLAN_BY_CAMPAIGN = 50  # enrolments from which the rows are fetched by campaign, not by id
-PLAN_RELATIONS = (
+PLAN_RELATIONS: tuple[tuple[str, type[Model]], ...] = (
     ("phases", PhaseWindow),
     ("steps", StepRecord),
     ("remedial_cycles", RemedialCycle),
@@ -258,16 +274,18 @@ def load_plans(enrollments: list[Enrollment], campaign: Campaign) -> None:
         return
     ids = {e.pk for e in enrollments}
     many = len(ids) > PLAN_BY_CAMPAIGN
-    where = {"enrollment__campaign": campaign} if many else {"enrollment_id__in": ids}
+    where: dict[str, object] = (
+        {"enrollment__campaign": campaign} if many else {"enrollment_id__in": ids}
+    )
     for name, model in PLAN_RELATIONS:
         fields = [f.attname for f in model._meta.concrete_fields]
-        rows: dict[int, list] = {}
+        rows: dict[int, list[Any]] = {}
         for values in (
             model._default_manager.filter(**where)
             .order_by(*(model._meta.ordering or ["pk"]))
             .values_list(*fields)
         ):
-            row = model.from_db("default", fields, values)
+            row: Any = model.from_db("default", fields, values)  # has an enrollment_id
             if row.enrollment_id in ids:
                 rows.setdefault(row.enrollment_id, []).append(row)
         for enrollment in enrollments:
@@ -283,6 +301,8 @@ def load_plans(enrollments: list[Enrollment], campaign: Campaign) -> None:
 class ComplianceReport:
     context: ComplianceContext
     verdicts: list[Verdict]
+    # each enrolment's stored figures (`figures.campaign_report`; empty otherwise)
+    units: dict[int, UnitFigures] = field(default_factory=dict)
 
     @cached_property
     def unit_levels(self) -> dict[int, Severity]:
@@ -302,7 +322,11 @@ class ComplianceReport:
 
 
 def evaluate(
-    campaign: Campaign, *, scope=None, today: date | None = None, codes=None
+    campaign: Campaign,
+    *,
+    scope: Scope | None = None,
+    today: date | None = None,
+    codes: Iterable[str] | None = None,
 ) -> ComplianceReport:
     """Run every registered rule (or those of `codes`) over the campaign, as far as `scope`
     reaches."""
@@ -316,7 +340,9 @@ def evaluate_unit(enrollment: Enrollment, *, today: date | None = None) -> Compl
     return _run(context, [r for r in RULES.values() if r.per_unit])
 
 
-def evaluate_units(campaign: Campaign, unit_ids, *, today: date | None = None) -> ComplianceReport:
+def evaluate_units(
+    campaign: Campaign, unit_ids: Iterable[int], *, today: date | None = None
+) -> ComplianceReport:
     """Run the per-unit rules for the enrolled units `unit_ids` only (no campaign-wide
     parts): the findings of each are those `evaluate` finds for it."""
     context = ComplianceContext(campaign, today=today, unit_ids=unit_ids)
@@ -324,7 +350,11 @@ def evaluate_units(campaign: Campaign, unit_ids, *, today: date | None = None) -
 
 
 def evaluate_campaign_part(
-    campaign: Campaign, *, scope=None, today: date | None = None, codes=None
+    campaign: Campaign,
+    *,
+    scope: Scope | None = None,
+    today: date | None = None,
+    codes: Iterable[str] | None = None,
 ) -> ComplianceReport:
     """Run the rules (or those of `codes`) for what concerns no enrolled unit: coverage,
     the leading organisation's own duties. With `evaluate_units` of every unit in `scope`
@@ -334,11 +364,11 @@ def evaluate_campaign_part(
     return _run(context, rules)
 
 
-def _run(context: ComplianceContext, rules) -> ComplianceReport:
+def _run(context: ComplianceContext, rules: Iterable[Rule]) -> ComplianceReport:
     # A rule of a module the campaign lacks gives no verdict and counts for nothing.
-    rules = [r for r in rules if r.applies_to(context.campaign)]
+    applying = [r for r in rules if r.applies_to(context.campaign)]
     template = context.campaign.rules
-    verdicts = [r.verdict(template, r.check(context)) for r in rules]
+    verdicts = [r.verdict(template, r.check(context)) for r in applying]
     return ComplianceReport(context, verdicts)
 
 
@@ -358,7 +388,8 @@ def units_not_enrolled(context: ComplianceContext) -> list[Finding]:
         .order_by("path")
     )
     enrolled = context.enrolled_paths
-    findings, reported = [], []
+    findings: list[Finding] = []
+    reported: list[str] = []
     for org in orgs:
         if context.is_covered(org.path) or any(path_within(org.path, p) for p in reported):
             continue
@@ -409,7 +440,9 @@ def members_not_covered(context: ComplianceContext) -> list[Finding]:
 # -- R5 phase windows ----------------------------------------------------------------------
 
 
-def unit_links(context: ComplianceContext, enrollment, *more) -> tuple[tuple[str, str], ...]:
+def unit_links(
+    context: ComplianceContext, enrollment: Enrollment, *more: tuple[str, str]
+) -> tuple[tuple[str, str], ...]:
     """The unit's page, then `more` (label, URL) pairs: the records behind a finding."""
     links = context.__dict__.setdefault("_unit_links", {})
     if enrollment.pk not in links:
@@ -444,9 +477,9 @@ def phase_windows(context: ComplianceContext) -> list[Finding]:
                     problem.message,
                     organization=enrollment.organization,
                     enrollment_id=enrollment.pk,
-                    dates=tuple(windows.get(problem.phase_code, ())),
+                    dates=tuple(windows.get(problem.phase_code or "") or ()),
                     threshold=threshold,
-                    notice_ref=phase_refs.get(problem.phase_code, ""),
+                    notice_ref=phase_refs.get(problem.phase_code or "", ""),
                     links=unit_links(context, enrollment),
                 )
             )
@@ -487,12 +520,12 @@ def step_completion(context: ComplianceContext) -> list[Finding]:
     return findings
 
 
-def open_cycle(enrollment: Enrollment):
+def open_cycle(enrollment: Enrollment) -> RemedialCycle | None:
     """The enrolment's open remedial cycle, if any (from the prefetched cycles)."""
     return next((c for c in enrollment.remedial_cycles.all() if c.closed_on is None), None)
 
 
-def _step_deadlines(enrollment: Enrollment, rules) -> dict[str, date | None]:
+def _step_deadlines(enrollment: Enrollment, rules: CampaignTemplate) -> dict[str, date | None]:
     """When each step is due: the end of its phase, or of the open remedial cycle that
     reopened it (None while the office has not dated the cycle)."""
     windows = {w.phase_code: w.ends_on for w in enrollment.phases.all()}
@@ -503,16 +536,31 @@ def _step_deadlines(enrollment: Enrollment, rules) -> dict[str, date | None]:
     return deadlines
 
 
-def _step_finding(context, enrollment, phase, step, deadline, records) -> Finding | None:
+class _Where(TypedDict):
+    """Where a step's finding is: its unit, the notice's clause, the unit's page."""
+
+    organization: Organization
+    enrollment_id: int
+    notice_ref: str
+    links: tuple[tuple[str, str], ...]
+
+
+def _step_finding(
+    context: ComplianceContext,
+    enrollment: Enrollment,
+    phase: PhaseDef,
+    step: StepDef,
+    deadline: date | None,
+    records: dict[str, StepRecord],
+) -> Finding | None:
     record = records.get(step.code)
-    done = record is not None and record.status == StepStatus.DONE
-    where = {
+    where: _Where = {
         "organization": enrollment.organization,
         "enrollment_id": enrollment.pk,
         "notice_ref": step.notice_ref,
         "links": unit_links(context, enrollment),
     }
-    if not done:
+    if record is None or record.status != StepStatus.DONE:
         if deadline is not None and deadline < context.today:
             return Finding(
                 Severity.FAILING,
@@ -541,7 +589,9 @@ def _step_finding(context, enrollment, phase, step, deadline, records) -> Findin
 ACTIVITY: list[Callable[[ComplianceContext], set[int]]] = []
 
 
-def activity(probe):
+def activity(
+    probe: Callable[[ComplianceContext], set[int]],
+) -> Callable[[ComplianceContext], set[int]]:
     ACTIVITY.append(probe)
     return probe
 
@@ -590,7 +640,10 @@ def under_way(context: ComplianceContext) -> list[Finding]:
 
 def activity_ids(context: ComplianceContext) -> list[int]:
     """The enrolments an activity probe asks about (those with nothing else recorded)."""
-    return context.__dict__.get("unit_ids_for_activity", [e.pk for e in context.enrollments])
+    ids: list[int] = context.__dict__.get(
+        "unit_ids_for_activity", [e.pk for e in context.enrollments]
+    )
+    return ids
 
 
 # -- 补课 ----------------------------------------------------------------------------------

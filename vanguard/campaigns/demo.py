@@ -10,13 +10,14 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 
 from vanguard.accounts.models import Role, RoleGrant, User
 from vanguard.campaigns import services
-from vanguard.campaigns.models import Campaign, StepStatus
+from vanguard.campaigns.models import Batch, Campaign, StepStatus
 from vanguard.campaigns.template import load_template, shipped_template_path
 from vanguard.core import registry
 from vanguard.orgs.models import (
@@ -220,7 +221,7 @@ def _position(rng: random.Random, org: Organization, index: int) -> str:
     return rng.choice(["科员", "主任科员", "工程师", "会计", "办公室主任", "副科长"])
 
 
-def _enroll_and_plan(rng: random.Random, batch, org: Organization) -> None:
+def _enroll_and_plan(rng: random.Random, batch: Batch, org: Organization) -> None:
     enrollment = services.enroll(batch, org)
     if org.code in {"TZGS", "S07"}:
         return  # not planned yet: the dashboard shows these as failing
@@ -260,7 +261,7 @@ def _enroll_and_plan(rng: random.Random, batch, org: Organization) -> None:
 
 
 def _add_logins(root: Organization, units: dict[str, Organization]) -> None:
-    def user(username: str, full_name: str, **extra) -> User:
+    def user(username: str, full_name: str, **extra: Any) -> User:
         account = User.objects.create_user(
             username=username, password=DEMO_PASSWORD, full_name=full_name, **extra
         )

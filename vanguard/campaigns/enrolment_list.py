@@ -63,7 +63,7 @@ def _not_xlsx() -> str:
     return _("The file is not a valid Excel workbook (.xlsx).")
 
 
-def _read(workbook) -> list[tuple[int, Organization, str]]:
+def _read(workbook: Any) -> list[tuple[int, Organization, str]]:
     if not workbook.worksheets:
         raise WorkbookError([_file_problem(_("The workbook has no sheet."))])
     named = [sheet for sheet in workbook.worksheets if sheet.title.strip() == SHEET]

@@ -26,8 +26,10 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
 
 from django.core.cache import cache
 from django.utils import timezone, translation
@@ -36,19 +38,28 @@ from django_tasks import task
 from vanguard.campaigns import compliance, revision
 from vanguard.campaigns.compliance import RULES, ComplianceContext, ComplianceReport
 from vanguard.campaigns.models import Campaign, Enrollment, StepStatus
+from vanguard.campaigns.verdicts import Finding, Verdict
+
+if TYPE_CHECKING:
+    from vanguard.accounts.access import Scope
+    from vanguard.campaigns.views.campaign import Bar
 
 LOCK_SECONDS = 120  # a computation that takes longer (or a dead worker) loses the lock
 QUEUED_SECONDS = 30  # a queued refresh not started by then may be queued again
 WAIT_SECONDS = 60  # how long a request waits for another's first computation
 STALE_BOUND_SECONDS = 10  # what `docs/performance.md` promises, with the worker running
 
+_Part = TypeVar("_Part")
+
 
 @dataclass
 class UnitFigures:
-    stamp: tuple  # (global revision, unit revision, day) the figures were computed at
+    # (global revision, unit revision, day) the figures were computed at; None: computed
+    # in a request for a unit missing from the store
+    stamp: tuple[int, int, date] | None
     computed_at: datetime
-    verdicts: dict  # per-unit rule code → the unit's findings
-    bars: list  # the phase plan drawn on the overview (`views.timeline`)
+    verdicts: dict[str, list[Finding]]  # per-unit rule code → the unit's findings
+    bars: list[Bar]  # the phase plan drawn on the overview (`views.timeline`)
     steps_done: int
 
 
@@ -90,14 +101,22 @@ def _queued_key(campaign_id: int, language: str) -> str:
 # -- computing (the worker, or a request on a cold cache) ----------------------------------
 
 
-def compute_units(campaign: Campaign, unit_ids, today) -> dict[int, dict]:
+class _Computed(TypedDict):
+    """A unit's figures as computed: `UnitFigures` without the stamp and time."""
+
+    verdicts: dict[str, list[Finding]]
+    bars: list[Bar]
+    steps_done: int
+
+
+def compute_units(campaign: Campaign, unit_ids: Iterable[int], today: date) -> dict[int, _Computed]:
     """Enrolment id → its figures (`UnitFigures` fields but the stamp) for the units
     `unit_ids`, in one evaluation."""
     from vanguard.campaigns.views.campaign import timeline
 
     report = compliance.evaluate_units(campaign, unit_ids, today=today)
     rules = campaign.rules
-    figures = {
+    figures: dict[int, _Computed] = {
         e.pk: {
             "verdicts": {},
             "bars": timeline(e, rules),
@@ -229,7 +248,9 @@ def state(campaign: Campaign) -> State:
     return State(meta["version"], meta["computed_at"], stale=False)
 
 
-def cached_part(key: str, compute, *, latest: str, made_at: datetime, timeout: int):
+def cached_part(
+    key: str, compute: Callable[[], _Part], *, latest: str, made_at: datetime, timeout: int
+) -> tuple[_Part, datetime | None]:
     """A page part (e.g. rendered HTML) cached under `key` (which holds the figures'
     version), computed by one request at a time (single flight): while one computes the
     part of a new version, the others serve the last part computed under `latest` (a key
@@ -272,7 +293,7 @@ def _wait_for(campaign_id: int, language: str) -> None:
         time.sleep(0.1)
 
 
-def stored_units(enrollments, campaign: Campaign) -> dict[int, UnitFigures]:
+def stored_units(enrollments: Iterable[Enrollment], campaign: Campaign) -> dict[int, UnitFigures]:
     """Each enrolment's stored figures (computed here for any missing)."""
     language = translation.get_language()
     keys = {e.pk: _unit_key(e.pk, language) for e in enrollments}
@@ -307,7 +328,7 @@ class UnitsState:
     as_of: datetime | None
 
 
-def units_state(campaign: Campaign, enrollment_ids) -> UnitsState:
+def units_state(campaign: Campaign, enrollment_ids: Iterable[int]) -> UnitsState:
     """The state of the stored figures of the units `enrollment_ids` of `campaign` (their
     campaign's figures made to exist, and a refresh scheduled when stale: `state`)."""
     campaign_state = state(campaign)
@@ -334,7 +355,7 @@ def units_state(campaign: Campaign, enrollment_ids) -> UnitsState:
     )
 
 
-def enrollments_in(campaign: Campaign, scope=None) -> list[Enrollment]:
+def enrollments_in(campaign: Campaign, scope: Scope | None = None) -> list[Enrollment]:
     """The campaign's enrolments as far as `scope` reaches, with what a row shows."""
     queryset = Enrollment.objects.filter(campaign=campaign).select_related("organization", "batch")
     if scope is not None:
@@ -342,13 +363,15 @@ def enrollments_in(campaign: Campaign, scope=None) -> list[Enrollment]:
     return list(queryset.order_by("batch__number", "organization__path"))
 
 
-def enrollment_ids_in(campaign: Campaign, scope) -> list[int]:
+def enrollment_ids_in(campaign: Campaign, scope: Scope) -> list[int]:
     """The ids of the campaign's enrolments as far as `scope` reaches."""
     queryset = Enrollment.objects.filter(campaign=campaign).filter(scope.unit_filter())
     return list(queryset.values_list("pk", flat=True))
 
 
-def campaign_report(campaign: Campaign, *, scope=None, codes=None) -> ComplianceReport:
+def campaign_report(
+    campaign: Campaign, *, scope: Scope | None = None, codes: Iterable[str] | None = None
+) -> ComplianceReport:
     """The verdicts `compliance.evaluate` gives, put together from the stored unit figures
     and the campaign-wide part (cached until a write no unit owns: it reads no unit's
     data). `report.units` holds each enrolment's stored figures."""
@@ -359,18 +382,21 @@ def campaign_report(campaign: Campaign, *, scope=None, codes=None) -> Compliance
     else:  # a module the campaign lacks has no verdict
         rules = [RULES[code] for code in codes if RULES[code].applies_to(campaign)]
     codes = [r.code for r in rules]
-    part = cache.get_or_set(
-        revision.cache_key(
-            "campaign-part",
-            campaign.pk,
-            timezone.localdate(),
-            translation.get_language(),
-            *codes,
-            *(scope.read_paths if scope is not None else ["*"]),
-            revision=f"g{revision.global_revision()}",
+    part = cast(  # never None: the default is computed when missing
+        list[Verdict],
+        cache.get_or_set(
+            revision.cache_key(
+                "campaign-part",
+                campaign.pk,
+                timezone.localdate(),
+                translation.get_language(),
+                *codes,
+                *(scope.read_paths if scope is not None else ["*"]),
+                revision=f"g{revision.global_revision()}",
+            ),
+            lambda: compliance.evaluate_campaign_part(campaign, scope=scope, codes=codes).verdicts,
+            timeout=revision.timeout(),
         ),
-        lambda: compliance.evaluate_campaign_part(campaign, scope=scope, codes=codes).verdicts,
-        timeout=revision.timeout(),
     )
     units = stored_units(context.enrollments, campaign)
     template = campaign.rules

@@ -1,14 +1,23 @@
 """Forms of the unit page: the phase plan, a step's record, an evidence file."""
 
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
 from django import forms
+from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vanguard.accounts.access import Scope
 from vanguard.campaigns import services
 from vanguard.campaigns.models import Batch, Campaign, Enrollment, StepStatus, StoredTemplate
+from vanguard.campaigns.plan_checks import PlanProblem
 from vanguard.campaigns.template import (
     CampaignTemplate,
+    PhaseDef,
     TemplateError,
     load_template,
     parse_template,
@@ -29,17 +38,28 @@ DATE_WIDGET = forms.DateInput(
 )
 
 
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's choice field `name` (`fields` is typed as plain fields)."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def _model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's model choice field `name`, whose queryset the form narrows."""
+    return cast(forms.ModelChoiceField[Any], form.fields[name])
+
+
 class PhasePlanForm(forms.Form):
     """One start and one end date per phase of the campaign's template."""
 
-    def __init__(self, *args, enrollment, **kwargs) -> None:
+    def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
         self.enrollment = enrollment
-        self.problems = []
-        initial = {}
+        self.problems: list[PlanProblem] = []
+        initial: dict[str, date] = {}
         for window in enrollment.phases.all():
             initial[f"{window.phase_code}_start"] = window.starts_on
             initial[f"{window.phase_code}_end"] = window.ends_on
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         for phase in self.phases:
             self.fields[f"{phase.code}_start"] = forms.DateField(
                 label=_("%(phase)s starts") % {"phase": phase.title}, widget=DATE_WIDGET
@@ -51,14 +71,14 @@ class PhasePlanForm(forms.Form):
             field.widget.attrs["aria-label"] = field.label
 
     @property
-    def phases(self):
+    def phases(self) -> tuple[PhaseDef, ...]:
         return self.enrollment.campaign.rules.phases
 
-    def rows(self):
+    def rows(self) -> list[tuple[PhaseDef, forms.BoundField, forms.BoundField]]:
         """(phase, start field, end field) for the template to lay out as a table."""
         return [(p, self[f"{p.code}_start"], self[f"{p.code}_end"]) for p in self.phases]
 
-    def windows(self):
+    def windows(self) -> dict[str, tuple[date | None, date | None]]:
         data = self.cleaned_data
         return {
             phase.code: (data.get(f"{phase.code}_start"), data.get(f"{phase.code}_end"))
@@ -66,12 +86,13 @@ class PhasePlanForm(forms.Form):
         }
 
     @property
-    def warnings(self):
+    def warnings(self) -> list[PlanProblem]:
         """The problems that do not stop the plan being saved, shown beside the errors."""
         return [problem for problem in self.problems if not problem.blocking]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         self.problems = services.plan_problems(self.enrollment, self.windows())
@@ -126,7 +147,7 @@ class EnrollForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
-    def __init__(self, *args, campaign, scope, **kwargs) -> None:
+    def __init__(self, *args: Any, campaign: Campaign, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         enrolled = dict(
             Enrollment.objects.filter(campaign=campaign).values_list("organization__path", "pk")
@@ -146,8 +167,8 @@ class EnrollForm(forms.Form):
             for pk, path in candidates.values_list("pk", "path")
             if unit_of(path, enrolled) is None
         ]
-        self.fields["unit"].queryset = candidates.filter(pk__in=uncovered)
-        self.fields["batch"].queryset = campaign.batches.all()
+        _model_field(self, "unit").queryset = candidates.filter(pk__in=uncovered)
+        _model_field(self, "batch").queryset = campaign.batches.all()
 
 
 class RemedialForm(forms.Form):
@@ -163,10 +184,11 @@ class RemedialForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, enrollment, **kwargs) -> None:
+    def __init__(self, *args: Any, enrollment: Enrollment, **kwargs: Any) -> None:
         rules = enrollment.campaign.rules
-        super().__init__(*args, initial={"steps": rules.redo_steps()}, **kwargs)
-        self.fields["steps"].choices = [
+        kwargs["initial"] = {"steps": rules.redo_steps()}
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "steps").choices = [
             (step.code, f"{phase.title} · {step.title}") for phase, step in rules.steps()
         ]
 
@@ -175,8 +197,9 @@ class RemedialDatesForm(forms.Form):
     starts_on = forms.DateField(label=gettext_lazy("Starts on"), widget=DATE_WIDGET)
     ends_on = forms.DateField(label=gettext_lazy("Ends on"), widget=DATE_WIDGET)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", _("The remedial cycle ends before it starts."))
@@ -201,8 +224,9 @@ class TemplateUploadForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 24, "class": "form-control font-monospace small"}),
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         upload = cleaned.get("file")
         if upload:
             try:
@@ -211,8 +235,9 @@ class TemplateUploadForm(StyledForm):
                 raise forms.ValidationError(_("the file is not valid UTF-8 text")) from None
             cleaned["filename"] = upload.name
             # The editor shows the file's text, to be fixed and sent again.
-            self.data = self.data.copy()
-            self.data["text"] = cleaned["text"]
+            data = cast(QueryDict, self.data).copy()
+            data["text"] = cleaned["text"]
+            self.data = data
         elif not self.errors.get("file"):
             if not (cleaned.get("text") or "").strip():
                 raise forms.ValidationError(_("Choose a file or type the template's text."))
@@ -261,13 +286,14 @@ class StartCampaignForm(StyledForm):
     starts_on = forms.DateField(label=gettext_lazy("Starts on"), widget=DATE_WIDGET)
     ends_on = forms.DateField(label=gettext_lazy("Ends on"), widget=DATE_WIDGET)
 
-    def __init__(self, *args, scope, **kwargs):
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = template_choices()
-        self.fields["organization"].queryset = scope.setup_orgs().order_by("path")
+        _choice_field(self, "template").choices = template_choices()
+        _model_field(self, "organization").queryset = scope.setup_orgs().order_by("path")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", _("The campaign ends before it starts."))
@@ -294,7 +320,9 @@ class BatchForm(StyledForm):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
-    def __init__(self, *args, campaign, batch=None, **kwargs):
+    def __init__(
+        self, *args: Any, campaign: Campaign, batch: Batch | None = None, **kwargs: Any
+    ) -> None:
         self.campaign, self.batch = campaign, batch
         if batch is not None:
             kwargs.setdefault(
@@ -307,12 +335,13 @@ class BatchForm(StyledForm):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["categories"].choices = [
+        _choice_field(self, "categories").choices = [
             (item.code, item.title) for item in campaign.rules.unit_categories
         ]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         for problem in services.batch_problems(
@@ -334,9 +363,9 @@ class EnrolTreeForm(forms.Form):
         label=gettext_lazy("Units"), queryset=Organization.objects.none()
     )
 
-    def __init__(self, *args, campaign, **kwargs):
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = Organization.objects.filter(
+        _model_field(self, "units").queryset = Organization.objects.filter(
             campaign.organization.subtree_q()
         )
 
@@ -347,9 +376,10 @@ class EnrolCategoryForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
-    def __init__(self, *args, campaign, batch, **kwargs):
-        super().__init__(*args, initial={"categories": batch.categories}, **kwargs)
-        self.fields["categories"].choices = [
+    def __init__(self, *args: Any, campaign: Campaign, batch: Batch, **kwargs: Any) -> None:
+        kwargs["initial"] = {"categories": batch.categories}
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "categories").choices = [
             (item.code, item.title) for item in campaign.rules.unit_categories
         ]
 

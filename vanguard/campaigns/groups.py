@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Expression, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from vanguard.accounts.access import Scope
+from vanguard.accounts.models import User
 from vanguard.campaigns.models import Campaign, MemberGroupChoice
 from vanguard.campaigns.services import _check_actor
 from vanguard.campaigns.template import CampaignTemplate, GroupMatch, MemberGroup
@@ -91,7 +93,7 @@ def _match_q(match: GroupMatch, prefix: str = "") -> Q:
     return q
 
 
-def group_expression(rules: CampaignTemplate, campaign: Campaign | None = None):
+def group_expression(rules: CampaignTemplate, campaign: Campaign | None = None) -> Expression:
     """A member's 分类指导 group code as an SQL expression over Member rows ("" for none);
     with `campaign`, the unit's choice first."""
     whens = [
@@ -124,7 +126,12 @@ def group_q(rules: CampaignTemplate, group: str, campaign: Campaign | None = Non
 
 
 def set_member_group(
-    campaign: Campaign, member: Member, group: str, *, user=None, acting
+    campaign: Campaign,
+    member: Member,
+    group: str,
+    *,
+    user: User | None = None,
+    acting: Scope | None,
 ) -> MemberGroupChoice | None:
     """The unit sets a member's 分类指导 group; an empty `group` returns the member to the
     computed group (the choice is kept in the history)."""

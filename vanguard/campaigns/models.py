@@ -6,6 +6,7 @@ do not change when the template file does; `Campaign.rules` is that template.
 """
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,9 @@ from simple_history.models import HistoricalRecords
 from vanguard.campaigns.template import CampaignTemplate
 from vanguard.orgs.models import Organization
 from vanguard.uploads import validate_evidence_file
+
+if TYPE_CHECKING:
+    from vanguard.accounts.access import Scope
 
 
 class CampaignState(models.TextChoices):
@@ -143,7 +147,7 @@ class StoredTemplate(models.Model):
         verbose_name_plural = _("uploaded templates")
         ordering = ["-uploaded_at", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.title} ({self.code})"
 
 
@@ -153,12 +157,12 @@ class EnrollmentStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class EnrollmentQuerySet(models.QuerySet):
-    def visible_to(self, scope) -> "EnrollmentQuerySet":
+class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
+    def visible_to(self, scope: "Scope") -> "EnrollmentQuerySet":
         """The enrolled units whose pages `scope` reads as staff (accounts.access)."""
         return self.filter(scope.unit_filter())
 
-    def covering(self, organization) -> "EnrollmentQuerySet":
+    def covering(self, organization: Organization) -> "EnrollmentQuerySet":
         """The enrolments whose unit is `organization` or one of its ancestors (one per
         campaign): found by path in the database, not by loading every enrolment."""
         return self.filter(organization__path__in=organization.ancestor_paths())
@@ -309,7 +313,7 @@ class StepRecord(models.Model):
         return f"{self.enrollment} · {self.step_code}"
 
 
-def evidence_path(instance, filename) -> str:
+def evidence_path(instance: "StepEvidence", filename: str) -> str:
     return (
         f"evidence/{instance.step_record.enrollment_id}/{instance.step_record.step_code}/{filename}"
     )
@@ -378,5 +382,5 @@ class MemberGroupChoice(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.member} · {self.group}"

@@ -14,15 +14,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
-PHASE_GATES: list[tuple[Callable, str]] = []  # (gate, module; "" for always)
+if TYPE_CHECKING:
+    from vanguard.campaigns.models import Campaign, Enrollment
+
+Held = dict[tuple[int, str], str]  # (enrolment id, phase code) → why it may not start
+Gate = Callable[[Any, list[int]], Held]
+PHASE_GATES: list[tuple[Gate, str]] = []  # (gate, module; "" for always)
 
 
-def phase_gate(gate: Callable | None = None, *, module: str = ""):
+def phase_gate(gate: Gate | None = None, *, module: str = "") -> Any:
     """Register `gate(campaign, enrollment_ids) -> {(enrollment_id, phase_code): reason}`;
     with `module`, it holds only in campaigns with that module."""
 
-    def register(gate: Callable) -> Callable:
+    def register(gate: Gate) -> Gate:
         PHASE_GATES[:] = [(g, m) for g, m in PHASE_GATES if g is not gate]
         PHASE_GATES.append((gate, module))
         return gate
@@ -30,10 +36,10 @@ def phase_gate(gate: Callable | None = None, *, module: str = ""):
     return register if gate is None else register(gate)
 
 
-def held_phases(campaign, enrollment_ids: Iterable[int]) -> dict[tuple[int, str], str]:
+def held_phases(campaign: Campaign, enrollment_ids: Iterable[int]) -> Held:
     """(enrolment id, phase code) → why the phase may not start yet, for the given units."""
     ids = list(enrollment_ids)
-    held: dict[tuple[int, str], str] = {}
+    held: Held = {}
     if not ids:
         return held
     for gate, module in PHASE_GATES:
@@ -53,7 +59,7 @@ class PhaseState:
     reason: str = ""
 
 
-def phase_state(enrollment, today: date, held: dict | None = None) -> PhaseState:
+def phase_state(enrollment: Enrollment, today: date, held: Held | None = None) -> PhaseState:
     """Where the unit stands on `today` (its windows prefetched, `enrollment.phases`)."""
     if held is None:
         held = held_phases(enrollment.campaign, [enrollment.pk])
@@ -68,7 +74,9 @@ def phase_state(enrollment, today: date, held: dict | None = None) -> PhaseState
     return PhaseState(current)
 
 
-def phase_started(enrollment, phase_code: str, today: date, held: dict | None = None) -> bool:
+def phase_started(
+    enrollment: Enrollment, phase_code: str, today: date, held: Held | None = None
+) -> bool:
     """Whether the unit's phase `phase_code` counts as started on `today`."""
     windows = sorted(enrollment.phases.all(), key=lambda w: w.starts_on)
     codes = [w.phase_code for w in windows]

@@ -13,9 +13,14 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from vanguard.campaigns.template import CampaignTemplate
+from vanguard.campaigns.template import CampaignTemplate, PhaseDef
 from vanguard.campaigns.verdicts import Severity
 from vanguard.core.dates import format_date
+
+# A phase's (start, end) as entered; None where a date is missing.
+Window = tuple[date | None, date | None]
+# A planned phase: (the phase, its first day, its last day).
+Planned = tuple[PhaseDef, date, date]
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ def inclusive_days(start: date, end: date) -> int:
 
 
 def phase_plan_problems(
-    windows: Mapping[str, tuple[date, date]],
+    windows: Mapping[str, Window],
     *,
     batch_start: date,
     batch_end: date,
@@ -46,14 +51,13 @@ def phase_plan_problems(
     if not any(None not in window for window in windows.values()):
         return [PlanProblem("not_planned", Severity.FAILING, _("No phase is planned yet"))]
     problems: list[PlanProblem] = []
-    planned = []
+    planned: list[Planned] = []
     for phase in rules.phases:
-        window = windows.get(phase.code)
-        if window is None or None in window:
+        start, end = windows.get(phase.code) or (None, None)
+        if start is None or end is None:
             message = _("%(phase)s is not planned") % {"phase": phase.title}
             problems.append(PlanProblem("not_planned", Severity.FAILING, message, phase.code))
             continue
-        start, end = window
         if end < start:
             problems.append(
                 PlanProblem(
@@ -72,7 +76,7 @@ def phase_plan_problems(
     return problems
 
 
-def _order_problems(planned) -> list[PlanProblem]:
+def _order_problems(planned: list[Planned]) -> list[PlanProblem]:
     problems = []
     for (before, _s, before_end), (after, after_start, _e) in itertools.pairwise(planned):
         if after_start <= before_end:
@@ -94,7 +98,9 @@ def _order_problems(planned) -> list[PlanProblem]:
     return problems
 
 
-def _batch_problems(planned, batch_start: date, batch_end: date) -> list[PlanProblem]:
+def _batch_problems(
+    planned: list[Planned], batch_start: date, batch_end: date
+) -> list[PlanProblem]:
     problems = []
     for phase, start, end in planned:
         if start < batch_start or end > batch_end:
@@ -116,7 +122,9 @@ def _batch_problems(planned, batch_start: date, batch_end: date) -> list[PlanPro
     return problems
 
 
-def _length_problems(planned, rules: CampaignTemplate, category) -> list[PlanProblem]:
+def _length_problems(
+    planned: list[Planned], rules: CampaignTemplate, category: str | None
+) -> list[PlanProblem]:
     problems = []
     for phase, start, end in planned:
         days = inclusive_days(start, end)

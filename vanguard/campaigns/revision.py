@@ -43,12 +43,17 @@ import hashlib
 import re
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
+from django.db.models import Model
+from django.http import HttpRequest
 
 from vanguard.core import bulk
 
@@ -105,7 +110,7 @@ def global_revision() -> int:
     return _read([_global_key()])[_global_key()]
 
 
-def unit_revisions(enrollment_ids) -> dict[int, int]:
+def unit_revisions(enrollment_ids: Iterable[int]) -> dict[int, int]:
     """Each unit's revision (one cache read for all)."""
     keys = {unit_key(pk): pk for pk in enrollment_ids}
     values = _read(list(keys))
@@ -144,7 +149,7 @@ def _read(keys: list[str]) -> dict[str, int]:
 # -- moving --------------------------------------------------------------------------------
 
 
-def _move(keys) -> None:
+def _move(keys: Iterable[str]) -> None:
     for key in keys:
         try:
             cache.incr(key)
@@ -158,16 +163,17 @@ class _AtCommit:
     def __init__(self) -> None:
         self.keys: set[str] = set()
 
-    def __call__(self):
+    def __call__(self) -> None:
         _move(self.keys)
 
 
-def _announce(connection, keys: set[str]) -> None:
+def _announce(connection: BaseDatabaseWrapper, keys: set[str]) -> None:
     keys = keys | {_any_key()}
     _move(keys)
     if not connection.in_atomic_block:
         return  # autocommit: the statement is committed already
-    for _savepoints, func, _robust in connection.run_on_commit:
+    for pending_entry in connection.run_on_commit:  # (savepoints, func, robust)
+        func = pending_entry[1]
         if isinstance(func, _AtCommit):
             func.keys |= keys
             return
@@ -176,12 +182,12 @@ def _announce(connection, keys: set[str]) -> None:
     connection.on_commit(pending)
 
 
-def changed(connection=None) -> None:
+def changed(connection: BaseDatabaseWrapper | None = None) -> None:
     """Announce a change that may concern any figure (the global revision)."""
     _announce(connection or transaction.get_connection(), {_global_key()})
 
 
-def units_changed(units: dict[int, int], connection=None) -> None:
+def units_changed(units: dict[int, int], connection: BaseDatabaseWrapper | None = None) -> None:
     """Announce a change to the units of `units` (enrolment id → campaign id)."""
     keys = {unit_key(pk) for pk in units} | {campaign_key(c) for c in set(units.values())}
     _announce(connection or transaction.get_connection(), keys)
@@ -192,13 +198,13 @@ def units_changed(units: dict[int, int], connection=None) -> None:
 _local = threading.local()
 
 
-def _stack(connection) -> list:
-    stacks = _local.__dict__.setdefault("stacks", {})
+def _stack(connection: BaseDatabaseWrapper) -> list[_Entry]:
+    stacks: dict[str, list[_Entry]] = _local.__dict__.setdefault("stacks", {})
     return stacks.setdefault(connection.alias, [])
 
 
 @contextmanager
-def attributed_to(units: dict[int, int] | None, using: str = "default"):
+def attributed_to(units: dict[int, int] | None, using: str = "default") -> Iterator[None]:
     """The writes inside concern only the units of `units` (enrolment id → campaign id);
     None: they concern anything (the global revision)."""
     stack = _stack(connections[using])
@@ -214,7 +220,7 @@ def attributed_to(units: dict[int, int] | None, using: str = "default"):
 class _Entry:
     __slots__ = ("from_signal", "units")
 
-    def __init__(self, units, from_signal=False) -> None:
+    def __init__(self, units: dict[int, int] | None, from_signal: bool = False) -> None:
         self.units = units
         self.from_signal = from_signal
 
@@ -233,7 +239,9 @@ def is_write(sql: str) -> bool:
     return not (ignored or "_historical" in table)
 
 
-def _watch_writes(execute, sql, params, many, context):
+def _watch_writes(
+    execute: Callable[..., Any], sql: object, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
     try:
         result = execute(sql, params, many, context)
     except Exception:
@@ -246,16 +254,16 @@ def _watch_writes(execute, sql, params, many, context):
         connection = context["connection"]
         stack = _stack(connection)
         if stack and all(entry.units is not None for entry in stack):
-            units = {}
+            units: dict[int, int] = {}
             for entry in stack:
-                units.update(entry.units)
+                units.update(entry.units or {})
             units_changed(units, connection)
         else:
             changed(connection)
     return result
 
 
-def install(connection, **kwargs) -> None:
+def install(connection: BaseDatabaseWrapper, **kwargs: object) -> None:
     if _watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(_watch_writes)
 
@@ -277,12 +285,18 @@ def connect() -> None:
     bulk.rows_copied.connect(_copied, dispatch_uid="vanguard-revision-copied")
 
 
-def _copied(sender, connection, **kwargs) -> None:
+def _copied(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
     """Rows written with COPY (`core.bulk.insert`) passed no execute-wrapper."""
     changed(connection)
 
 
-def _before_write(sender, instance, using="default", raw=False, **kwargs) -> None:
+def _before_write(
+    sender: type[Model],
+    instance: Model,
+    using: str = "default",
+    raw: bool = False,
+    **kwargs: object,
+) -> None:
     from vanguard.campaigns.attribution import units_of
 
     if not sender.__module__.startswith("vanguard.") or sender.__name__.startswith("Historical"):
@@ -292,7 +306,9 @@ def _before_write(sender, instance, using="default", raw=False, **kwargs) -> Non
     _stack(connections[using]).append(entry)
 
 
-def _after_write(sender, instance, using="default", **kwargs) -> None:
+def _after_write(
+    sender: type[Model], instance: Model, using: str = "default", **kwargs: object
+) -> None:
     entries = instance.__dict__.get("_revision_entries")
     if not entries:
         return
@@ -302,7 +318,7 @@ def _after_write(sender, instance, using="default", **kwargs) -> None:
         stack.remove(entry)
 
 
-def _forget(**kwargs) -> None:
+def _forget(**kwargs: object) -> None:
     """A save that raised leaves its entry behind: no request starts with one."""
     from vanguard.campaigns.attribution import forget
 
@@ -310,7 +326,7 @@ def _forget(**kwargs) -> None:
     forget()
 
 
-def cache_key(*parts, campaign: int | None = None, revision: object = None) -> str:
+def cache_key(*parts: object, campaign: int | None = None, revision: object = None) -> str:
     """A cache key for figures computed from `parts` (ids, dates, the language, a scope's
     paths; long parts are hashed) at `revision`: by default the campaign's revisions when
     the figures read only `campaign`'s data, else the any-write revision."""
@@ -326,6 +342,6 @@ def timeout() -> int:
     return settings.FIGURES_CACHE_SECONDS
 
 
-def figures_timeout(request) -> dict:
+def figures_timeout(request: HttpRequest) -> dict[str, int]:
     """Context processor: `figures_timeout` for the templates' `{% cache %}` blocks."""
     return {"figures_timeout": timeout()}

@@ -3,16 +3,19 @@ phases, recording steps. Views and commands call these; tests call them directly
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanguard.accounts.access import Scope, require_acting
+from vanguard.accounts.models import User
 from vanguard.campaigns import enrolment_list
 from vanguard.campaigns.closure import closure_problems
 from vanguard.campaigns.models import (
@@ -28,7 +31,7 @@ from vanguard.campaigns.models import (
     StepStatus,
     StoredTemplate,
 )
-from vanguard.campaigns.plan_checks import PlanProblem, phase_plan_problems
+from vanguard.campaigns.plan_checks import PlanProblem, Window, phase_plan_problems
 from vanguard.campaigns.template import CampaignTemplate, parse_template
 from vanguard.orgs.excel import ImportProblem, WorkbookError
 from vanguard.orgs.models import Organization, path_within
@@ -103,7 +106,7 @@ def _ancestor_paths(organization: Organization) -> list[str]:
     return [organization.path[:end] for end in range(steplen, len(organization.path) + 1, steplen)]
 
 
-def plan_problems(enrollment: Enrollment, windows: Mapping[str, tuple[date, date]]):
+def plan_problems(enrollment: Enrollment, windows: Mapping[str, Window]) -> list[PlanProblem]:
     return phase_plan_problems(
         windows,
         batch_start=enrollment.batch.starts_on,
@@ -117,7 +120,7 @@ _check_actor = require_acting
 
 
 def save_phase_plan(
-    enrollment: Enrollment, windows: Mapping[str, tuple[date, date]], *, acting: Scope | None
+    enrollment: Enrollment, windows: Mapping[str, Window], *, acting: Scope | None
 ) -> list[PlanProblem]:
     """Save a unit's phase plan unless a blocking problem stands; return every problem.
 
@@ -168,7 +171,7 @@ def record_step(
 
 
 def add_evidence(
-    record: StepRecord, *, title: str, file, user, acting: Scope | None
+    record: StepRecord, *, title: str, file: File[bytes], user: User | None, acting: Scope | None
 ) -> StepEvidence:
     organization = record.enrollment.organization
     _check_actor(acting, lambda scope: scope.can_manage_org(organization))
@@ -265,7 +268,9 @@ def _check_set_up(acting: Scope | None, campaign: Campaign | None = None) -> Non
         _check_actor(acting, lambda scope: scope.can_set_up(campaign))
 
 
-def store_template(text: str, *, filename: str, user=None, acting: Scope | None) -> StoredTemplate:
+def store_template(
+    text: str, *, filename: str, user: User | None = None, acting: Scope | None
+) -> StoredTemplate:
     """Keep an uploaded template once it checks without a problem.
 
     A template with problems raises `TemplateError` listing every one; nothing is stored.
@@ -309,7 +314,12 @@ def create_campaign(
 
 
 def batch_problems(
-    campaign: Campaign, *, starts_on: date, ends_on: date, categories, batch: Batch | None = None
+    campaign: Campaign,
+    *,
+    starts_on: date,
+    ends_on: date,
+    categories: Iterable[str],
+    batch: Batch | None = None,
 ) -> list[str]:
     """Why these dates and categories cannot make a batch of `campaign` (empty: they can)."""
     problems = []
@@ -351,7 +361,7 @@ def create_batch(
     title: str,
     starts_on: date,
     ends_on: date,
-    categories=(),
+    categories: Iterable[str] = (),
     acting: Scope | None,
 ) -> Batch:
     _check_set_up(acting, campaign)
@@ -378,7 +388,7 @@ def update_batch(
     title: str,
     starts_on: date,
     ends_on: date,
-    categories=(),
+    categories: Iterable[str] = (),
     acting: Scope | None,
 ) -> Batch:
     campaign = batch.campaign
@@ -491,7 +501,7 @@ def enroll_units(
     return outcome
 
 
-def units_of_categories(batch: Batch, categories) -> list[Organization]:
+def units_of_categories(batch: Batch, categories: Iterable[str]) -> list[Organization]:
     """The enrollable units of the campaign's organisation in these categories, top-most
     first: a unit under another of the list is left to it (enrolling the upper one covers
     it)."""
@@ -511,7 +521,9 @@ def units_of_categories(batch: Batch, categories) -> list[Organization]:
     return top
 
 
-def end_campaign(campaign: Campaign, *, acting: Scope | None, today: date | None = None):
+def end_campaign(
+    campaign: Campaign, *, acting: Scope | None, today: date | None = None
+) -> Campaign:
     """End a running campaign: from now on its records are read-only."""
     _check_set_up(acting, campaign)
     if campaign.state != CampaignState.ACTIVE:
@@ -522,7 +534,9 @@ def end_campaign(campaign: Campaign, *, acting: Scope | None, today: date | None
     return campaign
 
 
-def archive_campaign(campaign: Campaign, *, acting: Scope | None, today: date | None = None):
+def archive_campaign(
+    campaign: Campaign, *, acting: Scope | None, today: date | None = None
+) -> Campaign:
     """Archive an ended campaign (it stays read-only, listed apart)."""
     _check_set_up(acting, campaign)
     if campaign.state != CampaignState.ENDED:
@@ -534,7 +548,7 @@ def archive_campaign(campaign: Campaign, *, acting: Scope | None, today: date | 
 
 
 def enroll_from_list(
-    batch: Batch, file, *, acting: Scope | None, today: date | None = None
+    batch: Batch, file: IO[bytes], *, acting: Scope | None, today: date | None = None
 ) -> EnrolmentOutcome:
     """Enrol the units of an Excel list (`enrolment_list`), all or nothing: any problem of
     the file or any unit refused raises `WorkbookError` with its row and column."""

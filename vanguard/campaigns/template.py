@@ -21,7 +21,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -116,7 +116,9 @@ class GroupMatch:
     leader_cadre: bool | None = None
     retired: bool | None = None
 
-    def matches(self, *, category: str | None, post: str, leader_cadre: bool, retired: bool):
+    def matches(
+        self, *, category: str | None, post: str, leader_cadre: bool, retired: bool
+    ) -> bool:
         return (
             (not self.categories or category in self.categories)
             and (not self.posts or post in self.posts)
@@ -364,7 +366,7 @@ class CampaignTemplate:
     commendation_kinds: tuple[CommendationKind, ...]
     mechanisms: tuple[VocabularyItem, ...]
     unit_categories: tuple[VocabularyItem, ...]
-    member_groups: tuple[VocabularyItem, ...]
+    member_groups: tuple[MemberGroup, ...]
     satisfaction: SatisfactionRule
     batches_hint: tuple[BatchHint, ...] = ()
     # Issue 20 (五.1(4), 五.3(3)): optional parts; an empty vocabulary means the part is
@@ -430,7 +432,7 @@ class CampaignTemplate:
     ) -> MemberGroup | None:
         """The first 分类指导 group whose match fits a member's data, or None."""
         for group in self.guidance_groups():
-            if group.match.matches(
+            if group.match is not None and group.match.matches(
                 category=category, post=post, leader_cadre=leader_cadre, retired=retired
             ):
                 return group
@@ -484,7 +486,9 @@ class CampaignTemplate:
                 for name in ("min_concentrated", _OLD_MINIMUM):
                     if name in variant.values:
                         value = variant.values[name]
-        return Duration.parse(value)
+        duration = Duration.parse(value)
+        assert duration is not None, "the template's check refuses an invalid duration"
+        return duration
 
     def phase_duration_bounds(
         self, code: str, *, category: str | None = None, groups: Iterable[str] = ()
@@ -497,14 +501,15 @@ class CampaignTemplate:
     def vocabulary(self, name: str) -> tuple[VocabularyItem, ...]:
         if name not in VOCABULARIES:
             raise KeyError(name)
-        return getattr(self, name)
+        items: tuple[VocabularyItem, ...] = getattr(self, name)
+        return items
 
     def label(self, vocabulary_name: str, code: str) -> str:
         return _find(self.vocabulary(vocabulary_name), code, vocabulary_name).title
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable snapshot, in the shape of the TOML file."""
-        campaign = {"code": self.code, "title": self.title, "source": self.source}
+        campaign: dict[str, Any] = {"code": self.code, "title": self.title, "source": self.source}
         if self.enrollable_kinds:
             campaign["enrollable_kinds"] = list(self.enrollable_kinds)
         return {
@@ -542,7 +547,15 @@ class CampaignTemplate:
         return _check_and_build(data, name)
 
 
-def _find(items: Iterable[Any], code: str, where: str) -> Any:
+class _Coded(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_Coded)
+
+
+def _find(items: Iterable[_Item], code: str, where: str) -> _Item:
     for item in items:
         if item.code == code:
             return item
@@ -855,10 +868,11 @@ class _Checker:
         if name not in parent:
             self.report(name, _("missing required key"))
             return None
-        if not isinstance(parent[name], dict):
-            self.report(name, _("expected a table, got %(type)s") % _type_of(parent[name]))
+        value = parent[name]
+        if not isinstance(value, dict):
+            self.report(name, _("expected a table, got %(type)s") % _type_of(value))
             return None
-        return parent[name]
+        return value
 
     def table(
         self,
@@ -897,7 +911,7 @@ class _Checker:
             return []
         if required and not raw:
             self.report(path, _("must not be empty"))
-        entries = []
+        entries: list[tuple[str, Mapping[str, Any]]] = []
         for index, item in enumerate(raw, start=1):
             item_path = f"{path}[{index}]"
             if isinstance(item, dict):
@@ -968,7 +982,9 @@ class _Checker:
             else:
                 seen[entry[name]] = key
 
-    def known(self, value: Any, path: str, known: Iterable[Any], describe: Callable) -> None:
+    def known(
+        self, value: Any, path: str, known: Iterable[Any], describe: Callable[[Any], str]
+    ) -> None:
         if value is not None and value not in set(known):
             self.report(path, describe(value))
 
@@ -1089,7 +1105,7 @@ def _check_texts(checker: _Checker, document: Mapping[str, Any]) -> dict[str, st
 
 
 def _check_modules(
-    checker: _Checker, document: Mapping[str, Any], vocabularies: Mapping[str, list]
+    checker: _Checker, document: Mapping[str, Any], vocabularies: Mapping[str, list[Any]]
 ) -> list[str] | None:
     """The enabled module codes, or None when the template has no [modules] table."""
     if "modules" not in document:
@@ -1179,7 +1195,7 @@ def _check_phases(
 def _check_vocabularies(
     checker: _Checker, document: Mapping[str, Any], step_codes: set[str]
 ) -> dict[str, list[dict[str, Any]]]:
-    vocabularies = {}
+    vocabularies: dict[str, list[dict[str, Any]]] = {}
     for name, (_cls, extra) in VOCABULARIES.items():
         entries = checker.table_list(document, name, "", required=False)
         nested = _NESTED.get(name, ())
@@ -1212,7 +1228,7 @@ def _check_group(
     path: str,
     item: dict[str, Any],
     raw: Mapping[str, Any],
-    five_one_codes: list[str],
+    five_one_codes: list[Any],  # the five_ones' codes as written (checked apart)
 ) -> None:
     """A member group's `match` (read into `item`) and its 五个一 codes."""
     for index, code in enumerate(item.get("five_ones") or (), start=1):
@@ -1374,7 +1390,9 @@ def _unknown_org_kind(code: Any) -> str:
     }
 
 
-def _check_notifications(checker: _Checker, document: Mapping[str, Any]):
+def _check_notifications(
+    checker: _Checker, document: Mapping[str, Any]
+) -> dict[str, tuple[int, ...] | None] | None:
     """[notifications]: `event = [lead days…]`, `true` (its default days) or `false` (off);
     an event the table does not list is off. No table: every event with its defaults."""
     if "notifications" not in document:
@@ -1452,7 +1470,7 @@ def _tuples(values: Mapping[str, Any]) -> dict[str, Any]:
 def _build(data: Mapping[str, Any]) -> CampaignTemplate:
     campaign = data["campaign"]
     thresholds = {k: v for k, v in data["thresholds"].items() if k != "variants"}
-    vocabularies = {
+    vocabularies: dict[str, tuple[Any, ...]] = {
         name: tuple(cls(**_tuples(item)) for item in data[name])
         for name, (cls, _extra) in VOCABULARIES.items()
     }

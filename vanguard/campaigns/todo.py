@@ -3,15 +3,19 @@ units without a plan. The phase apps add theirs through the registry (`PhaseApp.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from vanguard.campaigns.models import Enrollment, EnrollmentStatus, StepStatus
+from vanguard.accounts.access import Scope
+from vanguard.campaigns.models import Campaign, Enrollment, EnrollmentStatus, StepStatus
 from vanguard.core.registry import TodoItem
 
 
-def todo(scope, campaign, today):
-    items = []
+def todo(scope: Scope, campaign: Campaign, today: date) -> list[TodoItem]:
+    items: list[TodoItem] = []
     if scope.admin_paths:
         enrollments = (
             Enrollment.objects.filter(campaign=campaign)
@@ -27,7 +31,7 @@ def todo(scope, campaign, today):
     return items
 
 
-def _unit_items(campaign, enrollment, today):
+def _unit_items(campaign: Campaign, enrollment: Enrollment, today: date) -> Iterator[TodoItem]:
     unit = enrollment.organization.name
     args = [campaign.pk, enrollment.pk]
     windows = sorted(enrollment.phases.all(), key=lambda w: w.starts_on)
@@ -57,7 +61,7 @@ def _unit_items(campaign, enrollment, today):
         )
 
 
-def _office_items(campaign, today):
+def _office_items(campaign: Campaign, today: date) -> Iterator[TodoItem]:
     yield from _failing_units(campaign)
     unplanned = (
         Enrollment.objects.filter(
@@ -75,7 +79,7 @@ def _office_items(campaign, today):
         )
 
 
-def _failing_units(campaign):
+def _failing_units(campaign: Campaign) -> Iterator[TodoItem]:
     """Units whose stored figures fail a rule (the overview's red rows): read from the
     figures store, never computed here; nothing while the store is still empty."""
     from vanguard.campaigns import figures

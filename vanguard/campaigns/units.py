@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import bisect
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from vanguard.orgs.models import Organization, path_within
 
+if TYPE_CHECKING:
+    from vanguard.campaigns.models import Enrollment
 
-def units_by_org(enrollments: Iterable) -> dict[int, int]:
+
+def units_by_org(enrollments: Iterable[Enrollment]) -> dict[int, int]:
     """Organisation id → the id of the enrolled unit whose subtree holds it, for every
     organisation in the enrolled units' subtrees. One query over the organisations."""
     unit_of_path = {e.organization.path: e.pk for e in enrollments}
@@ -24,7 +28,7 @@ def units_by_org(enrollments: Iterable) -> dict[int, int]:
         return {}
     common = os.path.commonprefix(list(unit_of_path))  # noqa: RUF071 (a character prefix)
     common = common[: len(common) - len(common) % Organization.steplen]
-    units = {}
+    units: dict[int, int] = {}
     for pk, path in Organization.objects.within_path(common).values_list("pk", "path"):
         unit = unit_of(path, unit_of_path)
         if unit is not None:
@@ -43,9 +47,11 @@ def unit_of(path: str, unit_of_path: dict[str, int]) -> int | None:
     return None
 
 
-def sum_by_unit(rows, units: dict[int, int], fields: list[str]) -> dict[int, dict]:
+def sum_by_unit(
+    rows: Iterable[Mapping[str, Any]], units: dict[int, int], fields: list[str]
+) -> dict[int, dict[str, int]]:
     """Rows grouped by `organization` (dicts), added up per enrolled unit."""
-    totals: dict[int, dict] = {}
+    totals: dict[int, dict[str, int]] = {}
     for row in rows:
         unit = units.get(row["organization"])
         if unit is None:
@@ -62,25 +68,25 @@ class PathIndex:
     ancestors (`around`). Built once per evaluation; each lookup costs the unit's depth plus
     the rows it returns."""
 
-    def __init__(self, rows: Iterable[tuple]):
-        self.by_path: dict[str, list] = {}
+    def __init__(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        self.by_path: dict[str, list[Any]] = {}
         for path, *values in rows:
             self.by_path.setdefault(path, []).append(values[0] if len(values) == 1 else values)
         self.ordered = sorted(self.by_path)
 
-    def within(self, path: str) -> list:
+    def within(self, path: str) -> list[Any]:
         """The values of the rows at `path` or in its subtree."""
-        found = []
+        found: list[Any] = []
         index = bisect.bisect_left(self.ordered, path)
         while index < len(self.ordered) and path_within(self.ordered[index], path):
             found += self.by_path[self.ordered[index]]
             index += 1
         return found
 
-    def around(self, path: str) -> list:
+    def around(self, path: str) -> list[Any]:
         """`within`, and the rows at the ancestors of `path`."""
         step = Organization.steplen
-        found = []
+        found: list[Any] = []
         for end in range(step, len(path), step):
             found += self.by_path.get(path[:end], [])
         return found + self.within(path)

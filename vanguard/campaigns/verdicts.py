@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -56,7 +58,7 @@ class Verdict:
     thresholds: tuple[str, ...] = ()  # the template's values the rule applies, described
 
     @classmethod
-    def of(cls, code: str, title: str, found, **fields) -> Verdict:
+    def of(cls, code: str, title: str, found: Iterable[Finding], **fields: Any) -> Verdict:
         """A verdict from everything a rule returned: problems and evidence apart."""
         found = list(found)
         return cls(
@@ -92,5 +94,5 @@ class Verdict:
         return [f for f in self.findings if f.enrollment_id == enrollment_id]
 
 
-def worst(levels) -> Severity:
+def worst(levels: Iterable[Severity]) -> Severity:
     return max(levels, default=Severity.OK)

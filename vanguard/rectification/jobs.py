@@ -64,7 +64,7 @@ def campaign_list(ctx, pk, fmt) -> jobs.Output:
         .select_related("organization", "responsible")
         .order_by(*ORDER)
     )
-    lists = [(None, campaign.organization.name)]
+    lists: list[tuple[int | None, str]] = [(None, campaign.organization.name)]
     lists += [(e.pk, e.organization.name) for e in enrollments]
     title = title_of(campaign.organization.name)
     return _output(ctx, fmt, items, lists, title=title, subtitle=campaign.title)

@@ -9,23 +9,34 @@ With no campaign in view (None) every module counts as on: the page is not about
 campaign, so nothing is hidden for one.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
 from django import template
 from django.utils import timezone
 
 from vanguard.core.registry import todo_items
 
+if TYPE_CHECKING:
+    from vanguard.campaigns.models import Campaign
+
+# A template passes "" for a missing variable: no campaign in view, as None.
+MaybeCampaign: TypeAlias = "Campaign | Literal[''] | None"
+
 register = template.Library()
 
 
 @register.filter
-def has_module(campaign, code: str) -> bool:
+def has_module(campaign: MaybeCampaign, code: str) -> bool:
     if campaign is None or campaign == "":
         return True
     return campaign.has_module(code)
 
 
 @register.filter
-def shows(campaign, entry) -> bool:
+def shows(campaign: MaybeCampaign, entry: object) -> bool:
     """Whether a registry entry (a `PhaseApp`'s nav or panels, a `PublicLink`) shows for
     the campaign: it needs none of the campaign's modules, or the campaign has one."""
     required = getattr(entry, "required_modules", None)
@@ -38,11 +49,11 @@ def shows(campaign, entry) -> bool:
 
 
 @register.filter
-def any_shows(campaigns, entry) -> bool:
+def any_shows(campaigns: Iterable[Campaign] | None, entry: object) -> bool:
     """Whether the entry shows for at least one of `campaigns` (a member's page, which
     speaks of every campaign the member takes part in); with none, it shows."""
-    campaigns = list(campaigns or ())
-    return not campaigns or any(shows(campaign, entry) for campaign in campaigns)
+    listed = list(campaigns or ())
+    return not listed or any(shows(campaign, entry) for campaign in listed)
 
 
 @register.simple_tag
@@ -56,7 +67,7 @@ def campaign_tagline() -> str:
 
 
 @register.filter
-def campaign_text(campaign, name: str) -> str:
+def campaign_text(campaign: MaybeCampaign, name: str) -> str:
     """The campaign's own wording for `name` (template `[texts]`), "" when none."""
     if campaign is None or campaign == "":
         return ""
@@ -64,7 +75,7 @@ def campaign_text(campaign, name: str) -> str:
 
 
 @register.filter
-def phase_title(campaign, code: str) -> str:
+def phase_title(campaign: MaybeCampaign, code: str) -> str:
     """The title the campaign's template gives its phase `code` ("" when there is no
     campaign or no such phase): a section heads itself with the campaign's own words."""
     if campaign is None or campaign == "":
@@ -74,7 +85,9 @@ def phase_title(campaign, code: str) -> str:
 
 
 @register.inclusion_tag("includes/todo.html", takes_context=True)
-def todo_list(context, campaign, heading=True):
+def todo_list(
+    context: template.Context, campaign: MaybeCampaign, heading: bool = True
+) -> dict[str, Any]:
     request = context.get("request")
     scope = getattr(request, "scope", None)
     if scope is None or campaign is None or scope.is_anonymous:

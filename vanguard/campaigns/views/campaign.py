@@ -5,22 +5,28 @@ Views parse input, call `services` and `compliance`, and render; access goes thr
 """
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanguard.accounts.access import Scope, ScopedRequest
+from vanguard.accounts.models import User
 from vanguard.campaigns import compliance, figures, revision, services
 from vanguard.campaigns.closure import closure_problems
+from vanguard.campaigns.compliance import ComplianceReport
+from vanguard.campaigns.figures import UnitFigures
 from vanguard.campaigns.forms import (
     EnrollForm,
     EvidenceForm,
@@ -30,6 +36,7 @@ from vanguard.campaigns.forms import (
     StepForm,
 )
 from vanguard.campaigns.models import (
+    Batch,
     Campaign,
     Enrollment,
     EnrollmentStatus,
@@ -38,7 +45,8 @@ from vanguard.campaigns.models import (
     StepRecord,
     StepStatus,
 )
-from vanguard.campaigns.verdicts import Severity
+from vanguard.campaigns.template import CampaignTemplate, PhaseDef, StepDef
+from vanguard.campaigns.verdicts import Severity, Verdict
 from vanguard.core import registry
 from vanguard.core.dates import format_date
 from vanguard.ops.files import send_file
@@ -52,11 +60,66 @@ class Bar:
     index: int
     left: float
     width: float
-    starts_on: object
-    ends_on: object
+    starts_on: date
+    ends_on: date
 
 
-def timeline(enrollment: Enrollment, rules) -> list[Bar]:
+class UnitRow(TypedDict):
+    """One unit's row on the overview (`unit_row`)."""
+
+    enrollment: Enrollment
+    level: Severity
+    bars: list[Bar]
+    steps_done: int
+    failing: int
+    warning: int
+    not_started: bool
+
+
+class BatchRows(TypedDict):
+    batch: Batch
+    rows: list[UnitRow]
+
+
+class ChartSeries(TypedDict):
+    name: str
+    color: str
+    data: list[int]
+
+
+class Chart(TypedDict):
+    """The overview's ECharts bar chart (`verdict_chart`)."""
+
+    categories: list[str]
+    series: list[ChartSeries]
+
+
+class OverviewFigures(TypedDict):
+    chart: Chart
+    report: ComplianceReport
+    batches: list[BatchRows]
+    step_total: int
+    phases: tuple[PhaseDef, ...]
+
+
+class Change(TypedDict):
+    """One change to a unit's plan or steps (`recent_changes`)."""
+
+    when: datetime
+    who: User | None
+    what: str
+    detail: str | Promise  # a step's status label is lazy
+
+
+class StepRow(TypedDict):
+    step: StepDef
+    record: StepRecord | None
+    page: str | None  # a step an app completes itself: the url name of its page
+    form: StepForm
+    evidence_form: EvidenceForm
+
+
+def timeline(enrollment: Enrollment, rules: CampaignTemplate) -> list[Bar]:
     batch = enrollment.batch
     span = (batch.ends_on - batch.starts_on).days + 1
     order = {phase.code: index for index, phase in enumerate(rules.phases)}
@@ -78,7 +141,7 @@ def timeline(enrollment: Enrollment, rules) -> list[Bar]:
 
 
 @login_required
-def overview(request, campaign_pk):
+def overview(request: ScopedRequest, campaign_pk: int) -> HttpResponse:
     campaign = request.scope.get_campaign_or_404(campaign_pk)
     state = figures.state(campaign)
     language = translation.get_language()
@@ -115,14 +178,14 @@ EVIDENCE_SHOWN = 10  # findings listed per verdict on the overview; all on the v
 FINDINGS_PER_PAGE = 100
 
 
-def overview_figures(campaign: Campaign, scope) -> dict:
+def overview_figures(campaign: Campaign, scope: Scope | None) -> OverviewFigures:
     """The overview's verdicts and each unit's row, as far as `scope` reaches: put together
     from the stored figures of each unit (`figures`), no rule run here."""
     report = figures.campaign_report(campaign, scope=scope)
     for verdict in report.verdicts:
         verdict.shown = EVIDENCE_SHOWN
     rules = campaign.rules
-    batches = []
+    batches: list[BatchRows] = []
     for batch in campaign.batches.all():
         rows = [
             unit_row(e, report.units[e.pk], report.unit_levels[e.pk])
@@ -144,7 +207,7 @@ def overview_figures(campaign: Campaign, scope) -> dict:
 NOT_UNDER_WAY = "plan.started"  # the rule whose finding makes a unit 未开展
 
 
-def unit_row(enrollment: Enrollment, stored, level: Severity) -> dict:
+def unit_row(enrollment: Enrollment, stored: UnitFigures, level: Severity) -> UnitRow:
     """One unit's row on the overview: its stored figures, with its failing and warning
     findings counted and whether it is under way at all."""
     found = [f for findings in stored.verdicts.values() for f in findings]
@@ -160,7 +223,7 @@ def unit_row(enrollment: Enrollment, stored, level: Severity) -> dict:
 
 
 @login_required
-def verdict_detail(request, campaign_pk, code):
+def verdict_detail(request: ScopedRequest, campaign_pk: int, code: str) -> HttpResponse:
     """Every finding of one verdict over the campaign, as far as the user reaches."""
     campaign = request.scope.get_campaign_or_404(campaign_pk)
     if code not in compliance.RULES or not compliance.RULES[code].applies_to(campaign):
@@ -185,14 +248,14 @@ def verdict_detail(request, campaign_pk, code):
     )
 
 
-def campaign_verdict(campaign: Campaign, scope, code: str):
+def campaign_verdict(campaign: Campaign, scope: Scope, code: str) -> Verdict:
     """One verdict over the campaign as far as `scope` reaches, from the stored figures."""
     return figures.campaign_report(campaign, scope=scope, codes=[code]).verdicts[0]
 
 
 @login_required
 @require_POST
-def enroll_unit(request, campaign_pk):
+def enroll_unit(request: ScopedRequest, campaign_pk: int) -> HttpResponse:
     campaign = request.scope.get_campaign_or_404(campaign_pk)
     if not request.scope.can_manage_campaigns():
         raise PermissionDenied
@@ -213,9 +276,9 @@ def enroll_unit(request, campaign_pk):
     return redirect("campaigns:overview", campaign_pk=campaign.pk)
 
 
-def verdict_chart(batches) -> dict:
+def verdict_chart(batches: list[BatchRows]) -> Chart:
     """Units per batch by their worst verdict, for the overview's ECharts bar chart."""
-    series = []
+    series: list[ChartSeries] = []
     for level in Severity:
         series.append(
             {
@@ -232,10 +295,17 @@ def verdict_chart(batches) -> dict:
 LEVEL_COLOURS = {Severity.OK: "#198754", Severity.WARNING: "#ffc107", Severity.FAILING: "#dc3545"}
 
 
-def _enrollment_or_404(request, campaign_pk, pk, *, manage=False, supervise=False) -> Enrollment:
+def _enrollment_or_404(
+    request: ScopedRequest,
+    campaign_pk: int,
+    pk: int,
+    *,
+    manage: bool = False,
+    supervise: bool = False,
+) -> Enrollment:
     """The enrolment, if the user may see it; with `manage`, change its plan and steps
     (not once closed); with `supervise`, act as its upper level."""
-    enrollment = request.scope.get_enrollment_or_404(campaign_pk, pk)
+    enrollment: Enrollment = request.scope.get_enrollment_or_404(campaign_pk, pk)
     if manage and not _can_edit(request, enrollment):
         raise PermissionDenied
     if supervise and not request.scope.can_supervise_org(enrollment.organization):
@@ -243,7 +313,7 @@ def _enrollment_or_404(request, campaign_pk, pk, *, manage=False, supervise=Fals
     return enrollment
 
 
-def _can_edit(request, enrollment) -> bool:
+def _can_edit(request: ScopedRequest, enrollment: Enrollment) -> bool:
     return (
         request.scope.can_manage_org(enrollment.organization)
         and enrollment.status != EnrollmentStatus.CLOSED
@@ -251,7 +321,9 @@ def _can_edit(request, enrollment) -> bool:
     )
 
 
-def _unit_context(request, enrollment, plan_form=None):
+def _unit_context(
+    request: ScopedRequest, enrollment: Enrollment, plan_form: PhasePlanForm | None = None
+) -> dict[str, Any]:
     rules = enrollment.campaign.rules
     # The unit's stored figures alone: another unit's write leaves this page's part.
     units = figures.units_state(enrollment.campaign, [enrollment.pk])
@@ -312,7 +384,9 @@ def _unit_context(request, enrollment, plan_form=None):
     }
 
 
-def _unit_verdicts_part(request, enrollment, units, sees_members: bool) -> dict:
+def _unit_verdicts_part(
+    request: ScopedRequest, enrollment: Enrollment, units: figures.UnitsState, sees_members: bool
+) -> dict[str, Any]:
     """The unit's verdicts rendered once per version of its stored figures (single flight:
     while one request renders a new version the others serve the last one). Readers share
     one rendering; a member's has only the verdicts' levels, keyed by the viewer all the
@@ -329,7 +403,7 @@ def _unit_verdicts_part(request, enrollment, units, sees_members: bool) -> dict:
     return {"html": html, "as_of": previous or units.as_of}
 
 
-def render_unit_verdicts(request, enrollment, sees_members: bool) -> str:
+def render_unit_verdicts(request: ScopedRequest, enrollment: Enrollment, sees_members: bool) -> str:
     template = "campaigns/_verdicts.html" if sees_members else "campaigns/_verdicts_member.html"
     context = {
         "campaign": enrollment.campaign,
@@ -340,7 +414,7 @@ def render_unit_verdicts(request, enrollment, sees_members: bool) -> str:
     return render_to_string(template, context, request)
 
 
-def recent_changes(enrollment, limit: int = 10) -> list[dict]:
+def recent_changes(enrollment: Enrollment, limit: int = 10) -> list[Change]:
     """The latest changes to the unit's plan and steps, newest first (from the audit trail)."""
     rules = enrollment.campaign.rules
     windows = PhaseWindow.history.filter(enrollment_id=enrollment.pk).select_related(
@@ -349,7 +423,7 @@ def recent_changes(enrollment, limit: int = 10) -> list[dict]:
     steps = StepRecord.history.filter(enrollment_id=enrollment.pk).select_related("history_user")[
         :limit
     ]
-    changes = [
+    changes: list[Change] = [
         {
             "when": w.history_date,
             "who": w.history_user,
@@ -357,7 +431,8 @@ def recent_changes(enrollment, limit: int = 10) -> list[dict]:
             "detail": f"{format_date(w.starts_on)} – {format_date(w.ends_on)}",
         }
         for w in windows
-    ] + [
+    ]
+    changes += [
         {
             "when": r.history_date,
             "who": r.history_user,
@@ -369,11 +444,11 @@ def recent_changes(enrollment, limit: int = 10) -> list[dict]:
     return sorted(changes, key=lambda change: change["when"], reverse=True)[:limit]
 
 
-def _step_row(step, record, page=None):
+def _step_row(step: StepDef, record: StepRecord | None, page: str | None = None) -> StepRow:
     return {
         "step": step,
         "record": record,
-        "page": page,  # a step an app completes itself: the url name of its page
+        "page": page,
         "form": StepForm(
             initial={
                 "status": record.status if record else StepStatus.TODO,
@@ -387,14 +462,14 @@ def _step_row(step, record, page=None):
 
 
 @login_required
-def unit_detail(request, campaign_pk, enrollment_pk):
+def unit_detail(request: ScopedRequest, campaign_pk: int, enrollment_pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk)
     return render(request, "campaigns/unit.html", _unit_context(request, enrollment))
 
 
 @login_required
 @require_POST
-def edit_plan(request, campaign_pk, enrollment_pk):
+def edit_plan(request: ScopedRequest, campaign_pk: int, enrollment_pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk, manage=True)
     form = PhasePlanForm(request.POST, enrollment=enrollment)
     if not form.is_valid():
@@ -414,7 +489,7 @@ def edit_plan(request, campaign_pk, enrollment_pk):
     return redirect("campaigns:unit", campaign_pk=campaign_pk, enrollment_pk=enrollment.pk)
 
 
-def _step_or_404(enrollment, code):
+def _step_or_404(enrollment: Enrollment, code: str) -> StepDef:
     try:
         return enrollment.campaign.rules.step(code)
     except KeyError:
@@ -423,7 +498,9 @@ def _step_or_404(enrollment, code):
 
 @login_required
 @require_POST
-def update_step(request, campaign_pk, enrollment_pk, code):
+def update_step(
+    request: ScopedRequest, campaign_pk: int, enrollment_pk: int, code: str
+) -> HttpResponse:
     enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk, manage=True)
     step = _step_or_404(enrollment, code)
     form = StepForm(request.POST, prefix=code)
@@ -439,7 +516,9 @@ def update_step(request, campaign_pk, enrollment_pk, code):
 
 @login_required
 @require_POST
-def upload_evidence(request, campaign_pk, enrollment_pk, code):
+def upload_evidence(
+    request: ScopedRequest, campaign_pk: int, enrollment_pk: int, code: str
+) -> HttpResponse:
     enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk, manage=True)
     step = _step_or_404(enrollment, code)
     form = EvidenceForm(request.POST, request.FILES, prefix=f"{code}-evidence")
@@ -453,10 +532,17 @@ def upload_evidence(request, campaign_pk, enrollment_pk, code):
     )
 
 
-def _step_response(request, enrollment, step, form=None, evidence_form=None):
+def _step_response(
+    request: ScopedRequest,
+    enrollment: Enrollment,
+    step: StepDef,
+    form: StepForm | None = None,
+    evidence_form: EvidenceForm | None = None,
+) -> HttpResponse:
     if not request.htmx:
-        if form is not None or evidence_form is not None:
-            errors = (form or evidence_form).errors.as_text()
+        invalid = form if form is not None else evidence_form
+        if invalid is not None:
+            errors = invalid.errors.as_text()
             messages.error(request, _("Not saved: %(errors)s") % {"errors": errors})
         return redirect(
             "campaigns:unit", campaign_pk=enrollment.campaign_id, enrollment_pk=enrollment.pk
@@ -485,7 +571,7 @@ def _step_response(request, enrollment, step, form=None, evidence_form=None):
 
 @login_required
 @require_POST
-def close_unit(request, campaign_pk, enrollment_pk):
+def close_unit(request: ScopedRequest, campaign_pk: int, enrollment_pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk, supervise=True)
     try:
         services.close_enrollment(enrollment, acting=request.scope)
@@ -502,7 +588,7 @@ def close_unit(request, campaign_pk, enrollment_pk):
 
 @login_required
 @require_POST
-def open_remedial(request, campaign_pk, enrollment_pk):
+def open_remedial(request: ScopedRequest, campaign_pk: int, enrollment_pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk, supervise=True)
     form = RemedialForm(request.POST, enrollment=enrollment)
     if form.is_valid():
@@ -524,7 +610,7 @@ def open_remedial(request, campaign_pk, enrollment_pk):
 
 @login_required
 @require_POST
-def date_remedial(request, campaign_pk, enrollment_pk):
+def date_remedial(request: ScopedRequest, campaign_pk: int, enrollment_pk: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, campaign_pk, enrollment_pk, supervise=True)
     cycle = get_object_or_404(enrollment.remedial_cycles, closed_on__isnull=True)
     form = RemedialDatesForm(request.POST)
@@ -537,7 +623,7 @@ def date_remedial(request, campaign_pk, enrollment_pk):
 
 
 @login_required
-def download_evidence(request, pk):
+def download_evidence(request: ScopedRequest, pk: int) -> HttpResponseBase:
     """An evidence file, for the readers of its unit only: its members see the unit's page
     but not the documents behind it (党性分析材料, 组织生活会记录, 评议意见 …)."""
     evidence = (
@@ -549,4 +635,5 @@ def download_evidence(request, pk):
         evidence.step_record.enrollment.organization
     ):
         raise Http404
-    return send_file(evidence.file)
+    response: HttpResponseBase = send_file(evidence.file)
+    return response

@@ -5,25 +5,27 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vanguard.accounts.access import STAFF
+from vanguard.accounts.access import STAFF, ScopedRequest
 from vanguard.campaigns import groups
-from vanguard.campaigns.models import EnrollmentStatus
+from vanguard.campaigns.models import Enrollment, EnrollmentStatus
 from vanguard.orgs.models import Member
 
 
-def _enrollment(request, campaign_pk, enrollment_pk):
-    enrollment = request.scope.get_enrollment_or_404(campaign_pk, enrollment_pk, reach=STAFF)
+def _enrollment(request: ScopedRequest, campaign_pk: int, enrollment_pk: int) -> Enrollment:
+    enrollment: Enrollment = request.scope.get_enrollment_or_404(
+        campaign_pk, enrollment_pk, reach=STAFF
+    )
     if not enrollment.campaign.rules.guidance_groups():
         raise Http404  # a template without 分类指导 groups has nothing of this page
     return enrollment
 
 
-def _can_manage(request, enrollment) -> bool:
+def _can_manage(request: ScopedRequest, enrollment: Enrollment) -> bool:
     return (
         request.scope.can_manage_org(enrollment.organization)
         and enrollment.status != EnrollmentStatus.CLOSED
@@ -31,7 +33,7 @@ def _can_manage(request, enrollment) -> bool:
 
 
 @login_required
-def unit_groups(request, campaign_pk, enrollment_pk):
+def unit_groups(request: ScopedRequest, campaign_pk: int, enrollment_pk: int) -> HttpResponse:
     enrollment = _enrollment(request, campaign_pk, enrollment_pk)
     campaign, rules = enrollment.campaign, enrollment.campaign.rules
     members = list(
@@ -67,7 +69,9 @@ def unit_groups(request, campaign_pk, enrollment_pk):
 
 @login_required
 @require_POST
-def set_group(request, campaign_pk, enrollment_pk, member_pk):
+def set_group(
+    request: ScopedRequest, campaign_pk: int, enrollment_pk: int, member_pk: int
+) -> HttpResponse:
     enrollment = _enrollment(request, campaign_pk, enrollment_pk)
     if not _can_manage(request, enrollment):
         raise PermissionDenied

@@ -8,15 +8,19 @@ campaign's state in `Campaign.check_writable`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanguard.accounts.access import Scope, ScopedRequest
 from vanguard.campaigns import services
 from vanguard.campaigns.forms import (
     BatchForm,
@@ -27,21 +31,21 @@ from vanguard.campaigns.forms import (
     TemplateUploadForm,
     load_chosen_template,
 )
-from vanguard.campaigns.models import CampaignState, Enrollment, StoredTemplate
+from vanguard.campaigns.models import Batch, Campaign, CampaignState, Enrollment, StoredTemplate
 from vanguard.campaigns.template import TemplateError, shipped_template_codes
 from vanguard.campaigns.template_lines import key_lines, problem_line
 from vanguard.core import registry
-from vanguard.orgs.excel import WorkbookError
+from vanguard.orgs.excel import ImportProblem, WorkbookError
 from vanguard.orgs.models import Organization, path_within
 
 
-def _scope(request):
+def _scope(request: ScopedRequest) -> Scope:
     request.scope.require_set_up()
     return request.scope
 
 
 @login_required
-def setup_index(request):
+def setup_index(request: ScopedRequest) -> HttpResponse:
     scope = _scope(request)
     campaigns = scope.setup_campaigns().order_by("-starts_on")
     return render(
@@ -57,11 +61,11 @@ def setup_index(request):
 
 
 @login_required
-def template_upload(request):
+def template_upload(request: ScopedRequest) -> HttpResponse:
     """Upload a template file (or type it): every problem with its key and line; nothing
     kept until it has none. The editor keeps the text to fix and send again."""
     scope = _scope(request)
-    problems = []
+    problems: list[dict[str, Any]] = []
     if request.method == "POST":
         form = TemplateUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -98,7 +102,7 @@ def template_upload(request):
 
 
 @login_required
-def campaign_start(request):
+def campaign_start(request: ScopedRequest) -> HttpResponse:
     scope = _scope(request)
     if request.method == "POST":
         form = StartCampaignForm(request.POST, scope=scope)
@@ -138,17 +142,22 @@ def campaign_start(request):
 
 
 @login_required
-def campaign_detail(request, campaign_pk):
+def campaign_detail(request: ScopedRequest, campaign_pk: int) -> HttpResponse:
     scope = _scope(request)
     campaign = scope.get_setup_campaign_or_404(campaign_pk)
     return _render_detail(request, campaign)
 
 
-def _render_detail(request, campaign, batch_form=None, status=200):
-    counts = {}
+def _render_detail(
+    request: ScopedRequest,
+    campaign: Campaign,
+    batch_form: BatchForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    counts: dict[int, int] = {}
     for batch_id in Enrollment.objects.filter(campaign=campaign).values_list("batch_id", flat=True):
         counts[batch_id] = counts.get(batch_id, 0) + 1
-    batches = list(campaign.batches.all())
+    batches: list[Any] = list(campaign.batches.all())  # Batch rows, with counts for the page
     for batch in batches:
         batch.unit_count = counts.get(batch.pk, 0)
         batch.category_titles = _category_titles(campaign, batch.categories)
@@ -166,14 +175,14 @@ def _render_detail(request, campaign, batch_form=None, status=200):
     )
 
 
-def _category_titles(campaign, codes) -> list[str]:
+def _category_titles(campaign: Campaign, codes: Iterable[str]) -> list[str]:
     titles = {item.code: item.title for item in campaign.rules.unit_categories}
     return [titles.get(code, code) for code in codes]
 
 
 @login_required
 @require_POST
-def batch_create(request, campaign_pk):
+def batch_create(request: ScopedRequest, campaign_pk: int) -> HttpResponse:
     scope = _scope(request)
     campaign = scope.get_setup_campaign_or_404(campaign_pk)
     form = BatchForm(request.POST, campaign=campaign)
@@ -189,7 +198,7 @@ def batch_create(request, campaign_pk):
     return _render_detail(request, campaign, batch_form=form, status=400)
 
 
-def _batch_or_404(request, pk, batch_pk):
+def _batch_or_404(request: ScopedRequest, pk: int, batch_pk: int) -> tuple[Scope, Campaign, Batch]:
     scope = _scope(request)
     campaign = scope.get_setup_campaign_or_404(pk)
     batch = campaign.batches.filter(pk=batch_pk).first()
@@ -200,7 +209,7 @@ def _batch_or_404(request, pk, batch_pk):
 
 
 @login_required
-def batch_detail(request, campaign_pk, batch_pk):
+def batch_detail(request: ScopedRequest, campaign_pk: int, batch_pk: int) -> HttpResponse:
     """A batch: its dates and categories (edited here), its units, and enrolment in bulk
     (by category, from the tree, from an Excel list)."""
     scope, campaign, batch = _batch_or_404(request, campaign_pk, batch_pk)
@@ -221,7 +230,16 @@ def batch_detail(request, campaign_pk, batch_pk):
     return _render_batch(request, campaign, batch, form=form, status=status)
 
 
-def _render_batch(request, campaign, batch, *, form=None, outcome=None, problems=(), status=200):
+def _render_batch(
+    request: ScopedRequest,
+    campaign: Campaign,
+    batch: Batch,
+    *,
+    form: BatchForm | None = None,
+    outcome: services.EnrolmentOutcome | None = None,
+    problems: Sequence[ImportProblem] = (),
+    status: int = 200,
+) -> HttpResponse:
     enrolled = {
         e.organization.path: e
         for e in Enrollment.objects.filter(campaign=campaign).select_related(
@@ -269,7 +287,7 @@ def _render_batch(request, campaign, batch, *, form=None, outcome=None, problems
 
 @login_required
 @require_POST
-def batch_enroll(request, campaign_pk, batch_pk):
+def batch_enroll(request: ScopedRequest, campaign_pk: int, batch_pk: int) -> HttpResponse:
     """Enrol the units ticked in the tree, or those of the categories chosen."""
     scope, campaign, batch = _batch_or_404(request, campaign_pk, batch_pk)
     if request.POST.get("mode") == "category":
@@ -280,8 +298,8 @@ def batch_enroll(request, campaign_pk, batch_pk):
             else None
         )
     else:
-        form = EnrolTreeForm(request.POST, campaign=campaign)
-        units = list(form.cleaned_data["units"]) if form.is_valid() else None
+        tree_form = EnrolTreeForm(request.POST, campaign=campaign)
+        units = list(tree_form.cleaned_data["units"]) if tree_form.is_valid() else None
     if units is None:
         messages.error(request, _("Choose the units (or categories) to enrol."))
         return _render_batch(request, campaign, batch, status=400)
@@ -294,7 +312,7 @@ def batch_enroll(request, campaign_pk, batch_pk):
     return _render_batch(request, campaign, batch, outcome=outcome)
 
 
-def _report(request, outcome):
+def _report(request: ScopedRequest, outcome: services.EnrolmentOutcome) -> None:
     if outcome.enrolled:
         messages.success(request, _("%(count)s units enrolled.") % {"count": len(outcome.enrolled)})
     if outcome.refused:
@@ -309,12 +327,12 @@ def _report(request, outcome):
 
 @login_required
 @require_POST
-def batch_enroll_workbook(request, campaign_pk, batch_pk):
+def batch_enroll_workbook(request: ScopedRequest, campaign_pk: int, batch_pk: int) -> HttpResponse:
     """Enrol the units of an Excel list: all or nothing, each problem with its row."""
     scope, campaign, batch = _batch_or_404(request, campaign_pk, batch_pk)
     form = EnrolWorkbookForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("file", [_("Choose a file.")])))
+        messages.error(request, " ".join(map(str, form.errors.get("file", [_("Choose a file.")]))))
         return _render_batch(request, campaign, batch, status=400)
     try:
         outcome = services.enroll_from_list(batch, form.cleaned_data["file"], acting=scope)
@@ -330,7 +348,7 @@ def batch_enroll_workbook(request, campaign_pk, batch_pk):
 
 @login_required
 @require_POST
-def campaign_end(request, campaign_pk):
+def campaign_end(request: ScopedRequest, campaign_pk: int) -> HttpResponse:
     scope = _scope(request)
     campaign = scope.get_setup_campaign_or_404(campaign_pk)
     try:
@@ -346,7 +364,7 @@ def campaign_end(request, campaign_pk):
 
 @login_required
 @require_POST
-def campaign_archive(request, campaign_pk):
+def campaign_archive(request: ScopedRequest, campaign_pk: int) -> HttpResponse:
     scope = _scope(request)
     campaign = scope.get_setup_campaign_or_404(campaign_pk)
     try:

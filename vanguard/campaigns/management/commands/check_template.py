@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from vanguard.campaigns.template import TemplateError, load_template
@@ -7,10 +7,10 @@ from vanguard.campaigns.template import TemplateError, load_template
 class Command(BaseCommand):
     help = "Check a campaign template file and list every problem with its key."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="the template's TOML file")
 
-    def handle(self, *args, path, **options) -> None:
+    def handle(self, *args: object, path: str, **options: object) -> None:
         try:
             template = load_template(path)
         except TemplateError as error:

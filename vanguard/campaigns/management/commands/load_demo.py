@@ -1,7 +1,7 @@
 import secrets
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from vanguard.campaigns.demo import DEMO_PASSWORD, load_demo
 class Command(BaseCommand):
     help = "Load the notice's campaign as demo data (once) and print the demo logins."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2024)
         parser.add_argument(
             "--force",
@@ -20,7 +20,7 @@ class Command(BaseCommand):
             help="load the demo although DEBUG is off; each new login gets its own password",
         )
 
-    def handle(self, *args, seed, force=False, **options) -> None:
+    def handle(self, *args: object, seed: int, force: bool = False, **options: object) -> None:
         if not settings.PRODUCTION:
             self._development(seed)
             return
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         for username in sorted(set(passwords) - {login.username for login in logins}):
             self.stdout.write(f"  {username:<12} {passwords[username]}")
 
-    def _development(self, seed) -> None:
+    def _development(self, seed: int) -> None:
         logins = load_demo(seed=seed)
         self.stdout.write(
             _("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}

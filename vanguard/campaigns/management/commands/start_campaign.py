@@ -1,6 +1,6 @@
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from vanguard.campaigns import services
@@ -26,7 +26,7 @@ def batch_argument(value: str) -> tuple[str, date, date]:
 class Command(BaseCommand):
     help = "Start a campaign from a template file for an organisation, with its batches."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("template", help="the template's TOML file")
         parser.add_argument("--org", required=True, help="code of the organisation running it")
         parser.add_argument("--code", help="the campaign's code (default: the template's)")
@@ -38,7 +38,15 @@ class Command(BaseCommand):
             help="title,YYYY-MM-DD,YYYY-MM-DD (repeat for each batch, in order)",
         )
 
-    def handle(self, *args, template, org, code, batch, **options) -> None:
+    def handle(
+        self,
+        *args: object,
+        template: str,
+        org: str,
+        code: str | None,
+        batch: list[tuple[str, date, date]],
+        **options: object,
+    ) -> None:
         try:
             rules = load_template(template)
         except TemplateError as error:

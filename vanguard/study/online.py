@@ -17,6 +17,7 @@ each heartbeat that adds time (code writing progress rows in bulk calls
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 
@@ -27,7 +28,7 @@ from django.utils import timezone
 
 from vanguard.campaigns.models import Campaign
 from vanguard.orgs.models import Member
-from vanguard.study.models import OnlineMaterial, OnlineProgress
+from vanguard.study.models import Lecture, OnlineMaterial, OnlineProgress
 
 HEARTBEAT_SECONDS = 30
 MAX_STEP_SECONDS = HEARTBEAT_SECONDS + 10  # a heartbeat a little late still counts whole
@@ -48,6 +49,15 @@ def online_study_on(campaign: Campaign) -> bool:
 def lecturers_on(campaign: Campaign) -> bool:
     """The 讲师团 (its roster and lectures) exists when the template names lecture kinds."""
     return has_part(campaign, "lecturers", bool(campaign.rules.lecture_kinds))
+
+
+def with_kind_titles(campaign: Campaign, lectures: Iterable[Lecture]) -> list[Lecture]:
+    """The lectures as a list, each with `kind_title` (the template's word for its kind)."""
+    kinds = {kind.code: kind.title for kind in campaign.rules.lecture_kinds}
+    found = list(lectures)
+    for lecture in found:
+        lecture.kind_title = kinds.get(lecture.kind, lecture.kind)  # type: ignore[attr-defined]
+    return found
 
 
 def max_online_hours(campaign: Campaign) -> Decimal:

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from vanguard.study import online, services, writings
 from vanguard.study.hours import member_hours, required_hours
-from vanguard.study.models import AttendanceStatus, StudySession
+from vanguard.study.models import AttendanceStatus, Lecture, StudySession
 from vanguard.study.summary import unit_studies
 
 register = template.Library()
@@ -39,7 +39,23 @@ def study_unit_panel(context, enrollment):
         "is_staff": scope is not None and scope.can_view_org(enrollment.organization),
         "can_manage": scope is not None and scope.can_manage_org(enrollment.organization),
         "five_total": len(rules.five_ones),
+        "lectures": _unit_lectures(enrollment),
+        "can_open_lecturers": scope is not None
+        and scope.can_view_campaign_of(campaign.organization),
     }
+
+
+def _unit_lectures(enrollment) -> list:
+    """The 讲师团's lectures given to the unit (one query; none without a 讲师团)."""
+    campaign = enrollment.campaign
+    if not online.lecturers_on(campaign):
+        return []
+    given = (
+        Lecture.objects.filter(enrollment=enrollment)
+        .select_related("lecturer")
+        .order_by("given_on", "pk")
+    )
+    return online.with_kind_titles(campaign, given)
 
 
 @register.inclusion_tag("study/panel_me.html")

@@ -357,14 +357,12 @@ def lecturer_detail(request, pk):
             messages.success(request, _("Lecture recorded."))
             return redirect("study:lecturer", pk)
         messages.error(request, _("Nothing was recorded; see the form."))
-    kinds = {kind.code: kind.title for kind in campaign.rules.lecture_kinds}
-    given = list(
+    given = online.with_kind_titles(
+        campaign,
         Lecture.objects.filter(lecturer=lecturer, enrollment__in=units).select_related(
             "enrollment__organization", "session"
-        )
+        ),
     )
-    for lecture in given:
-        lecture.kind_title = kinds.get(lecture.kind, lecture.kind)
     context = {
         "campaign": campaign,
         "lecturer": lecturer,

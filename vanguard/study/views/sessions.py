@@ -18,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from vanguard.accounts.access import MANAGE
 from vanguard.orgs.models import Member
-from vanguard.study import services
+from vanguard.study import online, services
 from vanguard.study.forms import CheckinForm, SessionForm, SessionLogForm
 from vanguard.study.hours import NO_PARTICIPATION, participation_by, session_counts
 from vanguard.study.models import Attendance, AttendanceStatus, StudySession, new_checkin_code
@@ -132,8 +132,21 @@ def session_detail(request, pk):
         "participation": participation_by(counts, "session").get(session.pk, NO_PARTICIPATION),
         "roll_calls": session.roll_calls.select_related("taken_by")[:10] if is_staff else (),
         "checkin_open": services.checkin_open(session),
+        "lectures": _lectures_of(request, session),
+        "can_open_lecturers": request.scope.can_view_campaign_of(enrollment.campaign.organization),
     }
     return render(request, "study/session_detail.html", context)
+
+
+def _lectures_of(request, session) -> list:
+    """The 讲师团 lectures the session was part of, with their kind's title (none when the
+    template has no 讲师团)."""
+    campaign = session.enrollment.campaign
+    if not online.lecturers_on(campaign):
+        return []
+    return online.with_kind_titles(
+        campaign, session.lectures.select_related("lecturer").order_by("given_on", "pk")
+    )
 
 
 def _has_log(session) -> bool:

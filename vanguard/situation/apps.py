@@ -17,5 +17,8 @@ class SituationConfig(AppConfig):
                 order=5,  # the first step of the first phase
                 owned_steps="vanguard.situation.services.owned_steps",
                 demo_loader="vanguard.situation.demo.load_demo",
+                # The pages of what a problem is linked to show it, without importing this
+                # app: `{% problems_addressed "opinion" opinion.pk %}` (campaigns_tags).
+                services={"problems_addressed": "vanguard.situation.services.problems_addressed"},
             )
         )

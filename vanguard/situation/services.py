@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -165,3 +166,29 @@ def unlink(problem_link: ProblemLink, *, acting) -> ProblemLink:
         problem_link.removed_on = timezone.localdate()
         problem_link.save(update_fields=["removed_on"])
     return problem_link
+
+
+def problems_addressed(scope, kind: str, object_id: int) -> list[dict[str, str]]:
+    """The registry's `problems_addressed` service: the 突出问题 an opinion, a meeting or a
+    rectification item (`kind` a `LinkKind`) addresses, for its own page — each as its
+    title and the unit's situation page when `scope` may open it, else no url. Withdrawn
+    problems and removed links are left out. One query."""
+    links = (
+        ProblemLink.objects.filter(
+            kind=kind,
+            object_id=object_id,
+            removed_on__isnull=True,
+            problem__withdrawn_on__isnull=True,
+        )
+        .select_related("problem__enrollment__organization", "problem__enrollment__campaign")
+        .order_by("problem_id")
+    )
+    found: list[dict[str, str]] = []
+    for problem_link in links:
+        enrollment = problem_link.problem.enrollment
+        if enrollment.campaign.rules.situation is None:
+            continue  # the template has no 摸清问题: nothing of it shows
+        opens = scope is not None and scope.can_see_situation(enrollment.organization)
+        url = reverse("situation:unit", args=[enrollment.campaign_id, enrollment.pk])
+        found.append({"title": problem_link.problem.title, "url": url if opens else ""})
+    return found

@@ -4,6 +4,8 @@
     {% if campaign|has_module:"five_ones" %} … {% endif %}
     {% if nav_campaign|shows:app %}{% include app.nav %}{% endif %}
     {% todo_list campaign %}  — the user's to-do list (待办) in the campaign
+    {% problems_addressed "opinion" opinion.pk %}  — the 突出问题 a record addresses (from
+        the app that offers the registry's `problems_addressed` service; nothing without it)
 
 With no campaign in view (None) every module counts as on: the page is not about a
 campaign, so nothing is hidden for one.
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from django import template
 from django.utils import timezone
 
-from vanguard.core.registry import todo_items
+from vanguard.core.registry import service, todo_items
 
 if TYPE_CHECKING:
     from vanguard.campaigns.models import Campaign
@@ -94,3 +96,14 @@ def todo_list(
         return {"items": [], "campaign": campaign}
     today = timezone.localdate()
     return {"items": todo_items(scope, campaign, today), "campaign": campaign, "heading": heading}
+
+
+@register.inclusion_tag("includes/problems_addressed.html", takes_context=True)
+def problems_addressed(context: template.Context, kind: str, object_id: int) -> dict[str, Any]:
+    """The unit's problems this record addresses, linked to where they are kept when the
+    viewer may open it; nothing when no app offers the service."""
+    offer = service("problems_addressed")
+    request = context.get("request")
+    scope = getattr(request, "scope", None)
+    problems = offer(scope, kind, object_id) if offer is not None and scope is not None else []
+    return {"problems": problems}

@@ -6,7 +6,9 @@
 - a member's 党性分析 returned for revision or accepted — to the member;
 - a ballot open, and closing soon — to every member of the round's unit. Everyone is told,
   voted or not: a reminder sent only to those who have not voted would record, beside the
-  roll, *when* each member voted, which the roll deliberately does not keep.
+  roll, *when* each member voted, which the roll deliberately does not keep;
+- a unit's 专题组织生活会 near (its analysis phase ends in N days, no meeting recorded) while
+  members still lack their talk or 党性分析 (五.2(3), `readiness`) — to its administrators.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vanguard.accounts.access import unit_admins_of_each
+from vanguard.appraisal import readiness
 from vanguard.appraisal.models import (
     AnalysisStatus,
     AppraisalRound,
@@ -170,7 +173,33 @@ MODULES = {
     "analysis_reviewed": "self_analysis",
     "ballot_open": "appraisal",
     "ballot_closing": "appraisal",
+    "talks_before_meeting": "meetings",
 }
+
+
+def talks_before_meeting(campaign, today, lead_days):
+    if not readiness.applies(campaign):
+        return
+    by_day = {today + timedelta(days=lead): lead for lead in lead_days}
+    windows = readiness.analysis_windows(campaign).filter(ends_on__in=list(by_day))
+    found = readiness.not_ready(campaign, windows, today)
+    yield from _to_unit_admins(
+        found,
+        today,
+        lambda f: f.window.enrollment.organization,
+        lambda f, user_id, unit: Due(
+            user_id=user_id,
+            key=f"talks_before_meeting:{f.window.pk}:{f.window.ends_on}:{by_day[f.window.ends_on]}",
+            title=_(
+                "%(unit)s: %(count)s members still to talk with before the special "
+                "organisational-life meeting (the phase ends in %(days)s days)"
+            )
+            % {"unit": unit.name, "count": len(f.members), "days": by_day[f.window.ends_on]},
+            body="、".join(name for _pk, name in f.members[:20]),
+            url=reverse("appraisal:talks", args=[campaign.pk, f.window.enrollment_id]),
+            organization_id=unit.pk,
+        ),
+    )
 
 
 def _event(code, title, finder, lead_days=(), audience=""):
@@ -219,5 +248,12 @@ EVENTS = (
         "ballot_closing",
         (1,),
         gettext_lazy("members"),
+    ),
+    _event(
+        "talks_before_meeting",
+        gettext_lazy("Talks still to hold before the special organisational-life meeting"),
+        "talks_before_meeting",
+        (7, 3),
+        gettext_lazy("unit administrators"),
     ),
 )

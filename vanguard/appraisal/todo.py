@@ -1,5 +1,6 @@
 """The appraisal app's to-do items (待办): a member's 党性分析 to write or revise and ballots
-to cast; a unit's opinions to answer and analyses to review."""
+to cast; a unit's opinions to answer, analyses to review, and talks still to hold before
+its 专题组织生活会 (五.2(3), `readiness`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vanguard.appraisal import readiness
 from vanguard.appraisal.models import (
     AnalysisStatus,
     AppraisalRound,
@@ -91,6 +93,31 @@ def _unit_items(scope, campaign, today):
         yield from _opinion_items(scope, campaign, today)
     if campaign.has_module("self_analysis"):
         yield from _review_items(scope, campaign)
+    if readiness.applies(campaign):
+        yield from _meeting_items(scope, campaign, today)
+
+
+def _meeting_items(scope, campaign, today):
+    """Units whose meeting is near (their analysis phase ends within `MEETING_NEAR_DAYS`)
+    with members still to talk with, or to hand in their 党性分析, first."""
+    near = today + timedelta(days=readiness.MEETING_NEAR_DAYS)
+    windows = (
+        readiness.analysis_windows(campaign)
+        .filter(ends_on__gte=today, ends_on__lte=near)
+        .filter(scope.administered_filter("enrollment__organization__"))
+    )
+    for found in readiness.not_ready(campaign, windows, today):
+        enrollment = found.window.enrollment
+        yield TodoItem(
+            title=_(
+                "%(unit)s: %(count)s members to talk with before the special "
+                "organisational-life meeting"
+            )
+            % {"unit": enrollment.organization.name, "count": len(found.members)},
+            url=reverse("appraisal:talks", args=[campaign.pk, enrollment.pk]),
+            due=found.window.ends_on,
+            count=len(found.members),
+        )
 
 
 def _opinion_items(scope, campaign, today):

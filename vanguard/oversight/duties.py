@@ -116,3 +116,18 @@ def cadres_of(enrollments: Iterable[Enrollment]) -> dict[int, list[Member]]:
 
 def missing(campaign: Campaign, records: dict[str, list]) -> list[LeaderDuty]:
     return [duty for duty in duties(campaign) if not records.get(duty.code)]
+
+
+def open_items(
+    campaign: Campaign, cadre: Member, enrollment: Enrollment
+) -> list[tuple[LeaderDuty, date]]:
+    """The cadre's items still without a record, each with the day it is due (the end of
+    its `due_phase` in the unit's plan; an item whose phase is not planned yet is left
+    out). Two queries: the plan and the records."""
+    windows = dict(enrollment.phases.values_list("phase_code", "ends_on"))
+    recorded = records_of(campaign, [cadre]).get(cadre.pk, {})
+    return [
+        (duty, windows[phase])
+        for duty in duties(campaign)
+        if not recorded.get(duty.code) and (phase := due_phase(campaign, duty)) in windows
+    ]

@@ -4,18 +4,23 @@
 - a liaison officer's visit recorded at a unit, and a suggestion's answer due soon or
   overdue (六.3: 提出建议，督促解决问题) — to the unit's administrators;
 - a unit's answer awaiting the officer's acceptance — to the liaison officer who made the
-  suggestion (who reaches the unit through the dispatch's grant).
+  suggestion (who reaches the unit through the dispatch's grant);
+- a leader cadre's 三先 / 十个一 items (三.4) still without a record when the phase they are
+  due in ends in N days — to the cadre.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vanguard.accounts.access import unit_admins_of_each
+from vanguard.campaigns.models import EnrollmentStatus, PhaseWindow
 from vanguard.core.registry import Due, NotificationEvent
+from vanguard.oversight import duties
 from vanguard.oversight.models import (
     AWAITING_ANSWER,
     Suggestion,
@@ -120,14 +125,52 @@ def answer_to_accept(campaign, today, lead_days):
         )
 
 
-def _event(code, title, audience, lead_days=()):
+def duties_due(campaign, today, lead_days):
+    """Leader cadres with items of `leader_duties` unrecorded when the phase those items are
+    due in ends, in their unit's plan, in one of `lead_days` days."""
+    if not campaign.rules.leader_duties:
+        return
+    by_day = {today + timedelta(days=lead): lead for lead in lead_days}
+    phases = {duties.due_phase(campaign, duty) for duty in campaign.rules.leader_duties}
+    windows = list(
+        PhaseWindow.objects.filter(
+            enrollment__campaign=campaign, phase_code__in=phases, ends_on__in=list(by_day)
+        )
+        .exclude(enrollment__status=EnrollmentStatus.CLOSED)
+        .select_related("enrollment__organization")
+    )
+    cadres = duties.cadres_of({w.enrollment for w in windows})
+    records = duties.records_of(campaign, [m for ms in cadres.values() for m in ms])
+    for window in windows:
+        lead = by_day[window.ends_on]
+        due = [
+            duty
+            for duty in campaign.rules.leader_duties
+            if duties.due_phase(campaign, duty) == window.phase_code
+        ]
+        for cadre in cadres[window.enrollment_id]:
+            missing = [d for d in due if not records.get(cadre.pk, {}).get(d.code)]
+            if cadre.user_id is None or not missing:
+                continue
+            yield Due(
+                user_id=cadre.user_id,
+                key=f"duties_due:{window.pk}:{window.ends_on}:{lead}",
+                title=_("In %(days)s days the phase ends: %(count)s of your duties unrecorded")
+                % {"days": lead, "count": len(missing)},
+                body="、".join(str(d.title) for d in missing),
+                url=reverse("oversight:cadre-duties", args=[campaign.pk, cadre.pk]),
+                organization_id=cadre.organization_id,
+            )
+
+
+def _event(code, title, audience, lead_days=(), module="liaison"):
     return NotificationEvent(
         code=code,
         title=title,
         finder=f"vanguard.oversight.notifications.{code}",
         default_lead_days=lead_days,
         audience=audience,
-        module="liaison",
+        module=module,
     )
 
 
@@ -140,5 +183,12 @@ EVENTS = (
         "answer_to_accept",
         gettext_lazy("A unit's answer awaits your acceptance"),
         gettext_lazy("liaison officers"),
+    ),
+    _event(
+        "duties_due",
+        gettext_lazy("Leader's duties still unrecorded before their phase ends"),
+        gettext_lazy("leader cadres"),
+        (7, 1),
+        module="",
     ),
 )

@@ -1,5 +1,6 @@
 """The oversight app's to-do items (待办): a unit administrator's suggestions to answer; a
-liaison officer's answers to accept or return."""
+liaison officer's answers to accept or return; a leader cadre's 三先 / 十个一 items still to
+record (三.4)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vanguard.core.registry import TodoItem
+from vanguard.oversight import duties
 from vanguard.oversight.models import (
     AWAITING_ANSWER,
     Commendation,
@@ -18,9 +20,9 @@ from vanguard.oversight.models import (
 
 
 def todo(scope, campaign, today):
+    items = list(_duty_items(scope, campaign, today))
     if not campaign.has_module("liaison"):
-        return []
-    items = []
+        return items
     suggestions = Suggestion.objects.filter(visit__assignment__batch__campaign=campaign)
     url = reverse("oversight:suggestions", args=[campaign.pk])
     if scope.admin_paths:
@@ -70,3 +72,25 @@ def todo(scope, campaign, today):
             )
         )
     return items
+
+
+def _duty_items(scope, campaign, today):
+    """A signed-in leader cadre's items of the template's `leader_duties` without a record,
+    due at the end of their phase in the unit's plan; overdue once that day has passed."""
+    cadre = scope.member
+    if cadre is None or not cadre.is_leader_cadre or not campaign.rules.leader_duties:
+        return
+    enrollment = scope.member_enrollments().filter(campaign=campaign).first()
+    if enrollment is None:
+        return
+    due = duties.open_items(campaign, cadre, enrollment)
+    if not due:
+        return
+    first = min(day for _duty, day in due)
+    yield TodoItem(
+        title=_("%(count)s items of your leader's duties to record") % {"count": len(due)},
+        url=reverse("oversight:cadre-duties", args=[campaign.pk, cadre.pk]),
+        due=first,
+        overdue=first < today,
+        count=len(due),
+    )

@@ -10,6 +10,8 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Schools' Party work")
 
     def ready(self):
+        from vanguard.schools.notifications import EVENTS
+
         # Everything this app adds to the shell, in the one registry (vanguard.core.registry).
         register(
             PhaseApp(
@@ -19,6 +21,8 @@ class SchoolsConfig(AppConfig):
                 unit_panel="schools/_unit.html",
                 member_panel="schools/_me.html",
                 demo_loader="vanguard.schools.demo.load_demo",
+                notification_events=EVENTS,
+                todo="vanguard.schools.todo.todo",
                 # Clauses of the 先进性 notice (五.1(4)二, 五.3(3)): on in a template without
                 # [modules]; each also needs its vocabulary, so an old snapshot has none.
                 modules=(

@@ -20,6 +20,10 @@ from vanguard.schools.models import (
     VanguardPost,
 )
 
+# Days before a unit's last phase ends from which its 三培养 records still in progress are
+# on its administrators' to-do list (`schools.todo`): brought up to date for the summing up.
+TRACK_REVIEW_DAYS = 14
+
 # -- which parts the campaign has ----------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """What the study app tells people (declared in its registry entry, sent by
 `vanguard.notifications`): a member still short of the concentrated study hours a few days
-before the study phase ends (五.1(4): 集中学习时间不少于40小时)."""
+before the study phase ends (五.1(4): 集中学习时间不少于40小时); a 学习体会 or 调研文章 submitted
+— to the administrators of its unit, who review it (五.1(4)二)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vanguard.accounts.access import unit_admins_of_each
 from vanguard.campaigns.models import EnrollmentStatus, PhaseWindow
 from vanguard.core.registry import Due, NotificationEvent
 from vanguard.orgs.models import Member
 from vanguard.study.hours import HOURS_FIELD, required_hours_expression
-from vanguard.study.models import MemberHours
+from vanguard.study.models import MemberHours, Writing, WritingStatus
+from vanguard.study.writings import writings_on
 
 
 def hours_short(campaign, today, lead_days):
@@ -71,6 +74,29 @@ def hours_short(campaign, today, lead_days):
             )
 
 
+def writing_submitted(campaign, today, lead_days):
+    """Writings waiting for the unit's review, each told once (a resubmission after a
+    return is a new occurrence: its submission time is in the key)."""
+    if not writings_on(campaign):
+        return
+    waiting = (
+        Writing.objects.filter(campaign=campaign, status=WritingStatus.SUBMITTED)
+        .exclude(enrollment__status=EnrollmentStatus.CLOSED)
+        .select_related("enrollment__organization", "member")
+    )
+    for writing, unit, user_id in unit_admins_of_each(
+        waiting, lambda w: w.enrollment.organization, today
+    ):
+        yield Due(
+            user_id=user_id,
+            key=f"writing_submitted:{writing.pk}:{writing.submitted_at:%Y%m%d%H%M%S}",
+            title=_("%(unit)s: %(member)s submitted “%(title)s” for review")
+            % {"unit": unit.name, "member": writing.member.name, "title": writing.title},
+            url=reverse("study:writing", args=[writing.pk]),
+            organization_id=unit.pk,
+        )
+
+
 EVENTS = (
     NotificationEvent(
         code="hours_short",
@@ -79,5 +105,12 @@ EVENTS = (
         default_lead_days=(10, 3),
         audience=gettext_lazy("members"),
         module="sessions",
+    ),
+    NotificationEvent(
+        code="writing_submitted",
+        title=gettext_lazy("A study writing was submitted for review"),
+        finder="vanguard.study.notifications.writing_submitted",
+        audience=gettext_lazy("unit administrators"),
+        module="writings",
     ),
 )

@@ -288,7 +288,7 @@ def test_a_submitted_writing_is_told_once_to_its_units_administrators(personas, 
         kind="experience",
         title="学习党章的体会",
         body="……",
-        submitted_at=timezone.make_aware(datetime(2024, 7, 20, 10)),
+        submitted_at=timezone.make_aware(datetime.combine(date(2024, 7, 20), time(10))),
     )
     run_on(date(2024, 7, 20))
     run_on(date(2024, 7, 21))

@@ -407,6 +407,8 @@ case("campaigns:verdict", "GET", lambda o: [o["campaign"].pk, "study.hours"])
 case("campaigns:unit", "GET", ce)
 case("campaigns:unit-groups", "GET", ce)
 case("campaigns:unit-group-set", "POST", lambda o: [*ce(o), o["colleague"].pk])
+# 三.5: a leader cadre's own step of their group (the member or the unit records it)
+case("campaigns:group-step", "POST", lambda o: [o["campaign"].pk, o["cadre"].pk, "cadre_as_member"])
 case("campaigns:unit-plan", "POST", ce)
 case("campaigns:unit-step", "POST", lambda o: [*ce(o), o["step"]])
 case("campaigns:unit-evidence", "POST", lambda o: [*ce(o), o["step"]])
@@ -795,6 +797,7 @@ EXPECTED: dict[str, str] = {
     "campaigns:unit-step": "2332344",
     "campaigns:unit-groups": "2222444",
     "campaigns:unit-group-set": "2332444",
+    "campaigns:group-step": "2332444",
     "oversight:cadre-duties": "2222444",
     "oversight:unit-duties": "2222444",
     "oversight:duty-evidence": "2222444",

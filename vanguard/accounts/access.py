@@ -475,6 +475,12 @@ class Scope:
         """A leader cadre's record: the cadre, and staff readers of their organisation."""
         return self.can_view_member(member)
 
+    def can_record_group_step(self, member: Member) -> bool:
+        """A step of the member's group (三.5): the member records their own; the unit (or
+        the office) for them."""
+        own = self.member is not None and member.pk == self.member.pk
+        return own or self.can_manage_org(member.organization)
+
     def can_record_leader_duty(self, member: Member) -> bool:
         """The leader cadre records their own; the unit (or the office) for them."""
         own = self.member is not None and member.pk == self.member.pk and member.is_leader_cadre

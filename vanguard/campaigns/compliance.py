@@ -22,9 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from vanguard.accounts.access import Scope, covering_paths, subtree_filter
+from vanguard.campaigns import group_steps
 from vanguard.campaigns.models import (
     Campaign,
     Enrollment,
@@ -209,6 +210,12 @@ class ComplianceContext:
             enrollment.campaign = self.campaign  # one campaign, its template parsed once
         load_plans(enrollments, self.campaign)
         return enrollments
+
+    @cached_property
+    def group_steps(self) -> dict[int, group_steps.UnitSteps]:
+        """Each unit's members and their steps that differ by group (三.5); loaded only
+        for a template whose groups have such steps."""
+        return group_steps.units_steps(self.campaign, self.enrollments)
 
     @cached_property
     def evidence_counts(self) -> dict[tuple[int, str], int]:
@@ -494,12 +501,17 @@ def step_completion(context: ComplianceContext) -> list[Finding]:
     rules = context.campaign.rules
     total = len(rules.steps())
     findings = []
+    skips = any(group.skip_steps for group in rules.member_groups)
     for enrollment in context.enrollments:
         deadlines = _step_deadlines(enrollment, rules)
         records = {r.step_code: r for r in enrollment.steps.all()}
+        # A step no member of the unit is held to (their groups skip it) is not asked.
+        not_asked = context.group_steps[enrollment.pk].not_asked() if skips else frozenset()
         found = []
         for phase in rules.phases:
             for step in phase.steps:
+                if step.code in not_asked:
+                    continue
                 finding = _step_finding(
                     context, enrollment, phase, step, deadlines.get(step.code), records
                 )
@@ -579,6 +591,62 @@ def _step_finding(
             **where,
         )
     return None
+
+
+# -- steps of a member group (三.5 分类指导) -----------------------------------------------------
+
+
+@compliance_rule(
+    "plan.group_steps", gettext_lazy("Members' own steps of their group taken in time")
+)
+def group_step_completion(context: ComplianceContext) -> list[Finding]:
+    """For each unit, the members with a step of their group not recorded: a warning while
+    the step's phase runs, failing once it has ended (nothing before, nor where the unit
+    has not planned the phase). A template whose groups have no steps: nothing."""
+    campaign = context.campaign
+    if not any(group.steps for group in campaign.rules.member_groups):
+        return []
+    units = context.group_steps
+    records = group_steps.records_of(campaign, [m for u in units.values() for m in u.members])
+    findings = []
+    for enrollment in context.enrollments:
+        windows = {w.phase_code: w for w in enrollment.phases.all()}
+        unit = units[enrollment.pk]
+        worst, behind = None, []
+        for member in unit.members:
+            levels = [
+                level
+                for step in unit.steps[member.pk].own
+                if (level := _lateness(windows.get(step.phase), context.today)) is not None
+                and step.code not in records.get(member.pk, {})
+            ]
+            if levels:
+                behind.append(member.name)
+                if worst != Severity.FAILING:
+                    worst = Severity.FAILING if Severity.FAILING in levels else levels[0]
+        if worst is not None:
+            findings.append(
+                Finding(
+                    worst,
+                    ngettext(
+                        "%(count)s member has steps of their group not recorded",
+                        "%(count)s members have steps of their group not recorded",
+                        len(behind),
+                    )
+                    % {"count": len(behind)},
+                    organization=enrollment.organization,
+                    enrollment_id=enrollment.pk,
+                    members=tuple(behind[:5]),
+                    links=unit_links(context, enrollment),
+                )
+            )
+    return findings
+
+
+def _lateness(window: PhaseWindow | None, today: date) -> Severity | None:
+    if window is None or today < window.starts_on:
+        return None
+    return Severity.FAILING if window.ends_on < today else Severity.WARNING
 
 
 # -- 未开展: a phase started and nothing recorded ---------------------------------------------

@@ -388,3 +388,20 @@ class EnrolWorkbookForm(StyledForm):
     file = forms.FileField(
         label=gettext_lazy("Excel list (.xlsx)"), validators=[validate_workbook_file]
     )
+
+
+class GroupStepForm(forms.Form):
+    """A member's own step of their group taken (三.5): the day and a short note; `undo`
+    withdraws the record."""
+
+    done_on = forms.DateField(
+        label=gettext_lazy("Date"), widget=DATE_WIDGET, required=False, initial=timezone.localdate
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+    undo = forms.BooleanField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if not data.get("undo") and data.get("done_on") is None:
+            raise forms.ValidationError(_("Enter the date the step was taken."))
+        return data

@@ -384,3 +384,49 @@ class MemberGroupChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.group}"
+
+
+class GroupStepRecord(models.Model):
+    """A member has taken one of their group's own steps (`MemberGroup.steps`, 三.5 分类指导)
+    in a campaign. Withdrawn (kept), never deleted; at most one record in force per step."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="group_step_records",
+    )
+    member = models.ForeignKey(
+        "orgs.Member",
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="group_step_records",
+    )
+    step_code = models.CharField(_("step"), max_length=50)
+    done_on = models.DateField(_("done on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("group step record")
+        verbose_name_plural = _("group step records")
+        ordering = ["member", "step_code", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "member", "step_code"],
+                condition=models.Q(withdrawn_on__isnull=True),
+                name="one_group_step_record_in_force",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.step_code}"

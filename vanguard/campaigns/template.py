@@ -128,6 +128,16 @@ class GroupMatch:
 
 
 @dataclass(frozen=True)
+class GroupStep(VocabularyItem):
+    """A step only the members of one group take (三.5 分类指导: 采取不同的教育方法), each
+    member for themself, by the end of `phase` (e.g. a leader cadre's 讲一次党课)."""
+
+    phase: str
+    notice_ref: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
 class MemberGroup(VocabularyItem):
     """A member group. With `match` it is a 分类指导 group (三.5): each member is in exactly
     one of them — the one the unit set, else the first in file order whose match fits —
@@ -142,6 +152,10 @@ class MemberGroup(VocabularyItem):
     methods: tuple[str, ...] = ()
     focus: tuple[str, ...] = ()
     five_ones: tuple[str, ...] | None = None
+    # Steps that differ for the group: the template's steps that do not apply to its
+    # members, and the steps its members take besides (member by member).
+    skip_steps: tuple[str, ...] = ()
+    steps: tuple[GroupStep, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -775,6 +789,7 @@ VOCABULARIES: dict[str, tuple[type[VocabularyItem], dict[str, _Key]]] = {
             "methods": _TEXTS,
             "focus": _TEXTS,
             "five_ones": _Key("texts", required=False),
+            "skip_steps": _TEXTS,
         },
     ),
     "leader_duties": (
@@ -801,7 +816,13 @@ TEXTS = {
     "survey_question": _Key("text", required=False),  # the survey's overall question
 }
 _QUESTION = {**_ITEM, "notice_ref": _Key("text", required=False)}
-_NESTED = {"member_groups": ["match"]}
+_NESTED = {"member_groups": ["match", "steps"]}
+_GROUP_STEP = {
+    **_ITEM,
+    "phase": _Key("code"),
+    "notice_ref": _Key("text", required=False),
+    "description": _Key("text", required=False),
+}
 _GROUP_MATCH = {
     "categories": _TEXTS,
     "posts": _Key("texts", required=False, default=(), choices=()),
@@ -1212,6 +1233,7 @@ def _check_vocabularies(
             five_one_codes = [item.get("code") for item in vocabularies["five_ones"]]
             for (path, item), (_path, raw) in zip(items, entries, strict=True):
                 _check_group(checker, path, item, raw, five_one_codes)
+                _check_group_steps(checker, path, item, raw, document, step_codes)
         checker.unique(items, "code", _duplicate_code)
         if name == "appraisal_grades":
             checker.unique(items, "order", _duplicate_order)
@@ -1243,6 +1265,35 @@ def _check_group(
     for index, code in enumerate(match.get("posts", ()), start=1):
         checker.known(code, f"{match_path}.posts[{index}]", POST_KINDS, _unknown_post)
     item["match"] = match
+
+
+def _check_group_steps(
+    checker: _Checker,
+    path: str,
+    item: dict[str, Any],
+    raw: Mapping[str, Any],
+    document: Mapping[str, Any],
+    step_codes: set[str],
+) -> None:
+    """A group's `skip_steps` (the template's step codes) and its own `[[…steps]]`: each
+    with a phase of the template and a code used by no step of the template nor twice in
+    the group."""
+    for index, code in enumerate(item.get("skip_steps", ()), start=1):
+        checker.known(code, f"{path}.skip_steps[{index}]", step_codes, _unknown_step)
+    entries = checker.table_list(raw, "steps", path, required=False)
+    steps = [(where, checker.table(entry, where, _GROUP_STEP)) for where, entry in entries]
+    phase_codes = _phase_codes(document)
+    for where, step in steps:
+        checker.known(step.get("phase"), _join(where, "phase"), phase_codes, _unknown_phase)
+        if step.get("code") in step_codes:
+            checker.report(_join(where, "code"), _step_code_taken(step["code"]))
+    checker.unique(steps, "code", _duplicate_code)
+    if steps:
+        item["steps"] = [step for _where, step in steps]
+
+
+def _step_code_taken(code: Any) -> str:
+    return _('"%(code)s" is already a step of the template') % {"code": code}
 
 
 def _check_optional_table(
@@ -1475,9 +1526,15 @@ def _build(data: Mapping[str, Any]) -> CampaignTemplate:
         for name, (cls, _extra) in VOCABULARIES.items()
     }
     vocabularies["member_groups"] = tuple(
-        dataclasses.replace(group, match=GroupMatch(**_tuples(group.match)))
-        if isinstance(group.match, Mapping)
-        else group
+        dataclasses.replace(
+            group,
+            match=GroupMatch(**_tuples(group.match))
+            if isinstance(group.match, Mapping)
+            else group.match,
+            steps=tuple(
+                step if isinstance(step, GroupStep) else GroupStep(**step) for step in group.steps
+            ),
+        )
         for group in vocabularies["member_groups"]
     )
     vocabularies["appraisal_grades"] = tuple(

@@ -46,6 +46,11 @@ pages = [
         groups.set_group,
         name="unit-group-set",
     ),
+    path(
+        "<int:campaign_pk>/group-steps/<int:member_pk>/<slug:code>/",
+        groups.record_group_step,
+        name="group-step",
+    ),
 ]
 
 # Setting campaigns up (活动设置): the campaign office and superusers only.

@@ -3,11 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from vanguard.accounts.models import Role
+from vanguard.campaigns import group_steps
 from vanguard.campaigns.groups import member_group
-from vanguard.campaigns.models import Campaign, Enrollment
+from vanguard.campaigns.models import Campaign, CampaignState, Enrollment
 from vanguard.portal.views import public
 
 # The session key of the campaign in view (the sidebar's campaign picker).
@@ -102,6 +104,9 @@ def me(request):
             "enrollment": e,
             # 三.5: the member's 分类指导 group in the campaign, with its requirements.
             "group": member_group(e.campaign, member),
+            # …and the steps that differ for the member's groups, with their records.
+            "steps": group_steps.member_shown(e.campaign, member),
+            "can_record": e.campaign.state != CampaignState.ENDED,
             "windows": [
                 (e.campaign.rules.phase(w.phase_code).title, w)
                 for w in sorted(e.phases.all(), key=lambda w: w.starts_on)
@@ -112,6 +117,7 @@ def me(request):
     context = {
         "member": member,
         "plans": plans,
+        "today": timezone.localdate(),
         "member_campaigns": [e.campaign for e in enrollments],
     }
     return render(request, "portal/me.html", context)

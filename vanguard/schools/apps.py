@@ -18,6 +18,7 @@ class SchoolsConfig(AppConfig):
                 nav="schools/_nav.html",
                 unit_panel="schools/_unit.html",
                 member_panel="schools/_me.html",
+                compliance="vanguard.schools.compliance",  # its 未开展 probe
                 demo_loader="vanguard.schools.demo.load_demo",
                 # Clauses of the 先进性 notice (五.1(4)二, 五.3(3)): on in a template without
                 # [modules]; each also needs its vocabulary, so an old snapshot has none.

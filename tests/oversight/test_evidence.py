@@ -73,7 +73,7 @@ def test_a_unit_without_a_leading_group_links_the_groups(campaign, enrollments, 
     (unit_a,) = of_unit(findings, enrollments["A"])
     assert unit_a.level == Severity.WARNING and groups in urls(unit_a)
     (bureau,) = [f for f in findings if f.enrollment_id is None]
-    assert bureau.level == Severity.OK and "1 responsible heads" in bureau.message
+    assert bureau.level == Severity.OK and "has 1 responsible head" in bureau.message
 
 
 def test_liaison_points_count_the_leaders_with_both(campaign, points):

@@ -362,7 +362,11 @@ def talks_before_meeting(context: ComplianceContext) -> list[Finding]:
                 )
             )
         if unit.meeting_dates and not premature:
-            message = _("%(count)s meetings, each held after the members' talks")
+            message = ngettext(
+                "%(count)s meeting, held after the members' talks",
+                "%(count)s meetings, each held after the members' talks",
+                len(unit.meeting_dates),
+            )
             findings.append(
                 Finding(
                     Severity.OK,

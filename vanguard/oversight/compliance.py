@@ -129,7 +129,11 @@ def leading_groups(context: ComplianceContext) -> list[Finding]:
 
 def _group_findings(head_count, organization, where) -> list[Finding]:
     if head_count:
-        message = _("The leading group of %(unit)s has %(count)s responsible heads") % {
+        message = ngettext(
+            "The leading group of %(unit)s has %(count)s responsible head",
+            "The leading group of %(unit)s has %(count)s responsible heads",
+            head_count,
+        ) % {
             "unit": organization.name,
             "count": head_count,
         }

@@ -7,6 +7,7 @@ import dataclasses
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from tests.conftest import make_member
 from vanguard.appraisal.compliance import talks_before_meeting
@@ -56,8 +57,13 @@ def meeting(enrollment, held_on):
     )
 
 
-def findings(campaign):
+def found(campaign):
     return talks_before_meeting(ComplianceContext(campaign, today=date(2024, 12, 31)))
+
+
+def findings(campaign):
+    """The problems (a green rule also returns what it counted)."""
+    return [f for f in found(campaign) if f.level > Severity.OK]
 
 
 def test_a_meeting_one_day_before_the_last_talk_is_flagged(unit, campaign):
@@ -71,6 +77,11 @@ def test_a_meeting_one_day_before_the_last_talk_is_flagged(unit, campaign):
 def test_a_meeting_on_the_day_of_the_last_talk_is_not(unit, campaign):
     meeting(unit, LAST_TALK)
     assert findings(campaign) == []
+    (counted,) = found(campaign)  # what was counted, with the unit's meetings
+    assert counted.level == Severity.OK
+    assert (
+        reverse("appraisal:meetings", args=[campaign.pk, unit.pk]) in dict(counted.links).values()
+    )
 
 
 def test_a_missing_party_spirit_analysis_flags_the_meeting(unit, campaign):

@@ -116,8 +116,12 @@ def test_the_verdict_at_the_phase_end(campaign, enrollments, cadre, today):
     window.save()
     [finding] = leader_duties(context())
     assert finding.level == Severity.FAILING and finding.members == ("甲校长",)
+    assert finding.counted.endswith("0 / 1")
     duties.record_duty(campaign, cadre, "ten_ones", done_on=today, description="执行", acting=None)
-    assert leader_duties(context()) == []
+    [counted] = leader_duties(context())  # green: what was counted, with its page
+    assert counted.level == Severity.OK and counted.counted.endswith("1 / 1")
+    unit_duties = reverse("oversight:unit-duties", args=[campaign.pk, enrollment.pk])
+    assert unit_duties in [url for _label, url in counted.links]
 
 
 def test_the_leaders_page_and_the_liaison_points(

@@ -169,8 +169,15 @@ def test_the_minimum_per_phase(unit_a, personas):
     verdict = briefs_verdict(unit_a, after_study)
     assert verdict.level == Severity.WARNING
     assert "briefs.min_per_phase = 2" in verdict.findings[0].threshold
+    briefs_page = reverse("reporting:unit-briefs", args=[unit_a.campaign_id, unit_a.pk])
+    assert briefs_page in dict(verdict.findings[0].links).values()
     for day in (date(2024, 7, 5), date(2024, 7, 20)):
         b = brief(unit_a, personas["alice"])
         services.submit_brief(b, today=day, acting=None)
         services.accept_brief(b, by=None, acting=None)
-    assert briefs_verdict(unit_a, after_study).level == Severity.OK
+        if day.day == 5:  # one short of the minimum: counted against it
+            (short,) = briefs_verdict(unit_a, after_study).findings
+            assert short.counted in ("accepted 1 / 2", "已采用 1 / 2")
+    green = briefs_verdict(unit_a, after_study)
+    assert green.level == Severity.OK
+    assert briefs_page in dict(green.evidence[0].links).values()

@@ -133,3 +133,47 @@ def test_study_rules_do_not_grow_with_units(planned, make_session, tree, batches
     few = run()
     add("Y", 6)
     assert run() == few
+
+
+def _finding(enrollment, code, today, level):
+    report = compliance.evaluate(enrollment.campaign, today=today)
+    verdict = next(v for v in report.verdicts if v.code == code)
+    found = verdict.for_enrollment(enrollment.pk) if level > Severity.OK else verdict.evidence
+    (finding,) = [f for f in found if f.enrollment_id == enrollment.pk and f.level == level]
+    return finding
+
+
+def test_five_ones_count_the_members_done_and_link_the_units_page(planned, a_members):
+    from django.urls import reverse
+
+    a = planned["A"]
+    campaign = a.campaign
+    for member in a_members[:2]:
+        for item in campaign.rules.five_ones:
+            services.mark_five_one(
+                campaign, member, item.code, done_on=date(2024, 7, 1), partner="某人", acting=None
+            )
+    failing = _finding(a, "study.five_ones", AFTER_ALL, Severity.FAILING)
+    assert failing.counted in ("all five done 2 / 3", "五个一全部完成 2 / 3")
+    page = reverse("study:unit-five-ones", args=[campaign.pk, a.pk])
+    assert page in dict(failing.links).values()
+    for item in campaign.rules.five_ones:
+        services.mark_five_one(
+            campaign, a_members[2], item.code, done_on=date(2024, 7, 1), partner="某", acting=None
+        )
+    green = _finding(a, "study.five_ones", AFTER_ALL, Severity.OK)
+    assert green.counted in ("all five done 3 / 3", "五个一全部完成 3 / 3")
+
+
+def test_the_log_counts_the_sessions_logged(planned, make_session):
+    from django.urls import reverse
+
+    a = planned["A"]
+    first, second = make_session(day=date(2024, 7, 1)), make_session(day=date(2024, 7, 2))
+    services.save_log(first, content="记录", acting=None)
+    warning = _finding(a, "study.two_books", DURING, Severity.WARNING)
+    assert warning.counted in ("logged 1 / 2", "已记录 1 / 2")
+    assert reverse("study:log", args=[a.campaign_id, a.pk]) in dict(warning.links).values()
+    services.save_log(second, content="记录", acting=None)
+    green = _finding(a, "study.two_books", DURING, Severity.OK)
+    assert green.counted in ("logged 2 / 2", "已记录 2 / 2")

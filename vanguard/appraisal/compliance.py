@@ -5,9 +5,16 @@ coverage, and the democratic appraisal held, concluded and announced.
 Every rule reads the same bulk load (`stats.load`, cached on the context), so the
 dashboard's query count does not grow with units or members. A member-level gap is a
 warning while the unit's 分析评议 phase runs and failing once it has ended.
+
+Each finding links the records it counted (the unit's opinions, talks, self-analyses,
+meetings, appraisal rounds: pages open to every reader of the unit) and states the figure
+("已答复 12 / 15"); a unit that owes nothing shows what was counted (`Severity.OK`).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,9 +23,28 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from vanguard.accounts.access import subtree_filter
 from vanguard.appraisal import rules, stats
-from vanguard.appraisal.models import Opinion, OpinionStatus
+from vanguard.appraisal.models import (
+    AppraisalRound,
+    Opinion,
+    OpinionStatus,
+    OrgLifeMeeting,
+    SelfAnalysis,
+    Talk,
+)
 from vanguard.campaigns.closure import closure_gate
-from vanguard.campaigns.compliance import EVIDENCE_NAMES_SHOWN, ComplianceContext, compliance_rule
+from vanguard.campaigns.compliance import (
+    EVIDENCE_NAMES_SHOWN,
+    ComplianceContext,
+    activity,
+    activity_ids,
+    compliance_rule,
+    describe_threshold,
+    enrollments_with,
+    out_of,
+    page_link,
+    unit_links,
+)
+from vanguard.campaigns.units import units_by_org
 from vanguard.campaigns.verdicts import Finding, Severity
 from vanguard.orgs.models import path_within
 
@@ -46,6 +72,46 @@ def _where(unit: stats.UnitStats) -> dict:
     return {"organization": unit.enrollment.organization, "enrollment_id": unit.enrollment.pk}
 
 
+def _unit_page(context: ComplianceContext, unit: stats.UnitStats, name: str, label) -> tuple:
+    """The unit's page and one of the unit's appraisal pages (reach: the unit's readers)."""
+    enrollment = unit.enrollment
+    return unit_links(
+        context, enrollment, page_link(context, label, name, context.campaign.pk, enrollment.pk)
+    )
+
+
+def _opinions_link(context: ComplianceContext, organization_id: int, **query) -> tuple:
+    """The opinions list of one unit (filtered by the reader's scope), e.g. the overdue."""
+    return page_link(
+        context,
+        _("Opinions"),
+        "appraisal:opinions",
+        context.campaign.pk,
+        unit=organization_id,
+        **query,
+    )
+
+
+@activity
+def units_with_analysis_records(context: ComplianceContext) -> set[int]:
+    """Units with an opinion, a talk, a self-analysis, a meeting or an appraisal round
+    recorded (for 未开展): one query per kind of record, whatever the number of units."""
+    ids = set(activity_ids(context))
+    if not ids:
+        return set()
+    found = enrollments_with(context, Talk, OrgLifeMeeting, AppraisalRound)
+    units = units_by_org(e for e in context.enrollments if e.pk in ids)
+    orgs = list(units)
+    opinions = Opinion.objects.filter(campaign=context.campaign, responsible_unit__in=orgs)
+    analyses = SelfAnalysis.objects.filter(campaign=context.campaign, member__organization__in=orgs)
+    for rows in (
+        opinions.values_list("responsible_unit_id", flat=True),
+        analyses.values_list("member__organization_id", flat=True),
+    ):
+        found |= {units[org] for org in rows.order_by().distinct()}
+    return found
+
+
 @compliance_rule(
     "appraisal.opinions",
     gettext_lazy("Opinions answered within the deadline"),
@@ -53,26 +119,39 @@ def _where(unit: stats.UnitStats) -> dict:
     thresholds=("opinion_answer_days",),
 )
 def opinions_answered(context: ComplianceContext) -> list[Finding]:
-    findings = [
-        Finding(
-            Severity.FAILING,
-            ngettext(
+    threshold = describe_threshold(context.campaign.rules, "opinion_answer_days")
+    findings = []
+    for unit in unit_stats(context).values():
+        if not unit.opinions:
+            continue
+        org_id = unit.enrollment.organization.pk
+        basis: dict[str, Any] = {
+            "threshold": threshold,
+            "counted": out_of(
+                _("answered %(done)s / %(total)s"), unit.opinions - unit.open, unit.opinions
+            ),
+            **_where(unit),
+        }
+        if unit.overdue:
+            message = ngettext(
                 "%(count)s opinion is past its answer deadline without an answer",
                 "%(count)s opinions are past their answer deadline without an answer",
                 unit.overdue,
-            )
-            % {"count": unit.overdue},
-            **_where(unit),
-        )
-        for unit in unit_stats(context).values()
-        if unit.overdue
-    ]
+            ) % {"count": unit.overdue}
+            links = unit_links(context, unit.enrollment, _opinions_link(context, org_id, overdue=1))
+            findings.append(Finding(Severity.FAILING, message, links=links, **basis))
+        else:
+            message = _("%(count)s opinions received; none past its answer deadline") % {
+                "count": unit.opinions
+            }
+            links = unit_links(context, unit.enrollment, _opinions_link(context, org_id))
+            findings.append(Finding(Severity.OK, message, links=links, **basis))
     if context.bureau:
-        findings += _overdue_outside_units(context)
+        findings += _overdue_outside_units(context, threshold)
     return findings
 
 
-def _overdue_outside_units(context: ComplianceContext) -> list[Finding]:
+def _overdue_outside_units(context: ComplianceContext, threshold: str) -> list[Finding]:
     """Opinions with the leading organisation itself (about the bureau, or passed up)."""
     enrolled = [e.organization.path for e in context.enrollments_in_campaign]
     rows = (
@@ -81,11 +160,11 @@ def _overdue_outside_units(context: ComplianceContext) -> list[Finding]:
         )
         .filter(subtree_filter(context.scope_paths, prefix="responsible_unit__"))
         .exclude(subtree_filter(enrolled, prefix="responsible_unit__"))
-        .values_list("responsible_unit__name")
+        .values_list("responsible_unit_id", "responsible_unit__name")
     )
-    counts: dict[str, int] = {}
-    for (name,) in rows:
-        counts[name] = counts.get(name, 0) + 1
+    counts: dict[tuple[str, int], int] = {}
+    for org_id, name in rows:
+        counts[(name, org_id)] = counts.get((name, org_id), 0) + 1
     return [
         Finding(
             Severity.FAILING,
@@ -95,8 +174,10 @@ def _overdue_outside_units(context: ComplianceContext) -> list[Finding]:
                 count,
             )
             % {"unit": name, "count": count},
+            threshold=threshold,
+            links=(_opinions_link(context, org_id, overdue=1),),
         )
-        for name, count in sorted(counts.items())
+        for (name, org_id), count in sorted(counts.items())
     ]
 
 
@@ -111,6 +192,7 @@ def members_fed_back(context: ComplianceContext) -> list[Finding]:
         level = rules.lateness(rules.analysis_window(unit.enrollment), context.today)
         if level is None or not unit.not_fed_back:
             continue
+        org_id = unit.enrollment.organization.pk
         findings.append(
             Finding(
                 level,
@@ -121,6 +203,12 @@ def members_fed_back(context: ComplianceContext) -> list[Finding]:
                 )
                 % {"count": len(unit.not_fed_back)},
                 members=_names(sorted(unit.not_fed_back.items())),
+                counted=out_of(
+                    _("members not yet told %(done)s / %(total)s"),
+                    len(unit.not_fed_back),
+                    unit.member_count,
+                ),
+                links=unit_links(context, unit.enrollment, _opinions_link(context, org_id)),
                 **_where(unit),
             )
         )
@@ -135,9 +223,24 @@ def members_fed_back(context: ComplianceContext) -> list[Finding]:
 def self_analyses(context: ComplianceContext) -> list[Finding]:
     findings = []
     for unit in unit_stats(context).values():
+        if not unit.members:
+            continue
         missing = unit.analyses_missing
+        basis: dict[str, Any] = {
+            "counted": out_of(
+                _("handed in %(done)s / %(total)s"),
+                unit.member_count - len(missing),
+                unit.member_count,
+            ),
+            "links": _unit_page(context, unit, "appraisal:self-analyses", _("Self-analyses")),
+            **_where(unit),
+        }
+        if not missing:
+            message = _("All %(total)s members have handed in their self-analysis")
+            findings.append(Finding(Severity.OK, message % {"total": unit.member_count}, **basis))
+            continue
         level = rules.lateness(rules.analysis_window(unit.enrollment), context.today)
-        if level is None or not missing:
+        if level is None:
             continue
         findings.append(
             Finding(
@@ -149,7 +252,7 @@ def self_analyses(context: ComplianceContext) -> list[Finding]:
                 )
                 % {"count": len(missing), "total": unit.member_count},
                 members=_names(missing),
-                **_where(unit),
+                **basis,
             )
         )
     return findings
@@ -159,9 +262,28 @@ def self_analyses(context: ComplianceContext) -> list[Finding]:
 def talk_coverage(context: ComplianceContext) -> list[Finding]:
     findings = []
     for unit in unit_stats(context).values():
+        if not unit.members:
+            continue
         missing = unit.not_talked
+        basis: dict[str, Any] = {
+            "counted": out_of(
+                _("talked with %(done)s / %(total)s"), unit.talk_coverage, unit.member_count
+            ),
+            "links": _unit_page(context, unit, "appraisal:talks", _("Talks")),
+            **_where(unit),
+        }
+        if not missing:
+            message = _("All %(total)s members talked with, in %(talks)s talks")
+            findings.append(
+                Finding(
+                    Severity.OK,
+                    message % {"total": unit.member_count, "talks": unit.talks},
+                    **basis,
+                )
+            )
+            continue
         level = rules.lateness(rules.analysis_window(unit.enrollment), context.today)
-        if level is None or not missing:
+        if level is None:
             continue
         findings.append(
             Finding(
@@ -173,7 +295,7 @@ def talk_coverage(context: ComplianceContext) -> list[Finding]:
                 )
                 % {"count": len(missing), "total": unit.member_count},
                 members=_names(missing),
-                **_where(unit),
+                **basis,
             )
         )
     return findings
@@ -214,7 +336,9 @@ def talks_before_meeting(context: ComplianceContext) -> list[Finding]:
         return []  # a template without the rule: nothing of it
     findings = []
     for unit in unit_stats(context).values():
-        for held_on, not_ready in premature_meetings(unit, meeting_rule):
+        links = _unit_page(context, unit, "appraisal:meetings", _("Meetings"))
+        premature = premature_meetings(unit, meeting_rule)
+        for held_on, not_ready in premature:
             findings.append(
                 Finding(
                     Severity.WARNING,
@@ -227,6 +351,27 @@ def talks_before_meeting(context: ComplianceContext) -> list[Finding]:
                     )
                     % {"date": date_format(held_on, "DATE_FORMAT"), "count": len(not_ready)},
                     members=_names(not_ready),
+                    dates=(held_on,),
+                    counted=out_of(
+                        _("ready before the meeting %(done)s / %(total)s"),
+                        unit.member_count - len(not_ready),
+                        unit.member_count,
+                    ),
+                    links=links,
+                    **_where(unit),
+                )
+            )
+        if unit.meeting_dates and not premature:
+            message = ngettext(
+                "%(count)s meeting, held after the members' talks",
+                "%(count)s meetings, each held after the members' talks",
+                len(unit.meeting_dates),
+            )
+            findings.append(
+                Finding(
+                    Severity.OK,
+                    message % {"count": len(unit.meeting_dates)},
+                    links=links,
                     **_where(unit),
                 )
             )
@@ -244,8 +389,16 @@ def appraisal_done(context: ComplianceContext) -> list[Finding]:
         if not unit.members:
             continue
         finding = _appraisal_finding(unit, context.today)
-        if finding is not None:
-            findings.append(finding)
+        if finding is None:
+            continue
+        latest = unit.latest_round
+        counted = (
+            out_of(_("concluded %(done)s / %(total)s"), latest.concluded, latest.candidates)
+            if latest is not None
+            else ""
+        )
+        links = _unit_page(context, unit, "appraisal:rounds", _("Appraisal rounds"))
+        findings.append(replace(finding, counted=counted, links=links))
     return findings
 
 
@@ -282,7 +435,8 @@ def _appraisal_finding(unit: stats.UnitStats, today) -> Finding | None:
             _("The results of %(round)s are not announced yet") % {"round": latest.title},
             **_where(unit),
         )
-    return None
+    message = _("%(round)s held, every member concluded, results announced")
+    return Finding(Severity.OK, message % {"round": latest.title}, **_where(unit))
 
 
 # -- closing a unit's campaign -------------------------------------------------------------

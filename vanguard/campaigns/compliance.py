@@ -21,6 +21,7 @@ from django.db.models.query import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -458,6 +459,22 @@ def unit_links(
     return (links[enrollment.pk], *more)
 
 
+def page_link(
+    context: ComplianceContext, label: object, name: str, *ids: int, **query: str | int
+) -> tuple[str, str]:
+    """(label, URL) of a page of the records behind a finding — `name` reversed with the
+    integer `ids`, then the list's filters (`overdue=1`, `unit=…`) as its query string."""
+    url = context.url(name, *ids)
+    if query:
+        url += "?" + urlencode(query)
+    return (str(label), url)
+
+
+def out_of(label: str, done: int, total: int) -> str:
+    """A counted figure: `label` with "%(done)s / %(total)s" ("已答复 12 / 15")."""
+    return label % {"done": done, "total": total}
+
+
 @compliance_rule(
     "plan.phases",
     gettext_lazy("Phase plans inside the batch, in order, long enough"),
@@ -712,6 +729,21 @@ def activity_ids(context: ComplianceContext) -> list[int]:
         "unit_ids_for_activity", [e.pk for e in context.enrollments]
     )
     return ids
+
+
+def enrollments_with(context: ComplianceContext, *models: type[Model]) -> set[int]:
+    """The enrolments asked about (`activity_ids`) with a row of any of `models` (each with
+    an `enrollment` key): one query per model, whatever the number of units."""
+    ids = activity_ids(context)
+    found: set[int] = set()
+    if not ids:
+        return found
+    for model in models:
+        rows = model._default_manager.filter(enrollment_id__in=ids).values_list(
+            "enrollment_id", flat=True
+        )
+        found |= set(rows.order_by().distinct())
+    return found
 
 
 # -- 补课 ----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ phases, recording steps. Views and commands call these; tests call them directly
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
@@ -548,14 +548,24 @@ def archive_campaign(
 
 
 def enroll_from_list(
-    batch: Batch, file: IO[bytes], *, acting: Scope | None, today: date | None = None
+    batch: Batch,
+    file: IO[bytes],
+    *,
+    acting: Scope | None,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EnrolmentOutcome:
     """Enrol the units of an Excel list (`enrolment_list`), all or nothing: any problem of
-    the file or any unit refused raises `WorkbookError` with its row and column."""
+    the file or any unit refused raises `WorkbookError` with its row and column. Run by the
+    background worker (`campaigns.enrol_list`), which passes `progress(done, of)`: the
+    reading, the checks and the enrolment are its three steps."""
+    report = progress or (lambda done, of: None)
     campaign = batch.campaign
     _check_set_up(acting, campaign)
     campaign.check_writable()
+    report(0, 3)
     rows = enrolment_list.read_unit_list(file)
+    report(1, 3)
     refusals = enrollment_refusals(batch, [org for _n, org, _s in rows], today=today)
     if refusals:
         raise WorkbookError(
@@ -563,6 +573,9 @@ def enroll_from_list(
             for number, org, sheet in rows
             if org.pk in refusals
         )
-    return enroll_units(
+    report(2, 3)
+    outcome = enroll_units(
         batch, [org for _n, org, _s in rows], all_or_nothing=True, acting=acting, today=today
     )
+    report(3, 3)
+    return outcome

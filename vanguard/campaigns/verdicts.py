@@ -33,7 +33,9 @@ class Finding:
     rule counted ("38 名党员，平均 41.5 学时"); `Verdict.of` keeps those apart. `threshold`
     states the template's value that applied (with its variant), `notice_ref` the notice's
     clause when it is the finding's own (a step's), `links` the records behind it as
-    (label, URL) pairs."""
+    (label, URL) pairs — only pages every reader of the finding may open (a unit's pages
+    with the unit's readers' reach, lists filtered by the reader's scope) — and `counted`
+    the figure the rule counted ("已答复 12 / 15")."""
 
     level: Severity
     message: str
@@ -44,6 +46,7 @@ class Finding:
     threshold: str = ""
     notice_ref: str = ""
     links: tuple[tuple[str, str], ...] = ()
+    counted: str = ""
 
 
 @dataclass

@@ -6,6 +6,11 @@ so the dashboard's query count does not grow with units. Rules about the bureau 
 (its leading group, the leaders' liaison points) run only when the scope reaches the
 campaign's organisation, and never on a single unit's page.
 
+Each finding links the records it counted — pages every reader of the finding may open
+(the leading groups and suggestions lists, filtered by the reader's scope; a unit's 三先
+page; the liaison points for the bureau's rule, read by the office and the leaders only) —
+and states the figure; a unit with nothing owed shows what was counted.
+
 Non-qualifying member cases (R23) have no rule here on purpose: a verdict is read by
 leaders and liaison officers, who must not learn of such cases.
 """
@@ -13,13 +18,23 @@ leaders and liaison officers, who must not learn of such cases.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.db.models import Count, Min, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from vanguard.campaigns.compliance import ComplianceContext, compliance_rule
-from vanguard.campaigns.units import PathIndex
+from vanguard.campaigns.compliance import (
+    ComplianceContext,
+    activity,
+    activity_ids,
+    compliance_rule,
+    describe_threshold,
+    out_of,
+    page_link,
+    unit_links,
+)
+from vanguard.campaigns.units import PathIndex, units_by_org
 from vanguard.campaigns.verdicts import Finding, Severity
 from vanguard.core.dates import format_date
 from vanguard.oversight import duties
@@ -27,11 +42,13 @@ from vanguard.oversight.models import (
     AWAITING_ANSWER,
     BUREAU_LEADER_ROLES,
     GroupMembership,
+    LeaderDutyRecord,
     LeadingGroup,
     LiaisonAssignment,
     LiaisonPoint,
     PointKind,
     Suggestion,
+    SupervisionVisit,
 )
 
 
@@ -44,6 +61,36 @@ def _covers_bureau(context: ComplianceContext) -> bool:
 
 def _where(enrollment) -> dict:
     return {"organization": enrollment.organization, "enrollment_id": enrollment.pk}
+
+
+def _groups_link(context: ComplianceContext) -> tuple[str, str]:
+    return page_link(context, _("Leading groups"), "oversight:groups", context.campaign.pk)
+
+
+@activity
+def units_with_oversight_records(context: ComplianceContext) -> set[int]:
+    """Units with a leading group, a supervision visit or a leader cadre's 三先 record (for
+    未开展): three queries, whatever the number of units."""
+    ids = set(activity_ids(context))
+    if not ids:
+        return set()
+    units = units_by_org(e for e in context.enrollments if e.pk in ids)
+    orgs = list(units)
+    campaign = context.campaign
+    found: set[int] = set()
+    for rows in (
+        LeadingGroup.objects.filter(campaign=campaign, organization__in=orgs).values_list(
+            "organization_id", flat=True
+        ),
+        SupervisionVisit.objects.filter(
+            assignment__batch__campaign=campaign, organization__in=orgs
+        ).values_list("organization_id", flat=True),
+        LeaderDutyRecord.objects.filter(
+            campaign=campaign, member__organization__in=orgs
+        ).values_list("member__organization_id", flat=True),
+    ):
+        found |= {units[org] for org in rows.order_by().distinct()}
+    return found
 
 
 # -- R25 leading groups --------------------------------------------------------------------
@@ -66,17 +113,31 @@ def leading_groups(context: ComplianceContext) -> list[Finding]:
         .values_list("organization_id", "heads")
     )
     findings = []
+    link = _groups_link(context)
     if bureau:
-        findings += _group_findings(heads.get(campaign.organization_id), campaign.organization, {})
-    for enrollment in context.enrollments:
+        where = {"organization": campaign.organization, "links": (link,)}
         findings += _group_findings(
-            heads.get(enrollment.organization_id), enrollment.organization, _where(enrollment)
+            heads.get(campaign.organization_id), campaign.organization, where
+        )
+    for enrollment in context.enrollments:
+        where = {**_where(enrollment), "links": unit_links(context, enrollment, link)}
+        findings += _group_findings(
+            heads.get(enrollment.organization_id), enrollment.organization, where
         )
     return findings
 
 
 def _group_findings(head_count, organization, where) -> list[Finding]:
-    where = where or {"organization": organization}
+    if head_count:
+        message = ngettext(
+            "The leading group of %(unit)s has %(count)s responsible head",
+            "The leading group of %(unit)s has %(count)s responsible heads",
+            head_count,
+        ) % {
+            "unit": organization.name,
+            "count": head_count,
+        }
+        return [Finding(Severity.OK, message, **where)]
     if head_count is None:
         message = _("%(unit)s has no leading group") % {"unit": organization.name}
         level = Severity.WARNING if where.get("enrollment_id") else Severity.FAILING
@@ -102,7 +163,7 @@ def liaison_points(context: ComplianceContext) -> list[Finding]:
     if not _covers_bureau(context):
         return []
     campaign = context.campaign
-    leaders = (
+    leaders = list(
         GroupMembership.objects.filter(
             group__campaign=campaign,
             group__organization_id=campaign.organization_id,
@@ -116,19 +177,31 @@ def liaison_points(context: ComplianceContext) -> list[Finding]:
         "leader_id", "kind"
     ):
         kinds.setdefault(leader_id, set()).add(kind)
+    complete = sum(1 for m in leaders if kinds.get(m.member_id, set()) >= set(PointKind.values))
+    basis: dict[str, Any] = {
+        "counted": out_of(
+            _("leaders with both points %(done)s / %(total)s"), complete, len(leaders)
+        ),
+        # The bureau's rule runs for readers of the whole campaign: the office and leaders,
+        # who may open the liaison points.
+        "links": (page_link(context, _("Liaison points"), "oversight:points", campaign.pk),),
+    }
     findings = []
     for membership in leaders:
         has = kinds.get(membership.member_id, set())
         name = membership.member.name
         if not has:
             message = _("%(leader)s has no liaison point") % {"leader": name}
-            findings.append(Finding(Severity.FAILING, message, members=(name,)))
+            findings.append(Finding(Severity.FAILING, message, members=(name,), **basis))
         elif PointKind.UNIT not in has:
             message = _("%(leader)s has no liaison-point unit") % {"leader": name}
-            findings.append(Finding(Severity.WARNING, message, members=(name,)))
+            findings.append(Finding(Severity.WARNING, message, members=(name,), **basis))
         elif PointKind.DEPARTMENT not in has:
             message = _("%(leader)s has no liaison-point department") % {"leader": name}
-            findings.append(Finding(Severity.WARNING, message, members=(name,)))
+            findings.append(Finding(Severity.WARNING, message, members=(name,), **basis))
+    if leaders and complete == len(leaders):
+        message = _("Each of the %(count)s bureau leaders has a liaison-point unit and department")
+        findings.append(Finding(Severity.OK, message % {"count": len(leaders)}, **basis))
     return findings
 
 
@@ -164,20 +237,45 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
             for withdrawn_on in dispatched.get(batch.pk, nobody).around(path)
         )
         if covered:
+            message = _("A liaison officer was dispatched to %(unit)s in %(batch)s") % {
+                "unit": enrollment.organization.name,
+                "batch": batch.title,
+            }
+            findings.append(
+                Finding(
+                    Severity.OK,
+                    message,
+                    links=unit_links(context, enrollment),
+                    **_where(enrollment),
+                )
+            )
             continue
         if running:
             message = _("No liaison officer is in post at %(unit)s during %(batch)s") % {
                 "unit": enrollment.organization.name,
                 "batch": batch.title,
             }
-            findings.append(Finding(Severity.FAILING, message, **_where(enrollment)))
+            findings.append(
+                Finding(
+                    Severity.FAILING,
+                    message,
+                    links=unit_links(context, enrollment),
+                    **_where(enrollment),
+                )
+            )
         else:
             message = _("No liaison officer was dispatched to %(unit)s in %(batch)s") % {
                 "unit": enrollment.organization.name,
                 "batch": batch.title,
             }
             findings.append(
-                Finding(Severity.WARNING, message, dates=(batch.ends_on,), **_where(enrollment))
+                Finding(
+                    Severity.WARNING,
+                    message,
+                    dates=(batch.ends_on,),
+                    links=unit_links(context, enrollment),
+                    **_where(enrollment),
+                )
             )
     return findings
 
@@ -194,31 +292,58 @@ def liaison_officers(context: ComplianceContext) -> list[Finding]:
 def suggestions_answered(context: ComplianceContext) -> list[Finding]:
     """Failing: suggestions the unit has not answered by their deadline (set when the
     suggestion is made: the visit's date plus `VANGUARD_SUGGESTION_ANSWER_DAYS`)."""
-    overdue = PathIndex(
-        Suggestion.objects.filter(
-            visit__assignment__batch__campaign=context.campaign,
-            status__in=AWAITING_ANSWER,
-            answer_due_on__lt=context.today,
-        )
+    late = Q(status__in=AWAITING_ANSWER, answer_due_on__lt=context.today)
+    counts = PathIndex(
+        Suggestion.objects.filter(visit__assignment__batch__campaign=context.campaign)
         .values("visit__organization__path")
-        .annotate(count=Count("pk"), oldest=Min("answer_due_on"))
-        .values_list("visit__organization__path", "count", "oldest")
+        .annotate(
+            total=Count("pk"),
+            count=Count("pk", filter=late),
+            oldest=Min("answer_due_on", filter=late),
+        )
+        .values_list("visit__organization__path", "total", "count", "oldest")
     )
+    threshold = describe_threshold(context.campaign.rules, "suggestion_answer_days")
     findings = []
     for enrollment in context.enrollments:
-        path = enrollment.organization.path
-        rows = overdue.within(path)
-        if not rows:
+        rows = counts.within(enrollment.organization.path)
+        total = sum(total for total, _count, _oldest in rows)
+        if not total:
             continue
-        count = sum(count for count, _oldest in rows)
-        oldest = min(oldest for _count, oldest in rows)
+        count = sum(count for _total, count, _oldest in rows)
+        basis: dict[str, Any] = {
+            "threshold": threshold,
+            "counted": out_of(_("unanswered past the deadline %(done)s / %(total)s"), count, total),
+            **_where(enrollment),
+        }
+        if not count:
+            message = _("%(count)s suggestions; none unanswered past its deadline")
+            links = unit_links(context, enrollment, _suggestions_link(context, enrollment))
+            findings.append(Finding(Severity.OK, message % {"count": total}, links=links, **basis))
+            continue
+        oldest = min(oldest for _total, _count, oldest in rows if oldest is not None)
         message = ngettext(
             "%(count)s suggestion unanswered past its deadline (%(date)s)",
             "%(count)s suggestions unanswered past their deadline (the oldest %(date)s)",
             count,
         ) % {"count": count, "date": format_date(oldest)}
-        findings.append(Finding(Severity.FAILING, message, dates=(oldest,), **_where(enrollment)))
+        links = unit_links(
+            context, enrollment, _suggestions_link(context, enrollment, status="overdue")
+        )
+        findings.append(Finding(Severity.FAILING, message, dates=(oldest,), links=links, **basis))
     return findings
+
+
+def _suggestions_link(context: ComplianceContext, enrollment, **query) -> tuple[str, str]:
+    """The suggestions list of the unit (filtered by the reader's scope)."""
+    return page_link(
+        context,
+        _("Supervision suggestions"),
+        "oversight:suggestions",
+        context.campaign.pk,
+        unit=enrollment.organization_id,
+        **query,
+    )
 
 
 # -- 三.4 leaders' 三先 and the 市委“十个一”规定 -------------------------------------------------
@@ -252,6 +377,34 @@ def leader_duties(context: ComplianceContext) -> list[Finding]:
             for cadre in cadres[enrollment.pk]
             if any(not records.get(cadre.pk, {}).get(duty.code) for duty in due)
         ]
+        basis: dict[str, Any] = {
+            "counted": out_of(
+                _("leader cadres with every item recorded %(done)s / %(total)s"),
+                len(cadres[enrollment.pk]) - len(behind),
+                len(cadres[enrollment.pk]),
+            ),
+            "links": unit_links(
+                context,
+                enrollment,
+                page_link(
+                    context,
+                    _("Leader cadres' 三先 and 十个一"),
+                    "oversight:unit-duties",
+                    campaign.pk,
+                    enrollment.pk,
+                ),
+            ),
+        }
+        if not behind and cadres[enrollment.pk]:
+            message = _("%(count)s leader cadres recorded every item due")
+            findings.append(
+                Finding(
+                    Severity.OK,
+                    message % {"count": len(cadres[enrollment.pk])},
+                    **basis,
+                    **_where(enrollment),
+                )
+            )
         if behind:
             findings.append(
                 Finding(
@@ -263,6 +416,7 @@ def leader_duties(context: ComplianceContext) -> list[Finding]:
                     )
                     % {"count": len(behind)},
                     members=tuple(behind[:5]),
+                    **basis,
                     **_where(enrollment),
                 )
             )

@@ -5,19 +5,30 @@
 - each unit has published its list by the end of its 整改提高 window (五.3(1): 在教育网上公布);
 - reopened items are reworked under the upper level's supervision (五.3(2)).
 
-All rules share two queries, made once per evaluation and kept on the context.
+All rules share two queries, made once per evaluation and kept on the context. Each
+finding links the list it counted (filtered to the overdue or reopened items) and states
+the figure ("逾期 2 / 15"); a list with nothing owed shows what was counted.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from vanguard.campaigns.compliance import ComplianceContext, compliance_rule
+from vanguard.campaigns.compliance import (
+    ComplianceContext,
+    activity,
+    compliance_rule,
+    enrollments_with,
+    out_of,
+    page_link,
+    unit_links,
+)
 from vanguard.campaigns.verdicts import Finding, Severity
 from vanguard.core.dates import date_formatter, format_date
 from vanguard.rectification import stats
@@ -91,6 +102,32 @@ def _where(enrollment, organization) -> dict:
     return {"organization": organization, "enrollment_id": enrollment.pk if enrollment else None}
 
 
+def _links(context: ComplianceContext, enrollment, **query) -> tuple:
+    """The list of a unit (its page first) or the bureau's, with the list's filters."""
+    campaign_pk = context.campaign.pk
+    if enrollment is None:
+        return (
+            page_link(
+                context, _("Rectification list"), "rectification:bureau", campaign_pk, **query
+            ),
+        )
+    listed = page_link(
+        context, _("Rectification list"), "rectification:unit", campaign_pk, enrollment.pk, **query
+    )
+    return unit_links(context, enrollment, listed)
+
+
+def _summary(context: ComplianceContext, enrollment) -> stats.ListSummary:
+    key = enrollment.pk if enrollment else None
+    return _loaded(context).summaries.get(key) or stats.ListSummary()
+
+
+@activity
+def units_with_items(context: ComplianceContext) -> set[int]:
+    """Units with a rectification item on their list (for 未开展): one query."""
+    return enrollments_with(context, RectificationItem)
+
+
 def _names(rows) -> tuple[str, ...]:
     """The first items' problems with their deadlines: only those shown are formatted."""
     formatted = date_formatter()
@@ -124,8 +161,20 @@ def items_without_owner_or_deadline(context: ComplianceContext) -> list[Finding]
                 "%(count)s items have no responsible person or no deadline",
                 len(rows),
             ) % {"count": len(rows)}
+            summary = _summary(context, enrollment)
             findings.append(
-                Finding(Severity.FAILING, message, members=_names(rows), **_where(enrollment, org))
+                Finding(
+                    Severity.FAILING,
+                    message,
+                    members=_names(rows),
+                    counted=out_of(
+                        _("without owner or deadline %(done)s / %(total)s"),
+                        len(rows),
+                        summary.items,
+                    ),
+                    links=_links(context, enrollment),
+                    **_where(enrollment, org),
+                )
             )
     return findings
 
@@ -147,7 +196,18 @@ def overdue_items(context: ComplianceContext) -> list[Finding]:
         ]
         unexplained = [r for r in rows if not r["explanation"]]
         explained = [r for r in rows if r["explanation"]]
-        where = _where(enrollment, org)
+        summary = _summary(context, enrollment)
+        where: dict[str, Any] = {
+            **_where(enrollment, org),
+            "counted": out_of(_("overdue %(done)s / %(total)s"), len(rows), summary.items),
+            "links": _links(context, enrollment, overdue=1),
+        }
+        if not rows and summary.items:
+            message = _("%(count)s items; none past its deadline unfinished") % {
+                "count": summary.items
+            }
+            where["links"] = _links(context, enrollment)
+            findings.append(Finding(Severity.OK, message, **where))
         if unexplained:
             message = ngettext(
                 "%(count)s item is past its deadline, not done and not explained",
@@ -188,20 +248,23 @@ def unpublished_lists(context: ComplianceContext) -> list[Finding]:
         )
         if window is None or window.ends_on >= context.today:
             continue
-        summary = loaded.summaries.get(enrollment.pk)
-        if summary is None or not summary.published:
+        summary = loaded.summaries.get(enrollment.pk) or stats.ListSummary()
+        where: dict[str, Any] = {
+            **_where(enrollment, enrollment.organization),
+            "counted": out_of(
+                _("published %(done)s / %(total)s"), summary.published, summary.items
+            ),
+            "links": _links(context, enrollment),
+        }
+        if summary.published:
+            message = _("%(count)s items published") % {"count": summary.published}
+            findings.append(Finding(Severity.OK, message, **where))
+        else:
             message = _("%(phase)s ended on %(end)s and no rectification item is published") % {
                 "phase": phase_title,
                 "end": format_date(window.ends_on),
             }
-            findings.append(
-                Finding(
-                    Severity.FAILING,
-                    message,
-                    dates=(window.ends_on,),
-                    **_where(enrollment, enrollment.organization),
-                )
-            )
+            findings.append(Finding(Severity.FAILING, message, dates=(window.ends_on,), **where))
     return findings
 
 
@@ -223,6 +286,17 @@ def reopened_items(context: ComplianceContext) -> list[Finding]:
                 len(rows),
             ) % {"count": len(rows)}
             findings.append(
-                Finding(Severity.WARNING, message, members=_names(rows), **_where(enrollment, org))
+                Finding(
+                    Severity.WARNING,
+                    message,
+                    members=_names(rows),
+                    counted=out_of(
+                        _("reopened %(done)s / %(total)s"),
+                        len(rows),
+                        _summary(context, enrollment).items,
+                    ),
+                    links=_links(context, enrollment, status=Status.REOPENED.value),
+                    **_where(enrollment, org),
+                )
             )
     return findings

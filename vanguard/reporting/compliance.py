@@ -25,6 +25,7 @@ from vanguard.campaigns.compliance import (
     activity,
     activity_ids,
     compliance_rule,
+    page_link,
     unit_links,
 )
 from vanguard.campaigns.phases import phase_gate
@@ -113,6 +114,7 @@ def sign_off(context: ComplianceContext) -> list[Finding]:
                     _("%(count)s phase summaries signed off") % {"count": approved},
                     organization=enrollment.organization,
                     enrollment_id=enrollment.pk,
+                    links=unit_links(context, enrollment, _summary_link(campaign, enrollment)),
                 )
             )
     return findings
@@ -161,6 +163,11 @@ def briefs_per_phase(context: ComplianceContext) -> list[Finding]:
     threshold = f"briefs.min_per_phase = {minimum}"
     findings = []
     for enrollment in context.enrollments:
+        links = unit_links(
+            context,
+            enrollment,
+            page_link(context, _("Briefs"), "reporting:unit-briefs", campaign.pk, enrollment.pk),
+        )
         total = sum(n for (pk, _code), n in counts.items() if pk == enrollment.pk)
         short = []
         if minimum:
@@ -184,7 +191,9 @@ def briefs_per_phase(context: ComplianceContext) -> list[Finding]:
                     enrollment_id=enrollment.pk,
                     dates=(window.ends_on,),
                     threshold=threshold,
-                    links=unit_links(context, enrollment),
+                    counted=_("accepted %(count)s / %(minimum)s")
+                    % {"count": count, "minimum": minimum},
+                    links=links,
                 )
             )
         if not short and total:
@@ -194,6 +203,7 @@ def briefs_per_phase(context: ComplianceContext) -> list[Finding]:
                     _("%(count)s briefs accepted") % {"count": total},
                     organization=enrollment.organization,
                     enrollment_id=enrollment.pk,
+                    links=links,
                 )
             )
     return findings

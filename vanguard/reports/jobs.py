@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -124,16 +125,19 @@ class _Entry:
 _registry: dict[str, _Entry] = {}
 
 
-def export(name: str):
-    def register(function):
+_Job = TypeVar("_Job", bound=Callable[..., Any])
+
+
+def export(name: str) -> Callable[[_Job], _Job]:
+    def register(function: _Job) -> _Job:
         _registry[name] = _Entry(Job.Kind.EXPORT, function)
         return function
 
     return register
 
 
-def importer(name: str):
-    def register(function):
+def importer(name: str) -> Callable[[_Job], _Job]:
+    def register(function: _Job) -> _Job:
         _registry[name] = _Entry(Job.Kind.IMPORT, function)
         return function
 

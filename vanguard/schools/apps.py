@@ -20,6 +20,7 @@ class SchoolsConfig(AppConfig):
                 nav="schools/_nav.html",
                 unit_panel="schools/_unit.html",
                 member_panel="schools/_me.html",
+                compliance="vanguard.schools.compliance",  # its 未开展 probe
                 demo_loader="vanguard.schools.demo.load_demo",
                 notification_events=EVENTS,
                 todo="vanguard.schools.todo.todo",

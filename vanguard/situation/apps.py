@@ -16,6 +16,7 @@ class SituationConfig(AppConfig):
                 label="situation",
                 order=5,  # the first step of the first phase
                 owned_steps="vanguard.situation.services.owned_steps",
+                compliance="vanguard.situation.compliance",  # its 未开展 probe
                 demo_loader="vanguard.situation.demo.load_demo",
                 # The pages of what a problem is linked to show it, without importing this
                 # app: `{% problems_addressed "opinion" opinion.pk %}` (campaigns_tags).

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from vanguard.campaigns.compliance import (
     activity_ids,
     compliance_rule,
     describe_threshold,
+    out_of,
     unit_links,
 )
 from vanguard.campaigns.units import units_by_org
@@ -34,7 +36,16 @@ from vanguard.campaigns.verdicts import Finding, Severity
 from vanguard.core.dates import format_date
 from vanguard.orgs.models import Member
 from vanguard.study.hours import with_hours
-from vanguard.study.models import ATTENDED, Attendance, MemberHours, StudySession
+from vanguard.study.models import (
+    ATTENDED,
+    Attendance,
+    FiveOneRecord,
+    LeaderVisit,
+    MemberHours,
+    StudyNote,
+    StudySession,
+    UnitMaterial,
+)
 from vanguard.study.summary import UnitStudy, unit_studies
 
 NAMES_SHOWN = 20
@@ -74,12 +85,22 @@ def _hours_link(context, study):
 
 @activity
 def units_with_sessions(context: ComplianceContext) -> set[int]:
-    """Units with a study session recorded (for 未开展): one query."""
-    ids = activity_ids(context)
+    """Units with a study session, a material, a study note, a 五个一 or a 三进 visit of
+    their members recorded (for 未开展): one query per kind, whatever the number of units."""
+    ids = set(activity_ids(context))
     if not ids:
         return set()
-    rows = StudySession.objects.filter(enrollment__in=ids).values_list("enrollment", flat=True)
-    return set(rows.distinct())
+    found: set[int] = set()
+    for model in (StudySession, UnitMaterial):
+        rows = model.objects.filter(enrollment__in=ids).values_list("enrollment", flat=True)
+        found |= set(rows.order_by().distinct())
+    units = units_by_org(e for e in context.enrollments if e.pk in ids)
+    for model in (StudyNote, FiveOneRecord, LeaderVisit):
+        rows = model.objects.filter(
+            campaign=context.campaign, member__organization__in=list(units)
+        ).values_list("member__organization", flat=True)
+        found |= {units[org] for org in rows.order_by().distinct()}
+    return found
 
 
 def _window_ended(study: UnitStudy, today) -> bool:
@@ -345,14 +366,23 @@ def five_ones(context: ComplianceContext) -> list[Finding]:
     findings = []
     for study in _studies(context).values():
         members, complete = study.hours.members, study.five_ones_complete
-        if complete >= members or not _last_window_ended(study, context.today):
+        basis: dict[str, Any] = {
+            "counted": out_of(_("all five done %(done)s / %(total)s"), complete, members),
+            "links": _link(context, study, "study:unit-five-ones", _("Five ones")),
+            **_where(study),
+        }
+        if members and complete >= members:
+            message = _("All %(members)s members have done the five ones")
+            findings.append(Finding(Severity.OK, message % {"members": members}, **basis))
+            continue
+        if not _last_window_ended(study, context.today):
             continue
         findings.append(
             Finding(
                 Severity.FAILING,
                 _("%(missing)s of %(members)s members have not done all of the five ones")
                 % {"missing": members - complete, "members": members},
-                **_where(study),
+                **basis,
             )
         )
     return findings
@@ -364,7 +394,15 @@ def five_ones(context: ComplianceContext) -> list[Finding]:
 def two_books(context: ComplianceContext) -> list[Finding]:
     findings = []
     for study in _studies(context).values():
-        figures, where = study.sessions, _where(study)
+        figures = study.sessions
+        where: dict[str, Any] = {
+            **_where(study),
+            "counted": out_of(_("logged %(done)s / %(total)s"), figures.logged, figures.held),
+            "links": _link(context, study, "study:log", _("Collective study log")),
+        }
+        if figures.held and figures.logged >= figures.held:
+            message = _("%(count)s held sessions, each in the collective study log")
+            findings.append(Finding(Severity.OK, message % {"count": figures.held}, **where))
         if figures.held and not figures.logged:
             findings.append(
                 Finding(
@@ -389,7 +427,14 @@ def two_books(context: ComplianceContext) -> list[Finding]:
                 Finding(
                     Severity.WARNING,
                     _("%(count)s leader cadres have no study notes") % {"count": missing_notes},
-                    **where,
+                    organization=study.enrollment.organization,
+                    enrollment_id=study.enrollment.pk,
+                    counted=out_of(
+                        _("leader cadres with notes %(done)s / %(total)s"),
+                        study.leaders_with_notes,
+                        study.leaders,
+                    ),
+                    links=_link(context, study, "study:notes", _("Study notebooks")),
                 )
             )
     return findings

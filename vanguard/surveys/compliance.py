@@ -52,6 +52,11 @@ def _where(enrollment) -> dict:
     return {"organization": enrollment.organization, "enrollment_id": enrollment.pk}
 
 
+def _on_unit_page(context: ComplianceContext, enrollment) -> dict:
+    """Where a finding without a survey to open is: the unit's page (its survey panel)."""
+    return {**_where(enrollment), "links": unit_links(context, enrollment)}
+
+
 @activity
 def units_with_surveys(context: ComplianceContext) -> set[int]:
     """Units with a survey made (for 未开展): one query."""
@@ -99,7 +104,7 @@ def survey_taken(context: ComplianceContext) -> list[Finding]:
                         Severity.WARNING,
                         message % {"date": format_date(ends)},
                         dates=(ends,),
-                        **_where(enrollment),
+                        **_on_unit_page(context, enrollment),
                     )
                 )
             continue
@@ -110,7 +115,7 @@ def survey_taken(context: ComplianceContext) -> list[Finding]:
                     Severity.FAILING,
                     message % {"date": format_date(ends)},
                     dates=(ends,),
-                    **_where(enrollment),
+                    **_on_unit_page(context, enrollment),
                 )
             )
         elif starts is not None and starts <= context.today:
@@ -120,7 +125,7 @@ def survey_taken(context: ComplianceContext) -> list[Finding]:
                     Severity.WARNING,
                     message % {"date": format_date(ends)},
                     dates=(ends,),
-                    **_where(enrollment),
+                    **_on_unit_page(context, enrollment),
                 )
             )
     return findings
@@ -225,5 +230,7 @@ def remedial_resurveyed(context: ComplianceContext) -> list[Finding]:
                 "Remedial cycle (补课) in progress since %(opened)s: a new survey is required"
             ) % {"opened": opened}
             level = Severity.WARNING
-        findings.append(Finding(level, message, dates=(cycle.opened_on,), **_where(enrollment)))
+        findings.append(
+            Finding(level, message, dates=(cycle.opened_on,), **_on_unit_page(context, enrollment))
+        )
     return findings

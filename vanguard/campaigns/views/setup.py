@@ -9,7 +9,7 @@ campaign's state in `Campaign.check_writable`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vanguard.accounts.access import Scope, ScopedRequest
@@ -37,6 +38,7 @@ from vanguard.campaigns.template_lines import key_lines, problem_line
 from vanguard.core import registry
 from vanguard.orgs.excel import ImportProblem, WorkbookError
 from vanguard.orgs.models import Organization, path_within
+from vanguard.reports import jobs
 
 
 def _scope(request: ScopedRequest) -> Scope:
@@ -199,7 +201,13 @@ def batch_create(request: ScopedRequest, campaign_pk: int) -> HttpResponse:
 
 
 def _batch_or_404(request: ScopedRequest, pk: int, batch_pk: int) -> tuple[Scope, Campaign, Batch]:
-    scope = _scope(request)
+    return _batch_in_scope(_scope(request), pk, batch_pk)
+
+
+def _batch_in_scope(scope: Scope, pk: int, batch_pk: int) -> tuple[Scope, Campaign, Batch]:
+    """The batch of a campaign this scope sets up (the office's), or 404: for a request and
+    for the worker, which checks again with the job owner's scope."""
+    scope.require_set_up()
     campaign = scope.get_setup_campaign_or_404(pk)
     batch = campaign.batches.filter(pk=batch_pk).first()
     if batch is None:
@@ -238,6 +246,7 @@ def _render_batch(
     form: BatchForm | None = None,
     outcome: services.EnrolmentOutcome | None = None,
     problems: Sequence[ImportProblem] = (),
+    workbook_form: EnrolWorkbookForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     enrolled = {
@@ -276,7 +285,7 @@ def _render_batch(
             "category_form": None
             if read_only
             else EnrolCategoryForm(campaign=campaign, batch=batch),
-            "workbook_form": None if read_only else EnrolWorkbookForm(),
+            "workbook_form": None if read_only else workbook_form or EnrolWorkbookForm(),
             "outcome": outcome,
             "problems": problems,
             "batch_panels": [app.batch_panel for app in registry.phase_apps() if app.batch_panel],
@@ -328,22 +337,65 @@ def _report(request: ScopedRequest, outcome: services.EnrolmentOutcome) -> None:
 @login_required
 @require_POST
 def batch_enroll_workbook(request: ScopedRequest, campaign_pk: int, batch_pk: int) -> HttpResponse:
-    """Enrol the units of an Excel list: all or nothing, each problem with its row."""
-    scope, campaign, batch = _batch_or_404(request, campaign_pk, batch_pk)
+    """Checks the form here; the worker reads the list and enrols its units
+    (`build_enrolment_from_list`, up to `enrolment_list.MAX_ROWS` rows). A form with a
+    problem comes back with its message, the batch's page as it was."""
+    campaign, batch = _batch_or_404(request, campaign_pk, batch_pk)[1:]
     form = EnrolWorkbookForm(request.POST, request.FILES)
+    if campaign.is_read_only:
+        messages.error(request, _("The campaign is read-only: no unit can be enrolled."))
+        return _render_batch(request, campaign, batch, status=400)
     if not form.is_valid():
         messages.error(request, " ".join(map(str, form.errors.get("file", [_("Choose a file.")]))))
-        return _render_batch(request, campaign, batch, status=400)
-    try:
-        outcome = services.enroll_from_list(batch, form.cleaned_data["file"], acting=scope)
-    except WorkbookError as error:
-        messages.error(request, _("Nothing was enrolled: the list has problems."))
-        return _render_batch(request, campaign, batch, problems=error.problems, status=400)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _render_batch(request, campaign, batch, status=400)
-    _report(request, outcome)
-    return _render_batch(request, campaign, batch, outcome=outcome)
+        return _render_batch(request, campaign, batch, workbook_form=form, status=400)
+    upload = form.cleaned_data["file"]
+    title = _("Enrolment of %(file)s in %(batch)s") % {"file": upload.name, "batch": batch.title}
+    response: HttpResponse = jobs.start_response(
+        request,
+        ENROL_LIST_JOB,
+        title,
+        {"campaign_pk": campaign.pk, "batch_pk": batch.pk},
+        upload=upload,
+        back=reverse("campaigns:setup-batch", args=[campaign.pk, batch.pk]),
+    )
+    return response
+
+
+ENROL_LIST_JOB = "campaigns.enrol_list"
+
+
+@jobs.importer(ENROL_LIST_JOB)
+def build_enrolment_from_list(
+    ctx: jobs.JobContext, campaign_pk: int, batch_pk: int
+) -> dict[str, str]:
+    """All or nothing, in the worker: every problem of the list (and every unit refused)
+    with its row and column, nothing enrolled if there is one. Access is checked again with
+    the owner's scope."""
+    scope, campaign, batch = _batch_in_scope(cast(Scope, ctx.scope), campaign_pk, batch_pk)
+    with ctx.open_upload() as file:
+        try:
+            outcome = services.enroll_from_list(batch, file, acting=scope, progress=ctx.progress)
+        except WorkbookError as error:
+            problems = jobs.rejected_workbook(error).problems
+            message = ngettext(
+                "Nothing was enrolled: the list has %(count)s problem. "
+                "Correct it and upload the list again.",
+                "Nothing was enrolled: the list has %(count)s problems. "
+                "Correct them and upload the list again.",
+                len(problems),
+            ) % {"count": len(problems)}
+            raise jobs.JobError(message, problems) from error
+        except ValidationError as error:
+            raise jobs.JobError(" ".join(error.messages)) from error
+    message = ngettext(
+        "%(count)s unit enrolled in %(batch)s.",
+        "%(count)s units enrolled in %(batch)s.",
+        len(outcome.enrolled),
+    ) % {"count": len(outcome.enrolled), "batch": batch.title}
+    return {
+        "message": message,
+        "next_url": reverse("campaigns:setup-batch", args=[campaign.pk, batch.pk]),
+    }
 
 
 @login_required

@@ -17,7 +17,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from vanguard.campaigns.compliance import ComplianceContext, compliance_rule
+from vanguard.campaigns.compliance import (
+    ComplianceContext,
+    FigureColumn,
+    UnitNumber,
+    compliance_rule,
+    unit_figures,
+)
 from vanguard.campaigns.verdicts import Finding, Severity
 from vanguard.core.dates import date_formatter, format_date
 from vanguard.rectification import stats
@@ -226,3 +232,25 @@ def reopened_items(context: ComplianceContext) -> list[Finding]:
                 Finding(Severity.WARNING, message, members=_names(rows), **_where(enrollment, org))
             )
     return findings
+
+
+@unit_figures(
+    FigureColumn("rectification.items", gettext_lazy("Rectification items")),
+    FigureColumn("rectification.done", gettext_lazy("Items done")),
+    FigureColumn("rectification.overdue", gettext_lazy("Items overdue")),
+    FigureColumn("rectification.public_solved", gettext_lazy("Public's problems solved")),
+    module="rectification",
+)
+def rectification_figures(context: ComplianceContext) -> dict[int, dict[str, UnitNumber]]:
+    """Each unit's items, done, overdue, and the public's problems solved (效果)."""
+    summaries = _loaded(context).summaries
+    figures: dict[int, dict[str, UnitNumber]] = {}
+    for enrollment in context.enrollments:
+        summary = summaries.get(enrollment.pk) or stats.ListSummary(key=enrollment.pk)
+        figures[enrollment.pk] = {
+            "rectification.items": summary.items,
+            "rectification.done": summary.solved,
+            "rectification.overdue": summary.overdue,
+            "rectification.public_solved": summary.public_solved,
+        }
+    return figures

@@ -27,7 +27,9 @@ class OversightConfig(AppConfig):
                 notification_events=EVENTS,
                 todo="vanguard.oversight.todo.todo",
                 # the campaign report's list of commendations (reporting)
-                services={"report.commendations": "vanguard.oversight.selectors.commendations_for_report"},
+                services={
+                    "report.commendations": "vanguard.oversight.selectors.commendations_for_report"
+                },
                 modules=(
                     ModuleDef("leading_groups", _("Leading groups")),
                     ModuleDef("liaison", _("Liaison points, liaison officers and supervision")),

@@ -238,7 +238,9 @@ def reopened_items(context: ComplianceContext) -> list[Finding]:
     FigureColumn("rectification.items", gettext_lazy("Rectification items")),
     FigureColumn("rectification.done", gettext_lazy("Items done")),
     FigureColumn("rectification.overdue", gettext_lazy("Items overdue")),
-    FigureColumn("rectification.public_solved", gettext_lazy("Public's problems solved")),
+    FigureColumn(
+        "rectification.public_solved", gettext_lazy("Problems raised by the public and solved")
+    ),
     module="rectification",
 )
 def rectification_figures(context: ComplianceContext) -> dict[int, dict[str, UnitNumber]]:

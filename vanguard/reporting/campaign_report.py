@@ -71,7 +71,8 @@ def build(campaign: Campaign, scope, *, commendations: bool = True) -> ReportDat
     """The report's figures as far as `scope` reaches (the leading group: the campaign)."""
     report = figures.campaign_report(campaign, scope=scope)
     today = timezone.localdate()
-    columns = figure_columns(campaign)
+    # flags (in 补课) are listed apart, not as a column
+    columns = [c for c in figure_columns(campaign) if c.kind != "flag"]
     levels = report.unit_levels
     by_batch: dict[int, BatchRow] = {}
     for enrollment in report.context.enrollments:
@@ -120,12 +121,12 @@ def _add_up(batch: BatchRow, columns: list[FigureColumn]) -> BatchRow:
         values = [u.numbers.get(column.key) for u in batch.units]
         present = [v for v in values if v is not None and v != ""]
         if column.kind in SUMMED:
-            batch.numbers[column.key] = sum(int(v) for v in present)  # type: ignore[arg-type]
+            batch.numbers[column.key] = sum(int(v) for v in present)
         elif column.kind == "text":
             counted = Counter(str(v) for v in present)
             batch.numbers[column.key] = "、".join(f"{k} {n}" for k, n in counted.most_common())
         else:
-            numbers = [float(v) for v in present]  # type: ignore[arg-type]
+            numbers = [float(v) for v in present]
             batch.numbers[column.key] = mean(numbers) if numbers else None
     counted_levels = Counter(u.level for u in batch.units)
     batch.levels = {level: counted_levels.get(level, 0) for level in LEVELS}

@@ -71,7 +71,7 @@ def _rates_chart(data: ReportData) -> Chart | None:
     columns = [c for c in data.columns if c.kind in ("rate", "percent")]
     if not columns or not data.batches:
         return None
-    title = _("Rates by batch (%)")
+    title = _("Rates by batch, per cent")
     figure = _figure()
     axes = figure.subplots()
     width = 0.8 / len(columns)

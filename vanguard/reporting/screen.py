@@ -45,9 +45,7 @@ def payload(data: ReportData, as_of: datetime) -> dict[str, Any]:
         },
         "labels": {key: str(column.label) for key, column in columns.items()},
         "satisfaction": _satisfaction(data, columns.get("surveys.satisfaction")),
-        "levels": [
-            {"name": level.label, "color": LEVEL_COLOURS[level]} for level in LEVELS
-        ],
+        "levels": [{"name": level.label, "color": LEVEL_COLOURS[level]} for level in LEVELS],
         "tree": _tree(data),
     }
 

@@ -1,5 +1,6 @@
-"""URLs of reporting (阶段总结、转段验收, 简报, the campaign report, 数据大屏; namespace `reporting`): signed-in pages under
-/reporting/, public pages (no login) under /public/briefs/."""
+"""URLs of reporting (阶段总结、转段验收, 简报, the campaign report, 数据大屏; namespace
+`reporting`): signed-in pages under /reporting/, public pages (no login) under
+/public/briefs/."""
 
 from django.urls import include, path
 

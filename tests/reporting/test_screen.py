@@ -184,5 +184,10 @@ def test_the_screen_draws_and_updates_itself(live_server, browser, personas, cam
         )
         assert page.evaluate("window.notReloaded === true")
         page.screenshot(path=ARTIFACTS / "test_screen-1920x1080-updated.png")
+
+        # and the overview's chart still draws with the upgraded ECharts (6.x), linking here
+        page.goto(f"{live_server.url}{reverse('campaigns:overview', args=[campaign.pk])}")
+        page.wait_for_selector("#verdict-chart svg rect")
+        assert page.locator("#campaign-report-links a").count() == 2
     finally:
         context.close()

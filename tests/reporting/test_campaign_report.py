@@ -121,7 +121,7 @@ def test_the_word_document_has_each_batch_and_unit_with_their_figures(
     assert by_unit["乙中心党支部"][label["sessions"]] == "3"
     assert by_unit["甲中学党总支"][label["done"]] == "1"
     # and the charts are embedded
-    assert len(document.inline_shapes) == 2
+    assert len(document.inline_shapes) == 3  # rates, rectification, verdicts
 
 
 def test_the_pdf_has_the_same_figures(client, personas, campaign, world):

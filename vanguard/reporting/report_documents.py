@@ -62,8 +62,8 @@ def _png(figure) -> bytes:
 
 
 def charts(data: ReportData) -> list[Chart]:
-    """Rates per batch (参学率, 满意率 …) and the units' verdicts per batch."""
-    found = [_rates_chart(data), _verdicts_chart(data)]
+    """Rates per batch (参学率, 满意率 …), rectification per batch, the units' verdicts."""
+    found = [_rates_chart(data), _rectification_chart(data), _verdicts_chart(data)]
     return [chart for chart in found if chart is not None]
 
 
@@ -76,10 +76,11 @@ def _rates_chart(data: ReportData) -> Chart | None:
     axes = figure.subplots()
     width = 0.8 / len(columns)
     for index, column in enumerate(columns):
-        values = [percent(column, b.numbers.get(column.key)) or 0 for b in data.batches]
+        values = [percent(column, b.numbers.get(column.key)) for b in data.batches]
         positions = [n + index * width for n in range(len(data.batches))]
-        bars = axes.bar(positions, values, width, label=str(column.label))
-        axes.bar_label(bars, fmt="%.1f", fontsize=8)
+        bars = axes.bar(positions, [v or 0 for v in values], width, label=str(column.label))
+        shown = ["—" if v is None else f"{v:.1f}" for v in values]  # none: no survey yet
+        axes.bar_label(bars, labels=shown, fontsize=8)
     axes.set_xticks([n + width * (len(columns) - 1) / 2 for n in range(len(data.batches))])
     axes.set_xticklabels([b.title for b in data.batches])
     axes.set_ylim(0, 110)
@@ -88,7 +89,36 @@ def _rates_chart(data: ReportData) -> Chart | None:
     return Chart(title, _png(figure))
 
 
+RECTIFICATION_BARS = {  # column key → colour
+    "rectification.items": "#90a4ae",
+    "rectification.done": "#2e7d32",
+    "rectification.overdue": "#c62828",
+}
+
+
+def _rectification_chart(data: ReportData) -> Chart | None:
+    columns = {c.key: c for c in data.columns}
+    if not data.batches or any(key not in columns for key in RECTIFICATION_BARS):
+        return None
+    title = _("Rectification by batch")
+    figure = _figure()
+    axes = figure.subplots()
+    width = 0.8 / len(RECTIFICATION_BARS)
+    for index, (key, colour) in enumerate(RECTIFICATION_BARS.items()):
+        values = [b.numbers.get(key) or 0 for b in data.batches]
+        positions = [n + index * width for n in range(len(data.batches))]
+        bars = axes.bar(positions, values, width, color=colour, label=str(columns[key].label))
+        axes.bar_label(bars, fontsize=8)
+    axes.set_xticks([n + width for n in range(len(data.batches))])
+    axes.set_xticklabels([b.title for b in data.batches])
+    axes.set_title(title)
+    axes.legend(loc="upper right", fontsize=8)
+    return Chart(title, _png(figure))
+
+
 def _verdicts_chart(data: ReportData) -> Chart | None:
+    from matplotlib.ticker import MaxNLocator
+
     if not data.batches:
         return None
     title = _("Units by verdict and batch")
@@ -100,6 +130,7 @@ def _verdicts_chart(data: ReportData) -> Chart | None:
         counts = [b.levels.get(level, 0) for b in data.batches]
         axes.barh(names, counts, left=bottom, color=LEVEL_COLOURS[level], label=level.label)
         bottom = [a + b for a, b in zip(bottom, counts, strict=True)]
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # units are counted whole
     axes.set_title(title)
     axes.legend(loc="lower right", fontsize=8)
     return Chart(title, _png(figure))

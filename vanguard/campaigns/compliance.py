@@ -166,9 +166,10 @@ def figure_columns(campaign: Campaign) -> list[FigureColumn]:
 def unit_numbers(context: ComplianceContext) -> dict[int, dict[str, UnitNumber]]:
     """Every enrolment's figures (enrolment id → column key → value) in the context."""
     numbers: dict[int, dict[str, UnitNumber]] = {e.pk: {} for e in context.enrollments}
+    columns = {column.key for column in figure_columns(context.campaign)}
     for figure_set in FIGURES:
-        if figure_set.module and not context.campaign.has_module(figure_set.module):
-            continue
+        if not any(column.key in columns for column in figure_set.columns):
+            continue  # its module, or every column's, is off: not even loaded
         for pk, values in figure_set.source(context).items():
             if pk in numbers:
                 numbers[pk].update(values)

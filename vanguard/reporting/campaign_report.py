@@ -81,7 +81,7 @@ def build(campaign: Campaign, scope, *, commendations: bool = True) -> ReportDat
             enrollment.pk,
             enrollment.organization.name,
             enrollment.batch.title,
-            getattr(stored, "numbers", {}),
+            stored.numbers,
             levels.get(enrollment.pk, Severity.OK),
             _phase_today(stored.bars, today),
         )

@@ -639,6 +639,11 @@ case("reporting:brief-new", "POST", ce)
 case("reporting:brief", "GET", pk("brief"))
 case("reporting:brief-action", "POST", lambda o: [o["brief"].pk, "accept"])
 case("reporting:brief-picture", "GET", pk("picture"))
+# the campaign report and the data screen: the leading group only (office and leaders)
+case("reporting:campaign-report", "GET", c)
+case("reporting:campaign-report-start", "POST", lambda o: [o["campaign"].pk, "pdf"])
+case("reporting:screen", "GET", c)
+case("reporting:screen-data", "GET", c)
 
 PUBLIC = [
     ("health", "GET", none),
@@ -697,6 +702,7 @@ LEADERS_ACT = {"study:quiz-start", "study:my-five-one", "notifications:read-all"
 # POSTs that change nothing of the campaign: an export starts a background job making a
 # file of what the user may read (my downloads), so a read-only leader may start one.
 EXPORTS = {
+    "reporting:campaign-report-start",
     "reporting:summary-pdf",
     "appraisal:opinions-export",
     "appraisal:round-export",
@@ -902,6 +908,10 @@ EXPECTED: dict[str, str] = {
     "reporting:brief-new": "0330444",
     "reporting:brief-picture": "2222444",
     "reporting:briefs": "2222424",
+    "reporting:campaign-report": "2244444",
+    "reporting:campaign-report-start": "2244444",
+    "reporting:screen": "2244444",
+    "reporting:screen-data": "2244444",
     "reporting:summaries": "2222424",
     "reporting:summary": "2222444",
     "reporting:summary-evidence": "2222444",

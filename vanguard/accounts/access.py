@@ -596,6 +596,22 @@ class Scope:
         """The units whose summaries this user signs off (office or liaison officer)."""
         return subtree_filter([*self.office_paths, *self.paths_for({Role.LIAISON})], prefix)
 
+    # -- reporting: the campaign report and the data screen (数据大屏) --------------------
+    # The leading group's: the office and the leaders holding a grant on the campaign's
+    # organisation or above (a leader of one liaison point does not read the whole).
+
+    def can_see_campaign_report(self, campaign: Any) -> bool:
+        path = campaign.organization.path
+        leading = self.paths_for({Role.OFFICE, Role.LEADER})
+        return self.is_superuser or any(path.startswith(grant) for grant in leading)
+
+    def get_campaign_report_or_404(self, campaign_pk: int | str) -> Any:
+        """The campaign, when the user may read its report and data screen; 404 otherwise."""
+        campaign = self.get_campaign_or_404(campaign_pk)
+        if not self.can_see_campaign_report(campaign):
+            raise Http404
+        return campaign
+
     # -- campaign units ----------------------------------------------------------------
 
     def can_view_unit(self, org: Organization) -> bool:

@@ -35,6 +35,8 @@ from vanguard.campaigns.closure import closure_gate
 from vanguard.campaigns.compliance import (
     EVIDENCE_NAMES_SHOWN,
     ComplianceContext,
+    FigureColumn,
+    UnitNumber,
     activity,
     activity_ids,
     compliance_rule,
@@ -42,6 +44,7 @@ from vanguard.campaigns.compliance import (
     enrollments_with,
     out_of,
     page_link,
+    unit_figures,
     unit_links,
 )
 from vanguard.campaigns.units import units_by_org
@@ -464,3 +467,22 @@ def analysis_settled(enrollment) -> list[str]:
             % {"round": latest.title}
         )
     return problems
+
+
+@unit_figures(
+    FigureColumn("appraisal.opinions", gettext_lazy("Opinions received"), module="opinions"),
+    FigureColumn("appraisal.answered", gettext_lazy("Opinions answered"), module="opinions"),
+    FigureColumn("appraisal.candidates", gettext_lazy("Members appraised"), module="appraisal"),
+    FigureColumn("appraisal.concluded", gettext_lazy("Appraisal concluded"), module="appraisal"),
+)
+def appraisal_figures(context: ComplianceContext) -> dict[int, dict[str, UnitNumber]]:
+    """Opinions received and answered, members appraised and concluded, per unit."""
+    return {
+        pk: {
+            "appraisal.opinions": unit.opinions,
+            "appraisal.answered": unit.opinions - unit.open,
+            "appraisal.candidates": sum(r.candidates for r in unit.rounds),
+            "appraisal.concluded": sum(r.concluded for r in unit.rounds),
+        }
+        for pk, unit in unit_stats(context).items()
+    }

@@ -10,7 +10,7 @@ grow with the number of units or members.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -110,6 +110,72 @@ def compliance_rule(
         return check
 
     return register
+
+
+# -- unit figures: the numbers each unit carries in its stored figures -----------------------
+
+UnitNumber = int | float | str | None
+# A figure source: enrolment id → {column key: value}, read from what the rules loaded.
+FigureSource = Callable[["ComplianceContext"], Mapping[int, Mapping[str, UnitNumber]]]
+
+
+@dataclass(frozen=True)
+class FigureColumn:
+    """A number every enrolled unit carries in its stored figures (`figures.UnitFigures.
+    numbers`): the campaign report and the data screen read it instead of counting again.
+    `kind`: "count", "hours", "rate" (0–1), "percent" (0–100), "flag" (1/0) or "text"."""
+
+    key: str
+    label: str | Promise
+    kind: str = "count"
+    module: str = ""  # the campaign module it belongs to ("": always on)
+
+
+@dataclass(frozen=True)
+class FigureSet:
+    columns: tuple[FigureColumn, ...]
+    source: FigureSource
+    module: str
+
+
+FIGURES: list[FigureSet] = []
+
+
+def unit_figures(
+    *columns: FigureColumn, module: str = ""
+) -> Callable[[FigureSource], FigureSource]:
+    """Register a source of unit figures (the columns it fills), computed with the rules in
+    the same context so that it reads the data they loaded: no query per unit."""
+
+    def register(source: FigureSource) -> FigureSource:
+        FIGURES.append(FigureSet(tuple(columns), source, module))
+        return source
+
+    return register
+
+
+def figure_columns(campaign: Campaign) -> list[FigureColumn]:
+    """The columns of unit figures the campaign's modules fill, in registration order."""
+    return [
+        column
+        for figure_set in FIGURES
+        if not figure_set.module or campaign.has_module(figure_set.module)
+        for column in figure_set.columns
+        if not column.module or campaign.has_module(column.module)
+    ]
+
+
+def unit_numbers(context: ComplianceContext) -> dict[int, dict[str, UnitNumber]]:
+    """Every enrolment's figures (enrolment id → column key → value) in the context."""
+    numbers: dict[int, dict[str, UnitNumber]] = {e.pk: {} for e in context.enrollments}
+    columns = {column.key for column in figure_columns(context.campaign)}
+    for figure_set in FIGURES:
+        if not any(column.key in columns for column in figure_set.columns):
+            continue  # its module, or every column's, is off: not even loaded
+        for pk, values in figure_set.source(context).items():
+            if pk in numbers:
+                numbers[pk].update(values)
+    return numbers
 
 
 def rules_for(campaign: Campaign, *, per_unit: bool | None = None) -> list[Rule]:
@@ -768,3 +834,9 @@ def remedial_cycles_dated(context: ComplianceContext) -> list[Finding]:
                 )
             )
     return findings
+
+
+@unit_figures(FigureColumn("plan.remedial", gettext_lazy("In remedial cycle"), "flag"))
+def remedial_figures(context: ComplianceContext) -> dict[int, dict[str, UnitNumber]]:
+    """Whether each unit is in an open remedial cycle (补课), from the plans loaded."""
+    return {e.pk: {"plan.remedial": int(open_cycle(e) is not None)} for e in context.enrollments}

@@ -27,7 +27,7 @@ import hashlib
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
 
@@ -36,7 +36,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from vanguard.campaigns import compliance, revision
-from vanguard.campaigns.compliance import RULES, ComplianceContext, ComplianceReport
+from vanguard.campaigns.compliance import RULES, ComplianceContext, ComplianceReport, UnitNumber
 from vanguard.campaigns.models import Campaign, Enrollment, StepStatus
 from vanguard.campaigns.verdicts import Finding, Verdict
 
@@ -61,6 +61,8 @@ class UnitFigures:
     verdicts: dict[str, list[Finding]]  # per-unit rule code → the unit's findings
     bars: list[Bar]  # the phase plan drawn on the overview (`views.timeline`)
     steps_done: int
+    # the unit's numbers (`compliance.unit_figures`: sessions, hours, 参学率 …) by column key
+    numbers: dict[str, UnitNumber] = field(default_factory=dict)
 
 
 @dataclass
@@ -78,7 +80,8 @@ class State:
 
 
 def _unit_key(enrollment_id: int, language: str) -> str:
-    return f"{revision.namespace()}:unit-figures:{language}:{enrollment_id}"
+    # v2: the figures carry `numbers` (figures stored before it are computed again)
+    return f"{revision.namespace()}:unit-figures-v2:{language}:{enrollment_id}"
 
 
 def _stamp_key(enrollment_id: int, language: str) -> str:
@@ -107,6 +110,7 @@ class _Computed(TypedDict):
     verdicts: dict[str, list[Finding]]
     bars: list[Bar]
     steps_done: int
+    numbers: dict[str, UnitNumber]
 
 
 def compute_units(campaign: Campaign, unit_ids: Iterable[int], today: date) -> dict[int, _Computed]:
@@ -116,11 +120,13 @@ def compute_units(campaign: Campaign, unit_ids: Iterable[int], today: date) -> d
 
     report = compliance.evaluate_units(campaign, unit_ids, today=today)
     rules = campaign.rules
+    numbers = compliance.unit_numbers(report.context)
     figures: dict[int, _Computed] = {
         e.pk: {
             "verdicts": {},
             "bars": timeline(e, rules),
             "steps_done": sum(1 for r in e.steps.all() if r.status == StepStatus.DONE),
+            "numbers": numbers[e.pk],
         }
         for e in report.context.enrollments
     }

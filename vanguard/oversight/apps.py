@@ -26,6 +26,10 @@ class OversightConfig(AppConfig):
                 data_generator="vanguard.oversight.generate",
                 notification_events=EVENTS,
                 todo="vanguard.oversight.todo.todo",
+                # the campaign report's list of commendations (reporting)
+                services={
+                    "report.commendations": "vanguard.oversight.selectors.commendations_for_report"
+                },
                 modules=(
                     ModuleDef("leading_groups", _("Leading groups")),
                     ModuleDef("liaison", _("Liaison points, liaison officers and supervision")),

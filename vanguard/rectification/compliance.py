@@ -22,11 +22,14 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from vanguard.campaigns.compliance import (
     ComplianceContext,
+    FigureColumn,
+    UnitNumber,
     activity,
     compliance_rule,
     enrollments_with,
     out_of,
     page_link,
+    unit_figures,
     unit_links,
 )
 from vanguard.campaigns.verdicts import Finding, Severity
@@ -300,3 +303,27 @@ def reopened_items(context: ComplianceContext) -> list[Finding]:
                 )
             )
     return findings
+
+
+@unit_figures(
+    FigureColumn("rectification.items", gettext_lazy("Rectification items")),
+    FigureColumn("rectification.done", gettext_lazy("Items done")),
+    FigureColumn("rectification.overdue", gettext_lazy("Items overdue")),
+    FigureColumn(
+        "rectification.public_solved", gettext_lazy("Problems raised by the public and solved")
+    ),
+    module="rectification",
+)
+def rectification_figures(context: ComplianceContext) -> dict[int, dict[str, UnitNumber]]:
+    """Each unit's items, done, overdue, and the public's problems solved (效果)."""
+    summaries = _loaded(context).summaries
+    figures: dict[int, dict[str, UnitNumber]] = {}
+    for enrollment in context.enrollments:
+        summary = summaries.get(enrollment.pk) or stats.ListSummary(key=enrollment.pk)
+        figures[enrollment.pk] = {
+            "rectification.items": summary.items,
+            "rectification.done": summary.solved,
+            "rectification.overdue": summary.overdue,
+            "rectification.public_solved": summary.public_solved,
+        }
+    return figures

@@ -2,4 +2,4 @@
 (`build_*` functions registered with `vanguard.reports.jobs.export`); importing the views
 registers them."""
 
-from vanguard.reporting.views import summaries  # noqa: F401
+from vanguard.reporting.views import campaign_report, summaries  # noqa: F401

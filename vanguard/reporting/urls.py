@@ -1,9 +1,10 @@
-"""URLs of reporting (阶段总结、转段验收, 简报; namespace `reporting`): signed-in pages under
-/reporting/, public pages (no login) under /public/briefs/."""
+"""URLs of reporting (阶段总结、转段验收, 简报, the campaign report, 数据大屏; namespace
+`reporting`): signed-in pages under /reporting/, public pages (no login) under
+/public/briefs/."""
 
 from django.urls import include, path
 
-from vanguard.reporting.views import briefs, public, summaries
+from vanguard.reporting.views import briefs, campaign_report, public, screen, summaries
 
 app_name = "reporting"
 
@@ -43,6 +44,15 @@ pages = [
     path("briefs/<int:pk>/", briefs.brief_detail, name="brief"),
     path("briefs/<int:pk>/<slug:action>/", briefs.brief_action, name="brief-action"),
     path("pictures/<int:pk>/", briefs.brief_picture, name="brief-picture"),
+    # the campaign report and the data screen (the leading group)
+    path("<int:campaign_pk>/report/", campaign_report.report_page, name="campaign-report"),
+    path(
+        "<int:campaign_pk>/report/<slug:fmt>/",
+        campaign_report.report_start,
+        name="campaign-report-start",
+    ),
+    path("<int:campaign_pk>/screen/", screen.screen_page, name="screen"),
+    path("<int:campaign_pk>/screen/data/", screen.screen_data, name="screen-data"),
 ]
 
 # The public site (no login).

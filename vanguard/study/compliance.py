@@ -24,11 +24,14 @@ from django.utils.translation import gettext_lazy
 
 from vanguard.campaigns.compliance import (
     ComplianceContext,
+    FigureColumn,
+    UnitNumber,
     activity,
     activity_ids,
     compliance_rule,
     describe_threshold,
     out_of,
+    unit_figures,
     unit_links,
 )
 from vanguard.campaigns.units import units_by_org
@@ -438,3 +441,22 @@ def two_books(context: ComplianceContext) -> list[Finding]:
                 )
             )
     return findings
+
+
+@unit_figures(
+    FigureColumn("study.sessions", gettext_lazy("Study sessions held")),
+    FigureColumn("study.hours", gettext_lazy("Average study hours"), "hours"),
+    FigureColumn("study.participation", gettext_lazy("Participation rate"), "rate"),
+    module="sessions",
+)
+def study_figures(context: ComplianceContext) -> dict[int, dict[str, UnitNumber]]:
+    """Sessions held, members' average hours and 参学率 of each unit, from the study data
+    the rules loaded."""
+    return {
+        pk: {
+            "study.sessions": study.sessions.held,
+            "study.hours": float(study.hours.average),
+            "study.participation": study.participation.rate,
+        }
+        for pk, study in _studies(context).items()
+    }

@@ -15,10 +15,13 @@ from django.utils.translation import gettext_lazy
 
 from vanguard.campaigns.compliance import (
     ComplianceContext,
+    FigureColumn,
+    UnitNumber,
     activity,
     activity_ids,
     compliance_rule,
     open_cycle,
+    unit_figures,
     unit_links,
 )
 from vanguard.campaigns.models import EnrollmentStatus
@@ -234,3 +237,21 @@ def remedial_resurveyed(context: ComplianceContext) -> list[Finding]:
             Finding(level, message, dates=(cycle.opened_on,), **_on_unit_page(context, enrollment))
         )
     return findings
+
+
+@unit_figures(
+    FigureColumn("surveys.satisfaction", gettext_lazy("Satisfaction rate"), "percent"),
+    FigureColumn("surveys.outcome", gettext_lazy("Survey result"), "text"),
+    module="surveys",
+)
+def survey_figures(context: ComplianceContext) -> dict[int, dict[str, UnitNumber]]:
+    """The 满意率 and outcome of each unit's latest closed survey (three queries); the rate
+    only where the survey may be shown (the template's k-anonymity threshold)."""
+    found = results.latest_results(context.enrollments)
+    figures: dict[int, dict[str, UnitNumber]] = {}
+    for pk, result in found.items():
+        figures[pk] = {
+            "surveys.satisfaction": result.combined.satisfied_share if result.shown else None,
+            "surveys.outcome": result.outcome_label,
+        }
+    return figures

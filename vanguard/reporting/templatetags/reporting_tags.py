@@ -80,4 +80,9 @@ def reporting_overview_panel(context, campaign):
             published=Count("pk", filter=Q(status=BriefStatus.PUBLISHED)),
         )
     )
-    return {"campaign": campaign, "summaries": summaries, "briefs": briefs}
+    return {
+        "campaign": campaign,
+        "summaries": summaries,
+        "briefs": briefs,
+        "leading_group": scope.can_see_campaign_report(campaign),
+    }

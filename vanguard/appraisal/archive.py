@@ -111,7 +111,13 @@ def _self_analyses(enrollment, scope):
                 "member__organization__path", "member__code"
             )
         ]
-        headers = [_("Member"), _("Status"), _("Submitted on"), title, _("Comments of the unit")]
+        headers = [
+            _("Member"),
+            _("Review status"),
+            _("Submitted on"),
+            title,
+            _("Comments of the unit"),
+        ]
         return archive.Table(title, _subtitle(enrollment), headers, rows)
 
     yield _document(enrollment, title, last, archive.table_pdf(table))

@@ -70,7 +70,7 @@ def _phase_plan(enrollment: Enrollment) -> archive.Table:
     return archive.Table(
         _("Phase plan"),
         f"{enrollment.organization.name} · {enrollment.campaign.title} · {enrollment.batch}",
-        [_("Phase"), _("Dates"), _("Step"), _("Status"), _("Done on")],
+        [_("Phase"), _("Dates"), _("Step"), _("Step status"), _("Done on")],
         rows,
     )
 

@@ -81,7 +81,7 @@ def _briefs(enrollment) -> Iterator[ArchiveDocument]:
         headers = [
             _("Title"),
             _("Phase"),
-            _("Status"),
+            _("Review status"),
             _("Submitted on"),
             _("Published on"),
             _("Text"),

@@ -378,3 +378,31 @@ def test_the_queries_of_a_units_archive_do_not_grow(
     _grow(_unit(), 12)
     many = _archive_queries(_unit(), scope, captured)
     assert many == few
+
+
+# -- the buttons -------------------------------------------------------------------------------
+
+
+def _page(username: str, name: str, args) -> str:
+    client = Client()
+    client.force_login(_user(username))
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("username", "shown"), [("admin_kszx", True), ("member", False)])
+def test_the_unit_page_offers_the_archive_to_its_staff(world, username, shown):
+    enrollment = world.enrollment
+    args = [enrollment.campaign_id, enrollment.pk]
+    page = _page(username, "campaigns:unit", args)
+    assert (reverse("archive:unit", args=args) in page) is shown
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("username", "shown"), [("guojianmin", True), ("admin_kszx", False)])
+def test_the_overview_offers_the_campaign_archive_to_the_office(world, username, shown):
+    args = [world.enrollment.campaign_id]
+    page = _page(username, "campaigns:overview", args)
+    assert (reverse("archive:campaign", args=args) in page) is shown

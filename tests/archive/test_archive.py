@@ -406,3 +406,36 @@ def test_the_overview_offers_the_campaign_archive_to_the_office(world, username,
     args = [world.enrollment.campaign_id]
     page = _page(username, "campaigns:overview", args)
     assert (reverse("archive:campaign", args=args) in page) is shown
+
+
+# -- filing ------------------------------------------------------------------------------------
+
+
+def test_documents_are_filed_by_phase_and_numbered_in_their_order():
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from vanguard.core.archive import ArchiveDocument
+
+    phases = [
+        SimpleNamespace(code="study", title="学习/动员"),
+        SimpleNamespace(code="x", title="空"),
+    ]
+    enrollment = SimpleNamespace(campaign=SimpleNamespace(rules=SimpleNamespace(phases=phases)))
+    documents = [
+        ArchiveDocument("十", "pdf", phase="study", order=(10,)),
+        ArchiveDocument("九", "pdf", phase="study", order=(9,)),
+        ArchiveDocument("证明", "txt", phase="study", order=(69, datetime(2024, 3, 1, tzinfo=UTC))),
+        ArchiveDocument("抽样", "pdf", phase="study", order=(70, date(2024, 1, 1))),
+        ArchiveDocument("未知阶段", "pdf", phase="gone", order=(1,)),
+    ]
+    with translation.override("zh-hans"):
+        folders = assemble.unit_folders(enrollment, documents, "根/")
+    # the general records first (a phase the template lacks is general), empty phases left out
+    assert [f.path for f in folders] == ["根/00-综合材料/", "根/01-学习_动员/"]
+    assert [e.path for e in folders[1].entries] == [
+        "根/01-学习_动员/01-九.pdf",
+        "根/01-学习_动员/02-十.pdf",
+        "根/01-学习_动员/03-证明.txt",
+        "根/01-学习_动员/04-抽样.pdf",
+    ]

@@ -86,8 +86,18 @@ def campaign_documents(campaign, scope) -> list[ArchiveDocument]:
     return [doc for part in registry.campaign_archive_parts() for doc in part(campaign, scope)]
 
 
+def _sortable(value: object) -> tuple[int, float, str]:
+    """Numbers compare as numbers, anything else (dates, times) by its ISO text."""
+    if isinstance(value, int | float):
+        return (0, float(value), "")
+    return (1, 0.0, str(value))
+
+
 def _sorted(documents: Iterable[ArchiveDocument]) -> list[ArchiveDocument]:
-    return sorted(documents, key=lambda d: (tuple(map(str, d.order)), d.on or date.min, d.title))
+    return sorted(
+        documents,
+        key=lambda d: (tuple(map(_sortable, d.order)), d.on or date.min, d.title),
+    )
 
 
 def _folder(number: int, title: str, parent: str, documents: Sequence[ArchiveDocument]) -> Folder:

@@ -644,6 +644,12 @@ case("reporting:campaign-report", "GET", c)
 case("reporting:campaign-report-start", "POST", lambda o: [o["campaign"].pk, "pdf"])
 case("reporting:screen", "GET", c)
 case("reporting:screen-data", "GET", c)
+# the inspection archive (档案): a unit's for its staff readers, the campaign's for the
+# office and the leaders
+case("archive:unit", "GET", ce)
+case("archive:unit-build", "POST", ce)
+case("archive:campaign", "GET", c)
+case("archive:campaign-build", "POST", c)
 
 PUBLIC = [
     ("health", "GET", none),
@@ -703,6 +709,8 @@ LEADERS_ACT = {"study:quiz-start", "study:my-five-one", "notifications:read-all"
 # file of what the user may read (my downloads), so a read-only leader may start one.
 EXPORTS = {
     "reporting:campaign-report-start",
+    "archive:unit-build",
+    "archive:campaign-build",
     "reporting:summary-pdf",
     "appraisal:opinions-export",
     "appraisal:round-export",
@@ -726,6 +734,10 @@ EXPORTS = {
 
 # The answers, persona by persona (PERSONAS order), reviewed against the access rules.
 EXPECTED: dict[str, str] = {
+    "archive:campaign": "2244444",
+    "archive:campaign-build": "2244444",
+    "archive:unit": "2222444",
+    "archive:unit-build": "2222444",
     # issue 20: study carriers and schools' Party work
     "schools:my-roles": "4444444",  # the demo's member is not in a school
     "schools:post": "2222244",

@@ -34,6 +34,8 @@ LAYERS = {
     "situation": 4,
     "schools": 4,
     "reporting": 4,
+    # The inspection archive assembles the parts the phase apps declare in the registry.
+    "archive": 4,
     "portal": 5,
     "datagen": 5,  # the benchmark's generator drives every app
     "<project>": 6,  # settings, urls

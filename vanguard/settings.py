@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "vanguard.notifications",
     "vanguard.situation",
     "vanguard.reporting",
+    "vanguard.archive",
     "vanguard.reports",
     "vanguard.datagen",
     "vanguard.portal",

@@ -20,6 +20,7 @@ APPS = (
     "oversight",
     "situation",
     "reporting",
+    "archive",
     "reports",
     "notifications",
     "portal",  # last: its landing pages sit at the root

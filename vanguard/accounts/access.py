@@ -725,6 +725,49 @@ class Scope:
             return False
         return on_roll or self.member.organization.path.startswith(org.path)
 
+    # -- the inspection archive (档案, issue 18) ------------------------------------------
+    # A unit's archive is a working paper: whoever reads the unit as staff (its
+    # administrator, its liaison officer, the office and the leaders over it) downloads it;
+    # its members and everyone else get 404. The campaign's archive is the office's and
+    # the leaders' (a grant on the campaign's organisation or above); anyone else 404. What
+    # goes into an archive is what its requester may read: 党性分析 only with
+    # `can_read_self_analyses` (the rule of the self-analysis pages: the unit's readers).
+
+    def can_download_unit_archive(self, org: Organization) -> bool:
+        return self.can_view_org(org)
+
+    def can_download_campaign_archive(self, campaign: Any) -> bool:
+        if self.is_superuser:
+            return True
+        path = campaign.organization.path
+        return any(path.startswith(top) for top in self.paths_for({Role.OFFICE, Role.LEADER}))
+
+    def can_read_self_analyses(self, org: Organization) -> bool:
+        return self.can_view_org(org)
+
+    def get_unit_archive_or_404(self, campaign_pk: int | str, pk: int | str) -> Any:
+        """An enrolled unit whose archive this user downloads, or 404."""
+        enrollment = self.get_enrollment_or_404(campaign_pk, pk, prefetch=("phases",))
+        if not self.can_download_unit_archive(enrollment.organization):
+            raise Http404
+        return enrollment
+
+    def get_campaign_archive_or_404(self, campaign_pk: int | str) -> Any:
+        """A campaign whose whole archive this user downloads, or 404."""
+        campaign = self.get_campaign_or_404(campaign_pk)
+        if not self.can_download_campaign_archive(campaign):
+            raise Http404
+        return campaign
+
+    def archive_enrollments(self, campaign: Any) -> QuerySet[Any]:
+        """The units of the campaign archive: those whose archive this user downloads."""
+        enrollments: QuerySet[Any] = (
+            apps.get_model("campaigns", "Enrollment")
+            .objects.filter(campaign=campaign)
+            .filter(self.unit_filter())
+        )
+        return enrollments
+
     # -- background jobs ("my downloads") ----------------------------------------------
 
     def jobs(self) -> QuerySet[Any]:

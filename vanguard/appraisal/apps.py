@@ -18,6 +18,7 @@ class AppraisalConfig(AppConfig):
             PhaseApp(
                 label="appraisal",
                 order=20,
+                archive="vanguard.appraisal.archive.unit_archive",
                 nav="appraisal/_nav.html",
                 unit_panel="appraisal/_unit.html",
                 member_panel="appraisal/_me.html",

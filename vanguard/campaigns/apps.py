@@ -22,6 +22,12 @@ class CampaignsConfig(AppConfig):
         from vanguard.core.registry import register_todo
 
         register_todo("campaigns", "vanguard.campaigns.todo.todo")
+        # The shell's part of the inspection archive: the phase plan, the campaign's plan.
+        registry.register_archive(
+            "campaigns",
+            unit="vanguard.campaigns.archive.unit_archive",
+            campaign="vanguard.campaigns.archive.campaign_archive",
+        )
         # The shell's own campaign modules (the phase apps declare theirs in their PhaseApp).
         registry.register_modules(
             "campaigns",

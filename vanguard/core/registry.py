@@ -17,7 +17,11 @@ app declares what it contributes in one `PhaseApp` entry, registered from its
 - `notification_events`: the app's `NotificationEvent`s — what it tells people and when
   (`vanguard.notifications` runs their finders and delivers what they find); `todo`: the
   provider of the app's to-do items (待办) on the landing pages;
-- `archive_parts`: a slot for the coming archive issue (declared, not used yet);
+- `archive`: the dotted path of `archive(enrollment, scope) -> Iterable[ArchiveDocument]`
+  (`vanguard.core.archive`): the app's documents of one unit in the inspection archive
+  (档案); `campaign_archive`, of `f(campaign, scope)`: the campaign's own documents. The
+  shell's own parts (the phase plan) are registered by `campaigns` with `register_archive`;
+  the `archive` app assembles them all (`docs/archive.md`);
 - `modules`: the campaign modules the app owns (`ModuleDef`). A campaign's template
   enables modules by code (`[modules] enabled = [...]`); a module that is off shows
   nothing and counts for nothing. `module` names the module(s) the app's nav and panels
@@ -133,7 +137,8 @@ class PhaseApp:
     notification_events: tuple[NotificationEvent, ...] = ()
     todo: str = ""  # dotted path of `todo(scope, campaign, today) -> Iterable[TodoItem]`
     owned_steps: str = ""
-    archive_parts: tuple[str, ...] = ()
+    archive: str = ""  # `archive(enrollment, scope) -> Iterable[ArchiveDocument]`
+    campaign_archive: str = ""  # `campaign_archive(campaign, scope) -> Iterable[…]`
     modules: tuple[ModuleDef, ...] = ()
     # The module(s) the app's nav and panels need: shown when the campaign in view has
     # any of them ("" or (): always shown).
@@ -255,6 +260,28 @@ def todo_items(scope, campaign, today: date) -> list[TodoItem]:
     providers = [*_shell_todo.values(), *(app.todo for app in phase_apps() if app.todo)]
     items = [item for path in providers for item in import_string(path)(scope, campaign, today)]
     return sorted(items, key=lambda i: (not i.overdue, i.due or date.max, i.title))
+
+
+_shell_archive: dict[str, tuple[str, str]] = {}
+
+
+def register_archive(name: str, unit: str = "", campaign: str = "") -> None:
+    """The shell's own archive parts (campaigns: the phase plan, the campaign's plan)."""
+    _shell_archive[name] = (unit, campaign)
+
+
+def archive_parts() -> list[Callable]:
+    """Every provider of a unit's archive documents: the shell's, then the phase apps'."""
+    paths = [unit for unit, _campaign in _shell_archive.values() if unit]
+    paths += [app.archive for app in phase_apps() if app.archive]
+    return [import_string(path) for path in paths]
+
+
+def campaign_archive_parts() -> list[Callable]:
+    """Every provider of the campaign's own documents in its archive."""
+    paths = [campaign for _unit, campaign in _shell_archive.values() if campaign]
+    paths += [app.campaign_archive for app in phase_apps() if app.campaign_archive]
+    return [import_string(path) for path in paths]
 
 
 def context(request) -> dict:

@@ -17,6 +17,7 @@ class OversightConfig(AppConfig):
             PhaseApp(
                 label="oversight",
                 order=50,
+                archive="vanguard.oversight.archive.unit_archive",
                 nav="oversight/_nav.html",
                 unit_panel="oversight/_unit.html",
                 member_panel="oversight/_me.html",

@@ -20,6 +20,7 @@ class RectificationConfig(AppConfig):
             PhaseApp(
                 label="rectification",
                 order=30,
+                archive="vanguard.rectification.archive.unit_archive",
                 nav="rectification/_nav.html",
                 unit_panel="rectification/_unit.html",
                 member_panel="rectification/_me.html",

@@ -17,6 +17,7 @@ class ReportingConfig(AppConfig):
             PhaseApp(
                 label="reporting",
                 order=55,
+                archive="vanguard.reporting.archive.unit_archive",
                 nav="reporting/_nav.html",
                 unit_panel="reporting/_unit.html",
                 overview_panel="reporting/_overview.html",

@@ -99,6 +99,8 @@ class JobContext:
         if done < total and done - self._last < step and self._last >= 0:
             return
         self._last = done
+        # Kept on the row in memory too: the job is saved once more when it ends.
+        self.job.done, self.job.total = done, total
         Job.objects.filter(pk=self.job.pk).update(done=done, total=total)
 
     def open_upload(self):

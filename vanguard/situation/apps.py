@@ -15,6 +15,7 @@ class SituationConfig(AppConfig):
             PhaseApp(
                 label="situation",
                 order=5,  # the first step of the first phase
+                archive="vanguard.situation.archive.unit_archive",
                 owned_steps="vanguard.situation.services.owned_steps",
                 compliance="vanguard.situation.compliance",  # its 未开展 probe
                 demo_loader="vanguard.situation.demo.load_demo",

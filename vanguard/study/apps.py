@@ -24,6 +24,7 @@ class StudyConfig(AppConfig):
                 compliance="vanguard.study.compliance",
                 demo_loader="vanguard.study.demo.load_demo",
                 data_generator="vanguard.study.generate",
+                archive="vanguard.study.archive.unit_archive",
                 public_links=(
                     PublicLink(
                         "study:public-writings",

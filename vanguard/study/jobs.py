@@ -31,6 +31,12 @@ def unit_hours_xlsx(ctx, pk, enrollment_pk) -> jobs.Output:
 
     enrollment = _enrollment(ctx, pk, enrollment_pk)
     members = unit_hours_rows(enrollment, ctx.GET.get("short") == "1")
+    sheet = hours_sheet(ctx.counted(members, members.count()))
+    return jobs.sheets_output([sheet], filename(enrollment, _("Study hours"), "xlsx"))
+
+
+def hours_sheet(members) -> Sheet:
+    """The members' hours against the required (the unit's hours export, the archive)."""
     rows = (
         [
             m.code,
@@ -42,7 +48,7 @@ def unit_hours_xlsx(ctx, pk, enrollment_pk) -> jobs.Output:
             float(m.required),
             float(m.shortfall),
         ]
-        for m in ctx.counted(members, members.count())
+        for m in members
     )
     headers = [
         _("Number"),
@@ -54,17 +60,34 @@ def unit_hours_xlsx(ctx, pk, enrollment_pk) -> jobs.Output:
         _("Required"),
         _("Short by"),
     ]
-    sheet = Sheet(_("Study hours"), headers, rows, widths=(16, 12, 28, 12, 10))
-    return jobs.sheets_output([sheet], filename(enrollment, _("Study hours"), "xlsx"))
+    return Sheet(_("Study hours"), headers, rows, widths=(16, 12, 28, 12, 10))
 
 
 @jobs.export("study.roster_pdf")
 def roster_pdf(ctx, pk, enrollment_pk) -> jobs.Output:
     enrollment = _enrollment(ctx, pk, enrollment_pk)
-    context = _base(enrollment, roster=books.roster(enrollment), legend=books.legend())
     return jobs.pdf_output(
-        "study/print/roster.html", context, filename(enrollment, _("Roster"), "pdf")
+        ROSTER_PDF, roster_context(enrollment), filename(enrollment, _("Roster"), "pdf")
     )
+
+
+ROSTER_PDF = "study/print/roster.html"
+LOG_PDF = "study/print/study_log.html"
+NOTES_PDF = "study/print/notes.html"
+
+
+def roster_context(enrollment) -> dict:
+    return _base(enrollment, roster=books.roster(enrollment), legend=books.legend())
+
+
+def log_context(enrollment) -> dict:
+    return _base(
+        enrollment, entries=labelled(books.study_log(enrollment), enrollment.campaign.rules)
+    )
+
+
+def notes_context(enrollment, member=None) -> dict:
+    return _base(enrollment, notes=books.unit_notes(enrollment, member), member=member)
 
 
 @jobs.export("study.roster_xlsx")
@@ -83,13 +106,8 @@ def labelled(entries, rules):
 @jobs.export("study.log_pdf")
 def study_log_pdf(ctx, pk, enrollment_pk) -> jobs.Output:
     enrollment = _enrollment(ctx, pk, enrollment_pk)
-    context = _base(
-        enrollment, entries=labelled(books.study_log(enrollment), enrollment.campaign.rules)
-    )
     return jobs.pdf_output(
-        "study/print/study_log.html",
-        context,
-        filename(enrollment, _("Collective study log"), "pdf"),
+        LOG_PDF, log_context(enrollment), filename(enrollment, _("Collective study log"), "pdf")
     )
 
 
@@ -106,9 +124,8 @@ def notes_pdf(ctx, pk, enrollment_pk) -> jobs.Output:
 
     enrollment = _enrollment(ctx, pk, enrollment_pk)
     member = notes_member(ctx, enrollment)
-    context = _base(enrollment, notes=books.unit_notes(enrollment, member), member=member)
     return jobs.pdf_output(
-        "study/print/notes.html", context, filename(enrollment, _("Study notes"), "pdf")
+        NOTES_PDF, notes_context(enrollment, member), filename(enrollment, _("Study notes"), "pdf")
     )
 
 

@@ -19,6 +19,7 @@ class SurveysConfig(AppConfig):
             PhaseApp(
                 label="surveys",
                 order=40,
+                archive="vanguard.surveys.archive.unit_archive",
                 nav="surveys/_nav.html",
                 unit_panel="surveys/_unit.html",
                 member_panel="surveys/_me.html",

@@ -491,8 +491,17 @@ def round_notice_pdf(request, pk):
 def build_round_notice_pdf(ctx, pk) -> jobs.Output:
     """Made by the background worker; `ctx` carries the user's scope and query like a request."""
     appraisal_round = _closed_round_or_404(ctx, pk)
+    context = notice_context(appraisal_round)
+    return jobs.pdf_output(NOTICE_PDF, context, f"{appraisal_round.title}.pdf")
+
+
+NOTICE_PDF = "appraisal/print/results.html"
+
+
+def notice_context(appraisal_round) -> dict:
+    """The printed notice and results of a counted round (the PDF export, the archive)."""
     result, rows = result_rows(appraisal_round)
-    context = {
+    return {
         "round": appraisal_round,
         "result": result,
         "rows": rows,
@@ -500,4 +509,3 @@ def build_round_notice_pdf(ctx, pk) -> jobs.Output:
         "titles": _grade_titles(appraisal_round),
         "notice": appraisal_round.notice or draft_notice(appraisal_round),
     }
-    return jobs.pdf_output("appraisal/print/results.html", context, f"{appraisal_round.title}.pdf")

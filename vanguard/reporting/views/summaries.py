@@ -194,8 +194,17 @@ def summary_pdf(request, pk):
 def build_summary_pdf(ctx, pk) -> jobs.Output:
     """Made by the background worker; `ctx` carries the user's scope like a request."""
     summary = _summary_or_404(ctx, pk)
+    filename = f"{summary.enrollment.organization.name}-{summary.phase_code}.pdf"
+    return jobs.pdf_output(SUMMARY_PDF, summary_context(summary), filename)
+
+
+SUMMARY_PDF = "reporting/print/summary.html"
+
+
+def summary_context(summary: PhaseSummary) -> dict:
+    """The printed summary (its PDF export, the inspection archive)."""
     enrollment = summary.enrollment
-    context = {
+    return {
         "summary": summary,
         "campaign": enrollment.campaign,
         "enrollment": enrollment,
@@ -203,8 +212,6 @@ def build_summary_pdf(ctx, pk) -> jobs.Output:
         "evidence": list(summary.evidence.all()),
         "reviews": list(summary.reviews.select_related("reviewer")),
     }
-    filename = f"{enrollment.organization.name}-{summary.phase_code}.pdf"
-    return jobs.pdf_output("reporting/print/summary.html", context, filename)
 
 
 @login_required

@@ -419,7 +419,8 @@ def _results_survey_or_404(request, pk) -> Survey:
     return survey
 
 
-def _results_context(request, survey: Survey) -> dict:
+def results_context(scope, survey: Survey) -> dict:
+    """The results page's context, for the page, its PDF and the inspection archive."""
     tallies, comments = results.question_tallies(survey)
     org = survey.enrollment.organization
     cycle = survey.enrollment.remedial_cycles.filter(closed_on__isnull=True).first()
@@ -433,8 +434,8 @@ def _results_context(request, survey: Survey) -> dict:
         "rule": survey.enrollment.campaign.rules.satisfaction,
         "tallies": tallies,
         "comments": comments,
-        "oversee": request.scope.can_oversee_unit(org),
-        "can_run": request.scope.can_run_survey(org),
+        "oversee": scope.can_oversee_unit(org),
+        "can_run": scope.can_run_survey(org),
         "cycle": cycle,
         "min_shown": result.min_shown,
     }
@@ -443,7 +444,7 @@ def _results_context(request, survey: Survey) -> dict:
 @login_required
 def results_page(request, pk):
     survey = _results_survey_or_404(request, pk)
-    return render(request, "surveys/results.html", _results_context(request, survey))
+    return render(request, "surveys/results.html", results_context(request.scope, survey))
 
 
 @login_required
@@ -458,6 +459,9 @@ def results_pdf(request, pk):
 def build_results_pdf(ctx, pk) -> jobs.Output:
     """Made by the background worker; `ctx` carries the user's scope like a request."""
     survey = _results_survey_or_404(ctx, pk)
-    context = _results_context(ctx, survey)
+    context = results_context(ctx.scope, survey)
     name = f"{survey.enrollment.organization.name}-满意度测评结果-{survey.number}.pdf"
-    return jobs.pdf_output("surveys/results_pdf.html", context, name)
+    return jobs.pdf_output(RESULTS_PDF, context, name)
+
+
+RESULTS_PDF = "surveys/results_pdf.html"

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from vanguard.accounts.models import Role, RoleGrant, User
-from vanguard.campaigns import services
+from vanguard.campaigns import group_steps, services
 from vanguard.campaigns.models import Batch, Campaign, StepStatus
 from vanguard.campaigns.template import load_template, shipped_template_path
 from vanguard.core import registry
@@ -239,6 +239,7 @@ def _enroll_and_plan(rng: random.Random, batch: Batch, org: Organization) -> Non
         ),
     }
     services.save_phase_plan(enrollment, windows, acting=None)
+    _record_group_steps(batch.campaign, org, windows)
     rules = batch.campaign.rules
     for phase, step in rules.steps():
         if org.code == "S03" and phase.code == "rectification":
@@ -258,6 +259,19 @@ def _enroll_and_plan(rng: random.Random, batch: Batch, org: Organization) -> Non
                 user=None,
                 acting=None,
             )
+
+
+def _record_group_steps(campaign: Campaign, org: Organization, windows: dict) -> None:
+    """Each member whose group has steps of its own (leader cadres: 三.4) took them in the
+    phase they belong to, except in 开发公司, whose cadres have not (the verdicts show it)."""
+    if org.code == "KFGS":
+        return
+    members = list(Member.objects.within(org).select_related("organization"))
+    for member_id, steps in group_steps.steps_of_members(campaign, members).items():
+        member = next(m for m in members if m.pk == member_id)
+        for step in steps.own:
+            done_on = windows[step.phase][1] - timedelta(days=3)
+            group_steps.record_step(campaign, member, step.code, done_on=done_on, acting=None)
 
 
 def _add_logins(root: Organization, units: dict[str, Organization]) -> None:

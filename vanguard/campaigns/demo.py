@@ -261,7 +261,9 @@ def _enroll_and_plan(rng: random.Random, batch: Batch, org: Organization) -> Non
             )
 
 
-def _record_group_steps(campaign: Campaign, org: Organization, windows: dict[str, tuple[date, date]]) -> None:
+def _record_group_steps(
+    campaign: Campaign, org: Organization, windows: dict[str, tuple[date, date]]
+) -> None:
     """Each member whose group has steps of its own (leader cadres: 三.4) took them in the
     phase they belong to, except in 开发公司, whose cadres have not (the verdicts show it)."""
     if org.code == "KFGS":

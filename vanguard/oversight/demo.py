@@ -22,7 +22,7 @@ from django.apps import apps
 from django.db import transaction
 
 from vanguard.accounts.models import Role, RoleGrant, User
-from vanguard.campaigns.models import Campaign
+from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.orgs.models import Member, Organization
 from vanguard.oversight import duties, services
 from vanguard.oversight.models import (
@@ -557,16 +557,26 @@ def _dispositions(campaign, units) -> None:
 
 def _leader_duties(campaign, units) -> None:
     """The bureau leader 钱军 has recorded every item; 考试中心's first cadre all but the
-    last, so the unit page shows the verdict once the phase has ended."""
+    last, so the unit page shows the verdict once the phase has ended; the cadres of every
+    other unit all of them, except 开发公司's (behind in everything)."""
     rules = campaign.rules
     if not rules.leader_duties:
         return
     leader = Member.objects.filter(user__username="qianjun").first()
     cadres = [m for m in _members(units["KSZX"]) if m.is_leader_cadre]
-    plans = [(leader, rules.leader_duties)]
+    plans = [(leader, rules.leader_duties, campaign.starts_on)]
     if cadres:
-        plans.append((cadres[0], rules.leader_duties[:-1]))
-    for member, items in plans:
+        plans.append((cadres[0], rules.leader_duties[:-1], campaign.starts_on))
+    for enrollment in Enrollment.objects.filter(campaign=campaign).select_related(
+        "organization", "batch"
+    ):
+        if enrollment.organization.code not in {"KSZX", "KFGS"}:
+            plans += [
+                (m, rules.leader_duties, enrollment.batch.starts_on)
+                for m in Member.objects.within(enrollment.organization).order_by("code")
+                if m.is_leader_cadre and m != leader
+            ]
+    for member, items, start in plans:
         if member is None:
             continue
         for index, duty in enumerate(items):
@@ -574,7 +584,7 @@ def _leader_duties(campaign, units) -> None:
                 campaign,
                 member,
                 duty.code,
-                done_on=campaign.starts_on + timedelta(days=20 + 7 * index),
+                done_on=start + timedelta(days=20 + 7 * index),
                 description=f"{duty.title}：带头学习，带头查找问题，带头开展批评与自我批评，带头整改。",
                 acting=None,
             )

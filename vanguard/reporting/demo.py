@@ -6,6 +6,8 @@ to-do lists have something to show.
   整改提高 not written; three briefs accepted (one published), one awaiting review.
 - 教研中心 (JYZX): 学习动员 returned once, resubmitted and approved; 分析评议 returned.
 - 市第一中学 (S01): one brief published, one awaiting review.
+- Every other planned unit: each ended phase summarised and approved by the office, except
+  开发公司 (KFGS, behind in everything) and 实验中学 (S03, rectification not finished).
 """
 
 from __future__ import annotations
@@ -29,7 +31,12 @@ TEXTS = {
         "本阶段通过座谈会、意见箱、个别访谈等方式广泛征求意见，"
         "开展谈心谈话，党员撰写党性分析材料，召开专题组织生活会。"
     ),
+    "rectification": (
+        "本阶段制定并公示整改方案，逐项落实整改措施，整改情况在单位内公开，接受群众监督。"
+    ),
 }
+SCENARIOS = {"KSZX", "JYZX"}  # their summaries tell a story of their own (above)
+BEHIND = {"KFGS"}  # has written no summary: its verdicts show the sign-off missing
 BRIEFS = [
     (
         "考试中心召开先进性教育活动动员大会",
@@ -58,6 +65,11 @@ def load_demo(campaign: Campaign, rng: random.Random) -> None:
             _briefs(enrollments["KSZX"], users, BRIEFS, publish=1, accept=3)
         if "JYZX" in enrollments:
             _summaries_jyzx(enrollments["JYZX"], users)
+        for code, enrollment in enrollments.items():
+            if code not in SCENARIOS | BEHIND:
+                _summaries_approved(
+                    enrollment, users, skip={"rectification"} if code == "S03" else set()
+                )
         if "S01" in enrollments:
             _briefs(
                 enrollments["S01"],
@@ -102,6 +114,25 @@ def _summaries_kszx(enrollment, users) -> None:
         today=_end(enrollment, "analysis") + timedelta(days=1),
         acting=None,
     )
+
+
+def _summaries_approved(enrollment, users, skip=frozenset()) -> None:
+    """Each phase of the unit's plan summarised the day after it ended and approved by the
+    office two days later (a unit without a plan has nothing to summarise)."""
+    office = users.get("guojianmin")
+    for window in sorted(enrollment.phases.all(), key=lambda w: w.starts_on):
+        if window.phase_code in skip or window.phase_code not in TEXTS:
+            continue
+        day = window.ends_on + timedelta(days=1)
+        summary = services.submit_summary(
+            enrollment,
+            window.phase_code,
+            text=TEXTS[window.phase_code],
+            by=None,
+            today=day,
+            acting=None,
+        )
+        services.approve_summary(summary, by=office, today=day + timedelta(days=2), acting=None)
 
 
 def _summaries_jyzx(enrollment, users) -> None:

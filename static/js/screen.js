@@ -21,6 +21,10 @@
 
   function bars(id, categories, series, horizontal) {
     var category = Object.assign({ type: "category", data: categories }, axis);
+    if (!horizontal) {  // every batch named under its bars, its qualifier on a second line
+      category.axisLabel = Object.assign({}, axis.axisLabel, { interval: 0,
+        formatter: function (name) { return String(name).replace("（", "\n（"); } });
+    }
     var value = Object.assign({ type: "value", minInterval: 1 }, axis);
     chart(id).setOption({
       animation: false,

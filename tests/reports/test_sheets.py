@@ -159,8 +159,8 @@ def test_the_one_renderer_writes_formula_like_text_as_text():
     write_sheets(raw, [Sheet("意见", ["=HEADER()"], [[value, 3, None] for value in HOSTILE])])
     cells = _cells(raw.getvalue())
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
-    texts = [cell.value for cell in cells if isinstance(cell.value, str)]
-    # (XML stores a carriage return as a line feed)
+    # (a carriage return comes back as itself or as a line feed, by the openpyxl version)
+    texts = [cell.value.replace("\r", "\n") for cell in cells if isinstance(cell.value, str)]
     assert texts == ["'=HEADER()", *("'" + value.replace("\r", "\n") for value in HOSTILE)]
     assert [cell.value for cell in cells if isinstance(cell.value, int)] == [3] * len(HOSTILE)
 

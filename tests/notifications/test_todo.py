@@ -163,6 +163,36 @@ def test_office_has_failing_units_once_the_figures_are_stored(personas, campaign
     assert failing and failing[0].startswith("2个单位")  # both units lack a plan
 
 
+def test_office_failing_count_is_counted_once_per_version_of_the_figures(
+    personas, campaign, enrollments, monkeypatch
+):
+    """The office's count of failing units is kept per version of the units' stored
+    figures: read again while nothing changed, counted again once a write to a unit has
+    been recomputed (not on every request in between)."""
+    from django.utils import translation
+
+    from vanguard.campaigns import figures
+
+    reports = []
+    real = figures.campaign_report
+    monkeypatch.setattr(figures, "campaign_report", lambda c: reports.append(c) or real(c))
+    figures.state(campaign)
+    assert figures.failing_unit_count(campaign) == 2  # neither unit has a plan
+    assert figures.failing_unit_count(campaign) == 2
+    assert len(reports) == 1
+    windows = {
+        "study": (date(2024, 7, 1), date(2024, 8, 14)),
+        "analysis": (date(2024, 8, 15), date(2024, 9, 14)),
+        "rectification": (date(2024, 9, 15), date(2024, 10, 31)),
+    }
+    services.save_phase_plan(enrollments["A"], windows, acting=None)
+    figures.refresh(campaign.pk, translation.get_language())  # the worker catches up
+    assert figures.failing_unit_count(campaign) == 2  # A planned, but its steps are overdue
+    assert len(reports) == 2
+    failing = [t for t in titles(personas["office"], campaign, date(2024, 7, 2)) if "不达标" in t]
+    assert failing and failing[0].startswith("2个单位") and len(reports) == 2
+
+
 def test_office_decides_nominations(personas, campaign, enrollments, batches, tree):
     from vanguard.oversight.models import Commendation
 

@@ -38,7 +38,7 @@ from django_tasks import task
 from vanguard.campaigns import compliance, revision
 from vanguard.campaigns.compliance import RULES, ComplianceContext, ComplianceReport, UnitNumber
 from vanguard.campaigns.models import Campaign, Enrollment, StepStatus
-from vanguard.campaigns.verdicts import Finding, Verdict
+from vanguard.campaigns.verdicts import Finding, Severity, Verdict
 
 if TYPE_CHECKING:
     from vanguard.accounts.access import Scope
@@ -373,6 +373,21 @@ def enrollment_ids_in(campaign: Campaign, scope: Scope) -> list[int]:
     """The ids of the campaign's enrolments as far as `scope` reaches."""
     queryset = Enrollment.objects.filter(campaign=campaign).filter(scope.unit_filter())
     return list(queryset.values_list("pk", flat=True))
+
+
+def failing_unit_count(campaign: Campaign) -> int:
+    """How many of the campaign's units fail a rule, from their stored figures: counted once
+    per version of those figures (`units_state`), so a page showing the count (the office's
+    to-do list) does not read every unit's stored figures on each request."""
+    ids = list(Enrollment.objects.filter(campaign=campaign).values_list("pk", flat=True))
+    version = units_state(campaign, ids).version
+    key = revision.cache_key("failing-units", campaign.pk, version, revision="units")
+
+    def count() -> int:
+        levels = campaign_report(campaign).unit_levels.values()
+        return sum(1 for level in levels if level == Severity.FAILING)
+
+    return cast(int, cache.get_or_set(key, count, timeout=revision.timeout()))
 
 
 def campaign_report(

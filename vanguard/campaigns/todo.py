@@ -83,12 +83,10 @@ def _failing_units(campaign: Campaign) -> Iterator[TodoItem]:
     """Units whose stored figures fail a rule (the overview's red rows): read from the
     figures store, never computed here; nothing while the store is still empty."""
     from vanguard.campaigns import figures
-    from vanguard.campaigns.verdicts import Severity
 
     if figures.stored_state(campaign) is None:
         return
-    report = figures.campaign_report(campaign)
-    failing = sum(1 for level in report.unit_levels.values() if level == Severity.FAILING)
+    failing = figures.failing_unit_count(campaign)
     if failing:
         yield TodoItem(
             title=_("%(count)s units fail a rule of the campaign") % {"count": failing},

@@ -690,7 +690,7 @@ def group_step_completion(context: ComplianceContext) -> list[Finding]:
     if not any(group.steps for group in campaign.rules.member_groups):
         return []
     units = context.group_steps
-    records = group_steps.records_of(campaign, [m for u in units.values() for m in u.members])
+    records = group_steps.units_records(campaign, context.enrollments)
     findings = []
     for enrollment in context.enrollments:
         windows = {w.phase_code: w for w in enrollment.phases.all()}

@@ -17,16 +17,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanguard.accounts.access import Scope, require_acting, subtree_filter
 from vanguard.accounts.models import User
-from vanguard.campaigns.groups import chosen_codes, member_group
-from vanguard.campaigns.models import Campaign, Enrollment, GroupStepRecord
+from vanguard.campaigns.groups import chosen_codes, group_of, member_group
+from vanguard.campaigns.models import Campaign, Enrollment, GroupStepRecord, MemberGroupChoice
 from vanguard.campaigns.template import CampaignTemplate, GroupStep, MemberGroup, StepDef
 from vanguard.campaigns.units import unit_of
 from vanguard.orgs.models import Member
@@ -52,13 +53,6 @@ def has_group_steps(rules: CampaignTemplate) -> bool:
     return any(group.steps or group.skip_steps for group in rules.member_groups)
 
 
-def _groups_of(
-    rules: CampaignTemplate, member: Member, guidance: MemberGroup | None
-) -> list[MemberGroup]:
-    found = [g for g in rules.member_groups if g.match is None and g.code in member.groups]
-    return [*found, guidance] if guidance is not None else found
-
-
 def steps_for(
     campaign: Campaign, member: Member, chosen: dict[int, str] | None = None
 ) -> MemberSteps:
@@ -67,7 +61,17 @@ def steps_for(
     rules = campaign.rules
     if not has_group_steps(rules):
         return NONE
-    groups = _groups_of(rules, member, member_group(campaign, member, chosen))
+    return _steps_of_groups(rules, member.groups, member_group(campaign, member, chosen))
+
+
+def _steps_of_groups(
+    rules: CampaignTemplate, built_in: tuple[str, ...], guidance: MemberGroup | None
+) -> MemberSteps:
+    """The steps that differ for a member in the built-in groups `built_in` (`Member.groups`)
+    and the 分类指导 group `guidance`."""
+    groups = [g for g in rules.member_groups if g.match is None and g.code in built_in]
+    if guidance is not None:
+        groups.append(guidance)
     own: dict[str, GroupStep] = {}
     for group in groups:
         for step in group.steps:
@@ -144,11 +148,18 @@ def withdraw_step(
 # -- in the verdicts -----------------------------------------------------------------------
 
 
+class UnitMember(NamedTuple):
+    """An active member of an enrolled unit, as the verdicts name them."""
+
+    pk: int
+    name: str
+
+
 @dataclass(frozen=True)
 class UnitSteps:
     """The active members of one enrolled unit and their steps that differ."""
 
-    members: list[Member]
+    members: list[UnitMember]
     steps: dict[int, MemberSteps]
 
     def not_asked(self) -> frozenset[str]:
@@ -158,26 +169,71 @@ class UnitSteps:
         return frozenset.intersection(*(self.steps[m.pk].skipped for m in self.members))
 
 
+def _members_in(enrollments: list[Enrollment]) -> QuerySet[Member]:
+    paths = [e.organization.path for e in enrollments]
+    members: QuerySet[Member] = Member.objects.active()
+    return members.filter(subtree_filter(paths, prefix="organization__"))
+
+
 def units_steps(campaign: Campaign, enrollments: Iterable[Enrollment]) -> dict[int, UnitSteps]:
     """For each enrolment (by id), its active members — each in the deepest enrolled unit
-    holding them — and their steps that differ: two queries, none without group steps."""
+    holding them — and their steps that differ: one query, none without group steps.
+
+    Members are read as plain values with their unit's choice of group, and the steps are
+    worked out once per combination of the data that decide them (membership, leader
+    cadre, category, post, retired, chosen group), not once per member."""
     enrollments = list(enrollments)
     found = {e.pk: UnitSteps([], {}) for e in enrollments}
-    if not enrollments or not has_group_steps(campaign.rules):
+    rules = campaign.rules
+    if not enrollments or not has_group_steps(rules):
         return found
     unit_of_path = {e.organization.path: e.pk for e in enrollments}
-    members = list(
-        Member.objects.active()
-        .filter(subtree_filter(list(unit_of_path), prefix="organization__"))
-        .select_related("organization")
+    chosen = MemberGroupChoice.objects.filter(campaign=campaign, member=OuterRef("pk"))
+    rows = (
+        _members_in(enrollments)
+        .annotate(chosen=Subquery(chosen.values("group")[:1]))
         .order_by("organization__path", "code")
+        .values_list(
+            "pk",
+            "name",
+            "organization__path",
+            "status",
+            "is_leader_cadre",
+            "organization__category",
+            "post_kind",
+            "retired",
+            "chosen",
+        )
     )
-    steps = steps_of_members(campaign, members)
-    for member in members:
-        unit = unit_of(member.organization.path, unit_of_path)
-        if unit is not None:
-            found[unit].members.append(member)
-            found[unit].steps[member.pk] = steps[member.pk]
+    worked_out: dict[tuple[object, ...], MemberSteps] = {}
+    for pk, name, path, status, cadre, category, post, retired, code in rows:
+        unit = unit_of(path, unit_of_path)
+        if unit is None:
+            continue
+        data = (status, cadre, category, post, retired, code)
+        steps = worked_out.get(data)
+        if steps is None:
+            built_in = (status, "leader_cadre") if cadre else (status,)
+            guidance = group_of(
+                rules, code, category=category, post=post, leader_cadre=cadre, retired=retired
+            )
+            steps = worked_out[data] = _steps_of_groups(rules, built_in, guidance)
+        found[unit].members.append(UnitMember(pk, name))
+        found[unit].steps[pk] = steps
+    return found
+
+
+def units_records(
+    campaign: Campaign, enrollments: Iterable[Enrollment]
+) -> dict[int, dict[str, date]]:
+    """`records_of` the active members of these units, by member id: one query."""
+    members = _members_in(list(enrollments)).values("pk")
+    rows = GroupStepRecord.objects.filter(
+        campaign=campaign, member__in=members, withdrawn_on__isnull=True
+    ).values_list("member_id", "step_code", "done_on")
+    found: dict[int, dict[str, date]] = {}
+    for member_id, code, done_on in rows:
+        found.setdefault(member_id, {})[code] = done_on
     return found
 
 

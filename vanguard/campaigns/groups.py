@@ -51,16 +51,37 @@ def member_group(
 ) -> MemberGroup | None:
     """The member's 分类指导 group in the campaign: the unit's choice, else the computed one.
     Pass `chosen` (from `chosen_codes`) for a list, so no query runs per member."""
-    rules = campaign.rules
     if chosen is None:
         chosen = chosen_codes(campaign, [member])
-    code = chosen.get(member.pk)
-    if code:
+    return group_of(
+        campaign.rules,
+        chosen.get(member.pk),
+        category=member.organization.category,
+        post=member.post_kind,
+        leader_cadre=member.is_leader_cadre,
+        retired=member.retired,
+    )
+
+
+def group_of(
+    rules: CampaignTemplate,
+    chosen: str | None,
+    *,
+    category: str,
+    post: str,
+    leader_cadre: bool,
+    retired: bool,
+) -> MemberGroup | None:
+    """The 分类指导 group of a member with these data: the unit's choice (`chosen`), else
+    the first whose match fits — `member_group` without a Member row."""
+    if chosen:
         try:
-            return rules.member_group(code)
+            return rules.member_group(chosen)
         except KeyError:
             pass  # a code the template no longer has: the computed group
-    return computed_group(rules, member)
+    return rules.guidance_group(
+        category=category or None, post=post, leader_cadre=leader_cadre, retired=retired
+    )
 
 
 def member_group_codes(campaign: Campaign, member: Member) -> tuple[str, ...]:
@@ -156,6 +177,7 @@ __all__ = [
     "chosen_codes",
     "computed_group",
     "group_expression",
+    "group_of",
     "group_q",
     "member_group",
     "member_group_codes",

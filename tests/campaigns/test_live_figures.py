@@ -372,3 +372,30 @@ def test_a_page_part_is_computed_once_while_others_serve_the_last_one():
     follower.join(timeout=10)
     assert calls == ["fresh"]
     assert waiting == [("fresh", None)]
+
+
+def test_a_process_keeps_read_figures_only_while_their_stamp_is_current(enrollments):
+    """Unit figures read once are served from the process's memory while the small entry
+    beside them in the cache names the same computation; once another process (the worker)
+    has stored new figures for the unit, those are read — never the remembered ones."""
+    from django.utils import translation
+
+    a = enrollments["A"]
+    campaign = a.campaign
+    figures.state(campaign)
+    first = figures.stored_units([a], campaign)[a.pk]
+    assert figures.stored_units([a], campaign)[a.pk] is first  # remembered
+    # another process recomputes A after a write and stores its figures
+    _plan(a)
+    language = translation.get_language()
+    newer = figures.UnitFigures(
+        ("other", 1, date.today()), first.computed_at + timedelta(seconds=1), {}, [], 3
+    )
+    cache.set_many(
+        {
+            figures._unit_key(a.pk, language): newer,
+            figures._stamp_key(a.pk, language): (newer.stamp, newer.computed_at, newer.level),
+        }
+    )
+    read = figures.stored_units([a], campaign)[a.pk]
+    assert read is not first and read.stamp == newer.stamp and read.steps_done == 3

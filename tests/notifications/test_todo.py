@@ -13,6 +13,7 @@ from tests.conftest import make_member
 from vanguard.accounts.access import Scope
 from vanguard.campaigns import services
 from vanguard.campaigns.models import PhaseWindow, StepRecord, StepStatus
+from vanguard.campaigns.verdicts import Severity
 from vanguard.core.registry import todo_items
 
 pytestmark = pytest.mark.django_db
@@ -163,23 +164,21 @@ def test_office_has_failing_units_once_the_figures_are_stored(personas, campaign
     assert failing and failing[0].startswith("2个单位")  # both units lack a plan
 
 
-def test_office_failing_count_is_counted_once_per_version_of_the_figures(
+def test_office_failing_count_reads_the_units_levels_not_their_figures(
     personas, campaign, enrollments, monkeypatch
 ):
-    """The office's count of failing units is kept per version of the units' stored
-    figures: read again while nothing changed, counted again once a write to a unit has
-    been recomputed (not on every request in between)."""
+    """The office's count of failing units is read from the small entries stored beside
+    each unit's figures (its level), never by putting the campaign's report together, and
+    follows a write once the worker has recomputed the unit."""
     from django.utils import translation
 
     from vanguard.campaigns import figures
 
     reports = []
     real = figures.campaign_report
-    monkeypatch.setattr(figures, "campaign_report", lambda c: reports.append(c) or real(c))
+    monkeypatch.setattr(figures, "campaign_report", lambda c, **k: reports.append(c) or real(c))
     figures.state(campaign)
     assert figures.failing_unit_count(campaign) == 2  # neither unit has a plan
-    assert figures.failing_unit_count(campaign) == 2
-    assert len(reports) == 1
     windows = {
         "study": (date(2024, 7, 1), date(2024, 8, 14)),
         "analysis": (date(2024, 8, 15), date(2024, 9, 14)),
@@ -188,9 +187,30 @@ def test_office_failing_count_is_counted_once_per_version_of_the_figures(
     services.save_phase_plan(enrollments["A"], windows, acting=None)
     figures.refresh(campaign.pk, translation.get_language())  # the worker catches up
     assert figures.failing_unit_count(campaign) == 2  # A planned, but its steps are overdue
-    assert len(reports) == 2
     failing = [t for t in titles(personas["office"], campaign, date(2024, 7, 2)) if "不达标" in t]
-    assert failing and failing[0].startswith("2个单位") and len(reports) == 2
+    assert failing and failing[0].startswith("2个单位") and reports == []
+    # the same count as the report put together from every unit's figures
+    levels = real(campaign).unit_levels
+    assert sum(1 for e in enrollments.values() if levels[e.pk] == Severity.FAILING) == 2
+
+
+def test_office_failing_count_computes_units_evicted_from_the_cache(
+    personas, campaign, enrollments
+):
+    """A unit whose stored figures were evicted is computed for the count, not skipped."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from vanguard.campaigns import figures
+
+    figures.state(campaign)
+    language = translation.get_language()
+    cache.delete_many(
+        [figures._stamp_key(e.pk, language) for e in enrollments.values()]
+        + [figures._unit_key(e.pk, language) for e in enrollments.values()]
+    )
+    figures._memo.clear()
+    assert figures.failing_unit_count(campaign) == 2
 
 
 def test_office_decides_nominations(personas, campaign, enrollments, batches, tree):

@@ -35,6 +35,7 @@ COLUMNS = [
     "attended",
     "members",
     "short_of_hours",
+    "hours_mismatched",
     "leaders",
     "leaders_with_notes",
     "five_ones_complete",

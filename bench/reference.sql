@@ -72,11 +72,23 @@ participation AS (
     JOIN unit u ON u.enrollment_id = s.enrollment_id
     GROUP BY s.enrollment_id
 ),
--- study.hours, study.five_ones, study.two_books (leaders' notes), appraisal.*
+-- study.stored_hours: each member's hours added up from their marks in the campaign
+marks AS (
+    SELECT a.member_id, SUM(s.hours) AS hours
+    FROM study_attendance a
+    JOIN study_studysession s ON s.id = a.session_id
+    JOIN unit u ON u.enrollment_id = s.enrollment_id
+    WHERE a.status IN ('present', 'late')
+    GROUP BY a.member_id
+),
+-- study.hours, study.five_ones, study.two_books (leaders' notes), appraisal.*,
+-- study.stored_hours (stored hours that differ from the marks)
 members AS (
     SELECT um.enrollment_id, COUNT(*) AS members,
            SUM(CASE WHEN COALESCE(h.hours, 0) < (SELECT min_hours FROM p) THEN 1 ELSE 0 END)
                AS short_of_hours,
+           SUM(CASE WHEN COALESCE(h.hours, 0) <> COALESCE(mk.hours, 0) THEN 1 ELSE 0 END)
+               AS hours_mismatched,
            SUM(CASE WHEN um.is_leader_cadre THEN 1 ELSE 0 END) AS leaders,
            SUM(CASE WHEN um.is_leader_cadre AND EXISTS (
                SELECT 1 FROM study_studynote n
@@ -100,6 +112,7 @@ members AS (
     FROM unit_member um
     LEFT JOIN study_memberhours h
         ON h.member_id = um.member_id AND h.campaign_id = (SELECT campaign_id FROM p)
+    LEFT JOIN marks mk ON mk.member_id = um.member_id
     GROUP BY um.enrollment_id
 ),
 -- appraisal.opinions, appraisal.feedback
@@ -191,7 +204,8 @@ SELECT u.enrollment_id,
        COALESCE(se.sessions, 0), COALESCE(se.held, 0), COALESCE(se.logged, 0),
        COALESCE(se.without_roll, 0),
        COALESCE(pa.expected, 0), COALESCE(pa.attended, 0),
-       COALESCE(mb.members, 0), COALESCE(mb.short_of_hours, 0), COALESCE(mb.leaders, 0),
+       COALESCE(mb.members, 0), COALESCE(mb.short_of_hours, 0),
+       COALESCE(mb.hours_mismatched, 0), COALESCE(mb.leaders, 0),
        COALESCE(mb.leaders_with_notes, 0), COALESCE(mb.five_ones_complete, 0),
        COALESCE(mb.analyses_handed_in, 0), COALESCE(mb.talked, 0),
        COALESCE(op.opinions, 0), COALESCE(op.opinions_overdue, 0),

@@ -31,6 +31,17 @@ from vanguard.surveys import results
 from vanguard.surveys.models import Outcome, Survey, SurveyStatus
 
 
+def _latest_results(context: ComplianceContext) -> dict[int, results.Result]:
+    """The result of each of the context's units' latest closed survey: worked out once per
+    context (the verdict and the unit numbers both read it)."""
+    found = context.__dict__.get("latest_survey_results")
+    if found is None:
+        found = context.__dict__["latest_survey_results"] = results.latest_results(
+            context.enrollments
+        )
+    return found
+
+
 def _surveys(context: ComplianceContext) -> dict[int, list[Survey]]:
     """Every survey of the context's enrolments, newest first: one query per context."""
     cached = context.__dict__.get("surveys_by_enrollment")
@@ -148,7 +159,7 @@ def survey_satisfied(context: ComplianceContext) -> list[Finding]:
     ]
     if not closed:
         return []
-    found = results.latest_results(closed)
+    found = _latest_results(context)
     findings = []
     for enrollment in closed:
         result = found[enrollment.pk]
@@ -247,7 +258,7 @@ def remedial_resurveyed(context: ComplianceContext) -> list[Finding]:
 def survey_figures(context: ComplianceContext) -> dict[int, dict[str, UnitNumber]]:
     """The 满意率 and outcome of each unit's latest closed survey (three queries); the rate
     only where the survey may be shown (the template's k-anonymity threshold)."""
-    found = results.latest_results(context.enrollments)
+    found = _latest_results(context)
     figures: dict[int, dict[str, UnitNumber]] = {}
     for pk, result in found.items():
         figures[pk] = {

@@ -389,7 +389,7 @@ def test_a_process_keeps_read_figures_only_while_their_stamp_is_current(enrollme
     _plan(a)
     language = translation.get_language()
     newer = figures.UnitFigures(
-        ("other", 1, date.today()), first.computed_at + timedelta(seconds=1), {}, [], 3
+        ("other", 1, date(2024, 7, 1)), first.computed_at + timedelta(seconds=1), {}, [], 3
     )
     cache.set_many(
         {

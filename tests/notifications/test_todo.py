@@ -227,3 +227,23 @@ def test_office_decides_nominations(personas, campaign, enrollments, batches, tr
     )
     assert "1项表彰推荐待审定" in titles(personas["office"], campaign, date(2024, 7, 2))
     assert not any("表彰" in t for t in titles(personas["alice"], campaign, date(2024, 7, 2)))
+
+
+def test_the_list_is_kept_until_a_write_to_the_campaign(personas, campaign, planned, monkeypatch):
+    """A landing page read again while nothing was written does not gather the list again;
+    once a step is done (a write to the campaign's data) the list follows it."""
+    from vanguard.campaigns import todo
+
+    gathered = []
+    real = todo.todo_items
+    monkeypatch.setattr(todo, "todo_items", lambda *a: gathered.append(1) or real(*a))
+    alice, day = Scope.for_user(personas["alice"]), date(2024, 7, 10)
+    [item] = todo.cached_items(alice, campaign, day)
+    assert todo.cached_items(alice, campaign, day) == [item] and len(gathered) == 1
+    bob = Scope.for_user(personas["bob"])  # another user: a list of their own
+    assert item not in todo.cached_items(bob, campaign, day) and len(gathered) == 2
+    for step in ("survey_problems", "make_plan", "mobilize", "training"):
+        StepRecord.objects.update_or_create(
+            enrollment=planned, step_code=step, defaults={"status": StepStatus.DONE}
+        )
+    assert todo.cached_items(alice, campaign, day) == [] and len(gathered) == 3

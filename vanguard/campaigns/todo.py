@@ -5,13 +5,39 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import cast
 
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vanguard.accounts.access import Scope
+from vanguard.campaigns import revision
 from vanguard.campaigns.models import Campaign, Enrollment, EnrollmentStatus, StepStatus
-from vanguard.core.registry import TodoItem
+from vanguard.core.registry import TodoItem, todo_items
+
+
+def cached_items(scope: Scope, campaign: Campaign, today: date) -> list[TodoItem]:
+    """The user's to-do list in the campaign (`registry.todo_items`: a dozen queries over
+    the phase apps), kept until a write to the campaign's data or one no unit owns
+    (`revision.campaign_stamp`), or the day changes: a landing page read again while
+    nothing was written runs none of them."""
+    key = revision.cache_key(
+        "todo",
+        getattr(scope.user, "pk", 0),
+        campaign.pk,
+        today,
+        translation.get_language(),
+        *scope.read_paths,
+        *scope.admin_paths,
+        campaign=campaign.pk,
+    )
+    items = cache.get(key)
+    if items is None:
+        items = todo_items(scope, campaign, today)
+        cache.set(key, items, timeout=revision.timeout())
+    return cast(list[TodoItem], items)
 
 
 def todo(scope: Scope, campaign: Campaign, today: date) -> list[TodoItem]:

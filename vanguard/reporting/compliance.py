@@ -16,7 +16,6 @@ from collections import Counter
 from itertools import pairwise
 
 from django.db.models import Count
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -66,10 +65,10 @@ def awaiting_sign_off(campaign, enrollment_ids) -> dict[tuple[int, str], str]:
     return held
 
 
-def _summary_link(campaign, enrollment) -> tuple[str, str]:
+def _summary_link(context: ComplianceContext, enrollment) -> tuple[str, str]:
     return (
         str(_("Phase summaries")),
-        reverse("reporting:unit-summaries", args=[campaign.pk, enrollment.pk]),
+        context.url("reporting:unit-summaries", context.campaign.pk, enrollment.pk),
     )
 
 
@@ -114,7 +113,7 @@ def sign_off(context: ComplianceContext) -> list[Finding]:
                     _("%(count)s phase summaries signed off") % {"count": approved},
                     organization=enrollment.organization,
                     enrollment_id=enrollment.pk,
-                    links=unit_links(context, enrollment, _summary_link(campaign, enrollment)),
+                    links=unit_links(context, enrollment, _summary_link(context, enrollment)),
                 )
             )
     return findings
@@ -140,7 +139,7 @@ def _finding(context, enrollment, phase, summary, waiting, threshold) -> Finding
         organization=enrollment.organization,
         enrollment_id=enrollment.pk,
         threshold=threshold,
-        links=unit_links(context, enrollment, _summary_link(context.campaign, enrollment)),
+        links=unit_links(context, enrollment, _summary_link(context, enrollment)),
     )
 
 

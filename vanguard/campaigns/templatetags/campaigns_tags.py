@@ -14,15 +14,14 @@ campaign, so nothing is hidden for one.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from django import template
 from django.utils import timezone
 
-from vanguard.core.registry import service, todo_items
-
-if TYPE_CHECKING:
-    from vanguard.campaigns.models import Campaign
+from vanguard.campaigns.models import Campaign
+from vanguard.campaigns.todo import cached_items
+from vanguard.core.registry import service
 
 # A template passes "" for a missing variable: no campaign in view, as None.
 MaybeCampaign: TypeAlias = "Campaign | Literal[''] | None"
@@ -92,10 +91,11 @@ def todo_list(
 ) -> dict[str, Any]:
     request = context.get("request")
     scope = getattr(request, "scope", None)
-    if scope is None or campaign is None or scope.is_anonymous:
+    if scope is None or not isinstance(campaign, Campaign) or scope.is_anonymous:
         return {"items": [], "campaign": campaign}
     today = timezone.localdate()
-    return {"items": todo_items(scope, campaign, today), "campaign": campaign, "heading": heading}
+    items = cached_items(scope, campaign, today)
+    return {"items": items, "campaign": campaign, "heading": heading}
 
 
 @register.inclusion_tag("includes/problems_addressed.html", takes_context=True)

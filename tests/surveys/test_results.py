@@ -142,3 +142,27 @@ def test_published_results_feed_the_campaigns_effect_figures(open_survey, codes)
     found = effect.latest_satisfaction(campaign, [enrollment.pk])[enrollment.pk]
     assert (found.satisfied_share, found.responses, found.surveyed_on) == (0.75, 4, CLOSES)
     assert found.redo_required is False
+
+
+def test_a_closed_surveys_effect_figure_is_kept_until_what_decides_it_changes(open_survey, codes):
+    """The effect figures read a closed survey's result once (its responses are final); read
+    again they cost the one query finding the latest surveys. A change of the template's rule
+    gives the figure again, worked out under the new rule."""
+    effect = pytest.importorskip("vanguard.rectification.effect")
+    campaign, enrollment = open_survey.enrollment.campaign, open_survey.enrollment
+    for code in codes[:2]:
+        services.submit_response(code, answers("satisfied"), today=DURING)
+    services.submit_response(codes[2], answers("dissatisfied"), today=DURING)
+    close(open_survey, today=CLOSES)
+    services.publish_results(open_survey, today=CLOSES, acting=None)
+    first = effect.latest_satisfaction(campaign, [enrollment.pk])[enrollment.pk]
+    with CaptureQueriesContext(connection) as captured:
+        again = effect.latest_satisfaction(campaign, [enrollment.pk])[enrollment.pk]
+    assert again == first and len(captured) == 1
+    # the template now hides results of fewer than 5 respondents (k-anonymity)
+    data = campaign.template_data
+    data.setdefault("satisfaction", {})["min_group_size"] = 5
+    campaign.template_data = data
+    campaign.save(update_fields=["template_data"])
+    campaign.__dict__.pop("template", None)
+    assert effect.latest_satisfaction(campaign, [enrollment.pk]) == {}

@@ -271,6 +271,16 @@ def latest_results(enrollments: Iterable, *, published_only: bool = False) -> di
     hold their campaign). Enrolments with no closed survey (or, with
     `published_only`, no published one) are absent."""
     enrollments = list(enrollments)
+    latest = latest_closed_surveys(enrollments, published_only=published_only)
+    results = results_of(list(latest.values()), enrollments)
+    return {enrollment_id: results[survey.pk] for enrollment_id, survey in latest.items()}
+
+
+def latest_closed_surveys(
+    enrollments: Iterable, *, published_only: bool = False
+) -> dict[int, Survey]:
+    """Each enrolment's latest closed (with `published_only`: published) survey, with its
+    unit: one query."""
     ids = [getattr(e, "pk", e) for e in enrollments]
     if not ids:
         return {}
@@ -278,29 +288,34 @@ def latest_results(enrollments: Iterable, *, published_only: bool = False) -> di
     if published_only:
         surveys = surveys.filter(published_on__isnull=False)
     latest: dict[int, Survey] = {}
-    # Each campaign (its template: a large JSON) is loaded and parsed once, not per survey.
-    surveys = surveys.select_related("enrollment__organization")
-    for survey in surveys.order_by("-number"):
+    for survey in surveys.select_related("enrollment__organization").order_by("-number"):
         latest.setdefault(survey.enrollment_id, survey)
-    if not latest:
+    return latest
+
+
+def results_of(surveys: list[Survey], enrollments: Iterable = ()) -> dict[int, Result]:
+    """The results of `surveys` (loaded with their unit), by survey id: two queries, and
+    one for their campaigns unless `enrollments` hold them."""
+    if not surveys:
         return {}
-    survey_ids = [survey.pk for survey in latest.values()]
+    survey_ids = [survey.pk for survey in surveys]
     responses = _response_counts(survey_ids)
     invitations = _invitation_counts(survey_ids)
+    # Each campaign (its template: a large JSON) is loaded and parsed once, not per survey.
     campaigns = {  # those the enrolments passed in hold already, then the others at once
         e.campaign_id: e._state.fields_cache["campaign"]
         for e in enrollments
         if isinstance(e, Enrollment) and "campaign" in e._state.fields_cache
     }
-    missing = {s.enrollment.campaign_id for s in latest.values()} - campaigns.keys()
+    missing = {s.enrollment.campaign_id for s in surveys} - campaigns.keys()
     if missing:
         campaigns.update(Campaign.objects.in_bulk(missing))
     found = {}
-    for enrollment_id, survey in latest.items():
+    for survey in surveys:
         campaign = campaigns[survey.enrollment.campaign_id]
         survey.enrollment.campaign = campaign
         rules = campaign.rules  # parsed once per campaign (a cached property)
-        found[enrollment_id] = _build(
+        found[survey.pk] = _build(
             survey, rules, responses.get(survey.pk, {}), invitations.get(survey.pk, {})
         )
     return found

@@ -13,15 +13,21 @@ campaign, so nothing is hidden for one.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from django import template
-from django.utils import timezone
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from vanguard.campaigns.models import Campaign
 from vanguard.campaigns.todo import cached_items
 from vanguard.core.registry import service
+
+if TYPE_CHECKING:
+    from vanguard.campaigns.views.campaign import UnitRow
 
 # A template passes "" for a missing variable: no campaign in view, as None.
 MaybeCampaign: TypeAlias = "Campaign | Literal[''] | None"
@@ -107,3 +113,43 @@ def problems_addressed(context: template.Context, kind: str, object_id: int) -> 
     scope = getattr(request, "scope", None)
     problems = offer(scope, kind, object_id) if offer is not None and scope is not None else []
     return {"problems": problems}
+
+
+# Rendered overview rows by what they show (see `overview_row`), most recently used last.
+ROWS_KEPT = 5_000
+_rows: OrderedDict[tuple[object, ...], str] = OrderedDict()
+
+
+@register.simple_tag
+def overview_row(campaign: Campaign, row: UnitRow, step_total: int) -> str:
+    """One unit's row of the campaign overview (`views.campaign.unit_row`), rendered once
+    for what it shows: its key is everything the row template reads (the unit, its status,
+    verdict, counts and phase bars, the language), so a row whose unit's figures did not
+    change is not rendered again when the overview is put together after another unit's
+    write (300 rows at city: 140 ms of template rendering, most of it the bars' dates)."""
+    enrollment = row["enrollment"]
+    key = (
+        translation.get_language(),
+        campaign.pk,
+        enrollment.pk,
+        enrollment.organization.name,
+        enrollment.status,
+        row["level"],
+        row["failing"],
+        row["warning"],
+        row["not_started"],
+        row["steps_done"],
+        step_total,
+        tuple((b.title, b.index, b.left, b.width, b.starts_on, b.ends_on) for b in row["bars"]),
+    )
+    html = _rows.get(key)
+    if html is None:
+        html = get_template("campaigns/_overview_row.html").render(
+            {"campaign": campaign, "row": row, "step_total": step_total}
+        )
+        _rows[key] = html
+        while len(_rows) > ROWS_KEPT:
+            _rows.popitem(last=False)
+    else:
+        _rows.move_to_end(key)
+    return mark_safe(html)

@@ -184,3 +184,35 @@ def test_two_requests_for_a_new_version_render_it_once(page, tree, monkeypatch):
     assert pages["leader"].status_code == pages["follower"].status_code == 200
     assert "figures-as-of" in pages["follower"].content.decode()
     assert "figures-as-of" not in pages["leader"].content.decode()
+
+
+def _overview_row(html: str, enrollment) -> str:
+    return html.split(f'<tr data-unit="{enrollment.pk}"', 1)[1].split("</tr>", 1)[0]
+
+
+def test_overview_rows_follow_their_units_figures(personas, enrollments, monkeypatch):
+    """The overview's rows are rendered once for what they show: after a write to unit A,
+    A's row shows its new phase bars and counts, B's row is the one rendered before."""
+    from django.template import loader
+
+    a, b = enrollments["A"], enrollments["B"]
+    office = _as(personas["office"])
+    overview = reverse("campaigns:overview", args=[a.campaign_id])
+    before = office.get(overview).content.decode()
+    assert "timeline" not in _overview_row(before, a)  # not planned yet
+
+    rows = []
+    real = loader.get_template
+
+    def counting(name, *args, **kwargs):
+        if name == "campaigns/_overview_row.html":
+            rows.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr("vanguard.campaigns.templatetags.campaigns_tags.get_template", counting)
+    _plan(a)
+    figures.refresh(a.campaign_id, "zh-hans")  # the worker catches up
+    after = office.get(overview).content.decode()
+    assert 'class="timeline"' in _overview_row(after, a)
+    assert _overview_row(after, b) == _overview_row(before, b)
+    assert len(rows) == 1  # A's row alone

@@ -15,7 +15,7 @@ not asked of that unit (`plan.steps`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple, TypedDict
 
@@ -157,16 +157,18 @@ class UnitMember(NamedTuple):
 
 @dataclass(frozen=True)
 class UnitSteps:
-    """The active members of one enrolled unit and their steps that differ."""
+    """One enrolled unit's active members with steps of their own (and those steps), and
+    the distinct sets of template steps its members skip (one set per kind of member)."""
 
-    members: list[UnitMember]
-    steps: dict[int, MemberSteps]
+    members: list[UnitMember] = field(default_factory=list)
+    steps: dict[int, MemberSteps] = field(default_factory=dict)
+    skipped: set[frozenset[str]] = field(default_factory=set)
 
     def not_asked(self) -> frozenset[str]:
         """The template's steps no member of the unit is held to (none without members)."""
-        if not self.members:
+        if not self.skipped:
             return frozenset()
-        return frozenset.intersection(*(self.steps[m.pk].skipped for m in self.members))
+        return frozenset.intersection(*self.skipped)
 
 
 def _members_in(enrollments: list[Enrollment]) -> QuerySet[Member]:
@@ -176,14 +178,14 @@ def _members_in(enrollments: list[Enrollment]) -> QuerySet[Member]:
 
 
 def units_steps(campaign: Campaign, enrollments: Iterable[Enrollment]) -> dict[int, UnitSteps]:
-    """For each enrolment (by id), its active members — each in the deepest enrolled unit
-    holding them — and their steps that differ: one query, none without group steps.
+    """For each enrolment (by id), what its active members — each in the enrolled unit
+    holding them — take differently: one query, none without group steps.
 
     Members are read as plain values with their unit's choice of group, and the steps are
     worked out once per combination of the data that decide them (membership, leader
     cadre, category, post, retired, chosen group), not once per member."""
     enrollments = list(enrollments)
-    found = {e.pk: UnitSteps([], {}) for e in enrollments}
+    found = {e.pk: UnitSteps() for e in enrollments}
     rules = campaign.rules
     if not enrollments or not has_group_steps(rules):
         return found
@@ -218,8 +220,11 @@ def units_steps(campaign: Campaign, enrollments: Iterable[Enrollment]) -> dict[i
                 rules, code, category=category, post=post, leader_cadre=cadre, retired=retired
             )
             steps = worked_out[data] = _steps_of_groups(rules, built_in, guidance)
-        found[unit].members.append(UnitMember(pk, name))
-        found[unit].steps[pk] = steps
+        held = found[unit]
+        held.skipped.add(steps.skipped)
+        if steps.own:
+            held.members.append(UnitMember(pk, name))
+            held.steps[pk] = steps
     return found
 
 

@@ -193,8 +193,13 @@ def _overview_row(html: str, enrollment) -> str:
 def test_overview_rows_follow_their_units_figures(personas, enrollments, monkeypatch):
     """The overview's rows are rendered once for what they show: after a write to unit A,
     A's row shows its new phase bars and counts, B's row is the one rendered before."""
+    from collections import OrderedDict
+
     from django.template import loader
 
+    from vanguard.campaigns.templatetags import campaigns_tags
+
+    monkeypatch.setattr(campaigns_tags, "_rows", OrderedDict())  # none from other tests
     a, b = enrollments["A"], enrollments["B"]
     office = _as(personas["office"])
     overview = reverse("campaigns:overview", args=[a.campaign_id])

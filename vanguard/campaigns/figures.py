@@ -171,12 +171,15 @@ def _refresh(campaign_id: int, language: str) -> None:
     stamp = (*revision.campaign_revision(campaign_id), today)
     unit_ids = list(Enrollment.objects.filter(campaign=campaign).values_list("pk", flat=True))
     revisions = revision.unit_revisions(unit_ids)
-    keys = {pk: _unit_key(pk, language) for pk in unit_ids}
+    # The small entries beside the figures say what they were computed at: reading them,
+    # not every unit's figures, finds the stale ones (figures evicted apart from their
+    # entry are computed by the page that misses them: `stored_units`).
+    keys = {pk: _stamp_key(pk, language) for pk in unit_ids}
     stored = cache.get_many(list(keys.values()))
     stale = [
         pk
         for pk in unit_ids
-        if getattr(stored.get(keys[pk]), "stamp", None) != (stamp[0], revisions[pk], today)
+        if stored.get(keys[pk], (None,))[0] != (stamp[0], revisions[pk], today)
     ]
     if stale:
         computed = compute_units(campaign, stale, today)

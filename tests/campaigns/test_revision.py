@@ -134,3 +134,17 @@ def test_figures_stay_cached_for_the_configured_time(
         if ":figures:latest:" in key  # the overview's part, kept for the next version
     ]
     assert expiries and all(seconds - 5 < left <= seconds for left in expiries)
+
+
+def test_a_tables_revision_moves_with_writes_to_that_table_only(enrollments):
+    """`table_stamp` follows the tables named (and writes no unit owns): a write to the
+    step records moves the step records' stamp and leaves the phase windows' as it was."""
+    steps, windows = StepRecord._meta.db_table, PhaseWindow._meta.db_table
+    before = {t: revision.table_stamp(t) for t in (steps, windows)}
+    StepRecord.objects.create(
+        enrollment=enrollments["A"], step_code="make_plan", status=StepStatus.DONE
+    )
+    assert revision.table_stamp(steps) != before[steps]
+    assert revision.table_stamp(windows) == before[windows]
+    Organization.objects.filter(pk=enrollments["A"].organization_id).update(name="改名")
+    assert revision.table_stamp(windows) != before[windows]  # the global revision moved

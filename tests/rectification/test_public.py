@@ -315,3 +315,23 @@ def test_public_item_queries_do_not_grow_with_history_and_comments(client, publi
         services.moderate(comment, acting=alice, approve=True)
     services.update_item(item, acting=alice, deadline=timezone.localdate() + timedelta(days=9))
     assert count_queries(client, url) == few
+
+
+def test_the_campaign_list_is_kept_until_an_item_changes(client, published, items, enrollments):
+    """The public list reads the published items alone: a write elsewhere in the unit (a
+    phase plan) leaves it served from the cache; an item's change shows at once."""
+    from vanguard.campaigns.models import PhaseWindow
+
+    campaign = items["A"].campaign
+    url = campaign_url(campaign)
+    first = count_queries(client, url)
+    PhaseWindow.objects.create(
+        enrollment=enrollments["A"],
+        phase_code="study",
+        starts_on=date(2024, 7, 1),
+        ends_on=date(2024, 8, 14),
+    )
+    assert count_queries(client, url) < first  # served from the cache
+    RectificationItem.objects.filter(pk=items["A"].pk).update(progress=77)
+    assert count_queries(client, url) == first  # computed again
+    assert "77%" in client.get(url).content.decode()

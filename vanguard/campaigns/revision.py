@@ -13,6 +13,9 @@ There are two kinds:
   items, groups). It makes every figure stale.
 - the **any-write revision** (`current()`), moved by every write of either kind: the key
   of page parts that depend on everything (`cache_key` without a campaign).
+- a **table revision** per database table, moved by every write to that table (with the
+  unit or global revision the write moves): with the global revision, the key of page
+  parts that read a few tables only (`table_stamp`).
 
 Every write goes through one hook, so no code path can forget to announce a change: a
 database execute-wrapper (installed on every connection) sees each INSERT, UPDATE and
@@ -97,6 +100,10 @@ def campaign_key(campaign_id: int) -> str:
     return f"{namespace()}:rev:campaign:{campaign_id}"
 
 
+def table_key(table: str) -> str:
+    return f"{namespace()}:rev:table:{table}"
+
+
 # -- reading -------------------------------------------------------------------------------
 
 
@@ -128,6 +135,15 @@ def campaign_revision(campaign_id: int) -> tuple[int, int]:
 def campaign_stamp(campaign_id: int) -> str:
     """The campaign's revisions as one string, for cache keys."""
     return "{}.{}".format(*campaign_revision(campaign_id))
+
+
+def table_stamp(*tables: str) -> str:
+    """The global revision and those of the database tables `tables`, as one string: what
+    a page part reading only those tables follows (the public rectification list: the
+    items; not the check-ins and opinions of the same units)."""
+    keys = [_global_key(), *(table_key(table) for table in tables)]
+    values = _read(keys)
+    return ".".join(str(values[key]) for key in keys)
 
 
 def unit_stamp(enrollment_id: int) -> str:
@@ -182,15 +198,23 @@ def _announce(connection: BaseDatabaseWrapper, keys: set[str]) -> None:
     connection.on_commit(pending)
 
 
-def changed(connection: BaseDatabaseWrapper | None = None) -> None:
-    """Announce a change that may concern any figure (the global revision)."""
-    _announce(connection or transaction.get_connection(), {_global_key()})
+def changed(
+    connection: BaseDatabaseWrapper | None = None, also: frozenset[str] = frozenset()
+) -> None:
+    """Announce a change that may concern any figure (the global revision); `also`: the
+    keys of the tables written."""
+    _announce(connection or transaction.get_connection(), {_global_key(), *also})
 
 
-def units_changed(units: dict[int, int], connection: BaseDatabaseWrapper | None = None) -> None:
-    """Announce a change to the units of `units` (enrolment id → campaign id)."""
+def units_changed(
+    units: dict[int, int],
+    connection: BaseDatabaseWrapper | None = None,
+    also: frozenset[str] = frozenset(),
+) -> None:
+    """Announce a change to the units of `units` (enrolment id → campaign id); `also`: the
+    keys of the tables written."""
     keys = {unit_key(pk) for pk in units} | {campaign_key(c) for c in set(units.values())}
-    _announce(connection or transaction.get_connection(), keys)
+    _announce(connection or transaction.get_connection(), keys | also)
 
 
 # -- attributing writes to units -----------------------------------------------------------
@@ -252,14 +276,16 @@ def _watch_writes(
         raise
     if isinstance(sql, str) and is_write(sql):
         connection = context["connection"]
+        match = _TABLE.match(sql)
+        table = frozenset({table_key(match.group(1).lower())} if match else ())
         stack = _stack(connection)
         if stack and all(entry.units is not None for entry in stack):
             units: dict[int, int] = {}
             for entry in stack:
                 units.update(entry.units or {})
-            units_changed(units, connection)
+            units_changed(units, connection, also=table)
         else:
-            changed(connection)
+            changed(connection, also=table)
     return result
 
 

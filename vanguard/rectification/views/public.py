@@ -52,8 +52,13 @@ def campaign_page(request, code):
         # Computed only when the cached page part is missing (stale after any change of
         # the data: `campaigns.revision`); the same page for every visitor.
         "figures": SimpleLazyObject(lambda: _campaign_figures(campaign)),
+        # It reads the published items alone (and their units' names, whose changes move
+        # the global revision): a check-in or an opinion elsewhere leaves it cached.
         "figures_key": revision.cache_key(
-            "public-rectification", campaign.pk, timezone.localdate(), campaign=campaign.pk
+            "public-rectification",
+            campaign.pk,
+            timezone.localdate(),
+            revision=revision.table_stamp(RectificationItem._meta.db_table),
         ),
     }
     return render(request, "rectification/public/campaign.html", context)

@@ -13,13 +13,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from vanguard.campaigns import revision
+from vanguard.campaigns import figures, revision
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.rectification import changes, exports, services, stats
 from vanguard.rectification.forms import CommentForm, add_service_error
@@ -47,21 +48,25 @@ def index(request):
 
 def campaign_page(request, code):
     campaign = _campaign_or_404(code)
-    context = {
-        "campaign": campaign,
-        # Computed only when the cached page part is missing (stale after any change of
-        # the data: `campaigns.revision`); the same page for every visitor.
-        "figures": SimpleLazyObject(lambda: _campaign_figures(campaign)),
-        # It reads the published items alone (and their units' names, whose changes move
-        # the global revision): a check-in or an opinion elsewhere leaves it cached.
-        "figures_key": revision.cache_key(
-            "public-rectification",
-            campaign.pk,
-            timezone.localdate(),
-            revision=revision.table_stamp(RectificationItem._meta.db_table),
+    # The figures part reads the published items alone (and their units' names, whose
+    # changes move the global revision): a check-in or an opinion elsewhere leaves it
+    # cached. It is the same for every visitor, rendered by one request at a time after a
+    # change while the others are served the last one (at province it takes a second).
+    reach = ("public-rectification", campaign.pk, timezone.localdate(), get_language())
+    part, _previous = figures.cached_part(
+        revision.cache_key(*reach, revision=revision.table_stamp(RectificationItem._meta.db_table)),
+        lambda: render_to_string(
+            "rectification/public/_campaign_figures.html",
+            {"campaign": campaign, "figures": _campaign_figures(campaign)},
+            request,
         ),
-    }
-    return render(request, "rectification/public/campaign.html", context)
+        latest=revision.cache_key(*reach, revision="latest"),
+        made_at=timezone.now(),
+        timeout=revision.timeout(),
+    )
+    return render(
+        request, "rectification/public/campaign.html", {"campaign": campaign, "figures_part": part}
+    )
 
 
 def _campaign_figures(campaign) -> dict:

@@ -3,6 +3,8 @@ member's page. Each loads its data in a constant number of queries."""
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from vanguard.study import online, services, writings
 from vanguard.study.hours import member_hours, required_hours
@@ -122,3 +124,18 @@ def has_study_part(campaign, part: str) -> bool:
         "lecturers": online.lecturers_on,
     }
     return bool(campaign) and checks[part](campaign)
+
+
+@register.simple_tag
+def unit_options(enrollments, selected) -> str:
+    """The `<option>`s of a unit filter, the one whose id is `selected` chosen: built in
+    one pass (3,000 units at province: a template loop took 0.2 s)."""
+    chosen = str(selected or "")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (e.pk, mark_safe(" selected") if str(e.pk) == chosen else "", e.organization.name)
+            for e in enrollments
+        ),
+    )

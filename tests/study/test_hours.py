@@ -236,3 +236,22 @@ def test_participation_per_unit_and_batch(make_session, planned, a_members, pers
     assert (unit.attended, unit.expected, unit.percent) == (2, 6, "33.3%")
     batch = participation_by_batch(planned["A"].campaign)[planned["A"].batch_id]
     assert batch == unit
+
+
+def test_the_hours_page_filters_by_unit_and_keeps_the_choice(
+    client, personas, enrollments, campaign
+):
+    """The campaign hours page's unit filter lists the units the reader reads, the one asked
+    for chosen, names escaped."""
+    from django.urls import reverse
+
+    client.force_login(personas["office"])
+    url = reverse("study:shortfalls", args=[campaign.pk])
+    unit = enrollments["A"]
+    html = client.get(url, {"unit": unit.pk}).content.decode()
+    options = html.split('name="unit"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{unit.pk}" selected>{unit.organization.name}</option>' in options
+    assert options.count("<option") == 1 + campaign.enrollments.count()
+    assert options.count(" selected") == 1
+    plain = client.get(url).content.decode().split('name="unit"', 1)[1].split("</select>", 1)[0]
+    assert " selected" not in plain

@@ -221,3 +221,32 @@ def test_overview_rows_follow_their_units_figures(personas, enrollments, monkeyp
     assert 'class="timeline"' in _overview_row(after, a)
     assert _overview_row(after, b) == _overview_row(before, b)
     assert len(rows) == 1  # A's row alone
+
+
+def test_the_verdict_page_keeps_each_page_of_findings_apart(personas, enrollments, monkeypatch):
+    """Each page of a verdict's findings is kept on its own — what a page reads from the
+    cache holds that page's findings, not every finding of the verdict — while the heading
+    counts them all and the pages list each once."""
+    from django.core.cache import cache
+
+    monkeypatch.setattr(views, "FINDINGS_PER_PAGE", 1)
+    a = enrollments["A"]
+    office = _as(personas["office"])
+    url = _verdict_url(a.campaign_id)
+    first = office.get(url).content.decode()
+    second = office.get(url, {"page": 2}).content.decode()
+    assert len(_findings_shown(first)) == len(_findings_shown(second)) == 1
+    assert len(set(_findings_shown(first) + _findings_shown(second))) == 2  # no plan: A, B
+    assert "2个问题" in first  # the heading counts every finding, not the page's
+
+    keys = []
+    kept = figures.cached_part
+
+    def recording(key, compute, **kwargs):
+        keys.append(key)
+        return kept(key, compute, **kwargs)
+
+    monkeypatch.setattr(figures, "cached_part", recording)
+    assert _findings_shown(office.get(url, {"page": 2}).content.decode()) == _findings_shown(second)
+    (shown, _made_at) = cache.get(keys[0])
+    assert (len(shown.verdict.findings), shown.count, shown.number) == (1, 2, 2)

@@ -4,7 +4,7 @@ Views parse input, call `services` and `compliance`, and render; access goes thr
 `request.scope`.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypedDict
 
@@ -229,22 +229,52 @@ def verdict_detail(request: ScopedRequest, campaign_pk: int, code: str) -> HttpR
     if code not in compliance.RULES or not compliance.RULES[code].applies_to(campaign):
         raise Http404  # no such verdict, or its module is off in this campaign
     scope = request.scope
+    number = request.GET.get("page") or "1"
     # Keyed by the stored figures of the units the reader reaches: a write to a unit out
-    # of reach leaves the page served; one request computes a new version at a time.
-    units = figures.units_state(campaign, figures.enrollment_ids_in(campaign, scope))
-    reach = (campaign.pk, code, timezone.localdate(), translation.get_language(), *scope.read_paths)
-    verdict, previous = figures.cached_part(
-        revision.cache_key("verdict", *reach, revision=f"u{units.version}"),
-        lambda: campaign_verdict(campaign, scope, code),
-        latest=revision.cache_key("verdict-latest", *reach, revision="latest"),
+    # of reach leaves the page served; one request computes a new version at a time. Each
+    # page of findings is kept apart: a page does not read every finding of the verdict
+    # (6,000 at province).
+    units = figures.reach_state(campaign, scope)
+    reach = (campaign.pk, code, timezone.localdate(), translation.get_language(), number)
+    reach_paths = (*reach, *scope.read_paths)
+    shown, previous = figures.cached_part(
+        revision.cache_key("verdict", *reach_paths, revision=units.version),
+        lambda: verdict_page(campaign, scope, code, number),
+        latest=revision.cache_key("verdict-latest", *reach_paths, revision="latest"),
         made_at=units.made_at,
         timeout=revision.timeout(),
     )
-    page = Paginator(verdict.findings, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "campaigns/verdict.html",
-        {"campaign": campaign, "verdict": verdict, "page": page, "as_of": previous or units.as_of},
+    page = Paginator(range(shown.count), FINDINGS_PER_PAGE).get_page(shown.number)
+    context = {
+        "campaign": campaign,
+        "verdict": shown.verdict,
+        "level": shown.level,
+        "count": shown.count,
+        "page": page,
+        "as_of": previous or units.as_of,
+    }
+    return render(request, "campaigns/verdict.html", context)
+
+
+@dataclass
+class VerdictPage:
+    """One page of a verdict's findings over a reach: the verdict with that page's
+    findings only (and its evidence), its level and how many findings it has in all."""
+
+    verdict: Verdict
+    level: Severity
+    count: int
+    number: int
+
+
+def verdict_page(campaign: Campaign, scope: Scope, code: str, number: str) -> VerdictPage:
+    verdict = campaign_verdict(campaign, scope, code)
+    page = Paginator(verdict.findings, FINDINGS_PER_PAGE).get_page(number)
+    return VerdictPage(
+        replace(verdict, findings=list(page.object_list)),
+        verdict.level,
+        len(verdict.findings),
+        page.number,
     )
 
 

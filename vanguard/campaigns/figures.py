@@ -23,6 +23,7 @@ computation instead of repeating it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 import uuid
@@ -30,7 +31,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
 from django.core.cache import cache
 from django.utils import timezone, translation
@@ -216,17 +217,26 @@ _memo: OrderedDict[str, UnitFigures] = OrderedDict()
 
 def _remember(key: str, unit: UnitFigures) -> None:
     _memo[key] = unit
-    _memo.move_to_end(key)
+    _used(_memo, key)
     while len(_memo) > MEMO_UNITS:
-        _memo.popitem(last=False)
+        try:
+            _memo.popitem(last=False)
+        except KeyError:  # emptied by another thread (the development server's)
+            break
 
 
 def _remembered(key: str, stamp_entry: tuple[object, ...] | None) -> UnitFigures | None:
     unit = _memo.get(key)
     if unit is None or stamp_entry is None or stamp_entry[:2] != (unit.stamp, unit.computed_at):
         return None
-    _memo.move_to_end(key)
+    _used(_memo, key)
     return unit
+
+
+def _used(memo: OrderedDict[Any, Any], key: object) -> None:
+    """Mark `key` most recently used (gone already if another thread dropped it)."""
+    with contextlib.suppress(KeyError):
+        memo.move_to_end(key)
 
 
 @task()

@@ -13,6 +13,7 @@ campaign, so nothing is hidden for one.
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -149,7 +150,11 @@ def overview_row(campaign: Campaign, row: UnitRow, step_total: int) -> str:
         )
         _rows[key] = html
         while len(_rows) > ROWS_KEPT:
-            _rows.popitem(last=False)
+            try:
+                _rows.popitem(last=False)
+            except KeyError:  # emptied by another thread (the development server's)
+                break
     else:
-        _rows.move_to_end(key)
+        with contextlib.suppress(KeyError):  # dropped meanwhile by another thread
+            _rows.move_to_end(key)
     return mark_safe(html)

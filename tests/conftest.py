@@ -18,6 +18,8 @@ from vanguard.campaigns import services
 from vanguard.campaigns.template import load_template, shipped_template_path
 from vanguard.orgs.models import Member, Organization, OrgCategory, OrgKind
 
+pytest_plugins = ["tests.demo_module"]  # the demo loaded once for a module
+
 PASSWORD = "test-password-123"
 TEMPLATE = "xianjinxing-2024"
 

@@ -28,11 +28,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.core.signals import request_finished
 from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.demo_module import demo_loaded
+
+pytestmark = pytest.mark.usefixtures("demo_media")  # the demo's files
 
 PERSONAS = ["office", "leader", "liaison", "admin_a", "member_a", "admin_b", "liaison_out"]
 USERNAMES = {
@@ -73,31 +76,9 @@ def project_url_names() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def module_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, module_media):
-    """The demo's files are written once for the module; every test reads them."""
-    settings.MEDIA_ROOT = module_media
-
-
-@pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, module_media):
-    from django.conf import settings
-
-    settings.MEDIA_ROOT = module_media
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with open(os.devnull, "w") as devnull:
-                call_command("load_demo", stdout=devnull)
-            yield _objects()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with demo_loaded(django_db_blocker, module_media):
+        yield _objects()
 
 
 def _objects() -> dict:

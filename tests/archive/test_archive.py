@@ -11,20 +11,19 @@ transaction rolled back at the end (as in `tests/test_access_matrix.py`).
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from tests.demo_module import demo_loaded
 from tests.reports.helpers import content, export, job_of, start
 from vanguard.accounts.access import Scope
 from vanguard.accounts.models import User
@@ -32,6 +31,8 @@ from vanguard.appraisal import services as appraisal_services
 from vanguard.appraisal.models import Subject
 from vanguard.archive import assemble
 from vanguard.campaigns.models import Enrollment
+
+pytestmark = pytest.mark.usefixtures("demo_media")  # the demo's files
 
 UNIT = "市教育考试中心党支部"  # the demo's unit A (KSZX)
 AUTHOR_NAME = "隐名举报人甲"
@@ -60,16 +61,6 @@ class World:
     enrollment: Enrollment
     files: dict[str, bytes]  # path in the ZIP -> content
     job: object
-
-
-@pytest.fixture(scope="module")
-def module_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, module_media):
-    settings.MEDIA_ROOT = module_media
 
 
 def _user(username: str) -> User:
@@ -107,27 +98,15 @@ def _unzip(data: bytes) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, module_media):
-    from django.conf import settings
-
-    settings.MEDIA_ROOT = module_media
-    with django_db_blocker.unblock(), translation.override("zh-hans"):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with open(os.devnull, "w") as devnull:
-                call_command("load_demo", stdout=devnull)
-            enrollment = _unit()
-            _anonymous_opinion(enrollment)
-            client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-            client.force_login(_user("admin_kszx"))
-            url = reverse("archive:unit-build", args=[enrollment.campaign_id, enrollment.pk])
-            response = start(client, url)
-            job = job_of(response)
-            download = client.get(reverse("reports:job-file", args=[job.pk]))
-            yield World(enrollment, _unzip(content(download)), job)
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with demo_loaded(django_db_blocker, module_media), translation.override("zh-hans"):
+        enrollment = _unit()
+        _anonymous_opinion(enrollment)
+        client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+        client.force_login(_user("admin_kszx"))
+        url = reverse("archive:unit-build", args=[enrollment.campaign_id, enrollment.pk])
+        job = job_of(start(client, url))
+        download = client.get(reverse("reports:job-file", args=[job.pk]))
+        yield World(enrollment, _unzip(content(download)), job)
 
 
 def pdf_text(data: bytes) -> str:

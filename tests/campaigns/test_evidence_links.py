@@ -12,52 +12,28 @@ The demo is loaded once for the module inside an outer transaction rolled back a
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import resolve, reverse
 
-pytestmark = pytest.mark.django_db
+from tests.demo_module import demo_loaded
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_media")]
 
 READERS = ("guojianmin", "qianjun", "liaison", "admin_kszx")
 CAMPAIGN_READERS = ("guojianmin", "qianjun")
 
 
 @pytest.fixture(scope="module")
-def module_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, module_media):
-    settings.MEDIA_ROOT = module_media
-
-
-@pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, module_media):
-    from django.conf import settings
-
     from vanguard.campaigns.models import Enrollment
 
-    settings.MEDIA_ROOT = module_media
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with open(os.devnull, "w") as devnull:
-                call_command("load_demo", stdout=devnull)
-            yield Enrollment.objects.select_related("campaign", "batch").get(
-                organization__code="KSZX"
-            )
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with demo_loaded(django_db_blocker, module_media):
+        yield Enrollment.objects.select_related("campaign", "batch").get(organization__code="KSZX")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM, LAUNCH_FLAGS
+from tests.e2e.conftest import ARTIFACTS, chromium
 from tests.reporting.test_campaign_report import add_items, add_sessions, enrol_more
 
 
@@ -106,20 +106,7 @@ def test_the_json_costs_the_same_queries_whatever_the_units(
 @pytest.fixture(scope="module")
 def browser():
     """Chromium for this module only (closed before the next module's tests)."""
-    import os
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        message = "Chromium is not installed: browser tests skipped (apt-get install chromium)"
-        if os.environ.get("VANGUARD_CI"):
-            pytest.fail(f"{message} — under CI this is a failure")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_FLAGS)
-        yield browser
-        browser.close()
+    yield from chromium()
 
 
 def canvas_painted(page, chart_id: str) -> bool:

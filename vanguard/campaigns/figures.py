@@ -424,8 +424,7 @@ def reach_state(campaign: Campaign, scope: Scope) -> UnitsState:
     """`units_state` of the units `scope` reads. A reader of the whole campaign (the office,
     a leader) follows the campaign's figures version instead: the same moves, without
     reading every unit's stamp (3,000 at province) on each request."""
-    root = campaign.organization.path
-    if any(root.startswith(path) for path in scope.read_paths):
+    if scope.can_view_org(campaign.organization):  # reads the leading organisation's subtree
         whole = state(campaign)
         return UnitsState(f"v{whole.version}", whole.computed_at, whole.as_of, levels={})
     return units_state(campaign, enrollment_ids_in(campaign, scope))

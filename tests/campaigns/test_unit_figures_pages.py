@@ -23,18 +23,18 @@ PHASES = "plan.phases"  # the verdict a unit's phase plan settles
 def rendered(monkeypatch):
     """What each rendering of a unit's verdicts and each verdict over a reach was for."""
     calls = {"unit": [], "verdict": []}
-    unit_part, verdict = views.render_unit_verdicts, views.campaign_verdict
+    unit_part, verdict = views.render_unit_verdicts, views.verdict_page
 
     def counting_unit(request, enrollment, sees_members):
         calls["unit"].append(enrollment.pk)
         return unit_part(request, enrollment, sees_members)
 
-    def counting_verdict(campaign, scope, code):
+    def counting_verdict(campaign, scope, code, number):
         calls["verdict"].append(scope.read_paths)
-        return verdict(campaign, scope, code)
+        return verdict(campaign, scope, code, number)
 
     monkeypatch.setattr(views, "render_unit_verdicts", counting_unit)
-    monkeypatch.setattr(views, "campaign_verdict", counting_verdict)
+    monkeypatch.setattr(views, "verdict_page", counting_verdict)
     return calls
 
 
@@ -152,7 +152,7 @@ def test_two_requests_for_a_new_version_render_it_once(page, tree, monkeypatch):
     _plan(enrollment)
     figures.state(campaign)  # the worker has caught up: a new version to render
 
-    name = "render_unit_verdicts" if page == "unit" else "campaign_verdict"
+    name = "render_unit_verdicts" if page == "unit" else "verdict_page"
     real, calls = getattr(views, name), []
     rendering, release = threading.Event(), threading.Event()
 

@@ -29,7 +29,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
@@ -38,9 +38,15 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from vanguard.campaigns import compliance, revision
-from vanguard.campaigns.compliance import RULES, ComplianceContext, ComplianceReport, UnitNumber
+from vanguard.campaigns.compliance import (
+    RULES,
+    ComplianceContext,
+    ComplianceReport,
+    Rule,
+    UnitNumber,
+)
 from vanguard.campaigns.models import Campaign, Enrollment, StepStatus
-from vanguard.campaigns.verdicts import Finding, Severity, Verdict
+from vanguard.campaigns.verdicts import Finding, Severity, Totals, Verdict
 
 if TYPE_CHECKING:
     from vanguard.accounts.access import Scope
@@ -73,6 +79,46 @@ class UnitFigures:
             (f.level for found in self.verdicts.values() for f in found), default=Severity.OK
         )
 
+    def summary(self) -> UnitSummary:
+        return UnitSummary(
+            self.stamp,
+            self.computed_at,
+            self.bars,
+            self.steps_done,
+            self.numbers,
+            {code: Totals.of(found) for code, found in self.verdicts.items()},
+        )
+
+
+@dataclass
+class UnitSummary:
+    """A unit's figures without its findings, only how many each rule found: what the
+    pages over a whole campaign read of every unit (a few hundred bytes, where the findings
+    with their messages and links weigh kilobytes). The findings themselves are read only
+    for the units whose findings a page lists (`CampaignTally`)."""
+
+    stamp: tuple[int, int, date] | None
+    computed_at: datetime
+    bars: list[Bar]
+    steps_done: int
+    numbers: dict[str, UnitNumber]
+    totals: dict[str, Totals]  # rule code → how many findings of each level
+
+    @property
+    def level(self) -> Severity:
+        return max((t.level for t in self.totals.values()), default=Severity.OK)
+
+    def found(self, code: str, level: Severity) -> int:
+        """How many findings of `level` (OK: evidence) the rule `code` found in the unit."""
+        totals = self.totals.get(code, Totals())
+        return {Severity.FAILING: totals.failing, Severity.WARNING: totals.warning}.get(
+            level, totals.evidence
+        )
+
+    def count(self, level: Severity) -> int:
+        """How many findings of `level` the unit has over all rules."""
+        return sum(self.found(code, level) for code in self.totals)
+
 
 @dataclass
 class State:
@@ -96,6 +142,11 @@ def _unit_key(enrollment_id: int, language: str) -> str:
 def _stamp_key(enrollment_id: int, language: str) -> str:
     """The stamp and time of a unit's stored figures alone (small: read for many units)."""
     return f"{revision.namespace()}:unit-stamp:{language}:{enrollment_id}"
+
+
+def _summary_key(enrollment_id: int, language: str) -> str:
+    """A unit's `UnitSummary` (what pages over the whole campaign read of it)."""
+    return f"{revision.namespace()}:unit-summary:{language}:{enrollment_id}"
 
 
 def _meta_key(campaign_id: int, language: str) -> str:
@@ -201,9 +252,12 @@ def _store(units: dict[int, UnitFigures], language: str) -> None:
     their stamp, when they were computed and the unit's level."""
     entries: dict[str, object] = {}
     for pk, unit in units.items():
+        summary = unit.summary()
         entries[_unit_key(pk, language)] = unit
+        entries[_summary_key(pk, language)] = summary
         entries[_stamp_key(pk, language)] = (unit.stamp, unit.computed_at, unit.level)
         _remember(_unit_key(pk, language), unit)
+        _remember_summary(_summary_key(pk, language), summary)
     cache.set_many(entries, timeout=None)
 
 
@@ -231,6 +285,31 @@ def _remembered(key: str, stamp_entry: tuple[object, ...] | None) -> UnitFigures
         return None
     _used(_memo, key)
     return unit
+
+
+# Unit summaries likewise (small: every unit of a province campaign fits).
+MEMO_SUMMARIES = 20_000
+_summaries: OrderedDict[str, UnitSummary] = OrderedDict()
+
+
+def _remember_summary(key: str, summary: UnitSummary) -> None:
+    _summaries[key] = summary
+    _used(_summaries, key)
+    while len(_summaries) > MEMO_SUMMARIES:
+        try:
+            _summaries.popitem(last=False)
+        except KeyError:
+            break
+
+
+def _remembered_summary(key: str, stamp_entry: tuple[object, ...] | None) -> UnitSummary | None:
+    summary = _summaries.get(key)
+    if summary is None or stamp_entry is None:
+        return None
+    if stamp_entry[:2] != (summary.stamp, summary.computed_at):
+        return None
+    _used(_summaries, key)
+    return summary
 
 
 def _used(memo: OrderedDict[Any, Any], key: object) -> None:
@@ -376,6 +455,31 @@ def stored_units(enrollments: Iterable[Enrollment], campaign: Campaign) -> dict[
     return figures
 
 
+def stored_summaries(
+    enrollments: Iterable[Enrollment], campaign: Campaign
+) -> dict[int, UnitSummary]:
+    """Each enrolment's stored `UnitSummary` (from its figures, computed for any missing)."""
+    language = translation.get_language()
+    keys = {e.pk: _summary_key(e.pk, language) for e in enrollments}
+    stamps = cache.get_many([_stamp_key(pk, language) for pk in keys])
+    summaries: dict[int, UnitSummary] = {}
+    for pk, key in keys.items():
+        stamp_entry = stamps.get(_stamp_key(pk, language))
+        if (summary := _remembered_summary(key, stamp_entry)) is not None:
+            summaries[pk] = summary
+    stored = cache.get_many([key for pk, key in keys.items() if pk not in summaries])
+    for pk, key in keys.items():
+        if key in stored:
+            summaries[pk] = stored[key]
+            _remember_summary(key, stored[key])
+    missing = [e for e in enrollments if e.pk not in summaries]
+    if missing:  # evicted, or stored before summaries were: from the figures
+        for pk, unit in stored_units(missing, campaign).items():
+            summaries[pk] = unit.summary()
+            cache.add(keys[pk], summaries[pk], timeout=None)  # never over a newer one
+    return summaries
+
+
 @dataclass
 class UnitsState:
     """The stored figures of some units (a unit's page, a reader's reach): `version` moves
@@ -461,16 +565,37 @@ def campaign_report(
     campaign: Campaign, *, scope: Scope | None = None, codes: Iterable[str] | None = None
 ) -> ComplianceReport:
     """The verdicts `compliance.evaluate` gives, put together from the stored unit figures
-    and the campaign-wide part (cached until a write no unit owns: it reads no unit's
-    data). `report.units` holds each enrolment's stored figures."""
+    and the campaign-wide part, with every finding: for a few units (a unit's liaison
+    points). Over a whole campaign `campaign_tally` counts them without reading them all.
+    `report.units` holds each enrolment's stored figures."""
     context = ComplianceContext(campaign, scope=scope)
     context.__dict__["enrollments"] = enrollments_in(campaign, scope)
+    rules = _rules(campaign, codes)
+    part = _campaign_part(campaign, scope, [r.code for r in rules])
+    units = stored_units(context.enrollments, campaign)
+    template = campaign.rules
+    verdicts = []
+    for rule, general in zip(rules, part, strict=True):
+        findings = [f for f in [*general.findings, *general.evidence] if f.enrollment_id is None]
+        if rule.per_unit:
+            for enrollment in context.enrollments:
+                findings += units[enrollment.pk].verdicts.get(rule.code, [])
+        verdicts.append(rule.verdict(template, findings))
+    report = ComplianceReport(context, verdicts)
+    report.units = units
+    return report
+
+
+def _rules(campaign: Campaign, codes: Iterable[str] | None) -> list[Rule]:
     if codes is None:
-        rules = compliance.rules_for(campaign)
-    else:  # a module the campaign lacks has no verdict
-        rules = [RULES[code] for code in codes if RULES[code].applies_to(campaign)]
-    codes = [r.code for r in rules]
-    part = cast(  # never None: the default is computed when missing
+        return compliance.rules_for(campaign)
+    return [RULES[code] for code in codes if RULES[code].applies_to(campaign)]  # of its modules
+
+
+def _campaign_part(campaign: Campaign, scope: Scope | None, codes: list[str]) -> list[Verdict]:
+    """The verdicts of what concerns no unit, cached until a write no unit owns (it reads
+    no unit's data)."""
+    return cast(  # never None: the default is computed when missing
         list[Verdict],
         cache.get_or_set(
             revision.cache_key(
@@ -486,18 +611,111 @@ def campaign_report(
             timeout=revision.timeout(),
         ),
     )
-    units = stored_units(context.enrollments, campaign)
-    template = campaign.rules
-    verdicts = []
-    for rule, general in zip(rules, part, strict=True):
-        findings = [f for f in [*general.findings, *general.evidence] if f.enrollment_id is None]
+
+
+@dataclass
+class CampaignTally:
+    """A campaign's verdicts over a reach, counted from its units' summaries
+    (`campaign_tally`): each verdict's level and totals without reading any unit's
+    findings; `verdicts(window)` then lists the findings in a window of each verdict (the
+    overview's first ten, one page of the verdict page), reading the findings of the units
+    that window covers alone. `summaries` feed the rows, the report and the data screen."""
+
+    context: ComplianceContext
+    rules: list[Rule]
+    general: list[Verdict]  # the campaign-wide part, rule by rule (`evaluate_campaign_part`)
+    summaries: dict[int, UnitSummary]
+
+    @property
+    def enrollments(self) -> list[Enrollment]:
+        return cast(list[Enrollment], self.context.enrollments)
+
+    @property
+    def levels(self) -> dict[int, Severity]:
+        return {pk: summary.level for pk, summary in self.summaries.items()}
+
+    def verdicts(self, window: slice) -> list[Verdict]:
+        """Each rule's verdict with its totals, listing its findings and its evidence in
+        `window` (positions in the order `campaign_report` gives: the campaign-wide ones,
+        then each unit's in the enrolments' order)."""
+        plans = [
+            self._plan(rule, general, window)
+            for rule, general in zip(self.rules, self.general, strict=True)
+        ]
+        wanted = {key for _, *parts in plans for part in parts for key, _ in part}
+        read = [e for e in self.enrollments if e.pk in wanted]
+        units = stored_units(read, self.context.campaign) if read else {}
+        template = self.context.campaign.rules
+        verdicts = []
+        for rule, general, (totals, problems, evidence) in zip(
+            self.rules, self.general, plans, strict=True
+        ):
+            shown: list[Finding] = []
+            for part, level_wanted in ((problems, True), (evidence, False)):
+                for key, part_window in part:
+                    found = (
+                        general.findings + general.evidence
+                        if key is None
+                        else (units[key].verdicts.get(rule.code, []))
+                    )
+                    listed = [
+                        f
+                        for f in found
+                        if (f.level > Severity.OK) == level_wanted
+                        and (key is not None or f.enrollment_id is None)
+                    ]
+                    shown += listed[part_window]
+            verdicts.append(replace(rule.verdict(template, shown), totals=totals))
+        return verdicts
+
+    def _plan(
+        self, rule: Rule, general: Verdict, window: slice
+    ) -> tuple[Totals, list[tuple[int | None, slice]], list[tuple[int | None, slice]]]:
+        """A rule's totals, and which findings (problems, evidence) of whom fall in `window`."""
+        own = [f for f in [*general.findings, *general.evidence] if f.enrollment_id is None]
+        totals = Totals.of(own)
+        problems: list[tuple[int | None, int]] = [(None, totals.problems)]
+        evidence: list[tuple[int | None, int]] = [(None, totals.evidence)]
         if rule.per_unit:
-            for enrollment in context.enrollments:
-                findings += units[enrollment.pk].verdicts.get(rule.code, [])
-        verdicts.append(rule.verdict(template, findings))
-    report = ComplianceReport(context, verdicts)
-    report.units = units
-    return report
+            for enrollment in self.enrollments:
+                unit = self.summaries[enrollment.pk].totals.get(rule.code)
+                if unit is not None:
+                    totals += unit
+                    problems.append((enrollment.pk, unit.problems))
+                    evidence.append((enrollment.pk, unit.evidence))
+        return totals, in_window(problems, window), in_window(evidence, window)
+
+
+def in_window(sizes: list[tuple[int | None, int]], window: slice) -> list[tuple[int | None, slice]]:
+    """Of items numbered in the order of `sizes` (how many each key has), the keys with
+    items in `window`, each with the slice of its own items that falls in it."""
+    start, stop = window.start or 0, window.stop
+    chosen: list[tuple[int | None, slice]] = []
+    offset = 0
+    for key, size in sizes:
+        if stop is not None and offset >= stop:
+            break
+        if size and offset + size > start:
+            chosen.append(
+                (key, slice(max(start - offset, 0), None if stop is None else stop - offset))
+            )
+        offset += size
+    return chosen
+
+
+def campaign_tally(
+    campaign: Campaign, *, scope: Scope | None = None, codes: Iterable[str] | None = None
+) -> CampaignTally:
+    """The campaign's verdicts over `scope`'s reach, counted (`CampaignTally`)."""
+    context = ComplianceContext(campaign, scope=scope)
+    context.__dict__["enrollments"] = enrollments_in(campaign, scope)
+    rules = _rules(campaign, codes)
+    return CampaignTally(
+        context,
+        rules,
+        _campaign_part(campaign, scope, [r.code for r in rules]),
+        stored_summaries(context.enrollments, campaign),
+    )
 
 
 def unit_report(enrollment: Enrollment) -> ComplianceReport:

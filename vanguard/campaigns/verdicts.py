@@ -49,6 +49,41 @@ class Finding:
     counted: str = ""
 
 
+@dataclass(frozen=True)
+class Totals:
+    """How many findings of each level a verdict has in all (`Verdict.totals`)."""
+
+    failing: int = 0
+    warning: int = 0
+    evidence: int = 0
+
+    @property
+    def problems(self) -> int:
+        return self.failing + self.warning
+
+    @property
+    def level(self) -> Severity:
+        if self.failing:
+            return Severity.FAILING
+        return Severity.WARNING if self.warning else Severity.OK
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(
+            self.failing + other.failing,
+            self.warning + other.warning,
+            self.evidence + other.evidence,
+        )
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Totals:
+        levels = [f.level for f in findings]
+        return cls(
+            levels.count(Severity.FAILING),
+            levels.count(Severity.WARNING),
+            levels.count(Severity.OK),
+        )
+
+
 @dataclass
 class Verdict:
     code: str
@@ -59,6 +94,9 @@ class Verdict:
     evidence: list[Finding] = field(default_factory=list)  # what a green rule counted
     notice_ref: str = ""  # the notice's clause the rule enforces (from the template)
     thresholds: tuple[str, ...] = ()  # the template's values the rule applies, described
+    # A verdict put together from counts (`figures.CampaignTally`) lists only some of its
+    # findings and evidence: how many it has in all. None: `findings` and `evidence` are all.
+    totals: Totals | None = None
 
     @classmethod
     def of(cls, code: str, title: str, found: Iterable[Finding], **fields: Any) -> Verdict:
@@ -74,11 +112,23 @@ class Verdict:
 
     def counts(self, enrollment_id: int | None = None) -> tuple[int, int]:
         """(failing, warning) findings, of one unit or of all."""
+        if enrollment_id is None and self.totals is not None:
+            return self.totals.failing, self.totals.warning
         findings = self.findings
         if enrollment_id is not None:
             findings = self.for_enrollment(enrollment_id)
         failing = sum(1 for f in findings if f.level == Severity.FAILING)
         return failing, sum(1 for f in findings if f.level == Severity.WARNING)
+
+    @property
+    def count(self) -> int:
+        """How many findings (problems) the verdict has in all, listed or not."""
+        return len(self.findings) if self.totals is None else self.totals.problems
+
+    @property
+    def evidence_count(self) -> int:
+        """How many evidence findings (what a green rule counted) it has in all."""
+        return len(self.evidence) if self.totals is None else self.totals.evidence
 
     @property
     def shown_findings(self) -> list[Finding]:
@@ -87,10 +137,12 @@ class Verdict:
     @property
     def more(self) -> int:
         """Findings not listed (on their own page)."""
-        return len(self.findings) - len(self.shown_findings)
+        return self.count - len(self.shown_findings)
 
     @property
     def level(self) -> Severity:
+        if self.totals is not None:
+            return self.totals.level
         return max((finding.level for finding in self.findings), default=Severity.OK)
 
     def for_enrollment(self, enrollment_id: int) -> list[Finding]:

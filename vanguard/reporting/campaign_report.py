@@ -1,7 +1,7 @@
 """The campaign report (活动总结报告) for the leading group, and the figures of the data screen.
 
-Everything is read from the stored unit figures (`campaigns.figures.campaign_report`: each
-unit's verdicts and its `numbers`, filled by the phase apps' `@unit_figures` sources), so
+Everything is read from the stored unit summaries (`campaigns.figures.campaign_tally`: each
+unit's level and its `numbers`, filled by the phase apps' `@unit_figures` sources), so
 neither the report nor the screen counts anything per unit: their queries do not grow with
 the units. A batch's figure is the sum of its units' counts and the mean of their rates.
 The commendations come from the app offering the service `report.commendations` (none when
@@ -69,20 +69,19 @@ class ReportData:
 
 def build(campaign: Campaign, scope, *, commendations: bool = True) -> ReportData:
     """The report's figures as far as `scope` reaches (the leading group: the campaign)."""
-    report = figures.campaign_report(campaign, scope=scope)
+    tally = figures.campaign_tally(campaign, scope=scope)
     today = timezone.localdate()
     # flags (in 补课) are listed apart, not as a column
     columns = [c for c in figure_columns(campaign) if c.kind != "flag"]
-    levels = report.unit_levels
     by_batch: dict[int, BatchRow] = {}
-    for enrollment in report.context.enrollments:
-        stored = report.units[enrollment.pk]
+    for enrollment in tally.enrollments:
+        stored = tally.summaries[enrollment.pk]
         row = UnitRow(
             enrollment.pk,
             enrollment.organization.name,
             enrollment.batch.title,
             stored.numbers,
-            levels.get(enrollment.pk, Severity.OK),
+            stored.level,
             _phase_today(stored.bars, today),
         )
         batch = by_batch.setdefault(enrollment.batch_id, BatchRow(enrollment.batch.title, []))

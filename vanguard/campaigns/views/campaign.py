@@ -4,7 +4,7 @@ Views parse input, call `services` and `compliance`, and render; access goes thr
 `request.scope`.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypedDict
 
@@ -26,7 +26,7 @@ from vanguard.accounts.models import User
 from vanguard.campaigns import compliance, figures, revision, services
 from vanguard.campaigns.closure import closure_problems
 from vanguard.campaigns.compliance import ComplianceReport
-from vanguard.campaigns.figures import UnitFigures
+from vanguard.campaigns.figures import UnitSummary
 from vanguard.campaigns.forms import (
     EnrollForm,
     EvidenceForm,
@@ -179,25 +179,25 @@ FINDINGS_PER_PAGE = 100
 
 
 def overview_figures(campaign: Campaign, scope: Scope | None) -> OverviewFigures:
-    """The overview's verdicts and each unit's row, as far as `scope` reaches: put together
-    from the stored figures of each unit (`figures`), no rule run here."""
-    report = figures.campaign_report(campaign, scope=scope)
-    for verdict in report.verdicts:
+    """The overview's verdicts and each unit's row, as far as `scope` reaches: counted from
+    the units' stored summaries (`figures.campaign_tally`), with the findings of the units
+    each verdict lists alone read; no rule run here."""
+    tally = figures.campaign_tally(campaign, scope=scope)
+    verdicts = tally.verdicts(slice(0, EVIDENCE_SHOWN))
+    for verdict in verdicts:
         verdict.shown = EVIDENCE_SHOWN
     rules = campaign.rules
     batches: list[BatchRows] = []
     for batch in campaign.batches.all():
         rows = [
-            unit_row(e, report.units[e.pk], report.unit_levels[e.pk])
-            for e in report.context.enrollments
-            if e.batch_id == batch.pk
+            unit_row(e, tally.summaries[e.pk]) for e in tally.enrollments if e.batch_id == batch.pk
         ]
         # Worst first: most failing findings, then most warnings; the tree order after.
         rows.sort(key=lambda row: (-row["failing"], -row["warning"]))
         batches.append({"batch": batch, "rows": rows})
     return {
         "chart": verdict_chart(batches),
-        "report": report,
+        "report": ComplianceReport(tally.context, verdicts),
         "batches": batches,
         "step_total": len(rules.steps()),
         "phases": rules.phases,
@@ -207,18 +207,18 @@ def overview_figures(campaign: Campaign, scope: Scope | None) -> OverviewFigures
 NOT_UNDER_WAY = "plan.started"  # the rule whose finding makes a unit 未开展
 
 
-def unit_row(enrollment: Enrollment, stored: UnitFigures, level: Severity) -> UnitRow:
-    """One unit's row on the overview: its stored figures, with its failing and warning
+def unit_row(enrollment: Enrollment, stored: UnitSummary) -> UnitRow:
+    """One unit's row on the overview: its stored summary, with its failing and warning
     findings counted and whether it is under way at all."""
-    found = [f for findings in stored.verdicts.values() for f in findings]
+    started = stored.totals.get(NOT_UNDER_WAY)
     return {
         "enrollment": enrollment,
-        "level": level,
+        "level": stored.level,
         "bars": stored.bars,
         "steps_done": stored.steps_done,
-        "failing": sum(1 for f in found if f.level == Severity.FAILING),
-        "warning": sum(1 for f in found if f.level == Severity.WARNING),
-        "not_started": bool(stored.verdicts.get(NOT_UNDER_WAY)),
+        "failing": stored.count(Severity.FAILING),
+        "warning": stored.count(Severity.WARNING),
+        "not_started": started is not None and (started.problems + started.evidence) > 0,
     }
 
 
@@ -244,7 +244,7 @@ def verdict_detail(request: ScopedRequest, campaign_pk: int, code: str) -> HttpR
         made_at=units.made_at,
         timeout=revision.timeout(),
     )
-    page = Paginator(range(shown.count), FINDINGS_PER_PAGE).get_page(shown.number)
+    page = Paginator(range(shown.listed), FINDINGS_PER_PAGE).get_page(shown.number)
     context = {
         "campaign": campaign,
         "verdict": shown.verdict,
@@ -265,22 +265,19 @@ class VerdictPage:
     level: Severity
     count: int
     number: int
+    listed: int  # the longer of its findings and its evidence: what the pages number
 
 
 def verdict_page(campaign: Campaign, scope: Scope, code: str, number: str) -> VerdictPage:
-    verdict = campaign_verdict(campaign, scope, code)
-    page = Paginator(verdict.findings, FINDINGS_PER_PAGE).get_page(number)
-    return VerdictPage(
-        replace(verdict, findings=list(page.object_list)),
-        verdict.level,
-        len(verdict.findings),
-        page.number,
-    )
-
-
-def campaign_verdict(campaign: Campaign, scope: Scope, code: str) -> Verdict:
-    """One verdict over the campaign as far as `scope` reaches, from the stored figures."""
-    return figures.campaign_report(campaign, scope=scope, codes=[code]).verdicts[0]
+    """One page of a verdict's findings (and of what it counted), reading the findings of
+    the units on that page alone."""
+    tally = figures.campaign_tally(campaign, scope=scope, codes=[code])
+    totals = tally.verdicts(slice(0, 0))[0]
+    listed = max(totals.count, totals.evidence_count)
+    page = Paginator(range(listed), FINDINGS_PER_PAGE).get_page(number)
+    start = (page.number - 1) * FINDINGS_PER_PAGE
+    verdict = tally.verdicts(slice(start, start + FINDINGS_PER_PAGE))[0]
+    return VerdictPage(verdict, verdict.level, verdict.count, page.number, listed)
 
 
 @login_required

@@ -628,7 +628,7 @@ class CampaignTally:
 
     @property
     def enrollments(self) -> list[Enrollment]:
-        return cast(list[Enrollment], self.context.enrollments)
+        return self.context.enrollments
 
     @property
     def levels(self) -> dict[int, Severity]:

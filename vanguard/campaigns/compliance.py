@@ -174,7 +174,11 @@ def unit_numbers(context: ComplianceContext) -> dict[int, dict[str, UnitNumber]]
             continue  # its module, or every column's, is off: not even loaded
         for pk, values in figure_set.source(context).items():
             if pk in numbers:
-                numbers[pk].update(values)
+                # plain values: a lazy translation stored with the figures would cost its
+                # unpickling on every page that reads them
+                numbers[pk].update(
+                    {k: str(v) if isinstance(v, Promise) else v for k, v in values.items()}
+                )
     return numbers
 
 

@@ -31,6 +31,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
 from django.core.cache import cache
@@ -80,13 +81,15 @@ class UnitFigures:
         )
 
     def summary(self) -> UnitSummary:
+        totals = {code: Totals.of(found) for code, found in self.verdicts.items()}
         return UnitSummary(
             self.stamp,
             self.computed_at,
             self.bars,
             self.steps_done,
             self.numbers,
-            {code: Totals.of(found) for code, found in self.verdicts.items()},
+            totals,
+            sum(totals.values(), Totals()),
         )
 
 
@@ -103,21 +106,11 @@ class UnitSummary:
     steps_done: int
     numbers: dict[str, UnitNumber]
     totals: dict[str, Totals]  # rule code → how many findings of each level
+    overall: Totals  # over all its rules
 
     @property
     def level(self) -> Severity:
-        return max((t.level for t in self.totals.values()), default=Severity.OK)
-
-    def found(self, code: str, level: Severity) -> int:
-        """How many findings of `level` (OK: evidence) the rule `code` found in the unit."""
-        totals = self.totals.get(code, Totals())
-        return {Severity.FAILING: totals.failing, Severity.WARNING: totals.warning}.get(
-            level, totals.evidence
-        )
-
-    def count(self, level: Severity) -> int:
-        """How many findings of `level` the unit has over all rules."""
-        return sum(self.found(code, level) for code in self.totals)
+        return self.overall.level
 
 
 @dataclass
@@ -677,13 +670,21 @@ class CampaignTally:
         problems: list[tuple[int | None, int]] = [(None, totals.problems)]
         evidence: list[tuple[int | None, int]] = [(None, totals.evidence)]
         if rule.per_unit:
-            for enrollment in self.enrollments:
-                unit = self.summaries[enrollment.pk].totals.get(rule.code)
-                if unit is not None:
-                    totals += unit
-                    problems.append((enrollment.pk, unit.problems))
-                    evidence.append((enrollment.pk, unit.evidence))
+            units = self._by_rule.get(rule.code, [])
+            totals = sum((unit for _, unit in units), totals)
+            problems += [(pk, unit.failing + unit.warning) for pk, unit in units]
+            evidence += [(pk, unit.evidence) for pk, unit in units]
         return totals, in_window(problems, window), in_window(evidence, window)
+
+    @cached_property
+    def _by_rule(self) -> dict[str, list[tuple[int, Totals]]]:
+        """Rule code → (enrolment id, its totals) of the units it found something in, in
+        the enrolments' order."""
+        by_rule: dict[str, list[tuple[int, Totals]]] = {}
+        for pk in [e.pk for e in self.enrollments]:
+            for code, totals in self.summaries[pk].totals.items():
+                by_rule.setdefault(code, []).append((pk, totals))
+        return by_rule
 
 
 def in_window(sizes: list[tuple[int | None, int]], window: slice) -> list[tuple[int | None, slice]]:

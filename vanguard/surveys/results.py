@@ -157,7 +157,7 @@ class Result:
 
     @property
     def outcome_label(self) -> str:
-        return Outcome(self.outcome).label if self.outcome else ""
+        return str(Outcome(self.outcome).label) if self.outcome else ""
 
 
 # -- loading ---------------------------------------------------------------------------

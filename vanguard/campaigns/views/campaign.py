@@ -216,8 +216,8 @@ def unit_row(enrollment: Enrollment, stored: UnitSummary) -> UnitRow:
         "level": stored.level,
         "bars": stored.bars,
         "steps_done": stored.steps_done,
-        "failing": stored.count(Severity.FAILING),
-        "warning": stored.count(Severity.WARNING),
+        "failing": stored.overall.failing,
+        "warning": stored.overall.warning,
         "not_started": started is not None and (started.problems + started.evidence) > 0,
     }
 

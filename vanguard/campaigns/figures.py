@@ -89,7 +89,7 @@ class UnitFigures:
             self.steps_done,
             self.numbers,
             totals,
-            sum(totals.values(), Totals()),
+            Totals.total(totals.values()),
         )
 
 
@@ -258,7 +258,7 @@ def _store(units: dict[int, UnitFigures], language: str) -> None:
 # put together again after one unit changed reads that unit's figures alone from the cache,
 # not all of them (300 at city: 3.6 MB to unpickle). An entry serves only while the stamp
 # entry in the cache names the same stamp and computation time. Never mutated by readers.
-MEMO_UNITS = 1_000
+MEMO_UNITS = 300
 _memo: OrderedDict[str, UnitFigures] = OrderedDict()
 
 
@@ -671,7 +671,7 @@ class CampaignTally:
         evidence: list[tuple[int | None, int]] = [(None, totals.evidence)]
         if rule.per_unit:
             units = self._by_rule.get(rule.code, [])
-            totals = sum((unit for _, unit in units), totals)
+            totals = Totals.total((unit for _, unit in units), totals)
             problems += [(pk, unit.failing + unit.warning) for pk, unit in units]
             evidence += [(pk, unit.evidence) for pk, unit in units]
         return totals, in_window(problems, window), in_window(evidence, window)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
@@ -49,9 +49,10 @@ class Finding:
     counted: str = ""
 
 
-@dataclass(frozen=True)
-class Totals:
-    """How many findings of each level a verdict has in all (`Verdict.totals`)."""
+class Totals(NamedTuple):
+    """How many findings of each level a verdict (`Verdict.totals`) or a unit's rule
+    (`figures.UnitSummary`) has in all. A tuple of numbers: thousands are kept per process
+    without the garbage collector walking them."""
 
     failing: int = 0
     warning: int = 0
@@ -67,12 +68,13 @@ class Totals:
             return Severity.FAILING
         return Severity.WARNING if self.warning else Severity.OK
 
-    def __add__(self, other: Totals) -> Totals:
-        return Totals(
-            self.failing + other.failing,
-            self.warning + other.warning,
-            self.evidence + other.evidence,
-        )
+    @classmethod
+    def total(cls, many: Iterable[Totals], start: Totals | None = None) -> Totals:
+        """The sum of `many` (and `start`), level by level."""
+        failing, warning, evidence = start or cls()
+        for one in many:
+            failing, warning, evidence = failing + one[0], warning + one[1], evidence + one[2]
+        return cls(failing, warning, evidence)
 
     @classmethod
     def of(cls, findings: Iterable[Finding]) -> Totals:

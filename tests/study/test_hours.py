@@ -255,3 +255,33 @@ def test_the_hours_page_filters_by_unit_and_keeps_the_choice(
     assert options.count(" selected") == 1
     plain = client.get(url).content.decode().split('name="unit"', 1)[1].split("</select>", 1)[0]
     assert " selected" not in plain
+
+
+def test_the_hours_table_is_kept_until_the_campaigns_data_changes(
+    client, personas, make_session, a_members, planned, campaign
+):
+    """The campaign hours page's table (a count and a sort over every member read) is
+    rendered once per version of the campaign's data; a roll call gives the new hours."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client.force_login(personas["office"])
+    url = reverse("study:shortfalls", args=[campaign.pk])
+    bob = a_members[0]
+    first = client.get(url, {"all": "1"}).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, {"all": "1"}).content.decode()
+    assert again.split('id="shortfalls"')[1] == first.split('id="shortfalls"')[1]
+    assert not [q for q in queries if "study_memberhours" in q["sql"]]  # nothing summed again
+
+    session = make_session(day=date(2024, 7, 1), hours="4.0")
+    services.save_roll(session, {bob.pk: Mark("present")}, user=personas["alice"], acting=None)
+
+    def hours_of_bob(html):
+        return html.split(bob.name, 1)[1].split("</tr>")[0].split('class="text-end">')[1]
+
+    assert hours_of_bob(first).startswith("0<")
+    assert hours_of_bob(client.get(url, {"all": "1"}).content.decode()).startswith("4<")
+    other_page = client.get(url).content.decode()  # another filter: its own table
+    assert bob.name in other_page

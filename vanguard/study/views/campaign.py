@@ -10,10 +10,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vanguard.campaigns import figures, revision
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.campaigns.units import units_by_org
 from vanguard.orgs.models import Member
@@ -111,25 +113,49 @@ def short_members(request, campaign, all_enrollments=None):
     return enrollments, units, members.order_by("-shortfall", "organization__path", "code")
 
 
+FILTERS = ("batch", "unit", "all", "page")  # what the campaign hours page is asked for
+
+
 @login_required
 def shortfalls(request, campaign_pk):
+    """Who is short of hours across the campaign. The table (a count and a sort over every
+    member read: 120,000 at province) is kept per reach and filter until the campaign's data
+    changes, and rendered again by one request at a time while the others are served the
+    last one with its time (`figures.cached_part`)."""
     campaign = request.scope.get_campaign_or_404(campaign_pk, module="sessions")
     readable = _staff_enrollments(request, campaign, phases=False)
+    params = request.GET.copy()
+    params.pop("page", None)
+    query_string = params.urlencode()
+    asked = [request.GET.get(name, "") for name in FILTERS]
+    reach = ("shortfalls", campaign.pk, timezone.localdate(), translation.get_language())
+    reach += (*request.scope.read_paths, *asked)
+    table, as_of = figures.cached_part(
+        revision.cache_key(*reach, revision=revision.campaign_stamp(campaign.pk)),
+        lambda: _shortfalls_table(request, campaign, readable, query_string),
+        latest=revision.cache_key(*reach, revision="latest"),
+        made_at=timezone.now(),
+        timeout=revision.timeout(),
+    )
+    context = {
+        "campaign": campaign,
+        "table": table,
+        "as_of": as_of,
+        "enrollments": readable,
+        "batches": campaign.batches.all(),
+        "query_string": query_string,
+    }
+    return render(request, "study/shortfalls.html", context)
+
+
+def _shortfalls_table(request, campaign, readable, query_string) -> str:
     enrollments, units, members = short_members(request, campaign, readable)
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
     by_pk = {e.pk: e for e in enrollments}
     for member in page:
         member.enrollment = by_pk.get(units.get(member.organization_id))
-    params = request.GET.copy()
-    params.pop("page", None)
-    context = {
-        "campaign": campaign,
-        "page": page,
-        "enrollments": readable,
-        "batches": campaign.batches.all(),
-        "query_string": params.urlencode(),
-    }
-    return render(request, "study/shortfalls.html", context)
+    context = {"campaign": campaign, "page": page, "query_string": query_string}
+    return render_to_string("study/_shortfalls_table.html", context, request)
 
 
 @login_required

@@ -38,6 +38,7 @@ from vanguard.campaigns.models import (
 )
 from vanguard.campaigns.plan_checks import phase_plan_problems
 from vanguard.campaigns.template import CampaignTemplate, PhaseDef, StepDef
+from vanguard.campaigns.units import PathIndex
 from vanguard.campaigns.verdicts import Finding, Severity, Verdict
 from vanguard.core.dates import format_date
 from vanguard.orgs.models import Member, Organization, OrgKind, path_within
@@ -317,8 +318,13 @@ class ComplianceContext:
             Enrollment.objects.filter(campaign=self.campaign).select_related("organization")
         )
 
+    @cached_property
+    def enrolled_index(self) -> PathIndex:
+        return PathIndex((path, True) for path in self.enrolled_paths)
+
     def is_covered(self, path: str) -> bool:
-        return any(path_within(path, enrolled) for enrolled in self.enrolled_paths)
+        """Whether the organisation at `path` is enrolled or under an enrolled one."""
+        return self.enrolled_index.has_at_or_above(path)
 
 
 class _Loaded(QuerySet[Any]):
@@ -465,15 +471,17 @@ def units_not_enrolled(context: ComplianceContext) -> list[Finding]:
         .only("pk", "path", "name", "code")
         .order_by("path")
     )
-    enrolled = context.enrolled_paths
     findings: list[Finding] = []
-    reported: list[str] = []
-    for org in orgs:
-        if context.is_covered(org.path) or any(path_within(org.path, p) for p in reported):
+    reported: set[str] = set()
+    step = Organization.steplen
+    for org in orgs:  # in tree order: an organisation's ancestors come before it
+        if context.is_covered(org.path):
             continue
-        if any(path_within(path, org.path) for path in enrolled):
+        if any(org.path[:end] in reported for end in range(step, len(org.path), step)):
+            continue  # under one reported already
+        if context.enrolled_index.has_within(org.path):
             continue  # a unit under it is enrolled: covered in part (its members: below)
-        reported.append(org.path)
+        reported.add(org.path)
         findings.append(
             Finding(
                 Severity.FAILING,

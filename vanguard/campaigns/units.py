@@ -83,6 +83,16 @@ class PathIndex:
             index += 1
         return found
 
+    def has_within(self, path: str) -> bool:
+        """Whether a row is at `path` or in its subtree."""
+        index = bisect.bisect_left(self.ordered, path)
+        return index < len(self.ordered) and path_within(self.ordered[index], path)
+
+    def has_at_or_above(self, path: str) -> bool:
+        """Whether a row is at `path` or at one of its ancestors."""
+        step = Organization.steplen
+        return any(path[:end] in self.by_path for end in range(step, len(path) + 1, step))
+
     def around(self, path: str) -> list[Any]:
         """`within`, and the rows at the ancestors of `path`."""
         step = Organization.steplen

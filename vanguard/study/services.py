@@ -257,7 +257,8 @@ def check_in(
         raise CheckinRefused(_("You are already marked present at this session."))
     late = now > session_start(session) + LATE_AFTER
     status = AttendanceStatus.LATE if late else AttendanceStatus.PRESENT
-    with transaction.atomic():
+    unit = {session.enrollment_id: session.enrollment.campaign_id}
+    with revision.attributed_to(unit), transaction.atomic():  # the roll's bulk write: one unit
         if row is None:
             row = _put_on_roll(session, member)
         old = row.status

@@ -68,9 +68,7 @@ def test_coverage_names_the_units_and_members_not_enrolled(tree, personas, batch
     assert any("鲍勃" in name for name in members.findings[0].members)
 
 
-def test_an_organisation_with_a_unit_enrolled_under_it_is_covered_in_part(
-    tree, personas, batches
-):
+def test_an_organisation_with_a_unit_enrolled_under_it_is_covered_in_part(tree, personas, batches):
     services.enroll(batches[0], tree["A1"])
     services.enroll(batches[0], tree["B"])
     report = compliance.evaluate(batches[0].campaign)

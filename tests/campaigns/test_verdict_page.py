@@ -1,6 +1,7 @@
 """A verdict's own page: the overview lists the first findings of each verdict and links to
 all of them; the page lists them in pages, as far as the user reaches; outsiders get 404."""
 
+import json
 import re
 
 import pytest
@@ -110,3 +111,31 @@ def test_verdict_page_access_for_every_persona(login, personas, many_units, pers
     assert response.status_code == status
     overview = reverse("campaigns:overview", args=[many_units["A"].campaign_id])
     assert login(personas[persona]).get(overview).status_code == status
+
+
+def test_the_overview_pages_each_batchs_units_worst_first(login, personas, many_units, monkeypatch):
+    from vanguard.campaigns.views import campaign as views
+
+    monkeypatch.setattr(views, "ROWS_PER_PAGE", 5)
+    campaign = many_units["A"].campaign
+    second = campaign.batches.order_by("number")[1]
+    client = login(personas["office"])
+    url = reverse("campaigns:overview", args=[campaign.pk])
+
+    def rows(html):
+        return re.findall(r'<tr data-unit="(\d+)" data-failing="(\d+)"', html)
+
+    first_page = client.get(url).content.decode()
+    units = second.enrollments.count()
+    assert units > 10
+    assert f"?batch={second.pk}&page=2" in first_page
+    assert f"本批次共 {units} 个单位" in first_page
+    later = client.get(url, {"batch": second.pk, "page": 2}).content.decode()
+    shown_first, shown_later = rows(first_page), rows(later)
+    assert len(shown_first) == len(shown_later)  # the first batch's page, and 5 of the second's
+    assert set(shown_first) != set(shown_later)
+    second_first = [int(f) for _, f in shown_first[-5:]]
+    second_later = [int(f) for _, f in shown_later[-5:]]
+    assert min(second_first) >= max(second_later)  # worst first
+    chart = json.loads(re.search(r'id="verdict-chart-data"[^>]*>(.*?)</script>', later).group(1))
+    assert sum(sum(s["data"]) for s in chart["series"]) == campaign.enrollments.count()

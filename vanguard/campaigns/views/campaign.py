@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -78,7 +78,9 @@ class UnitRow(TypedDict):
 
 class BatchRows(TypedDict):
     batch: Batch
-    rows: list[UnitRow]
+    rows: list[UnitRow]  # the page of rows shown (all of them count in the chart)
+    page: Page[UnitRow]
+    query: str  # the query string naming the batch, for its pager
 
 
 class ChartSeries(TypedDict):
@@ -145,7 +147,8 @@ def overview(request: ScopedRequest, campaign_pk: int) -> HttpResponse:
     campaign = request.scope.get_campaign_or_404(campaign_pk)
     state = figures.state(campaign)
     language = translation.get_language()
-    reach = (campaign.pk, timezone.localdate(), language, *request.scope.read_paths)
+    paged = _paged_batch(request)
+    reach = (campaign.pk, timezone.localdate(), language, *paged, *request.scope.read_paths)
     # The page part is put together from the stored unit figures (`figures`) and rendered
     # once per version of the figures, the same for everyone with the same reach; while
     # one request renders a new version the others serve the last one (single flight),
@@ -154,7 +157,7 @@ def overview(request: ScopedRequest, campaign_pk: int) -> HttpResponse:
         revision.cache_key("overview", *reach, revision=f"v{state.version}"),
         lambda: render_to_string(
             "campaigns/_overview_figures.html",
-            {"campaign": campaign, "figures": overview_figures(campaign, request.scope)},
+            {"campaign": campaign, "figures": overview_figures(campaign, request.scope, *paged)},
             request,
         ),
         latest=revision.cache_key("overview-latest", *reach, revision="latest"),
@@ -176,9 +179,19 @@ def overview(request: ScopedRequest, campaign_pk: int) -> HttpResponse:
 
 EVIDENCE_SHOWN = 10  # findings listed per verdict on the overview; all on the verdict's page
 FINDINGS_PER_PAGE = 100
+ROWS_PER_PAGE = 50  # units listed per batch on the overview (worst first), the rest paged
 
 
-def overview_figures(campaign: Campaign, scope: Scope | None) -> OverviewFigures:
+def _paged_batch(request: ScopedRequest) -> tuple[int | None, str]:
+    """The batch whose rows the overview is asked to page through (`?batch=&page=`), and
+    the page number; the other batches show their first page."""
+    batch = request.GET.get("batch", "")
+    return (int(batch) if batch.isdigit() else None), request.GET.get("page") or "1"
+
+
+def overview_figures(
+    campaign: Campaign, scope: Scope | None, paged_batch: int | None = None, number: str = "1"
+) -> OverviewFigures:
     """The overview's verdicts and each unit's row, as far as `scope` reaches: counted from
     the units' stored summaries (`figures.campaign_tally`), with the findings of the units
     each verdict lists alone read; no rule run here."""
@@ -194,9 +207,13 @@ def overview_figures(campaign: Campaign, scope: Scope | None) -> OverviewFigures
         ]
         # Worst first: most failing findings, then most warnings; the tree order after.
         rows.sort(key=lambda row: (-row["failing"], -row["warning"]))
-        batches.append({"batch": batch, "rows": rows})
+        page = Paginator(rows, ROWS_PER_PAGE).get_page(number if batch.pk == paged_batch else 1)
+        batches.append({"batch": batch, "rows": rows, "page": page, "query": f"batch={batch.pk}"})
+    chart = verdict_chart(batches)
+    for group in batches:
+        group["rows"] = list(group["page"].object_list)
     return {
-        "chart": verdict_chart(batches),
+        "chart": chart,
         "report": ComplianceReport(tally.context, verdicts),
         "batches": batches,
         "step_total": len(rules.steps()),

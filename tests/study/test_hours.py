@@ -274,6 +274,8 @@ def test_the_hours_table_is_kept_until_the_campaigns_data_changes(
         again = client.get(url, {"all": "1"}).content.decode()
     assert again.split('id="shortfalls"')[1] == first.split('id="shortfalls"')[1]
     assert not [q for q in queries if "study_memberhours" in q["sql"]]  # nothing summed again
+    # nor the units listed again for the filter (3,000 at province)
+    assert not [q for q in queries if 'FROM "campaigns_enrollment"' in q["sql"]]
 
     session = make_session(day=date(2024, 7, 1), hours="4.0")
     services.save_roll(session, {bob.pk: Mark("present")}, user=personas["alice"], acting=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from vanguard.campaigns import figures, revision
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.campaigns.units import units_by_org
-from vanguard.orgs.models import Member
+from vanguard.orgs.models import Member, Organization
 from vanguard.reports import jobs
 from vanguard.study.forms import VisitForm
 from vanguard.study.hours import (
@@ -28,6 +29,7 @@ from vanguard.study.hours import (
 )
 from vanguard.study.models import LeaderVisit
 from vanguard.study.summary import unit_studies
+from vanguard.study.templatetags.study_tags import unit_options
 
 PER_PAGE = 50
 
@@ -123,7 +125,6 @@ def shortfalls(request, campaign_pk):
     changes, and rendered again by one request at a time while the others are served the
     last one with its time (`figures.cached_part`)."""
     campaign = request.scope.get_campaign_or_404(campaign_pk, module="sessions")
-    readable = _staff_enrollments(request, campaign, phases=False)
     params = request.GET.copy()
     params.pop("page", None)
     query_string = params.urlencode()
@@ -132,7 +133,7 @@ def shortfalls(request, campaign_pk):
     reach += (*request.scope.read_paths, *asked)
     table, as_of = figures.cached_part(
         revision.cache_key(*reach, revision=revision.campaign_stamp(campaign.pk)),
-        lambda: _shortfalls_table(request, campaign, readable, query_string),
+        lambda: _shortfalls_table(request, campaign, query_string),
         latest=revision.cache_key(*reach, revision="latest"),
         made_at=timezone.now(),
         timeout=revision.timeout(),
@@ -141,15 +142,30 @@ def shortfalls(request, campaign_pk):
         "campaign": campaign,
         "table": table,
         "as_of": as_of,
-        "enrollments": readable,
+        "unit_options": _unit_options(request, campaign),
         "batches": campaign.batches.all(),
         "query_string": query_string,
     }
     return render(request, "study/shortfalls.html", context)
 
 
-def _shortfalls_table(request, campaign, readable, query_string) -> str:
-    enrollments, units, members = short_members(request, campaign, readable)
+def _unit_options(request, campaign) -> str:
+    """The unit filter's options (every unit read: 3,000 at province), kept until a unit is
+    enrolled or renamed."""
+    chosen = request.GET.get("unit", "")
+    stamp = revision.table_stamp(Enrollment._meta.db_table, Organization._meta.db_table)
+    key = revision.cache_key(
+        "shortfall-units", campaign.pk, *request.scope.read_paths, chosen, revision=stamp
+    )
+    return cache.get_or_set(
+        key,
+        lambda: unit_options(_staff_enrollments(request, campaign, phases=False), chosen),
+        timeout=revision.timeout(),
+    )
+
+
+def _shortfalls_table(request, campaign, query_string) -> str:
+    enrollments, units, members = short_members(request, campaign)
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
     by_pk = {e.pk: e for e in enrollments}
     for member in page:

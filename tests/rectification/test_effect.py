@@ -114,3 +114,36 @@ def test_the_overview_panel_for_the_campaign_overview(rf, personas, campaign, it
     assert "50%" in html  # the mean of the two lists
     assert "100%" in html and "(1/1)" in html
     assert 'data-satisfaction="none"' in html
+
+
+def test_the_overview_panel_is_kept_until_an_item_or_a_survey_changes(
+    rf, personas, campaign, items, enrollments
+):
+    """The panel counts every item and survey of the campaign: kept while other tables are
+    written (a check-in, an opinion), counted again when an item changes."""
+    from django.db import connection
+    from django.template import Context, Template
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.rectification.conftest import scope_of
+    from vanguard.campaigns.models import StepRecord, StepStatus
+
+    request = rf.get("/")
+    request.scope = scope_of(personas["charlie"])
+    template = Template("{% load rectification_tags %}{% rectification_overview_panel campaign %}")
+
+    def render():
+        with CaptureQueriesContext(connection) as queries:
+            html = template.render(Context({"request": request, "campaign": campaign}))
+        return html, [q for q in queries if "rectification_rectificationitem" in q["sql"]]
+
+    first, counted = render()
+    assert counted
+    StepRecord.objects.create(  # a unit's write elsewhere
+        enrollment=enrollments["B"], step_code="make_plan", status=StepStatus.DONE
+    )
+    again, counted = render()
+    assert again == first and not counted
+    RectificationItem.objects.filter(pk=items["B"].pk).update(status=Status.DONE, progress=100)
+    after, counted = render()
+    assert counted and after != first  # B's list now at 100 %

@@ -3,11 +3,14 @@ constant number of queries each), number formats, and the link other modules use
 an item from one of their records."""
 
 from django import template
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from vanguard.campaigns import revision
 from vanguard.campaigns.models import Enrollment
 from vanguard.rectification import effect, stats
 from vanguard.rectification.models import RectificationItem
@@ -78,8 +81,30 @@ def rectification_from_source_url(campaign, source):
 @register.inclusion_tag("rectification/_overview_panel.html", takes_context=True)
 def rectification_overview_panel(context, campaign):
     """The campaign's rectification progress and effect (R30) for the campaign overview, in
-    the user's scope: 2 queries, plus the survey module's own."""
+    the user's scope: counted over every item and survey (seconds at province), so kept
+    until a write to the rectification or the surveys' tables (not to the others', which
+    give the overview a new version at every write)."""
     scope = context["request"].scope
+    tables = [
+        model._meta.db_table
+        for app in ("rectification", "surveys")  # the items; the satisfaction providers
+        if apps.is_installed(f"vanguard.{app}")
+        for model in apps.get_app_config(app).get_models()
+    ]
+    key = revision.cache_key(
+        "rectification-overview",
+        campaign.pk,
+        timezone.localdate(),
+        *scope.read_paths,
+        revision=revision.table_stamp(*tables),
+    )
+    totals, satisfaction = cache.get_or_set(
+        key, lambda: _overview_figures(campaign, scope), timeout=revision.timeout()
+    )
+    return {"campaign": campaign, "totals": totals, "satisfaction": satisfaction}
+
+
+def _overview_figures(campaign, scope) -> tuple[stats.Totals, float | None]:
     ids = list(
         Enrollment.objects.filter(campaign=campaign)
         .filter(scope.unit_filter())
@@ -90,8 +115,4 @@ def rectification_overview_panel(context, campaign):
     )
     summaries = stats.summarize(items, timezone.localdate())
     satisfaction = effect.latest_satisfaction(campaign, ids)
-    return {
-        "campaign": campaign,
-        "totals": stats.total(summaries.values()),
-        "satisfaction": effect.pooled_satisfaction(satisfaction.values()),
-    }
+    return stats.total(summaries.values()), effect.pooled_satisfaction(satisfaction.values())

@@ -3,6 +3,8 @@ the campaign, and the leaders' 三进 log."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -157,11 +159,12 @@ def _unit_options(request, campaign) -> str:
     key = revision.cache_key(
         "shortfall-units", campaign.pk, *request.scope.read_paths, chosen, revision=stamp
     )
-    return cache.get_or_set(
+    options = cache.get_or_set(
         key,
         lambda: unit_options(_staff_enrollments(request, campaign, phases=False), chosen),
         timeout=revision.timeout(),
     )
+    return cast(str, options)  # never None: computed when missing
 
 
 def _shortfalls_table(request, campaign, query_string) -> str:

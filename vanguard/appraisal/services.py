@@ -45,6 +45,7 @@ from vanguard.appraisal.models import (
     TransferDirection,
     VoterRoll,
 )
+from vanguard.campaigns import attribution, revision
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.core import tellers
 from vanguard.orgs.models import Member, Organization
@@ -497,9 +498,10 @@ def open_round(
             closes_at=closes_at,
             created_by=user,
         )
-        bulk_create_with_history(
-            [Candidate(round=appraisal_round, member=member) for member in members], Candidate
-        )
+        with revision.attributed_to(attribution.units_of(appraisal_round)):  # a bulk write
+            bulk_create_with_history(
+                [Candidate(round=appraisal_round, member=member) for member in members], Candidate
+            )
     return appraisal_round
 
 
@@ -821,10 +823,11 @@ def count_ballots(
         del key
         contents = [grades for _receipt, grades in opened]
         secrets.SystemRandom().shuffle(contents)
-        BallotReceipt.objects.bulk_create(
-            [BallotReceipt(round=locked, receipt=r) for r in sorted(r for r, _g in opened)]
-        )
-        Ballot.objects.bulk_create([Ballot(round=locked, grades=g) for g in contents])
+        with revision.attributed_to(attribution.units_of(locked)):  # bulk writes of its unit
+            BallotReceipt.objects.bulk_create(
+                [BallotReceipt(round=locked, receipt=r) for r in sorted(r for r, _g in opened)]
+            )
+            Ballot.objects.bulk_create([Ballot(round=locked, grades=g) for g in contents])
         _delete_pool(locked)
         locked.sealed = True
         locked.counted_at = now

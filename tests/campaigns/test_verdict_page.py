@@ -137,5 +137,7 @@ def test_the_overview_pages_each_batchs_units_worst_first(login, personas, many_
     second_first = [int(f) for _, f in shown_first[-5:]]
     second_later = [int(f) for _, f in shown_later[-5:]]
     assert min(second_first) >= max(second_later)  # worst first
+    for bad in ({"batch": "x", "page": "y"}, {"batch": second.pk, "page": "999"}):
+        assert client.get(url, bad).status_code == 200  # the first page, or the last
     chart = json.loads(re.search(r'id="verdict-chart-data"[^>]*>(.*?)</script>', later).group(1))
     assert sum(sum(s["data"]) for s in chart["series"]) == campaign.enrollments.count()

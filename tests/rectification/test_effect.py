@@ -147,3 +147,5 @@ def test_the_overview_panel_is_kept_until_an_item_or_a_survey_changes(
     RectificationItem.objects.filter(pk=items["B"].pk).update(status=Status.DONE, progress=100)
     after, counted = render()
     assert counted and after != first  # B's list now at 100 %
+    # the survey module's tables keep it too (its provider says which it reads)
+    assert "surveys_response" in effect.provider_tables()

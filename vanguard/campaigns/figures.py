@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypedDict, TypeVar, cast
 
 from django.core.cache import cache
 from django.utils import timezone, translation
@@ -249,60 +249,55 @@ def _store(units: dict[int, UnitFigures], language: str) -> None:
         entries[_unit_key(pk, language)] = unit
         entries[_summary_key(pk, language)] = summary
         entries[_stamp_key(pk, language)] = (unit.stamp, unit.computed_at, unit.level)
-        _remember(_unit_key(pk, language), unit)
-        _remember_summary(_summary_key(pk, language), summary)
+        _memo.remember(_unit_key(pk, language), unit)
+        _summaries.remember(_summary_key(pk, language), summary)
     cache.set_many(entries, timeout=None)
 
 
-# Unit figures read lately, unpickled, by cache key — kept in this process so that a page
-# put together again after one unit changed reads that unit's figures alone from the cache,
-# not all of them (300 at city: 3.6 MB to unpickle). An entry serves only while the stamp
-# entry in the cache names the same stamp and computation time. Never mutated by readers.
-MEMO_UNITS = 300
-_memo: OrderedDict[str, UnitFigures] = OrderedDict()
+class _Stamped(Protocol):
+    stamp: tuple[int, int, date] | None
+    computed_at: datetime
 
 
-def _remember(key: str, unit: UnitFigures) -> None:
-    _memo[key] = unit
-    _used(_memo, key)
-    while len(_memo) > MEMO_UNITS:
-        try:
-            _memo.popitem(last=False)
-        except KeyError:  # emptied by another thread (the development server's)
-            break
+_Kept = TypeVar("_Kept", bound=_Stamped)
 
 
-def _remembered(key: str, stamp_entry: tuple[object, ...] | None) -> UnitFigures | None:
-    unit = _memo.get(key)
-    if unit is None or stamp_entry is None or stamp_entry[:2] != (unit.stamp, unit.computed_at):
-        return None
-    _used(_memo, key)
-    return unit
+class _StampedMemo(Generic[_Kept]):
+    """Stored figures read lately, unpickled, by cache key — kept in this process so that a
+    page put together again after one unit changed reads that unit's alone from the cache.
+    An entry serves only while the unit's stamp entry in the cache names the same stamp and
+    computation time; the least recently used go first. Never mutated by readers."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, _Kept] = OrderedDict()
+
+    def remember(self, key: str, value: _Kept) -> None:
+        self.entries[key] = value
+        _used(self.entries, key)
+        while len(self.entries) > self.size:
+            try:
+                self.entries.popitem(last=False)
+            except KeyError:  # emptied by another thread (the development server's)
+                break
+
+    def get(self, key: str, stamp_entry: tuple[object, ...] | None) -> _Kept | None:
+        value = self.entries.get(key)
+        if value is None or stamp_entry is None:
+            return None
+        if stamp_entry[:2] != (value.stamp, value.computed_at):
+            return None
+        _used(self.entries, key)
+        return value
+
+    def clear(self) -> None:
+        self.entries.clear()
 
 
-# Unit summaries likewise (small: every unit of a province campaign fits).
-MEMO_SUMMARIES = 20_000
-_summaries: OrderedDict[str, UnitSummary] = OrderedDict()
-
-
-def _remember_summary(key: str, summary: UnitSummary) -> None:
-    _summaries[key] = summary
-    _used(_summaries, key)
-    while len(_summaries) > MEMO_SUMMARIES:
-        try:
-            _summaries.popitem(last=False)
-        except KeyError:
-            break
-
-
-def _remembered_summary(key: str, stamp_entry: tuple[object, ...] | None) -> UnitSummary | None:
-    summary = _summaries.get(key)
-    if summary is None or stamp_entry is None:
-        return None
-    if stamp_entry[:2] != (summary.stamp, summary.computed_at):
-        return None
-    _used(_summaries, key)
-    return summary
+# Whole figures (300 at city: 3.6 MB to unpickle), and the summaries (small: every unit of a
+# province campaign fits).
+_memo: _StampedMemo[UnitFigures] = _StampedMemo(300)
+_summaries: _StampedMemo[UnitSummary] = _StampedMemo(20_000)
 
 
 def _used(memo: OrderedDict[Any, Any], key: object) -> None:
@@ -422,16 +417,16 @@ def stored_units(enrollments: Iterable[Enrollment], campaign: Campaign) -> dict[
     language = translation.get_language()
     keys = {e.pk: _unit_key(e.pk, language) for e in enrollments}
     stamp_keys = {pk: _stamp_key(pk, language) for pk in keys}
-    stamps = cache.get_many(list(stamp_keys.values())) if _memo else {}
+    stamps = cache.get_many(list(stamp_keys.values())) if _memo.entries else {}
     figures: dict[int, UnitFigures] = {}
     for pk, key in keys.items():
-        if (unit := _remembered(key, stamps.get(stamp_keys[pk]))) is not None:
+        if (unit := _memo.get(key, stamps.get(stamp_keys[pk]))) is not None:
             figures[pk] = unit
     stored = cache.get_many([key for pk, key in keys.items() if pk not in figures])
     for pk, key in keys.items():
         if key in stored:
             figures[pk] = stored[key]
-            _remember(key, stored[key])
+            _memo.remember(key, stored[key])
     missing = [pk for pk in keys if pk not in figures]
     if missing:  # evicted, or enrolled since the last refresh
         # Stamped with the revisions read before the data, as the worker does: a write
@@ -458,13 +453,13 @@ def stored_summaries(
     summaries: dict[int, UnitSummary] = {}
     for pk, key in keys.items():
         stamp_entry = stamps.get(_stamp_key(pk, language))
-        if (summary := _remembered_summary(key, stamp_entry)) is not None:
+        if (summary := _summaries.get(key, stamp_entry)) is not None:
             summaries[pk] = summary
     stored = cache.get_many([key for pk, key in keys.items() if pk not in summaries])
     for pk, key in keys.items():
         if key in stored:
             summaries[pk] = stored[key]
-            _remember_summary(key, stored[key])
+            _summaries.remember(key, stored[key])
     missing = [e for e in enrollments if e.pk not in summaries]
     if missing:  # evicted, or stored before summaries were: from the figures
         for pk, unit in stored_units(missing, campaign).items():
@@ -622,10 +617,6 @@ class CampaignTally:
     @property
     def enrollments(self) -> list[Enrollment]:
         return self.context.enrollments
-
-    @property
-    def levels(self) -> dict[int, Severity]:
-        return {pk: summary.level for pk, summary in self.summaries.items()}
 
     def verdicts(self, window: slice) -> list[Verdict]:
         """Each rule's verdict with its totals, listing its findings and its evidence in

@@ -28,12 +28,21 @@ class Satisfaction:
 
 Provider = Callable[[object, list[int]], Mapping[int, Satisfaction]]
 _providers: list[Provider] = []
+_tables: set[str] = set()
 
 
-def register_satisfaction_provider(provider: Provider) -> None:
-    """Called once by the survey module; registering the same provider again is a no-op."""
+def register_satisfaction_provider(provider: Provider, tables: Iterable[str] = ()) -> None:
+    """Called once by the survey module; registering the same provider again is a no-op.
+    `tables`: the database tables its results are read from (what keeps them current)."""
     if provider not in _providers:
         _providers.append(provider)
+    _tables.update(tables)
+
+
+def provider_tables() -> list[str]:
+    """The tables the registered providers read: a figure made from their results is
+    kept until one of them is written (`revision.table_stamp`)."""
+    return sorted(_tables)
 
 
 def unregister_satisfaction_provider(provider: Provider) -> None:

@@ -60,5 +60,8 @@ def register() -> bool:
         from vanguard.rectification.effect import register_satisfaction_provider
     except ImportError:
         return False
-    register_satisfaction_provider(satisfaction_provider)
+    from django.apps import apps
+
+    tables = [model._meta.db_table for model in apps.get_app_config("surveys").get_models()]
+    register_satisfaction_provider(satisfaction_provider, tables)
     return True

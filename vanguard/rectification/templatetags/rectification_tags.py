@@ -82,15 +82,11 @@ def rectification_from_source_url(campaign, source):
 def rectification_overview_panel(context, campaign):
     """The campaign's rectification progress and effect (R30) for the campaign overview, in
     the user's scope: counted over every item and survey (seconds at province), so kept
-    until a write to the rectification or the surveys' tables (not to the others', which
-    give the overview a new version at every write)."""
+    until a write to this app's tables or to those the satisfaction providers read (not
+    to the others', which give the overview a new version at every write)."""
     scope = context["request"].scope
-    tables = [
-        model._meta.db_table
-        for app in ("rectification", "surveys")  # the items; the satisfaction providers
-        if apps.is_installed(f"vanguard.{app}")
-        for model in apps.get_app_config(app).get_models()
-    ]
+    own = apps.get_app_config("rectification").get_models()
+    tables = [model._meta.db_table for model in own] + effect.provider_tables()
     key = revision.cache_key(
         "rectification-overview",
         campaign.pk,

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -120,6 +121,36 @@ def test_attributed_bulk_writes_move_their_unit(enrollments):
         StepRecord.objects.bulk_create(
             [StepRecord(enrollment=a, step_code="make_plan", status=StepStatus.DONE)]
         )
+
+
+def test_background_jobs_and_notifications_leave_every_figure_in_place(enrollments, personas):
+    """No figure reads them: an export's progress (a hundred updates) and the notification
+    scheduler's rows used to move the global revision, making every unit's figures stale."""
+    from vanguard.notifications.models import Delivery, Notification
+    from vanguard.reports.models import Job
+
+    ids = [e.pk for e in enrollments.values()]
+    everything, units = revision.global_revision(), revision.unit_revisions(ids)
+    job = Job.objects.create(
+        kind=Job.Kind.EXPORT, name="study.roster_xlsx", title="花名册", owner=personas["office"]
+    )
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, done=5, total=10)
+    notification = Notification.objects.create(
+        recipient=personas["alice"],
+        event="item_overdue",
+        key="live:1",
+        title="整改事项已超期",
+        url="/me/",
+        organization=enrollments["A"].organization,
+    )
+    Delivery.objects.create(
+        notification=notification,
+        channel="email",
+        address="a@example.org",
+        next_attempt_at=timezone.now(),
+    )
+    assert revision.global_revision() == everything
+    assert revision.unit_revisions(ids) == units
 
 
 def test_the_page_says_how_old_figures_are_while_the_worker_has_not_caught_up(

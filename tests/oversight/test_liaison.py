@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.campaigns.revisions import only_unit_moves
 from tests.conftest import make_member
 from tests.reports.helpers import export
 from vanguard.accounts.access import Scope
@@ -390,3 +391,24 @@ def test_my_assignments_is_404_for_who_was_never_dispatched(login, personas, tre
     make_member(tree["B"], "B-100", "无关")
     assert login(personas["charlie"]).get(reverse("oversight:my-assignments")).status_code == 404
     assert login(personas["liaison"]).get(reverse("oversight:my-assignments")).status_code == 200
+
+
+def test_a_visit_and_its_suggestions_move_the_visited_units_revision_only(
+    assignment, officer, enrollments, today
+):
+    """A visit belongs to the unit visited: the dispatch's access grant (a global row) does
+    not make it campaign-wide, which made every unit's figures stale."""
+    with only_unit_moves(enrollments["A"], enrollments["B"]):
+        visit = services.record_visit(
+            assignment,
+            by=officer,
+            visited_on=today,
+            checked="两本一册",
+            findings="点名册不全",
+            suggestions=["补全点名册"],
+            acting=None,
+        )
+    suggestion = visit.suggestions.get()
+    with only_unit_moves(enrollments["A"], enrollments["B"]):
+        suggestion.answer = "已补全"
+        suggestion.save()

@@ -8,6 +8,9 @@ leading organisation itself, a unit not yet enrolled), the row is a campaign-wid
 and the answer is None, as it is for rows that point at nothing local (campaigns, batches,
 enrolments, the organisation tree, users) — the global revision then moves.
 
+A parent's pointer at such a row does not locate the row written: a supervision visit
+belongs to its dispatch's unit, not to the dispatch's access grant (which is global).
+
 An update is attributed to the units of both its old and its new values (a member moved
 from unit A to unit B changes both).
 """
@@ -94,6 +97,8 @@ def _collect(instance: Any, targets: _Targets, using: str, depth: int) -> bool:
             targets["org"].add(value)
         elif related == ("orgs", "member"):
             targets["member"].add(value)
+        elif depth > 0 and related in GLOBAL_MODELS:
+            continue  # a parent's own access grant (a dispatch's): not where the row lies
         elif depth < MAX_DEPTH and related[0] in _LOCAL_APPS:
             parent = cached or _parent(related_model, value, using)
             if parent is None or not _collect(parent, targets, using, depth + 1):

@@ -36,8 +36,8 @@ lost with the cache never comes back to an earlier value.
 
 Writes that change nothing the figures read are not counted: sessions, a user's last
 login, login events, lock-out counters, two-factor devices, the audit trail (`historical…`
-tables), the task queue, derived rows written together with their source
-(`study_memberhours`, kept with the marks).
+tables), the task queue, the background jobs and the notifications, derived rows written
+together with their source (`study_memberhours`, kept with the marks).
 """
 
 from __future__ import annotations
@@ -72,6 +72,11 @@ IGNORED_TABLE_PREFIXES = (
     "django_tasks_database_",  # the background worker's queue
     "django_admin_log",
     "django_session",
+    # Read by no figure and no cached page part: a background job's progress (a hundred
+    # updates an export) and the notifications' rows (every scheduler run) each made every
+    # unit's figures stale.
+    "reports_job",
+    "notifications_",
 )
 DERIVED_TABLES = ("study_memberhours",)  # written with the marks they are summed from
 _TABLE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w]+)"?', re.IGNORECASE)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from vanguard.accounts.access import Scope, require_acting
 from vanguard.accounts.models import Role, RoleGrant
+from vanguard.campaigns import attribution, revision
 from vanguard.campaigns.models import Batch, Campaign, Enrollment
 from vanguard.core import registry
 from vanguard.core.dates import format_date
@@ -325,9 +326,10 @@ def record_visit(
             findings=findings,
             recorded_by=by,
         )
-        Suggestion.objects.bulk_create(
-            [Suggestion(visit=visit, text=text, answer_due_on=due) for text in texts]
-        )
+        with revision.attributed_to(attribution.units_of(visit)):  # a bulk write of its unit
+            Suggestion.objects.bulk_create(
+                [Suggestion(visit=visit, text=text, answer_due_on=due) for text in texts]
+            )
     return visit
 
 

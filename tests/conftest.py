@@ -119,6 +119,14 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def pages_follow_every_write(settings):
+    """A test writes and reads the page again within milliseconds: the whole-campaign parts
+    are rendered with every new version (`FIGURES_RENDER_PACE`), except in the tests of the
+    pace itself."""
+    settings.FIGURES_RENDER_PACE = 0
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """No test leaks an activated language into the next one."""
     from django.utils import translation

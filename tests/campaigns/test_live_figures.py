@@ -336,6 +336,49 @@ def test_two_requests_for_missing_figures_compute_them_once(tree, computed, monk
     assert states["leader"].version == states["follower"].version
 
 
+def test_a_paced_part_is_computed_again_only_after_a_pause_as_long_as_its_cost(
+    settings, monkeypatch
+):
+    """Under steady writes every worker round makes a new version of a whole-campaign part:
+    a paced part is computed again only once `FIGURES_RENDER_PACE` times its last cost has
+    passed (at most `RENDER_PACE_MAX_SECONDS`); meanwhile the last one is served with the
+    time of its figures."""
+    from django.utils import timezone
+
+    settings.FIGURES_RENDER_PACE = 10
+    clock = [1_000_000.0]
+    costs = iter([1.0, 1.0, 1.0, 3.8])  # the first two computations' start and end
+
+    class Clock:  # `figures`' view of the time, and of what a computation costs
+        time = staticmethod(lambda: clock[0])
+        perf_counter = staticmethod(lambda: next(costs, 0.0))
+
+    monkeypatch.setattr(figures, "time", Clock)
+    made_before, made_now = timezone.now() - timedelta(minutes=1), timezone.now()
+    calls = []
+
+    def part(version, made_at, paced=True):
+        def compute():
+            calls.append(version)
+            return version
+
+        return figures.cached_part(
+            version, compute, latest="latest", made_at=made_at, timeout=60, paced=paced
+        )
+
+    assert part("v1", made_before) == ("v1", None)  # cost 0 s: a pause of 0 s
+    clock[0] += 0.001
+    assert part("v2", made_now) == ("v2", None)  # cost 2.8 s: a pause of 5 s (the most)
+    clock[0] += 4.9
+    assert part("v3", made_now) == ("v2", made_now)  # within the pause: the last one
+    assert part("v3", made_now, paced=False) == ("v3", None)  # a part not paced
+    clock[0] += 0.2
+    assert calls == ["v1", "v2", "v3"]
+    settings.FIGURES_RENDER_PACE = 0
+    assert part("v4", made_now) == ("v4", None)  # no pace: every version
+    assert calls == ["v1", "v2", "v3", "v4"]
+
+
 def test_a_page_part_is_computed_once_while_others_serve_the_last_one():
     """`figures.cached_part` (the overview's rendered part): while one request computes
     the part of a new version, a concurrent request serves the previous version's part

@@ -34,6 +34,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypedDict, TypeVar, cast
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 from django_tasks import task
@@ -368,7 +369,13 @@ def state(campaign: Campaign) -> State:
 
 
 def cached_part(
-    key: str, compute: Callable[[], _Part], *, latest: str, made_at: datetime, timeout: int
+    key: str,
+    compute: Callable[[], _Part],
+    *,
+    latest: str,
+    made_at: datetime,
+    timeout: int,
+    paced: bool = False,
 ) -> tuple[_Part, datetime | None]:
     """A page part (e.g. rendered HTML) cached under `key` (which holds the figures'
     version), computed by one request at a time (single flight): while one computes the
@@ -376,19 +383,24 @@ def cached_part(
     without the version) — or, when there is none yet, wait for the one computation.
     `made_at`: when the figures of this version were computed. Returns (part, None), or
     (the last part, when its figures were computed) while another request computes this
-    version's."""
+    version's.
+
+    `paced`: a part that follows the whole campaign (a new version with nearly every worker
+    round under steady writes) is computed again at most once per `FIGURES_RENDER_PACE`
+    times what its last computation cost (at most `RENDER_PACE_MAX_SECONDS` apart); the
+    last one is served meanwhile, with its time."""
     found = cache.get(key)
     if found is not None:
         return found[0], None
+    if paced and (recent := _recent(latest)) is not None:
+        return recent
     lock, token = f"{key}:lock", uuid.uuid4().hex
     if cache.add(lock, token, timeout=LOCK_SECONDS):
         try:
             found = cache.get(key)  # computed by another between our two looks
             if found is not None:
                 return found[0], None
-            part = compute()
-            cache.set_many({key: (part, made_at), latest: (part, made_at)}, timeout=timeout)
-            return part, None
+            return _compute_part(key, compute, latest, made_at, timeout), None
         finally:
             if cache.get(lock) == token:
                 cache.delete(lock)
@@ -401,9 +413,34 @@ def cached_part(
     found = cache.get(key)
     if found is not None:
         return found[0], None
-    part = compute()  # the other computation failed or timed out: ours then
-    cache.set_many({key: (part, made_at), latest: (part, made_at)}, timeout=timeout)
-    return part, None
+    # the other computation failed or timed out: ours then
+    return _compute_part(key, compute, latest, made_at, timeout), None
+
+
+RENDER_PACE_MAX_SECONDS = 5.0  # a paced part is never served more than this past its turn
+
+
+def _recent(latest: str) -> tuple[Any, datetime] | None:
+    """The last part computed under `latest`, with its figures' time, if it is too recent
+    to be computed again (`cached_part`'s pace)."""
+    previous = cache.get(latest)
+    if previous is None or len(previous) < 4:
+        return None
+    part, made_at, finished, cost = previous
+    pause = min(settings.FIGURES_RENDER_PACE * cost, RENDER_PACE_MAX_SECONDS)
+    return (part, made_at) if time.time() < finished + pause else None
+
+
+def _compute_part(
+    key: str, compute: Callable[[], _Part], latest: str, made_at: datetime, timeout: int
+) -> _Part:
+    started = time.perf_counter()
+    part = compute()
+    cost = time.perf_counter() - started
+    cache.set_many(
+        {key: (part, made_at), latest: (part, made_at, time.time(), cost)}, timeout=timeout
+    )
+    return part
 
 
 def _wait_for(campaign_id: int, language: str) -> None:

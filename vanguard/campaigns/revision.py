@@ -365,6 +365,8 @@ def cache_key(*parts: object, campaign: int | None = None, revision: object = No
     digest = hashlib.sha1(text.encode()).hexdigest()
     if revision is None:
         revision = current() if campaign is None else campaign_stamp(campaign)
+    if len(stamp := str(revision)) > 64:  # the stamps of many tables or units
+        revision = hashlib.sha1(stamp.encode()).hexdigest()
     return f"{namespace()}:figures:{revision}:{digest}"
 
 

@@ -163,6 +163,7 @@ def overview(request: ScopedRequest, campaign_pk: int) -> HttpResponse:
         latest=revision.cache_key("overview-latest", *reach, revision="latest"),
         made_at=state.computed_at,
         timeout=revision.timeout(),
+        paced=True,
     )
     context = {
         "campaign": campaign,
@@ -260,6 +261,7 @@ def verdict_detail(request: ScopedRequest, campaign_pk: int, code: str) -> HttpR
         latest=revision.cache_key("verdict-latest", *reach_paths, revision="latest"),
         made_at=units.made_at,
         timeout=revision.timeout(),
+        paced=True,
     )
     page = Paginator(range(shown.listed), FINDINGS_PER_PAGE).get_page(shown.number)
     context = {

@@ -139,6 +139,7 @@ def shortfalls(request, campaign_pk):
         latest=revision.cache_key(*reach, revision="latest"),
         made_at=timezone.now(),
         timeout=revision.timeout(),
+        paced=True,
     )
     context = {
         "campaign": campaign,

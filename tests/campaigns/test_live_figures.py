@@ -103,7 +103,25 @@ def test_unit_revisions_move_with_their_unit_only(enrollments, tree):
     assert moved[a.pk] > units[a.pk]
     assert moved[b.pk] == units[b.pk]
     assert revision.global_revision() == everything
-    make_member(tree["root"], "R-900", "机关党员")  # the bureau: no unit owns it
+    own = revision.own_revision(a.campaign_id)
+    make_member(tree["root"], "R-900", "机关党员")  # the bureau's own: no unit's
+    assert revision.own_revision(a.campaign_id) > own
+    assert revision.unit_revisions([a.pk, b.pk]) == moved
+    assert revision.global_revision() == everything
+
+
+def test_a_dispatch_above_the_units_concerns_every_unit(enrollments, tree, personas):
+    """Units' rules look for a liaison officer at or above them: one dispatched outside the
+    enrolled units moves the global revision."""
+    from vanguard.oversight.models import LiaisonAssignment
+
+    everything = revision.global_revision()
+    LiaisonAssignment.objects.create(
+        batch=enrollments["A"].batch,
+        officer=personas["office"],
+        organization=tree["root"],
+        dispatched_on=date(2024, 7, 1),
+    )
     assert revision.global_revision() > everything
 
 
@@ -197,7 +215,9 @@ def test_namespaces_differ_by_database(monkeypatch):
 
 WRITES = st.lists(
     st.tuples(
-        st.sampled_from(["plan", "step", "item", "overdue", "solve", "member", "bureau"]),
+        st.sampled_from(
+            ["plan", "step", "item", "overdue", "solve", "member", "bureau", "bureau-item"]
+        ),
         st.sampled_from(["A", "B"]),
         st.booleans(),
     ),
@@ -235,6 +255,14 @@ def _write(kind, unit, flag, enrollments, tree):
         make_member(tree["A1"] if unit == "A" else org, f"M{Member_count()}", "党员")
     elif kind == "bureau":
         make_member(tree["root"], f"R{Member_count()}", "机关党员")
+    elif kind == "bureau-item":  # the bureau's own rectification, overdue or not
+        RectificationItem.objects.create(
+            campaign=enrollment.campaign,
+            organization=tree["root"],
+            level="bureau",
+            problem="机关问题",
+            deadline=date(2024, 1, 1) if flag else None,
+        )
 
 
 def Member_count():
@@ -263,8 +291,8 @@ def test_figures_after_any_writes_equal_a_full_recomputation(
             figures.state(campaign)
             for kind, unit, flag in writes:
                 _write(kind, unit, flag, enrollments, tree)
-                if read_between:
-                    figures.state(campaign)
+                if read_between:  # the figures and the campaign-wide part remembered
+                    figures.campaign_report(campaign)
             state = figures.state(campaign)
             assert not state.stale
             assert _findings(figures.campaign_report(campaign)) == _findings(

@@ -4,9 +4,12 @@ A row concerns the units whose subtree holds what it points at: its enrolment, i
 organisation, its member's organisation, or — one or two steps away — the enrolment or
 organisation of the session, item, visit … it belongs to. An organisation concerns every
 campaign that covers it; if one of those campaigns has not enrolled a unit holding it (the
-leading organisation itself, a unit not yet enrolled), the row is a campaign-wide matter
-and the answer is None, as it is for rows that point at nothing local (campaigns, batches,
-enrolments, the organisation tree, users) — the global revision then moves.
+leading organisation itself, a unit not yet enrolled), the row is one of the campaign's
+own: what the campaign-wide part of its figures reads, no unit's — but for the rows that
+units' rules look for at or above a unit (`SEEN_FROM_BELOW`: a liaison officer's dispatch
+covers the units below it), which then concern every unit and the answer is None, as it is
+for rows that point at nothing local (campaigns, batches, enrolments, the organisation
+tree, users) — the global revision then moves.
 
 A parent's pointer at such a row does not locate the row written: a supervision visit
 belongs to its dispatch's unit, not to the dispatch's access grant (which is global).
@@ -21,6 +24,8 @@ from typing import Any, TypedDict, cast
 
 from django.db import models
 
+from vanguard.campaigns.revision import Concerns
+
 MAX_DEPTH = 2
 GLOBAL_MODELS = {
     ("campaigns", "campaign"),
@@ -31,6 +36,9 @@ GLOBAL_MODELS = {
     ("accounts", "rolegrant"),
 }
 NOT_LOCAL = {("campaigns", "campaign"), ("campaigns", "batch"), ("accounts", "user")}
+# Rows a unit's rules read at or above the unit (`oversight.compliance.liaison_officers`):
+# one outside the enrolled units concerns the units below it.
+SEEN_FROM_BELOW = {("oversight", "liaisonassignment")}
 
 
 class _Targets(TypedDict):
@@ -53,9 +61,9 @@ def _parent(model: type[models.Model], pk: int, using: str) -> models.Model | No
     return model._base_manager.using(using).filter(pk=pk).first()
 
 
-def units_of(instance: models.Model, using: str = "default") -> dict[int, int] | None:
-    """Enrolment id → campaign id of every unit the row concerns; None when it concerns
-    the campaign as a whole (or cannot be told)."""
+def units_of(instance: models.Model, using: str = "default") -> Concerns | None:
+    """The units the row concerns (enrolment id → campaign id) and the campaigns whose own
+    rows it is; None when it concerns everything (or cannot be told)."""
     targets: _Targets = {"enrollment": set(), "org": set(), "member": set(), "campaign_of": {}}
     if not _collect(instance, targets, using, depth=0):
         return None
@@ -63,7 +71,8 @@ def units_of(instance: models.Model, using: str = "default") -> dict[int, int] |
         old = type(instance)._base_manager.using(using).filter(pk=instance.pk).first()
         if old is not None and not _collect(old, targets, using, depth=0):
             return None
-    return _resolve(targets, using)
+    seen_from_below = _key(type(instance)._meta.concrete_model) in SEEN_FROM_BELOW
+    return _resolve(targets, using, own_allowed=not seen_from_below)
 
 
 def _key(model: Any) -> tuple[str, str]:
@@ -112,11 +121,12 @@ def _collect(instance: Any, targets: _Targets, using: str, depth: int) -> bool:
 _LOCAL_APPS = {"study", "appraisal", "rectification", "surveys", "oversight", "campaigns", "orgs"}
 
 
-def _resolve(targets: _Targets, using: str) -> dict[int, int] | None:
+def _resolve(targets: _Targets, using: str, own_allowed: bool) -> Concerns | None:
     from vanguard.campaigns.models import Campaign, Enrollment
     from vanguard.orgs.models import Member, Organization, path_within
 
     units: dict[int, int] = {}
+    own: set[int] = set()
     known = targets["campaign_of"]
     units.update({pk: known[pk] for pk in targets["enrollment"] if pk in known})
     unknown = [pk for pk in targets["enrollment"] if pk not in known]
@@ -160,7 +170,10 @@ def _resolve(targets: _Targets, using: str) -> dict[int, int] | None:
                     ),
                     None,
                 )
-                if unit is None:
-                    return None  # a campaign covers it outside its enrolled units
-                units[unit] = campaign
-    return units or None
+                if unit is None:  # a campaign covers it outside its enrolled units
+                    if not own_allowed:
+                        return None
+                    own.add(campaign)
+                else:
+                    units[unit] = campaign
+    return Concerns(units, frozenset(own)) if units or own else None

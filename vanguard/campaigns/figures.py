@@ -519,9 +519,13 @@ class UnitsState:
     levels: dict[int, Severity | None]  # each unit's level (None: its figures evicted)
 
 
-def units_state(campaign: Campaign, enrollment_ids: Iterable[int]) -> UnitsState:
+def units_state(
+    campaign: Campaign, enrollment_ids: Iterable[int], *, campaign_part: bool = False
+) -> UnitsState:
     """The state of the stored figures of the units `enrollment_ids` of `campaign` (their
-    campaign's figures made to exist, and a refresh scheduled when stale: `state`)."""
+    campaign's figures made to exist, and a refresh scheduled when stale: `state`);
+    `campaign_part`: the version follows the campaign's own rows too (a page showing what
+    concerns no unit)."""
     campaign_state = state(campaign)
     language = translation.get_language()
     ids = sorted(enrollment_ids)
@@ -530,6 +534,8 @@ def units_state(campaign: Campaign, enrollment_ids: Iterable[int]) -> UnitsState
     everything, revisions = revision.global_revision(), revision.unit_revisions(ids)
     today = timezone.localdate()
     parts, made, stale = [f"g{everything}"], [], []
+    if campaign_part:
+        parts.append(f"o{revision.own_revision(campaign.pk)}")
     levels: dict[int, Severity | None] = {}
     for pk in ids:
         stamp, computed_at, *level = stamps.get(keys[pk], (None, None))
@@ -556,7 +562,7 @@ def reach_state(campaign: Campaign, scope: Scope) -> UnitsState:
     if scope.can_view_org(campaign.organization):  # reads the leading organisation's subtree
         whole = state(campaign)
         return UnitsState(f"v{whole.version}", whole.computed_at, whole.as_of, levels={})
-    return units_state(campaign, enrollment_ids_in(campaign, scope))
+    return units_state(campaign, enrollment_ids_in(campaign, scope), campaign_part=True)
 
 
 def enrollments_in(campaign: Campaign, scope: Scope | None = None) -> list[Enrollment]:
@@ -618,8 +624,8 @@ def _rules(campaign: Campaign, codes: Iterable[str] | None) -> list[Rule]:
 
 
 def _campaign_part(campaign: Campaign, scope: Scope | None, codes: list[str]) -> list[Verdict]:
-    """The verdicts of what concerns no unit, cached until a write no unit owns (it reads
-    no unit's data)."""
+    """The verdicts of what concerns no unit, cached until a write of the campaign's own
+    rows or one nobody attributed (it reads no unit's data)."""
     return cast(  # never None: the default is computed when missing
         list[Verdict],
         cache.get_or_set(
@@ -630,7 +636,7 @@ def _campaign_part(campaign: Campaign, scope: Scope | None, codes: list[str]) ->
                 translation.get_language(),
                 *codes,
                 *(scope.read_paths if scope is not None else ["*"]),
-                revision=f"g{revision.global_revision()}",
+                revision=f"g{revision.global_revision()}.o{revision.own_revision(campaign.pk)}",
             ),
             lambda: compliance.evaluate_campaign_part(campaign, scope=scope, codes=codes).verdicts,
             timeout=revision.timeout(),

@@ -7,10 +7,14 @@ There are two kinds:
 - a **unit revision** per enrolled unit (`Enrollment`), moved by writes that concern that
   unit: a row whose enrolment, organisation, member, session, item … lies in the unit's
   subtree. A campaign's **data revision** moves with each of its units'.
-- the **global revision**, moved by every write that cannot be put down to units: bulk
-  writes nobody attributed, raw SQL, imports, the organisation tree, campaigns, batches and
-  enrolments themselves, rows of the leading organisation (the bureau's own opinions,
-  items, groups). It makes every figure stale.
+- a **campaign's own revision**, moved by writes of rows that lie in the campaign's
+  organisation outside its enrolled units (the bureau's own opinions, items, members): what
+  the campaign-wide part of its figures reads (`compliance.evaluate_campaign_part`), and no
+  unit's. It moves the campaign's data revision too, not the units'.
+- the **global revision**, moved by every write that cannot be put down to units or to a
+  campaign's own rows: bulk writes nobody attributed, raw SQL, imports, the organisation
+  tree, campaigns, batches and enrolments themselves, a liaison officer's dispatch above the
+  units (units' rules look for one at or above them). It makes every figure stale.
 - the **any-write revision** (`current()`), moved by every write of either kind: the key
   of page parts that depend on everything (`cache_key` without a campaign).
 - a **table revision** per database table, moved by every write to that table (with the
@@ -48,7 +52,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -105,6 +109,18 @@ def campaign_key(campaign_id: int) -> str:
     return f"{namespace()}:rev:campaign:{campaign_id}"
 
 
+def own_key(campaign_id: int) -> str:
+    return f"{namespace()}:rev:own:{campaign_id}"
+
+
+class Concerns(NamedTuple):
+    """What a write concerns: units (enrolment id → campaign id) and campaigns whose own
+    rows (outside their enrolled units) it writes."""
+
+    units: dict[int, int]
+    own: frozenset[int] = frozenset()
+
+
 def table_key(table: str) -> str:
     return f"{namespace()}:rev:table:{table}"
 
@@ -135,6 +151,11 @@ def campaign_revision(campaign_id: int) -> tuple[int, int]:
     keys = [_global_key(), campaign_key(campaign_id)]
     values = _read(keys)
     return values[keys[0]], values[keys[1]]
+
+
+def own_revision(campaign_id: int) -> int:
+    """The campaign's own revision: moved by writes of its rows outside its enrolled units."""
+    return _read([own_key(campaign_id)])[own_key(campaign_id)]
 
 
 def campaign_stamp(campaign_id: int) -> str:
@@ -215,10 +236,13 @@ def units_changed(
     units: dict[int, int],
     connection: BaseDatabaseWrapper | None = None,
     also: frozenset[str] = frozenset(),
+    own: frozenset[int] = frozenset(),
 ) -> None:
-    """Announce a change to the units of `units` (enrolment id → campaign id); `also`: the
-    keys of the tables written."""
-    keys = {unit_key(pk) for pk in units} | {campaign_key(c) for c in set(units.values())}
+    """Announce a change to the units of `units` (enrolment id → campaign id) and to the
+    own rows of the campaigns `own`; `also`: the keys of the tables written."""
+    campaigns = set(units.values()) | own
+    keys = {unit_key(pk) for pk in units} | {campaign_key(c) for c in campaigns}
+    keys |= {own_key(c) for c in own}
     _announce(connection or transaction.get_connection(), keys | also)
 
 
@@ -233,9 +257,12 @@ def _stack(connection: BaseDatabaseWrapper) -> list[_Entry]:
 
 
 @contextmanager
-def attributed_to(units: dict[int, int] | None, using: str = "default") -> Iterator[None]:
-    """The writes inside concern only the units of `units` (enrolment id → campaign id);
-    None: they concern anything (the global revision)."""
+def attributed_to(
+    units: dict[int, int] | Concerns | None, using: str = "default"
+) -> Iterator[None]:
+    """The writes inside concern only the units of `units` (enrolment id → campaign id; or
+    `Concerns`, with campaigns' own rows); None: they concern anything (the global
+    revision)."""
     stack = _stack(connections[using])
     entry = _Entry(units)
     stack.append(entry)
@@ -247,10 +274,14 @@ def attributed_to(units: dict[int, int] | None, using: str = "default") -> Itera
 
 
 class _Entry:
-    __slots__ = ("from_signal", "units")
+    __slots__ = ("concerns", "from_signal")
 
-    def __init__(self, units: dict[int, int] | None, from_signal: bool = False) -> None:
-        self.units = units
+    def __init__(
+        self, concerns: dict[int, int] | Concerns | None, from_signal: bool = False
+    ) -> None:
+        if isinstance(concerns, dict):
+            concerns = Concerns(concerns)
+        self.concerns = concerns
         self.from_signal = from_signal
 
 
@@ -284,11 +315,14 @@ def _watch_writes(
         match = _TABLE.match(sql)
         table = frozenset({table_key(match.group(1).lower())} if match else ())
         stack = _stack(connection)
-        if stack and all(entry.units is not None for entry in stack):
+        if stack and all(entry.concerns is not None for entry in stack):
             units: dict[int, int] = {}
+            own: set[int] = set()
             for entry in stack:
-                units.update(entry.units or {})
-            units_changed(units, connection, also=table)
+                if entry.concerns is not None:
+                    units.update(entry.concerns.units)
+                    own |= entry.concerns.own
+            units_changed(units, connection, also=table, own=frozenset(own))
         else:
             changed(connection, also=table)
     return result

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -156,18 +157,20 @@ def opinions_answered(context: ComplianceContext) -> list[Finding]:
 
 def _overdue_outside_units(context: ComplianceContext, threshold: str) -> list[Finding]:
     """Opinions with the leading organisation itself (about the bureau, or passed up)."""
-    enrolled = [e.organization.path for e in context.enrollments_in_campaign]
+    # The overdue opinions counted per organisation, those outside every enrolled unit found
+    # by path (`is_covered`): excluding 3,000 enrolled subtrees in SQL took 0.3 s.
     rows = (
         Opinion.objects.filter(
             campaign=context.campaign, status=OpinionStatus.OPEN, due_on__lt=context.today
         )
         .filter(subtree_filter(context.scope_paths, prefix="responsible_unit__"))
-        .exclude(subtree_filter(enrolled, prefix="responsible_unit__"))
-        .values_list("responsible_unit_id", "responsible_unit__name")
+        .values_list("responsible_unit_id", "responsible_unit__name", "responsible_unit__path")
+        .annotate(Count("pk"))
+        .order_by()
     )
-    counts: dict[tuple[str, int], int] = {}
-    for org_id, name in rows:
-        counts[(name, org_id)] = counts.get((name, org_id), 0) + 1
+    counts = {
+        (name, org_id): count for org_id, name, path, count in rows if not context.is_covered(path)
+    }
     return [
         Finding(
             Severity.FAILING,

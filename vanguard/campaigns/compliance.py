@@ -502,10 +502,13 @@ def units_not_enrolled(context: ComplianceContext) -> list[Finding]:
 
 @compliance_rule("coverage.members", gettext_lazy("Every member takes part"), per_unit=False)
 def members_not_covered(context: ComplianceContext) -> list[Finding]:
-    uncovered = Member.objects.filter(
-        subtree_filter(context.scope_paths, prefix="organization__")
-    ).exclude(subtree_filter(context.enrolled_paths, prefix="organization__"))
-    count = uncovered.count()
+    # Members counted per organisation, the organisations outside every enrolled unit found
+    # by path (`is_covered`): excluding 3,000 enrolled subtrees in SQL took 0.3 s.
+    members = Member.objects.filter(subtree_filter(context.scope_paths, prefix="organization__"))
+    per_org = members.values_list("organization_id", "organization__path").annotate(Count("pk"))
+    outside = {org: n for org, path, n in per_org.order_by() if not context.is_covered(path)}
+    uncovered = members.filter(organization__in=list(outside))
+    count = sum(outside.values())
     if not count:
         return [Finding(Severity.OK, _("Every member belongs to an enrolled unit"))]
     shown = uncovered.order_by("organization__path", "code").values_list(

@@ -721,3 +721,18 @@ def test_redo_phases_must_name_a_phase():
     assert [(p.key, p.message) for p in raised.value.problems] == [
         ("satisfaction.redo_phases[1]", 'unknown phase "rectify"')
     ]
+
+
+@pytest.mark.django_db
+def test_a_campaigns_snapshot_is_parsed_once_per_process(campaign):
+    """Every request loads its campaign afresh: the snapshot is not parsed again for each
+    (`CampaignTemplate.from_snapshot`); a changed snapshot is."""
+    from vanguard.campaigns.models import Campaign
+
+    first = Campaign.objects.get(pk=campaign.pk).template
+    again = Campaign.objects.get(pk=campaign.pk).template
+    assert again is first
+    changed = Campaign.objects.get(pk=campaign.pk)
+    changed.template_data["thresholds"]["min_study_hours"] = 41
+    assert changed.template is not first
+    assert changed.template.threshold("min_study_hours") == 41 != first.threshold("min_study_hours")

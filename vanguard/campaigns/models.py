@@ -66,7 +66,7 @@ class Campaign(models.Model):
     @cached_property
     def template(self) -> CampaignTemplate:
         """The campaign's template (the notice's phases, steps, thresholds, vocabularies)."""
-        return CampaignTemplate.from_dict(self.template_data)
+        return CampaignTemplate.from_snapshot(self.template_data)
 
     @property
     def is_read_only(self) -> bool:

@@ -566,11 +566,17 @@ def reach_state(campaign: Campaign, scope: Scope) -> UnitsState:
 
 
 def enrollments_in(campaign: Campaign, scope: Scope | None = None) -> list[Enrollment]:
-    """The campaign's enrolments as far as `scope` reaches, with what a row shows."""
-    queryset = Enrollment.objects.filter(campaign=campaign).select_related("organization", "batch")
+    """The campaign's enrolments as far as `scope` reaches, with what a row shows. The
+    batches are read once and shared (joined, each row built its own copy of its batch and
+    decoded its categories: half of the 3,000 enrolments' cost at province)."""
+    queryset = Enrollment.objects.filter(campaign=campaign).select_related("organization")
     if scope is not None:
         queryset = queryset.filter(scope.unit_filter())
-    return list(queryset.order_by("batch__number", "organization__path"))
+    enrollments = list(queryset.order_by("batch__number", "organization__path"))
+    batches = {batch.pk: batch for batch in campaign.batches.all()}
+    for enrollment in enrollments:
+        enrollment.batch = batches[enrollment.batch_id]
+    return enrollments
 
 
 def enrollment_ids_in(campaign: Campaign, scope: Scope) -> list[int]:

@@ -190,10 +190,10 @@ CACHES = {
 # there they are kept a minute only.
 FIGURES_CACHE_SECONDS = envint("VANGUARD_FIGURES_CACHE_SECONDS", 86400 if CACHE_URL else 60)
 # A page part that follows the whole campaign (the overview, the office's verdict pages, the
-# campaign hours table) is rendered again at most once per this many times its last
-# rendering's cost (at most 5 s apart), the last one served meanwhile with its time
-# (`figures.cached_part`): under steady writes it would otherwise be rendered with every
-# worker round. 0: rendered with every new version.
+# campaign hours table, the public rectification list) is rendered again at most once per
+# this many times its last rendering's cost (at most 5 s apart), the last one served
+# meanwhile with its time (`figures.cached_part`): under steady writes it would otherwise be
+# rendered with every worker round. 0: rendered with every new version.
 FIGURES_RENDER_PACE = envint("VANGUARD_FIGURES_RENDER_PACE", 10)
 # django-ratelimit asks for a shared cache; process-local memory is fine for one process
 # (development, tests). In production the system check `vanguard.E001`

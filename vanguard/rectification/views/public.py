@@ -51,7 +51,8 @@ def campaign_page(request, code):
     # The figures part reads the published items alone (and their units' names, whose
     # changes move the global revision): a check-in or an opinion elsewhere leaves it
     # cached. It is the same for every visitor, rendered by one request at a time after a
-    # change while the others are served the last one (at province it takes a second).
+    # change while the others are served the last one (at province it takes a second), and
+    # at most once per ten times its cost while items keep changing (`paced`).
     reach = ("public-rectification", campaign.pk, timezone.localdate(), get_language())
     part, _previous = figures.cached_part(
         revision.cache_key(*reach, revision=revision.table_stamp(RectificationItem._meta.db_table)),
@@ -63,6 +64,7 @@ def campaign_page(request, code):
         latest=revision.cache_key(*reach, revision="latest"),
         made_at=timezone.now(),
         timeout=revision.timeout(),
+        paced=True,
     )
     return render(
         request, "rectification/public/campaign.html", {"campaign": campaign, "figures_part": part}

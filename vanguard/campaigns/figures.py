@@ -535,7 +535,7 @@ def units_state(
     today = timezone.localdate()
     parts, made, stale = [f"g{everything}"], [], []
     if campaign_part:
-        parts.append(f"o{revision.own_revision(campaign.pk)}")
+        parts.append(revision.campaign_part_stamp(campaign.pk))
     levels: dict[int, Severity | None] = {}
     for pk in ids:
         stamp, computed_at, *level = stamps.get(keys[pk], (None, None))
@@ -642,7 +642,7 @@ def _campaign_part(campaign: Campaign, scope: Scope | None, codes: list[str]) ->
                 translation.get_language(),
                 *codes,
                 *(scope.read_paths if scope is not None else ["*"]),
-                revision=f"g{revision.global_revision()}.o{revision.own_revision(campaign.pk)}",
+                revision=revision.campaign_part_stamp(campaign.pk),
             ),
             lambda: compliance.evaluate_campaign_part(campaign, scope=scope, codes=codes).verdicts,
             timeout=revision.timeout(),

@@ -76,12 +76,11 @@ IGNORED_TABLE_PREFIXES = (
     "django_tasks_database_",  # the background worker's queue
     "django_admin_log",
     "django_session",
-    # Read by no figure and no cached page part: a background job's progress (a hundred
-    # updates an export) and the notifications' rows (every scheduler run) each made every
-    # unit's figures stale.
-    "reports_job",
-    "notifications_",
 )
+# Tables of apps whose rows no figure and no cached page part reads, declared by each app
+# (`not_counted`, from its `ready()`): a background job's progress (a hundred updates an
+# export) and the notifications' rows (every scheduler run) each made every figure stale.
+_not_counted: set[str] = set()
 DERIVED_TABLES = ("study_memberhours",)  # written with the marks they are summed from
 _TABLE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w]+)"?', re.IGNORECASE)
 
@@ -162,6 +161,14 @@ def campaign_revision(campaign_id: int) -> tuple[int, int]:
 def own_revision(campaign_id: int) -> int:
     """The campaign's own revision: moved by writes of its rows outside its enrolled units."""
     return _read([own_key(campaign_id)])[own_key(campaign_id)]
+
+
+def campaign_part_stamp(campaign_id: int) -> str:
+    """The global and the campaign's own revision as one string (one cache read): what the
+    campaign-wide part of its figures follows."""
+    keys = [_global_key(), own_key(campaign_id)]
+    values = _read(keys)
+    return f"g{values[keys[0]]}.o{values[keys[1]]}"
 
 
 def campaign_stamp(campaign_id: int) -> str:
@@ -291,6 +298,13 @@ class _Entry:
         self.from_signal = from_signal
 
 
+def not_counted(app_label: str) -> None:
+    """Writes to the app's tables move no revision (no figure reads them)."""
+    from django.apps import apps
+
+    _not_counted.update(m._meta.db_table for m in apps.get_app_config(app_label).get_models())
+
+
 def is_write(sql: str) -> bool:
     head = sql.lstrip()[:6].upper()
     if not head.startswith(WRITES):
@@ -302,6 +316,7 @@ def is_write(sql: str) -> bool:
         return True
     table = match.group(1).lower()
     ignored = table.startswith(IGNORED_TABLE_PREFIXES) or table in DERIVED_TABLES
+    ignored = ignored or table in _not_counted
     return not (ignored or "_historical" in table)
 
 

@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
     name = "vanguard.reports"
     label = "reports"
     verbose_name = _("Reports and exports")
+
+    def ready(self):
+        from vanguard.campaigns import revision
+
+        revision.not_counted(self.label)  # no figure reads the background jobs

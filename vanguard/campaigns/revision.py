@@ -78,8 +78,9 @@ IGNORED_TABLE_PREFIXES = (
     "django_session",
 )
 # Tables of apps whose rows no figure and no cached page part reads, declared by each app
-# (`not_counted`, from its `ready()`): a background job's progress (a hundred updates an
-# export) and the notifications' rows (every scheduler run) each made every figure stale.
+# (`counted_by_figures = False` on its AppConfig): a background job's progress (a hundred
+# updates an export) and the notifications' rows (every scheduler run) each made every
+# figure stale.
 _not_counted: set[str] = set()
 DERIVED_TABLES = ("study_memberhours",)  # written with the marks they are summed from
 _TABLE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w]+)"?', re.IGNORECASE)
@@ -298,11 +299,14 @@ class _Entry:
         self.from_signal = from_signal
 
 
-def not_counted(app_label: str) -> None:
-    """Writes to the app's tables move no revision (no figure reads them)."""
+def _find_not_counted() -> None:
+    """The tables of the apps that say no figure reads them (`counted_by_figures = False`
+    on their AppConfig: the apps below `campaigns` cannot import it to say so)."""
     from django.apps import apps
 
-    _not_counted.update(m._meta.db_table for m in apps.get_app_config(app_label).get_models())
+    for config in apps.get_app_configs():
+        if getattr(config, "counted_by_figures", True) is False:
+            _not_counted.update(model._meta.db_table for model in config.get_models())
 
 
 def is_write(sql: str) -> bool:
@@ -360,6 +364,7 @@ def connect() -> None:
     from django.core.signals import request_started
     from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
+    _find_not_counted()
     connection_created.connect(install, dispatch_uid="vanguard-data-revision")
     for connection in connections.all(initialized_only=True):
         install(connection)

@@ -4,10 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 class NotificationsConfig(AppConfig):
     name = "vanguard.notifications"
+    # No figure reads the notifications: writing them moves no data revision.
+    counted_by_figures = False
     verbose_name = _("Notifications")
 
     def ready(self):
-        from vanguard.campaigns import revision
-
-        revision.not_counted(self.label)  # no figure reads the notifications
         from vanguard.notifications import events  # noqa: F401 — registers the shell's events

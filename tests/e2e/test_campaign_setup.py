@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, TEMPLATE
 from vanguard.campaigns.models import Campaign, Enrollment
@@ -77,7 +78,7 @@ def test_the_office_sets_up_a_campaign_from_an_uploaded_template(
     for code in ("A", "A1", "B"):
         page.check(f'[data-org="{code}"] input[type=checkbox]')
     page.click("#tree-submit")
-    assert page.locator(".batch-unit").count() == 2
+    expect(page.locator(".batch-unit")).to_have_count(2)  # waits for the page the form returns
     assert "甲中学第一支部" in page.locator("#enrol-refusals").inner_text()
     screenshot("enrolled")
     assert set(

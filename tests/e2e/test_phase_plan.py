@@ -1,6 +1,7 @@
 """A unit administrator logs in, edits the phase plan and sees the verdict change."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -30,7 +31,7 @@ def test_unit_admin_edits_the_plan_and_the_verdict_turns_green(
     page.fill("#id_rectification_start", "2024-09-14")
     page.fill("#id_rectification_end", "2024-10-13")
     page.click("#plan-form button[type=submit]")
-    assert page.locator("#plan-form .text-danger").count() == 1
+    expect(page.locator("#plan-form .text-danger")).to_have_count(1)  # the refused form returned
     assert page.input_value("#id_study_end") == "2024-08-20"
 
     # then she corrects it and saves
@@ -39,6 +40,6 @@ def test_unit_admin_edits_the_plan_and_the_verdict_turns_green(
     page.wait_for_url(unit_url)
 
     # the verdict is green and the timeline shows the three phases
-    assert page.locator('[data-verdict="plan.phases"]').get_attribute("data-level") == "0"
-    assert page.locator(".timeline .phase").count() == 3
+    expect(page.locator('[data-verdict="plan.phases"]')).to_have_attribute("data-level", "0")
+    expect(page.locator(".timeline .phase")).to_have_count(3)
     screenshot("saved")

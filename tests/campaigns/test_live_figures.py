@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tests.campaigns.revisions import only_unit_moves
 from tests.conftest import make_member
-from vanguard.campaigns import compliance, figures, revision
+from vanguard.campaigns import compliance, figures, parts, revision
 from vanguard.campaigns.models import PhaseWindow, StepRecord, StepStatus
 from vanguard.rectification.models import RectificationItem
 
@@ -187,7 +187,7 @@ def test_the_page_says_how_old_figures_are_while_the_worker_has_not_caught_up(
 
 def test_with_a_shared_cache_the_worker_refreshes_stale_figures(enrollments, monkeypatch):
     """The task path (the immediate backend runs it at once in tests)."""
-    monkeypatch.setattr(figures, "_shared", lambda: True)
+    monkeypatch.setattr(parts, "cache_is_shared", lambda: True)
     campaign = enrollments["A"].campaign
     figures.state(campaign)
     queued, task = [], figures.refresh_figures
@@ -201,6 +201,45 @@ def test_with_a_shared_cache_the_worker_refreshes_stale_figures(enrollments, mon
     _plan(enrollments["A"])
     assert not figures.state(campaign).stale
     assert queued == [(campaign.pk, "zh-hans")]
+
+
+def test_a_paced_part_is_rendered_again_by_the_worker_not_by_its_reader(
+    login, personas, enrollments, monkeypatch
+):
+    """Once the overview has a last rendering, the reader of a newer version is served that
+    one with its time, and the worker renders the new version for a request like the
+    reader's (same user, same reach); the next reader is served it. (The immediate backend
+    runs the task at once in tests.)"""
+    monkeypatch.setattr(parts, "cache_is_shared", lambda: True)
+    rendered, render = [], parts.Render.__call__
+
+    def recording(self):
+        where = "request" if self.request.resolver_match else "worker"
+        rendered.append((where, self.request.user.pk, self.function.__name__))
+        return render(self)
+
+    monkeypatch.setattr(parts.Render, "__call__", recording)
+    office, unit_a = personas["office"], enrollments["A"]
+    client = login(office)
+    url = reverse("campaigns:overview", args=[unit_a.campaign_id])
+
+    def row_a(page):
+        return page.split(f'data-unit="{unit_a.pk}"')[1].split("</tr>")[0]
+
+    first = client.get(url).content.decode()
+    assert 'class="timeline' not in row_a(first)  # not planned yet
+    assert rendered == [("request", office.pk, "overview_part")]  # nothing to serve yet
+
+    _plan(unit_a)
+    second = client.get(url).content.decode()
+    assert row_a(second) == row_a(first)  # the last rendering, said to be older
+    assert "figures-as-of" in second
+    assert rendered[1:] == [("worker", office.pk, "overview_part")]
+
+    third = client.get(url).content.decode()
+    assert 'class="timeline' in row_a(third)  # the worker's rendering
+    assert "figures-as-of" not in third
+    assert len(rendered) == 2
 
 
 def test_namespaces_differ_by_database(monkeypatch):
@@ -377,11 +416,11 @@ def test_a_paced_part_is_computed_again_only_after_a_pause_as_long_as_its_cost(
     clock = [1_000_000.0]
     costs = iter([1.0, 1.0, 1.0, 3.8])  # the first two computations' start and end
 
-    class Clock:  # `figures`' view of the time, and of what a computation costs
+    class Clock:  # `parts`' view of the time, and of what a computation costs
         time = staticmethod(lambda: clock[0])
         perf_counter = staticmethod(lambda: next(costs, 0.0))
 
-    monkeypatch.setattr(figures, "time", Clock)
+    monkeypatch.setattr(parts, "time", Clock)
     made_before, made_now = timezone.now() - timedelta(minutes=1), timezone.now()
     calls = []
 
@@ -390,7 +429,7 @@ def test_a_paced_part_is_computed_again_only_after_a_pause_as_long_as_its_cost(
             calls.append(version)
             return version
 
-        return figures.cached_part(
+        return parts.cached_part(
             version, compute, latest="latest", made_at=made_at, timeout=60, paced=paced
         )
 
@@ -408,7 +447,7 @@ def test_a_paced_part_is_computed_again_only_after_a_pause_as_long_as_its_cost(
 
 
 def test_a_page_part_is_computed_once_while_others_serve_the_last_one():
-    """`figures.cached_part` (the overview's rendered part): while one request computes
+    """`parts.cached_part` (the overview's rendered part): while one request computes
     the part of a new version, a concurrent request serves the previous version's part
     with its time instead of computing it too; with no previous part it waits for the
     one computation."""
@@ -430,7 +469,7 @@ def test_a_page_part_is_computed_once_while_others_serve_the_last_one():
 
     def part(key, value, made_at, results):
         results.append(
-            figures.cached_part(key, compute(value), latest="latest", made_at=made_at, timeout=60)
+            parts.cached_part(key, compute(value), latest="latest", made_at=made_at, timeout=60)
         )
 
     first = []
@@ -448,9 +487,7 @@ def test_a_page_part_is_computed_once_while_others_serve_the_last_one():
     assert serving == [("old", made_before)]  # the last part, said to be older
     assert computing == [("new", None)]
     assert calls == ["old", "new"]  # v2 computed once
-    assert figures.cached_part(
-        "v2", compute("x"), latest="latest", made_at=made_now, timeout=60
-    ) == (
+    assert parts.cached_part("v2", compute("x"), latest="latest", made_at=made_now, timeout=60) == (
         "new",
         None,
     )

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.campaigns.test_live_figures import _plan
-from vanguard.campaigns import figures
+from vanguard.campaigns import figures, parts
 from vanguard.campaigns.views import campaign as views
 
 pytestmark = pytest.mark.django_db
@@ -240,13 +240,13 @@ def test_the_verdict_page_keeps_each_page_of_findings_apart(personas, enrollment
     assert "2个问题" in first  # the heading counts every finding, not the page's
 
     keys = []
-    kept = figures.cached_part
+    kept = parts.cached_part
 
     def recording(key, compute, **kwargs):
         keys.append(key)
         return kept(key, compute, **kwargs)
 
-    monkeypatch.setattr(figures, "cached_part", recording)
+    monkeypatch.setattr(parts, "cached_part", recording)
     assert _findings_shown(office.get(url, {"page": 2}).content.decode()) == _findings_shown(second)
     (shown, _made_at) = cache.get(keys[0])
     assert (len(shown.verdict.findings), shown.count, shown.number) == (1, 2, 2)

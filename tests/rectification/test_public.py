@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tests.conftest import TEMPLATE, make_member
 from tests.rectification.conftest import scope_of, unit_item
+from vanguard.campaigns import parts
 from vanguard.campaigns import services as campaign_services
 from vanguard.campaigns.template import load_template, shipped_template_path
 from vanguard.orgs.models import Organization
@@ -90,6 +91,20 @@ def test_a_unit_list_appears_once_published(client, campaign, tree, items, perso
     publish(items["A"], personas, "alice")
     body = client.get(unit_url(campaign, tree["A"].code)).content.decode()
     assert "联系群众不够" in body and "设立接待日" in body and "甲书记" in body
+
+
+def test_the_worker_renders_the_campaign_page_again_as_a_visitor(
+    client, campaign, items, personas, monkeypatch
+):
+    """With a cache shared with the worker, the campaign's public page is rendered again by
+    the worker for a visitor (no user): a newly published item appears once it has run,
+    the last rendering served meanwhile. (The immediate backend runs it at once.)"""
+    monkeypatch.setattr(parts, "cache_is_shared", lambda: True)
+    publish(items["bureau"], personas)
+    assert "机关效能不高" in client.get(campaign_url(campaign)).content.decode()
+    publish(items["A1"], personas)
+    assert "支部学习不经常" not in client.get(campaign_url(campaign)).content.decode()
+    assert "支部学习不经常" in client.get(campaign_url(campaign)).content.decode()
 
 
 def test_the_index_lists_only_campaigns_with_something_published(client, campaign, items, personas):

@@ -28,18 +28,17 @@ import hashlib
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypedDict, TypeVar, cast
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 from django_tasks import task
 
-from vanguard.campaigns import compliance, revision
+from vanguard.campaigns import compliance, parts, revision
 from vanguard.campaigns.compliance import (
     RULES,
     ComplianceContext,
@@ -58,8 +57,6 @@ LOCK_SECONDS = 120  # a computation that takes longer (or a dead worker) loses t
 QUEUED_SECONDS = 30  # a queued refresh not started by then may be queued again
 WAIT_SECONDS = 60  # how long a request waits for another's first computation
 STALE_BOUND_SECONDS = 10  # what `docs/performance.md` promises, with the worker running
-
-_Part = TypeVar("_Part")
 
 
 @dataclass
@@ -322,19 +319,11 @@ def schedule(campaign_id: int, language: str) -> None:
     """Queue one refresh of the campaign's figures (not again while one is queued). With a
     cache in process memory (development) the worker's results would never reach the web
     process: the stale units are then computed here."""
-    if not _shared():
+    if not parts.cache_is_shared():
         refresh(campaign_id, language)
         return
     if cache.add(_queued_key(campaign_id, language), 1, timeout=QUEUED_SECONDS):
         refresh_figures.enqueue(campaign_id, language)
-
-
-def _shared() -> bool:
-    """Whether the cache is shared between processes (not Django's process memory)."""
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
-
-    return not isinstance(caches["default"], LocMemCache)
 
 
 # -- reading (pages) -----------------------------------------------------------------------
@@ -366,81 +355,6 @@ def state(campaign: Campaign) -> State:
         meta = cache.get(meta_key) or meta  # the immediate backend (tests) refreshed it
         return State(meta["version"], meta["computed_at"], stale=meta["stamp"] != current)
     return State(meta["version"], meta["computed_at"], stale=False)
-
-
-def cached_part(
-    key: str,
-    compute: Callable[[], _Part],
-    *,
-    latest: str,
-    made_at: datetime,
-    timeout: int,
-    paced: bool = False,
-) -> tuple[_Part, datetime | None]:
-    """A page part (e.g. rendered HTML) cached under `key` (which holds the figures'
-    version), computed by one request at a time (single flight): while one computes the
-    part of a new version, the others serve the last part computed under `latest` (a key
-    without the version) — or, when there is none yet, wait for the one computation.
-    `made_at`: when the figures of this version were computed. Returns (part, None), or
-    (the last part, when its figures were computed) while another request computes this
-    version's.
-
-    `paced`: a part that follows the whole campaign (a new version with nearly every worker
-    round under steady writes) is computed again at most once per `FIGURES_RENDER_PACE`
-    times what its last computation cost (at most `RENDER_PACE_MAX_SECONDS` apart); the
-    last one is served meanwhile, with its time."""
-    found = cache.get(key)
-    if found is not None:
-        return found[0], None
-    if paced and (recent := _recent(latest)) is not None:
-        return recent
-    lock, token = f"{key}:lock", uuid.uuid4().hex
-    if cache.add(lock, token, timeout=LOCK_SECONDS):
-        try:
-            found = cache.get(key)  # computed by another between our two looks
-            if found is not None:
-                return found[0], None
-            return _compute_part(key, compute, latest, made_at, timeout), None
-        finally:
-            if cache.get(lock) == token:
-                cache.delete(lock)
-    previous = cache.get(latest)
-    if previous is not None:
-        return previous[0], previous[1]
-    deadline = time.monotonic() + WAIT_SECONDS
-    while cache.get(lock) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    found = cache.get(key)
-    if found is not None:
-        return found[0], None
-    # the other computation failed or timed out: ours then
-    return _compute_part(key, compute, latest, made_at, timeout), None
-
-
-RENDER_PACE_MAX_SECONDS = 5.0  # a paced part is never served more than this past its turn
-
-
-def _recent(latest: str) -> tuple[Any, datetime] | None:
-    """The last part computed under `latest`, with its figures' time, if it is too recent
-    to be computed again (`cached_part`'s pace)."""
-    previous = cache.get(latest)
-    if previous is None or len(previous) < 4:
-        return None
-    part, made_at, finished, cost = previous
-    pause = min(settings.FIGURES_RENDER_PACE * cost, RENDER_PACE_MAX_SECONDS)
-    return (part, made_at) if time.time() < finished + pause else None
-
-
-def _compute_part(
-    key: str, compute: Callable[[], _Part], latest: str, made_at: datetime, timeout: int
-) -> _Part:
-    started = time.perf_counter()
-    part = compute()
-    cost = time.perf_counter() - started
-    cache.set_many(
-        {key: (part, made_at), latest: (part, made_at, time.time(), cost)}, timeout=timeout
-    )
-    return part
 
 
 def _wait_for(campaign_id: int, language: str) -> None:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from vanguard.accounts.access import Scope, ScopedRequest
 from vanguard.accounts.models import User
-from vanguard.campaigns import compliance, figures, revision, services
+from vanguard.campaigns import compliance, figures, parts, revision, services
 from vanguard.campaigns.closure import closure_problems
 from vanguard.campaigns.compliance import ComplianceReport
 from vanguard.campaigns.figures import UnitSummary
@@ -153,13 +153,9 @@ def overview(request: ScopedRequest, campaign_pk: int) -> HttpResponse:
     # once per version of the figures, the same for everyone with the same reach; while
     # one request renders a new version the others serve the last one (single flight),
     # and `as_of` says when the figures shown are older than the data.
-    part, previous = figures.cached_part(
+    part, previous = parts.cached_part(
         revision.cache_key("overview", *reach, revision=f"v{state.version}"),
-        lambda: render_to_string(
-            "campaigns/_overview_figures.html",
-            {"campaign": campaign, "figures": overview_figures(campaign, request.scope, *paged)},
-            request,
-        ),
+        parts.Render(overview_part, request, campaign.pk, *paged, campaign=campaign),
         latest=revision.cache_key("overview-latest", *reach, revision="latest"),
         made_at=state.computed_at,
         timeout=revision.timeout(),
@@ -176,6 +172,21 @@ def overview(request: ScopedRequest, campaign_pk: int) -> HttpResponse:
         ),
     }
     return render(request, "campaigns/overview.html", context)
+
+
+def overview_part(
+    request: ScopedRequest,
+    campaign_pk: int,
+    paged_batch: int | None,
+    number: str,
+    campaign: Campaign | None = None,
+) -> str:
+    """The overview's figures rendered for the reader's reach (`parts.Render`: by the
+    worker too, which reads the campaign itself)."""
+    campaign = campaign or request.scope.get_campaign_or_404(campaign_pk)
+    shown = overview_figures(campaign, request.scope, paged_batch, number)
+    context = {"campaign": campaign, "figures": shown}
+    return render_to_string("campaigns/_overview_figures.html", context, request)
 
 
 EVIDENCE_SHOWN = 10  # findings listed per verdict on the overview; all on the verdict's page
@@ -255,9 +266,9 @@ def verdict_detail(request: ScopedRequest, campaign_pk: int, code: str) -> HttpR
     units = figures.reach_state(campaign, scope)
     reach = (campaign.pk, code, timezone.localdate(), translation.get_language(), number)
     reach_paths = (*reach, *scope.read_paths)
-    shown, previous = figures.cached_part(
+    shown, previous = parts.cached_part(
         revision.cache_key("verdict", *reach_paths, revision=units.version),
-        lambda: verdict_page(campaign, scope, code, number),
+        parts.Render(verdict_part, request, campaign.pk, code, number, campaign=campaign),
         latest=revision.cache_key("verdict-latest", *reach_paths, revision="latest"),
         made_at=units.made_at,
         timeout=revision.timeout(),
@@ -285,6 +296,18 @@ class VerdictPage:
     count: int
     number: int
     listed: int  # the longer of its findings and its evidence: what the pages number
+
+
+def verdict_part(
+    request: ScopedRequest,
+    campaign_pk: int,
+    code: str,
+    number: str,
+    campaign: Campaign | None = None,
+) -> VerdictPage:
+    """`verdict_page` for the reader's reach (`parts.Render`: by the worker too)."""
+    campaign = campaign or request.scope.get_campaign_or_404(campaign_pk)
+    return verdict_page(campaign, request.scope, code, number)
 
 
 def verdict_page(campaign: Campaign, scope: Scope, code: str, number: str) -> VerdictPage:
@@ -439,7 +462,7 @@ def _unit_verdicts_part(
     same so that no rendering is ever served to another user."""
     audience = "readers" if sees_members else f"user-{request.user.pk}"
     reach = (enrollment.pk, timezone.localdate(), translation.get_language(), audience)
-    html, previous = figures.cached_part(
+    html, previous = parts.cached_part(
         revision.cache_key("unit", *reach, revision=f"u{units.version}"),
         lambda: render_unit_verdicts(request, enrollment, sees_members),
         latest=revision.cache_key("unit-latest", *reach, revision="latest"),

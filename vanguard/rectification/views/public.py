@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from vanguard.campaigns import figures, revision
+from vanguard.campaigns import parts, revision
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.rectification import changes, exports, services, stats
 from vanguard.rectification.forms import CommentForm, add_service_error
@@ -54,13 +54,9 @@ def campaign_page(request, code):
     # change while the others are served the last one (at province it takes a second), and
     # at most once per ten times its cost while items keep changing (`paced`).
     reach = ("public-rectification", campaign.pk, timezone.localdate(), get_language())
-    part, _previous = figures.cached_part(
+    part, _previous = parts.cached_part(
         revision.cache_key(*reach, revision=revision.table_stamp(RectificationItem._meta.db_table)),
-        lambda: render_to_string(
-            "rectification/public/_campaign_figures.html",
-            {"campaign": campaign, "figures": _campaign_figures(campaign)},
-            request,
-        ),
+        parts.Render(campaign_figures_part, request, code, campaign=campaign),
         latest=revision.cache_key(*reach, revision="latest"),
         made_at=timezone.now(),
         timeout=revision.timeout(),
@@ -68,6 +64,16 @@ def campaign_page(request, code):
     )
     return render(
         request, "rectification/public/campaign.html", {"campaign": campaign, "figures_part": part}
+    )
+
+
+def campaign_figures_part(request, code, campaign=None) -> str:
+    """The campaign's published figures rendered (`parts.Render`: by the worker too)."""
+    campaign = campaign or _campaign_or_404(code)
+    return render_to_string(
+        "rectification/public/_campaign_figures.html",
+        {"campaign": campaign, "figures": _campaign_figures(campaign)},
+        request,
     )
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vanguard.campaigns import figures, revision
+from vanguard.campaigns import parts, revision
 from vanguard.campaigns.models import Campaign, Enrollment
 from vanguard.campaigns.units import units_by_org
 from vanguard.orgs.models import Member, Organization
@@ -125,7 +125,7 @@ def shortfalls(request, campaign_pk):
     """Who is short of hours across the campaign. The table (a count and a sort over every
     member read: 120,000 at province) is kept per reach and filter until the campaign's data
     changes, and rendered again by one request at a time while the others are served the
-    last one with its time (`figures.cached_part`)."""
+    last one with its time (`parts.cached_part`), by the worker once there is one."""
     campaign = request.scope.get_campaign_or_404(campaign_pk, module="sessions")
     params = request.GET.copy()
     params.pop("page", None)
@@ -133,9 +133,9 @@ def shortfalls(request, campaign_pk):
     asked = [request.GET.get(name, "") for name in FILTERS]
     reach = ("shortfalls", campaign.pk, timezone.localdate(), translation.get_language())
     reach += (*request.scope.read_paths, *asked)
-    table, as_of = figures.cached_part(
+    table, as_of = parts.cached_part(
         revision.cache_key(*reach, revision=revision.campaign_stamp(campaign.pk)),
-        lambda: _shortfalls_table(request, campaign, query_string),
+        parts.Render(shortfalls_part, request, campaign.pk, query_string, campaign=campaign),
         latest=revision.cache_key(*reach, revision="latest"),
         made_at=timezone.now(),
         timeout=revision.timeout(),
@@ -168,7 +168,10 @@ def _unit_options(request, campaign) -> str:
     return cast(str, options)  # never None: computed when missing
 
 
-def _shortfalls_table(request, campaign, query_string) -> str:
+def shortfalls_part(request, campaign_pk, query_string, campaign=None) -> str:
+    """The table of who is short of hours, for the reader's reach and filters
+    (`parts.Render`: by the worker too, which reads the campaign itself)."""
+    campaign = campaign or request.scope.get_campaign_or_404(campaign_pk, module="sessions")
     enrollments, units, members = short_members(request, campaign)
     page = Paginator(members, PER_PAGE).get_page(request.GET.get("page"))
     by_pk = {e.pk: e for e in enrollments}

@@ -176,7 +176,8 @@ def test_the_panels_do_not_grow(personas, enrollments, members, grow):
     def render_panels():
         render_to_string("appraisal/_unit_panel.html", appraisal_unit_panel(enrollment, staff))
         render_to_string("appraisal/_unit_panel.html", appraisal_unit_panel(enrollment, member))
-        render_to_string("appraisal/_me_panel.html", appraisal_member_panel(members["bob"]))
+        panel = appraisal_member_panel({"scope": Scope.for_user(personas["bob"])}, members["bob"])
+        render_to_string("appraisal/_me_panel.html", panel)
 
     grow(2)
     few = count_queries(render_panels)

@@ -377,6 +377,19 @@ class Scope:
             organization__path__in=self.member.organization.ancestor_paths()
         ).select_related("campaign", "batch", "organization")
 
+    def enrollments_covering(self, member: Member) -> list[Any]:
+        """The enrolments covering `member`'s organisation, newest campaign first, with
+        their phase windows. The signed-in member's are read once per request: their home,
+        its panels and the navigation all list them."""
+        if self.member is not None and member.pk == self.member.pk:
+            return self._own_enrollments
+        return _covering(member)
+
+    @cached_property
+    def _own_enrollments(self) -> list[Any]:
+        assert self.member is not None
+        return _covering(self.member)
+
     def get_member_enrollment_or_404(
         self, campaign_pk: int | str, *, module: str | Iterable[str] = ""
     ) -> tuple[Any, Any]:
@@ -883,3 +896,13 @@ def unit_admins_of_each(
         unit = unit_of(obj)
         for user_id in sorted(admins.get(unit.pk, ())):
             yield obj, unit, user_id
+
+
+def _covering(member: Member) -> list[Any]:
+    enrollment_model = apps.get_model("campaigns", "Enrollment")
+    return list(
+        enrollment_model.objects.covering(member.organization)
+        .select_related("campaign", "batch", "organization")
+        .prefetch_related("phases")
+        .order_by("-campaign__starts_on", "pk")
+    )

@@ -13,9 +13,7 @@ def navigation(request):
         if scope.member is None:
             return {}
         # A member's sections are headed and hidden by their campaigns (the newest in view).
-        campaigns = [
-            e.campaign for e in scope.member_enrollments().order_by("-campaign__starts_on")
-        ]
+        campaigns = [e.campaign for e in scope.enrollments_covering(scope.member)]
         return {
             "nav_member_campaigns": campaigns,
             "nav_campaign": campaigns[0] if campaigns else None,

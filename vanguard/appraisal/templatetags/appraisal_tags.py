@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from vanguard.appraisal import stats
 from vanguard.appraisal.models import AppraisalRound, Opinion, SelfAnalysis
-from vanguard.appraisal.views.member import ballots_to_cast, member_enrollments
+from vanguard.appraisal.views.member import ballots_to_cast
 
 register = template.Library()
 
@@ -57,9 +57,9 @@ def appraisal_unit_panel(enrollment, scope):
     }
 
 
-@register.inclusion_tag("appraisal/_me_panel.html")
-def appraisal_member_panel(member):
-    enrollments = member_enrollments(member)
+@register.inclusion_tag("appraisal/_me_panel.html", takes_context=True)
+def appraisal_member_panel(context, member):
+    enrollments = context["scope"].enrollments_covering(member)
     analyses = {a.campaign_id: a for a in SelfAnalysis.objects.filter(member=member)}
     return {
         "member": member,

@@ -162,7 +162,7 @@ def oversight_me_panel(context):
     duty_campaigns = []
     if member.is_leader_cadre:  # 三.4: the cadre's own 三先 and 十个一
         duty_campaigns = [
-            e.campaign for e in scope.member_enrollments() if e.campaign.rules.leader_duties
+            e.campaign for e in scope.enrollments_covering(member) if e.campaign.rules.leader_duties
         ]
     return {
         "member": member,

@@ -92,13 +92,9 @@ def me(request):
     if member is None:
         raise Http404
     # The enrolments of the member's organisation or of an ancestor, found by path in the
-    # database (not every enrolment of every campaign, each with its template).
-    enrollments = list(
-        Enrollment.objects.covering(member.organization)
-        .select_related("campaign", "batch", "organization")
-        .prefetch_related("phases")
-        .order_by("-campaign__starts_on", "pk")
-    )
+    # database (not every enrolment of every campaign, each with its template); read once
+    # for the page, its panels and the navigation.
+    enrollments = request.scope.enrollments_covering(member)
     plans = [
         {
             "enrollment": e,

@@ -60,12 +60,12 @@ def _unit_lectures(enrollment) -> list:
     return online.with_kind_titles(campaign, given)
 
 
-@register.inclusion_tag("study/panel_me.html")
-def study_me_panel(member):
+@register.inclusion_tag("study/panel_me.html", takes_context=True)
+def study_me_panel(context, member):
     """The member's hours against the minimum in each campaign, and sessions open now."""
     plans = []
     now = timezone.now()
-    for enrollment in services.member_enrollments(member):
+    for enrollment in context["scope"].enrollments_covering(member):
         campaign = enrollment.campaign
         hours = member_hours(campaign, [member])[member.pk]
         required = required_hours(campaign, member)

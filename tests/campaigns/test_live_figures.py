@@ -203,6 +203,45 @@ def test_with_a_shared_cache_the_worker_refreshes_stale_figures(enrollments, mon
     assert queued == [(campaign.pk, "zh-hans")]
 
 
+def test_with_a_shared_cache_the_first_figures_are_the_workers(enrollments, monkeypatch):
+    """A fresh cache: the request waits for the worker's computation instead of computing
+    the whole campaign itself (its memory stays in the worker); with no worker to do it
+    within `FIRST_WAIT_SECONDS`, the request computes them."""
+    monkeypatch.setattr(parts, "cache_is_shared", lambda: True)
+    campaign = enrollments["A"].campaign
+    queued, task = [], figures.refresh_figures
+
+    class Worker:
+        def __init__(self, runs):
+            self.runs = runs
+
+        def enqueue(self, *args):
+            queued.append(args)
+            return task.enqueue(*args) if self.runs else None
+
+    monkeypatch.setattr(figures, "refresh_figures", Worker(runs=True))
+    computed_by_request = []
+    refresh = figures.refresh
+
+    def refreshing(*args):
+        if not queued:
+            computed_by_request.append(args)
+        return refresh(*args)
+
+    monkeypatch.setattr(figures, "refresh", refreshing)
+    first = figures.state(campaign)
+    assert queued == [(campaign.pk, "zh-hans")] and not computed_by_request
+    assert not first.stale and figures.stored_state(campaign) is not None
+
+    cache.clear()
+    queued.clear()
+    monkeypatch.setattr(figures, "refresh_figures", Worker(runs=False))  # a worker down
+    monkeypatch.setattr(figures, "FIRST_WAIT_SECONDS", 0.3)
+    assert not figures.state(campaign).stale
+    assert queued == [(campaign.pk, "zh-hans")]  # asked for, then computed here
+    assert figures.stored_state(campaign) is not None
+
+
 def test_a_paced_part_is_rendered_again_by_the_worker_not_by_its_reader(
     login, personas, enrollments, monkeypatch
 ):

@@ -16,9 +16,10 @@ evaluation, under a lock in the cache: one computation per campaign and language
 (single flight). Figures lag the data by the worker's poll interval (1 s) plus the
 computation: seconds, bounded by `STALE_BOUND_SECONDS` when the worker keeps up.
 
-Only when a campaign has no stored figures at all (a fresh cache) does a page compute them
-in the request — under the same lock, so that concurrent requests wait for the one
-computation instead of repeating it.
+When a campaign has no stored figures at all (a fresh cache), a page waits for the worker
+to compute them (`_first_figures`); only without a worker does a request compute them —
+under the same lock, so that concurrent requests wait for the one computation instead of
+repeating it.
 """
 
 from __future__ import annotations
@@ -342,12 +343,7 @@ def state(campaign: Campaign) -> State:
     meta_key = _meta_key(campaign.pk, language)
     meta = cache.get(meta_key)
     if meta is None:
-        if not refresh(campaign.pk, language):
-            _wait_for(campaign.pk, language)
-        meta = cache.get(meta_key)
-        if meta is None:  # the other computation failed: ours then
-            refresh(campaign.pk, language)
-            meta = cache.get(meta_key) or {"version": 0, "computed_at": timezone.now()}
+        meta = _first_figures(campaign.pk, language)
         return State(meta["version"], meta["computed_at"], stale=False)
     current = (*revision.campaign_revision(campaign.pk), timezone.localdate())
     if meta["stamp"] != current:
@@ -355,6 +351,32 @@ def state(campaign: Campaign) -> State:
         meta = cache.get(meta_key) or meta  # the immediate backend (tests) refreshed it
         return State(meta["version"], meta["computed_at"], stale=meta["stamp"] != current)
     return State(meta["version"], meta["computed_at"], stale=False)
+
+
+FIRST_WAIT_SECONDS = 30  # how long a request waits for the worker's first figures
+
+
+def _first_figures(campaign_id: int, language: str) -> dict[str, Any]:
+    """The campaign's first figures (a fresh cache), the request waiting for them. The
+    worker computes them when the cache is shared with it: a whole campaign's evaluation
+    takes seconds and, at province, some 250 MB that a web process would keep. Without a
+    worker, or when it has not done so in `FIRST_WAIT_SECONDS` (busy with an export), one
+    request computes them while the others wait."""
+    meta_key = _meta_key(campaign_id, language)
+    if parts.cache_is_shared():
+        schedule(campaign_id, language)
+        deadline = time.monotonic() + FIRST_WAIT_SECONDS
+        while (meta := cache.get(meta_key)) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if meta is not None:
+            return cast(dict[str, Any], meta)
+    if not refresh(campaign_id, language):
+        _wait_for(campaign_id, language)
+    meta = cache.get(meta_key)
+    if meta is None:  # the other computation failed: ours then
+        refresh(campaign_id, language)
+        meta = cache.get(meta_key) or {"version": 0, "computed_at": timezone.now()}
+    return cast(dict[str, Any], meta)
 
 
 def _wait_for(campaign_id: int, language: str) -> None:

@@ -198,9 +198,15 @@ FIGURES_CACHE_SECONDS = envint("VANGUARD_FIGURES_CACHE_SECONDS", 86400 if CACHE_
 # A page part that follows the whole campaign (the overview, the office's verdict pages, the
 # campaign hours table, the public rectification list) is rendered again at most once per
 # this many times its last rendering's cost (at most 5 s apart), the last one served
-# meanwhile with its time (`figures.cached_part`): under steady writes it would otherwise be
+# meanwhile with its time (`parts.cached_part`): under steady writes it would otherwise be
 # rendered with every worker round. 0: rendered with every new version.
 FIGURES_RENDER_PACE = envint("VANGUARD_FIGURES_RENDER_PACE", 10)
+# …and one whose rendering costs this much or more (seconds) is rendered again by the
+# background worker, never by a reader (`campaigns/parts.py`); a cheaper one by the reader
+# who finds it due (the task's round trip would cost more than the rendering).
+FIGURES_RENDER_IN_WORKER_SECONDS = float(
+    os.environ.get("VANGUARD_FIGURES_RENDER_IN_WORKER_SECONDS", "0.1")
+)
 # django-ratelimit asks for a shared cache; process-local memory is fine for one process
 # (development, tests). In production the system check `vanguard.E001`
 # (`vanguard.accounts.checks`) refuses to start without VANGUARD_CACHE_URL, so rate limits and

@@ -243,13 +243,15 @@ def test_with_a_shared_cache_the_first_figures_are_the_workers(enrollments, monk
 
 
 def test_a_paced_part_is_rendered_again_by_the_worker_not_by_its_reader(
-    login, personas, enrollments, monkeypatch
+    login, personas, enrollments, monkeypatch, settings
 ):
-    """Once the overview has a last rendering, the reader of a newer version is served that
-    one with its time, and the worker renders the new version for a request like the
-    reader's (same user, same reach); the next reader is served it. (The immediate backend
-    runs the task at once in tests.)"""
+    """Once the overview has a last rendering that cost `FIGURES_RENDER_IN_WORKER_SECONDS`
+    or more, the reader of a newer version is served that one with its time, and the worker
+    renders the new version for a request like the reader's (same user, same reach); the
+    next reader is served it. (The immediate backend runs the task at once in tests.) A
+    cheaper part is rendered by its reader."""
     monkeypatch.setattr(parts, "cache_is_shared", lambda: True)
+    settings.FIGURES_RENDER_IN_WORKER_SECONDS = 0
     rendered, render = [], parts.Render.__call__
 
     def recording(self):
@@ -279,6 +281,11 @@ def test_a_paced_part_is_rendered_again_by_the_worker_not_by_its_reader(
     assert 'class="timeline' in row_a(third)  # the worker's rendering
     assert "figures-as-of" not in third
     assert len(rendered) == 2
+
+    settings.FIGURES_RENDER_IN_WORKER_SECONDS = 60  # no rendering costs that much here
+    _plan(unit_a, PLAN[::-1])
+    assert "figures-as-of" not in client.get(url).content.decode()  # rendered here
+    assert rendered[2:] == [("request", office.pk, "overview_part")]
 
 
 def test_namespaces_differ_by_database(monkeypatch):

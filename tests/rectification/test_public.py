@@ -94,12 +94,13 @@ def test_a_unit_list_appears_once_published(client, campaign, tree, items, perso
 
 
 def test_the_worker_renders_the_campaign_page_again_as_a_visitor(
-    client, campaign, items, personas, monkeypatch
+    client, campaign, items, personas, monkeypatch, settings
 ):
     """With a cache shared with the worker, the campaign's public page is rendered again by
     the worker for a visitor (no user): a newly published item appears once it has run,
     the last rendering served meanwhile. (The immediate backend runs it at once.)"""
     monkeypatch.setattr(parts, "cache_is_shared", lambda: True)
+    settings.FIGURES_RENDER_IN_WORKER_SECONDS = 0
     publish(items["bureau"], personas)
     assert "机关效能不高" in client.get(campaign_url(campaign)).content.decode()
     publish(items["A1"], personas)

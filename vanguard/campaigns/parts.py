@@ -10,9 +10,10 @@ with no last one they wait for the one computation (single flight).
 
 A paced part (`paced=True`) is computed again at most once per `FIGURES_RENDER_PACE` times
 its last cost (at most `RENDER_PACE_MAX_SECONDS` apart). When its computation is a `Render`
-(a module-level function of the reader's request and of plain values) and the cache is
-shared with the worker, no reader computes it at all once there is a last one: the reader
-serves that and queues `render_part`, which the worker runs with a request made for the
+(a module-level function of the reader's request and of plain values), the cache is
+shared with the worker and its last rendering cost `FIGURES_RENDER_IN_WORKER_SECONDS` or
+more, no reader computes it at all once there is a last one: the reader serves that and
+queues `render_part`, which the worker runs with a request made for the
 same user, path and language — at province a rendering costs the better part of a second,
 which a reader would otherwise wait for, and the readers queued behind it on its web
 worker too.
@@ -89,7 +90,7 @@ def cached_part(
         return found[0], None
     previous = _previous(latest) if paced else None
     if previous is not None and (
-        _recent(previous) or _queued(compute, key, latest, made_at, timeout)
+        _recent(previous) or _queued(compute, previous, key, latest, made_at, timeout)
     ):
         return previous[0], previous[1]
     lock, token = f"{key}:lock", uuid.uuid4().hex
@@ -130,11 +131,20 @@ def _recent(previous: tuple[Any, datetime, float, float]) -> bool:
 
 
 def _queued(
-    compute: Callable[[], Any], key: str, latest: str, made_at: datetime, timeout: int
+    compute: Callable[[], Any],
+    previous: tuple[Any, datetime, float, float],
+    key: str,
+    latest: str,
+    made_at: datetime,
+    timeout: int,
 ) -> bool:
-    """Queue the worker's rendering of a `Render` (once while one is queued); False when
-    the part is not one, or the worker could not hand its result to the web processes."""
+    """Queue the worker's rendering of a `Render` whose last rendering cost at least
+    `FIGURES_RENDER_IN_WORKER_SECONDS` (once while one is queued); False when the part is
+    not one, is cheaper (the task's round trip would cost more), or the worker could not
+    hand its result to the web processes."""
     if not isinstance(compute, Render) or not cache_is_shared():
+        return False
+    if previous[3] < settings.FIGURES_RENDER_IN_WORKER_SECONDS:
         return False
     if cache.add(f"{latest}:queued", 1, timeout=QUEUED_SECONDS):
         render_part.enqueue(

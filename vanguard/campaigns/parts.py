@@ -204,7 +204,7 @@ def request_for(path: str, host: str, secure: bool, user: int | None, language: 
     request = RequestFactory().get(path, secure=secure, headers={"host": host})
     request.user = AnonymousUser() if user is None else get_user_model().objects.get(pk=user)
     request.scope = Scope.for_user(request.user)  # type: ignore[attr-defined]
-    request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+    request.LANGUAGE_CODE = language
     return request
 
 

@@ -288,6 +288,32 @@ def test_a_paced_part_is_rendered_again_by_the_worker_not_by_its_reader(
     assert rendered[2:] == [("request", office.pk, "overview_part")]
 
 
+def test_the_worker_renders_a_part_within_the_readers_reach(
+    login, personas, enrollments, monkeypatch, settings
+):
+    """A liaison officer reaching unit A alone: the overview the worker renders for them
+    after a write lists A, never B (the worker's request has the reader's scope)."""
+    monkeypatch.setattr(parts, "cache_is_shared", lambda: True)
+    settings.FIGURES_RENDER_IN_WORKER_SECONDS = 0
+    by_worker = []
+    render = parts.Render.__call__
+
+    def recording(self):
+        by_worker.append(self.request.resolver_match is None)
+        return render(self)
+
+    monkeypatch.setattr(parts.Render, "__call__", recording)
+    unit_a, unit_b = enrollments["A"], enrollments["B"]
+    client = login(personas["liaison"])
+    url = reverse("campaigns:overview", args=[unit_a.campaign_id])
+    pages = [client.get(url).content.decode()]
+    _plan(unit_a)
+    pages += [client.get(url).content.decode(), client.get(url).content.decode()]
+    assert by_worker == [False, True]  # first by the reader, then by the worker
+    assert 'class="timeline' in pages[2].split(f'data-unit="{unit_a.pk}"')[1].split("</tr>")[0]
+    assert all(f'data-unit="{unit_b.pk}"' not in page for page in pages)
+
+
 def test_namespaces_differ_by_database(monkeypatch):
     from django.conf import settings
 

@@ -369,13 +369,10 @@ class Scope:
 
     def member_enrollments(self) -> QuerySet[Any]:
         """The enrolments covering the signed-in member's organisation (one per campaign)."""
-        enrollment_model = apps.get_model("campaigns", "Enrollment")
-        enrollments: QuerySet[Any] = enrollment_model.objects.all()
         if self.member is None:
-            return enrollments.none()
-        return enrollments.filter(
-            organization__path__in=self.member.organization.ancestor_paths()
-        ).select_related("campaign", "batch", "organization")
+            nothing: QuerySet[Any] = apps.get_model("campaigns", "Enrollment").objects.none()
+            return nothing
+        return _covering(self.member)
 
     def enrollments_covering(self, member: Member) -> list[Any]:
         """The enrolments covering `member`'s organisation, newest campaign first, with
@@ -383,12 +380,11 @@ class Scope:
         its panels and the navigation all list them."""
         if self.member is not None and member.pk == self.member.pk:
             return self._own_enrollments
-        return _covering(member)
+        return _listed(_covering(member))
 
     @cached_property
     def _own_enrollments(self) -> list[Any]:
-        assert self.member is not None
-        return _covering(self.member)
+        return _listed(self.member_enrollments())
 
     def get_member_enrollment_or_404(
         self, campaign_pk: int | str, *, module: str | Iterable[str] = ""
@@ -898,11 +894,13 @@ def unit_admins_of_each(
             yield obj, unit, user_id
 
 
-def _covering(member: Member) -> list[Any]:
+def _covering(member: Member) -> QuerySet[Any]:
+    """The enrolments covering `member`'s organisation (one per campaign)."""
     enrollment_model = apps.get_model("campaigns", "Enrollment")
-    return list(
-        enrollment_model.objects.covering(member.organization)
-        .select_related("campaign", "batch", "organization")
-        .prefetch_related("phases")
-        .order_by("-campaign__starts_on", "pk")
-    )
+    enrollments: QuerySet[Any] = enrollment_model.objects.covering(member.organization)
+    return enrollments.select_related("campaign", "batch", "organization")
+
+
+def _listed(enrollments: QuerySet[Any]) -> list[Any]:
+    """Newest campaign first, with their phase windows."""
+    return list(enrollments.prefetch_related("phases").order_by("-campaign__starts_on", "pk"))

@@ -367,10 +367,3 @@ def ancestor_paths(org: Organization) -> list[str]:
     """The paths of `org` and all its ancestors."""
     step = Organization.steplen
     return [org.path[:end] for end in range(step, len(org.path) + 1, step)]
-
-
-def member_enrollments(member: Member):
-    """The enrolments covering the member's organisation (one per campaign)."""
-    return Enrollment.objects.filter(
-        organization__path__in=ancestor_paths(member.organization)
-    ).select_related("campaign", "batch", "organization")

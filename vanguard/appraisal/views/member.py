@@ -18,16 +18,6 @@ from vanguard.appraisal.models import (
     Talk,
     VoterRoll,
 )
-from vanguard.campaigns.models import Enrollment
-
-
-def member_enrollments(member):
-    """The enrolments (of any campaign) covering the member's organisation."""
-    return list(
-        Enrollment.objects.covering(member.organization)
-        .select_related("campaign", "organization")
-        .order_by("-campaign__starts_on", "pk")
-    )
 
 
 def ballots_to_cast(member, now):
@@ -57,7 +47,7 @@ def my_appraisal(request):
         raise Http404
     now = timezone.now()
     analyses = {a.campaign_id: a for a in SelfAnalysis.objects.filter(member=member)}
-    enrollments = member_enrollments(member)
+    enrollments = request.scope.enrollments_covering(member)
     context = {
         "member": member,
         "to_cast": ballots_to_cast(member, now),

@@ -17,9 +17,9 @@ from vanguard.study.hours import member_hours, required_hours
 from vanguard.study.models import Attendance, FiveOneRecord, Quiz, StudyNote, StudySession
 
 
-def my_campaigns(member, today):
+def my_campaigns(scope, member, today):
     """Per campaign the member takes part in: hours, minimum, sessions, 五个一, quizzes."""
-    enrollments = list(services.member_enrollments(member).prefetch_related("phases"))
+    enrollments = scope.enrollments_covering(member)
     paths = services.ancestor_paths(member.organization)
     sessions = list(
         StudySession.objects.filter(
@@ -76,7 +76,7 @@ def my_study(request):
     today = timezone.localdate()
     context = {
         "member": member,
-        "plans": my_campaigns(member, today),
+        "plans": my_campaigns(request.scope, member, today),
         "today": today,
         "five_one_form": FiveOneForm(initial={"done_on": today}),
     }
